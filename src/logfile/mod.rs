@@ -1,0 +1,12 @@
+//! The line-oriented CSV format shared by Exchange transport logs (protocol logs, message tracking, connectivity
+//! logs): a `#`-header block whose `#Fields:` line is the schema, then RFC 4180 rows written by `Utf8Csv`.
+
+mod csv;
+mod name;
+mod reader;
+mod time;
+
+pub use csv::{split_csv_line, CsvError, Record};
+pub use name::{LogFileName, LogFamily};
+pub use reader::{LineError, LineErrorKind, LogHeader, LogReader, ReaderStats, ReadOutcome, DEFAULT_MAX_LINE_BYTES};
+pub use time::{format_utc_ms, parse_utc_ms};

@@ -1,0 +1,424 @@
+//! Streams the rows of one Exchange log file. Memory is one line buffer and one record, however large the file;
+//! a line over the size limit is skipped while it is read, never held. The file Exchange is writing now ends in a
+//! line without its line break: in follow mode that line waits for the rest, otherwise it is counted as truncated.
+
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+
+use super::csv::{split_csv_line, Record};
+use super::time::parse_utc_ms;
+
+/// The longest line read (1 MiB). Exchange folds each SMTP line into one row, so a longer row is damage.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The `#` lines at the top of a log file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogHeader {
+    pub software: Option<String>,
+    pub version: Option<String>,
+    pub log_type: Option<String>,
+    /// `#Date:`, milliseconds since the Unix epoch (UTC).
+    pub date_ms: Option<i64>,
+    pub fields: Vec<String>,
+}
+
+impl LogHeader {
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.eq_ignore_ascii_case(name))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineErrorKind {
+    Io,
+    /// The file is not an Exchange log (no `#Fields:` before the first row, binary content, a different log type).
+    NotALog,
+    FieldCount,
+    BadTime,
+    LineTooLong,
+    BadQuoting,
+    /// A value the consumer could not read (an endpoint, a number).
+    BadValue,
+}
+
+/// A problem with one line (or a whole file, for `NotALog` and `Io`), with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub path: Arc<str>,
+    /// 1-based line number; 0 when the error concerns the file as a whole.
+    pub line: u64,
+    pub kind: LineErrorKind,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(f, "{}, line {}: {}", self.path, self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReaderStats {
+    pub bytes: u64,
+    pub lines: u64,
+    pub records: u64,
+    /// Lines that were not returned as records because they were bad (each also returned as an error).
+    pub skipped: u64,
+    /// Last lines without a line break (the file was being written) that were not read.
+    pub truncated: u64,
+}
+
+#[derive(Debug)]
+pub enum ReadOutcome {
+    /// A row is in [`LogReader::record`].
+    Record,
+    /// A bad line or file; reading goes on with the next line (or ends, for a whole-file error).
+    Error(LineError),
+    /// Follow mode: the end of the data so far, possibly with a partial line kept for the next call.
+    Pending,
+    /// The file ended with a line without its line break, which is not read (see [`ReaderStats::truncated`]).
+    Truncated { line: u64 },
+    End,
+}
+
+enum LineRead {
+    Complete,
+    TooLong(usize),
+    Partial,
+    Eof,
+}
+
+pub struct LogReader<R: Read> {
+    src: BufReader<R>,
+    path: Arc<str>,
+    header: LogHeader,
+    line: Vec<u8>,
+    overflow: usize,
+    record: Record,
+    line_no: u64,
+    max_line: usize,
+    follow: bool,
+    stats: ReaderStats,
+    done: bool,
+    /// The last read ended without a line break: the next read continues that line.
+    continuing: bool,
+}
+
+impl<R: Read> LogReader<R> {
+    pub fn new(path: impl Into<Arc<str>>, src: R) -> Self {
+        Self {
+            src: BufReader::with_capacity(256 * 1024, src),
+            path: path.into(),
+            header: LogHeader::default(),
+            line: Vec::with_capacity(1024),
+            overflow: 0,
+            record: Record::new(),
+            line_no: 0,
+            max_line: DEFAULT_MAX_LINE_BYTES,
+            follow: false,
+            stats: ReaderStats::default(),
+            done: false,
+            continuing: false,
+        }
+    }
+
+    pub fn with_max_line_bytes(mut self, max: usize) -> Self {
+        self.max_line = max.max(64);
+        self
+    }
+
+    /// In follow mode the end of the data is [`ReadOutcome::Pending`] rather than the end: call again once the
+    /// file has grown.
+    pub fn with_follow(mut self, follow: bool) -> Self {
+        self.follow = follow;
+        self
+    }
+
+    pub fn path(&self) -> &Arc<str> {
+        &self.path
+    }
+
+    pub fn header(&self) -> &LogHeader {
+        &self.header
+    }
+
+    /// The row of the last [`ReadOutcome::Record`].
+    pub fn record(&self) -> &Record {
+        &self.record
+    }
+
+    /// The raw text of the last line read (without its line break).
+    pub fn raw_line(&self) -> &[u8] {
+        &self.line
+    }
+
+    /// 1-based number of the last line read.
+    pub fn line_number(&self) -> u64 {
+        self.line_no
+    }
+
+    pub fn stats(&self) -> ReaderStats {
+        self.stats
+    }
+
+    /// An error at the current line, counted as a skipped line. For consumers that find a row's values bad.
+    pub fn line_error(&mut self, kind: LineErrorKind, message: impl Into<String>) -> LineError {
+        self.stats.skipped += 1;
+        LineError { path: self.path.clone(), line: self.line_no, kind, message: message.into() }
+    }
+
+    /// Stops reading this file after a whole-file error found by the consumer (a different log type, say).
+    pub fn abandon(&mut self, kind: LineErrorKind, message: impl Into<String>) -> LineError {
+        self.done = true;
+        LineError { path: self.path.clone(), line: 0, kind, message: message.into() }
+    }
+
+    pub fn next_row(&mut self) -> ReadOutcome {
+        loop {
+            if self.done {
+                return ReadOutcome::End;
+            }
+            let read = match self.read_line() {
+                Ok(read) => read,
+                Err(e) => {
+                    self.done = true;
+                    return ReadOutcome::Error(LineError {
+                        path: self.path.clone(),
+                        line: self.line_no + 1,
+                        kind: LineErrorKind::Io,
+                        message: format!("cannot read: {e}"),
+                    });
+                }
+            };
+            match read {
+                LineRead::Eof => {
+                    if self.follow {
+                        return ReadOutcome::Pending;
+                    }
+                    self.done = true;
+                    return ReadOutcome::End;
+                }
+                LineRead::Partial if self.follow => return ReadOutcome::Pending,
+                LineRead::Partial => {
+                    self.line_no += 1;
+                    self.stats.lines += 1;
+                    self.stats.truncated += 1;
+                    self.done = true;
+                    return ReadOutcome::Truncated { line: self.line_no };
+                }
+                LineRead::TooLong(len) => {
+                    self.line_no += 1;
+                    self.stats.lines += 1;
+                    let max = self.max_line;
+                    let err = self.line_error(LineErrorKind::LineTooLong, format!("line of {len} bytes is longer than the limit of {max} bytes; skipped"));
+                    self.line.clear();
+                    return ReadOutcome::Error(err);
+                }
+                LineRead::Complete => {
+                    self.line_no += 1;
+                    self.stats.lines += 1;
+                    if let Some(outcome) = self.take_line() {
+                        return outcome;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Interprets the complete line in `self.line`; `None` for lines that produce nothing (headers, blanks).
+    fn take_line(&mut self) -> Option<ReadOutcome> {
+        if self.line_no == 1 && self.line.starts_with(b"\xEF\xBB\xBF") {
+            self.line.drain(..3);
+        }
+        if self.line.last() == Some(&b'\r') {
+            self.line.pop();
+        }
+        if self.line.is_empty() {
+            return None;
+        }
+        if self.line[0] == b'#' {
+            self.read_header_line();
+            return None;
+        }
+        if self.header.fields.is_empty() {
+            let what = if self.line.contains(&0) || self.line.starts_with(b"\xFF\xFE") || self.line.starts_with(b"\xFE\xFF") {
+                "is not an Exchange log file (binary or UTF-16 content)"
+            } else {
+                "is not an Exchange log file (no #Fields: header before the first row)"
+            };
+            self.stats.skipped += 1;
+            let err = LineError { path: self.path.clone(), line: self.line_no, kind: LineErrorKind::NotALog, message: what.to_owned() };
+            self.done = true;
+            return Some(ReadOutcome::Error(err));
+        }
+        if let Err(e) = split_csv_line(&self.line, &mut self.record) {
+            return Some(ReadOutcome::Error(self.line_error(LineErrorKind::BadQuoting, e.to_string())));
+        }
+        if self.record.len() != self.header.fields.len() {
+            let (got, want) = (self.record.len(), self.header.fields.len());
+            return Some(ReadOutcome::Error(
+                self.line_error(LineErrorKind::FieldCount, format!("has {got} fields where the #Fields header names {want}; skipped")),
+            ));
+        }
+        self.stats.records += 1;
+        Some(ReadOutcome::Record)
+    }
+
+    fn read_header_line(&mut self) {
+        let text = String::from_utf8_lossy(&self.line[1..]);
+        let Some((key, value)) = text.split_once(':') else { return };
+        let value = value.trim();
+        match key.trim().to_ascii_lowercase().as_str() {
+            "software" => self.header.software = Some(value.to_owned()),
+            "version" => self.header.version = Some(value.to_owned()),
+            "log-type" => self.header.log_type = Some(value.to_owned()),
+            "date" => self.header.date_ms = parse_utc_ms(value.as_bytes()),
+            "fields" => self.header.fields = value.split(',').map(|f| f.trim().to_owned()).collect(),
+            _ => {}
+        }
+    }
+
+    /// Reads up to the next `\n` into `self.line`, keeping at most `max_line` bytes of it. A partial line
+    /// left by a previous `Partial` is continued, which is how follow mode picks up a line being written.
+    fn read_line(&mut self) -> io::Result<LineRead> {
+        if !std::mem::take(&mut self.continuing) {
+            self.line.clear();
+        }
+        loop {
+            let available = match self.src.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                if self.line.is_empty() && self.overflow == 0 {
+                    return Ok(LineRead::Eof);
+                }
+                self.continuing = true;
+                return Ok(LineRead::Partial);
+            }
+            let (chunk, found) = match memchr::memchr(b'\n', available) {
+                Some(i) => (&available[..i], Some(i + 1)),
+                None => (available, None),
+            };
+            let room = self.max_line.saturating_sub(self.line.len());
+            if self.overflow == 0 && chunk.len() <= room {
+                self.line.extend_from_slice(chunk);
+            } else {
+                if self.overflow == 0 {
+                    self.overflow = self.line.len();
+                    self.line.clear();
+                }
+                self.overflow += chunk.len();
+            }
+            let consumed = found.unwrap_or(chunk.len());
+            self.src.consume(consumed);
+            self.stats.bytes += consumed as u64;
+            if found.is_some() {
+                if self.overflow > 0 {
+                    let len = std::mem::take(&mut self.overflow);
+                    return Ok(LineRead::TooLong(len));
+                }
+                return Ok(LineRead::Complete);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2023-01-11T16:00:04.113Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
+
+    fn read_all(text: &[u8], max: usize) -> (Vec<Result<Vec<String>, (u64, LineErrorKind)>>, ReaderStats, ReadOutcome) {
+        let mut r = LogReader::new("RECV.LOG", text).with_max_line_bytes(max);
+        let mut out = Vec::new();
+        loop {
+            match r.next_row() {
+                ReadOutcome::Record => out.push(Ok(r.record().iter().map(str::to_owned).collect())),
+                ReadOutcome::Error(e) => out.push(Err((e.line, e.kind))),
+                last => return (out, r.stats(), last),
+            }
+        }
+    }
+
+    #[test]
+    fn reads_header_and_rows_with_crlf_and_bom() {
+        let text = format!("{HEADER}2023-01-11T15:59:51.433Z,S\\Default Frontend S,123453EC62278461,1,10.10.10.10:25,95.10.20.33:56026,>,\"220 S ready at Wed, 11 Jan 2023\",\r\n");
+        let mut r = LogReader::new("RECV.LOG", text.as_bytes());
+        assert!(matches!(r.next_row(), ReadOutcome::Record));
+        assert_eq!(r.header().log_type.as_deref(), Some("SMTP Receive Protocol Log"));
+        assert_eq!(r.header().version.as_deref(), Some("15.0.0.0"));
+        assert_eq!(r.header().date_ms, parse_utc_ms(b"2023-01-11T16:00:04.113Z"));
+        assert_eq!(r.header().field_index("event"), Some(6));
+        assert_eq!(r.record().get(7), "220 S ready at Wed, 11 Jan 2023");
+        assert_eq!(r.line_number(), 6);
+        assert!(matches!(r.next_row(), ReadOutcome::End));
+    }
+
+    #[test]
+    fn bad_lines_are_errors_with_their_line_and_reading_goes_on() {
+        let long = "x".repeat(5000);
+        let text = format!("{HEADER}a,b,c\n{long}\n1,2,3,4,5,6,7,8,\"open\n1,2,3,4,5,6,7,8,9\n");
+        let (items, stats, last) = read_all(text.as_bytes(), 1024);
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0], Err((6, LineErrorKind::FieldCount)));
+        assert_eq!(items[1], Err((7, LineErrorKind::LineTooLong)));
+        assert_eq!(items[2], Err((8, LineErrorKind::BadQuoting)));
+        assert_eq!(items[3].as_ref().unwrap()[8], "9");
+        assert_eq!(stats.skipped, 3);
+        assert_eq!(stats.records, 1);
+        assert!(matches!(last, ReadOutcome::End));
+    }
+
+    #[test]
+    fn a_file_without_fields_header_is_not_a_log() {
+        let (items, _, _) = read_all(b"hello,world\nmore\n", 1024);
+        assert_eq!(items, vec![Err((1, LineErrorKind::NotALog))]);
+        let (items, _, _) = read_all(b"\x00\x01\x02binary\n", 1024);
+        assert_eq!(items, vec![Err((1, LineErrorKind::NotALog))]);
+    }
+
+    #[test]
+    fn a_last_line_without_line_break_is_truncated_not_an_error() {
+        let text = format!("{HEADER}1,2,3,4,5,6,7,8,9\r\n1,2,3,4,5");
+        let (items, stats, last) = read_all(text.as_bytes(), 1024);
+        assert_eq!(items.len(), 1);
+        assert_eq!(stats.truncated, 1);
+        assert!(matches!(last, ReadOutcome::Truncated { line: 7 }));
+    }
+
+    /// A reader over a buffer that grows between calls, as the file Exchange is writing does.
+    struct Growing(std::rc::Rc<std::cell::RefCell<(Vec<u8>, usize)>>);
+    impl Read for Growing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let mut s = self.0.borrow_mut();
+            let (data, pos) = &mut *s;
+            let n = buf.len().min(data.len() - *pos);
+            buf[..n].copy_from_slice(&data[*pos..*pos + n]);
+            *pos += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn follow_mode_completes_a_line_written_in_two_parts() {
+        let shared = std::rc::Rc::new(std::cell::RefCell::new((format!("{HEADER}1,2,3,4,5").into_bytes(), 0)));
+        let mut r = LogReader::new("RECV.LOG", Growing(shared.clone())).with_follow(true);
+        assert!(matches!(r.next_row(), ReadOutcome::Pending));
+        shared.borrow_mut().0.extend_from_slice(b",6,7,8,9\r\n");
+        assert!(matches!(r.next_row(), ReadOutcome::Record));
+        assert_eq!(r.record().get(4), "5");
+        assert_eq!(r.record().get(8), "9");
+        assert_eq!(r.line_number(), 6);
+        assert!(matches!(r.next_row(), ReadOutcome::Pending));
+    }
+}

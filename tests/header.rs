@@ -1,0 +1,29 @@
+//! The committed C header must be exactly what cbindgen generates from the code: a drifted header means C and
+//! C# callers would be built against an ABI the library does not have.
+//! `HMF_BLESS=1 cargo test --test header` (or `pwsh ./build.ps1 Header`) rewrites it.
+
+use std::path::Path;
+
+#[test]
+fn committed_header_matches_the_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    let mut generated = Vec::new();
+    cbindgen::Builder::new()
+        .with_crate(root)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen could not generate the header")
+        .write(&mut generated);
+    let generated = String::from_utf8(generated).unwrap();
+    let path = root.join("include/hybridmailflow.h");
+    if std::env::var_os("HMF_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+    assert!(
+        committed == generated,
+        "include/hybridmailflow.h is out of date: run `pwsh ./build.ps1 Header` (or HMF_BLESS=1 cargo test --test header) and commit it"
+    );
+}
