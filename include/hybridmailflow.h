@@ -11,6 +11,56 @@
 // for. Bump it on any change of a struct layout or a function signature.
 #define HMF_ABI_VERSION 1
 
+// Item kinds (`hmf_item.kind`). Append-only.
+#define HMF_ITEM_ENTRY 1
+
+#define HMF_ITEM_SESSION 2
+
+#define HMF_ITEM_ERROR 3
+
+#define HMF_ITEM_FILE_STARTED 4
+
+#define HMF_ITEM_FILE_DONE 5
+
+// Batch states (`hmf_batch_view.state`). Append-only.
+// More items may follow: call next_batch again.
+#define HMF_BATCH_MORE 0
+
+// Follow mode: nothing more for now; call again after a pause.
+#define HMF_BATCH_PENDING 1
+
+// The reader is done; this is the last batch.
+#define HMF_BATCH_END 2
+
+// Read modes (`hmf_protocol_reader_new`).
+#define HMF_READ_ENTRIES 0
+
+#define HMF_READ_SESSIONS 1
+
+// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
+// A session id (16 hex digits), exact.
+#define HMF_FILTER_SESSION_ID 1
+
+// An address or CIDR range the remote endpoint must be in.
+#define HMF_FILTER_REMOTE_ADDRESS 2
+
+// A connector id: `*`/`?` wildcards, or without them any part of the name.
+#define HMF_FILTER_CONNECTOR 3
+
+// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage, Incomplete).
+#define HMF_FILTER_OUTCOME 4
+
+// A MAIL FROM address: exact (case-insensitive) or with wildcards.
+#define HMF_FILTER_SENDER 5
+
+// An RCPT TO address: exact (case-insensitive) or with wildcards.
+#define HMF_FILTER_RECIPIENT 6
+
+// Values of the enumerations in records. Append-only.
+#define HMF_DIRECTION_RECEIVE 0
+
+#define HMF_DIRECTION_SEND 1
+
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
   HMF_OK = 0,
@@ -26,6 +76,14 @@ typedef enum {
   HMF_BAD_QUOTING = 10,
   HMF_BAD_VALUE = 11,
 } hmf_status;
+
+typedef struct Outcome Outcome;
+
+// A batch of items (lines, sessions, errors, file events), owned by the caller until `hmf_batch_free`.
+typedef struct hmf_batch hmf_batch;
+
+// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
+typedef struct hmf_protocol_reader hmf_protocol_reader;
 
 // A UTF-8 string that the library owns: `len` bytes at `ptr`, not NUL-terminated. `ptr` is NULL only when
 // `len` is 0.
@@ -44,6 +102,185 @@ typedef struct {
   uint64_t line;
 } hmf_error;
 
+// Totals so far, for the closing summary.
+typedef struct {
+  uint64_t files;
+  uint64_t files_skipped_by_time;
+  uint64_t bytes;
+  uint64_t lines;
+  uint64_t skipped_lines;
+  uint64_t truncated_lines;
+  uint64_t entries;
+  uint64_t sessions;
+} hmf_protocol_stats;
+
+// One protocol-log line.
+typedef struct {
+  hmf_str path;
+  uint64_t line;
+  int64_t time_ms;
+  hmf_str server;
+  hmf_str connector_id;
+  hmf_str session_id;
+  // -1 when the line has none.
+  int64_t sequence;
+  hmf_str local_endpoint;
+  hmf_str remote_endpoint;
+  hmf_str local_address;
+  // -1 when the endpoint has no port.
+  int32_t local_port;
+  hmf_str remote_address;
+  int32_t remote_port;
+  // The event as written: '+', '-', '>', '<' or '*'.
+  uint32_t event;
+  // HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
+  uint32_t direction;
+  // FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
+  hmf_str role;
+  hmf_str data;
+  hmf_str context;
+} hmf_protocol_entry;
+
+// A list of strings owned by a batch.
+typedef struct {
+  const hmf_str *items;
+  size_t len;
+} hmf_str_list;
+
+// A TLS certificate a session logged.
+typedef struct {
+  // "Sending certificate", "Received certificate" or "Remote certificate".
+  hmf_str kind;
+  hmf_str subject;
+  hmf_str issuer;
+  hmf_str serial_number;
+  hmf_str thumbprint;
+  // Milliseconds since the Unix epoch; INT64_MIN when not logged.
+  int64_t not_before_ms;
+  int64_t not_after_ms;
+  hmf_str_list subject_alternative_names;
+} hmf_certificate;
+
+// One MAIL FROM transaction of a session.
+typedef struct {
+  hmf_str mail_from;
+  hmf_str_list recipients;
+  hmf_str internet_message_id;
+  hmf_str internal_id;
+  hmf_str hostname;
+  // -1 when not logged.
+  int64_t size;
+  // 1 when the message was accepted.
+  uint32_t accepted;
+  hmf_str response;
+} hmf_message;
+
+// A session rebuilt from its lines.
+typedef struct {
+  hmf_str server;
+  hmf_str connector_id;
+  hmf_str session_id;
+  uint32_t direction;
+  hmf_str role;
+  int64_t start_ms;
+  int64_t end_ms;
+  hmf_str local_address;
+  int32_t local_port;
+  hmf_str remote_address;
+  int32_t remote_port;
+  // Loopback, Private, ExchangeOnline, Public or Invalid.
+  hmf_str remote_address_class;
+  uint32_t is_exchange_online;
+  hmf_str helo;
+  hmf_str remote_host;
+  hmf_str banner;
+  hmf_str_list extensions;
+  // None, STARTTLS or X-ANONYMOUSTLS.
+  hmf_str tls_mode;
+  // -1 unknown (no TLS logged), 0 failed, 1 succeeded.
+  int32_t tls_succeeded;
+  hmf_str tls_protocol;
+  hmf_str tls_cipher;
+  // -1 when not logged.
+  int32_t tls_cipher_strength;
+  hmf_str tls_mac;
+  hmf_str tls_key_exchange;
+  int32_t tls_key_exchange_strength;
+  hmf_str tls_failure;
+  const hmf_certificate *certificates;
+  size_t certificate_count;
+  hmf_str chain_validation_status;
+  hmf_str tls_domain_capabilities;
+  hmf_str tls_domain_capabilities_status;
+  hmf_str tls_domain_capabilities_domain;
+  hmf_str auth_mechanism;
+  hmf_str auth_user;
+  // None, Succeeded or Failed.
+  hmf_str auth_result;
+  hmf_str auth_failure;
+  hmf_str permissions;
+  const hmf_message *messages;
+  size_t message_count;
+  // -1 when not logged.
+  int64_t bytes;
+  // Negative when not measurable.
+  double throughput_kbps;
+  int64_t tarpit_ms;
+  hmf_str proxied_session_id;
+  hmf_str proxy_target;
+  hmf_str proxy_status;
+  hmf_str_list responses;
+  hmf_str last_error;
+  hmf_str disconnect_reason;
+  hmf_str outcome;
+  hmf_str outcome_path;
+  // 0 when no line decided it.
+  uint64_t outcome_line;
+  hmf_str outcome_text;
+  uint32_t line_count;
+  // The session's lines as written, joined with '\n'.
+  hmf_str raw_lines;
+  // For each line (line_count of them): the index of its file in `line_files`, and its 1-based line number.
+  const uint32_t *line_file_indexes;
+  const uint64_t *line_numbers;
+  hmf_str_list line_files;
+} hmf_session;
+
+// A file event: a file about to be read, or read to its end with what was skipped in it.
+typedef struct {
+  hmf_str path;
+  // For FILE_STARTED: 0-based position of the file and the number of files.
+  uint64_t index;
+  uint64_t count;
+  // For FILE_DONE:
+  uint64_t bytes;
+  uint64_t lines;
+  uint64_t records;
+  uint64_t skipped_lines;
+  uint64_t truncated_lines;
+  // 1 when the file was skipped unread because its name shows it is outside the time range.
+  uint32_t skipped_by_time;
+} hmf_file_event;
+
+// One item of a batch: `kind` tells which pointer is set (the others are NULL).
+typedef struct {
+  uint32_t kind;
+  const hmf_protocol_entry *entry;
+  const hmf_session *session;
+  const hmf_error *error;
+  const hmf_file_event *file;
+} hmf_item;
+
+// The items of a batch as C reads them.
+typedef struct {
+  const hmf_item *items;
+  size_t count;
+  // HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
+  uint32_t state;
+} hmf_batch_view;
+
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -58,6 +295,62 @@ hmf_str hmf_library_version(void);
 // `HMF_INVALID_ARGUMENT` (leaving `*out` unwritten) when the last call on this thread succeeded.
 // The strings stay valid until the next `hmf_` call on this thread.
 hmf_status hmf_last_error(hmf_error *out);
+
+// Creates a reader of lines (HMF_READ_ENTRIES) or sessions (HMF_READ_SESSIONS).
+hmf_status hmf_protocol_reader_new(uint32_t mode, hmf_protocol_reader **out);
+
+// Frees a reader. NULL is accepted.
+void hmf_protocol_reader_free(hmf_protocol_reader *reader);
+
+// Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
+hmf_status hmf_protocol_reader_add_path(hmf_protocol_reader *reader,
+                                        const uint8_t *path,
+                                        size_t len);
+
+// Keeps lines (or sessions overlapping the range) between start and end, milliseconds since the Unix epoch.
+hmf_status hmf_protocol_reader_set_time_range(hmf_protocol_reader *reader,
+                                              bool has_start,
+                                              int64_t start_ms,
+                                              bool has_end,
+                                              int64_t end_ms);
+
+// Adds a filter value (see HMF_FILTER_*). A value that cannot be read (a bad address range, an unknown
+// outcome) is refused with HMF_INVALID_ARGUMENT and a message saying why.
+hmf_status hmf_protocol_reader_add_filter(hmf_protocol_reader *reader,
+                                          uint32_t kind,
+                                          const uint8_t *value,
+                                          size_t len);
+
+// Only the last `count` lines or sessions, from the newest files.
+hmf_status hmf_protocol_reader_set_tail(hmf_protocol_reader *reader, uint64_t count);
+
+// Follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
+hmf_status hmf_protocol_reader_set_follow(hmf_protocol_reader *reader, bool follow);
+
+// The server name for files whose path and connector ids do not name one (the local server's own logs).
+hmf_status hmf_protocol_reader_set_default_server(hmf_protocol_reader *reader,
+                                                  const uint8_t *name,
+                                                  size_t len);
+
+// Reads up to `max_items` items (0 means 256) into a new batch. The batch's state tells whether to call again.
+hmf_status hmf_protocol_reader_next_batch(hmf_protocol_reader *reader,
+                                          size_t max_items,
+                                          hmf_batch **out);
+
+hmf_status hmf_protocol_reader_stats(const hmf_protocol_reader *reader, hmf_protocol_stats *out);
+
+// Reads the lines of a session (its `raw_lines`, joined with '\n') as entries. Path and line numbers are
+// left empty: the session's `line_files`/`line_numbers` tell them.
+hmf_status hmf_protocol_parse_lines(const uint8_t *text,
+                                    size_t len,
+                                    uint32_t direction,
+                                    hmf_batch **out);
+
+// The items of a batch, valid until the batch is freed.
+hmf_status hmf_batch_view_get(const hmf_batch *batch, hmf_batch_view *out);
+
+// Frees a batch and everything its views point into. NULL is accepted.
+void hmf_batch_free(hmf_batch *batch);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,6 +6,9 @@
 #![deny(unsafe_code)]
 
 pub mod logfile;
+pub mod net;
+pub mod pattern;
+pub mod protocol;
 
 #[allow(unsafe_code)]
 pub mod ffi;

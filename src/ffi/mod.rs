@@ -10,10 +10,14 @@
 //! All `unsafe` of the crate lives in this module.
 #![allow(non_camel_case_types)]
 
+mod batch;
 mod error;
+mod protocol;
 mod types;
 
+pub use batch::*;
 pub use error::*;
+pub use protocol::*;
 pub use types::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
@@ -30,4 +34,19 @@ pub extern "C" fn hmf_abi_version() -> u32 {
 #[no_mangle]
 pub extern "C" fn hmf_library_version() -> hmf_str {
     hmf_str::from_static(concat!(env!("CARGO_PKG_VERSION"), "\0"))
+}
+
+/// A required out-parameter.
+unsafe fn out_ptr<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T, FfiError> {
+    p.as_mut().ok_or_else(|| FfiError::null(name))
+}
+
+/// Bytes passed in by pointer and length; NULL is accepted only with length 0.
+unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a [u8], FfiError> {
+    hmf_str { ptr: p, len }.as_bytes().ok_or_else(|| FfiError::null(name))
+}
+
+/// A UTF-8 string passed in by pointer and length.
+unsafe fn arg_str<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a str, FfiError> {
+    std::str::from_utf8(arg_bytes(p, len, name)?).map_err(|e| FfiError::new(hmf_status::HMF_INVALID_UTF8, format!("{name} is not UTF-8: {e}")))
 }

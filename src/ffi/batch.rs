@@ -1,0 +1,133 @@
+//! Batches: many records handed over in one call, because a call per record or per field is what makes
+//! interop slow. A batch owns everything its C views point into, and stays valid until `hmf_batch_free`.
+
+use std::ptr;
+
+use super::error::{hmf_error, FfiError};
+use super::types::hmf_str;
+
+/// A list of strings owned by a batch.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_str_list {
+    pub items: *const hmf_str,
+    pub len: usize,
+}
+
+/// Item kinds (`hmf_item.kind`). Append-only.
+pub const HMF_ITEM_ENTRY: u32 = 1;
+pub const HMF_ITEM_SESSION: u32 = 2;
+pub const HMF_ITEM_ERROR: u32 = 3;
+pub const HMF_ITEM_FILE_STARTED: u32 = 4;
+pub const HMF_ITEM_FILE_DONE: u32 = 5;
+
+/// Batch states (`hmf_batch_view.state`). Append-only.
+/// More items may follow: call next_batch again.
+pub const HMF_BATCH_MORE: u32 = 0;
+/// Follow mode: nothing more for now; call again after a pause.
+pub const HMF_BATCH_PENDING: u32 = 1;
+/// The reader is done; this is the last batch.
+pub const HMF_BATCH_END: u32 = 2;
+
+/// A file event: a file about to be read, or read to its end with what was skipped in it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_file_event {
+    pub path: hmf_str,
+    /// For FILE_STARTED: 0-based position of the file and the number of files.
+    pub index: u64,
+    pub count: u64,
+    /// For FILE_DONE:
+    pub bytes: u64,
+    pub lines: u64,
+    pub records: u64,
+    pub skipped_lines: u64,
+    pub truncated_lines: u64,
+    /// 1 when the file was skipped unread because its name shows it is outside the time range.
+    pub skipped_by_time: u32,
+}
+
+/// One item of a batch: `kind` tells which pointer is set (the others are NULL).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_item {
+    pub kind: u32,
+    pub entry: *const super::protocol::hmf_protocol_entry,
+    pub session: *const super::protocol::hmf_session,
+    pub error: *const hmf_error,
+    pub file: *const hmf_file_event,
+}
+
+impl hmf_item {
+    pub(crate) fn empty(kind: u32) -> hmf_item {
+        hmf_item { kind, entry: ptr::null(), session: ptr::null(), error: ptr::null(), file: ptr::null() }
+    }
+}
+
+/// The items of a batch as C reads them.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_batch_view {
+    pub items: *const hmf_item,
+    pub count: usize,
+    /// HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
+    pub state: u32,
+}
+
+/// Storage that C views point into. Everything is boxed or in a box'd slice so that growing the vectors that
+/// hold them never moves what a pointer was taken to.
+#[derive(Default)]
+pub(crate) struct Arena {
+    strings: Vec<Box<str>>,
+    lists: Vec<Box<[hmf_str]>>,
+    numbers: Vec<Box<[u64]>>,
+    indexes: Vec<Box<[u32]>>,
+}
+
+impl Arena {
+    /// Keeps `s` and returns a view of it.
+    pub fn str(&mut self, s: impl Into<Box<str>>) -> hmf_str {
+        let boxed: Box<str> = s.into();
+        if boxed.is_empty() {
+            return hmf_str::EMPTY;
+        }
+        let view = hmf_str { ptr: boxed.as_ptr(), len: boxed.len() };
+        self.strings.push(boxed);
+        view
+    }
+
+    pub fn list(&mut self, items: Vec<hmf_str>) -> hmf_str_list {
+        if items.is_empty() {
+            return hmf_str_list { items: ptr::null(), len: 0 };
+        }
+        let boxed = items.into_boxed_slice();
+        let view = hmf_str_list { items: boxed.as_ptr(), len: boxed.len() };
+        self.lists.push(boxed);
+        view
+    }
+
+    pub fn numbers(&mut self, items: Vec<u64>) -> *const u64 {
+        if items.is_empty() {
+            return ptr::null();
+        }
+        let boxed = items.into_boxed_slice();
+        let p = boxed.as_ptr();
+        self.numbers.push(boxed);
+        p
+    }
+
+    pub fn indexes(&mut self, items: Vec<u32>) -> *const u32 {
+        if items.is_empty() {
+            return ptr::null();
+        }
+        let boxed = items.into_boxed_slice();
+        let p = boxed.as_ptr();
+        self.indexes.push(boxed);
+        p
+    }
+}
+
+/// An error in a batch: the message and path live in the batch's arena.
+pub(crate) fn error_view(arena: &mut Arena, err: FfiError) -> hmf_error {
+    hmf_error { status: err.status, message: arena.str(err.message), path: arena.str(err.path), line: err.line }
+}

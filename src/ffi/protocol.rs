@@ -1,0 +1,663 @@
+//! Protocol logs through the C ABI: a reader handle configured with paths and filters, then read in batches of
+//! lines or sessions.
+
+use std::path::PathBuf;
+use std::ptr;
+
+use super::batch::*;
+use super::error::{guard, hmf_error, FfiError};
+use super::types::{hmf_status, hmf_str};
+use super::{arg_bytes, arg_str, out_ptr};
+use crate::logfile::LineError;
+use crate::net::{classify, Cidr, Endpoint};
+use crate::pattern::Pattern;
+use crate::protocol::{LogEntry, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+
+/// Read modes (`hmf_protocol_reader_new`).
+pub const HMF_READ_ENTRIES: u32 = 0;
+pub const HMF_READ_SESSIONS: u32 = 1;
+
+/// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
+/// A session id (16 hex digits), exact.
+pub const HMF_FILTER_SESSION_ID: u32 = 1;
+/// An address or CIDR range the remote endpoint must be in.
+pub const HMF_FILTER_REMOTE_ADDRESS: u32 = 2;
+/// A connector id: `*`/`?` wildcards, or without them any part of the name.
+pub const HMF_FILTER_CONNECTOR: u32 = 3;
+/// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage, Incomplete).
+pub const HMF_FILTER_OUTCOME: u32 = 4;
+/// A MAIL FROM address: exact (case-insensitive) or with wildcards.
+pub const HMF_FILTER_SENDER: u32 = 5;
+/// An RCPT TO address: exact (case-insensitive) or with wildcards.
+pub const HMF_FILTER_RECIPIENT: u32 = 6;
+
+/// Values of the enumerations in records. Append-only.
+pub const HMF_DIRECTION_RECEIVE: u32 = 0;
+pub const HMF_DIRECTION_SEND: u32 = 1;
+
+/// One protocol-log line.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_protocol_entry {
+    pub path: hmf_str,
+    pub line: u64,
+    pub time_ms: i64,
+    pub server: hmf_str,
+    pub connector_id: hmf_str,
+    pub session_id: hmf_str,
+    /// -1 when the line has none.
+    pub sequence: i64,
+    pub local_endpoint: hmf_str,
+    pub remote_endpoint: hmf_str,
+    pub local_address: hmf_str,
+    /// -1 when the endpoint has no port.
+    pub local_port: i32,
+    pub remote_address: hmf_str,
+    pub remote_port: i32,
+    /// The event as written: '+', '-', '>', '<' or '*'.
+    pub event: u32,
+    /// HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
+    pub direction: u32,
+    /// FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
+    pub role: hmf_str,
+    pub data: hmf_str,
+    pub context: hmf_str,
+}
+
+/// A TLS certificate a session logged.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_certificate {
+    /// "Sending certificate", "Received certificate" or "Remote certificate".
+    pub kind: hmf_str,
+    pub subject: hmf_str,
+    pub issuer: hmf_str,
+    pub serial_number: hmf_str,
+    pub thumbprint: hmf_str,
+    /// Milliseconds since the Unix epoch; INT64_MIN when not logged.
+    pub not_before_ms: i64,
+    pub not_after_ms: i64,
+    pub subject_alternative_names: hmf_str_list,
+}
+
+/// One MAIL FROM transaction of a session.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_message {
+    pub mail_from: hmf_str,
+    pub recipients: hmf_str_list,
+    pub internet_message_id: hmf_str,
+    pub internal_id: hmf_str,
+    pub hostname: hmf_str,
+    /// -1 when not logged.
+    pub size: i64,
+    /// 1 when the message was accepted.
+    pub accepted: u32,
+    pub response: hmf_str,
+}
+
+/// A session rebuilt from its lines.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_session {
+    pub server: hmf_str,
+    pub connector_id: hmf_str,
+    pub session_id: hmf_str,
+    pub direction: u32,
+    pub role: hmf_str,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub local_address: hmf_str,
+    pub local_port: i32,
+    pub remote_address: hmf_str,
+    pub remote_port: i32,
+    /// Loopback, Private, ExchangeOnline, Public or Invalid.
+    pub remote_address_class: hmf_str,
+    pub is_exchange_online: u32,
+    pub helo: hmf_str,
+    pub remote_host: hmf_str,
+    pub banner: hmf_str,
+    pub extensions: hmf_str_list,
+    /// None, STARTTLS or X-ANONYMOUSTLS.
+    pub tls_mode: hmf_str,
+    /// -1 unknown (no TLS logged), 0 failed, 1 succeeded.
+    pub tls_succeeded: i32,
+    pub tls_protocol: hmf_str,
+    pub tls_cipher: hmf_str,
+    /// -1 when not logged.
+    pub tls_cipher_strength: i32,
+    pub tls_mac: hmf_str,
+    pub tls_key_exchange: hmf_str,
+    pub tls_key_exchange_strength: i32,
+    pub tls_failure: hmf_str,
+    pub certificates: *const hmf_certificate,
+    pub certificate_count: usize,
+    pub chain_validation_status: hmf_str,
+    pub tls_domain_capabilities: hmf_str,
+    pub tls_domain_capabilities_status: hmf_str,
+    pub tls_domain_capabilities_domain: hmf_str,
+    pub auth_mechanism: hmf_str,
+    pub auth_user: hmf_str,
+    /// None, Succeeded or Failed.
+    pub auth_result: hmf_str,
+    pub auth_failure: hmf_str,
+    pub permissions: hmf_str,
+    pub messages: *const hmf_message,
+    pub message_count: usize,
+    /// -1 when not logged.
+    pub bytes: i64,
+    /// Negative when not measurable.
+    pub throughput_kbps: f64,
+    pub tarpit_ms: i64,
+    pub proxied_session_id: hmf_str,
+    pub proxy_target: hmf_str,
+    pub proxy_status: hmf_str,
+    pub responses: hmf_str_list,
+    pub last_error: hmf_str,
+    pub disconnect_reason: hmf_str,
+    pub outcome: hmf_str,
+    pub outcome_path: hmf_str,
+    /// 0 when no line decided it.
+    pub outcome_line: u64,
+    pub outcome_text: hmf_str,
+    pub line_count: u32,
+    /// The session's lines as written, joined with '\n'.
+    pub raw_lines: hmf_str,
+    /// For each line (line_count of them): the index of its file in `line_files`, and its 1-based line number.
+    pub line_file_indexes: *const u32,
+    pub line_numbers: *const u64,
+    pub line_files: hmf_str_list,
+}
+
+/// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
+pub struct hmf_protocol_reader {
+    config: Option<Config>,
+    reader: Option<ProtocolReader>,
+}
+
+struct Config {
+    mode: ReadMode,
+    filter: ProtocolFilter,
+    paths: Vec<PathBuf>,
+    tail: Option<usize>,
+    follow: bool,
+    default_server: String,
+}
+
+/// A batch of items (lines, sessions, errors, file events), owned by the caller until `hmf_batch_free`.
+pub struct hmf_batch {
+    arena: Arena,
+    owned_entries: Vec<LogEntry>,
+    owned_sessions: Vec<Box<Session>>,
+    entries: Vec<hmf_protocol_entry>,
+    sessions: Vec<hmf_session>,
+    certificates: Vec<Box<[hmf_certificate]>>,
+    messages: Vec<Box<[hmf_message]>>,
+    errors: Vec<hmf_error>,
+    files: Vec<hmf_file_event>,
+    items: Vec<hmf_item>,
+    state: u32,
+}
+
+impl hmf_protocol_reader {
+    fn config(&mut self) -> Result<&mut Config, FfiError> {
+        self.config.as_mut().ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has started: configure it before the first batch"))
+    }
+}
+
+/// Creates a reader of lines (HMF_READ_ENTRIES) or sessions (HMF_READ_SESSIONS).
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_new(mode: u32, out: *mut *mut hmf_protocol_reader) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let mode = match mode {
+            HMF_READ_ENTRIES => ReadMode::Entries,
+            HMF_READ_SESSIONS => ReadMode::Sessions,
+            other => return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("unknown read mode {other}"))),
+        };
+        let config = Config { mode, filter: ProtocolFilter::default(), paths: Vec::new(), tail: None, follow: false, default_server: String::new() };
+        *out = Box::into_raw(Box::new(hmf_protocol_reader { config: Some(config), reader: None }));
+        Ok(())
+    })
+}
+
+/// Frees a reader. NULL is accepted.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_free(reader: *mut hmf_protocol_reader) {
+    if !reader.is_null() {
+        let _ = guard(|| {
+            drop(Box::from_raw(reader));
+            Ok(())
+        });
+    }
+}
+
+/// Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_add_path(reader: *mut hmf_protocol_reader, path: *const u8, len: usize) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let path = arg_str(path, len, "path")?;
+        r.config()?.paths.push(PathBuf::from(path));
+        Ok(())
+    })
+}
+
+/// Keeps lines (or sessions overlapping the range) between start and end, milliseconds since the Unix epoch.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_set_time_range(
+    reader: *mut hmf_protocol_reader,
+    has_start: bool,
+    start_ms: i64,
+    has_end: bool,
+    end_ms: i64,
+) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let filter = &mut r.config()?.filter;
+        filter.start_ms = has_start.then_some(start_ms);
+        filter.end_ms = has_end.then_some(end_ms);
+        Ok(())
+    })
+}
+
+/// Adds a filter value (see HMF_FILTER_*). A value that cannot be read (a bad address range, an unknown
+/// outcome) is refused with HMF_INVALID_ARGUMENT and a message saying why.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_add_filter(reader: *mut hmf_protocol_reader, kind: u32, value: *const u8, len: usize) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let value = arg_str(value, len, "value")?;
+        let invalid = |what: String| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, what);
+        let filter = &mut r.config()?.filter;
+        match kind {
+            HMF_FILTER_SESSION_ID => filter.session_ids.push(value.trim().to_owned()),
+            HMF_FILTER_REMOTE_ADDRESS => filter
+                .remote_addresses
+                .push(Cidr::parse(value).ok_or_else(|| invalid(format!("'{value}' is not an IP address or CIDR range (e.g. 40.92.0.0/15)")))?),
+            HMF_FILTER_CONNECTOR => filter.connectors.push(Pattern::substring_or_wildcard(value)),
+            HMF_FILTER_OUTCOME => filter.outcomes.push(Outcome::parse(value).ok_or_else(|| {
+                let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.name()).collect();
+                invalid(format!("'{value}' is not an outcome; use one of {}", names.join(", ")))
+            })?),
+            HMF_FILTER_SENDER => filter.senders.push(Pattern::exact_or_wildcard(value)),
+            HMF_FILTER_RECIPIENT => filter.recipients.push(Pattern::exact_or_wildcard(value)),
+            other => return Err(invalid(format!("unknown filter kind {other}"))),
+        }
+        Ok(())
+    })
+}
+
+/// Only the last `count` lines or sessions, from the newest files.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_set_tail(reader: *mut hmf_protocol_reader, count: u64) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        r.config()?.tail = Some(usize::try_from(count).unwrap_or(usize::MAX));
+        Ok(())
+    })
+}
+
+/// Follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_set_follow(reader: *mut hmf_protocol_reader, follow: bool) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        r.config()?.follow = follow;
+        Ok(())
+    })
+}
+
+/// The server name for files whose path and connector ids do not name one (the local server's own logs).
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_set_default_server(reader: *mut hmf_protocol_reader, name: *const u8, len: usize) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let name = arg_str(name, len, "name")?;
+        r.config()?.default_server = name.to_owned();
+        Ok(())
+    })
+}
+
+/// Reads up to `max_items` items (0 means 256) into a new batch. The batch's state tells whether to call again.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_next_batch(reader: *mut hmf_protocol_reader, max_items: usize, out: *mut *mut hmf_batch) -> hmf_status {
+    guard(|| {
+        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let out = out_ptr(out, "out")?;
+        if r.reader.is_none() {
+            let c = r.config.take().ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has no configuration"))?;
+            let mut reader = ProtocolReader::new(c.mode, c.filter, c.paths).follow(c.follow).default_server(&c.default_server);
+            if let Some(n) = c.tail {
+                reader = reader.tail(n);
+            }
+            r.reader = Some(reader);
+        }
+        let reader = r.reader.as_mut().expect("set above");
+        let max = if max_items == 0 { 256 } else { max_items };
+        let mut items = Vec::new();
+        let state = loop {
+            if items.len() >= max {
+                break HMF_BATCH_MORE;
+            }
+            match reader.next() {
+                Next::Item(item) => items.push(item),
+                Next::Pending => break HMF_BATCH_PENDING,
+                Next::End => break HMF_BATCH_END,
+            }
+        };
+        *out = Box::into_raw(Box::new(build_batch(items, state)));
+        Ok(())
+    })
+}
+
+/// Totals so far, for the closing summary.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct hmf_protocol_stats {
+    pub files: u64,
+    pub files_skipped_by_time: u64,
+    pub bytes: u64,
+    pub lines: u64,
+    pub skipped_lines: u64,
+    pub truncated_lines: u64,
+    pub entries: u64,
+    pub sessions: u64,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_reader_stats(reader: *const hmf_protocol_reader, out: *mut hmf_protocol_stats) -> hmf_status {
+    guard(|| {
+        let r = reader.as_ref().ok_or_else(|| FfiError::null("reader"))?;
+        let out = out_ptr(out, "out")?;
+        let s = r.reader.as_ref().map(ProtocolReader::stats).unwrap_or_default();
+        *out = hmf_protocol_stats {
+            files: s.files,
+            files_skipped_by_time: s.files_skipped_by_time,
+            bytes: s.bytes,
+            lines: s.lines,
+            skipped_lines: s.skipped_lines,
+            truncated_lines: s.truncated_lines,
+            entries: s.entries,
+            sessions: s.sessions,
+        };
+        Ok(())
+    })
+}
+
+/// Reads the lines of a session (its `raw_lines`, joined with '\n') as entries. Path and line numbers are
+/// left empty: the session's `line_files`/`line_numbers` tell them.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_protocol_parse_lines(text: *const u8, len: usize, direction: u32, out: *mut *mut hmf_batch) -> hmf_status {
+    guard(|| {
+        let text = arg_bytes(text, len, "text")?;
+        let out = out_ptr(out, "out")?;
+        let direction = match direction {
+            HMF_DIRECTION_RECEIVE => crate::protocol::Direction::Receive,
+            HMF_DIRECTION_SEND => crate::protocol::Direction::Send,
+            other => return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("unknown direction {other}"))),
+        };
+        let items = crate::protocol::parse_raw_lines(&String::from_utf8_lossy(text), direction)
+            .into_iter()
+            .map(|r| match r {
+                Ok(entry) => ProtocolItem::Entry(entry),
+                Err(e) => ProtocolItem::Error(e),
+            })
+            .collect();
+        *out = Box::into_raw(Box::new(build_batch(items, HMF_BATCH_END)));
+        Ok(())
+    })
+}
+
+/// The items of a batch, valid until the batch is freed.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut hmf_batch_view) -> hmf_status {
+    guard(|| {
+        let b = batch.as_ref().ok_or_else(|| FfiError::null("batch"))?;
+        let out = out_ptr(out, "out")?;
+        *out = hmf_batch_view { items: if b.items.is_empty() { ptr::null() } else { b.items.as_ptr() }, count: b.items.len(), state: b.state };
+        Ok(())
+    })
+}
+
+/// Frees a batch and everything its views point into. NULL is accepted.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
+    if !batch.is_null() {
+        let _ = guard(|| {
+            drop(Box::from_raw(batch));
+            Ok(())
+        });
+    }
+}
+
+fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
+    let count = |f: fn(&ProtocolItem) -> bool| items.iter().filter(|i| f(i)).count();
+    let n_entries = count(|i| matches!(i, ProtocolItem::Entry(_)));
+    let n_sessions = count(|i| matches!(i, ProtocolItem::Session(_)));
+    let n_errors = count(|i| matches!(i, ProtocolItem::Error(_)));
+    let n_files = count(|i| matches!(i, ProtocolItem::FileStarted { .. } | ProtocolItem::FileDone { .. }));
+    // Exact capacities: the views below point into these vectors, which must therefore never reallocate.
+    let mut b = hmf_batch {
+        arena: Arena::default(),
+        owned_entries: Vec::with_capacity(n_entries),
+        owned_sessions: Vec::with_capacity(n_sessions),
+        entries: Vec::with_capacity(n_entries),
+        sessions: Vec::with_capacity(n_sessions),
+        certificates: Vec::new(),
+        messages: Vec::new(),
+        errors: Vec::with_capacity(n_errors),
+        files: Vec::with_capacity(n_files),
+        items: Vec::with_capacity(items.len()),
+        state,
+    };
+    for item in items {
+        let view = match item {
+            ProtocolItem::Entry(entry) => {
+                b.owned_entries.push(entry);
+                let view = entry_view(&mut b.arena, b.owned_entries.last().expect("pushed"));
+                b.entries.push(view);
+                hmf_item { entry: b.entries.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ENTRY) }
+            }
+            ProtocolItem::Session(session) => {
+                b.owned_sessions.push(session);
+                let session = &**b.owned_sessions.last().expect("pushed");
+                let view = session_view(&mut b.arena, &mut b.certificates, &mut b.messages, session);
+                b.sessions.push(view);
+                hmf_item { session: b.sessions.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_SESSION) }
+            }
+            ProtocolItem::Error(e) => {
+                let view = line_error_view(&mut b.arena, e);
+                b.errors.push(view);
+                hmf_item { error: b.errors.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ERROR) }
+            }
+            ProtocolItem::FileStarted { path, index, count } => {
+                let event = hmf_file_event {
+                    path: b.arena.str(path.as_ref()),
+                    index: index as u64,
+                    count: count as u64,
+                    bytes: 0,
+                    lines: 0,
+                    records: 0,
+                    skipped_lines: 0,
+                    truncated_lines: 0,
+                    skipped_by_time: 0,
+                };
+                b.files.push(event);
+                hmf_item { file: b.files.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_FILE_STARTED) }
+            }
+            ProtocolItem::FileDone { path, stats, skipped_by_time } => {
+                let event = hmf_file_event {
+                    path: b.arena.str(path.as_ref()),
+                    index: 0,
+                    count: 0,
+                    bytes: stats.bytes,
+                    lines: stats.lines,
+                    records: stats.records,
+                    skipped_lines: stats.skipped,
+                    truncated_lines: stats.truncated,
+                    skipped_by_time: u32::from(skipped_by_time),
+                };
+                b.files.push(event);
+                hmf_item { file: b.files.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_FILE_DONE) }
+            }
+        };
+        b.items.push(view);
+    }
+    b
+}
+
+fn line_error_view(arena: &mut Arena, e: LineError) -> hmf_error {
+    error_view(arena, FfiError::from(e))
+}
+
+fn port(p: Option<u16>) -> i32 {
+    p.map_or(-1, i32::from)
+}
+
+fn direction_code(d: crate::protocol::Direction) -> u32 {
+    match d {
+        crate::protocol::Direction::Receive => HMF_DIRECTION_RECEIVE,
+        crate::protocol::Direction::Send => HMF_DIRECTION_SEND,
+    }
+}
+
+fn entry_view(arena: &mut Arena, e: &LogEntry) -> hmf_protocol_entry {
+    let local = Endpoint::parse(&e.local_endpoint);
+    let remote = Endpoint::parse(&e.remote_endpoint);
+    hmf_protocol_entry {
+        path: hmf_str::borrow(&e.path),
+        line: e.line,
+        time_ms: e.time_ms,
+        server: hmf_str::borrow(&e.server),
+        connector_id: hmf_str::borrow(&e.connector_id),
+        session_id: hmf_str::borrow(&e.session_id),
+        sequence: e.sequence.map_or(-1, i64::from),
+        local_endpoint: hmf_str::borrow(&e.local_endpoint),
+        remote_endpoint: hmf_str::borrow(&e.remote_endpoint),
+        local_address: arena.str(local.address),
+        local_port: port(local.port),
+        remote_address: arena.str(remote.address),
+        remote_port: port(remote.port),
+        event: e.event.symbol() as u32,
+        direction: direction_code(e.direction),
+        role: hmf_str::borrow(e.role.name()),
+        data: hmf_str::borrow(&e.data),
+        context: hmf_str::borrow(&e.context),
+    }
+}
+
+fn strs(arena: &mut Arena, items: &[String]) -> hmf_str_list {
+    arena.list(items.iter().map(|s| hmf_str::borrow(s)).collect())
+}
+
+fn session_view(
+    arena: &mut Arena,
+    certificates: &mut Vec<Box<[hmf_certificate]>>,
+    messages: &mut Vec<Box<[hmf_message]>>,
+    s: &Session,
+) -> hmf_session {
+    let certs: Box<[hmf_certificate]> = s
+        .tls
+        .certificates
+        .iter()
+        .map(|c| hmf_certificate {
+            kind: hmf_str::borrow(&c.kind),
+            subject: hmf_str::borrow(&c.subject),
+            issuer: hmf_str::borrow(&c.issuer),
+            serial_number: hmf_str::borrow(&c.serial_number),
+            thumbprint: hmf_str::borrow(&c.thumbprint),
+            not_before_ms: c.not_before_ms.unwrap_or(i64::MIN),
+            not_after_ms: c.not_after_ms.unwrap_or(i64::MIN),
+            subject_alternative_names: strs(arena, &c.subject_alternative_names),
+        })
+        .collect();
+    let msgs: Box<[hmf_message]> = s
+        .messages
+        .iter()
+        .map(|m| hmf_message {
+            mail_from: hmf_str::borrow(&m.mail_from),
+            recipients: strs(arena, &m.recipients),
+            internet_message_id: hmf_str::borrow(&m.internet_message_id),
+            internal_id: hmf_str::borrow(&m.internal_id),
+            hostname: hmf_str::borrow(&m.hostname),
+            size: m.size.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX)),
+            accepted: u32::from(m.accepted),
+            response: hmf_str::borrow(&m.response),
+        })
+        .collect();
+    let (certificate_ptr, certificate_count) = (if certs.is_empty() { ptr::null() } else { certs.as_ptr() }, certs.len());
+    let (message_ptr, message_count) = (if msgs.is_empty() { ptr::null() } else { msgs.as_ptr() }, msgs.len());
+    certificates.push(certs);
+    messages.push(msgs);
+    let mut files: Vec<hmf_str> = Vec::new();
+    let mut file_of_line = Vec::with_capacity(s.line_origins.len());
+    let mut last_path: Option<&str> = None;
+    for origin in &s.line_origins {
+        if last_path != Some(origin.path.as_ref()) {
+            files.push(hmf_str::borrow(&origin.path));
+            last_path = Some(origin.path.as_ref());
+        }
+        file_of_line.push((files.len() - 1) as u32);
+    }
+    let tls = &s.tls;
+    hmf_session {
+        server: hmf_str::borrow(&s.server),
+        connector_id: hmf_str::borrow(&s.connector_id),
+        session_id: hmf_str::borrow(&s.session_id),
+        direction: direction_code(s.direction),
+        role: hmf_str::borrow(s.role.name()),
+        start_ms: s.start_ms,
+        end_ms: s.end_ms,
+        local_address: hmf_str::borrow(&s.local.address),
+        local_port: port(s.local.port),
+        remote_address: hmf_str::borrow(&s.remote.address),
+        remote_port: port(s.remote.port),
+        remote_address_class: hmf_str::borrow(classify(&s.remote.address).name()),
+        is_exchange_online: u32::from(s.is_exchange_online),
+        helo: hmf_str::borrow(&s.helo),
+        remote_host: hmf_str::borrow(&s.remote_host),
+        banner: hmf_str::borrow(&s.banner),
+        extensions: strs(arena, &s.extensions),
+        tls_mode: hmf_str::borrow(s.tls_mode.name()),
+        tls_succeeded: s.tls_succeeded.map_or(-1, i32::from),
+        tls_protocol: hmf_str::borrow(&tls.protocol),
+        tls_cipher: hmf_str::borrow(&tls.cipher),
+        tls_cipher_strength: tls.cipher_strength.map_or(-1, |v| i32::try_from(v).unwrap_or(i32::MAX)),
+        tls_mac: hmf_str::borrow(&tls.mac),
+        tls_key_exchange: hmf_str::borrow(&tls.key_exchange),
+        tls_key_exchange_strength: tls.key_exchange_strength.map_or(-1, |v| i32::try_from(v).unwrap_or(i32::MAX)),
+        tls_failure: hmf_str::borrow(&tls.failure),
+        certificates: certificate_ptr,
+        certificate_count,
+        chain_validation_status: hmf_str::borrow(&tls.chain_validation_status),
+        tls_domain_capabilities: hmf_str::borrow(&tls.domain_capabilities),
+        tls_domain_capabilities_status: hmf_str::borrow(&tls.domain_capabilities_status),
+        tls_domain_capabilities_domain: hmf_str::borrow(&tls.domain_capabilities_domain),
+        auth_mechanism: hmf_str::borrow(&s.auth_mechanism),
+        auth_user: hmf_str::borrow(&s.auth_user),
+        auth_result: hmf_str::borrow(s.auth_result.name()),
+        auth_failure: hmf_str::borrow(&s.auth_failure),
+        permissions: hmf_str::borrow(&s.permissions),
+        messages: message_ptr,
+        message_count,
+        bytes: s.bytes.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX)),
+        throughput_kbps: s.throughput_kbps.unwrap_or(-1.0),
+        tarpit_ms: s.tarpit_ms,
+        proxied_session_id: hmf_str::borrow(&s.proxied_session_id),
+        proxy_target: hmf_str::borrow(&s.proxy_target),
+        proxy_status: hmf_str::borrow(&s.proxy_status),
+        responses: strs(arena, &s.responses),
+        last_error: hmf_str::borrow(&s.last_error),
+        disconnect_reason: hmf_str::borrow(&s.disconnect_reason),
+        outcome: hmf_str::borrow(s.outcome.name()),
+        outcome_path: s.outcome_line.as_ref().map_or(hmf_str::EMPTY, |l| hmf_str::borrow(&l.path)),
+        outcome_line: s.outcome_line.as_ref().map_or(0, |l| l.line),
+        outcome_text: hmf_str::borrow(&s.outcome_text),
+        line_count: s.line_count,
+        raw_lines: hmf_str::borrow(&s.raw_lines),
+        line_file_indexes: arena.indexes(file_of_line),
+        line_numbers: arena.numbers(s.line_origins.iter().map(|o| o.line).collect()),
+        line_files: arena.list(files),
+    }
+}

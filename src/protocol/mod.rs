@@ -1,0 +1,12 @@
+//! SMTP protocol logs (SmtpReceive / SmtpSend of FrontEnd, Hub, Edge and Mailbox transport): lines, and the
+//! sessions rebuilt from them.
+
+mod entry;
+mod reader;
+mod session;
+mod tls;
+
+pub use entry::{Direction, EventKind, LineView, LogEntry, ProtocolColumns, Role};
+pub use reader::{parse_raw_lines, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolStats, ReadMode, STANDARD_FIELDS};
+pub use session::{AuthResult, MessageInfo, Outcome, Session, SessionBuilder, TlsMode};
+pub use tls::{Certificate, TlsInfo};

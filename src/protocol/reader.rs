@@ -1,0 +1,655 @@
+//! Reads many protocol-log files as one stream of lines or sessions: files in time order whatever order they
+//! are given in, filters applied before anything is handed out, `tail` and `follow` like `Get-Content`.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
+use super::session::{Outcome, Session, SessionBuilder};
+use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record};
+use crate::net::{parse_ip, Cidr};
+use crate::pattern::Pattern;
+
+/// A session idle this long (in log time) while later lines are read is finished as `Incomplete`, so that
+/// sessions whose end was never logged do not hold memory or hold back the sessions after them.
+const ABANDON_AFTER_MS: i64 = 2 * 3_600_000;
+/// Files whose name says they end this long before the requested start are skipped unread. The slack lets a
+/// session that started before the range be rebuilt whole.
+const FILE_SLACK_MS: i64 = 3_600_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadMode {
+    Entries,
+    Sessions,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProtocolFilter {
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    pub session_ids: Vec<String>,
+    pub remote_addresses: Vec<Cidr>,
+    pub connectors: Vec<Pattern>,
+    pub outcomes: Vec<Outcome>,
+    pub senders: Vec<Pattern>,
+    pub recipients: Vec<Pattern>,
+}
+
+impl ProtocolFilter {
+    /// Filters only a whole session can answer.
+    fn needs_sessions(&self) -> bool {
+        !self.outcomes.is_empty() || !self.senders.is_empty() || !self.recipients.is_empty()
+    }
+
+    fn file_in_range(&self, name: Option<&LogFileName>) -> bool {
+        let Some(name) = name else { return true };
+        self.start_ms.is_none_or(|start| name.end_ms() + FILE_SLACK_MS > start) && self.end_ms.is_none_or(|end| name.start_ms <= end)
+    }
+
+    fn session_id_ok(&self, id: &str) -> bool {
+        self.session_ids.is_empty() || self.session_ids.iter().any(|s| s.eq_ignore_ascii_case(id))
+    }
+
+    fn remote_ok(&self, address: &str) -> bool {
+        self.remote_addresses.is_empty() || parse_ip(address).is_some_and(|ip| self.remote_addresses.iter().any(|c| c.contains(ip)))
+    }
+
+    fn connector_ok(&self, connector: &str) -> bool {
+        self.connectors.is_empty() || self.connectors.iter().any(|p| p.matches(connector))
+    }
+
+    fn line_ok(&self, line: &LineView<'_>) -> bool {
+        self.start_ms.is_none_or(|s| line.time_ms >= s)
+            && self.end_ms.is_none_or(|e| line.time_ms <= e)
+            && self.session_id_ok(line.session_id)
+            && self.connector_ok(line.connector_id)
+            && (self.remote_addresses.is_empty() || self.remote_ok(crate::net::Endpoint::parse(line.remote_endpoint).address.as_str()))
+    }
+
+    pub fn session_ok(&self, s: &Session) -> bool {
+        self.start_ms.is_none_or(|start| s.end_ms >= start)
+            && self.end_ms.is_none_or(|end| s.start_ms <= end)
+            && self.session_id_ok(&s.session_id)
+            && self.connector_ok(&s.connector_id)
+            && self.remote_ok(&s.remote.address)
+            && (self.outcomes.is_empty() || self.outcomes.contains(&s.outcome))
+            && (self.senders.is_empty() || s.mail_from().any(|a| self.senders.iter().any(|p| p.matches(a))))
+            && (self.recipients.is_empty() || s.recipients().any(|a| self.recipients.iter().any(|p| p.matches(a))))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum ProtocolItem {
+    Entry(LogEntry),
+    Session(Box<Session>),
+    /// A bad line or file; reading went on.
+    Error(LineError),
+    /// A file is about to be read: for progress.
+    FileStarted { path: Arc<str>, index: usize, count: usize },
+    /// A file was read to its end (or skipped by its name's time): what was read and skipped in it.
+    FileDone { path: Arc<str>, stats: ReaderStats, skipped_by_time: bool },
+}
+
+/// What one call to [`ProtocolReader::next`] gives.
+#[derive(Debug)]
+pub enum Next {
+    Item(ProtocolItem),
+    /// Follow mode: nothing more yet; call again later.
+    Pending,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProtocolStats {
+    pub files: u64,
+    pub files_skipped_by_time: u64,
+    pub bytes: u64,
+    pub lines: u64,
+    pub skipped_lines: u64,
+    pub truncated_lines: u64,
+    pub entries: u64,
+    pub sessions: u64,
+}
+
+struct FileContext {
+    columns: ProtocolColumns,
+    direction: Direction,
+    role: Role,
+    server: String,
+}
+
+struct CurrentFile {
+    reader: LogReader<File>,
+    path: Arc<str>,
+    context: Option<FileContext>,
+}
+
+type SessionKey = (Direction, Box<str>);
+
+struct OpenSession {
+    /// Key in `open_by_start`.
+    start: (i64, u64),
+    builder: SessionBuilder,
+}
+
+struct Finished {
+    start_ms: i64,
+    order: u64,
+    session: Box<Session>,
+}
+
+impl PartialEq for Finished {
+    fn eq(&self, other: &Self) -> bool {
+        (self.start_ms, self.order) == (other.start_ms, other.order)
+    }
+}
+impl Eq for Finished {}
+impl PartialOrd for Finished {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Finished {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.start_ms, self.order).cmp(&(other.start_ms, other.order))
+    }
+}
+
+pub struct ProtocolReader {
+    mode: ReadMode,
+    filter: ProtocolFilter,
+    files: Vec<PathBuf>,
+    next_file: usize,
+    current: Option<CurrentFile>,
+    follow: bool,
+    default_server: String,
+    max_line_bytes: usize,
+    out: VecDeque<ProtocolItem>,
+    open: HashMap<SessionKey, OpenSession>,
+    open_by_start: BTreeMap<(i64, u64), SessionKey>,
+    finished: BinaryHeap<Reverse<Finished>>,
+    order: u64,
+    latest_ms: i64,
+    lines_since_sweep: u32,
+    contexts: HashMap<Arc<str>, FileContext>,
+    interned: HashMap<Box<str>, Arc<str>>,
+    stats: ProtocolStats,
+    tail: Option<usize>,
+    tail_done: bool,
+}
+
+impl ProtocolReader {
+    pub fn new(mode: ReadMode, filter: ProtocolFilter, paths: Vec<PathBuf>) -> Self {
+        let mut files: Vec<(Option<LogFileName>, PathBuf)> =
+            paths.into_iter().map(|p| (p.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse), p)).collect();
+        files.sort_by(|(a, pa), (b, pb)| {
+            let key = |n: &Option<LogFileName>| n.as_ref().map_or((i64::MIN, 0), |n| (n.start_ms, n.instance));
+            key(a).cmp(&key(b)).then_with(|| pa.cmp(pb))
+        });
+        files.dedup_by(|a, b| a.1 == b.1);
+        ProtocolReader {
+            mode,
+            filter,
+            files: files.into_iter().map(|(_, p)| p).collect(),
+            next_file: 0,
+            current: None,
+            follow: false,
+            default_server: String::new(),
+            max_line_bytes: crate::logfile::DEFAULT_MAX_LINE_BYTES,
+            out: VecDeque::new(),
+            open: HashMap::new(),
+            open_by_start: BTreeMap::new(),
+            finished: BinaryHeap::new(),
+            order: 0,
+            latest_ms: i64::MIN,
+            lines_since_sweep: 0,
+            contexts: HashMap::new(),
+            interned: HashMap::new(),
+            stats: ProtocolStats::default(),
+            tail: None,
+            tail_done: false,
+        }
+    }
+
+    /// Keep reading the newest file as it grows, and the next hourly file when Exchange starts it.
+    pub fn follow(mut self, follow: bool) -> Self {
+        self.follow = follow;
+        self
+    }
+
+    /// Only the last `n` lines or sessions, read from the newest files back.
+    pub fn tail(mut self, n: usize) -> Self {
+        self.tail = Some(n);
+        self
+    }
+
+    /// The server name for lines whose file path and connector id do not tell it (the local server's own logs).
+    pub fn default_server(mut self, server: &str) -> Self {
+        self.default_server = server.to_owned();
+        self
+    }
+
+    pub fn max_line_bytes(mut self, max: usize) -> Self {
+        self.max_line_bytes = max;
+        self
+    }
+
+    pub fn stats(&self) -> ProtocolStats {
+        self.stats
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The next item, in order.
+    pub fn next(&mut self) -> Next {
+        if let Some(n) = self.tail.filter(|_| !self.tail_done) {
+            self.tail_done = true;
+            self.read_tail(n);
+        }
+        loop {
+            if let Some(item) = self.out.pop_front() {
+                return Next::Item(item);
+            }
+            if self.current.is_none() && !self.open_next_file() {
+                if self.follow {
+                    // Open sessions may still end in a file Exchange has not started yet.
+                    self.release_sessions(true);
+                } else {
+                    self.finish_all();
+                }
+                if let Some(item) = self.out.pop_front() {
+                    return Next::Item(item);
+                }
+                return if self.follow { Next::Pending } else { Next::End };
+            }
+            match self.step() {
+                Step::Continue => {}
+                Step::Pending => {
+                    if self.roll_to_newer_file() {
+                        continue;
+                    }
+                    self.release_sessions(true);
+                    if let Some(item) = self.out.pop_front() {
+                        return Next::Item(item);
+                    }
+                    return Next::Pending;
+                }
+            }
+        }
+    }
+
+    fn open_next_file(&mut self) -> bool {
+        while self.next_file < self.files.len() {
+            let path_buf = self.files[self.next_file].clone();
+            self.next_file += 1;
+            let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
+            let name = path_buf.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse);
+            if !self.filter.file_in_range(name.as_ref()) && !(self.follow && self.next_file == self.files.len()) {
+                self.stats.files_skipped_by_time += 1;
+                self.out.push_back(ProtocolItem::FileDone { path, stats: ReaderStats::default(), skipped_by_time: true });
+                continue;
+            }
+            self.out.push_back(ProtocolItem::FileStarted { path: path.clone(), index: self.next_file - 1, count: self.files.len() });
+            match File::open(&path_buf) {
+                Ok(file) => {
+                    let is_last = self.next_file == self.files.len();
+                    let reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(self.follow && is_last);
+                    self.stats.files += 1;
+                    self.current = Some(CurrentFile { reader, path, context: None });
+                    return true;
+                }
+                Err(e) => {
+                    self.out.push_back(ProtocolItem::Error(LineError { path, line: 0, kind: LineErrorKind::Io, message: format!("cannot open: {e}") }));
+                }
+            }
+        }
+        false
+    }
+
+    /// Reads one row of the current file.
+    fn step(&mut self) -> Step {
+        let Some(file) = self.current.as_mut() else { return Step::Continue };
+        match file.reader.next_row() {
+            ReadOutcome::Record => {
+                if file.context.is_none() {
+                    match file_context(&file.reader, &file.path, &self.default_server) {
+                        Ok(ctx) => file.context = Some(ctx),
+                        Err(message) => {
+                            let err = file.reader.abandon(LineErrorKind::NotALog, message);
+                            self.out.push_back(ProtocolItem::Error(err));
+                            return Step::Continue;
+                        }
+                    }
+                }
+                self.take_record();
+                Step::Continue
+            }
+            ReadOutcome::Error(e) => {
+                self.out.push_back(ProtocolItem::Error(e));
+                Step::Continue
+            }
+            ReadOutcome::Pending => Step::Pending,
+            ReadOutcome::Truncated { .. } | ReadOutcome::End => {
+                self.close_current();
+                Step::Continue
+            }
+        }
+    }
+
+    fn close_current(&mut self) {
+        if let Some(file) = self.current.take() {
+            let stats = file.reader.stats();
+            self.stats.bytes += stats.bytes;
+            self.stats.lines += stats.lines;
+            self.stats.skipped_lines += stats.skipped;
+            self.stats.truncated_lines += stats.truncated;
+            if let Some(ctx) = file.context {
+                self.contexts.insert(file.path.clone(), ctx);
+            }
+            self.out.push_back(ProtocolItem::FileDone { path: file.path, stats, skipped_by_time: false });
+        }
+    }
+
+    fn take_record(&mut self) {
+        let Some(file) = self.current.as_mut() else { return };
+        let ctx = file.context.as_ref().expect("context set before records are taken");
+        let record = file.reader.record();
+        let view = match ctx.columns.view(record) {
+            Ok(view) => view,
+            Err((kind, message)) => {
+                let err = file.reader.line_error(kind, message);
+                self.out.push_back(ProtocolItem::Error(err));
+                return;
+            }
+        };
+        let line_no = file.reader.line_number();
+        self.latest_ms = self.latest_ms.max(view.time_ms);
+        if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
+            if self.filter.line_ok(&view) {
+                let entry = make_entry(&view, &file.path, line_no, ctx, &mut self.interned);
+                self.stats.entries += 1;
+                self.out.push_back(ProtocolItem::Entry(entry));
+            }
+            return;
+        }
+        let raw = String::from_utf8_lossy(file.reader.raw_line());
+        let key: SessionKey = (ctx.direction, Box::from(view.session_id));
+        if !self.open.contains_key(&key) {
+            self.order += 1;
+            let start = (view.time_ms, self.order);
+            let server = server_of(view.connector_id, &ctx.server).unwrap_or_default();
+            self.open_by_start.insert(start, key.clone());
+            self.open.insert(key.clone(), OpenSession { start, builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view) });
+        }
+        let builder = &mut self.open.get_mut(&key).expect("inserted above").builder;
+        builder.push(&view, &file.path, line_no, &raw);
+        if builder.is_closed() {
+            self.finish_session(&key);
+        }
+        self.lines_since_sweep += 1;
+        if self.lines_since_sweep >= 50_000 {
+            self.lines_since_sweep = 0;
+            self.abandon_idle_sessions();
+        }
+        self.release_sessions(false);
+    }
+
+    fn finish_session(&mut self, key: &SessionKey) {
+        if let Some(OpenSession { start, builder }) = self.open.remove(key) {
+            self.open_by_start.remove(&start);
+            let (start_ms, order) = start;
+            let session = builder.finish();
+            self.finished.push(Reverse(Finished { start_ms, order, session: Box::new(session) }));
+        }
+    }
+
+    fn abandon_idle_sessions(&mut self) {
+        let horizon = self.latest_ms.saturating_sub(ABANDON_AFTER_MS);
+        let idle: Vec<SessionKey> = self.open.iter().filter(|(_, o)| o.builder.last_ms() < horizon).map(|(k, _)| k.clone()).collect();
+        for key in idle {
+            self.finish_session(&key);
+        }
+    }
+
+    /// Hands out finished sessions in start order: a session goes once no open session started before it.
+    /// In follow mode (`all`), sessions go as soon as they end.
+    fn release_sessions(&mut self, all: bool) {
+        let oldest_open = self.open_by_start.keys().next().map(|(start, _)| *start);
+        while let Some(Reverse(top)) = self.finished.peek() {
+            if !(all || self.follow) && oldest_open.is_some_and(|open| open < top.start_ms) {
+                break;
+            }
+            let Reverse(done) = self.finished.pop().expect("peeked");
+            self.emit_session(done.session);
+        }
+    }
+
+    fn emit_session(&mut self, session: Box<Session>) {
+        if !self.filter.session_ok(&session) {
+            return;
+        }
+        match self.mode {
+            ReadMode::Sessions => {
+                self.stats.sessions += 1;
+                self.out.push_back(ProtocolItem::Session(session));
+            }
+            ReadMode::Entries => {
+                for entry in session_entries(&session, &self.contexts, self.current.as_ref(), &mut self.interned) {
+                    self.stats.entries += 1;
+                    self.out.push_back(ProtocolItem::Entry(entry));
+                }
+            }
+        }
+    }
+
+    fn finish_all(&mut self) {
+        let keys: Vec<SessionKey> = self.open.keys().cloned().collect();
+        for key in keys {
+            self.finish_session(&key);
+        }
+        self.release_sessions(true);
+    }
+
+    /// Follow mode: when Exchange has started a newer file in the folder of the one being followed, finish the
+    /// old one and follow the new one.
+    fn roll_to_newer_file(&mut self) -> bool {
+        let Some(file) = self.current.as_ref() else { return false };
+        let current = PathBuf::from(file.path.as_ref());
+        let Some(newer) = newer_sibling(&current) else { return false };
+        self.close_current();
+        self.files.push(newer);
+        true
+    }
+
+    fn read_tail(&mut self, n: usize) {
+        let all_files = std::mem::take(&mut self.files);
+        let mut take = 1usize;
+        // A session can begin in the file before the one holding its end: once enough sessions are found,
+        // one more file is read so that the oldest of them is whole.
+        let mut widened = self.mode == ReadMode::Entries;
+        loop {
+            let from = all_files.len().saturating_sub(take);
+            let mut sub = ProtocolReader::new(self.mode, self.filter.clone(), all_files[from..].to_vec())
+                .default_server(&self.default_server)
+                .max_line_bytes(self.max_line_bytes);
+            let mut items: VecDeque<ProtocolItem> = VecDeque::new();
+            let mut kept = 0usize;
+            let mut errors = Vec::new();
+            while let Next::Item(item) = sub.next() {
+                match item {
+                    ProtocolItem::Entry(_) | ProtocolItem::Session(_) => {
+                        items.push_back(item);
+                        kept += 1;
+                        if kept > n {
+                            if let Some(pos) = items.iter().position(|i| matches!(i, ProtocolItem::Entry(_) | ProtocolItem::Session(_))) {
+                                items.remove(pos);
+                                kept -= 1;
+                            }
+                        }
+                    }
+                    ProtocolItem::Error(_) => errors.push(item),
+                    _ => {}
+                }
+            }
+            if (kept >= n && widened) || from == 0 {
+                self.stats = sub.stats();
+                self.out.extend(errors);
+                self.out.extend(items);
+                break;
+            }
+            if kept >= n {
+                widened = true;
+                take += 1;
+            } else {
+                take *= 2;
+            }
+        }
+        // Afterwards only the newest file is followed, from its end: the tail already covered what it holds.
+        self.files = all_files;
+        self.next_file = self.files.len();
+        if self.follow {
+            if let Some(newest) = self.files.last().cloned() {
+                self.follow_from_end(newest);
+            }
+        }
+    }
+
+    fn follow_from_end(&mut self, path_buf: PathBuf) {
+        let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
+        let Ok(file) = File::open(&path_buf) else { return };
+        let mut reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(true);
+        // Skip what is there now: the header is read, the rows were in the tail.
+        while let ReadOutcome::Record | ReadOutcome::Error(_) = reader.next_row() {}
+        let context = file_context(&reader, &path, &self.default_server).ok();
+        self.current = Some(CurrentFile { reader, path, context });
+    }
+}
+
+enum Step {
+    Continue,
+    Pending,
+}
+
+fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> Result<FileContext, String> {
+    let header = reader.header();
+    let file_name = Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let direction = Direction::detect(header, file_name).ok_or_else(|| {
+        format!(
+            "is not an SMTP protocol log (#Log-type: '{}'); use the command for that kind of log",
+            header.log_type.as_deref().unwrap_or("none")
+        )
+    })?;
+    let columns = ProtocolColumns::from_header(header)?;
+    let server = server_from_path(path).unwrap_or_else(|| default_server.to_owned());
+    Ok(FileContext { columns, direction, role: Role::from_path(path), server })
+}
+
+fn intern(map: &mut HashMap<Box<str>, Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(found) = map.get(text) {
+        return found.clone();
+    }
+    if map.len() > 4096 {
+        map.clear();
+    }
+    let arc: Arc<str> = Arc::from(text);
+    map.insert(Box::from(text), arc.clone());
+    arc
+}
+
+fn make_entry(view: &LineView<'_>, path: &Arc<str>, line: u64, ctx: &FileContext, interned: &mut HashMap<Box<str>, Arc<str>>) -> LogEntry {
+    let server = server_of(view.connector_id, &ctx.server).unwrap_or_default();
+    LogEntry {
+        path: path.clone(),
+        line,
+        time_ms: view.time_ms,
+        server: intern(interned, &server),
+        connector_id: intern(interned, view.connector_id),
+        session_id: intern(interned, view.session_id),
+        sequence: view.sequence,
+        local_endpoint: view.local_endpoint.to_owned(),
+        remote_endpoint: view.remote_endpoint.to_owned(),
+        event: view.event,
+        data: view.data.to_owned(),
+        context: view.context.to_owned(),
+        direction: ctx.direction,
+        role: ctx.role,
+    }
+}
+
+/// The lines of a session as entries, re-read from its raw lines with the schema of the file each came from.
+fn session_entries(
+    session: &Session,
+    contexts: &HashMap<Arc<str>, FileContext>,
+    current: Option<&CurrentFile>,
+    interned: &mut HashMap<Box<str>, Arc<str>>,
+) -> Vec<LogEntry> {
+    let mut record = Record::new();
+    let mut out = Vec::with_capacity(session.line_origins.len());
+    for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
+        let ctx = contexts
+            .get(&origin.path)
+            .or_else(|| current.filter(|c| c.path == origin.path).and_then(|c| c.context.as_ref()));
+        let Some(ctx) = ctx else { continue };
+        if split_csv_line(raw.as_bytes(), &mut record).is_err() {
+            continue;
+        }
+        if let Ok(view) = ctx.columns.view(&record) {
+            out.push(make_entry(&view, &origin.path, origin.line, ctx, interned));
+        }
+    }
+    out
+}
+
+/// The newest log file in `current`'s folder with the same prefix, when it is newer than `current`.
+fn newer_sibling(current: &Path) -> Option<PathBuf> {
+    let current_name = LogFileName::parse(current.file_name()?.to_str()?)?;
+    let dir = current.parent()?;
+    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = LogFileName::parse(e.file_name().to_str()?)?;
+            (name.prefix == current_name.prefix && (name.start_ms, name.instance) > (current_name.start_ms, current_name.instance))
+                .then(|| ((name.start_ms, name.instance), e.path()))
+        })
+        .min_by_key(|(key, _)| *key)
+        .map(|(_, path)| path)
+}
+
+/// The fields every protocol log of Exchange 2010 to 2019 has, in order.
+pub const STANDARD_FIELDS: [&str; 9] =
+    ["date-time", "connector-id", "session-id", "sequence-number", "local-endpoint", "remote-endpoint", "event", "data", "context"];
+
+/// Reads lines of a session (as kept in `Session::raw_lines`) back into entries, with the standard schema.
+/// Path and line are left empty: the session's `line_origins` tell them.
+pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry, LineError>> {
+    let header = crate::logfile::LogHeader { fields: STANDARD_FIELDS.iter().map(|f| (*f).to_owned()).collect(), ..Default::default() };
+    let ctx = FileContext {
+        columns: ProtocolColumns::from_header(&header).expect("standard fields are complete"),
+        direction,
+        role: Role::Unknown,
+        server: String::new(),
+    };
+    let path: Arc<str> = Arc::from("");
+    let mut interned = HashMap::new();
+    let mut record = Record::new();
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, raw)| !raw.is_empty())
+        .map(|(i, raw)| {
+            let line = i as u64 + 1;
+            let fail = |kind, message: String| LineError { path: path.clone(), line, kind, message };
+            split_csv_line(raw.trim_end_matches('\r').as_bytes(), &mut record).map_err(|e| fail(LineErrorKind::BadQuoting, e.to_string()))?;
+            if record.len() != STANDARD_FIELDS.len() {
+                return Err(fail(LineErrorKind::FieldCount, format!("has {} fields where a protocol log has 9", record.len())));
+            }
+            let view = ctx.columns.view(&record).map_err(|(kind, message)| fail(kind, message))?;
+            Ok(make_entry(&view, &path, 0, &ctx, &mut interned))
+        })
+        .collect()
+}

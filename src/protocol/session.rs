@@ -1,0 +1,809 @@
+//! A session rebuilt from its lines: who talked to whom, what was offered, TLS, AUTH, the messages, every reply,
+//! and the outcome with the line that decided it.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::entry::{Direction, EventKind, LineView, Role};
+use super::tls::TlsInfo;
+use crate::net::{is_exchange_online_host, is_exchange_online_ip, Endpoint};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// At least one message was accepted.
+    Delivered,
+    /// A permanent (5xx) reply and nothing delivered.
+    Rejected,
+    /// A transient (4xx) reply and nothing delivered.
+    TempFailed,
+    /// The send side never got a connection.
+    ConnectFailed,
+    /// TLS negotiation or certificate validation failed.
+    TlsFailed,
+    /// Authentication failed.
+    AuthFailed,
+    /// The connection ended without QUIT and without an error reply, nothing delivered.
+    Dropped,
+    /// Ended normally (QUIT) without carrying a message: health probes, connector validation, EHLO-then-QUIT.
+    NoMessage,
+    /// No disconnect seen: the session is still open, or its end is in a log not read.
+    Incomplete,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Delivered,
+        Outcome::Rejected,
+        Outcome::TempFailed,
+        Outcome::ConnectFailed,
+        Outcome::TlsFailed,
+        Outcome::AuthFailed,
+        Outcome::Dropped,
+        Outcome::NoMessage,
+        Outcome::Incomplete,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "Delivered",
+            Outcome::Rejected => "Rejected",
+            Outcome::TempFailed => "TempFailed",
+            Outcome::ConnectFailed => "ConnectFailed",
+            Outcome::TlsFailed => "TlsFailed",
+            Outcome::AuthFailed => "AuthFailed",
+            Outcome::Dropped => "Dropped",
+            Outcome::NoMessage => "NoMessage",
+            Outcome::Incomplete => "Incomplete",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Outcome::Delivered | Outcome::NoMessage | Outcome::Incomplete)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsMode {
+    #[default]
+    None,
+    StartTls,
+    AnonymousTls,
+}
+
+impl TlsMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsMode::None => "None",
+            TlsMode::StartTls => "STARTTLS",
+            TlsMode::AnonymousTls => "X-ANONYMOUSTLS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthResult {
+    #[default]
+    None,
+    Succeeded,
+    Failed,
+}
+
+impl AuthResult {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthResult::None => "None",
+            AuthResult::Succeeded => "Succeeded",
+            AuthResult::Failed => "Failed",
+        }
+    }
+}
+
+/// One MAIL FROM transaction of a session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageInfo {
+    pub mail_from: String,
+    pub recipients: Vec<String>,
+    pub internet_message_id: String,
+    /// The `InternalId` of `250 2.6.0 <id> [InternalId=..., Hostname=...]`, or the RecordId a send log names.
+    pub internal_id: String,
+    pub hostname: String,
+    pub size: Option<u64>,
+    pub accepted: bool,
+    /// The reply that ended the transaction (accepted or refused).
+    pub response: String,
+}
+
+/// Where a line is: file and 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRef {
+    pub path: Arc<str>,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub server: String,
+    pub connector_id: String,
+    pub direction: Direction,
+    pub role: Role,
+    pub session_id: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub local: Endpoint,
+    pub remote: Endpoint,
+    /// The EHLO/HELO name the client gave (the remote on receive, this server on send).
+    pub helo: String,
+    /// The remote's own name: its EHLO on receive, its banner on send.
+    pub remote_host: String,
+    pub banner: String,
+    /// SMTP extensions the server side offered in its EHLO reply.
+    pub extensions: Vec<String>,
+    pub tls_mode: TlsMode,
+    pub tls_succeeded: Option<bool>,
+    pub tls: TlsInfo,
+    pub auth_mechanism: String,
+    pub auth_user: String,
+    pub auth_result: AuthResult,
+    pub auth_failure: String,
+    pub permissions: String,
+    pub messages: Vec<MessageInfo>,
+    pub bytes: Option<u64>,
+    /// Kilobytes a second from the start of DATA/BDAT to the reply, where both are logged.
+    pub throughput_kbps: Option<f64>,
+    pub tarpit_ms: i64,
+    pub proxied_session_id: String,
+    pub proxy_target: String,
+    pub proxy_status: String,
+    /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`).
+    pub responses: Vec<String>,
+    pub last_error: String,
+    pub disconnect_reason: String,
+    pub outcome: Outcome,
+    /// The line that decided the outcome and its text.
+    pub outcome_line: Option<LineRef>,
+    pub outcome_text: String,
+    pub is_exchange_online: bool,
+    pub line_count: u32,
+    /// The lines as written, joined with `\n`; `line_origins` gives each one's place.
+    pub raw_lines: String,
+    pub line_origins: Vec<LineRef>,
+}
+
+impl Session {
+    pub fn mail_from(&self) -> impl Iterator<Item = &str> {
+        self.messages.iter().map(|m| m.mail_from.as_str()).filter(|s| !s.is_empty())
+    }
+
+    pub fn recipients(&self) -> impl Iterator<Item = &str> {
+        self.messages.iter().flat_map(|m| m.recipients.iter().map(String::as_str))
+    }
+
+    pub fn duration_ms(&self) -> i64 {
+        self.end_ms - self.start_ms
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Ehlo,
+    StartTls,
+    Auth,
+    Mail,
+    Rcpt,
+    Data,
+    Bdat { last: bool },
+    Quit,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Failure {
+    Connect,
+    Tls,
+    Auth,
+}
+
+/// Builds one session from its lines, in order.
+#[derive(Debug)]
+pub struct SessionBuilder {
+    session: Session,
+    pending: VecDeque<Verb>,
+    in_auth_exchange: bool,
+    awaiting_data_reply: bool,
+    data_started_ms: Option<i64>,
+    bdat_bytes: u64,
+    quit: bool,
+    closed: bool,
+    replies_from_remote: u32,
+    failure: Option<(Failure, LineRef, String)>,
+    error_verb: Option<Verb>,
+    last_error_at: Option<LineRef>,
+    first_accept_at: Option<(LineRef, String)>,
+    disconnect_at: Option<LineRef>,
+    last_at: Option<LineRef>,
+}
+
+impl SessionBuilder {
+    pub fn new(direction: Direction, role: Role, server: &str, first: &LineView<'_>) -> Self {
+        let session = Session {
+            server: server.to_owned(),
+            connector_id: first.connector_id.to_owned(),
+            direction,
+            role,
+            session_id: first.session_id.to_owned(),
+            start_ms: first.time_ms,
+            end_ms: first.time_ms,
+            local: Endpoint::default(),
+            remote: Endpoint::default(),
+            helo: String::new(),
+            remote_host: String::new(),
+            banner: String::new(),
+            extensions: Vec::new(),
+            tls_mode: TlsMode::None,
+            tls_succeeded: None,
+            tls: TlsInfo::default(),
+            auth_mechanism: String::new(),
+            auth_user: String::new(),
+            auth_result: AuthResult::None,
+            auth_failure: String::new(),
+            permissions: String::new(),
+            messages: Vec::new(),
+            bytes: None,
+            throughput_kbps: None,
+            tarpit_ms: 0,
+            proxied_session_id: String::new(),
+            proxy_target: String::new(),
+            proxy_status: String::new(),
+            responses: Vec::new(),
+            last_error: String::new(),
+            disconnect_reason: String::new(),
+            outcome: Outcome::Incomplete,
+            outcome_line: None,
+            outcome_text: String::new(),
+            is_exchange_online: false,
+            line_count: 0,
+            raw_lines: String::new(),
+            line_origins: Vec::new(),
+        };
+        SessionBuilder {
+            session,
+            pending: VecDeque::new(),
+            in_auth_exchange: false,
+            awaiting_data_reply: false,
+            data_started_ms: None,
+            bdat_bytes: 0,
+            quit: false,
+            closed: false,
+            replies_from_remote: 0,
+            failure: None,
+            error_verb: None,
+            last_error_at: None,
+            first_accept_at: None,
+            disconnect_at: None,
+            last_at: None,
+        }
+    }
+
+    pub fn start_ms(&self) -> i64 {
+        self.session.start_ms
+    }
+
+    pub fn last_ms(&self) -> i64 {
+        self.session.end_ms
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable.
+    pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, raw: &str) {
+        let at = LineRef { path: path.clone(), line: line_no };
+        let s = &mut self.session;
+        s.start_ms = s.start_ms.min(line.time_ms);
+        s.end_ms = s.end_ms.max(line.time_ms);
+        s.line_count += 1;
+        if !s.raw_lines.is_empty() {
+            s.raw_lines.push('\n');
+        }
+        s.raw_lines.push_str(raw);
+        s.line_origins.push(at.clone());
+        if s.local.address.is_empty() && !line.local_endpoint.is_empty() {
+            s.local = Endpoint::parse(line.local_endpoint);
+        }
+        if s.remote.address.is_empty() && !line.remote_endpoint.is_empty() {
+            s.remote = Endpoint::parse(line.remote_endpoint);
+        }
+        let from_client = match s.direction {
+            Direction::Receive => EventKind::Receive,
+            Direction::Send => EventKind::Send,
+        };
+        match line.event {
+            EventKind::Connect => {}
+            EventKind::Disconnect => self.on_disconnect(line, &at),
+            EventKind::Information => self.on_information(line, &at),
+            event if event == from_client => self.on_command(line.data, line.time_ms),
+            _ => self.on_reply(line.data, line.time_ms, &at),
+        }
+        self.last_at = Some(at);
+    }
+
+    fn on_command(&mut self, data: &str, time_ms: i64) {
+        let s = &mut self.session;
+        if self.in_auth_exchange {
+            // Credentials (logged masked) are not commands; the AUTH reply is still to come.
+            return;
+        }
+        let (word, rest) = split_word(data);
+        let verb = match word.to_ascii_uppercase().as_str() {
+            "EHLO" | "HELO" => {
+                s.helo = rest.trim().to_owned();
+                if s.direction == Direction::Receive {
+                    s.remote_host = s.helo.clone();
+                }
+                Verb::Ehlo
+            }
+            "STARTTLS" => {
+                s.tls_mode = TlsMode::StartTls;
+                Verb::StartTls
+            }
+            "X-ANONYMOUSTLS" => {
+                s.tls_mode = TlsMode::AnonymousTls;
+                Verb::StartTls
+            }
+            "AUTH" | "X-EXPS" => {
+                s.auth_mechanism = split_word(rest).0.to_owned();
+                Verb::Auth
+            }
+            "MAIL" => {
+                let mut message = MessageInfo { mail_from: angle_address(rest), ..MessageInfo::default() };
+                message.size = parameter(rest, "SIZE=").and_then(|v| v.parse().ok());
+                s.messages.push(message);
+                Verb::Mail
+            }
+            "RCPT" => {
+                let address = angle_address(rest);
+                if s.messages.is_empty() {
+                    s.messages.push(MessageInfo::default());
+                }
+                if let Some(m) = s.messages.last_mut() {
+                    m.recipients.push(address);
+                }
+                Verb::Rcpt
+            }
+            "DATA" => {
+                self.data_started_ms.get_or_insert(time_ms);
+                Verb::Data
+            }
+            "BDAT" => {
+                self.data_started_ms.get_or_insert(time_ms);
+                let mut args = rest.split_whitespace();
+                self.bdat_bytes += args.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+                Verb::Bdat { last: args.any(|a| a.eq_ignore_ascii_case("LAST")) }
+            }
+            "QUIT" => {
+                self.quit = true;
+                Verb::Quit
+            }
+            _ => Verb::Other,
+        };
+        self.pending.push_back(verb);
+    }
+
+    fn on_reply(&mut self, data: &str, time_ms: i64, at: &LineRef) {
+        self.replies_from_remote += u32::from(self.session.direction == Direction::Send);
+        let bytes = data.as_bytes();
+        let code = (bytes.len() >= 3 && bytes[..3].iter().all(u8::is_ascii_digit)).then(|| &data[..3]);
+        let Some(code) = code else { return };
+        // `250-SIZE ...` continues a multi-line reply; only its last line (`250 ...`) answers the command.
+        let continued = bytes.get(3) == Some(&b'-');
+        let text = data[3..].trim_start_matches(['-', ' ']);
+        let enhanced = enhanced_code(text);
+        let s = &mut self.session;
+        let verb = if continued {
+            self.pending.front().copied()
+        } else if self.awaiting_data_reply && code != "354" {
+            self.awaiting_data_reply = false;
+            Some(Verb::Data)
+        } else if code == "334" {
+            self.in_auth_exchange = true;
+            Some(Verb::Auth)
+        } else {
+            self.pending.pop_front()
+        };
+        let verb = if self.in_auth_exchange && code != "334" {
+            self.in_auth_exchange = false;
+            Some(Verb::Auth)
+        } else {
+            verb
+        };
+        let summary = match enhanced {
+            Some(e) => format!("{code} {e}"),
+            None => code.to_owned(),
+        };
+        if !continued {
+            s.responses.push(summary);
+        }
+        if code == "220" && s.banner.is_empty() && verb.is_none() {
+            s.banner = data.to_owned();
+            if s.direction == Direction::Send {
+                s.remote_host = split_word(text).0.to_owned();
+            }
+            return;
+        }
+        if verb == Some(Verb::Ehlo) && code == "250" {
+            read_extensions(s, text, continued);
+        }
+        match code.as_bytes()[0] {
+            b'2' => self.on_success(code, text, verb, time_ms, at, data),
+            b'3' if code == "354" => self.awaiting_data_reply = true,
+            b'4' | b'5' => {
+                s.last_error = data.to_owned();
+                self.error_verb = verb;
+                self.last_error_at = Some(at.clone());
+                if let Some(m) = s.messages.last_mut() {
+                    if matches!(verb, Some(Verb::Data | Verb::Bdat { .. } | Verb::Mail)) {
+                        m.response = data.to_owned();
+                    }
+                }
+                match verb {
+                    Some(Verb::Auth) => {
+                        s.auth_result = AuthResult::Failed;
+                        if s.auth_failure.is_empty() {
+                            s.auth_failure = data.to_owned();
+                        }
+                        self.failure.get_or_insert((Failure::Auth, at.clone(), data.to_owned()));
+                    }
+                    Some(Verb::StartTls) => {
+                        s.tls_succeeded = Some(false);
+                        if s.tls.failure.is_empty() {
+                            s.tls.failure = data.to_owned();
+                        }
+                        self.failure.get_or_insert((Failure::Tls, at.clone(), data.to_owned()));
+                    }
+                    _ if enhanced == Some("4.7.5") || data.contains("Failed to establish appropriate TLS channel") => {
+                        s.tls_succeeded = Some(false);
+                        self.failure.get_or_insert((Failure::Tls, at.clone(), data.to_owned()));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_success(&mut self, code: &str, text: &str, verb: Option<Verb>, time_ms: i64, at: &LineRef, data: &str) {
+        let s = &mut self.session;
+        let accepted = match verb {
+            Some(Verb::Data) | Some(Verb::Bdat { last: true }) => true,
+            _ => enhanced_code(text) == Some("2.6.0") && text.contains("Queued mail"),
+        };
+        if verb == Some(Verb::Auth) && code == "235" {
+            s.auth_result = AuthResult::Succeeded;
+        }
+        if !accepted {
+            return;
+        }
+        if s.messages.is_empty() {
+            s.messages.push(MessageInfo::default());
+        }
+        let m = s.messages.last_mut().expect("just ensured");
+        m.accepted = true;
+        m.response = data.to_owned();
+        read_queued_reply(text, m);
+        if m.size.is_none() && self.bdat_bytes > 0 {
+            m.size = Some(self.bdat_bytes);
+        }
+        let size = m.size;
+        self.bdat_bytes = 0;
+        if let Some(size) = size {
+            s.bytes = Some(s.bytes.unwrap_or(0) + size);
+            if let Some(start) = self.data_started_ms.take() {
+                let ms = time_ms - start;
+                if ms > 0 {
+                    s.throughput_kbps = Some(size as f64 / 1024.0 / (ms as f64 / 1000.0));
+                }
+            }
+        }
+        self.data_started_ms = None;
+        if self.first_accept_at.is_none() {
+            self.first_accept_at = Some((at.clone(), data.to_owned()));
+        }
+    }
+
+    fn on_information(&mut self, line: &LineView<'_>, at: &LineRef) {
+        let s = &mut self.session;
+        let (data, context) = (line.data.trim(), line.context.trim());
+        // Exchange puts the text in data or context depending on the message; look at both.
+        let text = if context.is_empty() { data } else { context };
+        if context == "Set Session Permissions" {
+            s.permissions = data.to_owned();
+        } else if s.tls.read_certificate(line.data, context) || s.tls.read_domain_capabilities(text) {
+        } else if s.tls.read_success(text) {
+            s.tls_succeeded = Some(true);
+        } else if let Some(status) = text.strip_prefix("Client certificate chain validation status: ").or_else(|| text.strip_prefix("Chain validation status: ")) {
+            s.tls.chain_validation_status = status.trim_matches('\'').to_owned();
+        } else if let Some(reason) = tls_failure(text) {
+            s.tls_succeeded = Some(false);
+            s.tls.failure = reason;
+            self.failure.get_or_insert((Failure::Tls, at.clone(), text.to_owned()));
+        } else if let Some(reason) = auth_failure(text) {
+            s.auth_result = AuthResult::Failed;
+            s.auth_failure = reason;
+            self.failure.get_or_insert((Failure::Auth, at.clone(), text.to_owned()));
+        } else if let Some(user) = text.strip_prefix("User Name: ") {
+            s.auth_user = user.trim().to_owned();
+        } else if let Some(span) = tarpit(data).or_else(|| tarpit(context)) {
+            s.tarpit_ms += span;
+        } else if is_connect_failure(text) {
+            self.failure.get_or_insert((Failure::Connect, at.clone(), text.to_owned()));
+        } else if text.contains("proxy") || text.contains("Proxy") {
+            read_proxy(s, text);
+        } else if let Some(id) = text.strip_prefix("receiving message with InternetMessageId ") {
+            current_message(s).internet_message_id = id.trim().to_owned();
+        } else if let Some(rest) = text.strip_prefix("sending message with RecordId ") {
+            let (record_id, rest) = split_word(rest);
+            let m = current_message(s);
+            m.internal_id = record_id.to_owned();
+            if let Some(id) = rest.strip_prefix("and InternetMessageId ") {
+                m.internet_message_id = id.trim().to_owned();
+            }
+        }
+    }
+
+    fn on_disconnect(&mut self, line: &LineView<'_>, at: &LineRef) {
+        let reason = if line.context.is_empty() { line.data } else { line.context };
+        self.session.disconnect_reason = reason.trim().to_owned();
+        if is_connect_failure(reason) {
+            self.failure.get_or_insert((Failure::Connect, at.clone(), reason.to_owned()));
+        }
+        self.closed = true;
+        self.disconnect_at = Some(at.clone());
+    }
+
+    /// Completes the session: classifies it and tells whether the remote is Exchange Online.
+    pub fn finish(mut self) -> Session {
+        let s = &mut self.session;
+        s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
+            || is_exchange_online_host(&s.remote_host)
+            || (s.direction == Direction::Receive && is_exchange_online_host(&s.helo));
+        let never_connected = s.direction == Direction::Send && self.replies_from_remote == 0;
+        let error_line = || self.last_error_at.clone();
+        let (outcome, at, text) = if let Some((at, text)) = self.first_accept_at.clone() {
+            (Outcome::Delivered, Some(at), text)
+        } else if !self.closed {
+            (Outcome::Incomplete, self.last_at.clone(), String::new())
+        } else if let Some((kind, at, text)) = self.failure.clone().filter(|(k, _, _)| *k == Failure::Connect || !never_connected) {
+            let outcome = match kind {
+                Failure::Connect => Outcome::ConnectFailed,
+                Failure::Tls => Outcome::TlsFailed,
+                Failure::Auth => Outcome::AuthFailed,
+            };
+            (outcome, Some(at), text)
+        } else if never_connected {
+            (Outcome::ConnectFailed, self.disconnect_at.clone(), s.disconnect_reason.clone())
+        } else if self.error_verb == Some(Verb::Auth) {
+            (Outcome::AuthFailed, error_line(), s.last_error.clone())
+        } else if s.last_error.starts_with('5') {
+            (Outcome::Rejected, error_line(), s.last_error.clone())
+        } else if s.last_error.starts_with('4') {
+            (Outcome::TempFailed, error_line(), s.last_error.clone())
+        } else if self.quit {
+            (Outcome::NoMessage, self.disconnect_at.clone(), s.disconnect_reason.clone())
+        } else {
+            (Outcome::Dropped, self.disconnect_at.clone(), s.disconnect_reason.clone())
+        };
+        s.outcome_text = if outcome == Outcome::Incomplete { s.raw_lines.rsplit('\n').next().unwrap_or("").to_owned() } else { text };
+        s.outcome = outcome;
+        s.outcome_line = at;
+        self.session
+    }
+}
+
+fn current_message(s: &mut Session) -> &mut MessageInfo {
+    if s.messages.is_empty() {
+        s.messages.push(MessageInfo::default());
+    }
+    s.messages.last_mut().expect("just ensured")
+}
+
+fn split_word(text: &str) -> (&str, &str) {
+    let text = text.trim_start();
+    match text.find(' ') {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, ""),
+    }
+}
+
+/// `FROM:<a@b> SIZE=1` → `a@b`; also `FROM: <a@b>` and `TO:a@b`.
+fn angle_address(rest: &str) -> String {
+    let after_colon = rest.split_once(':').map_or(rest, |(_, r)| r).trim_start();
+    if let Some(inner) = after_colon.strip_prefix('<') {
+        return inner.split('>').next().unwrap_or("").to_owned();
+    }
+    after_colon.split_whitespace().next().unwrap_or("").to_owned()
+}
+
+fn parameter<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.split_whitespace().find_map(|w| {
+        (w.len() > key.len() && w[..key.len()].eq_ignore_ascii_case(key)).then(|| &w[key.len()..])
+    })
+}
+
+/// `4.7.0` at the start of a reply's text.
+fn enhanced_code(text: &str) -> Option<&str> {
+    let word = text.split_whitespace().next()?;
+    let mut parts = word.split('.');
+    let ok = matches!(parts.next(), Some("2" | "4" | "5"))
+        && parts.next().is_some_and(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.next().is_some_and(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.next().is_none();
+    ok.then_some(word)
+}
+
+/// EHLO reply: on receive logs one folded row `250  HOST Hello [ip] SIZE 37748736 PIPELINING ...`; on send logs
+/// one row per line (`250-HOST Hello [ip]`, `250-SIZE 37748736`, ..., `250 CHUNKING`).
+fn read_extensions(s: &mut Session, text: &str, continued: bool) {
+    let text = text.trim();
+    let folded_rest = text.find(" Hello ").map(|i| {
+        let after = &text[i + 7..];
+        match after.find(']') {
+            Some(j) => after[j + 1..].trim(),
+            None => after.split_once(' ').map_or("", |(_, r)| r),
+        }
+    });
+    if let Some(rest) = folded_rest {
+        if s.direction == Direction::Send && s.remote_host.is_empty() {
+            s.remote_host = split_word(text).0.to_owned();
+        }
+        if !rest.is_empty() {
+            s.extensions.clear();
+            push_extension_words(&mut s.extensions, rest);
+        }
+        return;
+    }
+    if continued || s.direction == Direction::Send {
+        s.extensions.push(text.to_owned());
+    }
+}
+
+fn push_extension_words(out: &mut Vec<String>, words: &str) {
+    for word in words.split_whitespace() {
+        let is_keyword = word.starts_with(|c: char| c.is_ascii_alphabetic())
+            && word.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            && !matches!(word, "GSSAPI" | "NTLM" | "LOGIN" | "PLAIN" | "CRAM-MD5" | "XOAUTH2");
+        match out.last_mut() {
+            Some(last) if !is_keyword => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => out.push(word.to_owned()),
+        }
+    }
+}
+
+/// `250 2.6.0 <id> [InternalId=123, Hostname=HOST] Queued mail for delivery`.
+fn read_queued_reply(text: &str, m: &mut MessageInfo) {
+    if let Some(start) = text.find('<') {
+        if let Some(len) = text[start..].find('>') {
+            m.internet_message_id = text[start..=start + len].to_owned();
+        }
+    }
+    if let Some(open) = text.find('[') {
+        if let Some(close) = text[open..].find(']') {
+            for part in text[open + 1..open + close].split(',') {
+                if let Some((key, value)) = part.split_once('=') {
+                    match key.trim() {
+                        "InternalId" => m.internal_id = value.trim().to_owned(),
+                        "Hostname" => m.hostname = value.trim().to_owned(),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn tls_failure(text: &str) -> Option<String> {
+    if let Some(rest) = text.strip_prefix("TLS negotiation failed with error ") {
+        return Some(rest.trim().to_owned());
+    }
+    if let Some(rest) = text.strip_prefix("Outbound TLS authentication failed") {
+        return Some(rest.rsplit_once("with error ").map_or(rest, |(_, e)| e).trim().to_owned());
+    }
+    let known = [
+        "Tls cipher strength is too weak",
+        "Connector is configured to send mail only over TLS connections and remote doesn't support TLS",
+        "Drop connection because TLS configuration requires TLS",
+        "Certificate validation failure",
+    ];
+    known.iter().find(|k| text.contains(**k)).map(|_| text.to_owned())
+}
+
+fn auth_failure(text: &str) -> Option<String> {
+    let prefixes = ["Inbound AUTH LOGIN failed because of ", "Inbound authentication failed because of ", "Inbound Negotiate failed because of "];
+    if let Some(reason) = prefixes.iter().find_map(|p| text.strip_prefix(p)) {
+        return Some(reason.trim().to_owned());
+    }
+    let outbound = ["Outbound Authentication failed with ", "Outbound Exchange Authentication failed with "];
+    outbound.iter().find_map(|p| text.strip_prefix(p)).map(|r| r.trim().to_owned())
+}
+
+/// `Tarpit for '0.00:00:05'` (TimeSpan `d.hh:mm:ss`), optionally `due to '...'`; milliseconds.
+fn tarpit(text: &str) -> Option<i64> {
+    let rest = text.trim().strip_prefix("Tarpit for '")?;
+    let span = &rest[..rest.find('\'')?];
+    let (days, clock) = span.split_once('.').filter(|(d, _)| !d.contains(':')).unwrap_or(("0", span));
+    let mut parts = clock.split(':');
+    let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
+    let seconds: f64 = sec.parse().ok()?;
+    let total = days.parse::<i64>().ok()? * 86_400 + h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60;
+    Some(total * 1000 + (seconds * 1000.0) as i64)
+}
+
+fn is_connect_failure(text: &str) -> bool {
+    text.contains("Failed to connect") || text.contains("Winsock error code") || text.contains("No connection could be made")
+}
+
+fn read_proxy(s: &mut Session, text: &str) {
+    if text.starts_with("Proxy session was successfully set up")
+        || text.starts_with("Proxy session successfully set up")
+        || text.starts_with("Setting up")
+        || text.starts_with("No destinations could be obtained")
+        || text.starts_with("Proxying inbound session")
+        || text.contains("Proxied session id")
+        || text.starts_with("EHLO options between current server and proxy target do not match")
+    {
+        s.proxy_status = text.to_owned();
+    }
+    let hex_ids = text
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .filter(|w| w.len() == 16 && *w != s.session_id);
+    if let Some(id) = hex_ids.last() {
+        s.proxied_session_id = id.to_owned();
+    }
+    if let Some(rest) = text.split_once(" to ").map(|(_, r)| r).filter(|_| text.contains("proxy") && text.contains(" to ")) {
+        let target = rest.split_whitespace().next().unwrap_or("").trim_end_matches(['.', ',']);
+        if target.contains(['.', ':']) {
+            s.proxy_target = target.to_owned();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_small_pieces() {
+        assert_eq!(angle_address("FROM:<raghu@cloudmonkeys.xyz> SIZE=1234"), "raghu@cloudmonkeys.xyz");
+        assert_eq!(angle_address("TO: <ramki@cloudfield.onmicrosoft.com>"), "ramki@cloudfield.onmicrosoft.com");
+        assert_eq!(angle_address("FROM:<>"), "");
+        assert_eq!(parameter("FROM:<a@b> SIZE=1234 BODY=8BITMIME", "SIZE="), Some("1234"));
+        assert_eq!(enhanced_code("4.7.0 Temporary server error"), Some("4.7.0"));
+        assert_eq!(enhanced_code("CMHYBD01 Hello"), None);
+        assert_eq!(tarpit("Tarpit for '0.00:00:05'"), Some(5000));
+        assert_eq!(tarpit("Tarpit for '00:00:02.5' due to 'DelayedAck'"), Some(2500));
+        assert_eq!(tarpit("Tarpit for '1.00:00:00'"), Some(86_400_000));
+        assert_eq!(tarpit("Tarpit"), None);
+        let mut m = MessageInfo::default();
+        read_queued_reply("2.6.0 <a1b2@cmhybd01.cloudmonkeys.xyz> [InternalId=73014444033, Hostname=CMHYBD01.cloudmonkeys.xyz] Queued mail for delivery", &mut m);
+        assert_eq!(m.internet_message_id, "<a1b2@cmhybd01.cloudmonkeys.xyz>");
+        assert_eq!(m.internal_id, "73014444033");
+        assert_eq!(m.hostname, "CMHYBD01.cloudmonkeys.xyz");
+    }
+
+    #[test]
+    fn folded_ehlo_reply_gives_extensions_with_their_parameters() {
+        let mut words = Vec::new();
+        push_extension_words(&mut words, "SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST");
+        assert_eq!(
+            words,
+            ["SIZE 37748736", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS", "AUTH NTLM", "X-EXPS GSSAPI NTLM", "8BITMIME", "BINARYMIME", "CHUNKING", "XRDST"]
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Sessions rebuilt from protocol logs written the way Exchange writes them.
+
+use std::path::{Path, PathBuf};
+
+use hybridmailflow::protocol::{AuthResult, Direction, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Role, Session, TlsMode};
+
+const RECV_HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
+const SEND_HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Send Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
+
+fn write_log(dir: &Path, relative: &str, header: &str, lines: &[&str]) -> PathBuf {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut text = String::from("\u{feff}");
+    text.push_str(header);
+    for line in lines {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn read_sessions(paths: Vec<PathBuf>, filter: ProtocolFilter) -> (Vec<Session>, Vec<String>) {
+    let mut reader = ProtocolReader::new(ReadMode::Sessions, filter, paths);
+    let (mut sessions, mut errors) = (Vec::new(), Vec::new());
+    loop {
+        match reader.next() {
+            Next::Item(ProtocolItem::Session(s)) => sessions.push(*s),
+            Next::Item(ProtocolItem::Error(e)) => errors.push(e.to_string()),
+            Next::Item(_) => {}
+            Next::Pending | Next::End => return (sessions, errors),
+        }
+    }
+}
+
+const FE: &str = r"CMHYBD01\Default Frontend CMHYBD01";
+
+/// An EXO → on-premises delivery, lines as in exchange-formats.md §1.5, split over two hourly files.
+fn exo_inbound(dir: &Path) -> Vec<PathBuf> {
+    let first = write_log(dir, "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050105-1.LOG", RECV_HEADER, &[
+        &format!("2026-05-01T05:59:58.100Z,{FE},08DEA74796A6E2C8,0,192.168.1.13:25,40.93.131.26:31611,+,,"),
+        &format!("2026-05-01T05:59:58.101Z,{FE},08DEA74796A6E2C8,1,192.168.1.13:25,40.93.131.26:31611,*,SMTPSubmit SMTPAcceptAnyRecipient SMTPAcceptAnySender,Set Session Permissions"),
+        &format!("2026-05-01T05:59:58.102Z,{FE},08DEA74796A6E2C8,2,192.168.1.13:25,40.93.131.26:31611,>,\"220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 06:59:58 +0100\","),
+        &format!("2026-05-01T05:59:58.200Z,{FE},08DEA74796A6E2C8,3,192.168.1.13:25,40.93.131.26:31611,<,EHLO PNYPR01CU001.outbound.protection.outlook.com,"),
+        &format!("2026-05-01T05:59:58.201Z,{FE},08DEA74796A6E2C8,4,192.168.1.13:25,40.93.131.26:31611,>,250  CMHYBD01.cloudmonkeys.xyz Hello [40.93.131.26] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST,"),
+        &format!("2026-05-01T05:59:58.300Z,{FE},08DEA74796A6E2C8,5,192.168.1.13:25,40.93.131.26:31611,<,STARTTLS,"),
+        &format!("2026-05-01T05:59:58.301Z,{FE},08DEA74796A6E2C8,6,192.168.1.13:25,40.93.131.26:31611,>,220 2.0.0 SMTP server ready,"),
+        &format!("2026-05-01T05:59:58.302Z,{FE},08DEA74796A6E2C8,7,192.168.1.13:25,40.93.131.26:31611,*,\" CN=mail.cloudmonkeys.xyz CN=R11, O=Let's Encrypt, C=US 04A1B2 9F3C2E7A11B4D5E6F708192A3B4C5D6E7F809A1B 2026-03-01T00:00:00.000Z 2026-05-30T00:00:00.000Z mail.cloudmonkeys.xyz;autodiscover.cloudmonkeys.xyz\",Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names"),
+        &format!("2026-05-01T05:59:58.400Z,{FE},08DEA74796A6E2C8,8,192.168.1.13:25,40.93.131.26:31611,*,,\"TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 bits\""),
+        &format!("2026-05-01T05:59:58.500Z,{FE},08DEA74796A6E2C8,9,192.168.1.13:25,40.93.131.26:31611,*,,TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'"),
+    ]);
+    let second = write_log(dir, "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG", RECV_HEADER, &[
+        &format!("2026-05-01T06:00:00.100Z,{FE},08DEA74796A6E2C8,10,192.168.1.13:25,40.93.131.26:31611,<,MAIL FROM:<sender@fabrikam.example> SIZE=20480,"),
+        &format!("2026-05-01T06:00:00.101Z,{FE},08DEA74796A6E2C8,11,192.168.1.13:25,40.93.131.26:31611,<,RCPT TO:<raghu@cloudmonkeys.xyz>,"),
+        &format!("2026-05-01T06:00:00.102Z,{FE},08DEA74796A6E2C8,12,192.168.1.13:25,40.93.131.26:31611,>,250 2.1.0 Sender OK,"),
+        &format!("2026-05-01T06:00:00.103Z,{FE},08DEA74796A6E2C8,13,192.168.1.13:25,40.93.131.26:31611,>,250 2.1.5 Recipient OK,"),
+        &format!("2026-05-01T06:00:00.104Z,{FE},08DEA74796A6E2C8,14,192.168.1.13:25,40.93.131.26:31611,<,BDAT 20480 LAST,"),
+        &format!("2026-05-01T06:00:00.604Z,{FE},08DEA74796A6E2C8,15,192.168.1.13:25,40.93.131.26:31611,>,\"250 2.6.0 <c0ffee01@PNYPR01MB1234.namprd01.prod.outlook.com> [InternalId=73014444033, Hostname=CMHYBD01.cloudmonkeys.xyz] 20480 bytes in 0.500, 40.000 KB/sec Queued mail for delivery\","),
+        &format!("2026-05-01T06:00:00.700Z,{FE},08DEA74796A6E2C8,16,192.168.1.13:25,40.93.131.26:31611,<,QUIT,"),
+        &format!("2026-05-01T06:00:00.701Z,{FE},08DEA74796A6E2C8,17,192.168.1.13:25,40.93.131.26:31611,>,221 2.0.0 Service closing transmission channel,"),
+        &format!("2026-05-01T06:00:00.702Z,{FE},08DEA74796A6E2C8,18,192.168.1.13:25,40.93.131.26:31611,-,,Local"),
+    ]);
+    vec![second, first]
+}
+
+#[test]
+fn a_session_split_over_two_hourly_files_given_out_of_order_is_one_delivered_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sessions, errors) = read_sessions(exo_inbound(dir.path()), ProtocolFilter::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(sessions.len(), 1);
+    let s = &sessions[0];
+    assert_eq!(s.outcome, Outcome::Delivered);
+    assert_eq!((s.server.as_str(), s.direction, s.role), ("CMHYBD01", Direction::Receive, Role::FrontEnd));
+    assert_eq!(s.session_id, "08DEA74796A6E2C8");
+    assert_eq!(s.line_count, 19);
+    assert_eq!(s.duration_ms(), 2602);
+    assert_eq!((s.remote.address.as_str(), s.remote.port), ("40.93.131.26", Some(31611)));
+    assert_eq!((s.local.address.as_str(), s.local.port), ("192.168.1.13", Some(25)));
+    assert!(s.is_exchange_online);
+    assert_eq!(s.helo, "PNYPR01CU001.outbound.protection.outlook.com");
+    assert!(s.banner.starts_with("220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP"));
+    assert!(s.extensions.contains(&"STARTTLS".to_owned()) && s.extensions.contains(&"SIZE 37748736".to_owned()));
+    assert_eq!(s.tls_mode, TlsMode::StartTls);
+    assert_eq!(s.tls_succeeded, Some(true));
+    assert_eq!((s.tls.protocol.as_str(), s.tls.cipher.as_str(), s.tls.cipher_strength), ("SP_PROT_TLS1_2_SERVER", "CALG_AES_256", Some(256)));
+    assert_eq!(s.tls.certificates[0].subject, "CN=mail.cloudmonkeys.xyz");
+    assert_eq!(s.tls.certificates[0].issuer, "CN=R11, O=Let's Encrypt, C=US");
+    assert_eq!(s.tls.domain_capabilities, "AcceptCloudServicesMail");
+    assert_eq!(s.tls.domain_capabilities_status, "Success");
+    assert_eq!(s.permissions, "SMTPSubmit SMTPAcceptAnyRecipient SMTPAcceptAnySender");
+    let m = &s.messages[0];
+    assert_eq!(m.mail_from, "sender@fabrikam.example");
+    assert_eq!(m.recipients, ["raghu@cloudmonkeys.xyz"]);
+    assert_eq!(m.internet_message_id, "<c0ffee01@PNYPR01MB1234.namprd01.prod.outlook.com>");
+    assert_eq!((m.internal_id.as_str(), m.hostname.as_str()), ("73014444033", "CMHYBD01.cloudmonkeys.xyz"));
+    assert_eq!(s.bytes, Some(20480));
+    assert!((s.throughput_kbps.unwrap() - 40.0).abs() < 0.01);
+    assert_eq!(s.responses, ["220", "250", "220 2.0.0", "250 2.1.0", "250 2.1.5", "250 2.6.0", "221 2.0.0"]);
+    assert_eq!(s.disconnect_reason, "Local");
+    let decided = s.outcome_line.as_ref().unwrap();
+    assert!(decided.path.ends_with("RECV2026050106-1.LOG"));
+    assert_eq!(decided.line, 11);
+    assert_eq!(s.raw_lines.lines().count(), 19);
+    assert!(s.raw_lines.lines().next().unwrap().ends_with(",+,,"));
+}
+
+#[test]
+fn failed_auth_with_tarpit_is_auth_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = r"CMHYBD01\Client Frontend CMHYBD01";
+    let path = write_log(dir.path(), "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG", RECV_HEADER, &[
+        &format!("2026-05-01T06:10:00.000Z,{c},08DEA74796A6E300,0,192.168.1.13:587,198.51.100.77:50211,+,,"),
+        &format!("2026-05-01T06:10:00.001Z,{c},08DEA74796A6E300,1,192.168.1.13:587,198.51.100.77:50211,>,\"220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 07:10:00 +0100\","),
+        &format!("2026-05-01T06:10:00.100Z,{c},08DEA74796A6E300,2,192.168.1.13:587,198.51.100.77:50211,<,EHLO [198.51.100.77],"),
+        &format!("2026-05-01T06:10:00.200Z,{c},08DEA74796A6E300,3,192.168.1.13:587,198.51.100.77:50211,<,AUTH LOGIN,"),
+        &format!("2026-05-01T06:10:00.201Z,{c},08DEA74796A6E300,4,192.168.1.13:587,198.51.100.77:50211,>,334 <authentication response>,"),
+        &format!("2026-05-01T06:10:00.300Z,{c},08DEA74796A6E300,5,192.168.1.13:587,198.51.100.77:50211,*,,Inbound AUTH LOGIN failed because of LogonDenied"),
+        &format!("2026-05-01T06:10:00.300Z,{c},08DEA74796A6E300,5,192.168.1.13:587,198.51.100.77:50211,*,,User Name: helpdesk@cloudmonkeys.xyz"),
+        &format!("2026-05-01T06:10:00.301Z,{c},08DEA74796A6E300,7,192.168.1.13:587,198.51.100.77:50211,*,Tarpit for '0.00:00:05',"),
+        &format!("2026-05-01T06:10:05.301Z,{c},08DEA74796A6E300,8,192.168.1.13:587,198.51.100.77:50211,>,535 5.7.3 Authentication unsuccessful,"),
+        &format!("2026-05-01T06:10:05.400Z,{c},08DEA74796A6E300,9,192.168.1.13:587,198.51.100.77:50211,-,,Remote"),
+    ]);
+    let (sessions, _) = read_sessions(vec![path], ProtocolFilter::default());
+    let s = &sessions[0];
+    assert_eq!(s.outcome, Outcome::AuthFailed);
+    assert_eq!(s.auth_result, AuthResult::Failed);
+    assert_eq!(s.auth_mechanism, "LOGIN");
+    assert_eq!(s.auth_user, "helpdesk@cloudmonkeys.xyz");
+    assert_eq!(s.auth_failure, "LogonDenied");
+    assert_eq!(s.tarpit_ms, 5000);
+    assert_eq!(s.outcome_line.as_ref().unwrap().line, 11);
+    assert!(!s.is_exchange_online);
+}
+
+#[test]
+fn send_sessions_connect_failure_and_exo_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    let hcw = "Outbound to Office 365 - 6c3b1d42-9a7e-4c1b-8f0e-2d5a7b9c1e33";
+    let path = write_log(dir.path(), "CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050106-1.LOG", SEND_HEADER, &[
+        &format!("2026-05-01T06:20:00.000Z,{hcw},08DEA74796A6F001,0,,40.107.22.54:25,*,,attempting to connect"),
+        &format!("2026-05-01T06:20:21.000Z,{hcw},08DEA74796A6F001,1,,40.107.22.54:25,-,,\"Failed to connect. Winsock error code: 10061, Win32 error code: 10061.\""),
+        &format!("2026-05-01T06:21:00.000Z,Internet,08DEA74796A6F002,0,,203.0.113.25:25,*,,attempting to connect"),
+        &format!("2026-05-01T06:21:00.100Z,Internet,08DEA74796A6F002,1,192.168.1.13:50001,203.0.113.25:25,+,,"),
+        &format!("2026-05-01T06:21:00.200Z,Internet,08DEA74796A6F002,2,192.168.1.13:50001,203.0.113.25:25,<,220 mx.fabrikam.example ESMTP ready,"),
+        &format!("2026-05-01T06:21:00.201Z,Internet,08DEA74796A6F002,3,192.168.1.13:50001,203.0.113.25:25,>,EHLO mail.cloudmonkeys.xyz,"),
+        &format!("2026-05-01T06:21:00.300Z,Internet,08DEA74796A6F002,4,192.168.1.13:50001,203.0.113.25:25,<,250-mx.fabrikam.example Hello [27.7.57.241],"),
+        &format!("2026-05-01T06:21:00.300Z,Internet,08DEA74796A6F002,5,192.168.1.13:50001,203.0.113.25:25,<,250-SIZE 52428800,"),
+        &format!("2026-05-01T06:21:00.300Z,Internet,08DEA74796A6F002,6,192.168.1.13:50001,203.0.113.25:25,<,250 PIPELINING,"),
+        &format!("2026-05-01T06:21:00.400Z,Internet,08DEA74796A6F002,7,192.168.1.13:50001,203.0.113.25:25,>,MAIL FROM:<raghu@cloudmonkeys.xyz> SIZE=4096,"),
+        &format!("2026-05-01T06:21:00.500Z,Internet,08DEA74796A6F002,8,192.168.1.13:50001,203.0.113.25:25,<,550 5.7.1 Service unavailable; Client host [27.7.57.241] blocked using Spamhaus,"),
+        &format!("2026-05-01T06:21:00.600Z,Internet,08DEA74796A6F002,9,192.168.1.13:50001,203.0.113.25:25,>,QUIT,"),
+        &format!("2026-05-01T06:21:00.700Z,Internet,08DEA74796A6F002,10,192.168.1.13:50001,203.0.113.25:25,<,221 2.0.0 Bye,"),
+        &format!("2026-05-01T06:21:00.701Z,Internet,08DEA74796A6F002,11,192.168.1.13:50001,203.0.113.25:25,-,,Local"),
+    ]);
+    let (sessions, _) = read_sessions(vec![path.clone()], ProtocolFilter::default());
+    assert_eq!(sessions.len(), 2);
+    let connect = &sessions[0];
+    assert_eq!(connect.outcome, Outcome::ConnectFailed);
+    assert_eq!(connect.direction, Direction::Send);
+    assert_eq!(connect.server, "CMHYBD01");
+    assert!(connect.is_exchange_online);
+    assert!(connect.outcome_text.contains("10061"));
+    let spam = &sessions[1];
+    assert_eq!(spam.outcome, Outcome::Rejected);
+    assert_eq!(spam.remote_host, "mx.fabrikam.example");
+    assert_eq!(spam.helo, "mail.cloudmonkeys.xyz");
+    assert_eq!(spam.extensions, ["SIZE 52428800", "PIPELINING"]);
+    assert!(spam.last_error.starts_with("550 5.7.1 Service unavailable"));
+    assert_eq!(spam.outcome_line.as_ref().unwrap().line, 16);
+
+    let only_rejected = ProtocolFilter { outcomes: vec![Outcome::Rejected], ..Default::default() };
+    let (sessions, _) = read_sessions(vec![path.clone()], only_rejected);
+    assert_eq!(sessions.iter().map(|s| s.session_id.as_str()).collect::<Vec<_>>(), ["08DEA74796A6F002"]);
+    let by_sender = ProtocolFilter { senders: vec![hybridmailflow::pattern::Pattern::exact_or_wildcard("*@CLOUDMONKEYS.xyz")], ..Default::default() };
+    assert_eq!(read_sessions(vec![path], by_sender).0.len(), 1);
+}
+
+#[test]
+fn bad_lines_and_files_are_reported_with_file_and_line_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = exo_inbound(dir.path());
+    let bad = write_log(dir.path(), "x/RECV2026050104-1.LOG", RECV_HEADER, &[
+        "2026-05-01T04:00:00.000Z,X\\Y,0000000000000001,0,1.1.1.1:25,2.2.2.2:1,+,,",
+        "not,enough,fields",
+        "2026-13-01T04:00:00.000Z,X\\Y,0000000000000001,1,1.1.1.1:25,2.2.2.2:1,<,QUIT,",
+        "2026-05-01T04:00:00.100Z,X\\Y,0000000000000001,2,1.1.1.1:25,2.2.2.2:1,?,QUIT,",
+        "2026-05-01T04:00:00.200Z,X\\Y,0000000000000001,3,1.1.1.1:25,2.2.2.2:1,-,,Remote",
+    ]);
+    let garbage = dir.path().join("RECV2026050103-1.LOG");
+    std::fs::write(&garbage, b"\x00\x01\x02\xff garbage \x00\n").unwrap();
+    paths.push(bad);
+    paths.push(garbage);
+    let (sessions, errors) = read_sessions(paths, ProtocolFilter::default());
+    assert_eq!(sessions.len(), 2, "{errors:?}");
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    assert!(errors[0].contains("RECV2026050103-1.LOG, line 1: is not an Exchange log file"), "{}", errors[0]);
+    assert!(errors[1].contains("RECV2026050104-1.LOG, line 7: has 3 fields"), "{}", errors[1]);
+    assert!(errors[2].contains("line 8: date-time '2026-13-01T04:00:00.000Z'"), "{}", errors[2]);
+    assert!(errors[3].contains("line 9: event '?'"), "{}", errors[3]);
+    assert_eq!(sessions[0].outcome, Outcome::Dropped);
+}
+
+#[test]
+fn tail_gives_the_last_sessions_and_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = exo_inbound(dir.path());
+    let mut reader = ProtocolReader::new(ReadMode::Entries, ProtocolFilter::default(), paths.clone()).tail(3);
+    let mut entries = Vec::new();
+    while let Next::Item(item) = reader.next() {
+        if let ProtocolItem::Entry(e) = item {
+            entries.push(e);
+        }
+    }
+    assert_eq!(entries.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(), [16, 17, 18]);
+    // A session wants more than the newest file: the tail reaches back into the earlier file.
+    let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), paths).tail(1);
+    let mut sessions = Vec::new();
+    while let Next::Item(item) = reader.next() {
+        if let ProtocolItem::Session(s) = item {
+            sessions.push(s);
+        }
+    }
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].line_count, 19);
+    assert_eq!(sessions[0].outcome, Outcome::Delivered);
+}
+
+#[test]
+fn a_time_range_skips_files_outside_it_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = exo_inbound(dir.path());
+    paths.push(write_log(dir.path(), "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050101-1.LOG", RECV_HEADER, &[]));
+    let start = hybridmailflow::logfile::parse_utc_ms(b"2026-05-01T05:30:00Z").unwrap();
+    let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter { start_ms: Some(start), ..Default::default() }, paths);
+    let mut sessions = 0;
+    while let Next::Item(item) = reader.next() {
+        sessions += usize::from(matches!(item, ProtocolItem::Session(_)));
+    }
+    assert_eq!(sessions, 1);
+    assert_eq!(reader.stats().files_skipped_by_time, 1);
+    assert_eq!(reader.stats().files, 2);
+}
