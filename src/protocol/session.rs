@@ -673,7 +673,7 @@ fn read_extensions(s: &mut Session, text: &str, continued: bool) {
 
 fn push_extension_words(out: &mut Vec<String>, words: &str) {
     for word in words.split_whitespace() {
-        let is_keyword = word.starts_with(|c: char| c.is_ascii_alphabetic())
+        let is_keyword = word.bytes().any(|b| b.is_ascii_alphabetic())
             && word.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
             && !matches!(word, "GSSAPI" | "NTLM" | "LOGIN" | "PLAIN" | "CRAM-MD5" | "XOAUTH2");
         match out.last_mut() {
