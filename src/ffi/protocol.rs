@@ -590,16 +590,6 @@ fn session_view(
     let (message_ptr, message_count) = (if msgs.is_empty() { ptr::null() } else { msgs.as_ptr() }, msgs.len());
     certificates.push(certs);
     messages.push(msgs);
-    let mut files: Vec<hmf_str> = Vec::new();
-    let mut file_of_line = Vec::with_capacity(s.line_origins.len());
-    let mut last_path: Option<&str> = None;
-    for origin in &s.line_origins {
-        if last_path != Some(origin.path.as_ref()) {
-            files.push(hmf_str::borrow(&origin.path));
-            last_path = Some(origin.path.as_ref());
-        }
-        file_of_line.push((files.len() - 1) as u32);
-    }
     let tls = &s.tls;
     hmf_session {
         server: hmf_str::borrow(&s.server),
@@ -656,8 +646,8 @@ fn session_view(
         outcome_text: hmf_str::borrow(&s.outcome_text),
         line_count: s.line_count,
         raw_lines: hmf_str::borrow(&s.raw_lines),
-        line_file_indexes: arena.indexes(file_of_line),
+        line_file_indexes: arena.indexes(s.line_origins.iter().map(|o| o.file).collect()),
         line_numbers: arena.numbers(s.line_origins.iter().map(|o| o.line).collect()),
-        line_files: arena.list(files),
+        line_files: arena.list(s.files.iter().map(|f| hmf_str::borrow(f)).collect()),
     }
 }

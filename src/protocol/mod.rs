@@ -8,5 +8,5 @@ mod tls;
 
 pub use entry::{Direction, EventKind, LineView, LogEntry, ProtocolColumns, Role};
 pub use reader::{parse_raw_lines, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolStats, ReadMode, STANDARD_FIELDS};
-pub use session::{AuthResult, MessageInfo, Outcome, Session, SessionBuilder, TlsMode};
+pub use session::{AuthResult, LineOrigin, LineRef, MessageInfo, Outcome, Session, SessionBuilder, TlsMode};
 pub use tls::{Certificate, TlsInfo};

@@ -127,7 +127,26 @@ struct CurrentFile {
     context: Option<FileContext>,
 }
 
-type SessionKey = (Direction, Box<str>);
+/// Sessions are keyed by direction and id: a receive and a send session may share an id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SessionKey {
+    direction: Direction,
+    id: Box<str>,
+}
+
+/// A borrowed [`SessionKey`], to look a line's session up without allocating. Field order and types hash the
+/// same as `SessionKey`.
+#[derive(Hash)]
+struct SessionKeyRef<'a> {
+    direction: Direction,
+    id: &'a str,
+}
+
+impl hashbrown::Equivalent<SessionKey> for SessionKeyRef<'_> {
+    fn equivalent(&self, key: &SessionKey) -> bool {
+        self.direction == key.direction && self.id == &*key.id
+    }
+}
 
 struct OpenSession {
     /// Key in `open_by_start`.
@@ -168,7 +187,7 @@ pub struct ProtocolReader {
     default_server: String,
     max_line_bytes: usize,
     out: VecDeque<ProtocolItem>,
-    open: HashMap<SessionKey, OpenSession>,
+    open: hashbrown::HashMap<SessionKey, OpenSession>,
     open_by_start: BTreeMap<(i64, u64), SessionKey>,
     finished: BinaryHeap<Reverse<Finished>>,
     order: u64,
@@ -200,7 +219,7 @@ impl ProtocolReader {
             default_server: String::new(),
             max_line_bytes: crate::logfile::DEFAULT_MAX_LINE_BYTES,
             out: VecDeque::new(),
-            open: HashMap::new(),
+            open: hashbrown::HashMap::new(),
             open_by_start: BTreeMap::new(),
             finished: BinaryHeap::new(),
             order: 0,
@@ -377,18 +396,24 @@ impl ProtocolReader {
             }
             return;
         }
-        let raw = String::from_utf8_lossy(file.reader.raw_line());
-        let key: SessionKey = (ctx.direction, Box::from(view.session_id));
-        if !self.open.contains_key(&key) {
+        let raw_bytes = file.reader.raw_line();
+        let raw = match std::str::from_utf8(raw_bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(raw_bytes),
+        };
+        let lookup = SessionKeyRef { direction: ctx.direction, id: view.session_id };
+        if !self.open.contains_key(&lookup) {
             self.order += 1;
             let start = (view.time_ms, self.order);
+            let key = SessionKey { direction: ctx.direction, id: Box::from(view.session_id) };
             let server = server_of(view.connector_id, &ctx.server).unwrap_or_default();
             self.open_by_start.insert(start, key.clone());
-            self.open.insert(key.clone(), OpenSession { start, builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view) });
+            self.open.insert(key, OpenSession { start, builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view) });
         }
-        let builder = &mut self.open.get_mut(&key).expect("inserted above").builder;
+        let builder = &mut self.open.get_mut(&lookup).expect("inserted above").builder;
         builder.push(&view, &file.path, line_no, &raw);
         if builder.is_closed() {
+            let key = SessionKey { direction: ctx.direction, id: Box::from(view.session_id) };
             self.finish_session(&key);
         }
         self.lines_since_sweep += 1;
@@ -591,15 +616,14 @@ fn session_entries(
     let mut record = Record::new();
     let mut out = Vec::with_capacity(session.line_origins.len());
     for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
-        let ctx = contexts
-            .get(&origin.path)
-            .or_else(|| current.filter(|c| c.path == origin.path).and_then(|c| c.context.as_ref()));
+        let path = &session.files[origin.file as usize];
+        let ctx = contexts.get(path).or_else(|| current.filter(|c| &c.path == path).and_then(|c| c.context.as_ref()));
         let Some(ctx) = ctx else { continue };
         if split_csv_line(raw.as_bytes(), &mut record).is_err() {
             continue;
         }
         if let Ok(view) = ctx.columns.view(&record) {
-            out.push(make_entry(&view, &origin.path, origin.line, ctx, interned));
+            out.push(make_entry(&view, path, origin.line, ctx, interned));
         }
     }
     out

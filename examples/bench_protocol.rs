@@ -1,0 +1,42 @@
+//! The engine alone over a folder of protocol logs: `bench_protocol <dir> [entries|sessions]`.
+//! Prints one machine-readable line: `engine <mode> bytes=<n> seconds=<s> mb_per_s=<x> items=<n>`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use hybridmailflow::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode};
+
+fn files_under(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("log")) {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = PathBuf::from(args.get(1).expect("usage: bench_protocol <dir> [entries|sessions]"));
+    let mode = match args.get(2).map(String::as_str) {
+        Some("entries") => ReadMode::Entries,
+        _ => ReadMode::Sessions,
+    };
+    let mut files = Vec::new();
+    files_under(&dir, &mut files);
+    let started = Instant::now();
+    let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), files);
+    let mut items = 0u64;
+    while let Next::Item(item) = reader.next() {
+        items += u64::from(matches!(item, ProtocolItem::Entry(_) | ProtocolItem::Session(_)));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let bytes = reader.stats().bytes;
+    println!(
+        "engine {} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1} items={items}",
+        if mode == ReadMode::Entries { "entries" } else { "sessions" },
+        bytes as f64 / 1_048_576.0 / seconds
+    );
+}
