@@ -11,6 +11,29 @@
 // for. Bump it on any change of a struct layout or a function signature.
 #define HMF_ABI_VERSION 1
 
+// Struct ids for `hmf_struct_size`. Append-only.
+#define HMF_STRUCT_STR 1
+
+#define HMF_STRUCT_ERROR 2
+
+#define HMF_STRUCT_ITEM 3
+
+#define HMF_STRUCT_PROTOCOL_ENTRY 4
+
+#define HMF_STRUCT_SESSION 5
+
+#define HMF_STRUCT_CERTIFICATE 6
+
+#define HMF_STRUCT_MESSAGE 7
+
+#define HMF_STRUCT_FILE_EVENT 8
+
+#define HMF_STRUCT_BATCH_VIEW 9
+
+#define HMF_STRUCT_PROTOCOL_STATS 10
+
+#define HMF_STRUCT_STR_LIST 11
+
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
 
@@ -290,6 +313,11 @@ uint32_t hmf_abi_version(void);
 
 // The library version, e.g. "0.1.0", as a static string.
 hmf_str hmf_library_version(void);
+
+// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
+// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
+// is refused instead of read wrongly.
+size_t hmf_struct_size(uint32_t id);
 
 // Writes the last error of this thread to `*out`. Returns `HMF_OK` and writes when there is one; returns
 // `HMF_INVALID_ARGUMENT` (leaving `*out` unwritten) when the last call on this thread succeeded.

@@ -50,3 +50,38 @@ unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a [u8]
 unsafe fn arg_str<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a str, FfiError> {
     std::str::from_utf8(arg_bytes(p, len, name)?).map_err(|e| FfiError::new(hmf_status::HMF_INVALID_UTF8, format!("{name} is not UTF-8: {e}")))
 }
+
+/// Struct ids for `hmf_struct_size`. Append-only.
+pub const HMF_STRUCT_STR: u32 = 1;
+pub const HMF_STRUCT_ERROR: u32 = 2;
+pub const HMF_STRUCT_ITEM: u32 = 3;
+pub const HMF_STRUCT_PROTOCOL_ENTRY: u32 = 4;
+pub const HMF_STRUCT_SESSION: u32 = 5;
+pub const HMF_STRUCT_CERTIFICATE: u32 = 6;
+pub const HMF_STRUCT_MESSAGE: u32 = 7;
+pub const HMF_STRUCT_FILE_EVENT: u32 = 8;
+pub const HMF_STRUCT_BATCH_VIEW: u32 = 9;
+pub const HMF_STRUCT_PROTOCOL_STATS: u32 = 10;
+pub const HMF_STRUCT_STR_LIST: u32 = 11;
+
+/// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
+/// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
+/// is refused instead of read wrongly.
+#[no_mangle]
+pub extern "C" fn hmf_struct_size(id: u32) -> usize {
+    use std::mem::size_of;
+    match id {
+        HMF_STRUCT_STR => size_of::<hmf_str>(),
+        HMF_STRUCT_ERROR => size_of::<hmf_error>(),
+        HMF_STRUCT_ITEM => size_of::<hmf_item>(),
+        HMF_STRUCT_PROTOCOL_ENTRY => size_of::<hmf_protocol_entry>(),
+        HMF_STRUCT_SESSION => size_of::<hmf_session>(),
+        HMF_STRUCT_CERTIFICATE => size_of::<hmf_certificate>(),
+        HMF_STRUCT_MESSAGE => size_of::<hmf_message>(),
+        HMF_STRUCT_FILE_EVENT => size_of::<hmf_file_event>(),
+        HMF_STRUCT_BATCH_VIEW => size_of::<hmf_batch_view>(),
+        HMF_STRUCT_PROTOCOL_STATS => size_of::<hmf_protocol_stats>(),
+        HMF_STRUCT_STR_LIST => size_of::<hmf_str_list>(),
+        _ => 0,
+    }
+}

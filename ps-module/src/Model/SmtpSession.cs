@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace HybridMailFlow
+{
+    /// <summary>A TLS certificate a session logged (PSTypeName HybridMailFlow.SmtpTlsCertificate).</summary>
+    public sealed class SmtpTlsCertificate
+    {
+        /// <summary>Sending certificate (ours), Received or Remote certificate (theirs).</summary>
+        public string Kind { get; internal set; }
+        public string Subject { get; internal set; }
+        public string Issuer { get; internal set; }
+        public string SerialNumber { get; internal set; }
+        public string Thumbprint { get; internal set; }
+        public DateTime? NotBefore { get; internal set; }
+        public DateTime? NotAfter { get; internal set; }
+        public ValueList<string> SubjectAlternativeNames { get; internal set; }
+
+        public override string ToString()
+        {
+            return Subject;
+        }
+    }
+
+    /// <summary>One MAIL FROM transaction of a session (PSTypeName HybridMailFlow.SmtpSessionMessage).</summary>
+    public sealed class SmtpSessionMessage
+    {
+        public string MailFrom { get; internal set; }
+        public ValueList<string> Recipients { get; internal set; }
+        public string InternetMessageId { get; internal set; }
+
+        /// <summary>The InternalId of "250 2.6.0 &lt;id&gt; [InternalId=..., Hostname=...]", or the RecordId a send log names.</summary>
+        public string InternalId { get; internal set; }
+        public string Hostname { get; internal set; }
+        public long? Size { get; internal set; }
+        public bool Accepted { get; internal set; }
+
+        /// <summary>The reply that ended the transaction.</summary>
+        public string Response { get; internal set; }
+
+        public override string ToString()
+        {
+            return string.Format("{0} -> {1}", MailFrom, Recipients);
+        }
+    }
+
+    /// <summary>An SMTP session rebuilt from protocol-log lines (PSTypeName HybridMailFlow.SmtpSession).</summary>
+    public sealed class SmtpSession
+    {
+        private byte[] rawLines;
+        private uint[] lineFileIndexes;
+        private ulong[] lineNumbers;
+        private string[] lineFiles;
+        private SmtpLogEntry[] lines;
+
+        public string Server { get; internal set; }
+        public string ConnectorId { get; internal set; }
+
+        /// <summary>Receive (SmtpReceive log) or Send (SmtpSend log).</summary>
+        public string Direction { get; internal set; }
+
+        /// <summary>FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.</summary>
+        public string Role { get; internal set; }
+
+        public string SessionId { get; internal set; }
+
+        /// <summary>First line's time, UTC.</summary>
+        public DateTime Start { get; internal set; }
+
+        /// <summary>Last line's time, UTC.</summary>
+        public DateTime End { get; internal set; }
+
+        public DateTime StartLocal { get { return Start.ToLocalTime(); } }
+        public DateTime EndLocal { get { return End.ToLocalTime(); } }
+        public TimeSpan Duration { get { return End - Start; } }
+
+        public string LocalAddress { get; internal set; }
+        public int? LocalPort { get; internal set; }
+        public string RemoteAddress { get; internal set; }
+        public int? RemotePort { get; internal set; }
+
+        /// <summary>Loopback, Private, ExchangeOnline, Public or Invalid.</summary>
+        public string RemoteAddressClass { get; internal set; }
+
+        /// <summary>The remote is Exchange Online (EOP address ranges or *.protection.outlook.com names).</summary>
+        public bool IsExchangeOnline { get; internal set; }
+
+        /// <summary>The EHLO/HELO name the client gave (the remote on receive, this server on send).</summary>
+        public string Helo { get; internal set; }
+
+        /// <summary>The remote's own name: its EHLO on receive, its banner on send.</summary>
+        public string RemoteHost { get; internal set; }
+
+        public string Banner { get; internal set; }
+        public ValueList<string> Extensions { get; internal set; }
+        public string ExtensionsText { get { return Extensions.ToString(); } }
+
+        /// <summary>None, STARTTLS or X-ANONYMOUSTLS.</summary>
+        public string TlsMode { get; internal set; }
+
+        /// <summary>True when TLS was negotiated, false when it failed, null when the log shows no TLS result.</summary>
+        public bool? TlsSucceeded { get; internal set; }
+        public string TlsProtocol { get; internal set; }
+        public string TlsCipher { get; internal set; }
+        public int? TlsCipherStrength { get; internal set; }
+        public string TlsMac { get; internal set; }
+        public string TlsKeyExchange { get; internal set; }
+        public int? TlsKeyExchangeStrength { get; internal set; }
+        public string TlsFailure { get; internal set; }
+        public ValueList<SmtpTlsCertificate> Certificates { get; internal set; }
+
+        /// <summary>The first certificate's subject (the one the remote saw on receive, the remote's on send).</summary>
+        public string CertificateSubject { get { return FirstCertificate == null ? null : FirstCertificate.Subject; } }
+        public string CertificateIssuer { get { return FirstCertificate == null ? null : FirstCertificate.Issuer; } }
+        public string CertificateThumbprint { get { return FirstCertificate == null ? null : FirstCertificate.Thumbprint; } }
+        public DateTime? CertificateNotAfter { get { return FirstCertificate == null ? null : FirstCertificate.NotAfter; } }
+        public string CertificateSubjectAlternativeNames { get { return FirstCertificate == null ? null : FirstCertificate.SubjectAlternativeNames.ToString(); } }
+
+        public string ChainValidationStatus { get; internal set; }
+        public string TlsDomainCapabilities { get; internal set; }
+        public string TlsDomainCapabilitiesStatus { get; internal set; }
+        public string TlsDomainCapabilitiesDomain { get; internal set; }
+
+        public string AuthMechanism { get; internal set; }
+        public string AuthUser { get; internal set; }
+
+        /// <summary>None, Succeeded or Failed.</summary>
+        public string AuthResult { get; internal set; }
+        public string AuthFailure { get; internal set; }
+
+        /// <summary>The permissions of "Set Session Permissions".</summary>
+        public string Permissions { get; internal set; }
+
+        public ValueList<SmtpSessionMessage> Messages { get; internal set; }
+        public string MailFrom { get { return string.Join("; ", Messages.Select(m => m.MailFrom).Where(a => !string.IsNullOrEmpty(a)).Distinct()); } }
+        public ValueList<string> Recipients { get; internal set; }
+        public string RecipientsText { get { return Recipients.ToString(); } }
+        public ValueList<string> MessageIds { get; internal set; }
+        public string MessageIdsText { get { return MessageIds.ToString(); } }
+        public ValueList<string> InternalIds { get; internal set; }
+        public string InternalIdsText { get { return InternalIds.ToString(); } }
+        public int MessageCount { get { return Messages.Count; } }
+        public int AcceptedCount { get { return Messages.Count(m => m.Accepted); } }
+
+        /// <summary>Message bytes, from SIZE= or BDAT, where logged.</summary>
+        public long? Bytes { get; internal set; }
+
+        /// <summary>KB a second from DATA/BDAT to the reply, where both are logged.</summary>
+        public double? ThroughputKBps { get; internal set; }
+
+        /// <summary>Time the server held the session back (Tarpit for '...').</summary>
+        public TimeSpan Tarpit { get; internal set; }
+
+        public string ProxiedSessionId { get; internal set; }
+        public string ProxyTarget { get; internal set; }
+        public string ProxyStatus { get; internal set; }
+
+        /// <summary>Every reply code in order, with its enhanced code where given (250, 250 2.6.0, 451 4.7.0).</summary>
+        public ValueList<string> Responses { get; internal set; }
+        public string ResponsesText { get { return Responses.ToString(); } }
+
+        /// <summary>The last 4xx/5xx reply.</summary>
+        public string LastError { get; internal set; }
+        public string DisconnectReason { get; internal set; }
+
+        /// <summary>Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage or Incomplete.</summary>
+        public string Outcome { get; internal set; }
+
+        /// <summary>The file and line that decided the outcome, and its text.</summary>
+        public string OutcomePath { get; internal set; }
+        public long? OutcomeLine { get; internal set; }
+        public string OutcomeText { get; internal set; }
+
+        public int LineCount { get; internal set; }
+
+        /// <summary>The files the session's lines are in (more than one when it crossed the hourly roll).</summary>
+        public ValueList<string> Files { get; internal set; }
+
+        /// <summary>The session's lines as written.</summary>
+        public string[] RawLines
+        {
+            get { return rawLines.Length == 0 ? new string[0] : Encoding.UTF8.GetString(rawLines).Split('\n'); }
+        }
+
+        /// <summary>The session's lines as objects, read on first use.</summary>
+        public SmtpLogEntry[] Lines
+        {
+            get
+            {
+                if (lines == null)
+                {
+                    lines = Native.ProtocolLogReader.ParseSessionLines(this, rawLines, lineFileIndexes, lineNumbers, lineFiles);
+                }
+                return lines;
+            }
+        }
+
+        private SmtpTlsCertificate FirstCertificate
+        {
+            get { return Certificates.Count == 0 ? null : Certificates[0]; }
+        }
+
+        internal void SetLines(byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        {
+            rawLines = raw;
+            lineFileIndexes = fileIndexes;
+            lineNumbers = numbers;
+            lineFiles = files;
+            Files = new ValueList<string>(files);
+        }
+
+        public override string ToString()
+        {
+            return string.Format("{0} {1} {2} {3}", SessionId, Direction, RemoteAddress, Outcome);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Text;
+
+namespace HybridMailFlow.Native
+{
+    /// <summary>A native protocol-log reader; released with hmf_protocol_reader_free.</summary>
+    internal sealed class ProtocolReaderHandle : HmfSafeHandle
+    {
+        protected override void Free(IntPtr handle)
+        {
+            NativeMethods.hmf_protocol_reader_free(handle);
+        }
+    }
+
+    /// <summary>A native batch of items; released with hmf_batch_free.</summary>
+    internal sealed class BatchHandle : HmfSafeHandle
+    {
+        protected override void Free(IntPtr handle)
+        {
+            NativeMethods.hmf_batch_free(handle);
+        }
+    }
+
+    /// <summary>UTF-8 between .NET strings and the engine's pointer + length strings.</summary>
+    internal static class Utf8
+    {
+        public static byte[] Bytes(string s)
+        {
+            return Encoding.UTF8.GetBytes(s ?? string.Empty);
+        }
+
+        public static UIntPtr Length(string s)
+        {
+            return (UIntPtr)Encoding.UTF8.GetByteCount(s ?? string.Empty);
+        }
+
+        public static unsafe string Read(HmfStr s)
+        {
+            return s.Len == UIntPtr.Zero ? string.Empty : Encoding.UTF8.GetString((byte*)s.Ptr, checked((int)s.Len));
+        }
+
+        /// <summary>An empty engine string as null, so that absent values read as absent in PowerShell.</summary>
+        public static string ReadOrNull(HmfStr s)
+        {
+            return s.Len == UIntPtr.Zero ? null : Read(s);
+        }
+
+        public static unsafe byte[] CopyBytes(HmfStr s)
+        {
+            var bytes = new byte[checked((int)s.Len)];
+            if (bytes.Length > 0)
+            {
+                System.Runtime.InteropServices.Marshal.Copy(s.Ptr, bytes, 0, bytes.Length);
+            }
+            return bytes;
+        }
+    }
+
+    /// <summary>Calls whose failure is an exception: configuration and batch retrieval.</summary>
+    internal static class NativeCall
+    {
+        public static void Check(HmfStatus status)
+        {
+            if (status != HmfStatus.Ok)
+            {
+                throw NativeException.FromLastError(status);
+            }
+        }
+
+        public static ProtocolReaderHandle NewProtocolReader(uint mode)
+        {
+            ProtocolReaderHandle reader;
+            Check(NativeMethods.hmf_protocol_reader_new(mode, out reader));
+            return reader;
+        }
+
+        public static BatchHandle NextBatch(ProtocolReaderHandle reader, int maxItems)
+        {
+            BatchHandle batch;
+            Check(NativeMethods.hmf_protocol_reader_next_batch(reader, (UIntPtr)maxItems, out batch));
+            return batch;
+        }
+
+        public static BatchHandle ParseLines(byte[] text, uint direction)
+        {
+            BatchHandle batch;
+            Check(NativeMethods.hmf_protocol_parse_lines(text, (UIntPtr)text.Length, direction, out batch));
+            return batch;
+        }
+
+        public static HmfBatchView View(BatchHandle batch)
+        {
+            HmfBatchView view;
+            Check(NativeMethods.hmf_batch_view_get(batch, out view));
+            return view;
+        }
+
+        public static HmfProtocolStats Stats(ProtocolReaderHandle reader)
+        {
+            HmfProtocolStats stats;
+            Check(NativeMethods.hmf_protocol_reader_stats(reader, out stats));
+            return stats;
+        }
+    }
+}

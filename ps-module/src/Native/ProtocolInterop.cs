@@ -1,0 +1,198 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace HybridMailFlow.Native
+{
+    // Mirrors of the structs in include/hybridmailflow.h. Field order and types must match the header exactly;
+    // AbiCheck compares every size with hmf_struct_size at import, so a drifted layout fails loudly.
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfStrList
+    {
+        public IntPtr Items;
+        public UIntPtr Len;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfFileEvent
+    {
+        public HmfStr Path;
+        public ulong Index;
+        public ulong Count;
+        public ulong Bytes;
+        public ulong Lines;
+        public ulong Records;
+        public ulong SkippedLines;
+        public ulong TruncatedLines;
+        public uint SkippedByTime;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfItem
+    {
+        public uint Kind;
+        public IntPtr Entry;
+        public IntPtr Session;
+        public IntPtr Error;
+        public IntPtr File;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfBatchView
+    {
+        public IntPtr Items;
+        public UIntPtr Count;
+        public uint State;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfProtocolEntry
+    {
+        public HmfStr Path;
+        public ulong Line;
+        public long TimeMs;
+        public HmfStr Server;
+        public HmfStr ConnectorId;
+        public HmfStr SessionId;
+        public long Sequence;
+        public HmfStr LocalEndpoint;
+        public HmfStr RemoteEndpoint;
+        public HmfStr LocalAddress;
+        public int LocalPort;
+        public HmfStr RemoteAddress;
+        public int RemotePort;
+        public uint Event;
+        public uint Direction;
+        public HmfStr Role;
+        public HmfStr Data;
+        public HmfStr Context;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfCertificate
+    {
+        public HmfStr Kind;
+        public HmfStr Subject;
+        public HmfStr Issuer;
+        public HmfStr SerialNumber;
+        public HmfStr Thumbprint;
+        public long NotBeforeMs;
+        public long NotAfterMs;
+        public HmfStrList SubjectAlternativeNames;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfMessage
+    {
+        public HmfStr MailFrom;
+        public HmfStrList Recipients;
+        public HmfStr InternetMessageId;
+        public HmfStr InternalId;
+        public HmfStr Hostname;
+        public long Size;
+        public uint Accepted;
+        public HmfStr Response;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfSession
+    {
+        public HmfStr Server;
+        public HmfStr ConnectorId;
+        public HmfStr SessionId;
+        public uint Direction;
+        public HmfStr Role;
+        public long StartMs;
+        public long EndMs;
+        public HmfStr LocalAddress;
+        public int LocalPort;
+        public HmfStr RemoteAddress;
+        public int RemotePort;
+        public HmfStr RemoteAddressClass;
+        public uint IsExchangeOnline;
+        public HmfStr Helo;
+        public HmfStr RemoteHost;
+        public HmfStr Banner;
+        public HmfStrList Extensions;
+        public HmfStr TlsMode;
+        public int TlsSucceeded;
+        public HmfStr TlsProtocol;
+        public HmfStr TlsCipher;
+        public int TlsCipherStrength;
+        public HmfStr TlsMac;
+        public HmfStr TlsKeyExchange;
+        public int TlsKeyExchangeStrength;
+        public HmfStr TlsFailure;
+        public IntPtr Certificates;
+        public UIntPtr CertificateCount;
+        public HmfStr ChainValidationStatus;
+        public HmfStr TlsDomainCapabilities;
+        public HmfStr TlsDomainCapabilitiesStatus;
+        public HmfStr TlsDomainCapabilitiesDomain;
+        public HmfStr AuthMechanism;
+        public HmfStr AuthUser;
+        public HmfStr AuthResult;
+        public HmfStr AuthFailure;
+        public HmfStr Permissions;
+        public IntPtr Messages;
+        public UIntPtr MessageCount;
+        public long Bytes;
+        public double ThroughputKbps;
+        public long TarpitMs;
+        public HmfStr ProxiedSessionId;
+        public HmfStr ProxyTarget;
+        public HmfStr ProxyStatus;
+        public HmfStrList Responses;
+        public HmfStr LastError;
+        public HmfStr DisconnectReason;
+        public HmfStr Outcome;
+        public HmfStr OutcomePath;
+        public ulong OutcomeLine;
+        public HmfStr OutcomeText;
+        public uint LineCount;
+        public HmfStr RawLines;
+        public IntPtr LineFileIndexes;
+        public IntPtr LineNumbers;
+        public HmfStrList LineFiles;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfProtocolStats
+    {
+        public ulong Files;
+        public ulong FilesSkippedByTime;
+        public ulong Bytes;
+        public ulong Lines;
+        public ulong SkippedLines;
+        public ulong TruncatedLines;
+        public ulong Entries;
+        public ulong Sessions;
+    }
+
+    /// <summary>Constants of the C ABI (HMF_* in the header).</summary>
+    internal static class Abi
+    {
+        public const uint ReadEntries = 0;
+        public const uint ReadSessions = 1;
+
+        public const uint FilterSessionId = 1;
+        public const uint FilterRemoteAddress = 2;
+        public const uint FilterConnector = 3;
+        public const uint FilterOutcome = 4;
+        public const uint FilterSender = 5;
+        public const uint FilterRecipient = 6;
+
+        public const uint ItemEntry = 1;
+        public const uint ItemSession = 2;
+        public const uint ItemError = 3;
+        public const uint ItemFileStarted = 4;
+        public const uint ItemFileDone = 5;
+
+        public const uint BatchMore = 0;
+        public const uint BatchPending = 1;
+        public const uint BatchEnd = 2;
+
+        public const uint DirectionReceive = 0;
+        public const uint DirectionSend = 1;
+    }
+}

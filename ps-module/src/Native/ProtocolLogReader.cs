@@ -1,0 +1,393 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+
+namespace HybridMailFlow.Native
+{
+    /// <summary>What to read and how: the parameters of the protocol-log cmdlets, as the engine takes them.</summary>
+    internal sealed class ProtocolReadOptions
+    {
+        public bool Sessions;
+        public List<string> Paths = new List<string>();
+        public DateTime? Start;
+        public DateTime? End;
+        public string[] SessionIds;
+        public string[] RemoteAddresses;
+        public string[] Connectors;
+        public string[] Outcomes;
+        public string[] Senders;
+        public string[] Recipients;
+        public int? Tail;
+        public bool Follow;
+        public string DefaultServer;
+    }
+
+    /// <summary>Receives what the engine reads, in order. The cmdlets write it to the pipeline.</summary>
+    internal interface IProtocolSink
+    {
+        bool Stopping { get; }
+        void Entry(SmtpLogEntry entry);
+        void Session(SmtpSession session);
+        void LineError(NativeError error);
+        void FileStarted(string path, int index, int count);
+        void FileDone(string path, HmfFileEvent stats);
+    }
+
+    /// <summary>Drives a native protocol-log reader: configure, then read batch after batch into managed objects.</summary>
+    internal static class ProtocolLogReader
+    {
+        private const int BatchSize = 512;
+        private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(500);
+
+        public static HmfProtocolStats Read(ProtocolReadOptions options, IProtocolSink sink)
+        {
+            using (var reader = Create(options))
+            {
+                while (!sink.Stopping)
+                {
+                    uint state;
+                    using (var batch = NativeCall.NextBatch(reader, BatchSize))
+                    {
+                        state = Deliver(batch, sink);
+                    }
+                    if (state == Abi.BatchEnd)
+                    {
+                        break;
+                    }
+                    if (state == Abi.BatchPending)
+                    {
+                        WaitForMore(sink);
+                    }
+                }
+                return NativeCall.Stats(reader);
+            }
+        }
+
+        private static ProtocolReaderHandle Create(ProtocolReadOptions o)
+        {
+            var reader = NativeCall.NewProtocolReader(o.Sessions ? Abi.ReadSessions : Abi.ReadEntries);
+            try
+            {
+                foreach (var path in o.Paths)
+                {
+                    NativeCall.Check(NativeMethods.hmf_protocol_reader_add_path(reader, Utf8.Bytes(path), Utf8.Length(path)));
+                }
+                if (o.Start.HasValue || o.End.HasValue)
+                {
+                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_time_range(
+                        reader, o.Start.HasValue, o.Start.HasValue ? UnixMs(o.Start.Value) : 0, o.End.HasValue, o.End.HasValue ? UnixMs(o.End.Value) : 0));
+                }
+                AddFilters(reader, Abi.FilterSessionId, o.SessionIds);
+                AddFilters(reader, Abi.FilterRemoteAddress, o.RemoteAddresses);
+                AddFilters(reader, Abi.FilterConnector, o.Connectors);
+                AddFilters(reader, Abi.FilterOutcome, o.Outcomes);
+                AddFilters(reader, Abi.FilterSender, o.Senders);
+                AddFilters(reader, Abi.FilterRecipient, o.Recipients);
+                if (o.Tail.HasValue)
+                {
+                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_tail(reader, (ulong)Math.Max(0, o.Tail.Value)));
+                }
+                if (o.Follow)
+                {
+                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_follow(reader, true));
+                }
+                if (!string.IsNullOrEmpty(o.DefaultServer))
+                {
+                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_default_server(reader, Utf8.Bytes(o.DefaultServer), Utf8.Length(o.DefaultServer)));
+                }
+                return reader;
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
+        }
+
+        private static void AddFilters(ProtocolReaderHandle reader, uint kind, string[] values)
+        {
+            if (values == null)
+            {
+                return;
+            }
+            foreach (var value in values)
+            {
+                NativeCall.Check(NativeMethods.hmf_protocol_reader_add_filter(reader, kind, Utf8.Bytes(value), Utf8.Length(value)));
+            }
+        }
+
+        private static void WaitForMore(IProtocolSink sink)
+        {
+            var until = DateTime.UtcNow + FollowPollInterval;
+            while (!sink.Stopping && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        internal static long UnixMs(DateTime time)
+        {
+            var utc = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
+            return (utc.Ticks - UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+        }
+
+        internal static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        internal static DateTime FromUnixMs(long ms)
+        {
+            return UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond);
+        }
+
+        private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink)
+        {
+            var view = NativeCall.View(batch);
+            var items = (HmfItem*)view.Items;
+            var strings = new StringCache();
+            for (long i = 0; i < (long)view.Count; i++)
+            {
+                var item = items[i];
+                switch (item.Kind)
+                {
+                    case Abi.ItemEntry:
+                        sink.Entry(ToEntry((HmfProtocolEntry*)item.Entry, strings));
+                        break;
+                    case Abi.ItemSession:
+                        sink.Session(ToSession((HmfSession*)item.Session));
+                        break;
+                    case Abi.ItemError:
+                        sink.LineError(NativeError.From(*(HmfError*)item.Error));
+                        break;
+                    case Abi.ItemFileStarted:
+                        var started = (HmfFileEvent*)item.File;
+                        sink.FileStarted(Utf8.Read(started->Path), (int)started->Index, (int)started->Count);
+                        break;
+                    case Abi.ItemFileDone:
+                        var done = (HmfFileEvent*)item.File;
+                        sink.FileDone(Utf8.Read(done->Path), *done);
+                        break;
+                }
+            }
+            return view.State;
+        }
+
+        private static unsafe SmtpLogEntry ToEntry(HmfProtocolEntry* e, StringCache strings)
+        {
+            var symbol = ((char)e->Event).ToString();
+            return new SmtpLogEntry
+            {
+                DateTime = FromUnixMs(e->TimeMs),
+                Server = strings.Get(e->Server),
+                ConnectorId = strings.Get(e->ConnectorId),
+                SessionId = strings.Get(e->SessionId),
+                SequenceNumber = e->Sequence < 0 ? (int?)null : (int)e->Sequence,
+                LocalEndpoint = Utf8.ReadOrNull(e->LocalEndpoint),
+                RemoteEndpoint = Utf8.ReadOrNull(e->RemoteEndpoint),
+                LocalAddress = Utf8.ReadOrNull(e->LocalAddress),
+                LocalPort = e->LocalPort < 0 ? (int?)null : e->LocalPort,
+                RemoteAddress = Utf8.ReadOrNull(e->RemoteAddress),
+                RemotePort = e->RemotePort < 0 ? (int?)null : e->RemotePort,
+                Event = symbol,
+                EventName = SmtpLogEntry.EventNameOf(symbol),
+                Direction = e->Direction == Abi.DirectionSend ? "Send" : "Receive",
+                Role = strings.Get(e->Role),
+                Data = Utf8.ReadOrNull(e->Data),
+                Context = Utf8.ReadOrNull(e->Context),
+                Path = strings.Get(e->Path),
+                LineNumber = (long)e->Line,
+            };
+        }
+
+        private static unsafe SmtpSession ToSession(HmfSession* s)
+        {
+            var certificates = new SmtpTlsCertificate[(int)s->CertificateCount];
+            for (int i = 0; i < certificates.Length; i++)
+            {
+                var c = ((HmfCertificate*)s->Certificates)[i];
+                certificates[i] = new SmtpTlsCertificate
+                {
+                    Kind = Utf8.ReadOrNull(c.Kind),
+                    Subject = Utf8.ReadOrNull(c.Subject),
+                    Issuer = Utf8.ReadOrNull(c.Issuer),
+                    SerialNumber = Utf8.ReadOrNull(c.SerialNumber),
+                    Thumbprint = Utf8.ReadOrNull(c.Thumbprint),
+                    NotBefore = c.NotBeforeMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotBeforeMs),
+                    NotAfter = c.NotAfterMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotAfterMs),
+                    SubjectAlternativeNames = ReadList(c.SubjectAlternativeNames),
+                };
+            }
+            var messages = new SmtpSessionMessage[(int)s->MessageCount];
+            var recipients = new List<string>();
+            var messageIds = new List<string>();
+            var internalIds = new List<string>();
+            for (int i = 0; i < messages.Length; i++)
+            {
+                var m = ((HmfMessage*)s->Messages)[i];
+                var message = new SmtpSessionMessage
+                {
+                    MailFrom = Utf8.ReadOrNull(m.MailFrom),
+                    Recipients = ReadList(m.Recipients),
+                    InternetMessageId = Utf8.ReadOrNull(m.InternetMessageId),
+                    InternalId = Utf8.ReadOrNull(m.InternalId),
+                    Hostname = Utf8.ReadOrNull(m.Hostname),
+                    Size = m.Size < 0 ? (long?)null : m.Size,
+                    Accepted = m.Accepted != 0,
+                    Response = Utf8.ReadOrNull(m.Response),
+                };
+                messages[i] = message;
+                recipients.AddRange(message.Recipients);
+                if (message.InternetMessageId != null)
+                {
+                    messageIds.Add(message.InternetMessageId);
+                }
+                if (message.InternalId != null)
+                {
+                    internalIds.Add(message.InternalId);
+                }
+            }
+            var session = new SmtpSession
+            {
+                Server = Utf8.ReadOrNull(s->Server),
+                ConnectorId = Utf8.ReadOrNull(s->ConnectorId),
+                Direction = s->Direction == Abi.DirectionSend ? "Send" : "Receive",
+                Role = Utf8.Read(s->Role),
+                SessionId = Utf8.Read(s->SessionId),
+                Start = FromUnixMs(s->StartMs),
+                End = FromUnixMs(s->EndMs),
+                LocalAddress = Utf8.ReadOrNull(s->LocalAddress),
+                LocalPort = s->LocalPort < 0 ? (int?)null : s->LocalPort,
+                RemoteAddress = Utf8.ReadOrNull(s->RemoteAddress),
+                RemotePort = s->RemotePort < 0 ? (int?)null : s->RemotePort,
+                RemoteAddressClass = Utf8.Read(s->RemoteAddressClass),
+                IsExchangeOnline = s->IsExchangeOnline != 0,
+                Helo = Utf8.ReadOrNull(s->Helo),
+                RemoteHost = Utf8.ReadOrNull(s->RemoteHost),
+                Banner = Utf8.ReadOrNull(s->Banner),
+                Extensions = ReadList(s->Extensions),
+                TlsMode = Utf8.Read(s->TlsMode),
+                TlsSucceeded = s->TlsSucceeded < 0 ? (bool?)null : s->TlsSucceeded != 0,
+                TlsProtocol = Utf8.ReadOrNull(s->TlsProtocol),
+                TlsCipher = Utf8.ReadOrNull(s->TlsCipher),
+                TlsCipherStrength = s->TlsCipherStrength < 0 ? (int?)null : s->TlsCipherStrength,
+                TlsMac = Utf8.ReadOrNull(s->TlsMac),
+                TlsKeyExchange = Utf8.ReadOrNull(s->TlsKeyExchange),
+                TlsKeyExchangeStrength = s->TlsKeyExchangeStrength < 0 ? (int?)null : s->TlsKeyExchangeStrength,
+                TlsFailure = Utf8.ReadOrNull(s->TlsFailure),
+                Certificates = new ValueList<SmtpTlsCertificate>(certificates),
+                ChainValidationStatus = Utf8.ReadOrNull(s->ChainValidationStatus),
+                TlsDomainCapabilities = Utf8.ReadOrNull(s->TlsDomainCapabilities),
+                TlsDomainCapabilitiesStatus = Utf8.ReadOrNull(s->TlsDomainCapabilitiesStatus),
+                TlsDomainCapabilitiesDomain = Utf8.ReadOrNull(s->TlsDomainCapabilitiesDomain),
+                AuthMechanism = Utf8.ReadOrNull(s->AuthMechanism),
+                AuthUser = Utf8.ReadOrNull(s->AuthUser),
+                AuthResult = Utf8.Read(s->AuthResult),
+                AuthFailure = Utf8.ReadOrNull(s->AuthFailure),
+                Permissions = Utf8.ReadOrNull(s->Permissions),
+                Messages = new ValueList<SmtpSessionMessage>(messages),
+                Recipients = new ValueList<string>(recipients),
+                MessageIds = new ValueList<string>(messageIds),
+                InternalIds = new ValueList<string>(internalIds),
+                Bytes = s->Bytes < 0 ? (long?)null : s->Bytes,
+                ThroughputKBps = s->ThroughputKbps < 0 ? (double?)null : Math.Round(s->ThroughputKbps, 1),
+                Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
+                ProxiedSessionId = Utf8.ReadOrNull(s->ProxiedSessionId),
+                ProxyTarget = Utf8.ReadOrNull(s->ProxyTarget),
+                ProxyStatus = Utf8.ReadOrNull(s->ProxyStatus),
+                Responses = ReadList(s->Responses),
+                LastError = Utf8.ReadOrNull(s->LastError),
+                DisconnectReason = Utf8.ReadOrNull(s->DisconnectReason),
+                Outcome = Utf8.Read(s->Outcome),
+                OutcomePath = Utf8.ReadOrNull(s->OutcomePath),
+                OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
+                OutcomeText = Utf8.ReadOrNull(s->OutcomeText),
+                LineCount = (int)s->LineCount,
+            };
+            int lineCount = (int)s->LineCount;
+            var fileIndexes = new uint[lineCount];
+            var numbers = new ulong[lineCount];
+            for (int i = 0; i < lineCount; i++)
+            {
+                fileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
+                numbers[i] = ((ulong*)s->LineNumbers)[i];
+            }
+            session.SetLines(Utf8.CopyBytes(s->RawLines), fileIndexes, numbers, ReadArray(s->LineFiles));
+            return session;
+        }
+
+        /// <summary>The lines of a session as entries, read by the engine from the session's raw lines.</summary>
+        internal static unsafe SmtpLogEntry[] ParseSessionLines(SmtpSession session, byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        {
+            if (raw.Length == 0)
+            {
+                return new SmtpLogEntry[0];
+            }
+            var result = new List<SmtpLogEntry>(numbers.Length);
+            uint direction = session.Direction == "Send" ? Abi.DirectionSend : Abi.DirectionReceive;
+            using (var batch = NativeCall.ParseLines(raw, direction))
+            {
+                var view = NativeCall.View(batch);
+                var items = (HmfItem*)view.Items;
+                var strings = new StringCache();
+                for (long i = 0; i < (long)view.Count; i++)
+                {
+                    if (items[i].Kind != Abi.ItemEntry)
+                    {
+                        continue;
+                    }
+                    var entry = ToEntry((HmfProtocolEntry*)items[i].Entry, strings);
+                    int index = (int)((HmfProtocolEntry*)items[i].Entry)->Line - 1;
+                    if (index >= 0 && index < numbers.Length)
+                    {
+                        entry.Path = files[fileIndexes[index]];
+                        entry.LineNumber = (long)numbers[index];
+                    }
+                    entry.Server = session.Server;
+                    entry.Role = session.Role;
+                    result.Add(entry);
+                }
+            }
+            return result.ToArray();
+        }
+
+        private static unsafe ValueList<string> ReadList(HmfStrList list)
+        {
+            return list.Len == UIntPtr.Zero ? ValueList<string>.Empty : new ValueList<string>(ReadArray(list));
+        }
+
+        private static unsafe string[] ReadArray(HmfStrList list)
+        {
+            var result = new string[(int)list.Len];
+            var items = (HmfStr*)list.Items;
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = Utf8.Read(items[i]);
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// Decodes each distinct string of a batch once: the engine hands repeated values (server, connector,
+        /// session id, path) as the same pointer, and decoding is the dearest part of building an entry.
+        /// Only valid for one batch: pointers are reused after a batch is freed.
+        /// </summary>
+        private sealed class StringCache
+        {
+            private readonly Dictionary<IntPtr, string> byPointer = new Dictionary<IntPtr, string>();
+
+            public string Get(HmfStr s)
+            {
+                if (s.Len == UIntPtr.Zero)
+                {
+                    return null;
+                }
+                string value;
+                if (!byPointer.TryGetValue(s.Ptr, out value))
+                {
+                    value = Utf8.Read(s);
+                    byPointer[s.Ptr] = value;
+                }
+                return value;
+            }
+        }
+    }
+}
