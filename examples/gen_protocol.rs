@@ -17,19 +17,22 @@ struct Log {
     log_type: &'static str,
     out: Option<(BufWriter<File>, i64, u32)>,
     written: u64,
+    /// Exchange writes a file's lines in time order: a line is never earlier than the one before it.
+    last_ms: i64,
 }
 
 impl Log {
     fn new(dir: PathBuf, prefix: &'static str, log_type: &'static str) -> Log {
         fs::create_dir_all(&dir).unwrap();
-        Log { dir, prefix, log_type, out: None, written: 0 }
+        Log { dir, prefix, log_type, out: None, written: 0, last_ms: i64::MIN }
     }
 
     fn write(&mut self, time_ms: i64, line: &str) -> u64 {
+        self.last_ms = self.last_ms.max(time_ms);
         let hour = time_ms / 3_600_000;
         let roll = match &self.out {
             None => Some(1),
-            Some((_, h, n)) if *h != hour => Some(if *h == hour { n + 1 } else { 1 }),
+            Some((_, h, _)) if *h != hour => Some(1),
             Some((_, _, n)) if self.written > MAX_FILE_BYTES => Some(n + 1),
             _ => None,
         };
@@ -80,7 +83,7 @@ fn receive_session(log: &mut Log, rng: &mut Rng, server: &str, t: &mut i64, id: 
     let kind = rng.below(100);
     let mut jitter = Rng(rng.next() | 1);
     let mut line = |log: &mut Log, t: &mut i64, event: &str, data: &str, context: &str| {
-        *t += 1 + jitter.below(40) as i64;
+        *t = (*t + 1 + jitter.below(40) as i64).max(log.last_ms);
         let text = format!("{},{conn},{sid},{seq},{local},{remote},{event},{data},{context}", format_utc_ms(*t));
         seq += 1;
         bytes += log.write(*t, &text);
@@ -124,7 +127,7 @@ fn send_session(log: &mut Log, rng: &mut Rng, t: &mut i64, id: u64) -> u64 {
     let mut bytes = 0;
     let mut jitter = Rng(rng.next() | 1);
     let mut line = |log: &mut Log, t: &mut i64, local: &str, event: &str, data: &str, context: &str| {
-        *t += 1 + jitter.below(40) as i64;
+        *t = (*t + 1 + jitter.below(40) as i64).max(log.last_ms);
         let text = format!("{},{conn},{sid},{seq},{local},{remote},{event},{data},{context}", format_utc_ms(*t));
         seq += 1;
         bytes += log.write(*t, &text);

@@ -183,6 +183,11 @@ impl ProtocolColumns {
         let time_text = record.get(self.date_time);
         let time_ms = parse_utc_ms(time_text.as_bytes())
             .ok_or_else(|| (LineErrorKind::BadTime, format!("date-time '{}' is not a yyyy-MM-ddTHH:mm:ss.fffZ time; skipped", clip(time_text))))?;
+        self.view_at(record, time_ms)
+    }
+
+    /// [`Self::view`] of a record whose time was already read (the merge of streams reads it first).
+    pub fn view_at<'r>(&self, record: &'r Record, time_ms: i64) -> Result<LineView<'r>, (LineErrorKind, String)> {
         let event_text = record.get(self.event);
         let event = EventKind::parse(event_text)
             .ok_or_else(|| (LineErrorKind::BadValue, format!("event '{}' is none of + - > < *; skipped", clip(event_text))))?;

@@ -14,8 +14,9 @@ use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
 
 /// A session idle this long (in log time) while later lines are read is finished as `Incomplete`, so that
-/// sessions whose end was never logged do not hold memory or hold back the sessions after them.
-const ABANDON_AFTER_MS: i64 = 2 * 3_600_000;
+/// sessions whose end was never logged do not hold memory or hold back the sessions after them. Exchange drops
+/// idle connections after 5 to 10 minutes (ConnectionInactivityTimeout), so a live session is never this idle.
+const ABANDON_AFTER_MS: i64 = 20 * 60_000;
 /// Files whose name says they end this long before the requested start are skipped unread. The slack lets a
 /// session that started before the range be rebuilt whole.
 const FILE_SLACK_MS: i64 = 3_600_000;
@@ -177,12 +178,30 @@ impl Ord for Finished {
     }
 }
 
+/// The files of one log stream: one folder's RECV (or SEND) files, one after the other in time.
+struct Stream {
+    files: VecDeque<PathBuf>,
+    current: Option<CurrentFile>,
+    /// Follow mode: the newest file has no more data for now.
+    pending: bool,
+}
+
+enum Advance {
+    Ready,
+    Pending,
+    Exhausted,
+}
+
 pub struct ProtocolReader {
     mode: ReadMode,
     filter: ProtocolFilter,
+    /// Every file, oldest first (for tail, which picks the newest).
     files: Vec<PathBuf>,
-    next_file: usize,
-    current: Option<CurrentFile>,
+    streams: Vec<Stream>,
+    /// Streams with a row ready, by that row's time: lines of all streams are taken in time order.
+    ready: BinaryHeap<Reverse<(i64, usize)>>,
+    started: bool,
+    files_opened: usize,
     follow: bool,
     default_server: String,
     max_line_bytes: usize,
@@ -197,7 +216,6 @@ pub struct ProtocolReader {
     interned: HashMap<Box<str>, Arc<str>>,
     stats: ProtocolStats,
     tail: Option<usize>,
-    tail_done: bool,
 }
 
 impl ProtocolReader {
@@ -209,12 +227,15 @@ impl ProtocolReader {
             key(a).cmp(&key(b)).then_with(|| pa.cmp(pb))
         });
         files.dedup_by(|a, b| a.1 == b.1);
+        let files: Vec<PathBuf> = files.into_iter().map(|(_, p)| p).collect();
         ProtocolReader {
             mode,
             filter,
-            files: files.into_iter().map(|(_, p)| p).collect(),
-            next_file: 0,
-            current: None,
+            streams: group_streams(&files),
+            files,
+            ready: BinaryHeap::new(),
+            started: false,
+            files_opened: 0,
             follow: false,
             default_server: String::new(),
             max_line_bytes: crate::logfile::DEFAULT_MAX_LINE_BYTES,
@@ -229,11 +250,10 @@ impl ProtocolReader {
             interned: HashMap::new(),
             stats: ProtocolStats::default(),
             tail: None,
-            tail_done: false,
         }
     }
 
-    /// Keep reading the newest file as it grows, and the next hourly file when Exchange starts it.
+    /// Keep reading the newest file of each stream as it grows, and the next hourly file when Exchange starts it.
     pub fn follow(mut self, follow: bool) -> Self {
         self.follow = follow;
         self
@@ -266,60 +286,109 @@ impl ProtocolReader {
 
     /// The next item, in order.
     pub fn next(&mut self) -> Next {
-        if let Some(n) = self.tail.filter(|_| !self.tail_done) {
-            self.tail_done = true;
-            self.read_tail(n);
+        if !self.started {
+            self.started = true;
+            if let Some(n) = self.tail {
+                self.read_tail(n);
+            }
+            for index in 0..self.streams.len() {
+                self.advance(index);
+            }
         }
         loop {
             if let Some(item) = self.out.pop_front() {
                 return Next::Item(item);
             }
-            if self.current.is_none() && !self.open_next_file() {
-                if self.follow {
-                    // Open sessions may still end in a file Exchange has not started yet.
-                    self.release_sessions(true);
-                } else {
-                    self.finish_all();
+            if let Some(Reverse((time_ms, index))) = self.ready.pop() {
+                self.take_record(index, time_ms);
+                self.advance(index);
+                continue;
+            }
+            if !self.follow {
+                if self.open.is_empty() && self.finished.is_empty() {
+                    return Next::End;
                 }
+                self.finish_all();
+                continue;
+            }
+            // Follow mode: every stream waits for Exchange to write more. Look again, and for newer files.
+            let mut any = false;
+            for index in 0..self.streams.len() {
+                if self.streams[index].pending {
+                    self.roll_to_newer_file(index);
+                    any |= matches!(self.advance(index), Advance::Ready);
+                }
+            }
+            if !any {
+                self.release_sessions(true);
                 if let Some(item) = self.out.pop_front() {
                     return Next::Item(item);
                 }
-                return if self.follow { Next::Pending } else { Next::End };
-            }
-            match self.step() {
-                Step::Continue => {}
-                Step::Pending => {
-                    if self.roll_to_newer_file() {
-                        continue;
-                    }
-                    self.release_sessions(true);
-                    if let Some(item) = self.out.pop_front() {
-                        return Next::Item(item);
-                    }
-                    return Next::Pending;
-                }
+                return Next::Pending;
             }
         }
     }
 
-    fn open_next_file(&mut self) -> bool {
-        while self.next_file < self.files.len() {
-            let path_buf = self.files[self.next_file].clone();
-            self.next_file += 1;
+    /// Moves stream `index` to its next row, opening its next file when one ends.
+    fn advance(&mut self, index: usize) -> Advance {
+        loop {
+            if self.streams[index].current.is_none() && !self.open_next_file(index) {
+                return Advance::Exhausted;
+            }
+            let stream = &mut self.streams[index];
+            let file = stream.current.as_mut().expect("opened above");
+            stream.pending = false;
+            match file.reader.next_row() {
+                ReadOutcome::Record => {
+                    if file.context.is_none() {
+                        match file_context(&file.reader, &file.path, &self.default_server) {
+                            Ok(ctx) => file.context = Some(ctx),
+                            Err(message) => {
+                                let err = file.reader.abandon(LineErrorKind::NotALog, message);
+                                self.out.push_back(ProtocolItem::Error(err));
+                                continue;
+                            }
+                        }
+                    }
+                    let ctx = file.context.as_ref().expect("set above");
+                    match ctx.columns.view(file.reader.record()) {
+                        Ok(view) => {
+                            self.ready.push(Reverse((view.time_ms, index)));
+                            return Advance::Ready;
+                        }
+                        Err((kind, message)) => {
+                            let err = file.reader.line_error(kind, message);
+                            self.out.push_back(ProtocolItem::Error(err));
+                        }
+                    }
+                }
+                ReadOutcome::Error(e) => self.out.push_back(ProtocolItem::Error(e)),
+                ReadOutcome::Pending => {
+                    stream.pending = true;
+                    return Advance::Pending;
+                }
+                ReadOutcome::Truncated { .. } | ReadOutcome::End => self.close_current(index),
+            }
+        }
+    }
+
+    fn open_next_file(&mut self, index: usize) -> bool {
+        while let Some(path_buf) = self.streams[index].files.pop_front() {
+            let last_of_stream = self.streams[index].files.is_empty();
             let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
             let name = path_buf.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse);
-            if !self.filter.file_in_range(name.as_ref()) && !(self.follow && self.next_file == self.files.len()) {
+            self.files_opened += 1;
+            if !self.filter.file_in_range(name.as_ref()) && !(self.follow && last_of_stream) {
                 self.stats.files_skipped_by_time += 1;
                 self.out.push_back(ProtocolItem::FileDone { path, stats: ReaderStats::default(), skipped_by_time: true });
                 continue;
             }
-            self.out.push_back(ProtocolItem::FileStarted { path: path.clone(), index: self.next_file - 1, count: self.files.len() });
+            self.out.push_back(ProtocolItem::FileStarted { path: path.clone(), index: self.files_opened - 1, count: self.files.len() });
             match File::open(&path_buf) {
                 Ok(file) => {
-                    let is_last = self.next_file == self.files.len();
-                    let reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(self.follow && is_last);
+                    let reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(self.follow && last_of_stream);
                     self.stats.files += 1;
-                    self.current = Some(CurrentFile { reader, path, context: None });
+                    self.streams[index].current = Some(CurrentFile { reader, path, context: None });
                     return true;
                 }
                 Err(e) => {
@@ -330,38 +399,8 @@ impl ProtocolReader {
         false
     }
 
-    /// Reads one row of the current file.
-    fn step(&mut self) -> Step {
-        let Some(file) = self.current.as_mut() else { return Step::Continue };
-        match file.reader.next_row() {
-            ReadOutcome::Record => {
-                if file.context.is_none() {
-                    match file_context(&file.reader, &file.path, &self.default_server) {
-                        Ok(ctx) => file.context = Some(ctx),
-                        Err(message) => {
-                            let err = file.reader.abandon(LineErrorKind::NotALog, message);
-                            self.out.push_back(ProtocolItem::Error(err));
-                            return Step::Continue;
-                        }
-                    }
-                }
-                self.take_record();
-                Step::Continue
-            }
-            ReadOutcome::Error(e) => {
-                self.out.push_back(ProtocolItem::Error(e));
-                Step::Continue
-            }
-            ReadOutcome::Pending => Step::Pending,
-            ReadOutcome::Truncated { .. } | ReadOutcome::End => {
-                self.close_current();
-                Step::Continue
-            }
-        }
-    }
-
-    fn close_current(&mut self) {
-        if let Some(file) = self.current.take() {
+    fn close_current(&mut self, index: usize) {
+        if let Some(file) = self.streams[index].current.take() {
             let stats = file.reader.stats();
             self.stats.bytes += stats.bytes;
             self.stats.lines += stats.lines;
@@ -374,18 +413,11 @@ impl ProtocolReader {
         }
     }
 
-    fn take_record(&mut self) {
-        let Some(file) = self.current.as_mut() else { return };
-        let ctx = file.context.as_ref().expect("context set before records are taken");
-        let record = file.reader.record();
-        let view = match ctx.columns.view(record) {
-            Ok(view) => view,
-            Err((kind, message)) => {
-                let err = file.reader.line_error(kind, message);
-                self.out.push_back(ProtocolItem::Error(err));
-                return;
-            }
-        };
+    /// Takes the ready row of stream `index`: an entry, or a line of a session.
+    fn take_record(&mut self, index: usize, time_ms: i64) {
+        let Some(file) = self.streams[index].current.as_ref() else { return };
+        let ctx = file.context.as_ref().expect("context set before a row is ready");
+        let Ok(view) = ctx.columns.view_at(file.reader.record(), time_ms) else { return };
         let line_no = file.reader.line_number();
         self.latest_ms = self.latest_ms.max(view.time_ms);
         if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
@@ -464,7 +496,7 @@ impl ProtocolReader {
                 self.out.push_back(ProtocolItem::Session(session));
             }
             ReadMode::Entries => {
-                for entry in session_entries(&session, &self.contexts, self.current.as_ref(), &mut self.interned) {
+                for entry in session_entries(&session, &self.contexts, &self.streams, &mut self.interned) {
                     self.stats.entries += 1;
                     self.out.push_back(ProtocolItem::Entry(entry));
                 }
@@ -482,82 +514,87 @@ impl ProtocolReader {
 
     /// Follow mode: when Exchange has started a newer file in the folder of the one being followed, finish the
     /// old one and follow the new one.
-    fn roll_to_newer_file(&mut self) -> bool {
-        let Some(file) = self.current.as_ref() else { return false };
-        let current = PathBuf::from(file.path.as_ref());
-        let Some(newer) = newer_sibling(&current) else { return false };
-        self.close_current();
-        self.files.push(newer);
-        true
+    fn roll_to_newer_file(&mut self, index: usize) {
+        let Some(file) = self.streams[index].current.as_ref() else { return };
+        let Some(newer) = newer_sibling(Path::new(file.path.as_ref())) else { return };
+        // What the old file still holds was read before it was found Pending: nothing is lost by closing it.
+        self.close_current(index);
+        self.files.push(newer.clone());
+        self.streams[index].files.push_back(newer);
     }
 
     fn read_tail(&mut self, n: usize) {
-        let all_files = std::mem::take(&mut self.files);
         let mut take = 1usize;
         // A session can begin in the file before the one holding its end: once enough sessions are found,
         // one more file is read so that the oldest of them is whole.
         let mut widened = self.mode == ReadMode::Entries;
         loop {
-            let from = all_files.len().saturating_sub(take);
-            let mut sub = ProtocolReader::new(self.mode, self.filter.clone(), all_files[from..].to_vec())
+            let from = self.files.len().saturating_sub(take);
+            let mut sub = ProtocolReader::new(self.mode, self.filter.clone(), self.files[from..].to_vec())
                 .default_server(&self.default_server)
                 .max_line_bytes(self.max_line_bytes);
             let mut items: VecDeque<ProtocolItem> = VecDeque::new();
-            let mut kept = 0usize;
             let mut errors = Vec::new();
             while let Next::Item(item) = sub.next() {
                 match item {
                     ProtocolItem::Entry(_) | ProtocolItem::Session(_) => {
                         items.push_back(item);
-                        kept += 1;
-                        if kept > n {
-                            if let Some(pos) = items.iter().position(|i| matches!(i, ProtocolItem::Entry(_) | ProtocolItem::Session(_))) {
-                                items.remove(pos);
-                                kept -= 1;
-                            }
+                        if items.len() > n {
+                            items.pop_front();
                         }
                     }
                     ProtocolItem::Error(_) => errors.push(item),
                     _ => {}
                 }
             }
-            if (kept >= n && widened) || from == 0 {
+            if (items.len() >= n && widened) || from == 0 {
                 self.stats = sub.stats();
                 self.out.extend(errors);
                 self.out.extend(items);
                 break;
             }
-            if kept >= n {
+            if items.len() >= n {
                 widened = true;
                 take += 1;
             } else {
                 take *= 2;
             }
         }
-        // Afterwards only the newest file is followed, from its end: the tail already covered what it holds.
-        self.files = all_files;
-        self.next_file = self.files.len();
-        if self.follow {
-            if let Some(newest) = self.files.last().cloned() {
-                self.follow_from_end(newest);
+        // Afterwards only the newest file of each stream is followed, from its end: the tail covered the rest.
+        for index in 0..self.streams.len() {
+            let newest = self.streams[index].files.pop_back();
+            self.streams[index].files.clear();
+            if let (true, Some(newest)) = (self.follow, newest) {
+                self.follow_from_end(index, newest);
             }
         }
     }
 
-    fn follow_from_end(&mut self, path_buf: PathBuf) {
+    fn follow_from_end(&mut self, index: usize, path_buf: PathBuf) {
         let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
         let Ok(file) = File::open(&path_buf) else { return };
         let mut reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(true);
         // Skip what is there now: the header is read, the rows were in the tail.
         while let ReadOutcome::Record | ReadOutcome::Error(_) = reader.next_row() {}
         let context = file_context(&reader, &path, &self.default_server).ok();
-        self.current = Some(CurrentFile { reader, path, context });
+        self.streams[index].current = Some(CurrentFile { reader, path, context });
+        self.streams[index].pending = true;
     }
 }
 
-enum Step {
-    Continue,
-    Pending,
+/// Splits files (oldest first) into streams: files of one folder and one prefix follow one another in time.
+fn group_streams(files: &[PathBuf]) -> Vec<Stream> {
+    let mut streams: Vec<(String, Stream)> = Vec::new();
+    for path in files {
+        let folder = path.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let prefix = path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse).map(|n| n.prefix).unwrap_or_default();
+        let key = format!("{folder}\u{0}{prefix}");
+        match streams.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, stream)) => stream.files.push_back(path.clone()),
+            None => streams.push((key, Stream { files: VecDeque::from([path.clone()]), current: None, pending: false })),
+        }
+    }
+    streams.into_iter().map(|(_, s)| s).collect()
 }
 
 fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> Result<FileContext, String> {
@@ -610,14 +647,16 @@ fn make_entry(view: &LineView<'_>, path: &Arc<str>, line: u64, ctx: &FileContext
 fn session_entries(
     session: &Session,
     contexts: &HashMap<Arc<str>, FileContext>,
-    current: Option<&CurrentFile>,
+    streams: &[Stream],
     interned: &mut HashMap<Box<str>, Arc<str>>,
 ) -> Vec<LogEntry> {
     let mut record = Record::new();
     let mut out = Vec::with_capacity(session.line_origins.len());
     for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
         let path = &session.files[origin.file as usize];
-        let ctx = contexts.get(path).or_else(|| current.filter(|c| &c.path == path).and_then(|c| c.context.as_ref()));
+        let ctx = contexts.get(path).or_else(|| {
+            streams.iter().filter_map(|s| s.current.as_ref()).find(|c| &c.path == path).and_then(|c| c.context.as_ref())
+        });
         let Some(ctx) = ctx else { continue };
         if split_csv_line(raw.as_bytes(), &mut record).is_err() {
             continue;

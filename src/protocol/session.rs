@@ -356,33 +356,35 @@ impl SessionBuilder {
             return;
         }
         let (word, rest) = split_word(data);
-        let verb = match word.to_ascii_uppercase().as_str() {
-            "EHLO" | "HELO" => {
+        // Commands are matched without upper-casing a copy: this runs on every command line.
+        let is = |name: &str| word.eq_ignore_ascii_case(name);
+        let verb = match () {
+            _ if is("EHLO") || is("HELO") => {
                 s.helo = rest.trim().to_owned();
                 if s.direction == Direction::Receive {
                     s.remote_host = s.helo.clone();
                 }
                 Verb::Ehlo
             }
-            "STARTTLS" => {
+            _ if is("STARTTLS") => {
                 s.tls_mode = TlsMode::StartTls;
                 Verb::StartTls
             }
-            "X-ANONYMOUSTLS" => {
+            _ if is("X-ANONYMOUSTLS") => {
                 s.tls_mode = TlsMode::AnonymousTls;
                 Verb::StartTls
             }
-            "AUTH" | "X-EXPS" => {
+            _ if is("AUTH") || is("X-EXPS") => {
                 s.auth_mechanism = split_word(rest).0.to_owned();
                 Verb::Auth
             }
-            "MAIL" => {
+            _ if is("MAIL") => {
                 let mut message = MessageInfo { mail_from: angle_address(rest), ..MessageInfo::default() };
                 message.size = parameter(rest, "SIZE=").and_then(|v| v.parse().ok());
                 s.messages.push(message);
                 Verb::Mail
             }
-            "RCPT" => {
+            _ if is("RCPT") => {
                 let address = angle_address(rest);
                 if s.messages.is_empty() {
                     s.messages.push(MessageInfo::default());
@@ -392,17 +394,17 @@ impl SessionBuilder {
                 }
                 Verb::Rcpt
             }
-            "DATA" => {
+            _ if is("DATA") => {
                 self.data_started_ms.get_or_insert(time_ms);
                 Verb::Data
             }
-            "BDAT" => {
+            _ if is("BDAT") => {
                 self.data_started_ms.get_or_insert(time_ms);
                 let mut args = rest.split_whitespace();
                 self.bdat_bytes += args.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
                 Verb::Bdat { last: args.any(|a| a.eq_ignore_ascii_case("LAST")) }
             }
-            "QUIT" => {
+            _ if is("QUIT") => {
                 self.quit = true;
                 Verb::Quit
             }
@@ -539,6 +541,17 @@ impl SessionBuilder {
         let text = if context.is_empty() { data } else { context };
         if context == "Set Session Permissions" {
             s.permissions = data.to_owned();
+        } else if text == "receiving message" || text.starts_with("attempting to connect") && !text.contains("proxy") {
+            // Common and carrying nothing the session keeps: skip the searches below.
+        } else if let Some(id) = text.strip_prefix("receiving message with InternetMessageId ") {
+            current_message(s).internet_message_id = id.trim().to_owned();
+        } else if let Some(rest) = text.strip_prefix("sending message with RecordId ") {
+            let (record_id, rest) = split_word(rest);
+            let m = current_message(s);
+            m.internal_id = record_id.to_owned();
+            if let Some(id) = rest.strip_prefix("and InternetMessageId ") {
+                m.internet_message_id = id.trim().to_owned();
+            }
         } else if s.tls.read_certificate(line.data, context) || s.tls.read_domain_capabilities(text) {
         } else if s.tls.read_success(text) {
             s.tls_succeeded = Some(true);
@@ -560,15 +573,6 @@ impl SessionBuilder {
             self.failure.get_or_insert((Failure::Connect, at, text.to_owned()));
         } else if text.contains("proxy") || text.contains("Proxy") {
             read_proxy(s, text);
-        } else if let Some(id) = text.strip_prefix("receiving message with InternetMessageId ") {
-            current_message(s).internet_message_id = id.trim().to_owned();
-        } else if let Some(rest) = text.strip_prefix("sending message with RecordId ") {
-            let (record_id, rest) = split_word(rest);
-            let m = current_message(s);
-            m.internal_id = record_id.to_owned();
-            if let Some(id) = rest.strip_prefix("and InternetMessageId ") {
-                m.internet_message_id = id.trim().to_owned();
-            }
         }
     }
 
@@ -732,13 +736,12 @@ fn tls_failure(text: &str) -> Option<String> {
     if let Some(rest) = text.strip_prefix("Outbound TLS authentication failed") {
         return Some(rest.rsplit_once("with error ").map_or(rest, |(_, e)| e).trim().to_owned());
     }
-    let known = [
+    let known_starts = [
         "Tls cipher strength is too weak",
         "Connector is configured to send mail only over TLS connections and remote doesn't support TLS",
         "Drop connection because TLS configuration requires TLS",
-        "Certificate validation failure",
     ];
-    known.iter().find(|k| text.contains(**k)).map(|_| text.to_owned())
+    (known_starts.iter().any(|k| text.starts_with(k)) || text.contains("Certificate validation failure")).then(|| text.to_owned())
 }
 
 fn auth_failure(text: &str) -> Option<String> {
