@@ -6,17 +6,6 @@ use std::time::Instant;
 
 use hybridmailflow::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode};
 
-fn files_under(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable folder").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("log")) {
-            out.push(path);
-        }
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let dir = PathBuf::from(args.get(1).expect("usage: bench_protocol <dir> [entries|sessions]"));
@@ -24,10 +13,8 @@ fn main() {
         Some("entries") => ReadMode::Entries,
         _ => ReadMode::Sessions,
     };
-    let mut files = Vec::new();
-    files_under(&dir, &mut files);
     let started = Instant::now();
-    let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), files);
+    let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![dir]);
     let mut items = 0u64;
     while let Next::Item(item) = reader.next() {
         items += u64::from(matches!(item, ProtocolItem::Entry(_) | ProtocolItem::Session(_)));

@@ -241,3 +241,17 @@ fn a_time_range_skips_files_outside_it_unread() {
     assert_eq!(reader.stats().files_skipped_by_time, 1);
     assert_eq!(reader.stats().files, 2);
 }
+
+#[test]
+fn a_folder_means_every_protocol_log_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    exo_inbound(dir.path());
+    std::fs::write(dir.path().join("notes.txt"), "not a log").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (sessions, errors) = read_sessions(vec![dir.path().to_path_buf(), empty], ProtocolFilter::default());
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].line_count, 19);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].contains("holds no SMTP protocol logs"), "{}", errors[0]);
+}

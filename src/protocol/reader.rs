@@ -219,9 +219,28 @@ pub struct ProtocolReader {
 }
 
 impl ProtocolReader {
+    /// A reader of `paths`: files, or folders meaning every RECV*/SEND* .LOG file under them.
     pub fn new(mode: ReadMode, filter: ProtocolFilter, paths: Vec<PathBuf>) -> Self {
+        let mut out = VecDeque::new();
+        let mut expanded = Vec::with_capacity(paths.len());
+        for path in paths {
+            if path.is_dir() {
+                let before = expanded.len();
+                protocol_logs_under(&path, &mut expanded);
+                if expanded.len() == before {
+                    out.push_back(ProtocolItem::Error(LineError {
+                        path: Arc::from(path.to_string_lossy().as_ref()),
+                        line: 0,
+                        kind: LineErrorKind::NotALog,
+                        message: "holds no SMTP protocol logs (RECV*.LOG, SEND*.LOG)".to_owned(),
+                    }));
+                }
+            } else {
+                expanded.push(path);
+            }
+        }
         let mut files: Vec<(Option<LogFileName>, PathBuf)> =
-            paths.into_iter().map(|p| (p.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse), p)).collect();
+            expanded.into_iter().map(|p| (p.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse), p)).collect();
         files.sort_by(|(a, pa), (b, pb)| {
             let key = |n: &Option<LogFileName>| n.as_ref().map_or((i64::MIN, 0), |n| (n.start_ms, n.instance));
             key(a).cmp(&key(b)).then_with(|| pa.cmp(pb))
@@ -239,7 +258,7 @@ impl ProtocolReader {
             follow: false,
             default_server: String::new(),
             max_line_bytes: crate::logfile::DEFAULT_MAX_LINE_BYTES,
-            out: VecDeque::new(),
+            out,
             open: hashbrown::HashMap::new(),
             open_by_start: BTreeMap::new(),
             finished: BinaryHeap::new(),
@@ -579,6 +598,26 @@ impl ProtocolReader {
         let context = file_context(&reader, &path, &self.default_server).ok();
         self.streams[index].current = Some(CurrentFile { reader, path, context });
         self.streams[index].pending = true;
+    }
+}
+
+/// Every protocol log under `dir`, recursively, by name (RECV*/SEND*). Unreadable folders are passed over: the
+/// files that can be read still are.
+fn protocol_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            protocol_logs_under(&path, out);
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(LogFileName::parse)
+            .is_some_and(|n| matches!(n.family, crate::logfile::LogFamily::SmtpReceive | crate::logfile::LogFamily::SmtpSend))
+        {
+            out.push(path);
+        }
     }
 }
 
