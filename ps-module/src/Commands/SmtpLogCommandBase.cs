@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 using HybridMailFlow.Native;
 
 namespace HybridMailFlow.Commands
@@ -30,8 +29,6 @@ namespace HybridMailFlow.Commands
     /// </summary>
     public abstract class SmtpLogCommandBase : PSCmdlet, IProtocolSink
     {
-        private static readonly Regex ProtocolLogName = new Regex(@"^(RECV|SEND)\d{8}(\d{2})?-\d+.*\.LOG$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         private readonly List<string> paths = new List<string>();
         private ProgressRecord progress;
 
@@ -238,20 +235,10 @@ namespace HybridMailFlow.Commands
             }
         }
 
+        /// <summary>A file, or a folder the engine searches for RECV*/SEND* logs.</summary>
         private void AddLiteral(string path)
         {
-            if (Directory.Exists(path))
-            {
-                var found = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => ProtocolLogName.IsMatch(System.IO.Path.GetFileName(f)))
-                    .ToList();
-                if (found.Count == 0)
-                {
-                    WriteWarning(string.Format("No SMTP protocol logs (RECV*.LOG, SEND*.LOG) under '{0}'.", path));
-                }
-                paths.AddRange(found);
-            }
-            else if (File.Exists(path))
+            if (Directory.Exists(path) || File.Exists(path))
             {
                 paths.Add(path);
             }
