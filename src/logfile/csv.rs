@@ -61,12 +61,14 @@ impl fmt::Display for CsvError {
 pub fn split_csv_line(line: &[u8], record: &mut Record) -> Result<(), CsvError> {
     record.clear();
     match std::str::from_utf8(line) {
-        Ok(text) => split_str(text, record),
-        Err(_) => split_str(&String::from_utf8_lossy(line), record),
+        Ok(text) => split_csv_text(text, record),
+        Err(_) => split_csv_text(&String::from_utf8_lossy(line), record),
     }
 }
 
-fn split_str(line: &str, record: &mut Record) -> Result<(), CsvError> {
+/// [`split_csv_line`] of a line already known to be text.
+pub fn split_csv_text(line: &str, record: &mut Record) -> Result<(), CsvError> {
+    record.clear();
     let bytes = line.as_bytes();
     if memchr::memchr(b'"', bytes).is_none() {
         // The common case: no quoting anywhere, so the fields are the text between commas.

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 
-use super::csv::{split_csv_line, Record};
+use super::csv::{split_csv_text, Record};
 use super::time::parse_utc_ms;
 
 /// The longest line read (1 MiB). Exchange folds each SMTP line into one row, so a longer row is damage.
@@ -100,6 +100,8 @@ pub struct LogReader<R: Read> {
     path: Arc<str>,
     header: LogHeader,
     line: Vec<u8>,
+    /// The last row's line as text (invalid UTF-8 replaced): validated once, for both splitting and callers.
+    text: String,
     overflow: usize,
     record: Record,
     line_no: u64,
@@ -118,6 +120,7 @@ impl<R: Read> LogReader<R> {
             path: path.into(),
             header: LogHeader::default(),
             line: Vec::with_capacity(1024),
+            text: String::with_capacity(1024),
             overflow: 0,
             record: Record::new(),
             line_no: 0,
@@ -154,9 +157,14 @@ impl<R: Read> LogReader<R> {
         &self.record
     }
 
-    /// The raw text of the last line read (without its line break).
+    /// The raw bytes of the last line read (without its line break).
     pub fn raw_line(&self) -> &[u8] {
         &self.line
+    }
+
+    /// The last row's line as text (without its line break; invalid UTF-8 replaced).
+    pub fn raw_text(&self) -> &str {
+        &self.text
     }
 
     /// 1-based number of the last line read.
@@ -258,7 +266,12 @@ impl<R: Read> LogReader<R> {
             self.done = true;
             return Some(ReadOutcome::Error(err));
         }
-        if let Err(e) = split_csv_line(&self.line, &mut self.record) {
+        self.text.clear();
+        match std::str::from_utf8(&self.line) {
+            Ok(text) => self.text.push_str(text),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(&self.line)),
+        }
+        if let Err(e) = split_csv_text(&self.text, &mut self.record) {
             return Some(ReadOutcome::Error(self.line_error(LineErrorKind::BadQuoting, e.to_string())));
         }
         if self.record.len() != self.header.fields.len() {

@@ -58,7 +58,15 @@ pub fn format_utc_ms(ms: i64) -> String {
 }
 
 fn digits(s: &[u8]) -> Option<u32> {
-    s.iter().try_fold(0u32, |acc, b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
+    let mut value = 0u32;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        value = value * 10 + u32::from(d);
+    }
+    Some(value)
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {

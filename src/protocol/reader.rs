@@ -447,11 +447,7 @@ impl ProtocolReader {
             }
             return;
         }
-        let raw_bytes = file.reader.raw_line();
-        let raw = match std::str::from_utf8(raw_bytes) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(raw_bytes),
-        };
+        let raw = file.reader.raw_text();
         let lookup = SessionKeyRef { direction: ctx.direction, id: view.session_id };
         if !self.open.contains_key(&lookup) {
             self.order += 1;
@@ -462,7 +458,7 @@ impl ProtocolReader {
             self.open.insert(key, OpenSession { start, builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view) });
         }
         let builder = &mut self.open.get_mut(&lookup).expect("inserted above").builder;
-        builder.push(&view, &file.path, line_no, &raw);
+        builder.push(&view, &file.path, line_no, raw);
         if builder.is_closed() {
             let key = SessionKey { direction: ctx.direction, id: Box::from(view.session_id) };
             self.finish_session(&key);

@@ -655,15 +655,21 @@ fn parameter<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     })
 }
 
-/// `4.7.0` at the start of a reply's text.
+/// `4.7.0` at the start of a reply's text: class 2, 4 or 5, then two numbers of one to three digits.
 fn enhanced_code(text: &str) -> Option<&str> {
-    let word = text.split_whitespace().next()?;
-    let mut parts = word.split('.');
-    let ok = matches!(parts.next(), Some("2" | "4" | "5"))
-        && parts.next().is_some_and(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts.next().is_some_and(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts.next().is_none();
-    ok.then_some(word)
+    let b = text.as_bytes();
+    if b.len() < 5 || !matches!(b[0], b'2' | b'4' | b'5') || b[1] != b'.' {
+        return None;
+    }
+    let digits = |from: usize| b[from..].iter().take(4).take_while(|c| c.is_ascii_digit()).count();
+    let subject = digits(2);
+    if !(1..=3).contains(&subject) || b.get(2 + subject) != Some(&b'.') {
+        return None;
+    }
+    let detail_at = 3 + subject;
+    let detail = digits(detail_at);
+    let end = detail_at + detail;
+    ((1..=3).contains(&detail) && b.get(end).is_none_or(|c| c.is_ascii_whitespace())).then(|| &text[..end])
 }
 
 /// EHLO reply: on receive logs one folded row `250  HOST Hello [ip] SIZE 37748736 PIPELINING ...`; on send logs

@@ -41,18 +41,24 @@ impl TlsInfo {
         let Some(rest) = text.strip_prefix("TLS protocol ") else { return false };
         let Some((protocol, rest)) = rest.split_once(" negotiation succeeded") else { return false };
         self.protocol = protocol.trim().to_owned();
-        let after = |key: &str| rest.split_once(key).map(|(_, r)| r.split_whitespace().next().unwrap_or("").trim_end_matches(',').to_owned());
-        let bits = |key: &str| {
-            rest.split_once(key)
-                .and_then(|(_, r)| r.split_once("with strength "))
-                .and_then(|(_, r)| r.split_whitespace().next())
-                .and_then(|n| n.parse().ok())
-        };
-        self.cipher = after("bulk encryption algorithm ").unwrap_or_default();
-        self.cipher_strength = bits("bulk encryption algorithm ");
-        self.mac = after("MAC hash algorithm ").unwrap_or_default();
-        self.key_exchange = after("key exchange algorithm ").unwrap_or_default();
-        self.key_exchange_strength = bits("key exchange algorithm ");
+        // One pass over the words: the three algorithms come in the order bulk, MAC, key exchange, each
+        // followed by its strength.
+        let (mut algorithms, mut strengths) = (Vec::with_capacity(3), Vec::with_capacity(3));
+        let mut words = rest.split_whitespace();
+        while let Some(word) = words.next() {
+            match word {
+                "algorithm" => algorithms.push(words.next().unwrap_or("").trim_end_matches(',')),
+                "strength" => strengths.push(words.next().and_then(|n| n.parse::<u32>().ok())),
+                _ => {}
+            }
+        }
+        let algorithm = |i: usize| algorithms.get(i).map_or(String::new(), |a| (*a).to_owned());
+        let strength = |i: usize| strengths.get(i).copied().flatten();
+        self.cipher = algorithm(0);
+        self.cipher_strength = strength(0);
+        self.mac = algorithm(1);
+        self.key_exchange = algorithm(2);
+        self.key_exchange_strength = strength(2);
         true
     }
 
