@@ -1,0 +1,262 @@
+﻿# Get-HybridSmtpSession and Get-HybridSmtpLogEntry, as an admin and a support engineer use them.
+
+BeforeAll {
+    $modulePath = $env:HMF_MODULE_PATH
+    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/HybridMailFlow/HybridMailFlow.psd1' }
+    Import-Module $modulePath -Force
+
+    $script:fields = '#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context'
+    function New-ProtocolLog {
+        param([string] $Path, [string[]] $Lines, [switch] $Send, [switch] $NoFinalLineBreak)
+        $type = if ($Send) { 'SMTP Send Protocol Log' } else { 'SMTP Receive Protocol Log' }
+        $header = @('#Software: Microsoft Exchange Server', '#Version: 15.0.0.0', "#Log-type: $type", '#Date: 2026-05-01T05:00:00.000Z', $script:fields)
+        $text = (($header + $Lines) -join "`r`n")
+        if (-not $NoFinalLineBreak) { $text += "`r`n" }
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path $Path)
+        [System.IO.File]::WriteAllText($Path, $text, (New-Object System.Text.UTF8Encoding($true)))
+        Get-Item $Path
+    }
+    $fe = 'CMHYBD01\Default Frontend CMHYBD01'
+    function Get-InboundLines {
+        param([string] $Id, [string] $Remote, [string] $Time, [string] $Recipient = 'raghu@cloudmonkeys.xyz')
+        @(
+            "$Time.100Z,$fe,$Id,0,192.168.1.13:25,${Remote}:31611,+,,"
+            "$Time.101Z,$fe,$Id,1,192.168.1.13:25,${Remote}:31611,>,""220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 06:59:58 +0100"","
+            "$Time.200Z,$fe,$Id,2,192.168.1.13:25,${Remote}:31611,<,EHLO PNYPR01CU001.outbound.protection.outlook.com,"
+            "$Time.201Z,$fe,$Id,3,192.168.1.13:25,${Remote}:31611,>,250  CMHYBD01.cloudmonkeys.xyz Hello [$Remote] SIZE 37748736 PIPELINING STARTTLS,"
+            "$Time.300Z,$fe,$Id,4,192.168.1.13:25,${Remote}:31611,<,MAIL FROM:<sender@fabrikam.example> SIZE=2048,"
+            "$Time.301Z,$fe,$Id,5,192.168.1.13:25,${Remote}:31611,<,RCPT TO:<$Recipient>,"
+            "$Time.302Z,$fe,$Id,6,192.168.1.13:25,${Remote}:31611,>,250 2.1.0 Sender OK,"
+            "$Time.303Z,$fe,$Id,7,192.168.1.13:25,${Remote}:31611,>,250 2.1.5 Recipient OK,"
+            "$Time.400Z,$fe,$Id,8,192.168.1.13:25,${Remote}:31611,<,BDAT 2048 LAST,"
+            "$Time.500Z,$fe,$Id,9,192.168.1.13:25,${Remote}:31611,>,""250 2.6.0 <m$Id@cloudfield.onmicrosoft.com> [InternalId=7301444$($Id.Substring(12)), Hostname=CMHYBD01.cloudmonkeys.xyz] Queued mail for delivery"","
+            "$Time.600Z,$fe,$Id,10,192.168.1.13:25,${Remote}:31611,<,QUIT,"
+            "$Time.601Z,$fe,$Id,11,192.168.1.13:25,${Remote}:31611,>,221 2.0.0 Service closing transmission channel,"
+            "$Time.602Z,$fe,$Id,12,192.168.1.13:25,${Remote}:31611,-,,Local"
+        )
+    }
+    function Get-RejectedLines {
+        param([string] $Id, [string] $Time)
+        @(
+            "$Time.100Z,$fe,$Id,0,192.168.1.13:25,198.51.100.77:50211,+,,"
+            "$Time.101Z,$fe,$Id,1,192.168.1.13:25,198.51.100.77:50211,>,""220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 06:59:58 +0100"","
+            "$Time.200Z,$fe,$Id,2,192.168.1.13:25,198.51.100.77:50211,<,MAIL FROM:<spam@fabrikam.example>,"
+            "$Time.201Z,$fe,$Id,3,192.168.1.13:25,198.51.100.77:50211,>,503 5.5.2 Send hello first,"
+            "$Time.300Z,$fe,$Id,4,192.168.1.13:25,198.51.100.77:50211,-,,Remote"
+        )
+    }
+
+    $script:logs = Join-Path $TestDrive 'CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
+    $hour5 = (Get-InboundLines -Id '08DEA74796A60001' -Remote '40.93.131.26' -Time '2026-05-01T05:10:00') +
+        (Get-RejectedLines -Id '08DEA74796A60002' -Time '2026-05-01T05:20:00') +
+        @(Get-InboundLines -Id '08DEA74796A60003' -Remote '40.107.22.54' -Time '2026-05-01T05:59:59')[0..5]
+    $hour6 = @(Get-InboundLines -Id '08DEA74796A60003' -Remote '40.107.22.54' -Time '2026-05-01T06:00:01')[6..12] +
+        (Get-InboundLines -Id '08DEA74796A60004' -Remote '192.168.1.25' -Time '2026-05-01T06:30:00' -Recipient 'helpdesk@cloudmonkeys.xyz')
+    $null = New-ProtocolLog -Path (Join-Path $script:logs 'RECV2026050105-1.LOG') -Lines $hour5
+    $null = New-ProtocolLog -Path (Join-Path $script:logs 'RECV2026050106-1.LOG') -Lines $hour6
+}
+
+Describe 'Get-HybridSmtpSession' {
+    It 'rebuilds sessions from a folder, one split over two hourly files, in time order' {
+        $sessions = Get-HybridSmtpSession -Path $script:logs
+        $sessions.SessionId | Should -Be @('08DEA74796A60001', '08DEA74796A60002', '08DEA74796A60003', '08DEA74796A60004')
+        $split = $sessions | Where-Object SessionId -eq '08DEA74796A60003'
+        $split.Outcome | Should -Be 'Delivered'
+        $split.LineCount | Should -Be 13
+        $split.Files.Count | Should -Be 2
+    }
+
+    It 'returns typed objects with a stable type name and UTC times' {
+        $s = Get-HybridSmtpSession -Path $script:logs | Select-Object -First 1
+        $s.PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpSession'
+        $s.Start | Should -BeOfType [datetime]
+        $s.Start.Kind | Should -Be 'Utc'
+        $s.Start | Should -Be ([datetime]::new(2026, 5, 1, 5, 10, 0, 100, 'Utc'))
+        $s.StartLocal | Should -Be $s.Start.ToLocalTime()
+        $s.Duration | Should -Be ([timespan]::FromMilliseconds(502))
+    }
+
+    It 'fills the session properties from the lines' {
+        $s = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60001
+        $s.Server | Should -Be 'CMHYBD01'
+        $s.ConnectorId | Should -Be 'CMHYBD01\Default Frontend CMHYBD01'
+        $s.Direction | Should -Be 'Receive'
+        $s.Role | Should -Be 'FrontEnd'
+        $s.RemoteAddress | Should -Be '40.93.131.26'
+        $s.RemotePort | Should -Be 31611
+        $s.LocalPort | Should -Be 25
+        $s.IsExchangeOnline | Should -BeTrue
+        $s.RemoteAddressClass | Should -Be 'ExchangeOnline'
+        $s.Helo | Should -Be 'PNYPR01CU001.outbound.protection.outlook.com'
+        $s.Extensions | Should -Contain 'STARTTLS'
+        $s.MailFrom | Should -Be 'sender@fabrikam.example'
+        $s.Recipients | Should -Be @('raghu@cloudmonkeys.xyz')
+        $s.MessageIds | Should -Be @('<m08DEA74796A60001@cloudfield.onmicrosoft.com>')
+        $s.InternalIds | Should -Be @('73014440001')
+        $s.Bytes | Should -Be 2048
+        $s.Responses | Should -Contain '250 2.6.0'
+        $s.OutcomeLine | Should -Be 15
+        $s.OutcomePath | Should -BeLike '*RECV2026050105-1.LOG'
+        $s.DisconnectReason | Should -Be 'Local'
+    }
+
+    It 'keeps the raw lines reachable, as text and as entries with file and line' {
+        $s = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60003
+        $s.RawLines.Count | Should -Be 13
+        $s.RawLines[0] | Should -BeLike '2026-05-01T05:59:59.100Z,*,+,,'
+        $s.Lines.Count | Should -Be 13
+        $s.Lines[0].PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpLogEntry'
+        $s.Lines[0].LineNumber | Should -Be 24
+        $s.Lines[12].Path | Should -BeLike '*RECV2026050106-1.LOG'
+        $s.Lines[12].LineNumber | Should -Be 12
+    }
+
+    It 'takes files from Get-ChildItem through the pipeline, and -LiteralPath' {
+        (Get-ChildItem $script:logs -Filter *.LOG | Get-HybridSmtpSession).Count | Should -Be 4
+        (Get-HybridSmtpSession -LiteralPath (Join-Path $script:logs 'RECV2026050106-1.LOG')).Count | Should -Be 2
+    }
+
+    It 'expands wildcards in -Path' {
+        (Get-HybridSmtpSession -Path (Join-Path $script:logs 'RECV*05-1.LOG')).SessionId | Should -Be @('08DEA74796A60001', '08DEA74796A60002', '08DEA74796A60003')
+    }
+
+    It 'filters by outcome, remote address or range, connector, sender and recipient' {
+        (Get-HybridSmtpSession -Path $script:logs -Outcome Rejected).SessionId | Should -Be '08DEA74796A60002'
+        (Get-HybridSmtpSession -Path $script:logs -RemoteAddress 40.92.0.0/15, 40.107.0.0/16).Count | Should -Be 2
+        (Get-HybridSmtpSession -Path $script:logs -RemoteAddress 192.168.1.25).SessionId | Should -Be '08DEA74796A60004'
+        (Get-HybridSmtpSession -Path $script:logs -Connector 'Default Frontend').Count | Should -Be 4
+        (Get-HybridSmtpSession -Path $script:logs -Connector 'Outbound*') | Should -BeNullOrEmpty
+        (Get-HybridSmtpSession -Path $script:logs -Sender '*@FABRIKAM.example').Count | Should -Be 4
+        (Get-HybridSmtpSession -Path $script:logs -Recipient 'helpdesk@cloudmonkeys.xyz').SessionId | Should -Be '08DEA74796A60004'
+    }
+
+    It 'refuses a remote address that is not an address or range, with a clear message' {
+        { Get-HybridSmtpSession -Path $script:logs -RemoteAddress 'mail.example' -ErrorAction Stop } | Should -Throw '*not an IP address or CIDR range*'
+    }
+
+    It 'keeps sessions that overlap -Start and -End, and skips files outside them unread' {
+        $start = [datetime]::new(2026, 5, 1, 6, 0, 0, 'Utc')
+        $r = Get-HybridSmtpSession -Path $script:logs -Start $start -Verbose 4>&1
+        ($r | Where-Object { $_ -is [HybridMailFlow.SmtpSession] }).SessionId | Should -Be @('08DEA74796A60003', '08DEA74796A60004')
+        (Get-HybridSmtpSession -Path $script:logs -End ([datetime]::new(2026, 5, 1, 5, 15, 0, 'Utc'))).SessionId | Should -Be '08DEA74796A60001'
+    }
+
+    It 'gives the last N sessions with -Tail' {
+        (Get-HybridSmtpSession -Path $script:logs -Tail 2).SessionId | Should -Be @('08DEA74796A60003', '08DEA74796A60004')
+    }
+
+    It 'exports to CSV with collections as text, not System.String[]' {
+        $csv = Join-Path $TestDrive 'sessions.csv'
+        Get-HybridSmtpSession -Path $script:logs | Where-Object Outcome -ne 'Delivered' | Export-Csv $csv -NoTypeInformation
+        $rows = Import-Csv $csv
+        $rows.Count | Should -Be 1
+        $rows[0].Outcome | Should -Be 'Rejected'
+        $rows[0].LastError | Should -Be '503 5.5.2 Send hello first'
+        $rows[0].Responses | Should -Be '220; 503 5.5.2'
+        (Get-Content $csv -Raw) | Should -Not -Match 'System\.String\[\]|System\.Object\[\]|ValueList'
+    }
+
+    It 'groups naturally by outcome' {
+        $groups = Get-HybridSmtpSession -Path $script:logs | Group-Object Outcome | Sort-Object Name
+        $groups.Name | Should -Be @('Delivered', 'Rejected')
+        ($groups | Where-Object Name -eq 'Delivered').Count | Should -Be 3
+    }
+}
+
+Describe 'Bad input' {
+    BeforeAll {
+        $script:bad = Join-Path $TestDrive 'bad'
+        $good = Get-InboundLines -Id '08DEA74796A6BAD1' -Remote '40.93.131.26' -Time '2026-05-01T07:00:00'
+        $lines = @($good[0..3]) + @('not,a,protocol,line') + @("2026-02-30T07:00:00.300Z,$fe,08DEA74796A6BAD1,4,192.168.1.13:25,40.93.131.26:31611,<,NOOP,") +
+            @('2026-05-01T07:00:00.301Z,' + ('x' * (10MB))) + @($good[4..12])
+        $null = New-ProtocolLog -Path (Join-Path $script:bad 'RECV2026050107-1.LOG') -Lines $lines
+        $garbage = Join-Path $script:bad 'RECV2026050108-1.LOG'
+        [System.IO.File]::WriteAllBytes($garbage, [byte[]](0, 1, 2, 255, 254, 10, 0, 7, 10))
+    }
+
+    It 'reports each bad line as a non-terminating error naming file and line, and reads the rest' {
+        $sessions = Get-HybridSmtpSession -Path $script:bad -ErrorVariable errs -ErrorAction SilentlyContinue
+        $sessions.Count | Should -Be 1
+        $sessions.Outcome | Should -Be 'Delivered'
+        $errs.Count | Should -Be 4
+        $errs[0].Exception.Message | Should -BeLike '*RECV2026050107-1.LOG, line 10: has 4 fields*'
+        $errs[1].Exception.Message | Should -BeLike '*RECV2026050107-1.LOG, line 11: date-time*'
+        $errs[2].Exception.Message | Should -BeLike '*RECV2026050107-1.LOG, line 12: line of * bytes is longer than the limit*'
+        $errs[3].Exception.Message | Should -BeLike '*RECV2026050108-1.LOG, line 1: is not an Exchange log file*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.FieldCount*'
+        $errs[0].TargetObject | Should -BeLike '*RECV2026050107-1.LOG'
+    }
+
+    It 'counts skipped lines in the verbose stream' {
+        $verbose = Get-HybridSmtpSession -Path $script:bad -ErrorAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match '3 bad line\(s\) skipped'
+    }
+
+    It 'reads the file being written: its incomplete last line is left for later, not an error' {
+        $live = Join-Path $TestDrive 'live/RECV2026050109-1.LOG'
+        $lines = Get-InboundLines -Id '08DEA74796A6CAFE' -Remote '40.93.131.26' -Time '2026-05-01T09:00:00'
+        $null = New-ProtocolLog -Path $live -Lines ($lines[0..7] + $lines[8].Substring(0, 30)) -NoFinalLineBreak
+        $s = Get-HybridSmtpSession -Path $live -ErrorVariable errs -Verbose 4>&1
+        $errs.Count | Should -Be 0
+        ($s | Where-Object { $_ -is [HybridMailFlow.SmtpSession] }).Outcome | Should -Be 'Incomplete'
+        (($s | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'last line incomplete'
+    }
+}
+
+Describe 'Get-HybridSmtpLogEntry' {
+    It 'returns one typed object per line' {
+        $entries = Get-HybridSmtpLogEntry -Path $script:logs
+        $entries.Count | Should -Be 44
+        $entries[0].PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpLogEntry'
+        $entries[1].Event | Should -Be '>'
+        $entries[1].EventName | Should -Be 'Send'
+        $entries[1].Data | Should -BeLike '220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026*'
+        $entries[0].RemoteAddress | Should -Be '40.93.131.26'
+        $entries[0].LineNumber | Should -Be 6
+        $entries[0].DateTime.Kind | Should -Be 'Utc'
+    }
+
+    It 'gives the last N lines with -Tail, like Get-Content -Tail' {
+        (Get-HybridSmtpLogEntry -Path $script:logs -Tail 3).SequenceNumber | Should -Be @(10, 11, 12)
+    }
+
+    It 'gives the lines of the sessions that match session filters' {
+        $lines = Get-HybridSmtpLogEntry -Path $script:logs -Outcome Rejected
+        $lines.Count | Should -Be 5
+        ($lines.SessionId | Sort-Object -Unique) | Should -Be '08DEA74796A60002'
+    }
+
+    It 'filters lines by session id and time' {
+        (Get-HybridSmtpLogEntry -Path $script:logs -SessionId 08DEA74796A60004).Count | Should -Be 13
+        (Get-HybridSmtpLogEntry -Path $script:logs -Start ([datetime]::new(2026, 5, 1, 6, 30, 0, 'Utc'))).Count | Should -Be 13
+    }
+}
+
+Describe 'Following a log as Exchange writes it (-Wait)' {
+    It 'returns new sessions as they are written, through the hourly roll, until stopped' {
+        $dir = Join-Path $TestDrive 'follow/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
+        $null = New-ProtocolLog -Path (Join-Path $dir 'RECV2026050110-1.LOG') -Lines (Get-InboundLines -Id '08DEA74796A6F001' -Remote '40.93.131.26' -Time '2026-05-01T10:00:00')
+        $found = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+            param($module, $dir, $found)
+            Import-Module $module
+            Get-HybridSmtpSession -Path $dir -Wait | ForEach-Object { $found.Enqueue($_) }
+        }).AddArgument((Get-Module HybridMailFlow).Path).AddArgument($dir).AddArgument($found)
+        $async = $ps.BeginInvoke()
+        try {
+            $deadline = (Get-Date).AddSeconds(20)
+            while ($found.Count -lt 1 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $found.Count | Should -Be 1
+            $more = Get-InboundLines -Id '08DEA74796A6F002' -Remote '40.93.131.27' -Time '2026-05-01T10:30:00'
+            [System.IO.File]::AppendAllText((Join-Path $dir 'RECV2026050110-1.LOG'), (($more -join "`r`n") + "`r`n"))
+            $null = New-ProtocolLog -Path (Join-Path $dir 'RECV2026050111-1.LOG') -Lines (Get-InboundLines -Id '08DEA74796A6F003' -Remote '40.93.131.28' -Time '2026-05-01T11:00:00')
+            $deadline = (Get-Date).AddSeconds(20)
+            while ($found.Count -lt 3 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @($found.ToArray()).SessionId | Should -Be @('08DEA74796A6F001', '08DEA74796A6F002', '08DEA74796A6F003')
+        } finally {
+            $ps.Stop()
+            $ps.Dispose()
+        }
+    }
+}
