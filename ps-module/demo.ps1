@@ -1,0 +1,44 @@
+﻿<#
+.SYNOPSIS
+    Shows HybridMailFlow on the bundled sample logs of the lab (CMHYBD01, CMEDGE01): the SMTP sessions, their
+    outcomes, and what went wrong where. Run through `pwsh ./build.ps1 Demo`.
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/HybridMailFlow/HybridMailFlow.psd1'),
+    [string] $SamplesPath = (Join-Path $PSScriptRoot '../samples')
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath -Force
+
+function Write-Section {
+    param([string] $Title)
+    Write-Host ''
+    Write-Host $Title -ForegroundColor Cyan
+    Write-Host ('-' * $Title.Length) -ForegroundColor Cyan
+}
+
+Write-Section "SMTP sessions rebuilt from the sample protocol logs ($SamplesPath)"
+$sessions = @(Get-HybridSmtpSession -Path $SamplesPath)
+$sessions | Format-Table -AutoSize:$false | Out-String -Width 120 | Write-Host
+
+Write-Section 'Sessions by outcome'
+$sessions | Group-Object Outcome | Sort-Object Count -Descending | Select-Object Count, Name | Format-Table -AutoSize | Out-String | Write-Host
+
+Write-Section 'What failed, where, and the line that decided it'
+$sessions | Where-Object { $_.Outcome -notin 'Delivered', 'NoMessage' } | ForEach-Object {
+    $place = if ($_.OutcomePath) { '{0}:{1}' -f (Split-Path $_.OutcomePath -Leaf), $_.OutcomeLine } else { '' }
+    [pscustomobject]@{
+        Server  = $_.Server
+        Role    = $_.Role
+        Remote  = $_.RemoteAddress
+        Outcome = $_.Outcome
+        Line    = $place
+        Text    = $_.OutcomeText
+    }
+} | Format-Table -Wrap | Out-String -Width 160 | Write-Host
+
+Write-Section 'Exchange Online sessions and their TLS'
+$sessions | Where-Object IsExchangeOnline | Select-Object Server, Direction, RemoteHost, TlsProtocol, CertificateSubject, TlsDomainCapabilities, Outcome |
+    Format-Table -AutoSize | Out-String -Width 160 | Write-Host
