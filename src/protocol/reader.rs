@@ -333,10 +333,16 @@ impl ProtocolReader {
             // Follow mode: every stream waits for Exchange to write more. Look again, and for newer files.
             let mut any = false;
             for index in 0..self.streams.len() {
-                if self.streams[index].pending {
-                    self.roll_to_newer_file(index);
-                    any |= matches!(self.advance(index), Advance::Ready);
+                if !self.streams[index].pending {
+                    continue;
                 }
+                // What was added to the followed file comes first; only a file with nothing more gives way to a
+                // newer one.
+                let mut next = self.advance(index);
+                if matches!(next, Advance::Pending) && self.roll_to_newer_file(index) {
+                    next = self.advance(index);
+                }
+                any |= matches!(next, Advance::Ready);
             }
             if !any {
                 self.release_sessions(true);
@@ -529,13 +535,13 @@ impl ProtocolReader {
 
     /// Follow mode: when Exchange has started a newer file in the folder of the one being followed, finish the
     /// old one and follow the new one.
-    fn roll_to_newer_file(&mut self, index: usize) {
-        let Some(file) = self.streams[index].current.as_ref() else { return };
-        let Some(newer) = newer_sibling(Path::new(file.path.as_ref())) else { return };
-        // What the old file still holds was read before it was found Pending: nothing is lost by closing it.
+    fn roll_to_newer_file(&mut self, index: usize) -> bool {
+        let Some(file) = self.streams[index].current.as_ref() else { return false };
+        let Some(newer) = newer_sibling(Path::new(file.path.as_ref())) else { return false };
         self.close_current(index);
         self.files.push(newer.clone());
         self.streams[index].files.push_back(newer);
+        true
     }
 
     fn read_tail(&mut self, n: usize) {
@@ -747,7 +753,7 @@ pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry,
                 return Err(fail(LineErrorKind::FieldCount, format!("has {} fields where a protocol log has 9", record.len())));
             }
             let view = ctx.columns.view(&record).map_err(|(kind, message)| fail(kind, message))?;
-            Ok(make_entry(&view, &path, 0, &ctx, &mut interned))
+            Ok(make_entry(&view, &path, line, &ctx, &mut interned))
         })
         .collect()
 }

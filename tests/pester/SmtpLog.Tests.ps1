@@ -71,7 +71,7 @@ Describe 'Get-HybridSmtpSession' {
         $s.PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpSession'
         $s.Start | Should -BeOfType [datetime]
         $s.Start.Kind | Should -Be 'Utc'
-        $s.Start | Should -Be ([datetime]::new(2026, 5, 1, 5, 10, 0, 100, 'Utc'))
+        $s.Start | Should -Be ([datetime]::new(2026, 5, 1, 5, 10, 0, 100, [DateTimeKind]::Utc))
         $s.StartLocal | Should -Be $s.Start.ToLocalTime()
         $s.Duration | Should -Be ([timespan]::FromMilliseconds(502))
     }
@@ -102,9 +102,11 @@ Describe 'Get-HybridSmtpSession' {
 
     It 'keeps the raw lines reachable, as text and as entries with file and line' {
         $s = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60003
-        $s.RawLines.Count | Should -Be 13
-        $s.RawLines[0] | Should -BeLike '2026-05-01T05:59:59.100Z,*,+,,'
+        $raw = $s.Lines.RawText -split "\r?\n"
+        $raw.Count | Should -Be 13
+        $raw[0] | Should -BeLike '2026-05-01T05:59:59.100Z,*,+,,'
         $s.Lines.Count | Should -Be 13
+        @($s.Lines | Where-Object Event -eq '<').Count | Should -Be 5
         $s.Lines[0].PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpLogEntry'
         $s.Lines[0].LineNumber | Should -Be 24
         $s.Lines[12].Path | Should -BeLike '*RECV2026050106-1.LOG'
@@ -135,10 +137,10 @@ Describe 'Get-HybridSmtpSession' {
     }
 
     It 'keeps sessions that overlap -Start and -End, and skips files outside them unread' {
-        $start = [datetime]::new(2026, 5, 1, 6, 0, 0, 'Utc')
+        $start = [datetime]::new(2026, 5, 1, 6, 0, 0, 0, [DateTimeKind]::Utc)
         $r = Get-HybridSmtpSession -Path $script:logs -Start $start -Verbose 4>&1
         ($r | Where-Object { $_ -is [HybridMailFlow.SmtpSession] }).SessionId | Should -Be @('08DEA74796A60003', '08DEA74796A60004')
-        (Get-HybridSmtpSession -Path $script:logs -End ([datetime]::new(2026, 5, 1, 5, 15, 0, 'Utc'))).SessionId | Should -Be '08DEA74796A60001'
+        (Get-HybridSmtpSession -Path $script:logs -End ([datetime]::new(2026, 5, 1, 5, 15, 0, 0, [DateTimeKind]::Utc))).SessionId | Should -Be '08DEA74796A60001'
     }
 
     It 'gives the last N sessions with -Tail' {
@@ -153,7 +155,8 @@ Describe 'Get-HybridSmtpSession' {
         $rows[0].Outcome | Should -Be 'Rejected'
         $rows[0].LastError | Should -Be '503 5.5.2 Send hello first'
         $rows[0].Responses | Should -Be '220; 503 5.5.2'
-        (Get-Content $csv -Raw) | Should -Not -Match 'System\.String\[\]|System\.Object\[\]|ValueList'
+        (Get-Content $csv -Raw) | Should -Not -Match 'System\.String\[\]|System\.Object\[\]|HybridMailFlow\.'
+        $rows[0].Lines | Should -BeLike '*,08DEA74796A60002,3,*503 5.5.2 Send hello first*'
     }
 
     It 'groups naturally by outcome' {
@@ -228,7 +231,7 @@ Describe 'Get-HybridSmtpLogEntry' {
 
     It 'filters lines by session id and time' {
         (Get-HybridSmtpLogEntry -Path $script:logs -SessionId 08DEA74796A60004).Count | Should -Be 13
-        (Get-HybridSmtpLogEntry -Path $script:logs -Start ([datetime]::new(2026, 5, 1, 6, 30, 0, 'Utc'))).Count | Should -Be 13
+        (Get-HybridSmtpLogEntry -Path $script:logs -Start ([datetime]::new(2026, 5, 1, 6, 30, 0, 0, [DateTimeKind]::Utc))).Count | Should -Be 13
     }
 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -53,7 +54,7 @@ namespace HybridMailFlow
         private uint[] lineFileIndexes;
         private ulong[] lineNumbers;
         private string[] lineFiles;
-        private SmtpLogEntry[] lines;
+        private SmtpSessionLines lines;
 
         public string Server { get; internal set; }
         public string ConnectorId { get; internal set; }
@@ -178,20 +179,17 @@ namespace HybridMailFlow
         /// <summary>The files the session's lines are in (more than one when it crossed the hourly roll).</summary>
         public ValueList<string> Files { get; internal set; }
 
-        /// <summary>The session's lines as written.</summary>
-        public string[] RawLines
-        {
-            get { return rawLines.Length == 0 ? new string[0] : Encoding.UTF8.GetString(rawLines).Split('\n'); }
-        }
-
-        /// <summary>The session's lines as objects, read on first use.</summary>
-        public SmtpLogEntry[] Lines
+        /// <summary>
+        /// The session's lines: enumerate or index them for objects (read on first use); as text (Export-Csv,
+        /// ToString, RawText) they are the lines as written in the log.
+        /// </summary>
+        public SmtpSessionLines Lines
         {
             get
             {
                 if (lines == null)
                 {
-                    lines = Native.ProtocolLogReader.ParseSessionLines(this, rawLines, lineFileIndexes, lineNumbers, lineFiles);
+                    lines = new SmtpSessionLines(this, rawLines, lineFileIndexes, lineNumbers, lineFiles);
                 }
                 return lines;
             }
@@ -214,6 +212,72 @@ namespace HybridMailFlow
         public override string ToString()
         {
             return string.Format("{0} {1} {2} {3}", SessionId, Direction, RemoteAddress, Outcome);
+        }
+    }
+}
+
+namespace HybridMailFlow
+{
+    /// <summary>The lines of a session (PSTypeName HybridMailFlow.SmtpSessionLines).</summary>
+    public sealed class SmtpSessionLines : IReadOnlyList<SmtpLogEntry>
+    {
+        private readonly SmtpSession session;
+        private readonly byte[] raw;
+        private readonly uint[] fileIndexes;
+        private readonly ulong[] numbers;
+        private readonly string[] files;
+        private SmtpLogEntry[] entries;
+
+        internal SmtpSessionLines(SmtpSession session, byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        {
+            this.session = session;
+            this.raw = raw;
+            this.fileIndexes = fileIndexes;
+            this.numbers = numbers;
+            this.files = files;
+        }
+
+        public int Count
+        {
+            get { return numbers.Length; }
+        }
+
+        public SmtpLogEntry this[int index]
+        {
+            get { return Entries[index]; }
+        }
+
+        /// <summary>The lines as written in the log, one per line.</summary>
+        public string RawText
+        {
+            get { return Encoding.UTF8.GetString(raw).Replace("\n", Environment.NewLine); }
+        }
+
+        private SmtpLogEntry[] Entries
+        {
+            get
+            {
+                if (entries == null)
+                {
+                    entries = Native.ProtocolLogReader.ParseSessionLines(session, raw, fileIndexes, numbers, files);
+                }
+                return entries;
+            }
+        }
+
+        public IEnumerator<SmtpLogEntry> GetEnumerator()
+        {
+            return ((IEnumerable<SmtpLogEntry>)Entries).GetEnumerator();
+        }
+
+        IEnumerator IEnumerable.GetEnumerator()
+        {
+            return GetEnumerator();
+        }
+
+        public override string ToString()
+        {
+            return RawText;
         }
     }
 }

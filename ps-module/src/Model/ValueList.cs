@@ -10,7 +10,7 @@ namespace HybridMailFlow
     /// </summary>
     public sealed class ValueList<T> : ReadOnlyCollection<T>
     {
-        internal static readonly ValueList<T> Empty = new ValueList<T>(new T[0]);
+        internal static readonly ValueList<T> None = new ValueList<T>(new T[0]);
 
         public ValueList(IList<T> items) : base(items)
         {

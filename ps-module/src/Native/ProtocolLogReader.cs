@@ -351,7 +351,7 @@ namespace HybridMailFlow.Native
 
         private static unsafe ValueList<string> ReadList(HmfStrList list)
         {
-            return list.Len == UIntPtr.Zero ? ValueList<string>.Empty : new ValueList<string>(ReadArray(list));
+            return list.Len == UIntPtr.Zero ? ValueList<string>.None : new ValueList<string>(ReadArray(list));
         }
 
         private static unsafe string[] ReadArray(HmfStrList list)

@@ -1,0 +1,26 @@
+﻿@{
+    RootModule           = 'HybridMailFlow.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'a3c7f5d2-3b1e-4f7a-9c2d-6e8b1f0a4d3c'
+    Author               = 'HybridMailFlow contributors'
+    CompanyName          = 'HybridMailFlow'
+    Copyright            = '(c) HybridMailFlow contributors. MIT License.'
+    Description          = 'Finds why mail does not flow in an Exchange Server 2016/2019 hybrid with Exchange Online: SMTP protocol logs rebuilt into sessions, with outcomes and the line that decided them.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('HybridMailFlow.format.ps1xml')
+    TypesToProcess       = @('HybridMailFlow.types.ps1xml')
+    CmdletsToExport      = @(
+        'Get-HybridSmtpLogEntry'
+        'Get-HybridSmtpSession'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Exchange', 'ExchangeOnline', 'Hybrid', 'SMTP', 'MailFlow', 'ProtocolLog', 'Troubleshooting')
+            ProjectUri = 'https://github.com/hybridmailflow/hybridmailflow'
+        }
+    }
+}

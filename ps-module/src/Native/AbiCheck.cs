@@ -1,0 +1,38 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace HybridMailFlow.Native
+{
+    /// <summary>
+    /// Compares the size of every struct this assembly reads with the engine's own (hmf_struct_size): a layout
+    /// that drifted is refused at import instead of being read wrongly.
+    /// </summary>
+    internal static class AbiCheck
+    {
+        internal static void CheckStructSizes(string path)
+        {
+            Check(path, 1, "hmf_str", Marshal.SizeOf(typeof(HmfStr)));
+            Check(path, 2, "hmf_error", Marshal.SizeOf(typeof(HmfError)));
+            Check(path, 3, "hmf_item", Marshal.SizeOf(typeof(HmfItem)));
+            Check(path, 4, "hmf_protocol_entry", Marshal.SizeOf(typeof(HmfProtocolEntry)));
+            Check(path, 5, "hmf_session", Marshal.SizeOf(typeof(HmfSession)));
+            Check(path, 6, "hmf_certificate", Marshal.SizeOf(typeof(HmfCertificate)));
+            Check(path, 7, "hmf_message", Marshal.SizeOf(typeof(HmfMessage)));
+            Check(path, 8, "hmf_file_event", Marshal.SizeOf(typeof(HmfFileEvent)));
+            Check(path, 9, "hmf_batch_view", Marshal.SizeOf(typeof(HmfBatchView)));
+            Check(path, 10, "hmf_protocol_stats", Marshal.SizeOf(typeof(HmfProtocolStats)));
+            Check(path, 11, "hmf_str_list", Marshal.SizeOf(typeof(HmfStrList)));
+        }
+
+        private static void Check(string path, uint id, string name, int managedSize)
+        {
+            var nativeSize = (ulong)NativeMethods.hmf_struct_size(id);
+            if (nativeSize != (ulong)managedSize)
+            {
+                throw new InvalidOperationException(string.Format(
+                    "'{0}': {1} is {2} bytes in the engine and {3} in this assembly. The module's files come from different builds: reinstall the module.",
+                    path, name, nativeSize, managedSize));
+            }
+        }
+    }
+}
