@@ -263,3 +263,60 @@ Describe 'Following a log as Exchange writes it (-Wait)' {
         }
     }
 }
+
+Describe 'The bundled lab samples' {
+    BeforeAll {
+        $samples = Join-Path $PSScriptRoot '../../samples'
+        $script:sampleSessions = @(Get-HybridSmtpSession -Path $samples)
+    }
+
+    It 'session <Id> is <Outcome>' -TestCases @(
+        @{ Id = '08DEA74796A6D001'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6F101'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6E2C8'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6D002'; Outcome = 'Dropped' }
+        @{ Id = '08DEA74796A6E301'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6E401'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6E501'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6D101'; Outcome = 'TempFailed' }
+        @{ Id = '08DEA74796A6F102'; Outcome = 'TlsFailed' }
+        @{ Id = '08DEA74796A6E310'; Outcome = 'TempFailed' }
+        @{ Id = '08DEA74796A6F103'; Outcome = 'Rejected' }
+        @{ Id = '08DEA74796A6E320'; Outcome = 'Rejected' }
+        @{ Id = '08DEA74796A6E502'; Outcome = 'Delivered' }
+        @{ Id = '08DEA74796A6E330'; Outcome = 'AuthFailed' }
+        @{ Id = '08DEA74796A6F104'; Outcome = 'ConnectFailed' }
+        @{ Id = '08DEA74796A6E340'; Outcome = 'AuthFailed' }
+        @{ Id = '08DEA74796A6E350'; Outcome = 'TlsFailed' }
+        @{ Id = '08DEA74796A6E360'; Outcome = 'NoMessage' }
+        @{ Id = '08DEA74796A6F105'; Outcome = 'TlsFailed' }
+        @{ Id = '08DEA74796A6E402'; Outcome = 'NoMessage' }
+        @{ Id = '08DEA74796A6E370'; Outcome = 'Incomplete' }
+    ) {
+        param($Id, $Outcome)
+        $session = @($script:sampleSessions | Where-Object SessionId -eq $Id)
+        $session.Count | Should -Be 1
+        $session[0].Outcome | Should -Be $Outcome
+    }
+
+    It 'reads the TLS, AUTH, proxy and tarpit details the failures turn on' {
+        $byId = @{}
+        foreach ($s in $script:sampleSessions) { $byId[$s.SessionId] = $s }
+        $byId['08DEA74796A6D002'].CertificateSubject | Should -Be 'CN=cmedge01.cloudmonkeys.xyz'
+        $byId['08DEA74796A6D002'].Certificates[0].SubjectAlternativeNames | Should -Be @('cmedge01.cloudmonkeys.xyz', 'cmedge01')
+        $byId['08DEA74796A6E2C8'].TlsDomainCapabilities | Should -Be 'AcceptCloudServicesMail'
+        $byId['08DEA74796A6E2C8'].CertificateIssuer | Should -Be "CN=R11, O=Let's Encrypt, C=US"
+        $byId['08DEA74796A6F101'].CertificateSubject | Should -Be 'CN=mail.protection.outlook.com, O=Microsoft Corporation, L=Redmond, S=WA, C=US'
+        $byId['08DEA74796A6F102'].TlsFailure | Should -Be 'SubjectMismatch'
+        $byId['08DEA74796A6E340'].AuthUser | Should -Be 'helpdesk@cloudmonkeys.xyz'
+        $byId['08DEA74796A6E340'].AuthFailure | Should -Be 'LogonDenied'
+        $byId['08DEA74796A6E340'].Tarpit | Should -Be ([timespan]::FromSeconds(5))
+        $byId['08DEA74796A6E301'].ProxiedSessionId | Should -Be '08DEA74796A6E401'
+        $byId['08DEA74796A6E401'].ProxiedSessionId | Should -Be '08DEA74796A6E301'
+        $byId['08DEA74796A6E502'].RemoteAddress | Should -Be '2001:db8::14'
+        $byId['08DEA74796A6E502'].LocalPort | Should -Be 2525
+        $byId['08DEA74796A6E402'].ConnectorId | Should -Be 'Внутренний соединитель отправки для вход. подкл. прокси-сервера'
+        $byId['08DEA74796A6F104'].IsExchangeOnline | Should -BeTrue
+        $byId['08DEA74796A6F103'].IsExchangeOnline | Should -BeFalse
+    }
+}
