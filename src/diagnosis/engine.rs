@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::{Automaton, OverlappingState};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Input, MatchKind};
 
 use super::parse::{LayerCodes, Parsed};
 use super::rfc3463;
@@ -38,7 +40,8 @@ pub struct KnowledgeBase {
     ranges: Vec<(EnhancedRange, u32)>,
     /// Indexed by basic code - 200.
     basic: Vec<Vec<u32>>,
-    prefilter: Option<AhoCorasick>,
+    /// The concrete DFA type, not `AhoCorasick`: that one dispatches every byte through a trait object.
+    prefilter: Option<DFA>,
     /// Per prefilter pattern: the rules it nominates (through their `text`).
     pattern_rules: Vec<Vec<u32>>,
     /// Per rule: prefilter pattern ids of its `text` and of its `unless`.
@@ -99,8 +102,8 @@ impl KnowledgeBase {
         if matches.is_empty() {
             return vec![unrecognized(&parsed, &layer_codes)];
         }
-        let mut values = None;
-        matches.iter().map(|m| self.finding(&parsed, &layer_codes, *m, ctx, &mut values)).collect()
+        let mut values = Values::new(&parsed, ctx);
+        matches.iter().map(|m| self.finding(&parsed, &layer_codes, *m, &mut values)).collect()
     }
 
     /// The best finding (the first of `diagnose`), without building the others.
@@ -108,7 +111,7 @@ impl KnowledgeBase {
         let parsed = Parsed::new(text);
         let layer_codes = parsed.layer_codes();
         match self.matches(&parsed, &layer_codes, ctx).first() {
-            Some(best) => self.finding(&parsed, &layer_codes, *best, ctx, &mut None),
+            Some(best) => self.finding(&parsed, &layer_codes, *best, &mut Values::new(&parsed, ctx)),
             None => unrecognized(&parsed, &layer_codes),
         }
     }
@@ -152,11 +155,12 @@ impl KnowledgeBase {
         }
         exact.sort_unstable();
         let prefilter = (!literals.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
+            DFA::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                .prefilter(false)
                 .build(&literals)
-                .expect("rule literals are plain strings; a prefilter over them always builds")
+                .expect("rule literals are plain strings; a DFA over them always builds")
         });
         KnowledgeBase { rules, exact, ranges, basic, prefilter, pattern_rules, text_patterns, unless_patterns, regex_only }
     }
@@ -164,10 +168,18 @@ impl KnowledgeBase {
     fn matches(&self, parsed: &Parsed<'_>, layer_codes: &[LayerCodes], ctx: &Context) -> Vec<Match> {
         let outer = parsed.layers()[0];
         let base = outer.as_ptr() as usize;
-        let hits: Vec<(u32, usize, usize)> = match &self.prefilter {
-            Some(prefilter) => prefilter.find_overlapping_iter(outer).map(|m| (m.pattern().as_u32(), m.start(), m.end())).collect(),
-            None => Vec::new(),
-        };
+        let mut hits: Vec<(u32, usize, usize)> = Vec::new();
+        if let Some(prefilter) = &self.prefilter {
+            let input = Input::new(outer);
+            let mut state = OverlappingState::start();
+            // An unanchored search with a Standard-kind DFA cannot fail; stop quietly if it ever did.
+            while prefilter.try_find_overlapping(&input, &mut state).is_ok() {
+                match state.get_match() {
+                    Some(m) => hits.push((m.pattern().as_u32(), m.start(), m.end())),
+                    None => break,
+                }
+            }
+        }
         let mut found: Vec<Match> = Vec::new();
         let mut candidates: Vec<u32> = Vec::with_capacity(16);
         for (layer_index, layer) in parsed.layers().iter().enumerate().rev() {
@@ -280,7 +292,7 @@ impl KnowledgeBase {
         own_evidence.then_some(specificity)
     }
 
-    fn finding(&self, parsed: &Parsed<'_>, layer_codes: &[LayerCodes], m: Match, ctx: &Context, values: &mut Option<Values>) -> Finding {
+    fn finding(&self, parsed: &Parsed<'_>, layer_codes: &[LayerCodes], m: Match, values: &mut Values<'_>) -> Finding {
         let rule = &self.rules[m.rule as usize];
         let layers = parsed.layers();
         let layer = layers[m.layer];
@@ -288,7 +300,6 @@ impl KnowledgeBase {
         let commands = if rule.commands.is_empty() {
             Vec::new()
         } else {
-            let values = values.get_or_insert_with(|| Values::extract(parsed, ctx));
             let captures = rule.regexes.iter().find_map(|r| r.captures(layer));
             rule.commands.iter().map(|segments| fill(segments, values, captures.as_ref())).collect()
         };
@@ -359,61 +370,73 @@ fn unrecognized(parsed: &Parsed<'_>, layer_codes: &[LayerCodes]) -> Finding {
     }
 }
 
-/// The values found in the text (and the context) for command templates, in `PLACEHOLDERS` order.
-struct Values([Option<String>; PLACEHOLDERS.len()]);
+/// The values for command templates, in `PLACEHOLDERS` order, each searched for only when a command of a
+/// finding names it.
+struct Values<'t> {
+    parsed: &'t Parsed<'t>,
+    ctx: &'t Context,
+    slots: [Option<Option<String>>; PLACEHOLDERS.len()],
+}
 
-impl Values {
-    fn extract(parsed: &Parsed<'_>, ctx: &Context) -> Values {
-        let text = parsed.layers()[0];
-        let fields = &parsed.fields;
+impl<'t> Values<'t> {
+    fn new(parsed: &'t Parsed<'t>, ctx: &'t Context) -> Values<'t> {
+        Values { parsed, ctx, slots: Default::default() }
+    }
+
+    fn get(&mut self, index: usize) -> Option<&str> {
+        if self.slots[index].is_none() {
+            let found = self.extract(PLACEHOLDERS[index]).map(|v| scan::sanitize_value(&v)).filter(|v| !v.is_empty());
+            self.slots[index] = Some(found);
+        }
+        self.slots[index].as_ref().and_then(|v| v.as_deref())
+    }
+
+    fn extract(&self, name: &str) -> Option<String> {
+        let text = self.parsed.layers()[0];
         let token = |key: &str| scan::value_after(text, key, b" \t,;]\"'");
-        let address = scan::first_address(text);
-        let queue = scan::queue_identity(text);
-        let connector = ctx.connector.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let ip = fields
-            .last_ip
-            .or(fields.ip)
-            .or(fields.proxy_ip)
-            .or_else(|| token("endpoint attempted was "))
-            .map(scan::strip_port)
-            .or_else(|| scan::first_ipv4(text));
-        let fqdn = fields.last_server.or(fields.fqdn).or(fields.proxy_host).or_else(|| token("RemoteHost:"));
-        let domain = scan::first_address_domain(text)
-            .or_else(|| scan::value_after(text, "Domain='", b"'"))
-            .or_else(|| scan::value_after(text, "domain [", b"]"));
-        let certificate_subject = token("Presented: ").map(str::to_string).or_else(|| token("CN=").map(|cn| format!("CN={cn}")));
-        let winsock = ["Winsock error code", "Socket error code", "ErrorCode"].iter().find_map(|key| scan::number_after(text, key));
-        let server = queue
-            .or(connector.filter(|c| c.contains('\\')))
-            .and_then(|identity| identity.split_once('\\'))
-            .map(|(server, _)| server);
-        let by_name = |name: &str| -> Option<String> {
-            match name {
-                "domain" => domain.map(str::to_string),
-                "address" => address.map(str::to_string),
-                "connector" => connector.map(str::to_string),
-                "ip" => ip.map(str::to_string),
-                "fqdn" => fqdn.map(str::to_string),
-                "certificate_subject" => certificate_subject.clone(),
-                "expected_name" => token("Expected: ").map(str::to_string),
-                "queue" => queue.map(str::to_string),
-                "server" => server.map(str::to_string),
-                "winsock" => winsock.map(str::to_string),
-                _ => None,
+        let connector = || self.ctx.connector.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let value = match name {
+            "domain" => scan::first_address_domain(text)
+                .or_else(|| scan::value_after(text, "Domain='", b"'"))
+                .or_else(|| scan::value_after(text, "domain [", b"]")),
+            "address" => scan::first_address(text),
+            "connector" => connector(),
+            "ip" => {
+                let fields = self.parsed.fields();
+                fields
+                    .last_ip
+                    .or(fields.ip)
+                    .or(fields.proxy_ip)
+                    .or_else(|| token("endpoint attempted was "))
+                    .map(scan::strip_port)
+                    .or_else(|| scan::first_ipv4(text))
             }
+            "fqdn" => {
+                let fields = self.parsed.fields();
+                fields.last_server.or(fields.fqdn).or(fields.proxy_host).or_else(|| token("RemoteHost:"))
+            }
+            "certificate_subject" => {
+                return token("Presented: ").map(str::to_string).or_else(|| token("CN=").map(|cn| format!("CN={cn}")));
+            }
+            "expected_name" => token("Expected: "),
+            "queue" => scan::queue_identity(text),
+            "server" => scan::queue_identity(text)
+                .or(connector().filter(|c| c.contains('\\')))
+                .and_then(|identity| identity.split_once('\\'))
+                .map(|(server, _)| server),
+            "winsock" => ["Winsock error code", "Socket error code", "ErrorCode"].iter().find_map(|key| scan::number_after(text, key)),
+            _ => None,
         };
-        Values(std::array::from_fn(|index| {
-            by_name(PLACEHOLDERS[index]).map(|v| scan::sanitize_value(&v)).filter(|v| !v.is_empty())
-        }))
+        value.map(str::to_string)
     }
 }
 
-fn fill(segments: &[Segment], values: &Values, captures: Option<&regex::Captures<'_>>) -> String {
+fn fill(segments: &[Segment], values: &mut Values<'_>, captures: Option<&regex::Captures<'_>>) -> String {
     let mut command = String::new();
     for segment in segments {
         match segment {
             Segment::Literal(text) => command.push_str(text),
-            Segment::Value(index) => match &values.0[*index] {
+            Segment::Value(index) => match values.get(*index) {
                 Some(value) => command.push_str(value),
                 None => {
                     command.push('<');

@@ -7,7 +7,7 @@
 //!
 //! Every layer is a slice of the input, outermost first, so the hot path allocates nothing.
 
-use super::scan::{scan_codes, Codes};
+use super::scan::{find, scan_codes, Codes};
 
 /// Deep enough for every real nesting (Reason → LED → proxy wrapper → failover wrapper → response).
 pub(crate) const MAX_LAYERS: usize = 8;
@@ -48,20 +48,21 @@ pub struct ParsedError {
 /// Parses a LastError/RecipientStatus/Detail string. Never fails: plain text is its own innermost layer.
 pub fn parse_last_error(text: &str) -> ParsedError {
     let parsed = Parsed::new(text);
+    let fields = parsed.fields();
     let innermost = parsed.innermost();
     let codes = parsed.layer_codes()[parsed.depth() - 1];
     let owned = |value: Option<&str>| value.map(str::to_string);
     ParsedError {
-        led: owned(parsed.fields.led),
-        msg: owned(parsed.fields.msg),
-        fqdn: owned(parsed.fields.fqdn),
-        ip: owned(parsed.fields.ip),
-        lrt: owned(parsed.fields.lrt),
-        message: owned(parsed.fields.message),
-        last_attempted_server_name: owned(parsed.fields.last_server),
-        last_attempted_ip: owned(parsed.fields.last_ip),
-        outbound_proxy_target_ip: owned(parsed.fields.proxy_ip),
-        outbound_proxy_target_hostname: owned(parsed.fields.proxy_host),
+        led: owned(fields.led),
+        msg: owned(fields.msg),
+        fqdn: owned(fields.fqdn),
+        ip: owned(fields.ip),
+        lrt: owned(fields.lrt),
+        message: owned(fields.message),
+        last_attempted_server_name: owned(fields.last_server),
+        last_attempted_ip: owned(fields.last_ip),
+        outbound_proxy_target_ip: owned(fields.proxy_ip),
+        outbound_proxy_target_hostname: owned(fields.proxy_host),
         code: codes.codes.basic,
         enhanced_code: codes.codes.enhanced.map(|e| e.to_string()),
         innermost: innermost.to_string(),
@@ -94,7 +95,6 @@ pub(crate) struct LayerCodes {
 pub(crate) struct Parsed<'a> {
     layers: [&'a str; MAX_LAYERS],
     depth: usize,
-    pub fields: Fields<'a>,
 }
 
 impl<'a> Parsed<'a> {
@@ -112,7 +112,12 @@ impl<'a> Parsed<'a> {
                 _ => break,
             }
         }
-        Parsed { layers, depth, fields: Fields::of(outer) }
+        Parsed { layers, depth }
+    }
+
+    /// The key/value parts; searched only when asked for (to fill commands), not on the matching path.
+    pub fn fields(&self) -> Fields<'a> {
+        Fields::of(self.layers[0])
     }
 
     pub fn depth(&self) -> usize {
@@ -163,9 +168,6 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn find(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
-}
 
 /// The LED value: from `{LED=` to the `}` that closes it (`};{` or `}]`), or to the end of a truncated string.
 fn led_value(text: &str) -> Option<&str> {
@@ -196,26 +198,36 @@ fn balanced_bracket_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 
 /// One wrapper's payload, or None when `layer` is not a wrapper.
 fn peel(layer: &str) -> Option<&str> {
-    if let Some(led) = led_value(layer) {
-        return Some(led);
+    let has = |byte: u8| memchr::memchr(byte, layer.as_bytes()).is_some();
+    if has(b'{') {
+        if let Some(led) = led_value(layer) {
+            return Some(led);
+        }
     }
-    if let Some(message) = balanced_bracket_value(layer, "[Message=") {
-        return Some(message);
+    if has(b'[') {
+        if let Some(message) = balanced_bracket_value(layer, "[Message=") {
+            return Some(message);
+        }
     }
-    if let Some(start) = find(layer, "Proxy session setup failed on Frontend with '") {
+    if let Some(start) = has(b'\'').then(|| find(layer, "Proxy session setup failed on Frontend with '")).flatten() {
         let body = &layer[start + "Proxy session setup failed on Frontend with '".len()..];
         let end = body.rfind('\'').unwrap_or(body.len());
         return Some(body[..end].trim());
     }
-    for marker in ["IP address responded with:", "Error encountered while communicating with primary target IP address:"] {
-        if let Some(start) = find(layer, marker) {
-            return quoted_payload(&layer[start + marker.len()..]);
+    if has(b'"') {
+        for marker in ["IP address responded with:", "Error encountered while communicating with primary target IP address:"] {
+            if let Some(start) = find(layer, marker) {
+                return quoted_payload(&layer[start + marker.len()..]);
+            }
         }
     }
     if let Some(start) = find(layer, "unreachable destination queue. Reason:") {
         return Some(layer[start + "unreachable destination queue. Reason:".len()..].trim());
     }
-    arrow_payload(layer)
+    if has(b'>') {
+        return arrow_payload(layer);
+    }
+    None
 }
 
 /// `  "response." Attempted failover...` → `response`.

@@ -119,10 +119,31 @@ fn number_at(bytes: &[u8], i: usize) -> Option<(u16, usize)> {
     (end > i).then_some((value, end))
 }
 
-/// The text after `key` up to (not including) the first of `terminators`, or to the end.
+/// The first position of `needle` in `haystack`. Short texts (a diagnosed line) are searched by skipping to
+/// each occurrence of the needle's first byte: building a full substring searcher per call costs more than
+/// the search. Long texts get the linear-time searcher, so no input can make this quadratic in practice.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    const SHORT: usize = 512;
+    let (hay, pattern) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = pattern.first() else { return Some(0) };
+    if hay.len() > SHORT {
+        return memchr::memmem::find(hay, pattern);
+    }
+    let mut from = 0;
+    while let Some(offset) = memchr::memchr(first, &hay[from..]) {
+        let at = from + offset;
+        if hay[at..].starts_with(pattern) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The text after `key` (leading blanks skipped) up to (not including) the first of `terminators`, or to the end.
 pub fn value_after<'a>(text: &'a str, key: &str, terminators: &[u8]) -> Option<&'a str> {
-    let start = memchr::memmem::find(text.as_bytes(), key.as_bytes())? + key.len();
-    let rest = &text[start..];
+    let start = find(text, key)? + key.len();
+    let rest = text[start..].trim_start();
     let end = rest.bytes().position(|b| terminators.contains(&b)).unwrap_or(rest.len());
     Some(rest[..end].trim()).filter(|v| !v.is_empty())
 }
@@ -224,7 +245,7 @@ pub fn queue_identity(text: &str) -> Option<&str> {
 
 /// The first run of digits after `key`.
 pub fn number_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let start = memchr::memmem::find(text.as_bytes(), key.as_bytes())? + key.len();
+    let start = find(text, key)? + key.len();
     let rest = &text[start..];
     let digits_start = rest.bytes().position(|b| b.is_ascii_digit())?;
     if rest[..digits_start].bytes().any(|b| !matches!(b, b' ' | b':' | b'=')) {
