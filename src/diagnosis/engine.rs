@@ -182,10 +182,12 @@ impl KnowledgeBase {
         }
         let mut found: Vec<Match> = Vec::new();
         let mut candidates: Vec<u32> = Vec::with_capacity(16);
+        let mut layer_hits: Vec<u32> = Vec::with_capacity(hits.len());
         for (layer_index, layer) in parsed.layers().iter().enumerate().rev() {
             let start = layer.as_ptr() as usize - base;
             let end = start + layer.len();
-            let layer_hits: Vec<u32> = hits.iter().filter(|(_, s, e)| *s >= start && *e <= end).map(|(p, _, _)| *p).collect();
+            layer_hits.clear();
+            layer_hits.extend(hits.iter().filter(|(_, s, e)| *s >= start && *e <= end).map(|(p, _, _)| *p));
             let codes = layer_codes[layer_index];
             candidates.clear();
             self.nominate(codes.codes, &layer_hits, &mut candidates);
