@@ -1,0 +1,199 @@
+//! Every built-in rule, tested on the real-format text it exists for: that rule must be the best finding.
+
+use std::collections::BTreeSet;
+
+use hybridmailflow::diagnosis::{Context, Direction, KnowledgeBase, LogKind, Severity, UNRECOGNIZED};
+
+include!("cases/diagnosis.rs");
+
+fn best(text: &str, ctx: &Context) -> hybridmailflow::diagnosis::Finding {
+    KnowledgeBase::builtin().diagnose_best(text, ctx)
+}
+
+#[test]
+fn each_rule_is_the_best_finding_for_its_text() {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|case| {
+            let found = best(case.text, &case.context());
+            (found.rule_id != case.rule).then(|| format!("{}: got {} for {:?}", case.rule, found.rule_id, case.text))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+}
+
+#[test]
+fn diagnose_lists_the_best_finding_first() {
+    for case in CASES {
+        let all = KnowledgeBase::builtin().diagnose(case.text, &case.context());
+        assert_eq!(all[0].rule_id, case.rule, "{}", case.text);
+        let ids: BTreeSet<&str> = all.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(ids.len(), all.len(), "a rule is listed twice for {:?}", case.text);
+    }
+}
+
+#[test]
+fn every_builtin_rule_has_a_case_and_there_are_at_least_120() {
+    let rules: BTreeSet<&str> = KnowledgeBase::builtin().rule_ids().collect();
+    let cases: BTreeSet<&str> = CASES.iter().map(|c| c.rule).collect();
+    assert!(rules.len() >= 120, "only {} rules", rules.len());
+    assert_eq!(cases.len(), CASES.len(), "a rule has two cases");
+    let untested: Vec<_> = rules.difference(&cases).collect();
+    let unknown: Vec<_> = cases.difference(&rules).collect();
+    assert!(untested.is_empty(), "rules without a case: {untested:?}");
+    assert!(unknown.is_empty(), "cases for rules that do not exist: {unknown:?}");
+}
+
+#[test]
+fn commands_are_filled_with_values_from_the_text() {
+    let mismatch = best(
+        "450 4.4.317 Cannot establish session — SubjectMismatch. Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01.cloudmonkeys.xyz",
+        &Context { connector: Some("CMEDGE01\\Default internal receive connector CMEDGE01".into()), ..Context::default() },
+    );
+    assert!(mismatch.commands.contains(&"Set-ReceiveConnector 'CMEDGE01\\Default internal receive connector CMEDGE01' -Fqdn 'mail.cloudmonkeys.xyz'".to_string()), "{:#?}", mismatch.commands);
+
+    let spamhaus = best("550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus", &Context::default());
+    assert!(spamhaus.commands.contains(&"Resolve-DnsName -Name 27.7.57.241 -Type PTR".to_string()), "{:#?}", spamhaus.commands);
+
+    let regkey = best("The registry key 'SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Pickup' does not exist", &Context::default());
+    assert_eq!(regkey.commands[0], "reg add 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Pickup' /f");
+
+    let auth = best("Outbound TLS authentication failed for auth level DomainValidation with error SubjectMismatch", &Context::default());
+    assert!(auth.commands.iter().any(|c| c.contains("-TlsAuthLevel DomainValidation")), "{:#?}", auth.commands);
+
+    let refused = best(
+        "Reason: [{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.cloudmonkeys.xyz] [LastAttemptedIP=27.7.57.241:25]};{MSG=};{FQDN=mail.cloudmonkeys.xyz};{IP=27.7.57.241};{LRT=5/1/2026 6:06:57 AM}]",
+        &Context::default(),
+    );
+    assert_eq!(refused.commands[0], "Test-NetConnection -ComputerName 27.7.57.241 -Port 25");
+}
+
+#[test]
+fn a_value_not_in_the_text_stays_a_readable_placeholder() {
+    let unreachable = best("A matching connector cannot be found to route the external recipient", &Context::default());
+    assert!(unreachable.commands.contains(&"Set-SendConnector 'Outbound to Office 365' -AddressSpaces @{Add='smtp:<domain>;1'}".to_string()), "{:#?}", unreachable.commands);
+    let with_recipient = best("{ramki@cloudfield.onmicrosoft.com;2;2;A matching connector cannot be found to route the external recipient;16;<No Matching Connector>;0}", &Context::default());
+    assert!(with_recipient.commands.contains(&"Set-SendConnector 'Outbound to Office 365' -AddressSpaces @{Add='smtp:cloudfield.onmicrosoft.com;1'}".to_string()));
+}
+
+#[test]
+fn text_from_a_remote_server_cannot_inject_powershell() {
+    let finding = best("550 5.7.1 Client host [27.7.57.241] blocked using Spamhaus; ramki@x.y'$(Stop-Computer).cloudmonkeys.xyz", &Context::default());
+    for command in &finding.commands {
+        assert!(!command.contains("$(Stop"), "{command}");
+    }
+}
+
+#[test]
+fn the_innermost_cause_is_diagnosed_and_the_wrappers_are_kept_as_context() {
+    let text = "450 4.7.0 Proxy session setup failed on Frontend with '451 4.4.0 Primary target IP address responded with: \"454 4.7.5 Certificate validation failure, Reason: SubjectMismatch.\" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was 40.107.1.2:25'";
+    let finding = best(text, &Context::default());
+    assert_eq!(finding.rule_id, "HMF-TLS-4.7.5-SubjectMismatch");
+    assert_eq!(finding.matched_text, "454 4.7.5 Certificate validation failure, Reason: SubjectMismatch");
+    assert_eq!((finding.code, finding.enhanced_code.as_deref()), (Some(454), Some("4.7.5")));
+    assert_eq!(finding.context_text.len(), 2);
+    assert_eq!(finding.context_text[0], text);
+    assert!(finding.context_text[1].starts_with("451 4.4.0 Primary target IP address responded with"));
+    let all = KnowledgeBase::builtin().diagnose(text, &Context::default());
+    assert!(all.iter().any(|f| f.rule_id == "HMF-PROXY-SETUP"), "the wrapper is still explained");
+}
+
+#[test]
+fn context_decides_between_rules_for_the_same_text() {
+    let relay = "550 5.7.1 Unable to relay";
+    assert_eq!(best(relay, &Context::default()).rule_id, "EXO-5.7.1-UnableToRelay");
+    assert_eq!(best(relay, &Context { direction: Some(Direction::Receive), ..Context::default() }).rule_id, "HMF-RELAY-Receive");
+    assert_eq!(best(relay, &Context { direction: Some(Direction::Send), ..Context::default() }).rule_id, "EXO-5.7.1-UnableToRelay");
+    let expired = "550 4.4.7 QUEUE.Expired; message expired";
+    assert_eq!(best(expired, &Context::default()).rule_id, "EXO-4.4.7");
+    assert_eq!(best(expired, &Context { log_type: Some(LogKind::Queue), ..Context::default() }).rule_id, "HMF-Q-Expired");
+    let ready = "220 2.0.0 SMTP server ready";
+    assert_eq!(best(ready, &Context::default()).rule_id, "HMF-SMTP-220");
+    assert_eq!(best(ready, &Context { preceding: Some("starttls".into()), ..Context::default() }).rule_id, "HMF-SMTP-220-STARTTLS");
+}
+
+#[test]
+fn unknown_text_gets_one_unrecognized_finding_with_the_rfc3463_meaning() {
+    let kb = KnowledgeBase::builtin();
+    let all = kb.diagnose("553 5.7.950 Something no rule knows", &Context::default());
+    assert_eq!(all.len(), 1);
+    let finding = &all[0];
+    assert_eq!(finding.rule_id, UNRECOGNIZED);
+    assert_eq!((finding.code, finding.enhanced_code.as_deref()), (Some(553), Some("5.7.950")));
+    assert!(finding.meaning.contains("permanent failure") && finding.meaning.contains("security or policy"), "{}", finding.meaning);
+    assert!(finding.confidence < 0.3);
+    assert_eq!(finding.severity, Severity::Error);
+
+    let transient = kb.diagnose_best("4.2.9", &Context::default());
+    assert!(transient.meaning.contains("persistent transient") && transient.meaning.contains("mailbox status"), "{}", transient.meaning);
+    assert_eq!(transient.severity, Severity::Warning);
+
+    let basic = kb.diagnose_best("452 Requested action not taken", &Context::default());
+    assert_eq!(basic.rule_id, UNRECOGNIZED);
+    assert!(basic.meaning.contains("4xx"), "{}", basic.meaning);
+
+    for nothing in ["", "   ", "hello world"] {
+        let all = kb.diagnose(nothing, &Context::default());
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].rule_id, UNRECOGNIZED);
+        assert_eq!(all[0].code, None);
+    }
+}
+
+#[test]
+fn confidence_grows_with_what_matched() {
+    let bare = best("554 Transaction failed", &Context::default());
+    let rich = best("454 4.7.5 Certificate validation failure, Reason: SubjectMismatch", &Context::default());
+    assert!(bare.confidence < rich.confidence);
+    assert!(rich.confidence > 0.5 && rich.confidence <= 1.0);
+}
+
+const USER_RULES: &str = r#"
+[[rule]]
+id = "EXO-5.7.64"
+title = "Our inbound connector lost its certificate name again"
+severity = "Critical"
+match = { enhanced = ["5.7.64"] }
+meaning = "Happens after each certificate renewal here."
+commands = ["Set-InboundConnector 'From CMHYBD01' -TlsSenderCertificateName 'mail.cloudmonkeys.xyz'"]
+
+[[rule]]
+id = "LOCAL-QUEUE-TEXT"
+title = "Local wording"
+severity = "Info"
+match = { code = [550] }
+meaning = "Any 550, as this organization wants it."
+"#;
+
+#[test]
+fn user_rules_replace_builtin_rules_with_the_same_id_and_rank_first() {
+    let kb = KnowledgeBase::with_user_rules(USER_RULES, "site.toml").expect("valid user rules");
+    assert_eq!(kb.len(), KnowledgeBase::builtin().len() + 1);
+    let all = kb.diagnose("550 5.7.64 TenantAttribution; Relay Access Denied", &Context::default());
+    assert_eq!(all[0].rule_id, "EXO-5.7.64");
+    assert_eq!(all[0].title, "Our inbound connector lost its certificate name again");
+    assert_eq!(all[1].rule_id, "LOCAL-QUEUE-TEXT");
+    assert_eq!(all.iter().filter(|f| f.rule_id == "EXO-5.7.64").count(), 1);
+    let relay = kb.diagnose("550 5.7.1 Unable to relay", &Context::default());
+    assert_eq!(relay[0].rule_id, "LOCAL-QUEUE-TEXT");
+    assert_eq!(relay[1].rule_id, "EXO-5.7.1-UnableToRelay");
+}
+
+#[test]
+fn a_broken_user_file_is_an_error_naming_file_rule_and_problem() {
+    let broken = USER_RULES.replace("severity = \"Info\"", "severity = \"Fatal\"");
+    let error = KnowledgeBase::with_user_rules(&broken, "site.toml").err().expect("invalid severity");
+    assert_eq!(error.source_name, "site.toml");
+    assert_eq!(error.rule.as_deref(), Some("#2 (LOCAL-QUEUE-TEXT)"));
+    assert!(error.to_string().starts_with("site.toml: rule #2 (LOCAL-QUEUE-TEXT): severity 'Fatal'"), "{error}");
+}
+
+#[test]
+fn every_builtin_finding_has_a_learn_reference() {
+    for case in CASES {
+        let finding = best(case.text, &case.context());
+        assert!(!finding.references.is_empty(), "{}", case.rule);
+        assert!(finding.references.iter().all(|r| r.starts_with("https://learn.microsoft.com/")), "{}: {:?}", case.rule, finding.references);
+        assert!(!finding.causes.is_empty() && !finding.fix.is_empty(), "{}", case.rule);
+    }
+}
