@@ -10,6 +10,15 @@ pub enum Direction {
     Send,
 }
 
+impl From<Direction> for crate::diagnosis::Direction {
+    fn from(d: Direction) -> Self {
+        match d {
+            Direction::Receive => crate::diagnosis::Direction::Receive,
+            Direction::Send => crate::diagnosis::Direction::Send,
+        }
+    }
+}
+
 impl Direction {
     pub fn name(self) -> &'static str {
         match self {
@@ -228,7 +237,7 @@ pub struct LineView<'a> {
 }
 
 /// One protocol-log line as an object.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
     pub path: Arc<str>,
     pub line: u64,
@@ -244,6 +253,52 @@ pub struct LogEntry {
     pub context: String,
     pub direction: Direction,
     pub role: Role,
+    /// For a line that reports a failure (a 4xx/5xx reply, a TLS, AUTH or connection failure): what the
+    /// knowledge base says of it, best first. Empty for other lines.
+    pub diagnosis: Vec<crate::diagnosis::Finding>,
+}
+
+impl LogEntry {
+    /// The failure text of this line, if it reports one: a 4xx/5xx reply, or a failure the server notes.
+    pub fn failure_text(&self) -> Option<&str> {
+        let reply_event = match self.direction {
+            Direction::Receive => EventKind::Send,
+            Direction::Send => EventKind::Receive,
+        };
+        let data = self.data.as_bytes();
+        if self.event == reply_event && data.len() >= 3 && matches!(data[0], b'4' | b'5') && data[1..3].iter().all(u8::is_ascii_digit) {
+            return Some(&self.data);
+        }
+        if matches!(self.event, EventKind::Information | EventKind::Disconnect) {
+            let text = if self.context.is_empty() { &self.data } else { &self.context };
+            const FAILURES: [&str; 8] = [
+                "TLS negotiation failed",
+                "Outbound TLS authentication failed",
+                "failed because of",
+                "Authentication failed with",
+                "Failed to connect",
+                "proxy session failed",
+                "Certificate validation failure",
+                "Tls cipher strength is too weak",
+            ];
+            if FAILURES.iter().any(|f| text.contains(f)) {
+                return Some(text);
+            }
+        }
+        None
+    }
+
+    /// Asks the knowledge base about this line when it reports a failure.
+    pub fn diagnose(&mut self, knowledge: &crate::diagnosis::KnowledgeBase) {
+        let Some(text) = self.failure_text() else { return };
+        let context = crate::diagnosis::Context {
+            direction: Some(self.direction.into()),
+            log_type: Some(crate::diagnosis::LogKind::ProtocolLog),
+            preceding: None,
+            connector: (!self.connector_id.is_empty()).then(|| self.connector_id.to_string()),
+        };
+        self.diagnosis = knowledge.diagnose(text, &context);
+    }
 }
 
 /// The server of a line: a receive connector id is `SERVER\Connector`; otherwise the file's server.

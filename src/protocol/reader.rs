@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
 use super::session::{Outcome, Session, SessionBuilder};
+use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record};
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
@@ -216,6 +217,7 @@ pub struct ProtocolReader {
     interned: HashMap<Box<str>, Arc<str>>,
     stats: ProtocolStats,
     tail: Option<usize>,
+    knowledge: &'static KnowledgeBase,
 }
 
 impl ProtocolReader {
@@ -269,6 +271,7 @@ impl ProtocolReader {
             interned: HashMap::new(),
             stats: ProtocolStats::default(),
             tail: None,
+            knowledge: KnowledgeBase::builtin(),
         }
     }
 
@@ -447,7 +450,8 @@ impl ProtocolReader {
         self.latest_ms = self.latest_ms.max(view.time_ms);
         if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
             if self.filter.line_ok(&view) {
-                let entry = make_entry(&view, &file.path, line_no, ctx, &mut self.interned);
+                let mut entry = make_entry(&view, &file.path, line_no, ctx, &mut self.interned);
+                entry.diagnose(self.knowledge);
                 self.stats.entries += 1;
                 self.out.push_back(ProtocolItem::Entry(entry));
             }
@@ -481,7 +485,8 @@ impl ProtocolReader {
         if let Some(OpenSession { start, builder }) = self.open.remove(key) {
             self.open_by_start.remove(&start);
             let (start_ms, order) = start;
-            let session = builder.finish();
+            let mut session = builder.finish();
+            session.diagnose(self.knowledge);
             self.finished.push(Reverse(Finished { start_ms, order, session: Box::new(session) }));
         }
     }
@@ -517,7 +522,8 @@ impl ProtocolReader {
                 self.out.push_back(ProtocolItem::Session(session));
             }
             ReadMode::Entries => {
-                for entry in session_entries(&session, &self.contexts, &self.streams, &mut self.interned) {
+                for mut entry in session_entries(&session, &self.contexts, &self.streams, &mut self.interned) {
+                    entry.diagnose(self.knowledge);
                     self.stats.entries += 1;
                     self.out.push_back(ProtocolItem::Entry(entry));
                 }
@@ -681,6 +687,7 @@ fn make_entry(view: &LineView<'_>, path: &Arc<str>, line: u64, ctx: &FileContext
         context: view.context.to_owned(),
         direction: ctx.direction,
         role: ctx.role,
+        diagnosis: Vec::new(),
     }
 }
 

@@ -161,12 +161,17 @@ pub struct Session {
     /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`).
     pub responses: Vec<String>,
     pub last_error: String,
+    /// The command `last_error` answered (`MAIL FROM`, `STARTTLS`, ...), when known.
+    pub error_command: String,
     pub disconnect_reason: String,
     pub outcome: Outcome,
     /// The line that decided the outcome and its text.
     pub outcome_line: Option<LineRef>,
     pub outcome_text: String,
     pub is_exchange_online: bool,
+    /// What the knowledge base says of a failed session's deciding line, best first; empty for sessions that
+    /// did not fail.
+    pub diagnosis: Vec<crate::diagnosis::Finding>,
     pub line_count: u32,
     /// The lines as written, joined with `\n`; `line_origins` gives each one's place.
     pub raw_lines: String,
@@ -195,6 +200,21 @@ impl Session {
         self.end_ms - self.start_ms
     }
 
+    /// Asks the knowledge base about a failed session's deciding line, with what the session tells of it.
+    pub fn diagnose(&mut self, knowledge: &crate::diagnosis::KnowledgeBase) {
+        if !self.outcome.is_failure() {
+            return;
+        }
+        let context = crate::diagnosis::Context {
+            direction: Some(self.direction.into()),
+            log_type: Some(crate::diagnosis::LogKind::ProtocolLog),
+            preceding: (!self.error_command.is_empty()).then(|| self.error_command.clone()),
+            connector: (!self.connector_id.is_empty()).then(|| self.connector_id.clone()),
+        };
+        let text = if self.outcome_text.is_empty() { &self.disconnect_reason } else { &self.outcome_text };
+        self.diagnosis = knowledge.diagnose(text, &context);
+    }
+
     fn line_ref(&self, index: usize) -> Option<LineRef> {
         let origin = self.line_origins.get(index)?;
         Some(LineRef { path: self.files[origin.file as usize].clone(), line: origin.line })
@@ -212,6 +232,23 @@ enum Verb {
     Bdat { last: bool },
     Quit,
     Other,
+}
+
+impl Verb {
+    /// The command as the knowledge base's rules name it (their `preceding` context).
+    fn command(self) -> &'static str {
+        match self {
+            Verb::Ehlo => "EHLO",
+            Verb::StartTls => "STARTTLS",
+            Verb::Auth => "AUTH",
+            Verb::Mail => "MAIL FROM",
+            Verb::Rcpt => "RCPT TO",
+            Verb::Data => "DATA",
+            Verb::Bdat { .. } => "BDAT",
+            Verb::Quit => "QUIT",
+            Verb::Other => "",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -274,11 +311,13 @@ impl SessionBuilder {
             proxy_status: String::new(),
             responses: Vec::new(),
             last_error: String::new(),
+            error_command: String::new(),
             disconnect_reason: String::new(),
             outcome: Outcome::Incomplete,
             outcome_line: None,
             outcome_text: String::new(),
             is_exchange_online: false,
+            diagnosis: Vec::new(),
             line_count: 0,
             // Typical sessions are 20-40 lines of ~150 bytes: one allocation instead of a dozen regrowths.
             raw_lines: String::with_capacity(4096),
@@ -621,6 +660,7 @@ impl SessionBuilder {
         s.outcome_text = if outcome == Outcome::Incomplete { s.raw_lines.rsplit('\n').next().unwrap_or("").to_owned() } else { text };
         s.outcome = outcome;
         s.outcome_line = at.and_then(|i| s.line_ref(i));
+        s.error_command = self.error_verb.map_or("", Verb::command).to_owned();
         self.session
     }
 }
