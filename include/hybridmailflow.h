@@ -9,7 +9,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 1
+#define HMF_ABI_VERSION 2
 
 // Struct ids for `hmf_struct_size`. Append-only.
 #define HMF_STRUCT_STR 1
@@ -33,6 +33,8 @@
 #define HMF_STRUCT_PROTOCOL_STATS 10
 
 #define HMF_STRUCT_STR_LIST 11
+
+#define HMF_STRUCT_FINDING 12
 
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
@@ -105,6 +107,12 @@ typedef struct Outcome Outcome;
 // A batch of items (lines, sessions, errors, file events), owned by the caller until `hmf_batch_free`.
 typedef struct hmf_batch hmf_batch;
 
+// Findings for one text, owned by the caller until `hmf_findings_free`.
+typedef struct hmf_findings hmf_findings;
+
+// A knowledge base: the built-in rules, and the rules a user adds (theirs win).
+typedef struct hmf_knowledge_base hmf_knowledge_base;
+
 // A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
 typedef struct hmf_protocol_reader hmf_protocol_reader;
 
@@ -114,6 +122,36 @@ typedef struct {
   const uint8_t *ptr;
   size_t len;
 } hmf_str;
+
+// A list of strings owned by a batch.
+typedef struct {
+  const hmf_str *items;
+  size_t len;
+} hmf_str_list;
+
+// One explanation of an error text.
+typedef struct {
+  // Stable, e.g. "HMF-PRX2", "EXO-4.4.317-SubjectMismatch"; "Unrecognized" when no rule matched.
+  hmf_str rule_id;
+  // The basic reply code; -1 when the text has none.
+  int32_t code;
+  hmf_str enhanced_code;
+  hmf_str title;
+  hmf_str meaning;
+  // Likely causes, most likely first.
+  hmf_str_list causes;
+  hmf_str_list fix;
+  // PowerShell commands, with the values found in the text filled in.
+  hmf_str_list commands;
+  hmf_str_list references;
+  // Info, Warning, Error or Critical.
+  hmf_str severity;
+  hmf_str matched_text;
+  // Wrappers peeled off to reach matched_text, outermost first.
+  hmf_str_list context_text;
+  // 0 to 1.
+  double confidence;
+} hmf_finding;
 
 // An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
 // `hmf_` call on the same thread; an error inside a batch keeps them until the batch is freed.
@@ -162,13 +200,10 @@ typedef struct {
   hmf_str role;
   hmf_str data;
   hmf_str context;
+  // For a line that reports a failure: the knowledge base's findings, best first. None for other lines.
+  const hmf_finding *findings;
+  size_t finding_count;
 } hmf_protocol_entry;
-
-// A list of strings owned by a batch.
-typedef struct {
-  const hmf_str *items;
-  size_t len;
-} hmf_str_list;
 
 // A TLS certificate a session logged.
 typedef struct {
@@ -260,6 +295,11 @@ typedef struct {
   // 0 when no line decided it.
   uint64_t outcome_line;
   hmf_str outcome_text;
+  // The command the last error answered (MAIL FROM, STARTTLS, ...), when known.
+  hmf_str error_command;
+  // For a failed session: the knowledge base's findings on its deciding line, best first.
+  const hmf_finding *findings;
+  size_t finding_count;
   uint32_t line_count;
   // The session's lines as written, joined with '\n'.
   hmf_str raw_lines;
@@ -318,6 +358,38 @@ hmf_str hmf_library_version(void);
 // the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
 // is refused instead of read wrongly.
 size_t hmf_struct_size(uint32_t id);
+
+// Creates a knowledge base of the built-in rules plus the rules in `rules_toml` (the format of the
+// built-in rules files); `source_name` (a file name) is what errors in them are reported against. A rule
+// file that cannot be read fails with HMF_INVALID_ARGUMENT and a message naming the file and the rule.
+hmf_status hmf_knowledge_base_new(const uint8_t *rules_toml,
+                                  size_t rules_len,
+                                  const uint8_t *source_name,
+                                  size_t source_len,
+                                  hmf_knowledge_base **out);
+
+// Frees a knowledge base. NULL is accepted.
+void hmf_knowledge_base_free(hmf_knowledge_base *knowledge);
+
+// Diagnoses `text`. `knowledge` may be NULL for the built-in rules. `direction`: 0 unknown, 1 receive, 2 send.
+// `log_kind`: 0 unknown, 1 protocol log, 2 message tracking, 3 queue, 4 message trace, 5 NDR. `preceding`: the
+// command that drew the reply (may be empty). With `all` false only the best finding is returned. There is
+// always at least one finding: text no rule knows gets "Unrecognized" with the meaning of its status code.
+hmf_status hmf_diagnose(const hmf_knowledge_base *knowledge,
+                        const uint8_t *text,
+                        size_t text_len,
+                        uint32_t direction,
+                        uint32_t log_kind,
+                        const uint8_t *preceding,
+                        size_t preceding_len,
+                        bool all,
+                        hmf_findings **out);
+
+// The findings (best first), valid until `hmf_findings_free`.
+hmf_status hmf_findings_get(const hmf_findings *findings, const hmf_finding **items, size_t *count);
+
+// Frees findings. NULL is accepted.
+void hmf_findings_free(hmf_findings *findings);
 
 // Writes the last error of this thread to `*out`. Returns `HMF_OK` and writes when there is one; returns
 // `HMF_INVALID_ARGUMENT` (leaving `*out` unwritten) when the last call on this thread succeeded.

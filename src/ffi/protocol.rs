@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::ptr;
 
 use super::batch::*;
+use super::diagnosis::{finding_views, hmf_finding};
 use super::error::{guard, hmf_error, FfiError};
 use super::types::{hmf_status, hmf_str};
 use super::{arg_bytes, arg_str, out_ptr};
@@ -62,6 +63,9 @@ pub struct hmf_protocol_entry {
     pub role: hmf_str,
     pub data: hmf_str,
     pub context: hmf_str,
+    /// For a line that reports a failure: the knowledge base's findings, best first. None for other lines.
+    pub findings: *const hmf_finding,
+    pub finding_count: usize,
 }
 
 /// A TLS certificate a session logged.
@@ -160,6 +164,11 @@ pub struct hmf_session {
     /// 0 when no line decided it.
     pub outcome_line: u64,
     pub outcome_text: hmf_str,
+    /// The command the last error answered (MAIL FROM, STARTTLS, ...), when known.
+    pub error_command: hmf_str,
+    /// For a failed session: the knowledge base's findings on its deciding line, best first.
+    pub findings: *const hmf_finding,
+    pub finding_count: usize,
     pub line_count: u32,
     /// The session's lines as written, joined with '\n'.
     pub raw_lines: hmf_str,
@@ -193,6 +202,7 @@ pub struct hmf_batch {
     sessions: Vec<hmf_session>,
     certificates: Vec<Box<[hmf_certificate]>>,
     messages: Vec<Box<[hmf_message]>>,
+    findings: Vec<Box<[hmf_finding]>>,
     errors: Vec<hmf_error>,
     files: Vec<hmf_file_event>,
     items: Vec<hmf_item>,
@@ -446,6 +456,7 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
         sessions: Vec::with_capacity(n_sessions),
         certificates: Vec::new(),
         messages: Vec::new(),
+        findings: Vec::new(),
         errors: Vec::with_capacity(n_errors),
         files: Vec::with_capacity(n_files),
         items: Vec::with_capacity(items.len()),
@@ -455,14 +466,14 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
         let view = match item {
             ProtocolItem::Entry(entry) => {
                 b.owned_entries.push(entry);
-                let view = entry_view(&mut b.arena, b.owned_entries.last().expect("pushed"));
+                let view = entry_view(&mut b.arena, &mut b.findings, b.owned_entries.last().expect("pushed"));
                 b.entries.push(view);
                 hmf_item { entry: b.entries.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ENTRY) }
             }
             ProtocolItem::Session(session) => {
                 b.owned_sessions.push(session);
                 let session = &**b.owned_sessions.last().expect("pushed");
-                let view = session_view(&mut b.arena, &mut b.certificates, &mut b.messages, session);
+                let view = session_view(&mut b.arena, &mut b.certificates, &mut b.messages, &mut b.findings, session);
                 b.sessions.push(view);
                 hmf_item { session: b.sessions.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_SESSION) }
             }
@@ -522,9 +533,21 @@ fn direction_code(d: crate::protocol::Direction) -> u32 {
     }
 }
 
-fn entry_view(arena: &mut Arena, e: &LogEntry) -> hmf_protocol_entry {
+/// Keeps the finding views in `store` and returns their pointer and count.
+fn store_findings(arena: &mut Arena, store: &mut Vec<Box<[hmf_finding]>>, findings: &[crate::diagnosis::Finding]) -> (*const hmf_finding, usize) {
+    if findings.is_empty() {
+        return (ptr::null(), 0);
+    }
+    let views = finding_views(arena, findings);
+    let view = (views.as_ptr(), views.len());
+    store.push(views);
+    view
+}
+
+fn entry_view(arena: &mut Arena, findings: &mut Vec<Box<[hmf_finding]>>, e: &LogEntry) -> hmf_protocol_entry {
     let local = Endpoint::parse(&e.local_endpoint);
     let remote = Endpoint::parse(&e.remote_endpoint);
+    let (finding_ptr, finding_count) = store_findings(arena, findings, &e.diagnosis);
     hmf_protocol_entry {
         path: hmf_str::borrow(&e.path),
         line: e.line,
@@ -544,6 +567,8 @@ fn entry_view(arena: &mut Arena, e: &LogEntry) -> hmf_protocol_entry {
         role: hmf_str::borrow(e.role.name()),
         data: hmf_str::borrow(&e.data),
         context: hmf_str::borrow(&e.context),
+        findings: finding_ptr,
+        finding_count,
     }
 }
 
@@ -555,8 +580,10 @@ fn session_view(
     arena: &mut Arena,
     certificates: &mut Vec<Box<[hmf_certificate]>>,
     messages: &mut Vec<Box<[hmf_message]>>,
+    findings: &mut Vec<Box<[hmf_finding]>>,
     s: &Session,
 ) -> hmf_session {
+    let (finding_ptr, finding_count) = store_findings(arena, findings, &s.diagnosis);
     let certs: Box<[hmf_certificate]> = s
         .tls
         .certificates
@@ -644,6 +671,9 @@ fn session_view(
         outcome_path: s.outcome_line.as_ref().map_or(hmf_str::EMPTY, |l| hmf_str::borrow(&l.path)),
         outcome_line: s.outcome_line.as_ref().map_or(0, |l| l.line),
         outcome_text: hmf_str::borrow(&s.outcome_text),
+        error_command: hmf_str::borrow(&s.error_command),
+        findings: finding_ptr,
+        finding_count,
         line_count: s.line_count,
         raw_lines: hmf_str::borrow(&s.raw_lines),
         line_file_indexes: arena.indexes(s.line_origins.iter().map(|o| o.file).collect()),

@@ -165,6 +165,40 @@ static void test_null_and_bad_arguments(void) {
     CHECK(hmf_struct_size(9999) == 0);
 }
 
+static void test_diagnosis(void) {
+    const char *text = "451 4.7.0 Temporary server error. Please try again later. PRX2 ";
+    hmf_findings *findings = NULL;
+    CHECK(hmf_diagnose(NULL, (const uint8_t *)text, strlen(text), 1, 1, NULL, 0, false, &findings) == HMF_OK);
+    const hmf_finding *items = NULL;
+    size_t count = 0;
+    CHECK(hmf_findings_get(findings, &items, &count) == HMF_OK);
+    CHECK(count == 1);
+    CHECK(str_eq(items[0].rule_id, "HMF-PRX2"));
+    CHECK(items[0].code == 451);
+    CHECK(str_eq(items[0].enhanced_code, "4.7.0"));
+    CHECK(items[0].fix.len > 0 && items[0].references.len > 0);
+    hmf_findings_free(findings);
+
+    /* Unknown text still gets one finding; empty text too. */
+    CHECK(hmf_diagnose(NULL, (const uint8_t *)"", 0, 0, 0, NULL, 0, true, &findings) == HMF_OK);
+    CHECK(hmf_findings_get(findings, &items, &count) == HMF_OK);
+    CHECK(count == 1 && str_eq(items[0].rule_id, "Unrecognized"));
+    hmf_findings_free(findings);
+    hmf_findings_free(NULL);
+
+    /* User rules: a broken file is refused with a message naming it; a good one wins over the built-in rules. */
+    const char *broken = "[[rule]]\nid = \"X\"\n";
+    const char *name = "site-rules.toml";
+    hmf_knowledge_base *kb = NULL;
+    CHECK(hmf_knowledge_base_new((const uint8_t *)broken, strlen(broken), (const uint8_t *)name, strlen(name), &kb) == HMF_INVALID_ARGUMENT);
+    CHECK(kb == NULL);
+    hmf_error err;
+    CHECK(hmf_last_error(&err) == HMF_OK && str_contains(err.message, "site-rules.toml"));
+    hmf_knowledge_base_free(NULL);
+    CHECK(hmf_diagnose(NULL, (const uint8_t *)text, strlen(text), 7, 0, NULL, 0, false, &findings) == HMF_INVALID_ARGUMENT);
+    CHECK(hmf_struct_size(HMF_STRUCT_FINDING) == sizeof(hmf_finding));
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: %s <samples folder> <scratch folder>\n", argv[0]);
@@ -174,6 +208,7 @@ int main(int argc, char **argv) {
     test_entries_with_filters(argv[1]);
     test_bad_file_is_an_error_item(argv[2]);
     test_null_and_bad_arguments();
+    test_diagnosis();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;
