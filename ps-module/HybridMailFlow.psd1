@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
+        'Resolve-HybridSmtpError'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

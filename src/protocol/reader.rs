@@ -760,7 +760,9 @@ pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry,
                 return Err(fail(LineErrorKind::FieldCount, format!("has {} fields where a protocol log has 9", record.len())));
             }
             let view = ctx.columns.view(&record).map_err(|(kind, message)| fail(kind, message))?;
-            Ok(make_entry(&view, &path, line, &ctx, &mut interned))
+            let mut entry = make_entry(&view, &path, line, &ctx, &mut interned);
+            entry.diagnose(KnowledgeBase::builtin());
+            Ok(entry)
         })
         .collect()
 }

@@ -46,6 +46,9 @@ namespace HybridMailFlow
         /// <summary>The 1-based line number in that file.</summary>
         public long LineNumber { get; internal set; }
 
+        /// <summary>For a line that reports a failure: what it means and how to fix it, best first. Empty otherwise.</summary>
+        public ValueList<SmtpErrorDiagnosis> Diagnosis { get; internal set; }
+
         public override string ToString()
         {
             return string.Format("{0:yyyy-MM-ddTHH:mm:ss.fffZ} {1} {2} {3} {4}", DateTime, SessionId, Event, Data, Context).TrimEnd();

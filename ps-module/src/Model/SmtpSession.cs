@@ -164,6 +164,9 @@ namespace HybridMailFlow
 
         /// <summary>The last 4xx/5xx reply.</summary>
         public string LastError { get; internal set; }
+
+        /// <summary>The command LastError answered (MAIL FROM, RCPT TO, STARTTLS, AUTH...), when known.</summary>
+        public string ErrorCommand { get; internal set; }
         public string DisconnectReason { get; internal set; }
 
         /// <summary>Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage or Incomplete.</summary>
@@ -173,6 +176,9 @@ namespace HybridMailFlow
         public string OutcomePath { get; internal set; }
         public long? OutcomeLine { get; internal set; }
         public string OutcomeText { get; internal set; }
+
+        /// <summary>For a failed session: what its deciding line means and how to fix it, best first.</summary>
+        public ValueList<SmtpErrorDiagnosis> Diagnosis { get; internal set; }
 
         public int LineCount { get; internal set; }
 

@@ -22,6 +22,7 @@ namespace HybridMailFlow.Native
             Check(path, 9, "hmf_batch_view", Marshal.SizeOf(typeof(HmfBatchView)));
             Check(path, 10, "hmf_protocol_stats", Marshal.SizeOf(typeof(HmfProtocolStats)));
             Check(path, 11, "hmf_str_list", Marshal.SizeOf(typeof(HmfStrList)));
+            Check(path, 12, "hmf_finding", Marshal.SizeOf(typeof(HmfFinding)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

@@ -66,6 +66,8 @@ namespace HybridMailFlow.Native
         public HmfStr Role;
         public HmfStr Data;
         public HmfStr Context;
+        public IntPtr Findings;
+        public UIntPtr FindingCount;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -149,6 +151,9 @@ namespace HybridMailFlow.Native
         public HmfStr OutcomePath;
         public ulong OutcomeLine;
         public HmfStr OutcomeText;
+        public HmfStr ErrorCommand;
+        public IntPtr Findings;
+        public UIntPtr FindingCount;
         public uint LineCount;
         public HmfStr RawLines;
         public IntPtr LineFileIndexes;

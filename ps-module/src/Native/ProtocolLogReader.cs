@@ -174,7 +174,7 @@ namespace HybridMailFlow.Native
         private static unsafe SmtpLogEntry ToEntry(HmfProtocolEntry* e, StringCache strings)
         {
             var symbol = ((char)e->Event).ToString();
-            return new SmtpLogEntry
+            var entry = new SmtpLogEntry
             {
                 DateTime = FromUnixMs(e->TimeMs),
                 Server = strings.Get(e->Server),
@@ -196,6 +196,16 @@ namespace HybridMailFlow.Native
                 Path = strings.Get(e->Path),
                 LineNumber = (long)e->Line,
             };
+            entry.Diagnosis = FindingsOf(e->Findings, e->FindingCount, entry.Context ?? entry.Data, entry.Path == null ? null : entry.Path + ":" + entry.LineNumber);
+            return entry;
+        }
+
+        /// <summary>Findings attached to a line or a session, with what they were about.</summary>
+        private static unsafe ValueList<SmtpErrorDiagnosis> FindingsOf(IntPtr items, UIntPtr count, string input, string source)
+        {
+            return count == UIntPtr.Zero
+                ? ValueList<SmtpErrorDiagnosis>.None
+                : new ValueList<SmtpErrorDiagnosis>(Diagnosis.Read((HmfFinding*)items, (int)count, input, source));
         }
 
         private static unsafe SmtpSession ToSession(HmfSession* s)
@@ -213,7 +223,7 @@ namespace HybridMailFlow.Native
                     Thumbprint = Utf8.ReadOrNull(c.Thumbprint),
                     NotBefore = c.NotBeforeMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotBeforeMs),
                     NotAfter = c.NotAfterMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotAfterMs),
-                    SubjectAlternativeNames = ReadList(c.SubjectAlternativeNames),
+                    SubjectAlternativeNames = Lists.Read(c.SubjectAlternativeNames),
                 };
             }
             var messages = new SmtpSessionMessage[(int)s->MessageCount];
@@ -226,7 +236,7 @@ namespace HybridMailFlow.Native
                 var message = new SmtpSessionMessage
                 {
                     MailFrom = Utf8.ReadOrNull(m.MailFrom),
-                    Recipients = ReadList(m.Recipients),
+                    Recipients = Lists.Read(m.Recipients),
                     InternetMessageId = Utf8.ReadOrNull(m.InternetMessageId),
                     InternalId = Utf8.ReadOrNull(m.InternalId),
                     Hostname = Utf8.ReadOrNull(m.Hostname),
@@ -263,7 +273,7 @@ namespace HybridMailFlow.Native
                 Helo = Utf8.ReadOrNull(s->Helo),
                 RemoteHost = Utf8.ReadOrNull(s->RemoteHost),
                 Banner = Utf8.ReadOrNull(s->Banner),
-                Extensions = ReadList(s->Extensions),
+                Extensions = Lists.Read(s->Extensions),
                 TlsMode = Utf8.Read(s->TlsMode),
                 TlsSucceeded = s->TlsSucceeded < 0 ? (bool?)null : s->TlsSucceeded != 0,
                 TlsProtocol = Utf8.ReadOrNull(s->TlsProtocol),
@@ -293,15 +303,18 @@ namespace HybridMailFlow.Native
                 ProxiedSessionId = Utf8.ReadOrNull(s->ProxiedSessionId),
                 ProxyTarget = Utf8.ReadOrNull(s->ProxyTarget),
                 ProxyStatus = Utf8.ReadOrNull(s->ProxyStatus),
-                Responses = ReadList(s->Responses),
+                Responses = Lists.Read(s->Responses),
                 LastError = Utf8.ReadOrNull(s->LastError),
                 DisconnectReason = Utf8.ReadOrNull(s->DisconnectReason),
                 Outcome = Utf8.Read(s->Outcome),
                 OutcomePath = Utf8.ReadOrNull(s->OutcomePath),
                 OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
                 OutcomeText = Utf8.ReadOrNull(s->OutcomeText),
+                ErrorCommand = Utf8.ReadOrNull(s->ErrorCommand),
                 LineCount = (int)s->LineCount,
             };
+            session.Diagnosis = FindingsOf(s->Findings, s->FindingCount, session.OutcomeText,
+                session.OutcomePath == null ? null : session.OutcomePath + ":" + session.OutcomeLine);
             int lineCount = (int)s->LineCount;
             var fileIndexes = new uint[lineCount];
             var numbers = new ulong[lineCount];
@@ -310,7 +323,7 @@ namespace HybridMailFlow.Native
                 fileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
                 numbers[i] = ((ulong*)s->LineNumbers)[i];
             }
-            session.SetLines(Utf8.CopyBytes(s->RawLines), fileIndexes, numbers, ReadArray(s->LineFiles));
+            session.SetLines(Utf8.CopyBytes(s->RawLines), fileIndexes, numbers, Lists.ReadArray(s->LineFiles));
             return session;
         }
 
@@ -347,22 +360,6 @@ namespace HybridMailFlow.Native
                 }
             }
             return result.ToArray();
-        }
-
-        private static unsafe ValueList<string> ReadList(HmfStrList list)
-        {
-            return list.Len == UIntPtr.Zero ? ValueList<string>.None : new ValueList<string>(ReadArray(list));
-        }
-
-        private static unsafe string[] ReadArray(HmfStrList list)
-        {
-            var result = new string[(int)list.Len];
-            var items = (HmfStr*)list.Items;
-            for (int i = 0; i < result.Length; i++)
-            {
-                result[i] = Utf8.Read(items[i]);
-            }
-            return result;
         }
 
         /// <summary>

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using HybridMailFlow.Native;
+
+namespace HybridMailFlow.Commands
+{
+    /// <summary>Which side of an SMTP session an error was seen on.</summary>
+    public enum SmtpDirection
+    {
+        Receive = 1,
+        Send = 2,
+    }
+
+    /// <summary>
+    /// Turns an SMTP, NDR, queue or Exchange Online trace error into what it means, its likely cause and the fix.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Resolve, "HybridSmtpError")]
+    [OutputType(typeof(SmtpErrorDiagnosis))]
+    public sealed class ResolveHybridSmtpErrorCommand : PSCmdlet
+    {
+        // Where each kind of object keeps its error text, and what that says about the source.
+        private static readonly KeyValuePair<string, ErrorSource>[] ErrorProperties =
+        {
+            new KeyValuePair<string, ErrorSource>("LastError", ErrorSource.Queue),
+            new KeyValuePair<string, ErrorSource>("RecipientStatus", ErrorSource.MessageTracking),
+            new KeyValuePair<string, ErrorSource>("Detail", ErrorSource.MessageTrace),
+            new KeyValuePair<string, ErrorSource>("Reason", ErrorSource.MessageTrace),
+            new KeyValuePair<string, ErrorSource>("Data", ErrorSource.MessageTrace),
+        };
+
+        private KnowledgeBaseHandle knowledge;
+
+        /// <summary>
+        /// Error texts, or objects that carry one: Get-Queue and Get-Message (LastError), Get-MessageTrackingLog
+        /// (RecipientStatus), Get-MessageTraceDetail (Detail, Data), Exchange Online reports (Reason), and this
+        /// module's sessions and log lines.
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowEmptyString]
+        [AllowNull]
+        public PSObject[] Message { get; set; }
+
+        /// <summary>Every rule that matches, best first, not only the best.</summary>
+        [Parameter]
+        public SwitchParameter All { get; set; }
+
+        /// <summary>Your own rule files (the format of the built-in rules); your rules win over built-in ones.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] RulePath { get; set; }
+
+        /// <summary>The side the error was seen on, for rules that depend on it.</summary>
+        [Parameter]
+        public SmtpDirection Direction { get; set; }
+
+        /// <summary>Where the text comes from, when it is not an object that tells (a queue's LastError, a trace Detail...).</summary>
+        [Parameter]
+        public ErrorSource Source { get; set; }
+
+        /// <summary>The command that drew the reply (STARTTLS, AUTH LOGIN, MAIL FROM...), for rules that depend on it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string PrecedingCommand { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            LibraryLoader.EnsureLoaded();
+            if (RulePath == null)
+            {
+                return;
+            }
+            var files = new List<string>();
+            foreach (var pattern in RulePath)
+            {
+                ProviderInfo provider;
+                files.AddRange(SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out provider));
+            }
+            try
+            {
+                // Each file alone first, so that a mistake is reported against the file that has it.
+                foreach (var file in files)
+                {
+                    Diagnosis.LoadRules(File.ReadAllText(file, Encoding.UTF8), file).Dispose();
+                }
+                knowledge = Diagnosis.LoadRules(string.Join("\n", files.Select(f => File.ReadAllText(f, Encoding.UTF8))), string.Join(", ", files));
+            }
+            catch (NativeException e)
+            {
+                ThrowTerminatingError(e.ToErrorRecord(RulePath));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var item in Message ?? new PSObject[] { null })
+            {
+                foreach (var text in TextsOf(item))
+                {
+                    var direction = MyInvocation.BoundParameters.ContainsKey("Direction") ? (uint)Direction : 0u;
+                    var source = MyInvocation.BoundParameters.ContainsKey("Source") ? Source : text.Source;
+                    foreach (var finding in Diagnosis.Diagnose(knowledge, text.Text, direction, source, PrecedingCommand, All.IsPresent))
+                    {
+                        finding.Source = text.Origin;
+                        WriteObject(finding);
+                    }
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (knowledge != null)
+            {
+                knowledge.Dispose();
+            }
+        }
+
+        private struct ErrorText
+        {
+            public string Text;
+            public ErrorSource Source;
+            public string Origin;
+        }
+
+        private IEnumerable<ErrorText> TextsOf(PSObject item)
+        {
+            var baseObject = item == null ? null : item.BaseObject;
+            if (baseObject == null || baseObject is string)
+            {
+                yield return new ErrorText { Text = (string)baseObject ?? string.Empty, Source = ErrorSource.Unknown };
+                yield break;
+            }
+            var session = baseObject as SmtpSession;
+            if (session != null)
+            {
+                yield return new ErrorText { Text = session.OutcomeText ?? session.LastError ?? string.Empty, Source = ErrorSource.ProtocolLog, Origin = session.SessionId };
+                yield break;
+            }
+            var entry = baseObject as SmtpLogEntry;
+            if (entry != null)
+            {
+                yield return new ErrorText { Text = entry.Context ?? entry.Data ?? string.Empty, Source = ErrorSource.ProtocolLog, Origin = entry.Path + ":" + entry.LineNumber };
+                yield break;
+            }
+            bool found = false;
+            bool hasErrorProperty = false;
+            foreach (var property in ErrorProperties)
+            {
+                var info = item.Properties[property.Key];
+                hasErrorProperty |= info != null;
+                if (info == null || info.Value == null)
+                {
+                    continue;
+                }
+                foreach (var value in Values(info.Value))
+                {
+                    found = true;
+                    yield return new ErrorText { Text = value, Source = property.Value, Origin = property.Key };
+                }
+                if (found)
+                {
+                    yield break;
+                }
+            }
+            // A healthy queue has an empty LastError: nothing to say, and no error either.
+            if (!hasErrorProperty)
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException(string.Format(
+                        "The {0} object has no error text: give a string, or an object with a LastError, RecipientStatus, Detail, Reason or Data property.",
+                        item.TypeNames.Count > 0 ? item.TypeNames[0] : baseObject.GetType().FullName)),
+                    "HybridMailFlow.NoErrorText", ErrorCategory.InvalidArgument, item));
+            }
+        }
+
+        /// <summary>A property's text values: RecipientStatus is an array, one status per recipient.</summary>
+        private static IEnumerable<string> Values(object value)
+        {
+            var unwrapped = value is PSObject ? ((PSObject)value).BaseObject : value;
+            var text = unwrapped as string;
+            if (text != null)
+            {
+                if (text.Length > 0)
+                {
+                    yield return text;
+                }
+                yield break;
+            }
+            var list = unwrapped as System.Collections.IEnumerable;
+            if (list != null)
+            {
+                foreach (var element in list)
+                {
+                    var s = element == null ? null : element.ToString();
+                    if (!string.IsNullOrEmpty(s))
+                    {
+                        yield return s;
+                    }
+                }
+                yield break;
+            }
+            var other = unwrapped.ToString();
+            if (!string.IsNullOrEmpty(other))
+            {
+                yield return other;
+            }
+        }
+    }
+}
