@@ -67,8 +67,14 @@ function Get-NativeLibraryName {
     if ($isWindowsHost) { 'hybridmailflow.dll' } elseif ($isMacHost) { 'libhybridmailflow.dylib' } else { 'libhybridmailflow.so' }
 }
 
+# The PowerShell running this script, to start fresh ones of the same kind. The process path is not it when
+# PowerShell runs as a dotnet global tool (it is dotnet itself); $PSHOME holds the real launcher.
 function Get-PwshPath {
-    (Get-Process -Id $PID).Path
+    foreach ($name in 'pwsh.exe', 'pwsh', 'powershell.exe') {
+        $candidate = Join-Path $PSHOME $name
+        if (Test-Path $candidate -PathType Leaf) { return $candidate }
+    }
+    (Get-Command pwsh, powershell -ErrorAction Stop | Select-Object -First 1).Source
 }
 
 function Invoke-Build {
@@ -161,10 +167,10 @@ function Invoke-CTests {
 
 function Invoke-Tests {
     $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
+    # Tests build in the dev profile: a release build of every test binary would add minutes, and the
+    # library the C and Pester tests load was built in $Configuration by Invoke-Build.
     Write-Step 'Rust tests (cargo test)'
-    $cargoArgs = @('test')
-    if ($Configuration -eq 'Release') { $cargoArgs += '--release' }
-    Invoke-Native $cargo $cargoArgs
+    Invoke-Native $cargo @('test')
 
     Invoke-CTests
 

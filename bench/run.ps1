@@ -24,7 +24,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $benchRoot = Join-Path $RepoRoot 'out/bench'
-$pwshExe = (Get-Process -Id $PID).Path
+$pwshExe = @('pwsh.exe', 'pwsh', 'powershell.exe') | ForEach-Object { Join-Path $PSHOME $_ } | Where-Object { Test-Path $_ -PathType Leaf } | Select-Object -First 1
 
 function Invoke-Cargo {
     param([string[]] $Arguments)
