@@ -34,6 +34,7 @@ pub(crate) fn status_of(kind: LineErrorKind) -> hmf_status {
         LineErrorKind::LineTooLong => hmf_status::HMF_LINE_TOO_LONG,
         LineErrorKind::BadQuoting => hmf_status::HMF_BAD_QUOTING,
         LineErrorKind::BadValue => hmf_status::HMF_BAD_VALUE,
+        LineErrorKind::Internal => hmf_status::HMF_PANIC,
     }
 }
 

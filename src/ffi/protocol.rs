@@ -12,7 +12,7 @@ use super::{arg_bytes, arg_str, out_ptr};
 use crate::logfile::LineError;
 use crate::net::{classify, Cidr, Endpoint};
 use crate::pattern::Pattern;
-use crate::protocol::{LogEntry, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use crate::protocol::{BatchEnd, LogEntry, Outcome, Prefetcher, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
 
 /// Read modes (`hmf_protocol_reader_new`).
 pub const HMF_READ_ENTRIES: u32 = 0;
@@ -181,7 +181,7 @@ pub struct hmf_session {
 /// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
 pub struct hmf_protocol_reader {
     config: Option<Config>,
-    reader: Option<ProtocolReader>,
+    reader: Option<Prefetcher>,
 }
 
 struct Config {
@@ -335,28 +335,22 @@ pub unsafe extern "C" fn hmf_protocol_reader_next_batch(reader: *mut hmf_protoco
     guard(|| {
         let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
         let out = out_ptr(out, "out")?;
+        let max = if max_items == 0 { 256 } else { max_items };
         if r.reader.is_none() {
             let c = r.config.take().ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has no configuration"))?;
             let mut reader = ProtocolReader::new(c.mode, c.filter, c.paths).follow(c.follow).default_server(&c.default_server);
             if let Some(n) = c.tail {
                 reader = reader.tail(n);
             }
-            r.reader = Some(reader);
+            r.reader = Some(Prefetcher::start(reader, max));
         }
-        let reader = r.reader.as_mut().expect("set above");
-        let max = if max_items == 0 { 256 } else { max_items };
-        let mut items = Vec::new();
-        let state = loop {
-            if items.len() >= max {
-                break HMF_BATCH_MORE;
-            }
-            match reader.next() {
-                Next::Item(item) => items.push(item),
-                Next::Pending => break HMF_BATCH_PENDING,
-                Next::End => break HMF_BATCH_END,
-            }
+        let batch = r.reader.as_mut().expect("set above").next_batch();
+        let state = match batch.end {
+            BatchEnd::More => HMF_BATCH_MORE,
+            BatchEnd::Pending => HMF_BATCH_PENDING,
+            BatchEnd::End => HMF_BATCH_END,
         };
-        *out = Box::into_raw(Box::new(build_batch(items, state)));
+        *out = Box::into_raw(Box::new(build_batch(batch.items, state)));
         Ok(())
     })
 }
@@ -380,7 +374,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_stats(reader: *const hmf_protocol_r
     guard(|| {
         let r = reader.as_ref().ok_or_else(|| FfiError::null("reader"))?;
         let out = out_ptr(out, "out")?;
-        let s = r.reader.as_ref().map(ProtocolReader::stats).unwrap_or_default();
+        let s = r.reader.as_ref().map(Prefetcher::stats).unwrap_or_default();
         *out = hmf_protocol_stats {
             files: s.files,
             files_skipped_by_time: s.files_skipped_by_time,

@@ -40,6 +40,8 @@ pub enum LineErrorKind {
     BadQuoting,
     /// A value the consumer could not read (an endpoint, a number).
     BadValue,
+    /// A bug in the engine stopped reading (a caught panic).
+    Internal,
 }
 
 /// A problem with one line (or a whole file, for `NotALog` and `Io`), with where it is.

@@ -1,0 +1,130 @@
+//! Reads ahead on a second thread: while the caller turns one batch into objects (the dearest part, in .NET),
+//! the engine already parses the next. At most two batches wait, so memory stays bounded.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::reader::{Next, ProtocolItem, ProtocolReader, ProtocolStats};
+use crate::logfile::{LineError, LineErrorKind};
+
+/// How a batch ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchEnd {
+    /// More items follow.
+    More,
+    /// Follow mode: nothing more for now.
+    Pending,
+    /// The reader is done.
+    End,
+}
+
+#[derive(Debug)]
+pub struct Batch {
+    pub items: Vec<ProtocolItem>,
+    pub end: BatchEnd,
+    /// Totals of the reader after this batch.
+    pub stats: ProtocolStats,
+}
+
+/// How long the reading thread waits before looking again at a followed file that had nothing new.
+const FOLLOW_POLL: Duration = Duration::from_millis(200);
+
+pub struct Prefetcher {
+    receiver: Option<Receiver<Batch>>,
+    stop: Arc<AtomicBool>,
+    worker: Option<JoinHandle<()>>,
+    done: bool,
+    stats: ProtocolStats,
+}
+
+impl Prefetcher {
+    /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items.
+    pub fn start(mut reader: ProtocolReader, batch_size: usize) -> Prefetcher {
+        let (sender, receiver) = sync_channel::<Batch>(2);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_worker = stop.clone();
+        let worker = std::thread::Builder::new()
+            .name("hybridmailflow-reader".to_owned())
+            .spawn(move || {
+                while !stop_worker.load(Ordering::Relaxed) {
+                    let batch = catch_unwind(AssertUnwindSafe(|| read_batch(&mut reader, batch_size))).unwrap_or_else(|payload| {
+                        let what = payload
+                            .downcast_ref::<&str>()
+                            .map(|s| (*s).to_owned())
+                            .or_else(|| payload.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "unknown panic".to_owned());
+                        let error = LineError {
+                            path: Arc::from(""),
+                            line: 0,
+                            kind: LineErrorKind::Internal,
+                            message: format!("internal error in the HybridMailFlow engine, reading stopped: {what}"),
+                        };
+                        Batch { items: vec![ProtocolItem::Error(error)], end: BatchEnd::End, stats: ProtocolStats::default() }
+                    });
+                    let end = batch.end;
+                    if sender.send(batch).is_err() || end == BatchEnd::End {
+                        break;
+                    }
+                    if end == BatchEnd::Pending {
+                        std::thread::sleep(FOLLOW_POLL);
+                    }
+                }
+            })
+            .expect("the reading thread can be started");
+        Prefetcher { receiver: Some(receiver), stop, worker: Some(worker), done: false, stats: ProtocolStats::default() }
+    }
+
+    /// The next batch; after the last one, empty batches that say `End`.
+    pub fn next_batch(&mut self) -> Batch {
+        if self.done {
+            return Batch { items: Vec::new(), end: BatchEnd::End, stats: self.stats };
+        }
+        match self.receiver.as_ref().and_then(|r| r.recv().ok()) {
+            Some(batch) => {
+                self.done = batch.end == BatchEnd::End;
+                if batch.stats != ProtocolStats::default() {
+                    self.stats = batch.stats;
+                }
+                batch
+            }
+            None => {
+                self.done = true;
+                Batch { items: Vec::new(), end: BatchEnd::End, stats: self.stats }
+            }
+        }
+    }
+
+    pub fn stats(&self) -> ProtocolStats {
+        self.stats
+    }
+}
+
+impl Drop for Prefetcher {
+    /// Stops the reading thread and waits for it, so that no file stays open after the reader is freed.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.receiver.take();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn read_batch(reader: &mut ProtocolReader, batch_size: usize) -> Batch {
+    let mut items = Vec::with_capacity(batch_size.min(1024));
+    let end = loop {
+        if items.len() >= batch_size {
+            break BatchEnd::More;
+        }
+        match reader.next() {
+            Next::Item(item) => items.push(item),
+            Next::Pending => break BatchEnd::Pending,
+            Next::End => break BatchEnd::End,
+        }
+    };
+    Batch { items, end, stats: reader.stats() }
+}
