@@ -6,6 +6,7 @@
 #![deny(unsafe_code)]
 
 pub mod logfile;
+pub mod tracking;
 
 #[allow(unsafe_code)]
 pub mod ffi;
