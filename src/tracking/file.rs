@@ -47,7 +47,7 @@ impl<R: Read> TrackingFileReader<R> {
     }
 
     pub(crate) fn with_matcher(reader: LogReader<R>, matcher: Arc<Matcher>, file_server: Option<&str>) -> Self {
-        let check_server_rows = file_server.is_none_or(|server| !matcher.server_ok(server));
+        let check_server_rows = file_server.map_or(true, |server| !matcher.server_ok(server));
         Self {
             reader,
             matcher,
@@ -69,10 +69,6 @@ impl<R: Read> TrackingFileReader<R> {
 
     pub fn stats(&self) -> ReaderStats {
         self.reader.stats()
-    }
-
-    pub fn path(&self) -> &Arc<str> {
-        self.reader.path()
     }
 
     /// True when the header's `#Date` showed the file to be outside the time range, so its rows were not read.
@@ -196,5 +192,54 @@ fn excerpt(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logfile::parse_utc_ms;
+
+    const HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.02.1544.004\r\n#Log-type: Message Tracking Log\r\n#Date: 2026-05-01T06:00:01.203Z\r\n";
+
+    fn read<'a>(text: &'a str, filter: &TrackingFilter) -> (Vec<TrackingEvent>, TrackingFileReader<&'a [u8]>) {
+        let mut reader = TrackingFileReader::new("MSGTRK2026050106-1.LOG", text.as_bytes(), filter);
+        let mut events = Vec::new();
+        while let Some(item) = reader.next_event() {
+            events.push(item.unwrap().clone());
+        }
+        (events, reader)
+    }
+
+    #[test]
+    fn columns_are_found_by_name_around_unknown_ones() {
+        let text = format!(
+            "{HEADER}#Fields: x-site,event-id,date-time,sender-address,x-note,recipient-address\r\nLab,SEND,2026-05-01T06:06:57.760Z,raghu@cloudmonkeys.xyz,\"a, b\",ramki@cloudfield.onmicrosoft.com\r\n"
+        );
+        let (events, _) = read(&text, &TrackingFilter::default());
+        let e = &events[0];
+        assert_eq!((e.event_id.as_str(), e.sender.as_str()), ("SEND", "raghu@cloudmonkeys.xyz"));
+        assert_eq!(e.timestamp_ms, parse_utc_ms(b"2026-05-01T06:06:57.760Z").unwrap());
+        assert_eq!(e.recipients, ["ramki@cloudfield.onmicrosoft.com"]);
+        assert_eq!((e.source.as_str(), e.network_message_id.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn a_file_dated_after_the_range_is_not_read() {
+        let text = format!("{HEADER}#Fields: date-time,event-id\r\n2026-05-01T06:06:57.760Z,SEND\r\n");
+        let before = TrackingFilter { end_ms: parse_utc_ms(b"2026-05-01T05:30:00Z"), ..TrackingFilter::default() };
+        let (events, reader) = read(&text, &before);
+        assert!(events.is_empty());
+        assert!(reader.skipped_by_time());
+        let (events, reader) = read(&text, &TrackingFilter::default());
+        assert_eq!(events.len(), 1);
+        assert!(!reader.skipped_by_time());
+    }
+
+    #[test]
+    fn result_size_limits_one_file_too() {
+        let text = format!("{HEADER}#Fields: date-time,event-id\r\n2026-05-01T06:00:00.000Z,RECEIVE\r\n2026-05-01T06:00:01.000Z,SEND\r\n2026-05-01T06:00:02.000Z,DELIVER\r\n");
+        let (events, _) = read(&text, &TrackingFilter { result_size: Some(2), ..TrackingFilter::default() });
+        assert_eq!(events.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["RECEIVE", "SEND"]);
     }
 }

@@ -149,7 +149,7 @@ impl Matcher {
 
     /// For a file whose server is known: whether its events are the requested server's.
     pub fn server_ok(&self, file_server: &str) -> bool {
-        self.filter.server.as_deref().is_none_or(|wanted| host_matches(wanted, file_server))
+        self.filter.server.as_deref().map_or(true, |wanted| host_matches(wanted, file_server))
     }
 
     /// The row checks, cheapest first. `check_server` is false when the file's server has already been matched.

@@ -266,25 +266,28 @@ fn tracking_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Groups files into streams by folder and prefix, each oldest first. A file whose name is not an Exchange
 /// log name is a stream of its own.
 fn group_streams(files: Vec<PathBuf>) -> Vec<Stream> {
-    let mut keyed: Vec<((PathBuf, String), (i64, u32), PathBuf)> = files
+    /// Where a file belongs (folder and prefix) and its place in that stream (hour, instance).
+    struct Placed {
+        stream: (PathBuf, String),
+        order: (i64, u32),
+        path: PathBuf,
+    }
+    let mut placed: Vec<Placed> = files
         .into_iter()
-        .map(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse);
-            match name {
-                Some(name) => ((path.parent().map(Path::to_path_buf).unwrap_or_default(), name.prefix), (name.start_ms, name.instance), path),
-                None => ((path.clone(), String::new()), (i64::MIN, 0), path),
-            }
+        .map(|path| match path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse) {
+            Some(name) => Placed { stream: (path.parent().map(Path::to_path_buf).unwrap_or_default(), name.prefix), order: (name.start_ms, name.instance), path },
+            None => Placed { stream: (path.clone(), String::new()), order: (i64::MIN, 0), path },
         })
         .collect();
-    keyed.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
+    placed.sort_by(|a, b| (&a.stream, a.order, &a.path).cmp(&(&b.stream, b.order, &b.path)));
     let mut streams: Vec<Stream> = Vec::new();
-    let mut last_key: Option<(PathBuf, String)> = None;
-    for (key, _, path) in keyed {
-        if last_key.as_ref() != Some(&key) {
+    let mut last_stream: Option<(PathBuf, String)> = None;
+    for file in placed {
+        if last_stream.as_ref() != Some(&file.stream) {
             streams.push(Stream { files: VecDeque::new(), current: None });
-            last_key = Some(key);
+            last_stream = Some(file.stream);
         }
-        streams.last_mut().expect("pushed above").files.push_back(path);
+        streams.last_mut().expect("pushed above").files.push_back(file.path);
     }
     streams
 }
