@@ -1,0 +1,29 @@
+//! Message tracking logs (MSGTRK, MSGTRKMA, MSGTRKMD, MSGTRKMS) of Exchange 2010 to 2019, read as the events
+//! `Get-MessageTrackingLog` returns, with its filters applied to raw rows before any event is built.
+//!
+//! - [`TrackingReader`]: many files or folders as one time-ordered stream, skipping files outside the time range
+//!   by name and `#Date`; [`TrackingFileReader`] reads one file from any byte source.
+//! - [`TrackingFilter`] and [`file_may_match`]: the `Get-MessageTrackingLog` parameters.
+//! - Parsers of the structured fields: [`split_multi_value`], [`parse_event_data`], [`parse_message_info`],
+//!   [`parse_source_context`], [`parse_recipient_status`].
+//! - [`generate_tracking_log`]: realistic synthetic logs for benchmarks.
+
+mod event;
+mod file;
+mod filter;
+mod generate;
+mod message_info;
+mod reader;
+mod recipient_status;
+mod source_context;
+mod values;
+
+pub use event::{InternalMessageId, TrackingEvent};
+pub use file::{TrackingFileReader, TRACKING_LOG_TYPE};
+pub use filter::{file_may_match, host_matches, TrackingFilter};
+pub use generate::{generate_tracking_log, TRACKING_FIELDS_2019};
+pub use message_info::{parse_message_info, LatencyBreakdown, LatencyComponent, MessageInfo};
+pub use reader::{server_from_path, TrackingReader, TrackingStats};
+pub use recipient_status::{parse_recipient_status, RecipientStatusParts};
+pub use source_context::{parse_source_context, SmtpReplyContext, SourceContext};
+pub use values::{parse_event_data, split_multi_value, EventDataItem, EventDataValue, MultiValues};
