@@ -174,13 +174,14 @@ try {
             continue
         }
         $data = Import-PowerShellDataFile -Path $file.FullName
+        $problemsBefore = $problems.Count
         foreach ($key in $data.Keys) {
             if ($allowedKeys -notcontains $key) { $problems.Add("$($file.Name): unknown key $key (known: $($allowedKeys -join ', '))") }
         }
         foreach ($key in 'Synopsis', 'Description', 'Parameters', 'Examples') {
             if (-not $data.ContainsKey($key)) { $problems.Add("$($file.Name): $key is missing") }
         }
-        if ($problems.Count -gt 0) {
+        if ($problems.Count -gt $problemsBefore) {
             continue
         }
         $parameters = @($cmdlet.Parameters.Values | Where-Object { $commonParameters -notcontains $_.Name })
@@ -205,7 +206,7 @@ try {
             }
         }
         if (@($data.Examples).Count -eq 0) { $problems.Add("$($file.Name): at least one example is needed") }
-        if ($problems.Count -gt 0) {
+        if ($problems.Count -gt $problemsBefore) {
             continue
         }
 

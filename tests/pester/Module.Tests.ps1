@@ -147,6 +147,24 @@ Describe 'Help' {
         }
     }
 
+    It 'cannot be built with a parameter left undescribed' {
+        $module = Join-Path $TestDrive 'help-check/HybridMailFlow'
+        Copy-Item -LiteralPath $script:moduleRoot -Destination $module -Recurse
+        Remove-Item -LiteralPath (Join-Path $module 'en-US/HybridMailFlow.dll-Help.xml')
+        $source = Join-Path $TestDrive 'help-check/help'
+        Copy-Item -LiteralPath (Join-Path $script:repoRoot 'ps-module/help') -Destination $source -Recurse
+        $data = Join-Path $source 'Get-HybridSmtpSession.psd1'
+        $text = [System.IO.File]::ReadAllText($data) -replace '(?m)^\s*Tail\s*=.*\r?\n', ''
+        [System.IO.File]::WriteAllText($data, $text, (New-Object System.Text.UTF8Encoding($true)))
+
+        $generator = (Join-Path $script:repoRoot 'ps-module/tools/New-MamlHelp.ps1').Replace("'", "''")
+        $run = Invoke-InNewProcess -WorkingDirectory $TestDrive -Command ("try { & '$generator' -ModuleRoot '$($module.Replace("'", "''"))' -HelpSource '$($source.Replace("'", "''"))' } " +
+            "catch { [Console]::Out.WriteLine(`$_.Exception.Message); exit 3 }")
+        $run.ExitCode | Should -Be 3 -Because $run.Output
+        $run.Output | Should -Match 'Get-HybridSmtpSession\.psd1: parameter Tail is not described'
+        Test-Path -LiteralPath (Join-Path $module 'en-US/HybridMailFlow.dll-Help.xml') | Should -BeFalse
+    }
+
     It 'has an about topic that names every command' {
         $about = Get-Help about_HybridMailFlow | Out-String
         foreach ($name in $script:module.ExportedCommands.Keys) {
