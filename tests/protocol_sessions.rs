@@ -96,7 +96,7 @@ fn a_session_split_over_two_hourly_files_given_out_of_order_is_one_delivered_ses
     assert_eq!((m.internal_id.as_str(), m.hostname.as_str()), ("73014444033", "CMHYBD01.cloudmonkeys.xyz"));
     assert_eq!(s.bytes, Some(20480));
     assert!((s.throughput_kbps.unwrap() - 40.0).abs() < 0.01);
-    assert_eq!(s.responses, ["220", "250", "220 2.0.0", "250 2.1.0", "250 2.1.5", "250 2.6.0", "221 2.0.0"]);
+    assert_eq!(s.responses().collect::<Vec<_>>(), ["220", "250", "220 2.0.0", "250 2.1.0", "250 2.1.5", "250 2.6.0", "221 2.0.0"]);
     assert_eq!(s.disconnect_reason, "Local");
     let decided = s.outcome_line.as_ref().unwrap();
     assert!(decided.path.ends_with("RECV2026050106-1.LOG"));

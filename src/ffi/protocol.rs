@@ -685,7 +685,7 @@ fn session_view(
         proxied_session_id: hmf_str::borrow(&s.proxied_session_id),
         proxy_target: hmf_str::borrow(&s.proxy_target),
         proxy_status: hmf_str::borrow(&s.proxy_status),
-        responses: strs(arena, &s.responses),
+        responses: arena.list(s.responses().map(hmf_str::borrow).collect()),
         last_error: hmf_str::borrow(&s.last_error),
         disconnect_reason: hmf_str::borrow(&s.disconnect_reason),
         outcome: hmf_str::borrow(s.outcome.name()),

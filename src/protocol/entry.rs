@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::logfile::{parse_utc_ms, LineErrorKind, LogHeader, Record};
+use crate::logfile::{LineErrorKind, LogHeader, Record, TimeCache};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -189,8 +189,14 @@ impl ProtocolColumns {
 
     /// Reads the fields of `record`; a bad time or event is an error for the line.
     pub fn view<'r>(&self, record: &'r Record) -> Result<LineView<'r>, (LineErrorKind, String)> {
+        self.view_cached(record, &mut TimeCache::default())
+    }
+
+    /// [`Self::view`] with a [`TimeCache`] kept by the caller across the lines of a file.
+    pub fn view_cached<'r>(&self, record: &'r Record, times: &mut TimeCache) -> Result<LineView<'r>, (LineErrorKind, String)> {
         let time_text = record.get(self.date_time);
-        let time_ms = parse_utc_ms(time_text.as_bytes())
+        let time_ms = times
+            .parse(time_text.as_bytes())
             .ok_or_else(|| (LineErrorKind::BadTime, format!("date-time '{}' is not a yyyy-MM-ddTHH:mm:ss.fffZ time; skipped", clip(time_text))))?;
         self.view_at(record, time_ms)
     }

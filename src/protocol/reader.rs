@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
 use super::session::{Outcome, Session, SessionBuilder};
 use crate::diagnosis::KnowledgeBase;
-use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record};
+use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record, TimeCache};
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
 
@@ -127,6 +127,7 @@ struct CurrentFile {
     reader: LogReader<File>,
     path: Arc<str>,
     context: Option<FileContext>,
+    times: TimeCache,
 }
 
 /// Sessions are keyed by direction and id: a receive and a send session may share an id.
@@ -414,7 +415,7 @@ impl ProtocolReader {
                         }
                     }
                     let ctx = file.context.as_ref().expect("set above");
-                    match ctx.columns.view(file.reader.record()) {
+                    match ctx.columns.view_cached(file.reader.record(), &mut file.times) {
                         Ok(view) => {
                             self.ready.push(Reverse((view.time_ms, index)));
                             return Advance::Ready;
@@ -452,7 +453,7 @@ impl ProtocolReader {
                 Ok(file) => {
                     let reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(self.follow && last_of_stream);
                     self.stats.files += 1;
-                    self.streams[index].current = Some(CurrentFile { reader, path, context: None });
+                    self.streams[index].current = Some(CurrentFile { reader, path, context: None, times: TimeCache::default() });
                     return true;
                 }
                 Err(e) => {
@@ -640,7 +641,7 @@ impl ProtocolReader {
         // Skip what is there now: the header is read, the rows were in the tail.
         while let ReadOutcome::Record | ReadOutcome::Error(_) = reader.next_row() {}
         let context = file_context(&reader, &path, &self.default_server).ok();
-        self.streams[index].current = Some(CurrentFile { reader, path, context });
+        self.streams[index].current = Some(CurrentFile { reader, path, context, times: TimeCache::default() });
         self.streams[index].pending = true;
     }
 }

@@ -158,8 +158,9 @@ pub struct Session {
     pub proxied_session_id: String,
     pub proxy_target: String,
     pub proxy_status: String,
-    /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`).
-    pub responses: Vec<String>,
+    /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`), one per
+    /// line: one buffer for them all instead of a string each (see [`Session::responses`]).
+    pub response_codes: String,
     pub last_error: String,
     /// The command `last_error` answered (`MAIL FROM`, `STARTTLS`, ...), when known.
     pub error_command: String,
@@ -188,6 +189,11 @@ pub struct LineOrigin {
 }
 
 impl Session {
+    /// Every reply code in order, with its enhanced code when there is one.
+    pub fn responses(&self) -> impl Iterator<Item = &str> {
+        self.response_codes.split('\n').filter(|r| !r.is_empty())
+    }
+
     pub fn mail_from(&self) -> impl Iterator<Item = &str> {
         self.messages.iter().map(|m| m.mail_from.as_str()).filter(|s| !s.is_empty())
     }
@@ -309,7 +315,7 @@ impl SessionBuilder {
             proxied_session_id: String::new(),
             proxy_target: String::new(),
             proxy_status: String::new(),
-            responses: Vec::new(),
+            response_codes: String::new(),
             last_error: String::new(),
             error_command: String::new(),
             disconnect_reason: String::new(),
@@ -479,12 +485,15 @@ impl SessionBuilder {
         } else {
             verb
         };
-        let summary = match enhanced {
-            Some(e) => format!("{code} {e}"),
-            None => code.to_owned(),
-        };
         if !continued {
-            s.responses.push(summary);
+            if !s.response_codes.is_empty() {
+                s.response_codes.push('\n');
+            }
+            s.response_codes.push_str(code);
+            if let Some(e) = enhanced {
+                s.response_codes.push(' ');
+                s.response_codes.push_str(e);
+            }
         }
         if code == "220" && s.banner.is_empty() && verb.is_none() {
             s.banner = data.to_owned();
