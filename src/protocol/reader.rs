@@ -415,9 +415,9 @@ impl ProtocolReader {
                         }
                     }
                     let ctx = file.context.as_ref().expect("set above");
-                    match ctx.columns.view_cached(file.reader.record(), &mut file.times) {
-                        Ok(view) => {
-                            self.ready.push(Reverse((view.time_ms, index)));
+                    match ctx.columns.time_of(file.reader.record(), &mut file.times) {
+                        Ok(time_ms) => {
+                            self.ready.push(Reverse((time_ms, index)));
                             return Advance::Ready;
                         }
                         Err((kind, message)) => {
