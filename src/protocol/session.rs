@@ -217,7 +217,23 @@ impl Session {
             preceding: (!self.error_command.is_empty()).then(|| self.error_command.clone()),
             connector: (!self.connector_id.is_empty()).then(|| self.connector_id.clone()),
         };
-        let text = if self.outcome_text.is_empty() { &self.disconnect_reason } else { &self.outcome_text };
+        // A dropped session has no error text; what it shows is said in words the knowledge base knows. Exchange
+        // Online leaving right after TLS is how its connector refuses the certificate it was shown (4.4.317).
+        let dropped_after_tls = self.outcome == Outcome::Dropped
+            && self.direction == Direction::Receive
+            && self.is_exchange_online
+            && self.tls_succeeded == Some(true)
+            && self.messages.is_empty();
+        let described;
+        let text = if dropped_after_tls {
+            let presented = self.tls.certificates.first().map_or("", |c| c.subject.as_str());
+            described = format!("Exchange Online closed the connection after TLS without sending mail. Presented: {presented}");
+            &described
+        } else if self.outcome_text.is_empty() {
+            &self.disconnect_reason
+        } else {
+            &self.outcome_text
+        };
         self.diagnosis = knowledge.diagnose(text, &context);
     }
 
