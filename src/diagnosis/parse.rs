@@ -7,7 +7,7 @@
 //!
 //! Every layer is a slice of the input, outermost first, so the hot path allocates nothing.
 
-use super::scan::{find, scan_codes, Codes};
+use super::scan::{find, scan_codes, value_after, Codes};
 
 /// Deep enough for every real nesting (Reason → LED → proxy wrapper → failover wrapper → response).
 pub(crate) const MAX_LAYERS: usize = 8;
@@ -53,16 +53,16 @@ pub fn parse_last_error(text: &str) -> ParsedError {
     let codes = parsed.layer_codes()[parsed.depth() - 1];
     let owned = |value: Option<&str>| value.map(str::to_string);
     ParsedError {
-        led: owned(fields.led),
-        msg: owned(fields.msg),
-        fqdn: owned(fields.fqdn),
-        ip: owned(fields.ip),
-        lrt: owned(fields.lrt),
-        message: owned(fields.message),
-        last_attempted_server_name: owned(fields.last_server),
-        last_attempted_ip: owned(fields.last_ip),
-        outbound_proxy_target_ip: owned(fields.proxy_ip),
-        outbound_proxy_target_hostname: owned(fields.proxy_host),
+        led: owned(fields.led()),
+        msg: owned(fields.msg()),
+        fqdn: owned(fields.fqdn()),
+        ip: owned(fields.ip()),
+        lrt: owned(fields.lrt()),
+        message: owned(fields.message()),
+        last_attempted_server_name: owned(fields.last_server()),
+        last_attempted_ip: owned(fields.last_ip()),
+        outbound_proxy_target_ip: owned(fields.proxy_ip()),
+        outbound_proxy_target_hostname: owned(fields.proxy_host()),
         code: codes.codes.basic,
         enhanced_code: codes.codes.enhanced.map(|e| e.to_string()),
         innermost: innermost.to_string(),
@@ -70,19 +70,11 @@ pub fn parse_last_error(text: &str) -> ParsedError {
     }
 }
 
-/// The key/value parts of the structured forms, as slices of the input.
-#[derive(Debug, Clone, Copy, Default)]
+/// The key/value parts of the structured forms, as slices of the input. Each is searched for only when asked:
+/// filling a command needs one or two of them, not all ten.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields<'a> {
-    pub led: Option<&'a str>,
-    pub msg: Option<&'a str>,
-    pub fqdn: Option<&'a str>,
-    pub ip: Option<&'a str>,
-    pub lrt: Option<&'a str>,
-    pub message: Option<&'a str>,
-    pub last_server: Option<&'a str>,
-    pub last_ip: Option<&'a str>,
-    pub proxy_ip: Option<&'a str>,
-    pub proxy_host: Option<&'a str>,
+    text: &'a str,
 }
 
 /// The codes of one layer, and whether they were inherited from a wrapper because the layer has none.
@@ -92,6 +84,7 @@ pub(crate) struct LayerCodes {
     pub inherited: bool,
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct Parsed<'a> {
     layers: [&'a str; MAX_LAYERS],
     depth: usize,
@@ -117,7 +110,7 @@ impl<'a> Parsed<'a> {
 
     /// The key/value parts; searched only when asked for (to fill commands), not on the matching path.
     pub fn fields(&self) -> Fields<'a> {
-        Fields::of(self.layers[0])
+        Fields { text: self.layers[0] }
     }
 
     pub fn depth(&self) -> usize {
@@ -149,25 +142,58 @@ impl<'a> Parsed<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn of(text: &'a str) -> Fields<'a> {
-        let brace = |key: &str| super::scan::value_after(text, key, b"}");
-        let bracket = |key: &str| super::scan::value_after(text, key, b"]");
-        let word = |key: &str| super::scan::value_after(text, key, b" \t\r\n").map(|v| v.trim_end_matches(['.', ',']));
-        Fields {
-            led: led_value(text),
-            msg: brace("{MSG="),
-            fqdn: brace("{FQDN="),
-            ip: brace("{IP="),
-            lrt: brace("{LRT="),
-            message: balanced_bracket_value(text, "[Message="),
-            last_server: bracket("[LastAttemptedServerName="),
-            last_ip: bracket("[LastAttemptedIP="),
-            proxy_ip: word("OutboundProxyTargetIP:"),
-            proxy_host: word("OutboundProxyTargetHostName:"),
-        }
+    fn brace(&self, key: &str) -> Option<&'a str> {
+        value_after(self.text, key, b"}")
+    }
+
+    fn bracket(&self, key: &str) -> Option<&'a str> {
+        value_after(self.text, key, b"]")
+    }
+
+    fn word(&self, key: &str) -> Option<&'a str> {
+        value_after(self.text, key, b" \t\r\n").map(|v| v.trim_end_matches(['.', ',']))
+    }
+
+    pub fn led(&self) -> Option<&'a str> {
+        led_value(self.text)
+    }
+
+    pub fn msg(&self) -> Option<&'a str> {
+        self.brace("{MSG=")
+    }
+
+    pub fn fqdn(&self) -> Option<&'a str> {
+        self.brace("{FQDN=")
+    }
+
+    pub fn ip(&self) -> Option<&'a str> {
+        self.brace("{IP=")
+    }
+
+    pub fn lrt(&self) -> Option<&'a str> {
+        self.brace("{LRT=")
+    }
+
+    pub fn message(&self) -> Option<&'a str> {
+        balanced_bracket_value(self.text, "[Message=")
+    }
+
+    pub fn last_server(&self) -> Option<&'a str> {
+        self.bracket("[LastAttemptedServerName=")
+    }
+
+    pub fn last_ip(&self) -> Option<&'a str> {
+        self.bracket("[LastAttemptedIP=")
+    }
+
+    pub fn proxy_ip(&self) -> Option<&'a str> {
+        self.word("OutboundProxyTargetIP:")
+    }
+
+    pub fn proxy_host(&self) -> Option<&'a str> {
+        self.word("OutboundProxyTargetHostName:")
     }
 }
-
 
 /// The LED value: from `{LED=` to the `}` that closes it (`};{` or `}]`), or to the end of a truncated string.
 fn led_value(text: &str) -> Option<&str> {
@@ -198,7 +224,12 @@ fn balanced_bracket_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 
 /// One wrapper's payload, or None when `layer` is not a wrapper.
 fn peel(layer: &str) -> Option<&str> {
-    let has = |byte: u8| memchr::memchr(byte, layer.as_bytes()).is_some();
+    let bytes = layer.as_bytes();
+    // Every wrapper form holds one of these bytes; most lines hold none and are done after two scans.
+    if memchr::memchr3(b'{', b'[', b'\'', bytes).is_none() && memchr::memchr3(b'"', b':', b'>', bytes).is_none() {
+        return None;
+    }
+    let has = |byte: u8| memchr::memchr(byte, bytes).is_some();
     if has(b'{') {
         if let Some(led) = led_value(layer) {
             return Some(led);
@@ -221,7 +252,7 @@ fn peel(layer: &str) -> Option<&str> {
             }
         }
     }
-    if let Some(start) = find(layer, "unreachable destination queue. Reason:") {
+    if let Some(start) = has(b':').then(|| find(layer, "unreachable destination queue. Reason:")).flatten() {
         return Some(layer[start + "unreachable destination queue. Reason:".len()..].trim());
     }
     if has(b'>') {
