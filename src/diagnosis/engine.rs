@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::literals::LiteralSet;
-use super::parse::{LayerCodes, Parsed, MAX_LAYERS};
+use super::parse::{LayerCodes, Markers, Parsed, MAX_LAYERS, WRAPPER_MARKERS};
 use super::rfc3463;
 use super::rules::{parse_rule_file, EnhancedRange, Rule, RuleError, Segment, PLACEHOLDERS};
 use super::scan::{self, EnhancedCode};
@@ -40,9 +40,9 @@ pub struct KnowledgeBase {
     ranges: Vec<(EnhancedRange, u32)>,
     /// Indexed by basic code - 200.
     basic: Vec<Vec<u32>>,
-    /// Every distinct `text` and `unless` literal of every rule.
+    /// Every distinct `text` and `unless` literal of every rule, then the wrapper markers of `parse`.
     literals: LiteralSet,
-    /// Per literal: the rules it nominates (through their `text`).
+    /// Per rule literal: the rules it nominates (through their `text`).
     literal_rules: Vec<Vec<u32>>,
     /// Per rule: literal ids of its `text` and of its `unless`.
     text_literals: Vec<Vec<u32>>,
@@ -64,20 +64,47 @@ fn pack(code: EnhancedCode) -> u32 {
     (u32::from(code.class) << 24) | (u32::from(code.subject) << 12) | u32::from(code.detail)
 }
 
-/// Hits kept on the stack; a text holding more distinct literals than this (no real one does) spills to the heap.
-const INLINE_HITS: usize = 16;
-
-/// The literals found in a text, each with the deepest layer that holds one of its occurrences. Layers nest, so
-/// the literal is in every layer around that one too.
-struct LiteralHits {
-    inline: [(u32, usize); INLINE_HITS],
+/// A few items on the stack and any more on the heap: the per-text buffers of matching hold a handful of
+/// entries for any real text, but a crafted text can hold any number.
+struct InlineVec<T, const N: usize> {
+    inline: [T; N],
     inline_len: usize,
-    spill: Vec<(u32, usize)>,
+    spill: Vec<T>,
 }
 
+impl<T: Copy + Default, const N: usize> InlineVec<T, N> {
+    fn new() -> InlineVec<T, N> {
+        InlineVec { inline: [T::default(); N], inline_len: 0, spill: Vec::new() }
+    }
+
+    fn push(&mut self, item: T) {
+        if self.inline_len < N {
+            self.inline[self.inline_len] = item;
+            self.inline_len += 1;
+        } else {
+            self.spill.push(item);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.inline[..self.inline_len].iter().chain(&self.spill)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.inline[..self.inline_len].iter_mut().chain(&mut self.spill)
+    }
+}
+
+/// Where a rule literal occurs: (literal, start, end) in the outer text.
+type Occurrences = InlineVec<(u32, usize, usize), 16>;
+
+/// The literals found in a text, each once, with the deepest layer that holds one of its occurrences. Layers
+/// nest, so the literal is in every layer around that one too.
+struct LiteralHits(InlineVec<(u32, usize), 16>);
+
 impl LiteralHits {
-    fn find(parsed: &Parsed<'_>, literals: &LiteralSet) -> LiteralHits {
-        let mut hits = LiteralHits { inline: [(0, 0); INLINE_HITS], inline_len: 0, spill: Vec::new() };
+    fn new(parsed: &Parsed<'_>, occurrences: &Occurrences) -> LiteralHits {
+        let mut hits = LiteralHits(InlineVec::new());
         let layers = parsed.layers();
         let base = layers[0].as_ptr() as usize;
         let mut bounds = [(0, 0); MAX_LAYERS];
@@ -85,30 +112,26 @@ impl LiteralHits {
             let start = layer.as_ptr() as usize - base;
             *bound = (start, start + layer.len());
         }
-        literals.for_each_occurrence(layers[0].as_bytes(), |literal, start, end| {
+        for (literal, start, end) in occurrences.iter() {
             let mut deepest = 0;
-            while deepest + 1 < layers.len() && bounds[deepest + 1].0 <= start && end <= bounds[deepest + 1].1 {
+            while deepest + 1 < layers.len() && bounds[deepest + 1].0 <= *start && *end <= bounds[deepest + 1].1 {
                 deepest += 1;
             }
-            hits.record(literal, deepest);
-        });
+            hits.record(*literal, deepest);
+        }
         hits
     }
 
     fn record(&mut self, literal: u32, layer: usize) {
-        let (inline, spill) = (&mut self.inline[..self.inline_len], &mut self.spill);
-        match inline.iter_mut().chain(spill.iter_mut()).find(|(known, _)| *known == literal) {
-            Some((_, deepest)) => *deepest = (*deepest).max(layer),
-            None if self.inline_len < INLINE_HITS => {
-                self.inline[self.inline_len] = (literal, layer);
-                self.inline_len += 1;
-            }
-            None => self.spill.push((literal, layer)),
+        if let Some((_, deepest)) = self.0.iter_mut().find(|(known, _)| *known == literal) {
+            *deepest = (*deepest).max(layer);
+            return;
         }
+        self.0.push((literal, layer));
     }
 
     fn iter(&self) -> impl Iterator<Item = &(u32, usize)> {
-        self.inline[..self.inline_len].iter().chain(&self.spill)
+        self.0.iter()
     }
 
     /// Whether `literal` occurs inside layer `layer`.
@@ -318,14 +341,27 @@ impl KnowledgeBase {
             unless_literals.push(unless);
         }
         exact.sort_unstable();
+        // The wrapper markers follow the rule literals: an id past the last rule literal is a marker.
+        literals.extend(WRAPPER_MARKERS.iter().map(|marker| marker.to_ascii_lowercase()));
         let literals = LiteralSet::new(&literals);
         KnowledgeBase { rules, exact, ranges, basic, literals, literal_rules, text_literals, unless_literals, regex_only }
     }
 
+    /// One pass of the literal automaton finds the rule literals and the wrapper markers; only the wrappers
+    /// whose marker is there are peeled.
     fn scan<'t>(&self, text: &'t str) -> Scanned<'t> {
-        let parsed = Parsed::new(text);
+        let outer = text.trim();
+        let mut occurrences = Occurrences::new();
+        let mut markers = Markers::NONE;
+        self.literals.for_each_occurrence(outer.as_bytes(), |literal, start, end| {
+            match (literal as usize).checked_sub(self.literal_rules.len()) {
+                Some(marker) => markers.insert(marker),
+                None => occurrences.push((literal, start, end)),
+            }
+        });
+        let parsed = Parsed::with_markers(outer, markers);
         let codes = parsed.layer_codes();
-        let hits = LiteralHits::find(&parsed, &self.literals);
+        let hits = LiteralHits::new(&parsed, &occurrences);
         Scanned { parsed, codes, hits }
     }
 
@@ -441,7 +477,8 @@ impl KnowledgeBase {
         let commands = if rule.commands.is_empty() {
             Vec::new()
         } else {
-            let captures = rule.regexes.iter().find_map(|r| r.captures(layer));
+            // Captures cost a second pass of the regex: take them only for a command that names one.
+            let captures = rule.commands_capture.then(|| rule.regexes.iter().find_map(|r| r.captures(layer))).flatten();
             rule.commands.iter().map(|segments| fill(segments, values, captures.as_ref())).collect()
         };
         Finding {
@@ -609,4 +646,53 @@ fn fill(segments: &[Segment], values: &mut Values<'_>, captures: Option<&regex::
         }
     }
     command
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces of the wrapper forms, in their own case and in others, with the bytes that close them.
+    const PIECES: &[&str] = &[
+        "{LED=",
+        "{led=",
+        "};{MSG=};{FQDN=mail.cloudmonkeys.xyz}",
+        "}]",
+        "[Message=",
+        "[MESSAGE=",
+        "]",
+        "[LastAttemptedIP=27.7.57.241:25]",
+        "Proxy session setup failed on Frontend with '",
+        "proxy session setup failed on frontend with '",
+        "'",
+        "Primary target IP address responded with: ",
+        "Error encountered while communicating with primary target IP address: ",
+        "\"",
+        "\" Attempted failover to alternate host",
+        "Cannot connect to unreachable destination queue. Reason: ",
+        " -> ",
+        "->",
+        "451 4.4.0 ",
+        "421 4.4.2 Connection dropped due to SocketError",
+        "450 4.4.317 Cannot connect to remote server ",
+        "SubjectMismatch",
+        "Reason: ",
+        " ",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The engine peels only wrappers whose marker its literal pass saw; that must never peel less (or
+        /// other) than looking for every wrapper does.
+        #[test]
+        fn the_marker_pass_peels_what_a_full_search_peels(pieces in prop::collection::vec(prop::sample::select(PIECES), 0..14)) {
+            let text = pieces.concat();
+            let scanned = KnowledgeBase::builtin().scan(&text);
+            let searched = Parsed::new(&text);
+            prop_assert_eq!(scanned.parsed.layers(), searched.layers());
+        }
+    }
 }

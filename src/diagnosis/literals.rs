@@ -71,14 +71,12 @@ impl LiteralSet {
 /// reached it, and the state. The byte loop is a function of its own so that it runs from registers alone.
 #[inline(never)]
 fn run_to_match(dfa: &DFA, text: &[u8], from: usize, mut state: StateID) -> Option<(usize, StateID)> {
-    for (offset, byte) in text.get(from..)?.iter().enumerate() {
+    let offset = text.get(from..)?.iter().position(|byte| {
         state = dfa.next_state(Anchored::No, state, *byte);
         // Without a prefilter the only special states an unanchored search reaches are match states.
-        if dfa.is_special(state) && dfa.is_match(state) {
-            return Some((from + offset, state));
-        }
-    }
-    None
+        dfa.is_special(state) && dfa.is_match(state)
+    })?;
+    Some((from + offset, state))
 }
 
 #[cfg(test)]

@@ -164,16 +164,10 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     if pattern.is_empty() {
         return Some(0);
     }
-    // The head of the needle is enough to find a rare byte; looking further costs more than it saves.
     let mut offset = 0;
-    let mut rank = u8::MAX;
-    for (index, byte) in pattern.iter().take(16).enumerate() {
-        let byte_rank = commonness(*byte);
-        if byte_rank < rank {
-            (offset, rank) = (index, byte_rank);
-            if rank == 1 {
-                break;
-            }
+    for (index, byte) in pattern.iter().enumerate() {
+        if COMMONNESS[usize::from(*byte)] < COMMONNESS[usize::from(pattern[offset])] {
+            offset = index;
         }
     }
     let rare = pattern[offset];
@@ -189,15 +183,21 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 /// How often a byte shows up in English error text, roughly: punctuation is rarer than capitals and digits,
-/// which are rarer than lower-case letters and blanks.
-fn commonness(byte: u8) -> u8 {
-    match byte {
-        b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' => 4,
-        b'a'..=b'z' => 3,
-        b'A'..=b'Z' | b'0'..=b'9' | b'.' => 2,
-        _ => 1,
+/// which are rarer than lower-case letters and blanks. A table, since `find` ranks every byte of its needle.
+static COMMONNESS: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' => 4,
+            b'a'..=b'z' => 3,
+            b'A'..=b'Z' | b'0'..=b'9' | b'.' => 2,
+            _ => 1,
+        };
+        byte += 1;
     }
-}
+    table
+};
 
 /// The text after `key` (leading blanks skipped) up to (not including) the first of `terminators`, or to the end.
 pub fn value_after<'a>(text: &'a str, key: &str, terminators: &[u8]) -> Option<&'a str> {
