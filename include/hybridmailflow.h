@@ -102,8 +102,6 @@ typedef enum {
   HMF_BAD_VALUE = 11,
 } hmf_status;
 
-typedef struct Outcome Outcome;
-
 // A batch of items (lines, sessions, errors, file events), owned by the caller until `hmf_batch_free`.
 typedef struct hmf_batch hmf_batch;
 
@@ -341,6 +339,10 @@ typedef struct {
   // HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
   uint32_t state;
 } hmf_batch_view;
+
+
+
+
 
 
 
