@@ -108,3 +108,10 @@ $summary = [ordered]@{
     "Get-HybridSmtpSession peak MB: $subsetMB MB vs $fullMB MB" = '{0} vs {1}' -f $ours.PeakMemoryMB, $results[0].PeakMemoryMB
 }
 [pscustomobject]$summary | Format-List | Out-String | Write-Host
+
+# The knowledge base runs on every failure line of large logs: messages a second on one core, over one text per
+# rule plus ordinary replies and unknown lines. best_match is the matching a log line pays; diagnose_best also
+# builds the finding's text.
+Invoke-Cargo @('build', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'bench_diagnosis')
+$diagnosisExe = Join-Path $RepoRoot 'target/release/examples/bench_diagnosis'
+& $diagnosisExe | Write-Host
