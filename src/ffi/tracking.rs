@@ -3,7 +3,6 @@
 //! file events). The reading thread reads, filters and diagnoses ahead, and builds each batch's views there, so
 //! the caller's thread only copies them into its own objects.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::ptr;
 
@@ -362,7 +361,7 @@ fn push_list(lists: &mut Vec<hmf_str>, items: impl IntoIterator<Item = hmf_str>)
 /// (the C# layer) decodes a server name, event id or address once per batch rather than once per event.
 #[derive(Default)]
 struct Interner<'a> {
-    seen: HashMap<&'a str, hmf_str>,
+    seen: hashbrown::HashMap<&'a str, hmf_str>,
 }
 
 impl<'a> Interner<'a> {
@@ -467,8 +466,7 @@ fn event_view<'a>(
         if !bracketed {
             return hmf_str_list { items: ptr::null(), len: 0 };
         }
-        let values: Vec<hmf_str> = p.statuses.iter().map(|s| s.as_ref().map_or(hmf_str::EMPTY, |s| strings.get(field(s)))).collect();
-        push_list(lists, values)
+        push_list(lists, p.statuses.iter().map(|s| s.as_ref().map_or(hmf_str::EMPTY, |s| strings.get(field(s)))))
     };
     let status_led = part(|s| &s.led, strings, lists);
     let status_msg = part(|s| &s.msg, strings, lists);
@@ -523,12 +521,12 @@ fn event_view<'a>(
         },
         message_id: strings.get(&e.message_id),
         network_message_id: strings.get(&e.network_message_id),
-        recipients: push_list(lists, e.recipients.iter().map(|s| strings.get(s)).collect::<Vec<_>>()),
-        recipient_status: push_list(lists, e.recipient_status.iter().map(|s| strings.get(s)).collect::<Vec<_>>()),
+        recipients: push_list(lists, e.recipients.iter().map(|s| strings.get(s))),
+        recipient_status: push_list(lists, e.recipient_status.iter().map(|s| strings.get(s))),
         total_bytes: e.total_bytes.unwrap_or(-1),
         recipient_count: e.recipient_count.unwrap_or(-1),
         related_recipient_address: strings.get(&e.related_recipient_address),
-        reference: push_list(lists, e.reference.iter().map(|s| strings.get(s)).collect::<Vec<_>>()),
+        reference: push_list(lists, e.reference.iter().map(|s| strings.get(s))),
         message_subject: strings.get(&e.message_subject),
         sender: strings.get(&e.sender),
         return_path: strings.get(&e.return_path),
@@ -537,9 +535,9 @@ fn event_view<'a>(
         tenant_id: strings.get(&e.tenant_id),
         original_client_ip: strings.get(&e.original_client_ip),
         original_server_ip: strings.get(&e.original_server_ip),
-        event_data_types: push_list(lists, e.event_data.iter().map(|d| strings.get(&d.type_tag)).collect::<Vec<_>>()),
-        event_data_keys: push_list(lists, e.event_data.iter().map(|d| strings.get(&d.key)).collect::<Vec<_>>()),
-        event_data_values: push_list(lists, e.event_data.iter().map(|d| strings.get(&d.value)).collect::<Vec<_>>()),
+        event_data_types: push_list(lists, e.event_data.iter().map(|d| strings.get(&d.type_tag))),
+        event_data_keys: push_list(lists, e.event_data.iter().map(|d| strings.get(&d.key))),
+        event_data_values: push_list(lists, e.event_data.iter().map(|d| strings.get(&d.value))),
         transport_traffic_type: strings.get(&e.transport_traffic_type),
         log_id: hmf_str::borrow(&e.log_id),
         schema_version: strings.get(&e.schema_version),
