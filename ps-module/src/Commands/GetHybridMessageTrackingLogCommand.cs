@@ -131,7 +131,7 @@ namespace HybridMailFlow.Commands
         {
             if (ParameterSetName == "Path" && Path == null)
             {
-                AddLocalServerFolder(paths, this);
+                AddLocalServerFolder();
             }
             if (paths.Paths.Count == 0)
             {
@@ -179,13 +179,13 @@ namespace HybridMailFlow.Commands
         /// Without -Path: this server's message tracking folder, %ExchangeInstallPath%TransportRoles\Logs\MessageTracking
         /// (the default MessageTrackingLogPath).
         /// </summary>
-        internal static void AddLocalServerFolder(LogPathList paths, PSCmdlet cmdlet)
+        private void AddLocalServerFolder()
         {
             var install = Environment.GetEnvironmentVariable("ExchangeInstallPath");
             var folder = string.IsNullOrEmpty(install) ? null : System.IO.Path.Combine(install, "TransportRoles", "Logs", "MessageTracking");
             if (folder == null || !Directory.Exists(folder))
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(new ErrorRecord(
                     new ItemNotFoundException("No message tracking log folder was found on this computer (%ExchangeInstallPath%TransportRoles\\Logs\\MessageTracking). Give the logs' folder with -Path (logs copied from a server work too)."),
                     "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, folder));
             }
