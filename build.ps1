@@ -96,9 +96,8 @@ function Invoke-Build {
     foreach ($file in 'HybridMailFlow.psd1', 'HybridMailFlow.psm1', 'HybridMailFlow.format.ps1xml', 'HybridMailFlow.types.ps1xml') {
         Copy-Item (Join-Path $root "ps-module/$file") $moduleOut
     }
-    foreach ($folder in 'Public', 'en-US') {
-        $source = Join-Path $root "ps-module/$folder"
-        if (Test-Path $source) { Copy-Item $source $moduleOut -Recurse }
+    foreach ($folder in 'Public', 'Private', 'en-US') {
+        Copy-Item (Join-Path $root "ps-module/$folder") $moduleOut -Recurse
     }
     foreach ($framework in 'netstandard2.0', 'net8.0') {
         $bin = Join-Path $moduleOut "bin/$framework"
@@ -109,11 +108,9 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory -Path $native -Force
     Copy-Item (Join-Path $root ('target/{0}/{1}' -f $profileName, (Get-NativeLibraryName))) $native
 
-    $helpTool = Join-Path $root 'ps-module/tools/New-MamlHelp.ps1'
-    if (Test-Path $helpTool) {
-        Write-Step 'Writing the cmdlet help (MAML)'
-        Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', $helpTool, '-ModuleRoot', $moduleOut, '-HelpSource', (Join-Path $root 'ps-module/help'))
-    }
+    Write-Step 'Writing the cmdlet help (MAML) from ps-module/help'
+    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'ps-module/tools/New-MamlHelp.ps1'),
+        '-ModuleRoot', $moduleOut, '-HelpSource', (Join-Path $root 'ps-module/help'))
 }
 
 function Get-PesterModulePath {
@@ -152,7 +149,7 @@ function Invoke-CTests {
     foreach ($source in Get-ChildItem (Join-Path $root 'tests/c') -Filter '*.c') {
         $exe = Join-Path $buildDir $source.BaseName
         Write-Step "C ABI program $($source.Name)"
-        Invoke-Native $cc.Source @('-std=c11', '-Wall', '-Wextra', '-Werror', '-g', '-I', (Join-Path $root 'include'), $source.FullName,
+        Invoke-Native $cc.Source @('-std=c11', '-Wall', '-Wextra', '-Werror', '-g', '-pthread', '-I', (Join-Path $root 'include'), $source.FullName,
             '-L', $libDir, '-lhybridmailflow', "-Wl,-rpath,$libDir", '-o', $exe)
         $scratch = Join-Path $buildDir "$($source.BaseName).scratch"
         $null = New-Item -ItemType Directory -Path $scratch -Force
@@ -174,21 +171,9 @@ function Invoke-Tests {
 
     Invoke-CTests
 
-    Write-Step 'Pester tests (a fresh pwsh with the built module)'
-    $pester = Get-PesterModulePath
-    $manifest = Join-Path $moduleOut 'HybridMailFlow.psd1'
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$pester' -MinimumVersion 5.5.0
-`$env:HMF_MODULE_PATH = '$manifest'
-`$env:HMF_REPO_ROOT = '$root'
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$(Join-Path $root 'tests/pester')'
-`$config.Run.Exit = `$true
-`$config.Output.Verbosity = 'Detailed'
-Invoke-Pester -Configuration `$config
-"@
-    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-Command', $script)
+    Write-Step 'Pester tests (a new PowerShell process with the built module)'
+    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterTests.ps1'),
+        '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path $moduleOut 'HybridMailFlow.psd1'), '-TestPath', (Join-Path $root 'tests/pester'))
 }
 
 switch ($Task) {

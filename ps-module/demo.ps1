@@ -26,18 +26,22 @@ $sessions | Format-Table -AutoSize:$false | Out-String -Width 120 | Write-Host
 Write-Section 'Sessions by outcome'
 $sessions | Group-Object Outcome | Sort-Object Count -Descending | Select-Object Count, Name | Format-Table -AutoSize | Out-String | Write-Host
 
-Write-Section 'What failed, where, and the line that decided it'
-$sessions | Where-Object { $_.Outcome -notin 'Delivered', 'NoMessage' } | ForEach-Object {
+Write-Section 'What failed, where (the line that decided it), and what it means'
+$failed = @($sessions | Where-Object { $_.Diagnosis.Count -gt 0 })
+$failed | ForEach-Object {
     $place = if ($_.OutcomePath) { '{0}:{1}' -f (Split-Path $_.OutcomePath -Leaf), $_.OutcomeLine } else { '' }
     [pscustomobject]@{
-        Server  = $_.Server
-        Role    = $_.Role
-        Remote  = $_.RemoteAddress
-        Outcome = $_.Outcome
-        Line    = $place
-        Text    = $_.OutcomeText
+        Server    = $_.Server
+        Role      = $_.Role
+        Outcome   = $_.Outcome
+        Line      = $place
+        Diagnosis = $_.Diagnosis[0].Title
     }
 } | Format-Table -Wrap | Out-String -Width 160 | Write-Host
+
+Write-Section 'The fix for the PRX2 failure (Resolve-HybridSmtpError explains any error text the same way)'
+$failed | Where-Object { $_.Diagnosis[0].RuleId -eq 'HMF-PRX2' } | Select-Object -First 1 | ForEach-Object { $_.Diagnosis[0] } |
+    Format-List | Out-String -Width 120 | Write-Host
 
 Write-Section 'Exchange Online sessions and their TLS'
 $sessions | Where-Object IsExchangeOnline | Select-Object Server, Direction, RemoteHost, TlsProtocol, CertificateSubject, TlsDomainCapabilities, Outcome |

@@ -1,7 +1,8 @@
 //! Whatever text arrives (random, or a real error with bytes cut, repeated or swapped), diagnosis answers and
-//! never panics; and a generated LastError gives back its LED.
+//! never panics, `best_match` agrees with the finding it stands for, findings sit on the layers
+//! `parse_last_error` peels; and a generated LastError gives back its LED.
 
-use hybridmailflow::diagnosis::{parse_last_error, Context, Direction, KnowledgeBase, LogKind};
+use hybridmailflow::diagnosis::{parse_last_error, Context, Direction, KnowledgeBase, LogKind, UNRECOGNIZED};
 use proptest::prelude::*;
 
 include!("cases/diagnosis.rs");
@@ -55,6 +56,34 @@ proptest! {
         prop_assert!(!findings.is_empty());
         let parsed = parse_last_error(&text);
         prop_assert!(text.contains(parsed.innermost.as_str()));
+    }
+
+    #[test]
+    fn best_match_tells_what_the_best_finding_holds(text in prop_oneof![mutated_case(), "\\PC{0,300}"], ctx in any_context()) {
+        let kb = KnowledgeBase::builtin();
+        let best = kb.best_match(&text, &ctx);
+        let finding = kb.diagnose_best(&text, &ctx);
+        prop_assert_eq!(best.rule_id(), finding.rule_id.as_str());
+        prop_assert_eq!(best.is_recognized(), finding.rule_id != UNRECOGNIZED);
+        prop_assert_eq!(best.severity(), finding.severity);
+        prop_assert_eq!(best.confidence(), finding.confidence);
+        prop_assert_eq!(best.code(), finding.code);
+        prop_assert_eq!(best.enhanced_code().map(|code| code.to_string()), finding.enhanced_code.clone());
+        prop_assert_eq!(best.matched_text(), finding.matched_text.as_str());
+        prop_assert_eq!(&best.finding(), &finding);
+    }
+
+    #[test]
+    fn findings_are_made_on_the_layers_parse_last_error_peels(text in mutated_case(), ctx in any_context()) {
+        let parsed = parse_last_error(&text);
+        let layers: Vec<&str> = parsed.wrappers.iter().map(String::as_str).chain([parsed.innermost.as_str()]).collect();
+        for finding in KnowledgeBase::builtin().diagnose(&text, &ctx) {
+            let depth = finding.context_text.len();
+            prop_assert!(depth < layers.len(), "{} layers, finding at {}", layers.len(), depth);
+            let context: Vec<&str> = finding.context_text.iter().map(String::as_str).collect();
+            prop_assert_eq!(&layers[..depth], context.as_slice());
+            prop_assert_eq!(layers[depth], finding.matched_text.as_str());
+        }
     }
 
     #[test]

@@ -23,6 +23,23 @@ fn each_rule_is_the_best_finding_for_its_text() {
 }
 
 #[test]
+fn best_match_names_each_rule_and_builds_the_same_finding() {
+    let kb = KnowledgeBase::builtin();
+    for case in CASES {
+        let ctx = case.context();
+        let best = kb.best_match(case.text, &ctx);
+        assert_eq!(best.rule_id(), case.rule, "{}", case.text);
+        assert!(best.is_recognized());
+        assert_eq!(best.finding(), kb.diagnose_best(case.text, &ctx), "{}", case.text);
+    }
+    let no_context = Context::default();
+    let unknown = kb.best_match("553 5.7.950 Something no rule knows", &no_context);
+    assert_eq!((unknown.rule_id(), unknown.is_recognized()), (UNRECOGNIZED, false));
+    assert_eq!((unknown.code(), unknown.enhanced_code().map(|e| e.to_string())), (Some(553), Some("5.7.950".to_string())));
+    assert_eq!(unknown.severity(), Severity::Error);
+}
+
+#[test]
 fn diagnose_lists_the_best_finding_first() {
     for case in CASES {
         let all = KnowledgeBase::builtin().diagnose(case.text, &case.context());

@@ -20,6 +20,7 @@ fn sample_sessions() -> Vec<Session> {
 fn each_failed_lab_session_gets_the_rule_for_its_failure() {
     let expected = [
         ("08DEA74796A6D101", "EXO-4.4.317-SubjectMismatch"),
+        ("08DEA74796A6D002", "HMF-EXO-DROPPED-AFTER-TLS"),
         ("08DEA74796A6F102", "HMF-TLS-OutboundAuthFailed"),
         ("08DEA74796A6E310", "HMF-PRX2"),
         ("08DEA74796A6F103", "HMF-BLOCKLIST-SPAMHAUS"),

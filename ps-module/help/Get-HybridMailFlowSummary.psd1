@@ -6,7 +6,7 @@
         'Input comes from the pipeline: this module''s tracking events and SMTP sessions, Get-MessageTrackingLog objects (live, deserialized or re-imported with Import-Csv; recognised by their EventId, Source and Timestamp), or log files from Get-ChildItem. With -Path it reads message tracking logs itself.'
     )
     Parameters  = @{
-        InputObject = 'Tracking events (HybridMailFlow.MessageTrackingEvent or Get-MessageTrackingLog objects), SMTP sessions (HybridMailFlow.SmtpSession), or log files; usually from the pipeline.'
+        InputObject = 'Tracking events (HybridMailFlow.MessageTrackingEvent or Get-MessageTrackingLog objects), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking); usually from the pipeline.'
         Path        = 'Message tracking log files or folders to summarize. Wildcards are expanded.'
         LiteralPath = 'Message tracking log files or folders, used exactly as written (no wildcards).'
         Start       = 'With -Path or -LiteralPath: only events at or after this time (local time unless the DateTime is UTC).'

@@ -3,11 +3,11 @@
     Description = @(
         'Get-HybridMessageTrackingLog reads message tracking logs (MSGTRK, MSGTRKMA, MSGTRKMD and MSGTRKMS files of Exchange 2010 to 2019) and returns one object per event, with the property names and types of Get-MessageTrackingLog, so that scripts written for it keep working, on the server or on logs copied to any computer. The columns of each file come from its own #Fields line (26, 27 or 30 fields). The files of each folder and prefix are merged by row time, so the events of a message come out in the order they happened.'
         'Beyond the properties of Get-MessageTrackingLog, each event has the file and line of its row, the lists joined as text (RecipientsText, RecipientStatusText, ReferenceText, EventDataText), the bracketed recipient statuses taken apart (RecipientStatusDetails, StatusLED, StatusMSG, StatusFQDN, StatusIP, StatusLRT), the message-info latency taken apart (OriginationTime, LatencyComponents, LatencyTotalSeconds), and, on FAIL, DEFER, DROP and the other failure events, a Diagnosis: what the error means, its likely causes and the fix. A DSN carries the diagnosis of the failure it reports.'
-        'Every filter is applied by the engine to the raw rows before any object is created, and -Start and -End skip whole files by their names and #Date. Without a path, the MessageTracking folder of this Exchange server is read. A line that cannot be read is a non-terminating error naming the file and line; the rest is still read, and -Verbose counts what each file held and skipped.'
+        'Every filter is applied by the engine to the raw rows before any object is created, and -Start and -End skip whole files by their names and #Date. Without a path, the message tracking folder of this Exchange server is read (see Find-HybridLogPath). A line that cannot be read is a non-terminating error naming the file and line; the rest is still read, and -Verbose counts what each file held and skipped.'
     )
     Parameters  = @{
         Path              = 'Message tracking log files or folders. Wildcards are expanded. A folder means every MSGTRK*.LOG file under it.'
-        LiteralPath       = 'Message tracking log files or folders, used exactly as written (no wildcards). Get-ChildItem output binds to it.'
+        LiteralPath       = 'Message tracking log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
         Start             = 'Only events at or after this time. A DateTime of kind Local or Unspecified is local time; the logs are in UTC.'
         End               = 'Only events at or before this time.'
         EventId           = 'Only events with one of these event ids (RECEIVE, SEND, DELIVER, FAIL, DEFER, DSN, ...), without regard to case.'
@@ -41,5 +41,5 @@
             Remarks = 'Recipients, RecipientStatus, Reference and EventData are written as their values, not System.String[].'
         }
     )
-    Links       = @('Get-HybridMailFlowSummary', 'Resolve-HybridSmtpError', 'Get-HybridSmtpSession', 'about_HybridMailFlow')
+    Links       = @('Get-HybridMailFlowSummary', 'Find-HybridLogPath', 'Resolve-HybridSmtpError', 'Get-HybridSmtpSession', 'about_HybridMailFlow')
 }

@@ -4,17 +4,19 @@
 //!
 //! Rules are data (`rules/*.toml`, compiled in; users add their own in the same format). The engine peels the
 //! structured forms (`parse`), finds candidate rules through an index of status codes and one Aho-Corasick
-//! prefilter over every rule literal, and only then evaluates the candidates (`engine`).
+//! automaton over every rule literal (`literals`), and only then evaluates the candidates (`engine`).
 
 mod engine;
+mod literals;
 mod parse;
 mod rfc3463;
 mod rules;
 mod scan;
 
-pub use engine::KnowledgeBase;
+pub use engine::{BestMatch, KnowledgeBase};
 pub use parse::{parse_last_error, ParsedError};
 pub use rules::RuleError;
+pub use scan::EnhancedCode;
 
 /// The rule id of the single finding returned for text no rule matches.
 pub const UNRECOGNIZED: &str = "Unrecognized";

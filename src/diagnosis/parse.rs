@@ -7,7 +7,46 @@
 //!
 //! Every layer is a slice of the input, outermost first, so the hot path allocates nothing.
 
-use super::scan::{find, scan_codes, Codes};
+use super::scan::{find, scan_codes, value_after, Codes};
+
+/// The fixed strings that announce a wrapper, each needed (in this case) for one way of peeling. The engine's
+/// literal automaton looks for them (ignoring case) in the same pass as the rule literals, and a text holding
+/// none of them (most log lines) is known to have no wrapper without a search for each.
+pub(crate) const WRAPPER_MARKERS: [&str; 7] = [
+    "{LED=",
+    "[Message=",
+    "Proxy session setup failed on Frontend with '",
+    "IP address responded with:",
+    "Error encountered while communicating with primary target IP address:",
+    "unreachable destination queue. Reason:",
+    "->",
+];
+const LED: usize = 0;
+const MESSAGE: usize = 1;
+const PROXY: usize = 2;
+const RESPONDED: usize = 3;
+const COMMUNICATING: usize = 4;
+const UNREACHABLE: usize = 5;
+const ARROW: usize = 6;
+
+/// Which of `WRAPPER_MARKERS` a text may hold (bit i for marker i).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Markers(u8);
+
+impl Markers {
+    /// Nothing known: every way of peeling is tried.
+    pub const ANY: Markers = Markers(u8::MAX);
+    pub const NONE: Markers = Markers(0);
+
+    pub fn insert(&mut self, marker: usize) {
+        self.0 |= 1 << marker;
+    }
+
+    /// The marker's text when the text may hold it.
+    fn get(self, marker: usize) -> Option<&'static str> {
+        (self.0 & (1 << marker) != 0).then_some(WRAPPER_MARKERS[marker])
+    }
+}
 
 /// Deep enough for every real nesting (Reason → LED → proxy wrapper → failover wrapper → response).
 pub(crate) const MAX_LAYERS: usize = 8;
@@ -53,16 +92,16 @@ pub fn parse_last_error(text: &str) -> ParsedError {
     let codes = parsed.layer_codes()[parsed.depth() - 1];
     let owned = |value: Option<&str>| value.map(str::to_string);
     ParsedError {
-        led: owned(fields.led),
-        msg: owned(fields.msg),
-        fqdn: owned(fields.fqdn),
-        ip: owned(fields.ip),
-        lrt: owned(fields.lrt),
-        message: owned(fields.message),
-        last_attempted_server_name: owned(fields.last_server),
-        last_attempted_ip: owned(fields.last_ip),
-        outbound_proxy_target_ip: owned(fields.proxy_ip),
-        outbound_proxy_target_hostname: owned(fields.proxy_host),
+        led: owned(fields.led()),
+        msg: owned(fields.msg()),
+        fqdn: owned(fields.fqdn()),
+        ip: owned(fields.ip()),
+        lrt: owned(fields.lrt()),
+        message: owned(fields.message()),
+        last_attempted_server_name: owned(fields.last_server()),
+        last_attempted_ip: owned(fields.last_ip()),
+        outbound_proxy_target_ip: owned(fields.proxy_ip()),
+        outbound_proxy_target_hostname: owned(fields.proxy_host()),
         code: codes.codes.basic,
         enhanced_code: codes.codes.enhanced.map(|e| e.to_string()),
         innermost: innermost.to_string(),
@@ -70,19 +109,11 @@ pub fn parse_last_error(text: &str) -> ParsedError {
     }
 }
 
-/// The key/value parts of the structured forms, as slices of the input.
-#[derive(Debug, Clone, Copy, Default)]
+/// The key/value parts of the structured forms, as slices of the input. Each is searched for only when asked:
+/// filling a command needs one or two of them, not all ten.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields<'a> {
-    pub led: Option<&'a str>,
-    pub msg: Option<&'a str>,
-    pub fqdn: Option<&'a str>,
-    pub ip: Option<&'a str>,
-    pub lrt: Option<&'a str>,
-    pub message: Option<&'a str>,
-    pub last_server: Option<&'a str>,
-    pub last_ip: Option<&'a str>,
-    pub proxy_ip: Option<&'a str>,
-    pub proxy_host: Option<&'a str>,
+    text: &'a str,
 }
 
 /// The codes of one layer, and whether they were inherited from a wrapper because the layer has none.
@@ -92,6 +123,7 @@ pub(crate) struct LayerCodes {
     pub inherited: bool,
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct Parsed<'a> {
     layers: [&'a str; MAX_LAYERS],
     depth: usize,
@@ -99,12 +131,17 @@ pub(crate) struct Parsed<'a> {
 
 impl<'a> Parsed<'a> {
     pub fn new(text: &'a str) -> Parsed<'a> {
+        Parsed::with_markers(text, Markers::ANY)
+    }
+
+    /// Peels only the wrappers whose marker `markers` allows: the caller has looked for the markers already.
+    pub fn with_markers(text: &'a str, markers: Markers) -> Parsed<'a> {
         let outer = text.trim();
         let mut layers = [""; MAX_LAYERS];
         layers[0] = outer;
         let mut depth = 1;
         while depth < MAX_LAYERS {
-            match peel(layers[depth - 1]) {
+            match peel(layers[depth - 1], markers) {
                 Some(inner) if !inner.is_empty() && inner.len() < layers[depth - 1].len() => {
                     layers[depth] = inner;
                     depth += 1;
@@ -117,7 +154,7 @@ impl<'a> Parsed<'a> {
 
     /// The key/value parts; searched only when asked for (to fill commands), not on the matching path.
     pub fn fields(&self) -> Fields<'a> {
-        Fields::of(self.layers[0])
+        Fields { text: self.layers[0] }
     }
 
     pub fn depth(&self) -> usize {
@@ -149,29 +186,63 @@ impl<'a> Parsed<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn of(text: &'a str) -> Fields<'a> {
-        let brace = |key: &str| super::scan::value_after(text, key, b"}");
-        let bracket = |key: &str| super::scan::value_after(text, key, b"]");
-        let word = |key: &str| super::scan::value_after(text, key, b" \t\r\n").map(|v| v.trim_end_matches(['.', ',']));
-        Fields {
-            led: led_value(text),
-            msg: brace("{MSG="),
-            fqdn: brace("{FQDN="),
-            ip: brace("{IP="),
-            lrt: brace("{LRT="),
-            message: balanced_bracket_value(text, "[Message="),
-            last_server: bracket("[LastAttemptedServerName="),
-            last_ip: bracket("[LastAttemptedIP="),
-            proxy_ip: word("OutboundProxyTargetIP:"),
-            proxy_host: word("OutboundProxyTargetHostName:"),
-        }
+    fn brace(&self, key: &str) -> Option<&'a str> {
+        value_after(self.text, key, b"}")
+    }
+
+    fn bracket(&self, key: &str) -> Option<&'a str> {
+        value_after(self.text, key, b"]")
+    }
+
+    fn word(&self, key: &str) -> Option<&'a str> {
+        value_after(self.text, key, b" \t\r\n").map(|v| v.trim_end_matches(['.', ',']))
+    }
+
+    pub fn led(&self) -> Option<&'a str> {
+        led_value(self.text)
+    }
+
+    pub fn msg(&self) -> Option<&'a str> {
+        self.brace("{MSG=")
+    }
+
+    pub fn fqdn(&self) -> Option<&'a str> {
+        self.brace("{FQDN=")
+    }
+
+    pub fn ip(&self) -> Option<&'a str> {
+        self.brace("{IP=")
+    }
+
+    pub fn lrt(&self) -> Option<&'a str> {
+        self.brace("{LRT=")
+    }
+
+    pub fn message(&self) -> Option<&'a str> {
+        balanced_bracket_value(self.text, WRAPPER_MARKERS[MESSAGE])
+    }
+
+    pub fn last_server(&self) -> Option<&'a str> {
+        self.bracket("[LastAttemptedServerName=")
+    }
+
+    pub fn last_ip(&self) -> Option<&'a str> {
+        self.bracket("[LastAttemptedIP=")
+    }
+
+    pub fn proxy_ip(&self) -> Option<&'a str> {
+        self.word("OutboundProxyTargetIP:")
+    }
+
+    pub fn proxy_host(&self) -> Option<&'a str> {
+        self.word("OutboundProxyTargetHostName:")
     }
 }
 
-
 /// The LED value: from `{LED=` to the `}` that closes it (`};{` or `}]`), or to the end of a truncated string.
 fn led_value(text: &str) -> Option<&str> {
-    let start = find(text, "{LED=")? + "{LED=".len();
+    let key = WRAPPER_MARKERS[LED];
+    let start = find(text, key)? + key.len();
     let rest = &text[start..];
     let end = [find(rest, "};{"), find(rest, "}]")].into_iter().flatten().min().unwrap_or(rest.len());
     Some(rest[..end].trim().trim_end_matches(['}', ']']).trim_end()).filter(|v| !v.is_empty())
@@ -197,34 +268,33 @@ fn balanced_bracket_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// One wrapper's payload, or None when `layer` is not a wrapper.
-fn peel(layer: &str) -> Option<&str> {
-    let has = |byte: u8| memchr::memchr(byte, layer.as_bytes()).is_some();
-    if has(b'{') {
+fn peel(layer: &str, markers: Markers) -> Option<&str> {
+    if markers.get(LED).is_some() {
         if let Some(led) = led_value(layer) {
             return Some(led);
         }
     }
-    if has(b'[') {
-        if let Some(message) = balanced_bracket_value(layer, "[Message=") {
+    if let Some(key) = markers.get(MESSAGE) {
+        if let Some(message) = balanced_bracket_value(layer, key) {
             return Some(message);
         }
     }
-    if let Some(start) = has(b'\'').then(|| find(layer, "Proxy session setup failed on Frontend with '")).flatten() {
-        let body = &layer[start + "Proxy session setup failed on Frontend with '".len()..];
+    if let Some((start, marker)) = markers.get(PROXY).and_then(|marker| Some((find(layer, marker)?, marker))) {
+        let body = &layer[start + marker.len()..];
         let end = body.rfind('\'').unwrap_or(body.len());
         return Some(body[..end].trim());
     }
-    if has(b'"') {
-        for marker in ["IP address responded with:", "Error encountered while communicating with primary target IP address:"] {
+    if memchr::memchr(b'"', layer.as_bytes()).is_some() {
+        for marker in [RESPONDED, COMMUNICATING].into_iter().filter_map(|m| markers.get(m)) {
             if let Some(start) = find(layer, marker) {
                 return quoted_payload(&layer[start + marker.len()..]);
             }
         }
     }
-    if let Some(start) = find(layer, "unreachable destination queue. Reason:") {
-        return Some(layer[start + "unreachable destination queue. Reason:".len()..].trim());
+    if let Some((start, marker)) = markers.get(UNREACHABLE).and_then(|marker| Some((find(layer, marker)?, marker))) {
+        return Some(layer[start + marker.len()..].trim());
     }
-    if has(b'>') {
+    if markers.get(ARROW).is_some() {
         return arrow_payload(layer);
     }
     None
@@ -242,7 +312,7 @@ fn quoted_payload(after_marker: &str) -> Option<&str> {
 /// `PRX2 ... ErrorRetry -> DnsQueryFailed: ErrorRetry` stays whole.
 fn arrow_payload(layer: &str) -> Option<&str> {
     let mut search_from = 0;
-    while let Some(offset) = find(&layer[search_from..], "->") {
+    while let Some(offset) = find(&layer[search_from..], WRAPPER_MARKERS[ARROW]) {
         let right = layer[search_from + offset + 2..].trim();
         if scan_codes(right).basic.is_some() && right.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             return Some(right);
@@ -325,6 +395,18 @@ mod tests {
         assert!(parsed.wrappers.is_empty());
         assert_eq!(parsed.code, None);
         assert_eq!(parse_last_error("").innermost, "");
+    }
+
+    #[test]
+    fn only_wrappers_whose_marker_was_seen_are_peeled() {
+        let text = "450 4.7.0 Proxy session setup failed on Frontend with '451 4.4.0 Primary target IP address responded with: \"421 4.4.2 Connection dropped.\" Attempted failover'";
+        assert_eq!(Parsed::new(text).depth(), 3);
+        assert_eq!(Parsed::with_markers(text, Markers::NONE).depth(), 1);
+        let mut proxy_only = Markers::NONE;
+        proxy_only.insert(PROXY);
+        assert_eq!(Parsed::with_markers(text, proxy_only).depth(), 2);
+        proxy_only.insert(RESPONDED);
+        assert_eq!(Parsed::with_markers(text, proxy_only).innermost(), "421 4.4.2 Connection dropped");
     }
 
     #[test]

@@ -53,32 +53,40 @@ pub(crate) fn describe(codes: Codes) -> Generic {
             Some(basic) => format!("{basic} {}.{}.x", enhanced.class, enhanced.subject),
             None => format!("{}.{}.x", enhanced.class, enhanced.subject),
         };
-        let severity = match enhanced.class {
-            2 => Severity::Info,
-            4 => Severity::Warning,
-            _ => Severity::Error,
-        };
         return Generic {
             title: format!("Unrecognized {shown} response: {subject}"),
             meaning: format!("Enhanced status code {enhanced}: class {} = {class}; subject {} = {subject}.", enhanced.class, enhanced.subject),
             cause,
-            severity,
+            severity: severity(codes),
         };
     }
     if let Some(basic) = codes.basic {
-        let (meaning, severity) = reply_digit_meaning(basic);
+        let (meaning, _) = reply_digit_meaning(basic);
         return Generic {
             title: format!("Unrecognized {basic} reply"),
             meaning: format!("SMTP reply code {basic}: {}xx = {meaning}.", basic / 100),
             cause: "No enhanced status code was given; the words after the code are the only clue.",
-            severity,
+            severity: severity(codes),
         };
     }
     Generic {
         title: "Unrecognized text".to_string(),
         meaning: "No rule matches this text and it carries no SMTP status code.".to_string(),
         cause: "The text is not an SMTP response or a known Exchange error string.",
-        severity: Severity::Info,
+        severity: severity(codes),
+    }
+}
+
+/// How serious a code is by its class (or its reply digit when it has no enhanced code).
+pub(crate) fn severity(codes: Codes) -> Severity {
+    match (codes.enhanced, codes.basic) {
+        (Some(enhanced), _) => match enhanced.class {
+            2 => Severity::Info,
+            4 => Severity::Warning,
+            _ => Severity::Error,
+        },
+        (None, Some(basic)) => reply_digit_meaning(basic).1,
+        (None, None) => Severity::Info,
     }
 }
 

@@ -135,6 +135,8 @@ pub(crate) struct Rule {
     pub causes: Vec<String>,
     pub fix: Vec<String>,
     pub commands: Vec<Vec<Segment>>,
+    /// Whether a command names a group of the rule's regex.
+    pub commands_capture: bool,
     pub references: Vec<String>,
     pub priority: i32,
     pub enhanced: Vec<EnhancedCode>,
@@ -275,6 +277,7 @@ fn compile(spec: RuleSpec, from_user: bool) -> Result<Rule, String> {
         meaning: spec.meaning.trim().to_string(),
         causes: spec.causes,
         fix: spec.fix,
+        commands_capture: commands.iter().flatten().any(|segment| matches!(segment, Segment::Capture(_))),
         commands,
         references: spec.references,
         priority: spec.priority,

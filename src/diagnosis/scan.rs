@@ -18,6 +18,17 @@ impl fmt::Display for EnhancedCode {
 }
 
 impl EnhancedCode {
+    /// `x.y.z` as a string, without the formatting machinery: that costs more than the rest of a finding's code.
+    pub fn to_text(self) -> String {
+        let mut text = String::with_capacity(11);
+        push_number(&mut text, u16::from(self.class));
+        for part in [self.subject, self.detail] {
+            text.push('.');
+            push_number(&mut text, part);
+        }
+        text
+    }
+
     /// Parses exactly `x.y.z` (class 2, 4 or 5; subject and detail of one to three digits).
     pub fn parse(text: &str) -> Option<EnhancedCode> {
         let bytes = text.as_bytes();
@@ -26,6 +37,21 @@ impl EnhancedCode {
             _ => None,
         }
     }
+}
+
+fn push_number(text: &mut String, value: u16) {
+    let mut digits = [0u8; 5];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    text.extend(digits[start..].iter().map(|d| char::from(*d)));
 }
 
 /// The codes found in one piece of text.
@@ -47,8 +73,12 @@ impl Codes {
 pub fn scan_codes(text: &str) -> Codes {
     let bytes = text.as_bytes();
     let mut first_enhanced = None;
-    for i in 0..bytes.len() {
-        if !matches!(bytes[i], b'2' | b'4' | b'5') || !boundary_before(bytes, i) {
+    let mut from = 0;
+    // Every code starts with its class digit: jump from one 2, 4 or 5 to the next.
+    while let Some(offset) = memchr::memchr3(b'2', b'4', b'5', &bytes[from..]) {
+        let i = from + offset;
+        from = i + 1;
+        if !boundary_before(bytes, i) {
             continue;
         }
         if let Some(basic) = basic_at(bytes, i) {
@@ -120,25 +150,54 @@ fn number_at(bytes: &[u8], i: usize) -> Option<(u16, usize)> {
 }
 
 /// The first position of `needle` in `haystack`. Short texts (a diagnosed line) are searched by skipping to
-/// each occurrence of the needle's first byte: building a full substring searcher per call costs more than
-/// the search. Long texts get the linear-time searcher, so no input can make this quadratic in practice.
+/// each occurrence of the needle's least common byte: building a full substring searcher per call costs more
+/// than the search. Long texts get the linear-time searcher, so no input can make this quadratic in practice.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     const SHORT: usize = 512;
     let (hay, pattern) = (haystack.as_bytes(), needle.as_bytes());
-    let Some(&first) = pattern.first() else { return Some(0) };
+    if pattern.len() > hay.len() {
+        return None;
+    }
     if hay.len() > SHORT {
         return memchr::memmem::find(hay, pattern);
     }
-    let mut from = 0;
-    while let Some(offset) = memchr::memchr(first, &hay[from..]) {
-        let at = from + offset;
+    if pattern.is_empty() {
+        return Some(0);
+    }
+    let mut offset = 0;
+    for (index, byte) in pattern.iter().enumerate() {
+        if COMMONNESS[usize::from(*byte)] < COMMONNESS[usize::from(pattern[offset])] {
+            offset = index;
+        }
+    }
+    let rare = pattern[offset];
+    let mut from = offset;
+    while let Some(found) = memchr::memchr(rare, &hay[from..]) {
+        let at = from + found - offset;
         if hay[at..].starts_with(pattern) {
             return Some(at);
         }
-        from = at + 1;
+        from += found + 1;
     }
     None
 }
+
+/// How often a byte shows up in English error text, roughly: punctuation is rarer than capitals and digits,
+/// which are rarer than lower-case letters and blanks. A table, since `find` ranks every byte of its needle.
+static COMMONNESS: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' => 4,
+            b'a'..=b'z' => 3,
+            b'A'..=b'Z' | b'0'..=b'9' | b'.' => 2,
+            _ => 1,
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// The text after `key` (leading blanks skipped) up to (not including) the first of `terminators`, or to the end.
 pub fn value_after<'a>(text: &'a str, key: &str, terminators: &[u8]) -> Option<&'a str> {
@@ -259,12 +318,11 @@ pub fn number_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 /// Keeps a value safe to paste into a PowerShell command: only characters that names, addresses and
 /// certificate subjects use survive, so text from a remote server can never smuggle in `;`, `$()` or quotes.
 pub fn sanitize_value(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | ':' | '_' | '@' | '=' | ',' | '-' | '\\' | '/' | '*'))
-        .collect::<String>()
-        .trim()
-        .to_string()
+    let keep = |c: &char| c.is_alphanumeric() || matches!(c, ' ' | '.' | ':' | '_' | '@' | '=' | ',' | '-' | '\\' | '/' | '*');
+    let mut kept = String::with_capacity(value.len());
+    kept.extend(value.chars().filter(keep).skip_while(|c| c.is_whitespace()));
+    kept.truncate(kept.trim_end().len());
+    kept
 }
 
 #[cfg(test)]
@@ -273,6 +331,9 @@ mod tests {
 
     fn codes(text: &str) -> (Option<u16>, Option<String>) {
         let found = scan_codes(text);
+        if let Some(enhanced) = found.enhanced {
+            assert_eq!(enhanced.to_text(), enhanced.to_string());
+        }
         (found.basic, found.enhanced.map(|e| e.to_string()))
     }
 
@@ -304,6 +365,17 @@ mod tests {
     }
 
     #[test]
+    fn find_agrees_with_the_standard_search() {
+        let hay = "450 4.4.317 Cannot establish session. Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01";
+        for needle in ["", "4", "Expected: ", "Presented: ", "CN=", "session.", "cmedge01", "absent", "cmedge012", "xyz, P"] {
+            assert_eq!(find(hay, needle), hay.find(needle), "{needle:?}");
+        }
+        assert_eq!(find("ab", "abc"), None);
+        let long = "x".repeat(600) + "{LED=451";
+        assert_eq!(find(&long, "{LED="), Some(600));
+    }
+
+    #[test]
     fn extracts_values_for_commands() {
         assert_eq!(first_ipv4("Client host [27.7.57.241] blocked"), Some("27.7.57.241"));
         assert_eq!(first_ipv4("version 15.01.2375.007 only"), None);
@@ -315,6 +387,7 @@ mod tests {
         assert_eq!(queue_identity("Get-Message -Queue cmhybd01\\Unreachable"), Some("cmhybd01\\Unreachable"));
         assert_eq!(queue_identity("CMHYBD01\\Default Frontend CMHYBD01"), None);
         assert_eq!(number_after("Failed to connect. Winsock error code: 10060, Win32", "Winsock error code"), Some("10060"));
+        assert_eq!(value_after("Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01", "Presented: ", b","), Some("CN=cmedge01"));
         assert_eq!(sanitize_value("x'; Remove-Item $(y) |z"), "x Remove-Item y z");
     }
 }

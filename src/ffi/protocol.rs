@@ -11,7 +11,7 @@ use super::types::{hmf_status, hmf_str};
 use super::{arg_bytes, arg_str, out_ptr};
 use crate::net::{classify, Cidr, Endpoint};
 use crate::pattern::Pattern;
-use crate::protocol::{BatchEnd, LogEntry, Outcome, Prefetcher, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use crate::protocol::{BatchEnd, LogEntry, Outcome, ParallelReader, Prefetcher, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
 
 /// Read modes (`hmf_protocol_reader_new`).
 pub const HMF_READ_ENTRIES: u32 = 0;
@@ -180,7 +180,29 @@ pub struct hmf_session {
 /// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
 pub struct hmf_protocol_reader {
     config: Option<Config>,
-    reader: Option<Prefetcher>,
+    reader: Option<Source>,
+}
+
+/// A whole read runs its streams on threads of their own; tail and follow read on one thread ahead of the caller.
+enum Source {
+    Single(Prefetcher),
+    Parallel(ParallelReader, usize),
+}
+
+impl Source {
+    fn next_batch(&mut self) -> crate::protocol::Batch {
+        match self {
+            Source::Single(p) => p.next_batch(),
+            Source::Parallel(p, size) => p.next_batch(*size),
+        }
+    }
+
+    fn stats(&self) -> crate::protocol::ProtocolStats {
+        match self {
+            Source::Single(p) => p.stats(),
+            Source::Parallel(p, _) => p.stats(),
+        }
+    }
 }
 
 struct Config {
@@ -336,7 +358,12 @@ pub unsafe extern "C" fn hmf_protocol_reader_next_batch(reader: *mut hmf_protoco
             if let Some(n) = c.tail {
                 reader = reader.tail(n);
             }
-            r.reader = Some(Prefetcher::start(reader, max));
+            let mut readers = reader.into_stream_readers();
+            r.reader = Some(if readers.len() == 1 {
+                Source::Single(Prefetcher::start(readers.remove(0), max))
+            } else {
+                Source::Parallel(ParallelReader::start(readers), max)
+            });
         }
         let batch = r.reader.as_mut().expect("set above").next_batch();
         let state = match batch.end {
@@ -368,7 +395,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_stats(reader: *const hmf_protocol_r
     guard(|| {
         let r = reader.as_ref().ok_or_else(|| FfiError::null("reader"))?;
         let out = out_ptr(out, "out")?;
-        let s = r.reader.as_ref().map(Prefetcher::stats).unwrap_or_default();
+        let s = r.reader.as_ref().map(Source::stats).unwrap_or_default();
         *out = hmf_protocol_stats {
             files: s.files,
             files_skipped_by_time: s.files_skipped_by_time,
@@ -608,7 +635,7 @@ fn session_view(
         proxied_session_id: hmf_str::borrow(&s.proxied_session_id),
         proxy_target: hmf_str::borrow(&s.proxy_target),
         proxy_status: hmf_str::borrow(&s.proxy_status),
-        responses: strs(arena, &s.responses),
+        responses: arena.list(s.responses().map(hmf_str::borrow).collect()),
         last_error: hmf_str::borrow(&s.last_error),
         disconnect_reason: hmf_str::borrow(&s.disconnect_reason),
         outcome: hmf_str::borrow(s.outcome.name()),

@@ -37,6 +37,25 @@ impl Record {
         self.text.clear();
         self.spans.clear();
     }
+
+    /// Takes a line with no quotes as it is: its fields are the text between commas, so no copy is needed.
+    /// Returns the previous text, whose buffer the caller reuses.
+    pub(crate) fn set_unquoted(&mut self, line: String) -> String {
+        debug_assert!(!line.contains('"'));
+        self.spans.clear();
+        let mut start = 0;
+        for comma in memchr::memchr_iter(b',', line.as_bytes()) {
+            self.spans.push((start, comma));
+            start = comma + 1;
+        }
+        self.spans.push((start, line.len()));
+        std::mem::replace(&mut self.text, line)
+    }
+
+    /// The whole text of a record set by [`Self::set_unquoted`], which is the line as written.
+    pub(crate) fn unquoted_line(&self) -> &str {
+        &self.text
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

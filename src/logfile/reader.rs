@@ -102,8 +102,10 @@ pub struct LogReader<R: Read> {
     path: Arc<str>,
     header: LogHeader,
     line: Vec<u8>,
-    /// The last row's line as text (invalid UTF-8 replaced): validated once, for both splitting and callers.
+    /// The last row's line as text when it had quotes (the record holds it unquoted); invalid UTF-8 replaced.
     text: String,
+    /// The last row had no quotes: the record's text is the line itself.
+    line_in_record: bool,
     overflow: usize,
     record: Record,
     line_no: u64,
@@ -123,6 +125,7 @@ impl<R: Read> LogReader<R> {
             header: LogHeader::default(),
             line: Vec::with_capacity(1024),
             text: String::with_capacity(1024),
+            line_in_record: false,
             overflow: 0,
             record: Record::new(),
             line_no: 0,
@@ -159,14 +162,13 @@ impl<R: Read> LogReader<R> {
         &self.record
     }
 
-    /// The raw bytes of the last line read (without its line break).
-    pub fn raw_line(&self) -> &[u8] {
-        &self.line
-    }
-
     /// The last row's line as text (without its line break; invalid UTF-8 replaced).
     pub fn raw_text(&self) -> &str {
-        &self.text
+        if self.line_in_record {
+            self.record.unquoted_line()
+        } else {
+            &self.text
+        }
     }
 
     /// 1-based number of the last line read.
@@ -268,13 +270,21 @@ impl<R: Read> LogReader<R> {
             self.done = true;
             return Some(ReadOutcome::Error(err));
         }
-        self.text.clear();
-        match std::str::from_utf8(&self.line) {
-            Ok(text) => self.text.push_str(text),
-            Err(_) => self.text.push_str(&String::from_utf8_lossy(&self.line)),
-        }
-        if let Err(e) = split_csv_text(&self.text, &mut self.record) {
-            return Some(ReadOutcome::Error(self.line_error(LineErrorKind::BadQuoting, e.to_string())));
+        // The line buffer becomes the row's text without a copy (UTF-8 checked once); the buffer it replaces
+        // becomes the next line buffer.
+        let text = match String::from_utf8(std::mem::take(&mut self.line)) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        if memchr::memchr(b'"', text.as_bytes()).is_none() {
+            self.line = self.record.set_unquoted(text).into_bytes();
+            self.line_in_record = true;
+        } else {
+            self.line = std::mem::replace(&mut self.text, text).into_bytes();
+            self.line_in_record = false;
+            if let Err(e) = split_csv_text(&self.text, &mut self.record) {
+                return Some(ReadOutcome::Error(self.line_error(LineErrorKind::BadQuoting, e.to_string())));
+            }
         }
         if self.record.len() != self.header.fields.len() {
             let (got, want) = (self.record.len(), self.header.fields.len());

@@ -15,29 +15,53 @@ pub fn parse_utc_ms(s: &[u8]) -> Option<i64> {
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    let mut rest = &s[19..];
+    let millis = parse_fraction(&s[19..])?;
+    let days = days_from_civil(year, month, day);
+    Some(((days * 24 + hour as i64) * 60 + minute as i64) * 60_000 + second as i64 * 1000 + millis as i64)
+}
+
+/// `[.f{1,7}][Z]` after the seconds, as milliseconds.
+fn parse_fraction(rest: &[u8]) -> Option<u32> {
+    let mut rest = rest;
     let mut millis = 0u32;
     if let Some((&b'.', frac)) = rest.split_first() {
         let n = frac.iter().take_while(|b| b.is_ascii_digit()).count();
         if n == 0 || n > 7 {
             return None;
         }
-        for (i, b) in frac[..n].iter().enumerate() {
-            if i < 3 {
-                millis = millis * 10 + u32::from(b - b'0');
-            }
+        for b in &frac[..n.min(3)] {
+            millis = millis * 10 + u32::from(b - b'0');
         }
         for _ in n..3 {
             millis *= 10;
         }
         rest = &frac[n..];
     }
-    match rest {
-        b"" | b"Z" => {}
-        _ => return None,
+    matches!(rest, b"" | b"Z").then_some(millis)
+}
+
+/// Remembers the last second parsed: log lines come many to a second, so most times differ from the previous
+/// one only in their milliseconds, which is all that is then read.
+#[derive(Debug, Clone, Default)]
+pub struct TimeCache {
+    second: [u8; 19],
+    second_ms: i64,
+    valid: bool,
+}
+
+impl TimeCache {
+    /// [`parse_utc_ms`], with the date and time of day reused when the second is the one before.
+    pub fn parse(&mut self, s: &[u8]) -> Option<i64> {
+        if self.valid && s.len() >= 19 && s[..19] == self.second {
+            return parse_fraction(&s[19..]).map(|ms| self.second_ms + i64::from(ms));
+        }
+        let ms = parse_utc_ms(s)?;
+        let second_ms = parse_utc_ms(&s[..19])?;
+        self.second.copy_from_slice(&s[..19]);
+        self.second_ms = second_ms;
+        self.valid = true;
+        Some(ms)
     }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 24 + hour as i64) * 60 + minute as i64) * 60_000 + second as i64 * 1000 + millis as i64)
 }
 
 /// The inverse of [`parse_utc_ms`], always with milliseconds and `Z`.
@@ -124,6 +148,14 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(parse_utc_ms(text.as_bytes()), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_cache_gives_what_a_full_parse_gives() {
+        let mut cache = TimeCache::default();
+        for text in ["2026-05-01T06:06:57.291Z", "2026-05-01T06:06:57.9Z", "2026-05-01T06:06:57Z", "2026-05-01T06:06:57.x", "2026-05-01T06:06:58.001Z", "bad"] {
+            assert_eq!(cache.parse(text.as_bytes()), parse_utc_ms(text.as_bytes()), "{text}");
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::logfile::{parse_utc_ms, LineErrorKind, LogHeader, Record};
+use crate::logfile::{LineErrorKind, LogHeader, Record, TimeCache};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -189,10 +189,20 @@ impl ProtocolColumns {
 
     /// Reads the fields of `record`; a bad time or event is an error for the line.
     pub fn view<'r>(&self, record: &'r Record) -> Result<LineView<'r>, (LineErrorKind, String)> {
-        let time_text = record.get(self.date_time);
-        let time_ms = parse_utc_ms(time_text.as_bytes())
-            .ok_or_else(|| (LineErrorKind::BadTime, format!("date-time '{}' is not a yyyy-MM-ddTHH:mm:ss.fffZ time; skipped", clip(time_text))))?;
+        let time_ms = self.time_of(record, &mut TimeCache::default())?;
         self.view_at(record, time_ms)
+    }
+
+    /// The time of a row, and whether its event is one of + - > < *: what the merge of streams needs to place
+    /// the row, without reading the rest of it.
+    pub fn time_of(&self, record: &Record, times: &mut TimeCache) -> Result<i64, (LineErrorKind, String)> {
+        let time_text = record.get(self.date_time);
+        let time_ms = times
+            .parse(time_text.as_bytes())
+            .ok_or_else(|| (LineErrorKind::BadTime, format!("date-time '{}' is not a yyyy-MM-ddTHH:mm:ss.fffZ time; skipped", clip(time_text))))?;
+        let event_text = record.get(self.event);
+        EventKind::parse(event_text).ok_or_else(|| (LineErrorKind::BadValue, format!("event '{}' is none of + - > < *; skipped", clip(event_text))))?;
+        Ok(time_ms)
     }
 
     /// [`Self::view`] of a record whose time was already read (the merge of streams reads it first).

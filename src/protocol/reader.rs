@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
 use super::session::{Outcome, Session, SessionBuilder};
 use crate::diagnosis::KnowledgeBase;
-use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record};
+use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record, TimeCache};
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
 
@@ -127,6 +127,7 @@ struct CurrentFile {
     reader: LogReader<File>,
     path: Arc<str>,
     context: Option<FileContext>,
+    times: TimeCache,
 }
 
 /// Sessions are keyed by direction and id: a receive and a send session may share an id.
@@ -203,6 +204,10 @@ pub struct ProtocolReader {
     ready: BinaryHeap<Reverse<(i64, usize)>>,
     started: bool,
     files_opened: usize,
+    /// How file events number files: this reader's first file is `file_offset` of `file_total` (a reader split
+    /// off for one stream numbers its files within all of them).
+    file_offset: usize,
+    file_total: Option<usize>,
     follow: bool,
     default_server: String,
     max_line_bytes: usize,
@@ -257,6 +262,8 @@ impl ProtocolReader {
             ready: BinaryHeap::new(),
             started: false,
             files_opened: 0,
+            file_offset: 0,
+            file_total: None,
             follow: false,
             default_server: String::new(),
             max_line_bytes: crate::logfile::DEFAULT_MAX_LINE_BYTES,
@@ -304,6 +311,35 @@ impl ProtocolReader {
 
     pub fn file_count(&self) -> usize {
         self.files.len()
+    }
+
+    /// Splits a reader that has not started into one reader per stream (the files of one folder and prefix),
+    /// which can run on threads of their own: a session never spans two streams. Errors already found (an empty
+    /// folder) go with the first. A reader with `tail` or `follow` stays whole.
+    pub fn into_stream_readers(mut self) -> Vec<ProtocolReader> {
+        if self.started || self.tail.is_some() || self.follow || self.streams.len() < 2 {
+            return vec![self];
+        }
+        let total = self.files.len();
+        let mut offset = 0;
+        let mut out = std::mem::take(&mut self.out);
+        let streams = std::mem::take(&mut self.streams);
+        streams
+            .into_iter()
+            .map(|stream| {
+                let files: Vec<PathBuf> = stream.files.iter().cloned().collect();
+                let mut reader = ProtocolReader::new(self.mode, self.filter.clone(), Vec::new())
+                    .default_server(&self.default_server)
+                    .max_line_bytes(self.max_line_bytes);
+                reader.streams = vec![stream];
+                reader.file_offset = offset;
+                reader.file_total = Some(total);
+                offset += files.len();
+                reader.files = files;
+                reader.out = std::mem::take(&mut out);
+                reader
+            })
+            .collect()
     }
 
     /// The next item, in order.
@@ -379,9 +415,9 @@ impl ProtocolReader {
                         }
                     }
                     let ctx = file.context.as_ref().expect("set above");
-                    match ctx.columns.view(file.reader.record()) {
-                        Ok(view) => {
-                            self.ready.push(Reverse((view.time_ms, index)));
+                    match ctx.columns.time_of(file.reader.record(), &mut file.times) {
+                        Ok(time_ms) => {
+                            self.ready.push(Reverse((time_ms, index)));
                             return Advance::Ready;
                         }
                         Err((kind, message)) => {
@@ -411,12 +447,13 @@ impl ProtocolReader {
                 self.out.push_back(ProtocolItem::FileDone { path, stats: ReaderStats::default(), skipped_by_time: true });
                 continue;
             }
-            self.out.push_back(ProtocolItem::FileStarted { path: path.clone(), index: self.files_opened - 1, count: self.files.len() });
+            let (number, count) = (self.file_offset + self.files_opened - 1, self.file_total.unwrap_or(self.files.len()));
+            self.out.push_back(ProtocolItem::FileStarted { path: path.clone(), index: number, count });
             match File::open(&path_buf) {
                 Ok(file) => {
                     let reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(self.follow && last_of_stream);
                     self.stats.files += 1;
-                    self.streams[index].current = Some(CurrentFile { reader, path, context: None });
+                    self.streams[index].current = Some(CurrentFile { reader, path, context: None, times: TimeCache::default() });
                     return true;
                 }
                 Err(e) => {
@@ -604,7 +641,7 @@ impl ProtocolReader {
         // Skip what is there now: the header is read, the rows were in the tail.
         while let ReadOutcome::Record | ReadOutcome::Error(_) = reader.next_row() {}
         let context = file_context(&reader, &path, &self.default_server).ok();
-        self.streams[index].current = Some(CurrentFile { reader, path, context });
+        self.streams[index].current = Some(CurrentFile { reader, path, context, times: TimeCache::default() });
         self.streams[index].pending = true;
     }
 }

@@ -158,8 +158,9 @@ pub struct Session {
     pub proxied_session_id: String,
     pub proxy_target: String,
     pub proxy_status: String,
-    /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`).
-    pub responses: Vec<String>,
+    /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`), one per
+    /// line: one buffer for them all instead of a string each (see [`Session::responses`]).
+    pub response_codes: String,
     pub last_error: String,
     /// The command `last_error` answered (`MAIL FROM`, `STARTTLS`, ...), when known.
     pub error_command: String,
@@ -188,6 +189,11 @@ pub struct LineOrigin {
 }
 
 impl Session {
+    /// Every reply code in order, with its enhanced code when there is one.
+    pub fn responses(&self) -> impl Iterator<Item = &str> {
+        self.response_codes.split('\n').filter(|r| !r.is_empty())
+    }
+
     pub fn mail_from(&self) -> impl Iterator<Item = &str> {
         self.messages.iter().map(|m| m.mail_from.as_str()).filter(|s| !s.is_empty())
     }
@@ -211,7 +217,23 @@ impl Session {
             preceding: (!self.error_command.is_empty()).then(|| self.error_command.clone()),
             connector: (!self.connector_id.is_empty()).then(|| self.connector_id.clone()),
         };
-        let text = if self.outcome_text.is_empty() { &self.disconnect_reason } else { &self.outcome_text };
+        // A dropped session has no error text; what it shows is said in words the knowledge base knows. Exchange
+        // Online leaving right after TLS is how its connector refuses the certificate it was shown (4.4.317).
+        let dropped_after_tls = self.outcome == Outcome::Dropped
+            && self.direction == Direction::Receive
+            && self.is_exchange_online
+            && self.tls_succeeded == Some(true)
+            && self.messages.is_empty();
+        let described;
+        let text = if dropped_after_tls {
+            let presented = self.tls.certificates.first().map_or("", |c| c.subject.as_str());
+            described = format!("Exchange Online closed the connection after TLS without sending mail. Presented: {presented}");
+            &described
+        } else if self.outcome_text.is_empty() {
+            &self.disconnect_reason
+        } else {
+            &self.outcome_text
+        };
         self.diagnosis = knowledge.diagnose(text, &context);
     }
 
@@ -309,7 +331,7 @@ impl SessionBuilder {
             proxied_session_id: String::new(),
             proxy_target: String::new(),
             proxy_status: String::new(),
-            responses: Vec::new(),
+            response_codes: String::new(),
             last_error: String::new(),
             error_command: String::new(),
             disconnect_reason: String::new(),
@@ -479,12 +501,15 @@ impl SessionBuilder {
         } else {
             verb
         };
-        let summary = match enhanced {
-            Some(e) => format!("{code} {e}"),
-            None => code.to_owned(),
-        };
         if !continued {
-            s.responses.push(summary);
+            if !s.response_codes.is_empty() {
+                s.response_codes.push('\n');
+            }
+            s.response_codes.push_str(code);
+            if let Some(e) = enhanced {
+                s.response_codes.push(' ');
+                s.response_codes.push_str(e);
+            }
         }
         if code == "220" && s.banner.is_empty() && verb.is_none() {
             s.banner = data.to_owned();

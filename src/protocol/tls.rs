@@ -127,22 +127,38 @@ fn split_names(text: &str) -> Vec<String> {
 /// distinguished names with spaces in them, so the row is read from the right, where the tokens are plain, and
 /// the two names are split where a space not after a comma starts a new `XX=` part.
 fn parse_combined(data: &str, cert: &mut Certificate) {
-    let mut tokens: Vec<&str> = data.split(' ').filter(|t| !t.is_empty()).collect();
+    // Splits off the last space-separated token, without allocating.
+    fn last(s: &str) -> (&str, &str) {
+        let s = s.trim_end();
+        match s.rfind(' ') {
+            Some(i) => (&s[..i], &s[i + 1..]),
+            None => ("", s),
+        }
+    }
     let is_time = |t: &str| parse_utc_ms(t.as_bytes()).is_some();
-    // SANs are optional: the last token is a SAN list unless it is the not-after time.
-    if tokens.last().is_some_and(|t| !is_time(t)) && tokens.len() >= 2 && is_time(tokens[tokens.len() - 2]) {
-        cert.subject_alternative_names = split_names(tokens.pop().unwrap_or_default());
-    }
-    if tokens.len() >= 2 && is_time(tokens[tokens.len() - 1]) && is_time(tokens[tokens.len() - 2]) {
-        cert.not_after_ms = parse_utc_ms(tokens.pop().unwrap_or_default().as_bytes());
-        cert.not_before_ms = parse_utc_ms(tokens.pop().unwrap_or_default().as_bytes());
-    }
     let is_hex = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit());
-    if tokens.len() >= 2 && is_hex(tokens[tokens.len() - 1]) && is_hex(tokens[tokens.len() - 2]) {
-        cert.thumbprint = tokens.pop().unwrap_or_default().to_owned();
-        cert.serial_number = tokens.pop().unwrap_or_default().to_owned();
+    let mut rest = data.trim();
+    // SANs are optional: the last token is a SAN list unless it is the not-after time.
+    let (head, token) = last(rest);
+    if !is_time(token) && is_time(last(head).1) {
+        cert.subject_alternative_names = split_names(token);
+        rest = head;
     }
-    let names = tokens.join(" ");
+    let (head, not_after) = last(rest);
+    let (before_head, not_before) = last(head);
+    if is_time(not_after) && is_time(not_before) {
+        cert.not_after_ms = parse_utc_ms(not_after.as_bytes());
+        cert.not_before_ms = parse_utc_ms(not_before.as_bytes());
+        rest = before_head;
+    }
+    let (head, thumbprint) = last(rest);
+    let (serial_head, serial) = last(head);
+    if is_hex(thumbprint) && is_hex(serial) {
+        cert.thumbprint = thumbprint.to_owned();
+        cert.serial_number = serial.to_owned();
+        rest = serial_head;
+    }
+    let names = rest.trim();
     let split = names.char_indices().find(|&(i, c)| {
         c == ' ' && i > 0 && !names[..i].ends_with(',') && {
             let next = &names[i + 1..];
@@ -154,7 +170,7 @@ fn parse_combined(data: &str, cert: &mut Certificate) {
             cert.subject = names[..i].to_owned();
             cert.issuer = names[i + 1..].to_owned();
         }
-        None => cert.subject = names,
+        None => cert.subject = names.to_owned(),
     }
 }
 

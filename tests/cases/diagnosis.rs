@@ -46,6 +46,7 @@ pub const CASES: &[Case] = &[
     case("HMF-EDGE-ADAM7023", "EventID 7023: ADAM service terminated with error %%3221225487 (0xC000000F) The system cannot find the file specified"),
     case("HMF-SETUP-REGKEY", "Setup Step 6 of 8 fails: The registry key 'SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Transport' does not exist"),
     case("HMF-SETUP-1603", "Installing product ASDat.MSI failed. Fatal error. Error code 1603"),
+    case("HMF-EXO-DROPPED-AFTER-TLS", "Exchange Online closed the connection after TLS without sending mail. Presented: CN=cmedge01.cloudmonkeys.xyz").receive(),
     case("EXO-4.4.317-SubjectMismatch", "450 4.4.317 Cannot establish session — SubjectMismatch. Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01.cloudmonkeys.xyz"),
     case("HMF-Q-NOCONNECTOR", "{ramki@cloudfield.onmicrosoft.com;2;2;A matching connector cannot be found to route the external recipient;16;<No Matching Connector>;0}").log(Queue),
     case("HMF-BLOCKLIST-SPAMHAUS", "550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/27.7.57.241 (AS3130) [BN8NAM12FT042.eop-nam12.prod.protection.outlook.com]"),

@@ -299,6 +299,30 @@ Describe 'The bundled lab samples' {
         $session[0].Outcome | Should -Be $Outcome
     }
 
+    It 'fills every output property a delivered Exchange Online session has' {
+        $s = $script:sampleSessions | Where-Object SessionId -eq '08DEA74796A6E2C8'
+        $filled = 'Server', 'ConnectorId', 'Direction', 'Role', 'SessionId', 'Start', 'End', 'StartLocal', 'EndLocal', 'Duration',
+            'LocalAddress', 'LocalPort', 'RemoteAddress', 'RemotePort', 'RemoteAddressClass', 'IsExchangeOnline', 'Helo', 'RemoteHost',
+            'Banner', 'Extensions', 'ExtensionsText', 'TlsMode', 'TlsSucceeded', 'TlsProtocol', 'TlsCipher', 'TlsCipherStrength', 'TlsMac',
+            'TlsKeyExchange', 'TlsKeyExchangeStrength', 'Certificates', 'CertificateSubject', 'CertificateIssuer', 'CertificateThumbprint',
+            'CertificateNotAfter', 'CertificateSubjectAlternativeNames', 'ChainValidationStatus', 'TlsDomainCapabilities',
+            'TlsDomainCapabilitiesStatus', 'TlsDomainCapabilitiesDomain', 'AuthResult', 'Permissions', 'Messages', 'MailFrom', 'Recipients',
+            'RecipientsText', 'MessageIds', 'MessageIdsText', 'InternalIds', 'InternalIdsText', 'MessageCount', 'AcceptedCount', 'Bytes',
+            'ThroughputKBps', 'Tarpit', 'Responses', 'ResponsesText', 'DisconnectReason', 'Outcome', 'OutcomePath', 'OutcomeLine',
+            'OutcomeText', 'LineCount', 'Files', 'Lines'
+        foreach ($name in $filled) {
+            $s.PSObject.Properties[$name] | Should -Not -BeNullOrEmpty -Because "$name is a documented property"
+            "$($s.$name)" | Should -Not -BeNullOrEmpty -Because "$name has a value in this session"
+        }
+        foreach ($name in 'TlsFailure', 'AuthMechanism', 'AuthUser', 'AuthFailure', 'ProxiedSessionId', 'ProxyTarget', 'ProxyStatus', 'LastError', 'ErrorCommand', 'Diagnosis') {
+            $s.PSObject.Properties[$name] | Should -Not -BeNullOrEmpty -Because "$name is a documented property"
+        }
+        $s.TlsCipherStrength | Should -Be 256
+        $s.ThroughputKBps | Should -BeGreaterThan 0
+        $s.Messages[0].Accepted | Should -BeTrue
+        $s.Messages[0].InternalId | Should -Be '73014444033'
+    }
+
     It 'reads the TLS, AUTH, proxy and tarpit details the failures turn on' {
         $byId = @{}
         foreach ($s in $script:sampleSessions) { $byId[$s.SessionId] = $s }

@@ -32,8 +32,8 @@ namespace HybridMailFlow.Commands
 
         /// <summary>
         /// Tracking events (HybridMailFlow.MessageTrackingEvent, or Get-MessageTrackingLog objects: matched by their
-        /// EventId, Source and Timestamp properties), SMTP sessions (HybridMailFlow.SmtpSession), or log files from
-        /// Get-ChildItem.
+        /// EventId, Source and Timestamp properties), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking
+        /// logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking).
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
         public PSObject InputObject { get; set; }
@@ -41,6 +41,7 @@ namespace HybridMailFlow.Commands
         /// <summary>Message tracking logs: files or folders, wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
         /// <summary>Message tracking logs, taken literally (no wildcards).</summary>
@@ -146,6 +147,12 @@ namespace HybridMailFlow.Commands
             if (file != null)
             {
                 paths.AddExisting(file.FullName);
+                return;
+            }
+            if (item != null && item.TypeNames.Contains("HybridMailFlow.LogPath"))
+            {
+                // Find-HybridLogPath output: a log folder.
+                paths.AddExisting(Text(item, "Path"));
                 return;
             }
             if (item != null && HasProperties(item, "EventId", "Source", "Timestamp"))

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -28,6 +27,7 @@ namespace HybridMailFlow.Commands
         /// <summary>Files or folders; wildcards allowed. A folder means every MSGTRK*.LOG file under it.</summary>
         [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
         /// <summary>Files or folders, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
@@ -176,20 +176,26 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>
-        /// Without -Path: this server's message tracking folder, %ExchangeInstallPath%TransportRoles\Logs\MessageTracking
-        /// (the default MessageTrackingLogPath).
+        /// Without -Path: this server's message tracking folder, as Find-HybridLogPath finds it (the configured
+        /// MessageTrackingLogPath, or Exchange's default folder).
         /// </summary>
         private void AddLocalServerFolder()
         {
-            var install = Environment.GetEnvironmentVariable("ExchangeInstallPath");
-            var folder = string.IsNullOrEmpty(install) ? null : System.IO.Path.Combine(install, "TransportRoles", "Logs", "MessageTracking");
-            if (folder == null || !Directory.Exists(folder))
+            // Where Exchange is missing, the error below says so; Find-HybridLogPath's own would say it twice.
+            foreach (var item in InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind MessageTracking -ErrorAction Ignore"))
+            {
+                var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;
+                if (!string.IsNullOrEmpty(path))
+                {
+                    paths.AddExisting(path);
+                }
+            }
+            if (paths.Paths.Count == 0)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new ItemNotFoundException("No message tracking log folder was found on this computer (%ExchangeInstallPath%TransportRoles\\Logs\\MessageTracking). Give the logs' folder with -Path (logs copied from a server work too)."),
-                    "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, folder));
+                    new ItemNotFoundException("No message tracking log folder was found on this computer. Give the logs' folder with -Path (logs copied from a server work too)."),
+                    "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, null));
             }
-            paths.AddExisting(folder);
         }
 
         void ITrackingSink.Event(MessageTrackingEvent trackingEvent)

@@ -33,6 +33,7 @@ namespace HybridMailFlow.Commands
         /// <summary>Files or folders; wildcards allowed. A folder means every RECV*/SEND* .LOG file under it.</summary>
         [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
         /// <summary>Files or folders, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
@@ -70,6 +71,7 @@ namespace HybridMailFlow.Commands
         /// <summary>Connector id: wildcards, or without them any part of it.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Connector { get; set; }
 
         /// <summary>Only sessions (or lines of sessions) with these outcomes.</summary>
@@ -79,11 +81,13 @@ namespace HybridMailFlow.Commands
         /// <summary>MAIL FROM address, exact or with wildcards.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Sender { get; set; }
 
         /// <summary>RCPT TO address, exact or with wildcards.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Recipient { get; set; }
 
         /// <summary>True for sessions, false for lines.</summary>
@@ -190,7 +194,8 @@ namespace HybridMailFlow.Commands
         /// <summary>Without -Path: the local server's protocol-log folders, as Find-HybridLogPath finds them.</summary>
         private void AddDefaultFolders()
         {
-            var found = InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind SmtpReceive, SmtpSend");
+            // Where Exchange is missing, the error below says so; Find-HybridLogPath's own would say it twice.
+            var found = InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind SmtpReceive, SmtpSend -ErrorAction Ignore");
             foreach (var item in found)
             {
                 var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;

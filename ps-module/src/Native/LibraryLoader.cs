@@ -29,19 +29,26 @@ namespace HybridMailFlow.Native
             }
         }
 
+        /// <summary>The runtimes/ folder of this platform, e.g. win-x64 or linux-arm64.</summary>
         public static string RuntimeIdentifier
         {
             get
             {
-                string os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
-                    : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx" : "linux";
+                string os;
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) os = "win";
+                else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) os = "osx";
+                else if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) os = "linux";
+                else throw new PlatformNotSupportedException("The HybridMailFlow engine runs on Windows, Linux and macOS; this is " + RuntimeInformation.OSDescription + ".");
                 string arch;
                 switch (RuntimeInformation.ProcessArchitecture)
                 {
+                    case Architecture.X64: arch = "x64"; break;
                     case Architecture.X86: arch = "x86"; break;
                     case Architecture.Arm64: arch = "arm64"; break;
                     case Architecture.Arm: arch = "arm"; break;
-                    default: arch = "x64"; break;
+                    default:
+                        throw new PlatformNotSupportedException(string.Format(
+                            "The HybridMailFlow engine runs in x64, x86, arm64 and arm processes; this process is {0}.", RuntimeInformation.ProcessArchitecture));
                 }
                 return os + "-" + arch;
             }

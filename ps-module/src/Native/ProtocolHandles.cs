@@ -34,9 +34,19 @@ namespace HybridMailFlow.Native
             return (UIntPtr)Encoding.UTF8.GetByteCount(s ?? string.Empty);
         }
 
+        /// <summary>The string's text; empty for length 0, whatever the pointer (NULL included).</summary>
         public static unsafe string Read(HmfStr s)
         {
-            return s.Len == UIntPtr.Zero ? string.Empty : Encoding.UTF8.GetString((byte*)s.Ptr, checked((int)s.Len));
+            if (s.Len == UIntPtr.Zero)
+            {
+                return string.Empty;
+            }
+            if (s.Ptr == IntPtr.Zero)
+            {
+                // The ABI allows NULL only with length 0: reading it would crash the PowerShell process.
+                throw new InvalidOperationException(string.Format("The HybridMailFlow engine returned a NULL string of {0} bytes.", s.Len));
+            }
+            return Encoding.UTF8.GetString((byte*)s.Ptr, checked((int)s.Len));
         }
 
         /// <summary>An empty engine string as null, so that absent values read as absent in PowerShell.</summary>

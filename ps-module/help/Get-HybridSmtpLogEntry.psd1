@@ -1,0 +1,37 @@
+﻿@{
+    Synopsis    = 'Reads Exchange SMTP protocol-log lines as typed objects.'
+    Description = @(
+        'Get-HybridSmtpLogEntry returns one object per line of SMTP Receive and SMTP Send protocol logs: the time (UTC, and LocalTime), server, connector, session id, sequence number, local and remote endpoint (address and port apart), event, data and context, with the file and line number it came from. A failure line carries the diagnosis of its text.'
+        'The schema of each file is its #Fields line. A folder given to -Path or -LiteralPath means every RECV*.LOG and SEND*.LOG file under it; without a path, the protocol-log folders of this Exchange server are read (see Find-HybridLogPath). Session filters (-Outcome, -Sender, -Recipient, -RemoteAddress, -Connector) return the lines of the sessions that match. A line that cannot be read is a non-terminating error naming the file and line; the rest is still read.'
+    )
+    Parameters  = @{
+        Path          = 'Protocol log files or folders. Wildcards are expanded. A folder means every RECV*/SEND* .LOG file under it.'
+        LiteralPath   = 'Protocol log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
+        Start         = 'Only lines at or after this time. A DateTime of kind Local or Unspecified is local time; the logs are in UTC.'
+        End           = 'Only lines at or before this time.'
+        Tail          = 'Only the last N lines, read from the newest files back, like Get-Content -Tail.'
+        Wait          = 'After the existing lines, keeps reading the newest file as Exchange writes it, through the hourly roll to the next file, until Ctrl+C.'
+        SessionId     = 'Only the lines of these session ids.'
+        RemoteAddress = 'Only the lines of sessions with a remote address equal to one of these addresses or inside one of these CIDR ranges.'
+        Connector     = 'Only lines of connectors whose id matches: a wildcard pattern, or without wildcards any part of the id.'
+        Outcome       = 'Only the lines of sessions with one of these outcomes.'
+        Sender        = 'Only the lines of sessions with a MAIL FROM address that matches, exactly or as a wildcard pattern.'
+        Recipient     = 'Only the lines of sessions with a RCPT TO address that matches, exactly or as a wildcard pattern.'
+    }
+    Outputs     = @{
+        'HybridMailFlow.SmtpLogEntry' = 'One object per protocol-log line, with Path and LineNumber.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'The last lines, as Get-Content -Tail would show them'
+            Code    = 'Get-HybridSmtpLogEntry -Path .\RECV2026050106-1.LOG -Tail 30'
+            Remarks = 'Returns the last 30 lines of the file as objects.'
+        }
+        @{
+            Title   = 'Every line of one session'
+            Code    = 'Get-ChildItem .\Hub\ProtocolLog\SmtpSend -Filter *.LOG | Get-HybridSmtpLogEntry -SessionId 08DEA74796A6F102 | Format-Table DateTime, Event, Data, Context -Wrap'
+            Remarks = 'Reads the files piped from Get-ChildItem and shows the lines of one send session.'
+        }
+    )
+    Links       = @('Get-HybridSmtpSession', 'Find-HybridLogPath', 'about_HybridMailFlow')
+}

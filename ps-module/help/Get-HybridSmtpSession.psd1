@@ -1,0 +1,43 @@
+﻿@{
+    Synopsis    = 'Rebuilds SMTP sessions from Exchange protocol logs, with TLS, AUTH, messages and the outcome.'
+    Description = @(
+        'Get-HybridSmtpSession reads SMTP Receive and SMTP Send protocol logs of any transport role (FrontEnd, Hub, Edge, Mailbox Delivery and Submission) and returns one object per SMTP session: its lines grouped by session id across the hourly files and midnight, in time order whatever order the files come in.'
+        'Each session has its server, connector, direction, role, start and end, local and remote address and port, the EHLO name and banner, the extensions offered, the TLS details (mode, success or failure and why, protocol, cipher, certificates, TlsDomainCapabilities), AUTH, the messages (MAIL FROM, recipients, message ids and InternalId), every reply code, the last error and the disconnect reason. Outcome is one of Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage or Incomplete (no disconnect seen yet), with the file and line that decided it; a failed session carries the diagnosis of that line. IsExchangeOnline tells whether the remote side is Exchange Online.'
+        'A folder given to -Path or -LiteralPath means every RECV*.LOG and SEND*.LOG file under it. Without a path, the protocol-log folders of this Exchange server are read (see Find-HybridLogPath). The filters are applied by the engine before any object is created, and -Start and -End skip whole files by their names. A line that cannot be read is a non-terminating error naming the file and line; the rest of the file is still read.'
+    )
+    Parameters  = @{
+        Path          = 'Protocol log files or folders. Wildcards are expanded. A folder means every RECV*/SEND* .LOG file under it.'
+        LiteralPath   = 'Protocol log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
+        Start         = 'Only sessions that end at or after this time. A DateTime of kind Local or Unspecified is local time; the logs are in UTC.'
+        End           = 'Only sessions that start at or before this time.'
+        Tail          = 'Only the last N sessions, read from the newest files back, like Get-Content -Tail.'
+        Wait          = 'After the existing lines, keeps reading the newest file as Exchange writes it, through the hourly roll to the next file, until Ctrl+C.'
+        SessionId     = 'Only these session ids (the 16 hexadecimal digits of the session-id field).'
+        RemoteAddress = 'Only sessions with a remote address equal to one of these addresses or inside one of these CIDR ranges (40.92.0.0/15 is Exchange Online).'
+        Connector     = 'Only sessions on connectors whose id matches: a wildcard pattern, or without wildcards any part of the id.'
+        Outcome       = 'Only sessions with one of these outcomes.'
+        Sender        = 'Only sessions with a MAIL FROM address that matches, exactly or as a wildcard pattern.'
+        Recipient     = 'Only sessions with a RCPT TO address that matches, exactly or as a wildcard pattern.'
+    }
+    Outputs     = @{
+        'HybridMailFlow.SmtpSession' = 'One object per SMTP session. Collections (Recipients, Responses...) export to CSV as text; the raw lines are in Lines.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Failed sessions of the last two hours'
+            Code    = "Get-HybridSmtpSession -Path 'C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive' -Start (Get-Date).AddHours(-2) |`n    Where-Object Outcome -ne 'Delivered' | Export-Csv failed.csv -NoTypeInformation"
+            Remarks = 'Rebuilds the FrontEnd receive sessions of the last two hours and exports those that did not deliver.'
+        }
+        @{
+            Title   = 'Exchange Online sessions that failed TLS'
+            Code    = 'Get-HybridSmtpSession -Path .\CMHYBD01 -RemoteAddress 40.92.0.0/15, 40.107.0.0/16 -Outcome TlsFailed, TempFailed | Format-List *'
+            Remarks = 'Reads every protocol log under a folder collected from CMHYBD01 and shows the sessions with Exchange Online that failed, with all their properties.'
+        }
+        @{
+            Title   = 'Watch new sessions as they happen'
+            Code    = "Find-HybridLogPath -LogKind SmtpReceive -ExistingOnly | Where-Object Service -eq 'FrontEnd' | Get-HybridSmtpSession -Tail 5 -Wait"
+            Remarks = 'Shows the last five sessions of the FrontEnd receive log folder of this server, then each new session as Exchange logs it, until Ctrl+C.'
+        }
+    )
+    Links       = @('Get-HybridSmtpLogEntry', 'Find-HybridLogPath', 'Resolve-HybridSmtpError', 'about_HybridMailFlow')
+}
