@@ -138,8 +138,6 @@ typedef enum {
   HMF_BAD_VALUE = 11,
 } hmf_status;
 
-typedef struct Outcome Outcome;
-
 // A batch of items (protocol lines or sessions, tracking events, errors, file events), owned by the caller
 // until `hmf_batch_free`.
 typedef struct hmf_batch hmf_batch;
@@ -486,6 +484,10 @@ typedef struct {
   uint64_t truncated_lines;
   uint64_t events;
 } hmf_tracking_stats;
+
+
+
+
 
 
 
