@@ -3,16 +3,25 @@
     Benchmarks HybridMailFlow against the methods admins use today, side by side in one run.
 .DESCRIPTION
     Generates realistic logs once (kept under out/bench), then measures, each in a fresh PowerShell process so
-    that peak memory is that command's alone:
+    that peak memory is that command's alone.
+
+    SMTP protocol logs:
       - the Rust engine alone (MB/s on one core);
       - Get-HybridSmtpSession over the full set and over a 100 MB subset;
       - the method in most guides, Get-Content | ConvertFrom-Csv -Header ... | Group-Object SessionId, on the
         100 MB subset only (it is too slow and too hungry for the full set);
+    Message tracking logs:
+      - the Rust engine alone (MB/s on one core, all events and a sender search);
+      - Get-HybridMessageTrackingLog over the full set and the subset, without a filter and with -Sender;
+      - the CSV way, Get-Content | Where-Object { $_ -notlike '#*' } | ConvertFrom-Csv -Header <the 30 fields>
+        (what Import-Csv does, with the # header lines skipped), without a filter and with
+        Where-Object sender-address -eq ..., on the subset only (it is too slow for the full set);
+      - PowerShell alone passing as many objects to Measure-Object: what any command pays per object;
     and prints the ratios. Called by `build.ps1 Bench`.
 .PARAMETER SizeMB
-    Size of the full protocol-log set (default 1024 MB).
+    Size of each full set (default 1024 MB).
 .PARAMETER SubsetMB
-    Size of the subset the slow method runs on (default 100 MB).
+    Size of the subsets the slow methods run on (default 100 MB).
 #>
 [CmdletBinding()]
 param(
@@ -33,13 +42,13 @@ function Invoke-Cargo {
 }
 
 function Get-LogSet {
-    param([string] $Name, [int] $Megabytes)
+    param([string] $Name, [int] $Megabytes, [string] $Generator = 'gen_protocol')
     $dir = Join-Path $benchRoot $Name
     $marker = Join-Path $dir '.complete'
     if (-not (Test-Path $marker)) {
         if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
-        Write-Host "Generating $Megabytes MB of protocol logs in $dir ..."
-        Invoke-Cargo @('run', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'gen_protocol', '--', $dir, "$Megabytes")
+        Write-Host "Generating $Megabytes MB of logs in $dir ($Generator) ..."
+        Invoke-Cargo @('run', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', $Generator, '--', $dir, "$Megabytes")
         Set-Content -Path $marker -Value $Megabytes
     }
     $dir
@@ -108,6 +117,51 @@ $summary = [ordered]@{
     "Get-HybridSmtpSession peak MB: $subsetMB MB vs $fullMB MB" = '{0} vs {1}' -f $ours.PeakMemoryMB, $results[0].PeakMemoryMB
 }
 [pscustomobject]$summary | Format-List | Out-String | Write-Host
+
+# Message tracking logs.
+$trackingFull = Get-LogSet -Name "tracking-$SizeMB" -Megabytes $SizeMB -Generator 'gen_tracking'
+$trackingSubset = Get-LogSet -Name "tracking-$SubsetMB" -Megabytes $SubsetMB -Generator 'gen_tracking'
+$trackingFullMB = Get-FolderMB $trackingFull
+$trackingSubsetMB = Get-FolderMB $trackingSubset
+$sender = 'raghu@cloudmonkeys.xyz'
+
+Invoke-Cargo @('build', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'bench_tracking')
+$trackingEngineOutput = & (Join-Path $RepoRoot 'target/release/examples/bench_tracking') $trackingFull --sender $sender
+$trackingEngineOutput | Write-Host
+$engineFigures = @{}
+foreach ($pair in (($trackingEngineOutput | Select-Object -Last 1) -split ' ')) {
+    $name, $value = $pair -split '=', 2
+    $engineFigures[$name] = [double]::Parse($value, [cultureinfo]::InvariantCulture)
+}
+
+$fields = 'date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status,total-bytes,recipient-count,related-recipient-address,reference,message-subject,sender-address,return-path,message-info,directionality,tenant-id,original-client-ip,original-server-ip,custom-data,transport-traffic-type,log-id,schema-version'
+$readCsv = "Get-ChildItem -Path '$trackingSubset' -Filter '*.LOG' | ForEach-Object { Get-Content -LiteralPath `$_.FullName } | Where-Object { `$_ -notlike '#*' } | ConvertFrom-Csv -Header ('$fields'.Split(','))"
+$tracking = @(
+    Measure-InChild "Get-HybridMessageTrackingLog, $trackingFullMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingFull' | Measure-Object).Count" -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog -Sender, $trackingFullMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingFull' -Sender '$sender' | Measure-Object).Count" -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog, $trackingSubsetMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingSubset' | Measure-Object).Count" -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog -Sender, $trackingSubsetMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingSubset' -Sender '$sender' | Measure-Object).Count" -Setup $import
+    Measure-InChild "Get-Content | ConvertFrom-Csv, $trackingSubsetMB MB" "($readCsv | Measure-Object).Count"
+    Measure-InChild "Get-Content | ConvertFrom-Csv | Where-Object sender, $trackingSubsetMB MB" "($readCsv | Where-Object { `$_.'sender-address' -eq '$sender' } | Measure-Object).Count"
+)
+# What any command pays to hand that many objects to the next one: the floor under an unfiltered read.
+$objectCount = $tracking[0].Items
+$tracking += Measure-InChild "PowerShell alone: $objectCount objects | Measure-Object" '(Write-Output $objects | Measure-Object).Count' `
+    -Setup "`$objects = [object[]]::new($objectCount); [array]::Fill(`$objects, [version]'1.0')"
+$tracking | Format-Table -AutoSize | Out-String | Write-Host
+
+$ratio = { param($slow, $fast) [math]::Round($slow / [math]::Max($fast, 0.001), 1) }
+[pscustomobject][ordered]@{
+    'Tracking engine alone, all events (MB/s, one core)'          = $engineFigures['mb_per_s']
+    'Tracking engine alone, sender search (MB/s, one core)'       = $engineFigures['sender_mb_per_s']
+    "Get-HybridMessageTrackingLog (MB/s over $trackingFullMB MB)" = [math]::Round($trackingFullMB / [math]::Max($tracking[0].Seconds, 0.001), 1)
+    "Get-HybridMessageTrackingLog -Sender over $trackingFullMB MB (s)" = $tracking[1].Seconds
+    "PowerShell's own pipeline cost for the $objectCount events (s)" = $tracking[6].Seconds
+    "Speed ratio vs the CSV way, all events ($trackingSubsetMB MB)" = & $ratio $tracking[4].Seconds $tracking[2].Seconds
+    "Speed ratio vs the CSV way, sender search ($trackingSubsetMB MB)" = & $ratio $tracking[5].Seconds $tracking[3].Seconds
+    "Memory ratio vs the CSV way, all events ($trackingSubsetMB MB)" = & $ratio $tracking[4].PeakMemoryMB $tracking[2].PeakMemoryMB
+    "Get-HybridMessageTrackingLog peak MB: $trackingSubsetMB MB vs $trackingFullMB MB" = '{0} vs {1}' -f $tracking[2].PeakMemoryMB, $tracking[0].PeakMemoryMB
+} | Format-List | Out-String | Write-Host
 
 # The knowledge base runs on every failure line of large logs: messages a second on one core, over one text per
 # rule plus ordinary replies and unknown lines. best_match is the matching a log line pays; diagnose_best also

@@ -1,7 +1,8 @@
 //! Speed of the tracking engine alone, without the C ABI or PowerShell: `bench_tracking <dir> [--sender addr]`.
 //! Reads every MSGTRK*.LOG under `dir` once to warm the file cache, then times full reads: every event in the
 //! reader's reused buffer, every event as an owned value, and a sender search (raghu@cloudmonkeys.xyz unless
-//! `--sender` names another). Run in release mode.
+//! `--sender` names another). The last line, `mb_per_s=... sender_mb_per_s=...`, is what bench/run.ps1 reads.
+//! Run in release mode.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,13 +59,16 @@ fn main() -> ExitCode {
         }
         let seconds = start.elapsed().as_secs_f64();
         let stats = reader.stats();
-        println!("{name:<28} {events:>10} {seconds:>8.2} {:>9.0}", stats.bytes as f64 / 1e6 / seconds);
+        let mb_per_s = stats.bytes as f64 / 1e6 / seconds;
+        println!("{name:<28} {events:>10} {seconds:>8.2} {mb_per_s:>9.0}");
         if errors > 0 {
             println!("  ({errors} bad lines)");
         }
+        mb_per_s
     };
-    run("all events (reused buffer)", TrackingFilter::default(), false);
+    let all = run("all events (reused buffer)", TrackingFilter::default(), false);
     run("all events (owned)", TrackingFilter::default(), true);
-    run(&format!("sender {sender}"), TrackingFilter { sender: Some(sender.clone()), ..TrackingFilter::default() }, false);
+    let search = run(&format!("sender {sender}"), TrackingFilter { sender: Some(sender.clone()), ..TrackingFilter::default() }, false);
+    println!("mb_per_s={all:.1} sender_mb_per_s={search:.1}");
     ExitCode::SUCCESS
 }

@@ -9,7 +9,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 2
+#define HMF_ABI_VERSION 3
 
 // Struct ids for `hmf_struct_size`. Append-only.
 #define HMF_STRUCT_STR 1
@@ -36,6 +36,12 @@
 
 #define HMF_STRUCT_FINDING 12
 
+#define HMF_STRUCT_TRACKING_EVENT 13
+
+#define HMF_STRUCT_LATENCY_COMPONENT 14
+
+#define HMF_STRUCT_TRACKING_STATS 15
+
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
 
@@ -46,6 +52,8 @@
 #define HMF_ITEM_FILE_STARTED 4
 
 #define HMF_ITEM_FILE_DONE 5
+
+#define HMF_ITEM_TRACKING_EVENT 6
 
 // Batch states (`hmf_batch_view.state`). Append-only.
 // More items may follow: call next_batch again.
@@ -86,6 +94,34 @@
 
 #define HMF_DIRECTION_SEND 1
 
+// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
+// EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
+// An event id (RECEIVE, SEND, FAIL, ...), without regard to case.
+#define HMF_TRACKING_FILTER_EVENT_ID 1
+
+// A source (SMTP, STOREDRIVER, ...), without regard to case.
+#define HMF_TRACKING_FILTER_SOURCE 2
+
+// The sender address, whole, without regard to case.
+#define HMF_TRACKING_FILTER_SENDER 3
+
+// A recipient address, whole, without regard to case.
+#define HMF_TRACKING_FILTER_RECIPIENT 4
+
+// Text found anywhere in the subject, without regard to case.
+#define HMF_TRACKING_FILTER_MESSAGE_SUBJECT 5
+
+// The Message-ID, with or without its angle brackets.
+#define HMF_TRACKING_FILTER_MESSAGE_ID 6
+
+#define HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID 7
+
+#define HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID 8
+
+// The server whose events to return: the server a file's folder names, else each row's server-hostname. A short
+// name matches the FQDN that starts with it.
+#define HMF_TRACKING_FILTER_SERVER 9
+
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
   HMF_OK = 0,
@@ -102,7 +138,8 @@ typedef enum {
   HMF_BAD_VALUE = 11,
 } hmf_status;
 
-// A batch of items (lines, sessions, errors, file events), owned by the caller until `hmf_batch_free`.
+// A batch of items (protocol lines or sessions, tracking events, errors, file events), owned by the caller
+// until `hmf_batch_free`.
 typedef struct hmf_batch hmf_batch;
 
 // Findings for one text, owned by the caller until `hmf_findings_free`.
@@ -113,6 +150,9 @@ typedef struct hmf_knowledge_base hmf_knowledge_base;
 
 // A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
 typedef struct hmf_protocol_reader hmf_protocol_reader;
+
+// A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
+typedef struct hmf_tracking_reader hmf_tracking_reader;
 
 // A UTF-8 string that the library owns: `len` bytes at `ptr`, not NUL-terminated. `ptr` is NULL only when
 // `len` is 0.
@@ -150,28 +190,6 @@ typedef struct {
   // 0 to 1.
   double confidence;
 } hmf_finding;
-
-// An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
-// `hmf_` call on the same thread; an error inside a batch keeps them until the batch is freed.
-typedef struct {
-  hmf_status status;
-  hmf_str message;
-  hmf_str path;
-  // 1-based line, 0 when the error is not about one line.
-  uint64_t line;
-} hmf_error;
-
-// Totals so far, for the closing summary.
-typedef struct {
-  uint64_t files;
-  uint64_t files_skipped_by_time;
-  uint64_t bytes;
-  uint64_t lines;
-  uint64_t skipped_lines;
-  uint64_t truncated_lines;
-  uint64_t entries;
-  uint64_t sessions;
-} hmf_protocol_stats;
 
 // One protocol-log line.
 typedef struct {
@@ -307,6 +325,16 @@ typedef struct {
   hmf_str_list line_files;
 } hmf_session;
 
+// An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
+// `hmf_` call on the same thread; an error inside a batch keeps them until the batch is freed.
+typedef struct {
+  hmf_status status;
+  hmf_str message;
+  hmf_str path;
+  // 1-based line, 0 when the error is not about one line.
+  uint64_t line;
+} hmf_error;
+
 // A file event: a file about to be read, or read to its end with what was skipped in it.
 typedef struct {
   hmf_str path;
@@ -319,9 +347,98 @@ typedef struct {
   uint64_t records;
   uint64_t skipped_lines;
   uint64_t truncated_lines;
-  // 1 when the file was skipped unread because its name shows it is outside the time range.
+  // 1 when the file was skipped unread because its name (or, for tracking logs, its #Date) shows it is outside
+  // the time range.
   uint32_t skipped_by_time;
+  // 1 when a tracking log was skipped unread because it comes from another server than the one asked for.
+  uint32_t skipped_by_server;
 } hmf_file_event;
+
+// One component of a message-info latency breakdown (`SRV=<server>:TOTAL-HUB=0.453|SMR=0.209(SMRDE=0.001|...)`).
+typedef struct {
+  // The server of the breakdown the component belongs to.
+  hmf_str server;
+  // 1 when the breakdown was written LSRV= (the local server) rather than SRV=.
+  uint32_t local;
+  // 1 for the breakdown's TOTAL-<stage> component.
+  uint32_t total;
+  // SMR, SMRC, TOTAL-HUB, ...
+  hmf_str name;
+  // The names from the top level down, joined by '/': SMR/SMRC/SMRCL.
+  hmf_str path;
+  // 0 at the top level, 1 inside one pair of parentheses, ...
+  uint32_t depth;
+  double seconds;
+} hmf_latency_component;
+
+// One message-tracking event: every field of the row, the parsed parts of the structured fields, and findings
+// for the events that report a failure. Empty fields are empty strings (or the stated "none" value).
+typedef struct {
+  hmf_str path;
+  // 1-based line of the row in its file.
+  uint64_t line;
+  // date-time, milliseconds since the Unix epoch, UTC.
+  int64_t timestamp_ms;
+  hmf_str client_ip;
+  hmf_str client_hostname;
+  hmf_str server_ip;
+  hmf_str server_hostname;
+  hmf_str source_context;
+  hmf_str connector_id;
+  hmf_str source;
+  hmf_str event_id;
+  // INT64_MIN when the field is empty or not a number.
+  int64_t internal_message_id;
+  hmf_str message_id;
+  hmf_str network_message_id;
+  // recipient-address, one member per recipient.
+  hmf_str_list recipients;
+  // One status per recipient, in the same order.
+  hmf_str_list recipient_status;
+  // -1 when empty.
+  int64_t total_bytes;
+  // -1 when empty.
+  int32_t recipient_count;
+  hmf_str related_recipient_address;
+  hmf_str_list reference;
+  hmf_str message_subject;
+  // sender-address.
+  hmf_str sender;
+  hmf_str return_path;
+  hmf_str message_info;
+  hmf_str directionality;
+  hmf_str tenant_id;
+  hmf_str original_client_ip;
+  hmf_str original_server_ip;
+  // custom-data, one of each per item: the type tag (S, I32, Dt, F, Dbl; empty when none), key and value.
+  hmf_str_list event_data_types;
+  hmf_str_list event_data_keys;
+  hmf_str_list event_data_values;
+  hmf_str transport_traffic_type;
+  hmf_str log_id;
+  hmf_str schema_version;
+  // The file's #Version (the Exchange build that wrote it).
+  hmf_str log_version;
+  // The parts of each recipient status in the bracketed form [{LED=...};{MSG=...};{FQDN=...};{IP=...};{LRT=...}],
+  // one per recipient_status member (empty strings for plain members); all five lists are empty when no status
+  // is bracketed.
+  hmf_str_list status_led;
+  hmf_str_list status_msg;
+  hmf_str_list status_fqdn;
+  hmf_str_list status_ip;
+  hmf_str_list status_lrt;
+  // The origination time leading message-info, ms since the Unix epoch; INT64_MIN when there is none.
+  int64_t origination_ms;
+  // The latency breakdowns of message-info, flattened in the order written (each breakdown's total first).
+  const hmf_latency_component *latency;
+  size_t latency_count;
+  // For FAIL, DEFER, DSN, DROP and the other failure events: the knowledge base's findings, best first for each
+  // text diagnosed; a DSN carries those of the failure it reports. None for other events.
+  const hmf_finding *findings;
+  size_t finding_count;
+  // The text each finding explains (finding_count of them): a recipient status or the source context.
+  hmf_str_list finding_inputs;
+} hmf_tracking_event;
 
 // One item of a batch: `kind` tells which pointer is set (the others are NULL).
 typedef struct {
@@ -330,6 +447,7 @@ typedef struct {
   const hmf_session *session;
   const hmf_error *error;
   const hmf_file_event *file;
+  const hmf_tracking_event *tracking_event;
 } hmf_item;
 
 // The items of a batch as C reads them.
@@ -339,6 +457,33 @@ typedef struct {
   // HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
   uint32_t state;
 } hmf_batch_view;
+
+// Totals so far, for the closing summary.
+typedef struct {
+  uint64_t files;
+  uint64_t files_skipped_by_time;
+  uint64_t bytes;
+  uint64_t lines;
+  uint64_t skipped_lines;
+  uint64_t truncated_lines;
+  uint64_t entries;
+  uint64_t sessions;
+} hmf_protocol_stats;
+
+// Totals so far, for the closing summary.
+typedef struct {
+  // Files opened and read (including refused ones).
+  uint64_t files;
+  uint64_t files_skipped_by_time;
+  uint64_t files_skipped_by_server;
+  // Files that are not message-tracking logs.
+  uint64_t files_refused;
+  uint64_t bytes;
+  uint64_t lines;
+  uint64_t skipped_lines;
+  uint64_t truncated_lines;
+  uint64_t events;
+} hmf_tracking_stats;
 
 
 
@@ -360,6 +505,12 @@ hmf_str hmf_library_version(void);
 // the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
 // is refused instead of read wrongly.
 size_t hmf_struct_size(uint32_t id);
+
+// The items of a batch, valid until the batch is freed.
+hmf_status hmf_batch_view_get(const hmf_batch *batch, hmf_batch_view *out);
+
+// Frees a batch and everything its views point into. NULL is accepted.
+void hmf_batch_free(hmf_batch *batch);
 
 // Creates a knowledge base of the built-in rules plus the rules in `rules_toml` (the format of the
 // built-in rules files); `source_name` (a file name) is what errors in them are reported against. A rule
@@ -448,11 +599,50 @@ hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     uint32_t direction,
                                     hmf_batch **out);
 
-// The items of a batch, valid until the batch is freed.
-hmf_status hmf_batch_view_get(const hmf_batch *batch, hmf_batch_view *out);
+// Creates a message-tracking reader.
+hmf_status hmf_tracking_reader_new(hmf_tracking_reader **out);
 
-// Frees a batch and everything its views point into. NULL is accepted.
-void hmf_batch_free(hmf_batch *batch);
+// Frees a reader, stopping its reading thread. NULL is accepted.
+void hmf_tracking_reader_free(hmf_tracking_reader *reader);
+
+// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
+// whatever order the paths are added in.
+hmf_status hmf_tracking_reader_add_path(hmf_tracking_reader *reader,
+                                        const uint8_t *path,
+                                        size_t len);
+
+// Keeps events between start and end (inclusive), milliseconds since the Unix epoch. Files whose name or #Date
+// shows they are outside the range are skipped unread.
+hmf_status hmf_tracking_reader_set_time_range(hmf_tracking_reader *reader,
+                                              bool has_start,
+                                              int64_t start_ms,
+                                              bool has_end,
+                                              int64_t end_ms);
+
+// Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
+// is refused with HMF_INVALID_ARGUMENT.
+hmf_status hmf_tracking_reader_add_filter(hmf_tracking_reader *reader,
+                                          uint32_t kind,
+                                          const uint8_t *value,
+                                          size_t len);
+
+// Returns at most `count` events.
+hmf_status hmf_tracking_reader_set_result_size(hmf_tracking_reader *reader, uint64_t count);
+
+// The server of files whose path does not name one (the local server's own logs), for the server filter.
+hmf_status hmf_tracking_reader_set_default_server(hmf_tracking_reader *reader,
+                                                  const uint8_t *name,
+                                                  size_t len);
+
+// The next batch of up to `max_items` items (0 means 256): events, errors and file events, in order. The first
+// call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
+// return empty END batches.
+hmf_status hmf_tracking_reader_next_batch(hmf_tracking_reader *reader,
+                                          size_t max_items,
+                                          hmf_batch **out);
+
+// Totals as of the last batch taken.
+hmf_status hmf_tracking_reader_stats(const hmf_tracking_reader *reader, hmf_tracking_stats *out);
 
 #ifdef __cplusplus
 }  // extern "C"

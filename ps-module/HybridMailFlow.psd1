@@ -5,7 +5,7 @@
     Author               = 'HybridMailFlow contributors'
     CompanyName          = 'HybridMailFlow'
     Copyright            = '(c) HybridMailFlow contributors. MIT License.'
-    Description          = 'Finds why mail does not flow in an Exchange Server 2016/2019 hybrid with Exchange Online: SMTP protocol logs rebuilt into sessions, with outcomes and the line that decided them.'
+    Description          = 'Finds why mail does not flow in an Exchange Server 2016/2019 hybrid with Exchange Online: SMTP protocol logs rebuilt into sessions, with outcomes and the line that decided them; message tracking logs read like Get-MessageTrackingLog on any computer, with a mail-flow summary.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     # Windows PowerShell loads the netstandard2.0 build, which needs .NET Framework 4.7.2 or later.
@@ -13,7 +13,9 @@
     FormatsToProcess     = @('HybridMailFlow.format.ps1xml')
     TypesToProcess       = @('HybridMailFlow.types.ps1xml')
     CmdletsToExport      = @(
+        'Get-HybridMailFlowSummary'
         'Get-HybridMailFlowVersion'
+        'Get-HybridMessageTrackingLog'
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
         'Resolve-HybridSmtpError'
@@ -25,7 +27,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Exchange', 'ExchangeOnline', 'Hybrid', 'SMTP', 'MailFlow', 'ProtocolLog', 'Troubleshooting')
+            Tags       = @('Exchange', 'ExchangeOnline', 'Hybrid', 'SMTP', 'MailFlow', 'ProtocolLog', 'MessageTracking', 'Troubleshooting')
             ProjectUri = 'https://github.com/hybridmailflow/hybridmailflow'
         }
     }

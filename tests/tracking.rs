@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use hybridmailflow::logfile::{parse_utc_ms, LineErrorKind};
 use hybridmailflow::tracking::{
-    EventDataValue, InternalMessageId, SourceContext, TrackingEvent, TrackingFileReader, TrackingFilter, TrackingReader, TRACKING_FIELDS_2019,
+    EventDataValue, FileSkip, InternalMessageId, ReadStep, SourceContext, TrackingEvent, TrackingFileReader, TrackingFilter, TrackingNotice, TrackingReader,
+    TRACKING_FIELDS_2019,
 };
 
 fn t(s: &str) -> i64 {
@@ -374,6 +375,55 @@ fn server_selects_files_by_their_folder_then_rows_by_server_hostname() {
     let mut reader = TrackingReader::new(vec![copy_dir.path().to_owned()], filter).default_server("CMHYBD01");
     assert!(reader.next().is_none());
     assert_eq!(reader.stats().files_skipped_by_server, 1);
+}
+
+/// What a reader reports, in order: events, files started and done, files skipped and why.
+fn reader_log(mut reader: TrackingReader) -> Vec<String> {
+    let mut event = TrackingEvent::default();
+    let mut log = Vec::new();
+    let name = |path: &str| path.rsplit(['/', '\\']).next().unwrap().to_owned();
+    while let Some(step) = reader.read_into(&mut event) {
+        log.push(match step {
+            ReadStep::Event => format!("event {}", event.event_id),
+            ReadStep::Notice(TrackingNotice::FileStarted { path, index, count }) => format!("started {} {index}/{count}", name(&path)),
+            ReadStep::Notice(TrackingNotice::FileDone { path, stats, skipped: None }) => format!("done {} {} lines", name(&path), stats.lines),
+            ReadStep::Notice(TrackingNotice::FileDone { path, skipped: Some(FileSkip::Time), .. }) => format!("skipped by time {}", name(&path)),
+            ReadStep::Notice(TrackingNotice::FileDone { path, skipped: Some(FileSkip::Server), .. }) => format!("skipped by server {}", name(&path)),
+            ReadStep::Notice(TrackingNotice::Error(e)) => panic!("{e}"),
+        });
+    }
+    log
+}
+
+#[test]
+fn each_file_is_reported_when_started_and_done_or_why_it_was_skipped() {
+    // Streams are opened in the order of their folders (CMEDGE01, CMHYBD01, exchange2010, exchange2013); the 2010
+    // file is daily, so only its rows show which of them are in the range.
+    let late = TrackingFilter { start_ms: Some(t("2026-05-01T07:15:00Z")), ..TrackingFilter::default() };
+    assert_eq!(
+        reader_log(TrackingReader::new(vec![data("")], late)),
+        [
+            "skipped by time MSGTRK2026050106-1.LOG",
+            "skipped by time MSGTRK2026050106-1.LOG",
+            "started MSGTRK2026050107-1.LOG 2/8",
+            "skipped by time MSGTRKMA2026050106-1.LOG",
+            "skipped by time MSGTRKMD2026050106-1.LOG",
+            "skipped by time MSGTRKMS2026050106-1.LOG",
+            "started MSGTRK20260501-1.LOG 6/8",
+            "skipped by time MSGTRK2026050106-1.LOG",
+            "event RECEIVE",
+            "event SEND",
+            "done MSGTRK2026050107-1.LOG 7 lines",
+            "event DSN",
+            "done MSGTRK20260501-1.LOG 8 lines",
+        ]
+    );
+    // The files that name no server are the default server's.
+    let edge = TrackingFilter { server: Some("CMEDGE01".into()), ..TrackingFilter::default() };
+    let log = reader_log(TrackingReader::new(vec![data("")], edge).default_server("CMHYBD01"));
+    assert_eq!(log.iter().filter(|l| l.starts_with("skipped by server")).count(), 7);
+    let read: Vec<&String> = log.iter().filter(|l| !l.starts_with("skipped by server")).collect();
+    assert_eq!(read, ["started MSGTRK2026050106-1.LOG 0/8", "event RECEIVE", "event SEND", "done MSGTRK2026050106-1.LOG 7 lines"]);
 }
 
 #[test]

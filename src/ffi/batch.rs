@@ -1,10 +1,12 @@
 //! Batches: many records handed over in one call, because a call per record or per field is what makes
 //! interop slow. A batch owns everything its C views point into, and stays valid until `hmf_batch_free`.
 
+use std::any::Any;
 use std::ptr;
 
-use super::error::{hmf_error, FfiError};
-use super::types::hmf_str;
+use super::error::{guard, hmf_error, FfiError};
+use super::out_ptr;
+use super::types::{hmf_status, hmf_str};
 
 /// A list of strings owned by a batch.
 #[repr(C)]
@@ -20,6 +22,7 @@ pub const HMF_ITEM_SESSION: u32 = 2;
 pub const HMF_ITEM_ERROR: u32 = 3;
 pub const HMF_ITEM_FILE_STARTED: u32 = 4;
 pub const HMF_ITEM_FILE_DONE: u32 = 5;
+pub const HMF_ITEM_TRACKING_EVENT: u32 = 6;
 
 /// Batch states (`hmf_batch_view.state`). Append-only.
 /// More items may follow: call next_batch again.
@@ -43,8 +46,11 @@ pub struct hmf_file_event {
     pub records: u64,
     pub skipped_lines: u64,
     pub truncated_lines: u64,
-    /// 1 when the file was skipped unread because its name shows it is outside the time range.
+    /// 1 when the file was skipped unread because its name (or, for tracking logs, its #Date) shows it is outside
+    /// the time range.
     pub skipped_by_time: u32,
+    /// 1 when a tracking log was skipped unread because it comes from another server than the one asked for.
+    pub skipped_by_server: u32,
 }
 
 /// One item of a batch: `kind` tells which pointer is set (the others are NULL).
@@ -56,11 +62,12 @@ pub struct hmf_item {
     pub session: *const super::protocol::hmf_session,
     pub error: *const hmf_error,
     pub file: *const hmf_file_event,
+    pub tracking_event: *const super::tracking::hmf_tracking_event,
 }
 
 impl hmf_item {
     pub(crate) fn empty(kind: u32) -> hmf_item {
-        hmf_item { kind, entry: ptr::null(), session: ptr::null(), error: ptr::null(), file: ptr::null() }
+        hmf_item { kind, entry: ptr::null(), session: ptr::null(), error: ptr::null(), file: ptr::null(), tracking_event: ptr::null() }
     }
 }
 
@@ -72,6 +79,69 @@ pub struct hmf_batch_view {
     pub count: usize,
     /// HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
     pub state: u32,
+}
+
+/// A batch of items (protocol lines or sessions, tracking events, errors, file events), owned by the caller
+/// until `hmf_batch_free`.
+pub struct hmf_batch {
+    pub(crate) arena: Arena,
+    pub(crate) errors: Vec<hmf_error>,
+    pub(crate) files: Vec<hmf_file_event>,
+    pub(crate) items: Vec<hmf_item>,
+    pub(crate) state: u32,
+    /// The records the item views point into (protocol lines and sessions, or tracking events), kept until the
+    /// batch is freed.
+    pub(crate) records: Box<dyn Any>,
+}
+
+impl hmf_batch {
+    /// An empty batch for `items` items of which `errors` errors and `files` file events. The vectors get
+    /// their exact capacity: views point into them, so they must never reallocate.
+    pub(crate) fn with_capacity(items: usize, errors: usize, files: usize, state: u32) -> hmf_batch {
+        hmf_batch {
+            arena: Arena::default(),
+            errors: Vec::with_capacity(errors),
+            files: Vec::with_capacity(files),
+            items: Vec::with_capacity(items),
+            state,
+            records: Box::new(()),
+        }
+    }
+
+    pub(crate) fn push_error(&mut self, err: FfiError) {
+        let view = error_view(&mut self.arena, err);
+        assert!(self.errors.len() < self.errors.capacity(), "errors sized beforehand");
+        self.errors.push(view);
+        self.items.push(hmf_item { error: self.errors.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ERROR) });
+    }
+
+    pub(crate) fn push_file(&mut self, kind: u32, event: hmf_file_event) {
+        assert!(self.files.len() < self.files.capacity(), "file events sized beforehand");
+        self.files.push(event);
+        self.items.push(hmf_item { file: self.files.last().expect("pushed"), ..hmf_item::empty(kind) });
+    }
+}
+
+/// The items of a batch, valid until the batch is freed.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut hmf_batch_view) -> hmf_status {
+    guard(|| {
+        let b = batch.as_ref().ok_or_else(|| FfiError::null("batch"))?;
+        let out = out_ptr(out, "out")?;
+        *out = hmf_batch_view { items: if b.items.is_empty() { ptr::null() } else { b.items.as_ptr() }, count: b.items.len(), state: b.state };
+        Ok(())
+    })
+}
+
+/// Frees a batch and everything its views point into. NULL is accepted.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
+    if !batch.is_null() {
+        let _ = guard(|| {
+            drop(Box::from_raw(batch));
+            Ok(())
+        });
+    }
 }
 
 /// Storage that C views point into. Everything is boxed or in a box'd slice so that growing the vectors that
@@ -128,6 +198,22 @@ impl Arena {
 }
 
 /// An error in a batch: the message and path live in the batch's arena.
-pub(crate) fn error_view(arena: &mut Arena, err: FfiError) -> hmf_error {
+fn error_view(arena: &mut Arena, err: FfiError) -> hmf_error {
     hmf_error { status: err.status, message: arena.str(err.message), path: arena.str(err.path), line: err.line }
+}
+
+/// A file event for `path`, every count 0.
+pub(crate) fn file_event(arena: &mut Arena, path: &str) -> hmf_file_event {
+    hmf_file_event {
+        path: arena.str(path),
+        index: 0,
+        count: 0,
+        bytes: 0,
+        lines: 0,
+        records: 0,
+        skipped_lines: 0,
+        truncated_lines: 0,
+        skipped_by_time: 0,
+        skipped_by_server: 0,
+    }
 }

@@ -14,17 +14,19 @@ mod batch;
 mod diagnosis;
 mod error;
 mod protocol;
+mod tracking;
 mod types;
 
 pub use batch::*;
 pub use diagnosis::*;
 pub use error::*;
 pub use protocol::*;
+pub use tracking::*;
 pub use types::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 /// for. Bump it on any change of a struct layout or a function signature.
-pub const HMF_ABI_VERSION: u32 = 2;
+pub const HMF_ABI_VERSION: u32 = 3;
 
 /// The ABI version of this library (see `HMF_ABI_VERSION`).
 #[no_mangle]
@@ -66,6 +68,9 @@ pub const HMF_STRUCT_BATCH_VIEW: u32 = 9;
 pub const HMF_STRUCT_PROTOCOL_STATS: u32 = 10;
 pub const HMF_STRUCT_STR_LIST: u32 = 11;
 pub const HMF_STRUCT_FINDING: u32 = 12;
+pub const HMF_STRUCT_TRACKING_EVENT: u32 = 13;
+pub const HMF_STRUCT_LATENCY_COMPONENT: u32 = 14;
+pub const HMF_STRUCT_TRACKING_STATS: u32 = 15;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -86,6 +91,9 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_PROTOCOL_STATS => size_of::<hmf_protocol_stats>(),
         HMF_STRUCT_STR_LIST => size_of::<hmf_str_list>(),
         HMF_STRUCT_FINDING => size_of::<hmf_finding>(),
+        HMF_STRUCT_TRACKING_EVENT => size_of::<hmf_tracking_event>(),
+        HMF_STRUCT_LATENCY_COMPONENT => size_of::<hmf_latency_component>(),
+        HMF_STRUCT_TRACKING_STATS => size_of::<hmf_tracking_stats>(),
         _ => 0,
     }
 }

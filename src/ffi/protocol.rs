@@ -6,10 +6,9 @@ use std::ptr;
 
 use super::batch::*;
 use super::diagnosis::{finding_views, hmf_finding};
-use super::error::{guard, hmf_error, FfiError};
+use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
 use super::{arg_bytes, arg_str, out_ptr};
-use crate::logfile::LineError;
 use crate::net::{classify, Cidr, Endpoint};
 use crate::pattern::Pattern;
 use crate::protocol::{BatchEnd, LogEntry, Outcome, ParallelReader, Prefetcher, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
@@ -215,20 +214,15 @@ struct Config {
     default_server: String,
 }
 
-/// A batch of items (lines, sessions, errors, file events), owned by the caller until `hmf_batch_free`.
-pub struct hmf_batch {
-    arena: Arena,
-    owned_entries: Vec<LogEntry>,
-    owned_sessions: Vec<Box<Session>>,
-    entries: Vec<hmf_protocol_entry>,
-    sessions: Vec<hmf_session>,
+/// What the views of a protocol batch point into, besides its arena.
+struct ProtocolRecords {
+    entries: Vec<LogEntry>,
+    sessions: Vec<Box<Session>>,
+    entry_views: Vec<hmf_protocol_entry>,
+    session_views: Vec<hmf_session>,
     certificates: Vec<Box<[hmf_certificate]>>,
     messages: Vec<Box<[hmf_message]>>,
     findings: Vec<Box<[hmf_finding]>>,
-    errors: Vec<hmf_error>,
-    files: Vec<hmf_file_event>,
-    items: Vec<hmf_item>,
-    state: u32,
 }
 
 impl hmf_protocol_reader {
@@ -440,107 +434,63 @@ pub unsafe extern "C" fn hmf_protocol_parse_lines(text: *const u8, len: usize, d
     })
 }
 
-/// The items of a batch, valid until the batch is freed.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut hmf_batch_view) -> hmf_status {
-    guard(|| {
-        let b = batch.as_ref().ok_or_else(|| FfiError::null("batch"))?;
-        let out = out_ptr(out, "out")?;
-        *out = hmf_batch_view { items: if b.items.is_empty() { ptr::null() } else { b.items.as_ptr() }, count: b.items.len(), state: b.state };
-        Ok(())
-    })
-}
-
-/// Frees a batch and everything its views point into. NULL is accepted.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
-    if !batch.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(batch));
-            Ok(())
-        });
-    }
-}
-
 fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
     let count = |f: fn(&ProtocolItem) -> bool| items.iter().filter(|i| f(i)).count();
     let n_entries = count(|i| matches!(i, ProtocolItem::Entry(_)));
     let n_sessions = count(|i| matches!(i, ProtocolItem::Session(_)));
     let n_errors = count(|i| matches!(i, ProtocolItem::Error(_)));
     let n_files = count(|i| matches!(i, ProtocolItem::FileStarted { .. } | ProtocolItem::FileDone { .. }));
+    let mut b = hmf_batch::with_capacity(items.len(), n_errors, n_files, state);
     // Exact capacities: the views below point into these vectors, which must therefore never reallocate.
-    let mut b = hmf_batch {
-        arena: Arena::default(),
-        owned_entries: Vec::with_capacity(n_entries),
-        owned_sessions: Vec::with_capacity(n_sessions),
+    let mut r = Box::new(ProtocolRecords {
         entries: Vec::with_capacity(n_entries),
         sessions: Vec::with_capacity(n_sessions),
+        entry_views: Vec::with_capacity(n_entries),
+        session_views: Vec::with_capacity(n_sessions),
         certificates: Vec::new(),
         messages: Vec::new(),
         findings: Vec::new(),
-        errors: Vec::with_capacity(n_errors),
-        files: Vec::with_capacity(n_files),
-        items: Vec::with_capacity(items.len()),
-        state,
-    };
+    });
     for item in items {
-        let view = match item {
+        match item {
             ProtocolItem::Entry(entry) => {
-                b.owned_entries.push(entry);
-                let view = entry_view(&mut b.arena, &mut b.findings, b.owned_entries.last().expect("pushed"));
-                b.entries.push(view);
-                hmf_item { entry: b.entries.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ENTRY) }
+                r.entries.push(entry);
+                let view = entry_view(&mut b.arena, &mut r.findings, r.entries.last().expect("pushed"));
+                r.entry_views.push(view);
+                b.items.push(hmf_item { entry: r.entry_views.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ENTRY) });
             }
             ProtocolItem::Session(session) => {
-                b.owned_sessions.push(session);
-                let session = &**b.owned_sessions.last().expect("pushed");
-                let view = session_view(&mut b.arena, &mut b.certificates, &mut b.messages, &mut b.findings, session);
-                b.sessions.push(view);
-                hmf_item { session: b.sessions.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_SESSION) }
+                r.sessions.push(session);
+                let r = &mut *r;
+                let session = &**r.sessions.last().expect("pushed");
+                let view = session_view(&mut b.arena, &mut r.certificates, &mut r.messages, &mut r.findings, session);
+                r.session_views.push(view);
+                b.items.push(hmf_item { session: r.session_views.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_SESSION) });
             }
-            ProtocolItem::Error(e) => {
-                let view = line_error_view(&mut b.arena, e);
-                b.errors.push(view);
-                hmf_item { error: b.errors.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ERROR) }
-            }
+            ProtocolItem::Error(e) => b.push_error(FfiError::from(e)),
             ProtocolItem::FileStarted { path, index, count } => {
-                let event = hmf_file_event {
-                    path: b.arena.str(path.as_ref()),
-                    index: index as u64,
-                    count: count as u64,
-                    bytes: 0,
-                    lines: 0,
-                    records: 0,
-                    skipped_lines: 0,
-                    truncated_lines: 0,
-                    skipped_by_time: 0,
-                };
-                b.files.push(event);
-                hmf_item { file: b.files.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_FILE_STARTED) }
+                let event = file_event(&mut b.arena, &path);
+                b.push_file(HMF_ITEM_FILE_STARTED, hmf_file_event { index: index as u64, count: count as u64, ..event });
             }
             ProtocolItem::FileDone { path, stats, skipped_by_time } => {
-                let event = hmf_file_event {
-                    path: b.arena.str(path.as_ref()),
-                    index: 0,
-                    count: 0,
-                    bytes: stats.bytes,
-                    lines: stats.lines,
-                    records: stats.records,
-                    skipped_lines: stats.skipped,
-                    truncated_lines: stats.truncated,
-                    skipped_by_time: u32::from(skipped_by_time),
-                };
-                b.files.push(event);
-                hmf_item { file: b.files.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_FILE_DONE) }
+                let event = file_event(&mut b.arena, &path);
+                b.push_file(
+                    HMF_ITEM_FILE_DONE,
+                    hmf_file_event {
+                        bytes: stats.bytes,
+                        lines: stats.lines,
+                        records: stats.records,
+                        skipped_lines: stats.skipped,
+                        truncated_lines: stats.truncated,
+                        skipped_by_time: u32::from(skipped_by_time),
+                        ..event
+                    },
+                );
             }
-        };
-        b.items.push(view);
+        }
     }
+    b.records = r;
     b
-}
-
-fn line_error_view(arena: &mut Arena, e: LineError) -> hmf_error {
-    error_view(arena, FfiError::from(e))
 }
 
 fn port(p: Option<u16>) -> i32 {

@@ -71,6 +71,10 @@ impl<R: Read> TrackingFileReader<R> {
         self.reader.stats()
     }
 
+    pub fn path(&self) -> &Arc<str> {
+        self.reader.path()
+    }
+
     /// True when the header's `#Date` showed the file to be outside the time range, so its rows were not read.
     pub fn skipped_by_time(&self) -> bool {
         self.skipped_by_time

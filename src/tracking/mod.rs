@@ -6,24 +6,30 @@
 //! - [`TrackingFilter`] and [`file_may_match`]: the `Get-MessageTrackingLog` parameters.
 //! - Parsers of the structured fields: [`split_multi_value`], [`parse_event_data`], [`parse_message_info`],
 //!   [`parse_source_context`], [`parse_recipient_status`].
+//! - [`TrackingDiagnoser`]: the knowledge base's findings for FAIL, DEFER, DSN and the other failure events.
+//! - [`TrackingPrefetcher`]: reads ahead on a second thread, in batches whose event buffers are recycled.
 //! - [`generate_tracking_log`]: realistic synthetic logs for benchmarks.
 
+mod diagnose;
 mod event;
 mod file;
 mod filter;
 mod generate;
 mod message_info;
+mod prefetch;
 mod reader;
 mod recipient_status;
 mod source_context;
 mod values;
 
+pub use diagnose::{DiagnosedText, TrackingDiagnoser};
 pub use event::{InternalMessageId, TrackingEvent};
 pub use file::{TrackingFileReader, TRACKING_LOG_TYPE};
 pub use filter::{file_may_match, host_matches, TrackingFilter};
 pub use generate::{generate_tracking_log, TRACKING_FIELDS_2019};
 pub use message_info::{parse_message_info, LatencyBreakdown, LatencyComponent, MessageInfo};
-pub use reader::{server_from_path, TrackingReader, TrackingStats};
+pub use prefetch::{BatchItem, TrackingBatch, TrackingPrefetcher};
+pub use reader::{server_from_path, FileSkip, ReadStep, TrackingNotice, TrackingReader, TrackingStats};
 pub use recipient_status::{parse_recipient_status, RecipientStatusParts};
 pub use source_context::{parse_source_context, SmtpReplyContext, SourceContext};
 pub use values::{parse_event_data, split_multi_value, EventDataItem, EventDataValue, MultiValues};

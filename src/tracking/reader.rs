@@ -1,7 +1,8 @@
 //! Reads many message-tracking files as one stream of events in time order: each folder's MSGTRK, MSGTRKMS,
 //! MSGTRKMD and MSGTRKMA files are separate streams of hourly files, merged by row time, so that a message's
 //! NOTIFYMAPI, SUBMIT, RECEIVE, SEND and DELIVER come out in the order they happened. Files outside the time
-//! range or from another server are skipped unopened.
+//! range or from another server are skipped unopened. Besides events, the reader reports each file it starts
+//! and finishes (for progress and per-file counts) and every bad line or file, in order, as [`TrackingNotice`]s.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use super::event::TrackingEvent;
 use super::file::{FileStep, TrackingFileReader};
 use super::filter::{file_may_match, Matcher, TrackingFilter};
-use crate::logfile::{LineError, LineErrorKind, LogFamily, LogFileName, LogReader, DEFAULT_MAX_LINE_BYTES};
+use crate::logfile::{LineError, LineErrorKind, LogFamily, LogFileName, LogReader, ReaderStats, DEFAULT_MAX_LINE_BYTES};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrackingStats {
@@ -34,6 +35,34 @@ pub struct TrackingStats {
     pub events: u64,
 }
 
+/// Why a file was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileSkip {
+    /// Its name or `#Date` puts it outside the time range.
+    Time,
+    /// It comes from another server than the filter asks for.
+    Server,
+}
+
+/// What the reader reports besides events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackingNotice {
+    /// A bad line or file; reading goes on.
+    Error(LineError),
+    /// A file is about to be read: the `index`-th (0-based) of the `count` files named.
+    FileStarted { path: Arc<str>, index: usize, count: usize },
+    /// A file was read to its end (its counts in `stats`), or not read at all (`skipped`).
+    FileDone { path: Arc<str>, stats: ReaderStats, skipped: Option<FileSkip> },
+}
+
+/// What [`TrackingReader::read_into`] read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadStep {
+    /// The next event, written into the caller's buffer.
+    Event,
+    Notice(TrackingNotice),
+}
+
 /// The files of one stream (one folder's files of one prefix), oldest first.
 struct Stream {
     files: VecDeque<PathBuf>,
@@ -45,31 +74,39 @@ pub struct TrackingReader {
     streams: Vec<Stream>,
     /// Streams with a row ready, by that row's time (then stream order, for a stable merge).
     ready: BinaryHeap<Reverse<(i64, usize)>>,
-    errors: VecDeque<LineError>,
+    notices: VecDeque<TrackingNotice>,
     event: TrackingEvent,
     started: bool,
     default_server: Option<String>,
     max_line_bytes: usize,
     file_count: usize,
+    files_opened: usize,
     stats: TrackingStats,
+}
+
+/// What the next step of the merge gives.
+enum Step {
+    /// Stream `index` has the next event's row ready.
+    Row(usize),
+    Notice(TrackingNotice),
 }
 
 impl TrackingReader {
     /// A reader of `paths`: files, or folders meaning every MSGTRK*.LOG under them.
     pub fn new(paths: Vec<PathBuf>, filter: TrackingFilter) -> Self {
-        let mut errors = VecDeque::new();
+        let mut notices = VecDeque::new();
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             if path.is_dir() {
                 let before = files.len();
                 tracking_logs_under(&path, &mut files);
                 if files.len() == before {
-                    errors.push_back(LineError {
+                    notices.push_back(TrackingNotice::Error(LineError {
                         path: Arc::from(path.to_string_lossy().as_ref()),
                         line: 0,
                         kind: LineErrorKind::NotALog,
                         message: "holds no message tracking logs (MSGTRK*.LOG)".to_owned(),
-                    });
+                    }));
                 }
             } else {
                 files.push(path);
@@ -82,12 +119,13 @@ impl TrackingReader {
             matcher: Arc::new(Matcher::new(&filter)),
             streams: group_streams(files),
             ready: BinaryHeap::new(),
-            errors,
+            notices,
             event: TrackingEvent::default(),
             started: false,
             default_server: None,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             file_count,
+            files_opened: 0,
             stats: TrackingStats::default(),
         }
     }
@@ -126,14 +164,32 @@ impl TrackingReader {
     /// The next event, or a bad line or file (reading goes on after it). The event is the reader's own
     /// buffer, refilled by the next call: the fast way to read, with no allocation per event.
     pub fn next_event(&mut self) -> Option<Result<&TrackingEvent, LineError>> {
-        match self.step()? {
-            Ok(()) => Some(Ok(&self.event)),
-            Err(e) => Some(Err(e)),
+        loop {
+            match self.step()? {
+                Step::Row(index) => {
+                    self.take_row(index, None);
+                    return Some(Ok(&self.event));
+                }
+                Step::Notice(TrackingNotice::Error(e)) => return Some(Err(e)),
+                Step::Notice(_) => {}
+            }
         }
     }
 
-    /// Moves to the next event (into `self.event`) or error.
-    fn step(&mut self) -> Option<Result<(), LineError>> {
+    /// The next event, written into `event` (whose buffers are reused), or the next notice: what a reader on
+    /// another thread uses to fill batches of events it recycles.
+    pub fn read_into(&mut self, event: &mut TrackingEvent) -> Option<ReadStep> {
+        match self.step()? {
+            Step::Row(index) => {
+                self.take_row(index, Some(event));
+                Some(ReadStep::Event)
+            }
+            Step::Notice(notice) => Some(ReadStep::Notice(notice)),
+        }
+    }
+
+    /// The next row or notice, in order: notices first (they concern what was read before the next row).
+    fn step(&mut self) -> Option<Step> {
         if !self.started {
             self.started = true;
             for index in 0..self.streams.len() {
@@ -143,15 +199,20 @@ impl TrackingReader {
         if self.matcher.filter().result_size.is_some_and(|limit| self.stats.events >= limit) {
             return None;
         }
-        if let Some(e) = self.errors.pop_front() {
-            return Some(Err(e));
+        if let Some(notice) = self.notices.pop_front() {
+            return Some(Step::Notice(notice));
         }
         let Reverse((_, index)) = self.ready.pop()?;
+        Some(Step::Row(index))
+    }
+
+    /// Builds the event of stream `index`'s ready row (into `event`, or the reader's own buffer) and moves the
+    /// stream on.
+    fn take_row(&mut self, index: usize, event: Option<&mut TrackingEvent>) {
         let file = self.streams[index].current.as_ref().expect("a ready stream has a file");
-        file.fill(&mut self.event);
+        file.fill(event.unwrap_or(&mut self.event));
         self.stats.events += 1;
         self.advance(index);
-        Some(Ok(()))
     }
 
     /// Moves stream `index` to its next passing row, opening its next file when one ends.
@@ -170,11 +231,12 @@ impl TrackingReader {
                     if e.kind == LineErrorKind::NotALog {
                         self.stats.files_refused += 1;
                     }
-                    self.errors.push_back(e);
+                    self.notices.push_back(TrackingNotice::Error(e));
                 }
                 FileStep::SkippedByTime => {
                     self.stats.files_skipped_by_time += 1;
-                    self.streams[index].current = None;
+                    let file = self.streams[index].current.take().expect("read above");
+                    self.notices.push_back(TrackingNotice::FileDone { path: file.path().clone(), stats: file.stats(), skipped: Some(FileSkip::Time) });
                 }
                 FileStep::End => self.close_current(index),
             }
@@ -184,22 +246,26 @@ impl TrackingReader {
     fn open_next_file(&mut self, index: usize) -> bool {
         while let Some(path_buf) = self.streams[index].files.pop_front() {
             let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
+            self.files_opened += 1;
             if !file_may_match(&path, None, self.matcher.filter()) {
                 self.stats.files_skipped_by_time += 1;
+                self.notices.push_back(TrackingNotice::FileDone { path, stats: ReaderStats::default(), skipped: Some(FileSkip::Time) });
                 continue;
             }
             let server = server_from_path(&path).or_else(|| self.default_server.clone());
             if server.as_deref().is_some_and(|s| !self.matcher.server_ok(s)) {
                 self.stats.files_skipped_by_server += 1;
+                self.notices.push_back(TrackingNotice::FileDone { path, stats: ReaderStats::default(), skipped: Some(FileSkip::Server) });
                 continue;
             }
+            self.notices.push_back(TrackingNotice::FileStarted { path: path.clone(), index: self.files_opened - 1, count: self.file_count });
             match File::open(&path_buf) {
                 Ok(file) => {
                     let reader = LogReader::new(path, file).with_max_line_bytes(self.max_line_bytes);
                     self.streams[index].current = Some(TrackingFileReader::with_matcher(reader, self.matcher.clone(), server.as_deref()));
                     return true;
                 }
-                Err(e) => self.errors.push_back(LineError { path, line: 0, kind: LineErrorKind::Io, message: format!("cannot open: {e}") }),
+                Err(e) => self.notices.push_back(TrackingNotice::Error(LineError { path, line: 0, kind: LineErrorKind::Io, message: format!("cannot open: {e}") })),
             }
         }
         false
@@ -213,6 +279,7 @@ impl TrackingReader {
             self.stats.lines += s.lines;
             self.stats.skipped_lines += s.skipped;
             self.stats.truncated_lines += s.truncated;
+            self.notices.push_back(TrackingNotice::FileDone { path: file.path().clone(), stats: s, skipped: None });
         }
     }
 }
@@ -222,9 +289,16 @@ impl Iterator for TrackingReader {
 
     /// Owned events, for callers that keep them; [`TrackingReader::next_event`] avoids the allocations.
     fn next(&mut self) -> Option<Self::Item> {
-        match self.step()? {
-            Ok(()) => Some(Ok(std::mem::take(&mut self.event))),
-            Err(e) => Some(Err(e)),
+        loop {
+            match self.step()? {
+                Step::Row(index) => {
+                    let mut event = TrackingEvent::default();
+                    self.take_row(index, Some(&mut event));
+                    return Some(Ok(event));
+                }
+                Step::Notice(TrackingNotice::Error(e)) => return Some(Err(e)),
+                Step::Notice(_) => {}
+            }
         }
     }
 }

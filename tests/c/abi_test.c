@@ -73,6 +73,9 @@ static void test_struct_sizes_match_the_header(void) {
         {HMF_STRUCT_PROTOCOL_STATS, sizeof(hmf_protocol_stats), "hmf_protocol_stats"},
         {HMF_STRUCT_STR_LIST, sizeof(hmf_str_list), "hmf_str_list"},
         {HMF_STRUCT_FINDING, sizeof(hmf_finding), "hmf_finding"},
+        {HMF_STRUCT_TRACKING_EVENT, sizeof(hmf_tracking_event), "hmf_tracking_event"},
+        {HMF_STRUCT_LATENCY_COMPONENT, sizeof(hmf_latency_component), "hmf_latency_component"},
+        {HMF_STRUCT_TRACKING_STATS, sizeof(hmf_tracking_stats), "hmf_tracking_stats"},
     };
     for (size_t i = 0; i < sizeof structs / sizeof structs[0]; i++) {
         size_t native = hmf_struct_size(structs[i].id);

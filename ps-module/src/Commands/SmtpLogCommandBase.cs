@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using HybridMailFlow.Native;
@@ -29,8 +27,8 @@ namespace HybridMailFlow.Commands
     /// </summary>
     public abstract class SmtpLogCommandBase : PSCmdlet, IProtocolSink
     {
-        private readonly List<string> paths = new List<string>();
-        private ProgressRecord progress;
+        private LogPathList paths;
+        private FileProgress progress;
 
         /// <summary>Files or folders; wildcards allowed. A folder means every RECV*/SEND* .LOG file under it.</summary>
         [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
@@ -103,6 +101,8 @@ namespace HybridMailFlow.Commands
         protected override void BeginProcessing()
         {
             LibraryLoader.EnsureLoaded();
+            paths = new LogPathList(this);
+            progress = new FileProgress(this, ReadsSessions ? "Rebuilding SMTP sessions" : "Reading SMTP protocol logs");
         }
 
         protected override void ProcessRecord()
@@ -111,14 +111,14 @@ namespace HybridMailFlow.Commands
             {
                 foreach (var p in LiteralPath)
                 {
-                    AddLiteral(SessionState.Path.GetUnresolvedProviderPathFromPSPath(p));
+                    paths.AddLiteral(p);
                 }
             }
             else if (Path != null)
             {
                 foreach (var p in Path)
                 {
-                    AddWildcard(p);
+                    paths.AddWildcard(p);
                 }
             }
         }
@@ -129,14 +129,14 @@ namespace HybridMailFlow.Commands
             {
                 AddDefaultFolders();
             }
-            if (paths.Count == 0)
+            if (paths.Paths.Count == 0)
             {
                 return;
             }
             var options = new ProtocolReadOptions
             {
                 Sessions = ReadsSessions,
-                Paths = paths,
+                Paths = paths.Paths,
                 Start = MyInvocation.BoundParameters.ContainsKey("Start") ? Start : (DateTime?)null,
                 End = MyInvocation.BoundParameters.ContainsKey("End") ? End : (DateTime?)null,
                 SessionIds = SessionId,
@@ -147,7 +147,7 @@ namespace HybridMailFlow.Commands
                 Recipients = Recipient,
                 Tail = MyInvocation.BoundParameters.ContainsKey("Tail") ? Tail : (int?)null,
                 Follow = Wait.IsPresent,
-                DefaultServer = LocalServerFor(paths),
+                DefaultServer = paths.LocalServer(),
             };
             HmfProtocolStats stats;
             try
@@ -159,11 +159,7 @@ namespace HybridMailFlow.Commands
                 ThrowTerminatingError(e.ToErrorRecord(null));
                 return;
             }
-            if (progress != null)
-            {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
-            }
+            progress.Complete();
             WriteVerbose(string.Format(
                 "Read {0} file(s) ({1} skipped by time), {2} line(s): {3} bad line(s) skipped, {4} incomplete last line(s) not read; {5} {6}.",
                 stats.Files, stats.FilesSkippedByTime, stats.Lines, stats.SkippedLines, stats.TruncatedLines,
@@ -187,71 +183,12 @@ namespace HybridMailFlow.Commands
 
         void IProtocolSink.FileStarted(string path, int index, int count)
         {
-            if (count < 2)
-            {
-                return;
-            }
-            if (progress == null)
-            {
-                progress = new ProgressRecord(0x484D46, ReadsSessions ? "Rebuilding SMTP sessions" : "Reading SMTP protocol logs", "Starting");
-            }
-            progress.StatusDescription = System.IO.Path.GetFileName(path);
-            progress.CurrentOperation = path;
-            progress.PercentComplete = Math.Min(100, index * 100 / count);
-            WriteProgress(progress);
+            progress.Started(path, index, count);
         }
 
         void IProtocolSink.FileDone(string path, HmfFileEvent stats)
         {
-            if (stats.SkippedByTime != 0)
-            {
-                WriteVerbose(string.Format("{0}: skipped unread, its name shows it is outside the time range.", path));
-                return;
-            }
-            var text = string.Format("{0}: {1} line(s), {2} record(s)", path, stats.Lines, stats.Records);
-            if (stats.SkippedLines > 0)
-            {
-                text += string.Format(", {0} bad line(s) skipped", stats.SkippedLines);
-            }
-            if (stats.TruncatedLines > 0)
-            {
-                text += ", last line incomplete (the file is still being written) and not read";
-            }
-            WriteVerbose(text + ".");
-        }
-
-        private void AddWildcard(string pattern)
-        {
-            ProviderInfo provider;
-            System.Collections.ObjectModel.Collection<string> resolved;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out provider);
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, "HybridMailFlow.PathNotFound", ErrorCategory.ObjectNotFound, pattern));
-                return;
-            }
-            foreach (var p in resolved)
-            {
-                AddLiteral(p);
-            }
-        }
-
-        /// <summary>A file, or a folder the engine searches for RECV*/SEND* logs.</summary>
-        private void AddLiteral(string path)
-        {
-            if (Directory.Exists(path) || File.Exists(path))
-            {
-                paths.Add(path);
-            }
-            else
-            {
-                WriteError(new ErrorRecord(
-                    new ItemNotFoundException(string.Format("Cannot find path '{0}' because it does not exist.", path)),
-                    "HybridMailFlow.PathNotFound", ErrorCategory.ObjectNotFound, path));
-            }
+            progress.Done(path, stats);
         }
 
         /// <summary>Without -Path: the local server's protocol-log folders, as Find-HybridLogPath finds them.</summary>
@@ -264,29 +201,15 @@ namespace HybridMailFlow.Commands
                 var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;
                 if (!string.IsNullOrEmpty(path))
                 {
-                    AddLiteral(path);
+                    paths.AddExisting(path);
                 }
             }
-            if (paths.Count == 0)
+            if (paths.Paths.Count == 0)
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ItemNotFoundException("No SMTP protocol log folder was found on this computer. Give the logs' folder with -Path (logs copied from a server work too)."),
                     "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, null));
             }
-        }
-
-        /// <summary>
-        /// The server name for logs read where Exchange wrote them: their path does not name the server, and send
-        /// connector ids do not either.
-        /// </summary>
-        private static string LocalServerFor(List<string> files)
-        {
-            var install = Environment.GetEnvironmentVariable("ExchangeInstallPath");
-            if (string.IsNullOrEmpty(install))
-            {
-                return null;
-            }
-            return files.Any(f => f.StartsWith(install, StringComparison.OrdinalIgnoreCase)) ? Environment.MachineName : null;
         }
     }
 

@@ -23,6 +23,9 @@ namespace HybridMailFlow.Native
             Check(path, 10, "hmf_protocol_stats", Marshal.SizeOf(typeof(HmfProtocolStats)));
             Check(path, 11, "hmf_str_list", Marshal.SizeOf(typeof(HmfStrList)));
             Check(path, 12, "hmf_finding", Marshal.SizeOf(typeof(HmfFinding)));
+            Check(path, 13, "hmf_tracking_event", Marshal.SizeOf(typeof(HmfTrackingEvent)));
+            Check(path, 14, "hmf_latency_component", Marshal.SizeOf(typeof(HmfLatencyComponent)));
+            Check(path, 15, "hmf_tracking_stats", Marshal.SizeOf(typeof(HmfTrackingStats)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

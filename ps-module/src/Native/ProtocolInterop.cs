@@ -25,6 +25,7 @@ namespace HybridMailFlow.Native
         public ulong SkippedLines;
         public ulong TruncatedLines;
         public uint SkippedByTime;
+        public uint SkippedByServer;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -35,6 +36,7 @@ namespace HybridMailFlow.Native
         public IntPtr Session;
         public IntPtr Error;
         public IntPtr File;
+        public IntPtr TrackingEvent;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -361,30 +361,5 @@ namespace HybridMailFlow.Native
             }
             return result.ToArray();
         }
-
-        /// <summary>
-        /// Decodes each distinct string of a batch once: the engine hands repeated values (server, connector,
-        /// session id, path) as the same pointer, and decoding is the dearest part of building an entry.
-        /// Only valid for one batch: pointers are reused after a batch is freed.
-        /// </summary>
-        private sealed class StringCache
-        {
-            private readonly Dictionary<IntPtr, string> byPointer = new Dictionary<IntPtr, string>();
-
-            public string Get(HmfStr s)
-            {
-                if (s.Len == UIntPtr.Zero)
-                {
-                    return null;
-                }
-                string value;
-                if (!byPointer.TryGetValue(s.Ptr, out value))
-                {
-                    value = Utf8.Read(s);
-                    byPointer[s.Ptr] = value;
-                }
-                return value;
-            }
-        }
     }
 }

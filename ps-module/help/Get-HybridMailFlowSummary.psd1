@@ -1,0 +1,42 @@
+﻿@{
+    Synopsis    = 'A quick summary of mail flow: counts by event, source, connector, remote host, error and hour, top senders and recipients, failures with their diagnosis, latency percentiles.'
+    Description = @(
+        'Get-HybridMailFlowSummary counts message tracking events or SMTP sessions as they stream by and returns the rows of one table, each with a Category, a Name, a Count, a Percent of the category''s whole, for latency rows the Seconds, and a Detail. It reads well as a table and exports to one CSV.'
+        'Categories: Total (events or sessions with the time span, distinct messages, failures), EventId and Source (tracking events), Outcome and Role (sessions), Connector, RemoteHost (the client of SMTP RECEIVE, the server of SMTP SEND, a session''s remote host), ErrorCode (550 5.7.1), Failure (by error text, with the diagnosis in Detail), Sender and Recipient (by the number of messages), Hour (local time), and Latency (p50, p90, p99 and max of the end-to-end latency, of each message-info stage such as TOTAL-HUB, and of session durations).'
+        'Input comes from the pipeline: this module''s tracking events and SMTP sessions, Get-MessageTrackingLog objects (live, deserialized or re-imported with Import-Csv; recognised by their EventId, Source and Timestamp), or log files from Get-ChildItem. With -Path it reads message tracking logs itself.'
+    )
+    Parameters  = @{
+        InputObject = 'Tracking events (HybridMailFlow.MessageTrackingEvent or Get-MessageTrackingLog objects), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking); usually from the pipeline.'
+        Path        = 'Message tracking log files or folders to summarize. Wildcards are expanded.'
+        LiteralPath = 'Message tracking log files or folders, used exactly as written (no wildcards).'
+        Start       = 'With -Path or -LiteralPath: only events at or after this time (local time unless the DateTime is UTC).'
+        End         = 'With -Path or -LiteralPath: only events at or before this time.'
+        Top         = 'How many rows each ranked category gives (connectors, remote hosts, error codes, failures, senders, recipients). The default is 10.'
+    }
+    Outputs     = @{
+        'HybridMailFlow.MailFlowSummaryRow' = 'One row per count or percentile, in the order of the categories.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'The quick summary of mail flow of the last hour'
+            Code    = 'Get-HybridMessageTrackingLog -Start (Get-Date).AddHours(-1) | Get-HybridMailFlowSummary'
+            Remarks = 'On an Exchange server: what the lab guide''s Get-MessageTrackingLog | Group-Object EventId gives, and the connectors, remote hosts, errors, top senders and recipients, failures and latency of the same hour.'
+        }
+        @{
+            Title   = 'A summary of copied logs, for the ticket'
+            Code    = 'Get-HybridMailFlowSummary -Path .\case-1234\CMHYBD01\MessageTracking -Top 20 | Export-Csv summary.csv -NoTypeInformation'
+            Remarks = 'Reads the tracking logs of a case and exports the summary with the 20 biggest rows of each ranked category.'
+        }
+        @{
+            Title   = 'What Get-MessageTrackingLog returns, summarized'
+            Code    = "Get-MessageTrackingLog -Start (Get-Date).AddHours(-4) -ResultSize Unlimited | Get-HybridMailFlowSummary | Where-Object Category -in 'Failure', 'ErrorCode'"
+            Remarks = 'The objects of Exchange''s own cmdlet work too: the failures of the last four hours by error, each with its diagnosis.'
+        }
+        @{
+            Title   = 'SMTP sessions by outcome and remote host'
+            Code    = 'Get-HybridSmtpSession -Path .\CMHYBD01 | Get-HybridMailFlowSummary | Format-Table'
+            Remarks = 'Sessions are counted by outcome, role, connector, remote host and error, with the percentiles of their durations.'
+        }
+    )
+    Links       = @('Get-HybridMessageTrackingLog', 'Get-HybridSmtpSession', 'about_HybridMailFlow')
+}

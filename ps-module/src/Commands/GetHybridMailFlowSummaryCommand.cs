@@ -1,0 +1,484 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using HybridMailFlow.Native;
+
+namespace HybridMailFlow.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">A quick summary of mail flow: counts by event, source, connector, remote host, error and hour, top senders and recipients, failures with their diagnosis, latency percentiles.</para>
+    /// <para type="description">
+    /// Takes tracking events (this module's, Get-MessageTrackingLog's, live, deserialized or re-imported from CSV) or
+    /// SMTP sessions from the pipeline, or reads message tracking logs from -Path. Counts as the input streams by;
+    /// writes the rows at the end.
+    /// </para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "HybridMailFlowSummary", DefaultParameterSetName = "InputObject")]
+    [OutputType(typeof(MailFlowSummaryRow))]
+    public sealed class GetHybridMailFlowSummaryCommand : PSCmdlet, ITrackingSink
+    {
+        private static readonly Regex StageTotal = new Regex(@"(?:^|;)\s*L?SRV=[^:;]*:(TOTAL-[A-Za-z]+)=([0-9.]+)", RegexOptions.CultureInvariant);
+        private static readonly Regex BracketedLed = new Regex(@"^\s*\[\{(?:[^}]*\};\{)*?LED=(.*?)\}(?:;\{|\]\s*$)", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        private MailFlowSummary summary;
+        private LogPathList paths;
+        private FileProgress progress;
+        private readonly Dictionary<string, SmtpErrorDiagnosis> diagnosed = new Dictionary<string, SmtpErrorDiagnosis>();
+
+        /// <summary>
+        /// Tracking events (HybridMailFlow.MessageTrackingEvent, or Get-MessageTrackingLog objects: matched by their
+        /// EventId, Source and Timestamp properties), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking
+        /// logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking).
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+        public PSObject InputObject { get; set; }
+
+        /// <summary>Message tracking logs: files or folders, wildcards allowed.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Path { get; set; }
+
+        /// <summary>Message tracking logs, taken literally (no wildcards).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+        [Alias("PSPath", "FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <summary>With -Path: only events at or after this time (local time unless the DateTime is UTC).</summary>
+        [Parameter(ParameterSetName = "Path")]
+        [Parameter(ParameterSetName = "LiteralPath")]
+        public DateTime Start { get; set; }
+
+        /// <summary>With -Path: only events at or before this time.</summary>
+        [Parameter(ParameterSetName = "Path")]
+        [Parameter(ParameterSetName = "LiteralPath")]
+        public DateTime End { get; set; }
+
+        /// <summary>How many rows to give for ranked categories (connectors, remote hosts, errors, failures, senders, recipients).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Top { get; set; } = 10;
+
+        bool ITrackingSink.Stopping
+        {
+            get { return Stopping; }
+        }
+
+        protected override void BeginProcessing()
+        {
+            LibraryLoader.EnsureLoaded();
+            summary = new MailFlowSummary(Top);
+            paths = new LogPathList(this);
+            progress = new FileProgress(this, "Summarizing message tracking logs");
+        }
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case "Path":
+                    foreach (var p in Path)
+                    {
+                        paths.AddWildcard(p);
+                    }
+                    break;
+                case "LiteralPath":
+                    foreach (var p in LiteralPath)
+                    {
+                        paths.AddLiteral(p);
+                    }
+                    break;
+                default:
+                    Count(InputObject);
+                    break;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (paths.Paths.Count > 0)
+            {
+                var options = new TrackingReadOptions
+                {
+                    Paths = paths.Paths,
+                    Start = MyInvocation.BoundParameters.ContainsKey("Start") ? Start : (DateTime?)null,
+                    End = MyInvocation.BoundParameters.ContainsKey("End") ? End : (DateTime?)null,
+                    DefaultServer = paths.LocalServer(),
+                };
+                try
+                {
+                    var stats = MessageTrackingLogReader.Read(options, this);
+                    progress.Complete();
+                    WriteVerbose(GetHybridMessageTrackingLogCommand.VerboseSummary(stats));
+                }
+                catch (NativeException e)
+                {
+                    ThrowTerminatingError(e.ToErrorRecord(null));
+                }
+            }
+            foreach (var row in summary.Rows())
+            {
+                WriteObject(row);
+            }
+        }
+
+        private void Count(PSObject item)
+        {
+            var baseObject = item == null ? null : item.BaseObject;
+            var trackingEvent = baseObject as MessageTrackingEvent;
+            if (trackingEvent != null)
+            {
+                summary.Add(FactsOf(trackingEvent));
+                return;
+            }
+            var session = baseObject as SmtpSession;
+            if (session != null)
+            {
+                summary.Add(FactsOf(session));
+                return;
+            }
+            var file = baseObject as FileSystemInfo;
+            if (file != null)
+            {
+                paths.AddExisting(file.FullName);
+                return;
+            }
+            if (item != null && item.TypeNames.Contains("HybridMailFlow.LogPath"))
+            {
+                // Find-HybridLogPath output: a log folder.
+                paths.AddExisting(Text(item, "Path"));
+                return;
+            }
+            if (item != null && HasProperties(item, "EventId", "Source", "Timestamp"))
+            {
+                summary.Add(FactsOfTrackingObject(item));
+                return;
+            }
+            if (item != null && HasProperties(item, "SessionId", "Outcome", "Start"))
+            {
+                summary.Add(FactsOfSessionObject(item));
+                return;
+            }
+            WriteError(new ErrorRecord(
+                new ArgumentException(string.Format(
+                    "A {0} is not something to summarize: give message tracking events (Get-HybridMessageTrackingLog, Get-MessageTrackingLog), SMTP sessions (Get-HybridSmtpSession) or log files.",
+                    item == null ? "null" : item.TypeNames.Count > 0 ? item.TypeNames[0] : baseObject.GetType().FullName)),
+                "HybridMailFlow.UnsupportedInput", ErrorCategory.InvalidArgument, item));
+        }
+
+        void ITrackingSink.Event(MessageTrackingEvent trackingEvent)
+        {
+            summary.Add(FactsOf(trackingEvent));
+        }
+
+        void ITrackingSink.LineError(NativeError error)
+        {
+            WriteError(error.ToErrorRecord());
+        }
+
+        void ITrackingSink.FileStarted(string path, int index, int count)
+        {
+            progress.Started(path, index, count);
+        }
+
+        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        {
+            progress.Done(path, stats);
+        }
+
+        private static TrackingFacts FactsOf(MessageTrackingEvent e)
+        {
+            var facts = new TrackingFacts
+            {
+                LocalTime = e.Timestamp,
+                EventId = e.EventId,
+                Source = e.Source,
+                ConnectorId = e.ConnectorId,
+                RemoteHost = RemoteHostOf(e.EventId, e.Source, e.ClientHostname, e.ClientIp, e.ServerHostname, e.ServerIp),
+                Sender = e.Sender,
+                Recipients = e.Recipients,
+                MessageId = e.MessageId,
+                EndToEndLatency = e.MessageLatency,
+            };
+            if (IsFailureEvent(e.EventId))
+            {
+                if (e.Diagnosis.Count > 0)
+                {
+                    facts.FailureDiagnosis = e.Diagnosis[0];
+                    facts.FailureText = ErrorOf(e.Diagnosis[0].Input);
+                }
+                else
+                {
+                    facts.FailureText = FailureTextOf(e.RecipientStatus, e.SourceContext, e.EventId);
+                }
+            }
+            foreach (var component in e.LatencyComponents)
+            {
+                if (component.IsTotal)
+                {
+                    if (facts.StageLatencies == null)
+                    {
+                        facts.StageLatencies = new List<KeyValuePair<string, double>>();
+                    }
+                    facts.StageLatencies.Add(new KeyValuePair<string, double>(component.Name, component.Seconds));
+                }
+            }
+            return facts;
+        }
+
+        /// <summary>A Get-MessageTrackingLog object, live, deserialized, or re-imported from CSV.</summary>
+        private TrackingFacts FactsOfTrackingObject(PSObject o)
+        {
+            var eventId = Text(o, "EventId");
+            var facts = new TrackingFacts
+            {
+                LocalTime = LocalTimeOf(Property(o, "Timestamp")),
+                EventId = eventId,
+                Source = Text(o, "Source"),
+                ConnectorId = Text(o, "ConnectorId"),
+                RemoteHost = RemoteHostOf(eventId, Text(o, "Source"), Text(o, "ClientHostname"), Text(o, "ClientIp"), Text(o, "ServerHostname"), Text(o, "ServerIp")),
+                Sender = Text(o, "Sender"),
+                Recipients = Values(Property(o, "Recipients"), true),
+                MessageId = Text(o, "MessageId"),
+                EndToEndLatency = TimeSpanOf(Property(o, "MessageLatency")),
+            };
+            if (IsFailureEvent(eventId))
+            {
+                var statuses = Values(Property(o, "RecipientStatus"), false);
+                var status = FailedStatuses(statuses).FirstOrDefault();
+                facts.FailureText = FailureTextOf(statuses, Text(o, "SourceContext"), eventId);
+                if (status != null)
+                {
+                    facts.FailureDiagnosis = Diagnose(status);
+                }
+            }
+            var info = Text(o, "MessageInfo");
+            if (info != null)
+            {
+                foreach (Match match in StageTotal.Matches(info))
+                {
+                    double seconds;
+                    if (double.TryParse(match.Groups[2].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds))
+                    {
+                        if (facts.StageLatencies == null)
+                        {
+                            facts.StageLatencies = new List<KeyValuePair<string, double>>();
+                        }
+                        facts.StageLatencies.Add(new KeyValuePair<string, double>(match.Groups[1].Value.ToUpperInvariant(), seconds));
+                    }
+                }
+            }
+            return facts;
+        }
+
+        private static SessionFacts FactsOf(SmtpSession s)
+        {
+            var facts = new SessionFacts
+            {
+                LocalTime = s.StartLocal,
+                Outcome = s.Outcome,
+                Role = s.Role + " " + s.Direction,
+                ConnectorId = s.ConnectorId,
+                RemoteHost = s.RemoteHost ?? s.RemoteAddress,
+                Duration = s.Duration,
+                Messages = new List<Tuple<string, IEnumerable<string>, string>>(),
+            };
+            if (IsFailedOutcome(s.Outcome))
+            {
+                facts.FailureText = s.OutcomeText ?? s.LastError ?? s.DisconnectReason ?? s.Outcome;
+                facts.FailureDiagnosis = s.Diagnosis.Count > 0 ? s.Diagnosis[0] : null;
+            }
+            for (int i = 0; i < s.Messages.Count; i++)
+            {
+                var m = s.Messages[i];
+                if (m.Accepted)
+                {
+                    var id = m.InternetMessageId ?? s.SessionId + "#" + i.ToString(CultureInfo.InvariantCulture);
+                    facts.Messages.Add(Tuple.Create(m.MailFrom, (IEnumerable<string>)m.Recipients, id));
+                }
+            }
+            return facts;
+        }
+
+        /// <summary>A session object deserialized or re-imported from CSV: its flat properties.</summary>
+        private SessionFacts FactsOfSessionObject(PSObject o)
+        {
+            var outcome = Text(o, "Outcome");
+            var facts = new SessionFacts
+            {
+                LocalTime = LocalTimeOf(Property(o, "Start")),
+                Outcome = outcome,
+                Role = string.Join(" ", new[] { Text(o, "Role"), Text(o, "Direction") }.Where(t => t != null)),
+                ConnectorId = Text(o, "ConnectorId"),
+                RemoteHost = Text(o, "RemoteHost") ?? Text(o, "RemoteAddress"),
+                Duration = TimeSpanOf(Property(o, "Duration")) ?? TimeSpan.Zero,
+                Messages = new List<Tuple<string, IEnumerable<string>, string>>(),
+            };
+            if (IsFailedOutcome(outcome))
+            {
+                facts.FailureText = Text(o, "OutcomeText") ?? Text(o, "LastError") ?? outcome;
+                facts.FailureDiagnosis = Diagnose(facts.FailureText);
+            }
+            var mailFrom = Text(o, "MailFrom");
+            var recipients = Values(Property(o, "Recipients"), true).ToList();
+            if (mailFrom != null || recipients.Count > 0)
+            {
+                facts.Messages.Add(Tuple.Create(mailFrom, (IEnumerable<string>)recipients, Text(o, "SessionId")));
+            }
+            return facts;
+        }
+
+        /// <summary>The remote side of an SMTP event: the client of a RECEIVE, the server of a SEND.</summary>
+        private static string RemoteHostOf(string eventId, string source, string clientHostname, string clientIp, string serverHostname, string serverIp)
+        {
+            if (!string.Equals(source, "SMTP", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+            if (string.Equals(eventId, "RECEIVE", StringComparison.OrdinalIgnoreCase))
+            {
+                return clientHostname ?? clientIp;
+            }
+            if (string.Equals(eventId, "SEND", StringComparison.OrdinalIgnoreCase))
+            {
+                return serverHostname ?? serverIp;
+            }
+            return null;
+        }
+
+        /// <summary>FAIL, DEFER, DROP and the events named for a failure or deferral; not DSN, which reports a failure counted already.</summary>
+        private static bool IsFailureEvent(string eventId)
+        {
+            if (string.IsNullOrEmpty(eventId))
+            {
+                return false;
+            }
+            var id = eventId.ToUpperInvariant();
+            return id == "DROP" || id.EndsWith("FAIL", StringComparison.Ordinal) || id.EndsWith("DEFER", StringComparison.Ordinal);
+        }
+
+        private static bool IsFailedOutcome(string outcome)
+        {
+            return !string.IsNullOrEmpty(outcome) && outcome != "Delivered" && outcome != "NoMessage" && outcome != "Incomplete";
+        }
+
+        /// <summary>Statuses that report a failure: not To/Cc/Bcc, not a 2xx reply.</summary>
+        private static IEnumerable<string> FailedStatuses(IEnumerable<string> statuses)
+        {
+            foreach (var status in statuses)
+            {
+                var reply = ErrorOf(status).Trim();
+                if (reply.Length > 0 && reply[0] != '2' && !reply.Equals("To", StringComparison.OrdinalIgnoreCase)
+                    && !reply.Equals("Cc", StringComparison.OrdinalIgnoreCase) && !reply.Equals("Bcc", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return status;
+                }
+            }
+        }
+
+        /// <summary>The error of a failure event: its first failed status, else its source context, else its event id.</summary>
+        private static string FailureTextOf(IEnumerable<string> statuses, string sourceContext, string eventId)
+        {
+            var status = FailedStatuses(statuses).FirstOrDefault();
+            return status != null ? ErrorOf(status) : sourceContext ?? eventId;
+        }
+
+        /// <summary>The LED of a bracketed status ([{LED=...};{MSG=...};...]), or the text itself.</summary>
+        private static string ErrorOf(string status)
+        {
+            if (status == null)
+            {
+                return string.Empty;
+            }
+            var match = BracketedLed.Match(status);
+            return match.Success ? match.Groups[1].Value : status;
+        }
+
+        private SmtpErrorDiagnosis Diagnose(string text)
+        {
+            SmtpErrorDiagnosis finding;
+            if (!diagnosed.TryGetValue(text, out finding))
+            {
+                finding = Diagnosis.Diagnose(null, text, 0, ErrorSource.MessageTracking, null, false)[0];
+                diagnosed[text] = finding;
+            }
+            return finding;
+        }
+
+        private static bool HasProperties(PSObject o, params string[] names)
+        {
+            return names.All(n => o.Properties[n] != null);
+        }
+
+        private static object Property(PSObject o, string name)
+        {
+            var property = o.Properties[name];
+            var value = property == null ? null : property.Value;
+            var wrapped = value as PSObject;
+            return wrapped != null ? wrapped.BaseObject : value;
+        }
+
+        private static string Text(PSObject o, string name)
+        {
+            var value = Property(o, name);
+            var text = value == null ? null : value.ToString();
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        /// <summary>
+        /// A list property: the items of an array (live or deserialized), or a joined string as Export-Csv writes it
+        /// (split on ';' when `split`, else one value).
+        /// </summary>
+        private static IEnumerable<string> Values(object value, bool split)
+        {
+            var text = value as string;
+            if (text != null)
+            {
+                return split
+                    ? text.Split(';').Select(t => t.Trim()).Where(t => t.Length > 0).ToList()
+                    : (IEnumerable<string>)(text.Length > 0 ? new[] { text } : new string[0]);
+            }
+            var list = value as IEnumerable;
+            if (list == null)
+            {
+                return new string[0];
+            }
+            return list.Cast<object>().Where(v => v != null).Select(v => v.ToString()).Where(v => v.Length > 0).ToList();
+        }
+
+        private static DateTime LocalTimeOf(object value)
+        {
+            if (value is DateTime)
+            {
+                var time = (DateTime)value;
+                return time.Kind == DateTimeKind.Utc ? time.ToLocalTime() : time;
+            }
+            DateTime parsed;
+            var text = value == null ? null : value.ToString();
+            if (text != null && (DateTime.TryParse(text, CultureInfo.CurrentCulture, DateTimeStyles.AllowWhiteSpaces, out parsed)
+                || DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out parsed)))
+            {
+                return parsed.Kind == DateTimeKind.Utc ? parsed.ToLocalTime() : parsed;
+            }
+            return DateTime.MinValue;
+        }
+
+        /// <summary>A TimeSpan, or what reads as one (Exchange's EnhancedTimeSpan, deserialized or exported, prints as one).</summary>
+        private static TimeSpan? TimeSpanOf(object value)
+        {
+            if (value is TimeSpan)
+            {
+                return (TimeSpan)value;
+            }
+            TimeSpan parsed;
+            var text = value == null ? null : value.ToString();
+            return text != null && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out parsed) ? parsed : (TimeSpan?)null;
+        }
+    }
+}

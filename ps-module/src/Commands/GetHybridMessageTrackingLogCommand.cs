@@ -1,0 +1,249 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using HybridMailFlow.Native;
+
+namespace HybridMailFlow.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Reads message tracking logs (MSGTRK*.LOG) as Get-MessageTrackingLog objects, on any computer.</para>
+    /// <para type="description">
+    /// The parameters of Get-MessageTrackingLog, applied by the engine to the raw rows before any object is made;
+    /// a time range skips whole files by their name and #Date. Paths are gathered in ProcessRecord and read in
+    /// EndProcessing, so that files piped one by one are merged into one time-ordered stream; events are written as
+    /// they are read.
+    /// </para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "HybridMessageTrackingLog", DefaultParameterSetName = "Path")]
+    [OutputType(typeof(MessageTrackingEvent))]
+    public sealed class GetHybridMessageTrackingLogCommand : PSCmdlet, ITrackingSink
+    {
+        private LogPathList paths;
+        private FileProgress progress;
+
+        /// <summary>Files or folders; wildcards allowed. A folder means every MSGTRK*.LOG file under it.</summary>
+        [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Path { get; set; }
+
+        /// <summary>Files or folders, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <summary>Events at or after this time. Local time unless the DateTime is UTC.</summary>
+        [Parameter]
+        public DateTime Start { get; set; }
+
+        /// <summary>Events at or before this time.</summary>
+        [Parameter]
+        public DateTime End { get; set; }
+
+        /// <summary>Event ids (RECEIVE, SEND, DELIVER, FAIL, DEFER, DSN, ...); any of them matches.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TrackingValueCompleter))]
+        public string[] EventId { get; set; }
+
+        /// <summary>Sources (SMTP, STOREDRIVER, AGENT, ROUTING, ...); any of them matches.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TrackingValueCompleter))]
+        public string[] Source { get; set; }
+
+        /// <summary>The sender address, whole (case-insensitive).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Sender { get; set; }
+
+        /// <summary>Recipient addresses, each whole (case-insensitive); events with any of them match.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Recipients { get; set; }
+
+        /// <summary>Text found anywhere in the subject (case-insensitive).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string MessageSubject { get; set; }
+
+        /// <summary>The Message-ID header, with or without its angle brackets.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string MessageId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string InternalMessageId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string NetworkMessageId { get; set; }
+
+        /// <summary>
+        /// Only the events of this server: the server a log's folder names (D:\Case\CMHYBD01\MessageTracking), else
+        /// each row's server-hostname. A short name matches its FQDN.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Server { get; set; }
+
+        /// <summary>At most this many events, or Unlimited (the default: logs on disk have no remote cost to bound).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public ResultSize ResultSize { get; set; }
+
+        bool ITrackingSink.Stopping
+        {
+            get { return Stopping; }
+        }
+
+        protected override void BeginProcessing()
+        {
+            LibraryLoader.EnsureLoaded();
+            paths = new LogPathList(this);
+            progress = new FileProgress(this, "Reading message tracking logs");
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == "LiteralPath")
+            {
+                foreach (var p in LiteralPath)
+                {
+                    paths.AddLiteral(p);
+                }
+            }
+            else if (Path != null)
+            {
+                foreach (var p in Path)
+                {
+                    paths.AddWildcard(p);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == "Path" && Path == null)
+            {
+                AddLocalServerFolder();
+            }
+            if (paths.Paths.Count == 0)
+            {
+                return;
+            }
+            var options = new TrackingReadOptions
+            {
+                Paths = paths.Paths,
+                Start = MyInvocation.BoundParameters.ContainsKey("Start") ? Start : (DateTime?)null,
+                End = MyInvocation.BoundParameters.ContainsKey("End") ? End : (DateTime?)null,
+                EventIds = EventId,
+                Sources = Source,
+                Sender = Sender,
+                Recipients = Recipients,
+                MessageSubject = MessageSubject,
+                MessageId = MessageId,
+                InternalMessageId = InternalMessageId,
+                NetworkMessageId = NetworkMessageId,
+                Server = Server,
+                ResultSize = ResultSize == null ? null : ResultSize.Value,
+                DefaultServer = paths.LocalServer(),
+            };
+            HmfTrackingStats stats;
+            try
+            {
+                stats = MessageTrackingLogReader.Read(options, this);
+            }
+            catch (NativeException e)
+            {
+                ThrowTerminatingError(e.ToErrorRecord(null));
+                return;
+            }
+            progress.Complete();
+            WriteVerbose(VerboseSummary(stats));
+        }
+
+        internal static string VerboseSummary(HmfTrackingStats stats)
+        {
+            return string.Format(
+                "Read {0} file(s) ({1} skipped by time, {2} by server, {3} not tracking logs), {4} line(s): {5} bad line(s) skipped, {6} incomplete last line(s) not read; {7} event(s).",
+                stats.Files, stats.FilesSkippedByTime, stats.FilesSkippedByServer, stats.FilesRefused, stats.Lines, stats.SkippedLines, stats.TruncatedLines, stats.Events);
+        }
+
+        /// <summary>
+        /// Without -Path: this server's message tracking folder, as Find-HybridLogPath finds it (the configured
+        /// MessageTrackingLogPath, or Exchange's default folder).
+        /// </summary>
+        private void AddLocalServerFolder()
+        {
+            // Where Exchange is missing, the error below says so; Find-HybridLogPath's own would say it twice.
+            foreach (var item in InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind MessageTracking -ErrorAction Ignore"))
+            {
+                var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;
+                if (!string.IsNullOrEmpty(path))
+                {
+                    paths.AddExisting(path);
+                }
+            }
+            if (paths.Paths.Count == 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ItemNotFoundException("No message tracking log folder was found on this computer. Give the logs' folder with -Path (logs copied from a server work too)."),
+                    "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, null));
+            }
+        }
+
+        void ITrackingSink.Event(MessageTrackingEvent trackingEvent)
+        {
+            WriteObject(trackingEvent);
+        }
+
+        void ITrackingSink.LineError(NativeError error)
+        {
+            WriteError(error.ToErrorRecord());
+        }
+
+        void ITrackingSink.FileStarted(string path, int index, int count)
+        {
+            progress.Started(path, index, count);
+        }
+
+        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        {
+            progress.Done(path, stats);
+        }
+    }
+
+    /// <summary>Tab completion of -EventId and -Source with the values Exchange writes (others are accepted too).</summary>
+    public sealed class TrackingValueCompleter : IArgumentCompleter
+    {
+        private static readonly string[] EventIds =
+        {
+            "AGENTINFO", "BADMAIL", "CLIENTSUBMISSION", "DEFER", "DELIVER", "DELIVERFAIL", "DROP", "DSN", "DUPLICATEDELIVER",
+            "DUPLICATEEXPAND", "DUPLICATEREDIRECT", "EXPAND", "FAIL", "HADISCARD", "HARECEIVE", "HAREDIRECT", "HAREDIRECTFAIL",
+            "INITMESSAGECREATED", "LOAD", "MODERATIONEXPIRE", "MODERATORAPPROVE", "MODERATORREJECT", "MODERATORSALLNDR", "NOTIFYMAPI",
+            "NOTIFYSHADOW", "POISONMESSAGE", "PROCESS", "PROCESSMEETINGMESSAGE", "RECEIVE", "REDIRECT", "RESOLVE", "RESUBMIT",
+            "RESUBMITDEFER", "RESUBMITFAIL", "SEND", "SENDEXTERNAL", "SUBMIT", "SUBMITDEFER", "SUBMITFAIL", "SUPPRESSED", "THROTTLE", "TRANSFER",
+        };
+
+        private static readonly string[] Sources =
+        {
+            "ADMIN", "AGENT", "APPROVAL", "BOOTLOADER", "DNS", "DSN", "GATEWAY", "MAILBOXRULE", "MEETINGMESSAGEPROCESSOR", "ORAR",
+            "PICKUP", "POISONMESSAGE", "PUBLICFOLDER", "QUEUE", "REDUNDANCY", "ROUTING", "SAFETYNET", "SMTP", "STOREDRIVER",
+        };
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var values = parameterName.Equals("Source", StringComparison.OrdinalIgnoreCase) ? Sources : EventIds;
+            var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return values
+                .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v));
+        }
+    }
+}

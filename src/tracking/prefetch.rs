@@ -1,0 +1,240 @@
+//! Reads ahead on a second thread, in batches: while the caller turns one batch into objects (the dearest part,
+//! in .NET), the engine already reads, filters and diagnoses the next one, and turns it into whatever the caller
+//! needs (the C ABI builds its views there too). At most two batches wait, so memory stays bounded; the events of
+//! a batch the caller is done with go back to the reading thread to be refilled, so that reading allocates
+//! nothing per event once the buffers have grown.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::diagnose::{DiagnosedText, TrackingDiagnoser};
+use super::event::TrackingEvent;
+use super::reader::{ReadStep, TrackingNotice, TrackingReader, TrackingStats};
+use crate::logfile::{LineError, LineErrorKind};
+
+/// One item of a batch, in the order read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchItem {
+    /// The event at `index` of the batch's events, with its findings (empty unless it reports a failure).
+    Event { index: usize, diagnosis: Vec<DiagnosedText> },
+    Notice(TrackingNotice),
+}
+
+/// Events and notices read in one go. Dropping it hands its event buffers back to the reading thread.
+pub struct TrackingBatch {
+    events: Vec<TrackingEvent>,
+    pub items: Vec<BatchItem>,
+    /// True for the last batch.
+    pub end: bool,
+    /// The reader's totals after this batch.
+    pub stats: TrackingStats,
+    recycle: Option<SyncSender<Vec<TrackingEvent>>>,
+}
+
+impl TrackingBatch {
+    /// The event an [`BatchItem::Event`] points to.
+    pub fn event(&self, index: usize) -> &TrackingEvent {
+        &self.events[index]
+    }
+
+    fn failed(message: String) -> TrackingBatch {
+        let error = LineError { path: Arc::from(""), line: 0, kind: LineErrorKind::Internal, message };
+        TrackingBatch { events: Vec::new(), items: vec![BatchItem::Notice(TrackingNotice::Error(error))], end: true, stats: TrackingStats::default(), recycle: None }
+    }
+}
+
+impl Drop for TrackingBatch {
+    fn drop(&mut self) {
+        if let Some(recycle) = self.recycle.take() {
+            // The reader may have finished (or the pool may be full): then the buffers are simply freed.
+            let _ = recycle.try_send(std::mem::take(&mut self.events));
+        }
+    }
+}
+
+/// Batches that were read, turned into `T`, with whether each is the last.
+pub struct TrackingPrefetcher<T> {
+    receiver: Option<Receiver<(T, bool, TrackingStats)>>,
+    stop: Arc<AtomicBool>,
+    worker: Option<JoinHandle<()>>,
+    done: bool,
+    stats: TrackingStats,
+}
+
+impl<T: Send + 'static> TrackingPrefetcher<T> {
+    /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
+    /// by `build` on that thread.
+    pub fn start(mut reader: TrackingReader, batch_size: usize, mut build: impl FnMut(TrackingBatch) -> T + Send + 'static) -> Self {
+        let (sender, receiver) = sync_channel::<(T, bool, TrackingStats)>(2);
+        let (recycle, recycled) = sync_channel::<Vec<TrackingEvent>>(4);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_worker = stop.clone();
+        let batch_size = batch_size.max(1);
+        let worker = std::thread::Builder::new()
+            .name("hybridmailflow-tracking".to_owned())
+            .spawn(move || {
+                let mut diagnoser = TrackingDiagnoser::new();
+                while !stop_worker.load(Ordering::Relaxed) {
+                    let events = recycled.try_recv().unwrap_or_default();
+                    let read = catch_unwind(AssertUnwindSafe(|| {
+                        let mut batch = read_batch(&mut reader, &mut diagnoser, events, batch_size);
+                        batch.recycle = Some(recycle.clone());
+                        let (end, stats) = (batch.end, batch.stats);
+                        (build(batch), end, stats)
+                    }));
+                    let (built, end, stats) = match read {
+                        Ok(read) => read,
+                        Err(payload) => {
+                            let what = payload
+                                .downcast_ref::<&str>()
+                                .map(|s| (*s).to_owned())
+                                .or_else(|| payload.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "unknown panic".to_owned());
+                            let message = format!("internal error in the HybridMailFlow engine, reading stopped: {what}");
+                            let Ok(built) = catch_unwind(AssertUnwindSafe(|| build(TrackingBatch::failed(message)))) else { break };
+                            (built, true, TrackingStats::default())
+                        }
+                    };
+                    if sender.send((built, end, stats)).is_err() || end {
+                        break;
+                    }
+                }
+            })
+            .expect("the reading thread can be started");
+        TrackingPrefetcher { receiver: Some(receiver), stop, worker: Some(worker), done: false, stats: TrackingStats::default() }
+    }
+
+    /// The next batch and whether it is the last; `None` once the last was taken (or the thread stopped).
+    pub fn next_batch(&mut self) -> Option<(T, bool)> {
+        if self.done {
+            return None;
+        }
+        match self.receiver.as_ref().and_then(|r| r.recv().ok()) {
+            Some((built, end, stats)) => {
+                self.done = end;
+                if stats != TrackingStats::default() {
+                    self.stats = stats;
+                }
+                Some((built, end))
+            }
+            None => {
+                self.done = true;
+                None
+            }
+        }
+    }
+
+    /// The reader's totals as of the last batch taken.
+    pub fn stats(&self) -> TrackingStats {
+        self.stats
+    }
+}
+
+impl<T> Drop for TrackingPrefetcher<T> {
+    /// Stops the reading thread and waits for it, so that no file stays open after the reader is freed.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.receiver.take();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// Reads up to `batch_size` items, refilling the event buffers of `events`.
+fn read_batch(reader: &mut TrackingReader, diagnoser: &mut TrackingDiagnoser, mut events: Vec<TrackingEvent>, batch_size: usize) -> TrackingBatch {
+    let mut items = Vec::with_capacity(batch_size.min(1024));
+    let mut count = 0;
+    let end = loop {
+        if items.len() >= batch_size {
+            break false;
+        }
+        if count == events.len() {
+            events.push(TrackingEvent::default());
+        }
+        match reader.read_into(&mut events[count]) {
+            Some(ReadStep::Event) => {
+                let diagnosis = diagnoser.diagnose(&events[count]);
+                items.push(BatchItem::Event { index: count, diagnosis });
+                count += 1;
+            }
+            Some(ReadStep::Notice(notice)) => items.push(BatchItem::Notice(notice)),
+            None => break true,
+        }
+    };
+    TrackingBatch { events, items, end, stats: reader.stats(), recycle: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tracking::TrackingFilter;
+    use std::path::{Path, PathBuf};
+
+    fn lab() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tracking/CMHYBD01/MessageTracking")
+    }
+
+    /// (event ids, notices) of every batch.
+    fn read_all(batch_size: usize) -> (Vec<String>, Vec<TrackingNotice>, TrackingStats) {
+        let reader = TrackingReader::new(vec![lab()], TrackingFilter::default());
+        let mut prefetcher = TrackingPrefetcher::start(reader, batch_size, |batch: TrackingBatch| {
+            let mut ids = Vec::new();
+            let mut notices = Vec::new();
+            for item in &batch.items {
+                match item {
+                    BatchItem::Event { index, .. } => ids.push(batch.event(*index).event_id.clone()),
+                    BatchItem::Notice(n) => notices.push(n.clone()),
+                }
+            }
+            (ids, notices)
+        });
+        let (mut ids, mut notices) = (Vec::new(), Vec::new());
+        while let Some(((batch_ids, batch_notices), _)) = prefetcher.next_batch() {
+            ids.extend(batch_ids);
+            notices.extend(batch_notices);
+        }
+        (ids, notices, prefetcher.stats())
+    }
+
+    #[test]
+    fn batches_of_any_size_give_the_events_of_a_plain_read_in_order() {
+        let plain: Vec<String> = TrackingReader::new(vec![lab()], TrackingFilter::default()).map(|e| e.unwrap().event_id).collect();
+        for size in [1, 2, 7, 512] {
+            let (ids, notices, stats) = read_all(size);
+            assert_eq!(ids, plain, "batch size {size}");
+            let started = notices.iter().filter(|n| matches!(n, TrackingNotice::FileStarted { .. })).count();
+            let done = notices.iter().filter(|n| matches!(n, TrackingNotice::FileDone { skipped: None, .. })).count();
+            assert_eq!((started, done), (5, 5), "batch size {size}");
+            assert_eq!(stats.events, plain.len() as u64);
+        }
+    }
+
+    #[test]
+    fn recycled_event_buffers_are_refilled_with_each_event_and_its_diagnosis() {
+        let mut diagnoser = TrackingDiagnoser::new();
+        let want: Vec<(String, u64, Vec<DiagnosedText>)> = TrackingReader::new(vec![lab()], TrackingFilter::default())
+            .map(|e| {
+                let e = e.unwrap();
+                let diagnosis = diagnoser.diagnose(&e);
+                (e.path.to_string(), e.line, diagnosis)
+            })
+            .collect();
+        let reader = TrackingReader::new(vec![lab()], TrackingFilter::default());
+        let mut prefetcher = TrackingPrefetcher::start(reader, 3, |batch: TrackingBatch| batch);
+        let mut got = Vec::new();
+        while let Some((batch, _)) = prefetcher.next_batch() {
+            for item in &batch.items {
+                if let BatchItem::Event { index, diagnosis } = item {
+                    let event = batch.event(*index);
+                    got.push((event.path.to_string(), event.line, diagnosis.clone()));
+                }
+            }
+        }
+        assert_eq!(got, want);
+        assert!(want.iter().filter(|(_, _, d)| !d.is_empty()).count() >= 8);
+    }
+}
