@@ -9,7 +9,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 3
+#define HMF_ABI_VERSION 4
 
 // Struct ids for `hmf_struct_size`. Append-only.
 #define HMF_STRUCT_STR 1
@@ -323,6 +323,9 @@ typedef struct {
   const uint32_t *line_file_indexes;
   const uint64_t *line_numbers;
   hmf_str_list line_files;
+  // For each line: the byte offset in its file where it starts, so that a caller can read the lines again
+  // from the files instead of copying `raw_lines` (ABI 4).
+  const uint64_t *line_offsets;
 } hmf_session;
 
 // An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
