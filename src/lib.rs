@@ -5,6 +5,7 @@
 //! C ABI (see `include/hybridmailflow.h`) and catches every panic at the boundary.
 #![deny(unsafe_code)]
 
+pub mod config;
 pub mod diagnosis;
 pub mod logfile;
 pub mod net;
