@@ -16,9 +16,11 @@
         'Get-HybridMailFlowSummary'
         'Get-HybridMailFlowVersion'
         'Get-HybridMessageTrackingLog'
+        'Get-HybridQueueDiagnosis'
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
         'Resolve-HybridSmtpError'
+        'Test-HybridSendConnector'
     )
     FunctionsToExport    = @(
         'Find-HybridLogPath'
