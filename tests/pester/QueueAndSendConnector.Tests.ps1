@@ -210,6 +210,13 @@ Describe 'Get-HybridQueueDiagnosis' {
         $r.CommandsText | Should -Not -BeLike '*<domain>*'
     }
 
+    It 'reads live recipients by their Address' {
+        $recipient = [pscustomobject]@{ PSTypeName = 'Microsoft.Exchange.Data.QueueViewer.RecipientInfo'; Address = 'sita@cloudfield.onmicrosoft.com'; Status = 'Ready'; LastError = $unreachableText }
+        $m = New-Message 'CMHYBD01\Unreachable\14' 'CMHYBD01\Unreachable' (Get-Date).AddMinutes(-10) @()
+        $m.Recipients = @($recipient)
+        ($m | Get-HybridQueueDiagnosis).RecipientDomains | Should -Be @('cloudfield.onmicrosoft.com')
+    }
+
     It 'says which queue messages are in when their queue was not given' {
         $r = New-Message 'CMHYBD01\6\40' 'CMHYBD01\6' (Get-Date).AddMinutes(-30) @('ramki@cloudfield.mail.onmicrosoft.com') | Get-HybridQueueDiagnosis
         $r.Identity | Should -Be 'CMHYBD01\6'
