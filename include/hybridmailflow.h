@@ -42,9 +42,13 @@
 
 #define HMF_STRUCT_TRACKING_STATS 15
 
-#define HMF_STRUCT_QUEUE_ADVICE 16
+#define HMF_STRUCT_CERT_NAME_MATCH 16
 
-#define HMF_STRUCT_ROUTE 17
+#define HMF_STRUCT_SPAN 17
+
+#define HMF_STRUCT_QUEUE_ADVICE 18
+
+#define HMF_STRUCT_ROUTE 19
 
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
@@ -68,6 +72,21 @@
 
 // The reader is done; this is the last batch.
 #define HMF_BATCH_END 2
+
+// `hmf_cert_name_match.kind`. Append-only.
+#define HMF_CERT_MATCH_NONE 0
+
+#define HMF_CERT_MATCH_EXACT 1
+
+#define HMF_CERT_MATCH_WILDCARD 2
+
+// `hmf_cert_name_match.source`. Append-only.
+#define HMF_CERT_NAME_NONE 0
+
+// A subject alternative name: `index` says which of the names given.
+#define HMF_CERT_NAME_ALTERNATIVE 1
+
+#define HMF_CERT_NAME_SUBJECT_CN 2
 
 // Read modes (`hmf_protocol_reader_new`).
 #define HMF_READ_ENTRIES 0
@@ -333,6 +352,9 @@ typedef struct {
   const uint32_t *line_file_indexes;
   const uint64_t *line_numbers;
   hmf_str_list line_files;
+  // For each line: the byte offset in its file where it starts, so that a caller can read the lines again
+  // from the files instead of copying `raw_lines` (ABI 4).
+  const uint64_t *line_offsets;
 } hmf_session;
 
 // An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
@@ -468,6 +490,24 @@ typedef struct {
   uint32_t state;
 } hmf_batch_view;
 
+// Which name of a certificate covers a host, and how.
+typedef struct {
+  // HMF_CERT_MATCH_*; NONE when no name covers the host.
+  uint32_t kind;
+  // HMF_CERT_NAME_*.
+  uint32_t source;
+  // With HMF_CERT_NAME_ALTERNATIVE, the index of the covering name in the list given; 0 otherwise.
+  size_t index;
+} hmf_cert_name_match;
+
+// A part of a text the caller passed in: `len` bytes from byte offset `start`. `found` is false (and the
+// offsets 0) when the text has no such part.
+typedef struct {
+  bool found;
+  size_t start;
+  size_t len;
+} hmf_span;
+
 // What a queue's state means, what to do, and its LastError in parts. Strings are owned by the
 // `hmf_queue_assessment` it came from.
 typedef struct {
@@ -579,6 +619,49 @@ hmf_status hmf_batch_view_get(const hmf_batch *batch, hmf_batch_view *out);
 
 // Frees a batch and everything its views point into. NULL is accepted.
 void hmf_batch_free(hmf_batch *batch);
+
+// Whether the certificate name `cert_name` (a subject CN or a SAN, possibly `*.domain`) covers `host`:
+// writes HMF_CERT_MATCH_NONE, _EXACT or _WILDCARD to `*out`. Case-insensitive, a trailing dot ignored; a
+// wildcard is the whole leftmost label and stands for exactly one label (`*.cloudmonkeys.xyz` covers
+// `mail.cloudmonkeys.xyz`, not `a.b.cloudmonkeys.xyz` nor `cloudmonkeys.xyz`).
+hmf_status hmf_cert_name_covers(const uint8_t *cert_name,
+                                size_t cert_name_len,
+                                const uint8_t *host,
+                                size_t host_len,
+                                uint32_t *out);
+
+// Which name of a certificate covers `host`: the `name_count` subject alternative names at `names` (in order;
+// `Get-ExchangeCertificate`'s CertificateDomains may be given whole, the CN among them does no harm), then the
+// common name of `subject` (may be empty). An exact name wins over a wildcard. `names` may be NULL when
+// `name_count` is 0.
+hmf_status hmf_cert_find_covering_name(const uint8_t *subject,
+                                       size_t subject_len,
+                                       const hmf_str *names,
+                                       size_t name_count,
+                                       const uint8_t *host,
+                                       size_t host_len,
+                                       hmf_cert_name_match *out);
+
+// Where the common name is in a subject such as `CN=mail.cloudmonkeys.xyz, O=Cloud Monkeys` (the form of
+// `Get-ExchangeCertificate`'s Subject): a span of `subject`, without quotes.
+hmf_status hmf_cert_subject_common_name(const uint8_t *subject,
+                                        size_t subject_len,
+                                        hmf_span *out);
+
+// Takes a connector's TlsCertificateName `<I>issuer<S>subject` apart into spans of `text`. Both spans are
+// not found when the text is not in that form.
+hmf_status hmf_tls_certificate_name_parse(const uint8_t *text,
+                                          size_t text_len,
+                                          hmf_span *issuer,
+                                          hmf_span *subject);
+
+// Whether two distinguished names name the same subject or issuer: same attributes in the same order, without
+// regard to case or the spaces around separators.
+hmf_status hmf_distinguished_names_equal(const uint8_t *a,
+                                         size_t a_len,
+                                         const uint8_t *b,
+                                         size_t b_len,
+                                         bool *out);
 
 // The advice for one queue from what `Get-Queue` shows of it; any string may be empty. `message_count` and
 // `threshold` are -1 when not known (no threshold: nothing is flagged).

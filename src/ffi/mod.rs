@@ -11,6 +11,7 @@
 #![allow(non_camel_case_types)]
 
 mod batch;
+mod config_cert;
 mod config_queue;
 mod diagnosis;
 mod error;
@@ -19,6 +20,7 @@ mod tracking;
 mod types;
 
 pub use batch::*;
+pub use config_cert::*;
 pub use config_queue::*;
 pub use diagnosis::*;
 pub use error::*;
@@ -73,8 +75,10 @@ pub const HMF_STRUCT_FINDING: u32 = 12;
 pub const HMF_STRUCT_TRACKING_EVENT: u32 = 13;
 pub const HMF_STRUCT_LATENCY_COMPONENT: u32 = 14;
 pub const HMF_STRUCT_TRACKING_STATS: u32 = 15;
-pub const HMF_STRUCT_QUEUE_ADVICE: u32 = 16;
-pub const HMF_STRUCT_ROUTE: u32 = 17;
+pub const HMF_STRUCT_CERT_NAME_MATCH: u32 = 16;
+pub const HMF_STRUCT_SPAN: u32 = 17;
+pub const HMF_STRUCT_QUEUE_ADVICE: u32 = 18;
+pub const HMF_STRUCT_ROUTE: u32 = 19;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -98,6 +102,8 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_TRACKING_EVENT => size_of::<hmf_tracking_event>(),
         HMF_STRUCT_LATENCY_COMPONENT => size_of::<hmf_latency_component>(),
         HMF_STRUCT_TRACKING_STATS => size_of::<hmf_tracking_stats>(),
+        HMF_STRUCT_CERT_NAME_MATCH => size_of::<hmf_cert_name_match>(),
+        HMF_STRUCT_SPAN => size_of::<hmf_span>(),
         HMF_STRUCT_QUEUE_ADVICE => size_of::<hmf_queue_advice>(),
         HMF_STRUCT_ROUTE => size_of::<hmf_route>(),
         _ => 0,

@@ -183,11 +183,13 @@ pub struct Session {
     pub files: Vec<Arc<str>>,
 }
 
-/// Where one line of a session is, compactly: its file's index in `Session::files` and its line number.
+/// Where one line of a session is, compactly: its file's index in `Session::files`, its line number and the
+/// byte offset in the file where it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineOrigin {
     pub file: u32,
     pub line: u64,
+    pub offset: u64,
 }
 
 impl Session {
@@ -378,8 +380,9 @@ impl SessionBuilder {
         self.closed
     }
 
-    /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable.
-    pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, raw: &str) {
+    /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable; `offset` is where
+    /// it starts in its file.
+    pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, offset: u64, raw: &str) {
         let s = &mut self.session;
         if !s.files.last().is_some_and(|f| Arc::ptr_eq(f, path)) {
             s.files.push(path.clone());
@@ -392,7 +395,7 @@ impl SessionBuilder {
             s.raw_lines.push('\n');
         }
         s.raw_lines.push_str(raw);
-        s.line_origins.push(LineOrigin { file: (s.files.len() - 1) as u32, line: line_no });
+        s.line_origins.push(LineOrigin { file: (s.files.len() - 1) as u32, line: line_no, offset });
         if s.local.address.is_empty() && !line.local_endpoint.is_empty() {
             s.local = Endpoint::parse(line.local_endpoint);
         }

@@ -449,7 +449,9 @@ Describe 'Test-HybridSendConnector' {
         $wildcard = New-Certificate 'CN=*.cloudmonkeys.xyz' @('*.cloudmonkeys.xyz')
         $other = New-Certificate 'CN=owa.cloudmonkeys.xyz' @('owa.cloudmonkeys.xyz')
         $c = New-HybridConnector @{ TlsCertificateName = '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=*.cloudmonkeys.xyz' }
-        ($c | Test-HybridSendConnector -Certificate $other, $wildcard | Where-Object Check -eq 'Fqdn').Result | Should -Be 'Pass'
+        $pass = $c | Test-HybridSendConnector -Certificate $other, $wildcard | Where-Object Check -eq 'Fqdn'
+        $pass.Result | Should -Be 'Pass'
+        $pass.Evidence | Should -BeLike "Fqdn = 'mail.cloudmonkeys.xyz'; covered by '`*.cloudmonkeys.xyz' (SubjectAlternativeName, Wildcard match)*"
 
         $deep = New-HybridConnector @{ TlsCertificateName = '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=*.cloudmonkeys.xyz'; Fqdn = 'smtp.eu.cloudmonkeys.xyz' }
         $fail = $deep | Test-HybridSendConnector -Certificate $wildcard | Where-Object Check -eq 'Fqdn'

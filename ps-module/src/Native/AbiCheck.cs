@@ -26,8 +26,10 @@ namespace HybridMailFlow.Native
             Check(path, 13, "hmf_tracking_event", Marshal.SizeOf(typeof(HmfTrackingEvent)));
             Check(path, 14, "hmf_latency_component", Marshal.SizeOf(typeof(HmfLatencyComponent)));
             Check(path, 15, "hmf_tracking_stats", Marshal.SizeOf(typeof(HmfTrackingStats)));
-            Check(path, 16, "hmf_queue_advice", Marshal.SizeOf(typeof(HmfQueueAdvice)));
-            Check(path, 17, "hmf_route", Marshal.SizeOf(typeof(HmfRoute)));
+            Check(path, 16, "hmf_cert_name_match", Marshal.SizeOf(typeof(HmfCertNameMatch)));
+            Check(path, 17, "hmf_span", Marshal.SizeOf(typeof(HmfSpan)));
+            Check(path, 18, "hmf_queue_advice", Marshal.SizeOf(typeof(HmfQueueAdvice)));
+            Check(path, 19, "hmf_route", Marshal.SizeOf(typeof(HmfRoute)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

@@ -54,23 +54,6 @@ namespace HybridMailFlow.Native
         {
             return s.Len == UIntPtr.Zero ? null : Read(s);
         }
-
-        public static unsafe byte[] CopyBytes(HmfStr s)
-        {
-            int length = checked((int)s.Len);
-#if NET5_0_OR_GREATER
-            // Every byte is overwritten below: skipping the zeroing matters for the few kilobytes of raw lines
-            // each session carries.
-            var bytes = GC.AllocateUninitializedArray<byte>(length);
-#else
-            var bytes = new byte[length];
-#endif
-            if (length > 0)
-            {
-                System.Runtime.InteropServices.Marshal.Copy(s.Ptr, bytes, 0, length);
-            }
-            return bytes;
-        }
     }
 
     /// <summary>Calls whose failure is an exception: configuration and batch retrieval.</summary>

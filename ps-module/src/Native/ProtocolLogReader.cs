@@ -328,21 +328,26 @@ namespace HybridMailFlow.Native
             };
             session.Diagnosis = FindingsOf(s->Findings, s->FindingCount, session.OutcomeText,
                 session.OutcomePath == null ? null : session.OutcomePath + ":" + session.OutcomeLine);
+            // Where each line is, not the lines: they are read again from the files when asked for (Lines),
+            // which is rare. Copying a few kilobytes per session into .NET was the largest cost of this method.
             int lineCount = (int)s->LineCount;
-            var fileIndexes = new uint[lineCount];
-            var numbers = new ulong[lineCount];
+            var origins = new SessionLineOrigins(lineCount, Lists.ReadArray(s->LineFiles));
             for (int i = 0; i < lineCount; i++)
             {
-                fileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
-                numbers[i] = ((ulong*)s->LineNumbers)[i];
+                origins.FileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
+                origins.Numbers[i] = ((ulong*)s->LineNumbers)[i];
+                origins.Offsets[i] = ((ulong*)s->LineOffsets)[i];
             }
-            session.SetLines(Utf8.CopyBytes(s->RawLines), fileIndexes, numbers, Lists.ReadArray(s->LineFiles));
+            session.SetLines(origins);
             return session;
         }
 
         /// <summary>The lines of a session as entries, read by the engine from the session's raw lines.</summary>
-        internal static unsafe SmtpLogEntry[] ParseSessionLines(SmtpSession session, byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        internal static unsafe SmtpLogEntry[] ParseSessionLines(SmtpSession session, byte[] raw, SessionLineOrigins origins)
         {
+            var fileIndexes = origins.FileIndexes;
+            var numbers = origins.Numbers;
+            var files = origins.Files;
             if (raw.Length == 0)
             {
                 return new SmtpLogEntry[0];

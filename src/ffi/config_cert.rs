@@ -1,0 +1,155 @@
+//! Certificate name checks through the C ABI: does a certificate name cover a host, which of a certificate's
+//! names covers it, a subject's common name, a connector's `<I>issuer<S>subject`, distinguished name equality.
+//! No allocation crosses the boundary: answers are kinds, indexes and byte spans of the caller's own text.
+
+use super::error::{guard, FfiError};
+use super::types::{hmf_status, hmf_str};
+use super::{arg_str, out_ptr};
+use crate::config::certificate::{self, NameMatch, NameSource};
+
+/// `hmf_cert_name_match.kind`. Append-only.
+pub const HMF_CERT_MATCH_NONE: u32 = 0;
+pub const HMF_CERT_MATCH_EXACT: u32 = 1;
+pub const HMF_CERT_MATCH_WILDCARD: u32 = 2;
+
+/// `hmf_cert_name_match.source`. Append-only.
+pub const HMF_CERT_NAME_NONE: u32 = 0;
+/// A subject alternative name: `index` says which of the names given.
+pub const HMF_CERT_NAME_ALTERNATIVE: u32 = 1;
+pub const HMF_CERT_NAME_SUBJECT_CN: u32 = 2;
+
+/// Which name of a certificate covers a host, and how.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_cert_name_match {
+    /// HMF_CERT_MATCH_*; NONE when no name covers the host.
+    pub kind: u32,
+    /// HMF_CERT_NAME_*.
+    pub source: u32,
+    /// With HMF_CERT_NAME_ALTERNATIVE, the index of the covering name in the list given; 0 otherwise.
+    pub index: usize,
+}
+
+/// A part of a text the caller passed in: `len` bytes from byte offset `start`. `found` is false (and the
+/// offsets 0) when the text has no such part.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_span {
+    pub found: bool,
+    pub start: usize,
+    pub len: usize,
+}
+
+impl hmf_span {
+    const NONE: hmf_span = hmf_span { found: false, start: 0, len: 0 };
+
+    fn of(start: usize, value: &str) -> hmf_span {
+        hmf_span { found: true, start, len: value.len() }
+    }
+}
+
+fn match_kind(kind: Option<NameMatch>) -> u32 {
+    match kind {
+        None => HMF_CERT_MATCH_NONE,
+        Some(NameMatch::Exact) => HMF_CERT_MATCH_EXACT,
+        Some(NameMatch::Wildcard) => HMF_CERT_MATCH_WILDCARD,
+    }
+}
+
+/// Whether the certificate name `cert_name` (a subject CN or a SAN, possibly `*.domain`) covers `host`:
+/// writes HMF_CERT_MATCH_NONE, _EXACT or _WILDCARD to `*out`. Case-insensitive, a trailing dot ignored; a
+/// wildcard is the whole leftmost label and stands for exactly one label (`*.cloudmonkeys.xyz` covers
+/// `mail.cloudmonkeys.xyz`, not `a.b.cloudmonkeys.xyz` nor `cloudmonkeys.xyz`).
+#[no_mangle]
+pub unsafe extern "C" fn hmf_cert_name_covers(cert_name: *const u8, cert_name_len: usize, host: *const u8, host_len: usize, out: *mut u32) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let cert_name = arg_str(cert_name, cert_name_len, "cert_name")?;
+        let host = arg_str(host, host_len, "host")?;
+        *out = match_kind(certificate::name_covers(cert_name, host));
+        Ok(())
+    })
+}
+
+/// Which name of a certificate covers `host`: the `name_count` subject alternative names at `names` (in order;
+/// `Get-ExchangeCertificate`'s CertificateDomains may be given whole, the CN among them does no harm), then the
+/// common name of `subject` (may be empty). An exact name wins over a wildcard. `names` may be NULL when
+/// `name_count` is 0.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_cert_find_covering_name(
+    subject: *const u8,
+    subject_len: usize,
+    names: *const hmf_str,
+    name_count: usize,
+    host: *const u8,
+    host_len: usize,
+    out: *mut hmf_cert_name_match,
+) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let subject = arg_str(subject, subject_len, "subject")?;
+        let host = arg_str(host, host_len, "host")?;
+        let names: &[hmf_str] = match (names.is_null(), name_count) {
+            (_, 0) => &[],
+            (true, _) => return Err(FfiError::null("names")),
+            (false, n) => std::slice::from_raw_parts(names, n),
+        };
+        let names = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| arg_str(name.ptr, name.len, &format!("names[{i}]")))
+            .collect::<Result<Vec<&str>, FfiError>>()?;
+        *out = match certificate::covering_name(subject, &names, host) {
+            None => hmf_cert_name_match { kind: HMF_CERT_MATCH_NONE, source: HMF_CERT_NAME_NONE, index: 0 },
+            Some(found) => {
+                let (source, index) = match found.source {
+                    NameSource::AlternativeName(i) => (HMF_CERT_NAME_ALTERNATIVE, i),
+                    NameSource::SubjectCommonName => (HMF_CERT_NAME_SUBJECT_CN, 0),
+                };
+                hmf_cert_name_match { kind: match_kind(Some(found.kind)), source, index }
+            }
+        };
+        Ok(())
+    })
+}
+
+/// Where the common name is in a subject such as `CN=mail.cloudmonkeys.xyz, O=Cloud Monkeys` (the form of
+/// `Get-ExchangeCertificate`'s Subject): a span of `subject`, without quotes.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_cert_subject_common_name(subject: *const u8, subject_len: usize, out: *mut hmf_span) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let subject = arg_str(subject, subject_len, "subject")?;
+        *out = certificate::subject_common_name_attribute(subject).map_or(hmf_span::NONE, |a| hmf_span::of(a.value_start, a.value));
+        Ok(())
+    })
+}
+
+/// Takes a connector's TlsCertificateName `<I>issuer<S>subject` apart into spans of `text`. Both spans are
+/// not found when the text is not in that form.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_tls_certificate_name_parse(text: *const u8, text_len: usize, issuer: *mut hmf_span, subject: *mut hmf_span) -> hmf_status {
+    guard(|| {
+        let issuer = out_ptr(issuer, "issuer")?;
+        let subject = out_ptr(subject, "subject")?;
+        let text = arg_str(text, text_len, "text")?;
+        let (i, s) = certificate::parse_tls_certificate_name(text)
+            .map_or((hmf_span::NONE, hmf_span::NONE), |p| (hmf_span::of(p.issuer_start, p.issuer), hmf_span::of(p.subject_start, p.subject)));
+        *issuer = i;
+        *subject = s;
+        Ok(())
+    })
+}
+
+/// Whether two distinguished names name the same subject or issuer: same attributes in the same order, without
+/// regard to case or the spaces around separators.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_distinguished_names_equal(a: *const u8, a_len: usize, b: *const u8, b_len: usize, out: *mut bool) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let a = arg_str(a, a_len, "a")?;
+        let b = arg_str(b, b_len, "b")?;
+        *out = certificate::distinguished_names_equal(a, b);
+        Ok(())
+    })
+}
