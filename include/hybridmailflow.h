@@ -46,6 +46,10 @@
 
 #define HMF_STRUCT_SPAN 17
 
+#define HMF_STRUCT_ADDRESS_INFO 18
+
+#define HMF_STRUCT_IP_RANGE_INFO 19
+
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
 
@@ -495,6 +499,22 @@ typedef struct {
   size_t len;
 } hmf_span;
 
+// What an address is, for the DNS server and connector checks. The strings are static.
+typedef struct {
+  // Loopback, Private, ExchangeOnline, Public or Invalid.
+  hmf_str class_name;
+  // The well-known public DNS service the address belongs to ("Google Public DNS"), empty when none.
+  hmf_str public_resolver;
+} hmf_address_info;
+
+// A receive connector's RemoteIPRanges entry judged.
+typedef struct {
+  // False when the text is not a range Exchange writes (`a-b`, CIDR, one address).
+  bool valid;
+  // Whether an Exchange Online Protection address falls in the range.
+  bool includes_exchange_online;
+} hmf_ip_range_info;
+
 // Totals so far, for the closing summary.
 typedef struct {
   uint64_t files;
@@ -591,6 +611,15 @@ hmf_status hmf_distinguished_names_equal(const uint8_t *a,
                                          const uint8_t *b,
                                          size_t b_len,
                                          bool *out);
+
+// Classifies an address (`192.168.1.11`, `8.8.8.8`, `fe80::1%3`): private, public, loopback, Exchange Online,
+// and whether it is a well-known public DNS resolver.
+hmf_status hmf_address_classify(const uint8_t *text,
+                                size_t text_len,
+                                hmf_address_info *out);
+
+// Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
+hmf_status hmf_ip_range_parse(const uint8_t *text, size_t text_len, hmf_ip_range_info *out);
 
 // Creates a knowledge base of the built-in rules plus the rules in `rules_toml` (the format of the
 // built-in rules files); `source_name` (a file name) is what errors in them are reported against. A rule

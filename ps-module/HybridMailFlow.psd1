@@ -19,6 +19,9 @@
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
         'Resolve-HybridSmtpError'
+        'Test-HybridCertificate'
+        'Test-HybridReceiveConnector'
+        'Test-HybridTransportDns'
     )
     FunctionsToExport    = @(
         'Find-HybridLogPath'
