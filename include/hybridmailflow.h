@@ -50,6 +50,10 @@
 
 #define HMF_STRUCT_ROUTE 19
 
+#define HMF_STRUCT_ADDRESS_INFO 20
+
+#define HMF_STRUCT_IP_RANGE_INFO 21
+
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
 
@@ -508,6 +512,22 @@ typedef struct {
   size_t len;
 } hmf_span;
 
+// What an address is, for the DNS server and connector checks. The strings are static.
+typedef struct {
+  // Loopback, Private, ExchangeOnline, Public or Invalid.
+  hmf_str class_name;
+  // The well-known public DNS service the address belongs to ("Google Public DNS"), empty when none.
+  hmf_str public_resolver;
+} hmf_address_info;
+
+// A receive connector's RemoteIPRanges entry judged.
+typedef struct {
+  // False when the text is not a range Exchange writes (`a-b`, CIDR, one address).
+  bool valid;
+  // Whether an Exchange Online Protection address falls in the range.
+  bool includes_exchange_online;
+} hmf_ip_range_info;
+
 // What a queue's state means, what to do, and its LastError in parts. Strings are owned by the
 // `hmf_queue_assessment` it came from.
 typedef struct {
@@ -662,6 +682,15 @@ hmf_status hmf_distinguished_names_equal(const uint8_t *a,
                                          const uint8_t *b,
                                          size_t b_len,
                                          bool *out);
+
+// Classifies an address (`192.168.1.11`, `8.8.8.8`, `fe80::1%3`): private, public, loopback, Exchange Online,
+// and whether it is a well-known public DNS resolver.
+hmf_status hmf_address_classify(const uint8_t *text,
+                                size_t text_len,
+                                hmf_address_info *out);
+
+// Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
+hmf_status hmf_ip_range_parse(const uint8_t *text, size_t text_len, hmf_ip_range_info *out);
 
 // The advice for one queue from what `Get-Queue` shows of it; any string may be empty. `message_count` and
 // `threshold` are -1 when not known (no threshold: nothing is flagged).

@@ -20,7 +20,10 @@
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
         'Resolve-HybridSmtpError'
+        'Test-HybridCertificate'
+        'Test-HybridReceiveConnector'
         'Test-HybridSendConnector'
+        'Test-HybridTransportDns'
     )
     FunctionsToExport    = @(
         'Find-HybridLogPath'

@@ -136,6 +136,81 @@ pub fn is_exchange_online_ip(ip: IpAddr) -> bool {
     EOP_RANGES.iter().filter_map(|r| Cidr::parse(r)).any(|r| r.contains(ip))
 }
 
+/// Well-known public DNS resolvers. In a transport service's InternalDNSServers they cannot resolve the
+/// organisation's internal names, so proxying to the Mailbox server fails (451 4.7.0 PRX2).
+const PUBLIC_RESOLVERS: &[(&str, &str)] = &[
+    ("8.8.8.8", "Google Public DNS"),
+    ("8.8.4.4", "Google Public DNS"),
+    ("2001:4860:4860::8888", "Google Public DNS"),
+    ("2001:4860:4860::8844", "Google Public DNS"),
+    ("1.1.1.1", "Cloudflare DNS"),
+    ("1.0.0.1", "Cloudflare DNS"),
+    ("2606:4700:4700::1111", "Cloudflare DNS"),
+    ("2606:4700:4700::1001", "Cloudflare DNS"),
+    ("9.9.9.9", "Quad9"),
+    ("149.112.112.112", "Quad9"),
+    ("2620:fe::fe", "Quad9"),
+    ("208.67.216.0/21", "OpenDNS"),
+    ("2620:119:35::35", "OpenDNS"),
+    ("2620:119:53::53", "OpenDNS"),
+    ("4.2.2.0/24", "Level 3 DNS"),
+];
+
+/// The well-known public resolver service this address belongs to, if it is one.
+pub fn public_resolver(ip: IpAddr) -> Option<&'static str> {
+    PUBLIC_RESOLVERS.iter().find(|(range, _)| Cidr::parse(range).is_some_and(|r| r.contains(ip))).map(|(_, name)| *name)
+}
+
+/// An address range as Exchange writes a receive connector's RemoteIPRanges: `192.168.1.10-192.168.1.20`,
+/// `192.168.1.0/24`, one address, `::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    first: u128,
+    last: u128,
+    v4: bool,
+}
+
+fn to_number(ip: IpAddr) -> (u128, bool) {
+    match ip {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)), true),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => (u128::from(u32::from(v4)), true),
+            None => (u128::from(v6), false),
+        },
+    }
+}
+
+impl IpRange {
+    pub fn parse(text: &str) -> Option<IpRange> {
+        let text = text.trim();
+        if let Some((a, b)) = text.split_once('-') {
+            let ((first, v4), (last, v4_last)) = (to_number(parse_ip(a.trim())?), to_number(parse_ip(b.trim())?));
+            return (v4 == v4_last && first <= last).then_some(IpRange { first, last, v4 });
+        }
+        let cidr = Cidr::parse(text)?;
+        let (network, v4) = to_number(cidr.network);
+        let bits = if cidr.network.is_ipv4() { 32 } else { 128 };
+        let host_bits = bits - u32::from(cidr.prefix);
+        let size_mask = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        Some(IpRange { first: network & !size_mask, last: (network & !size_mask) | size_mask, v4 })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let (n, v4) = to_number(ip);
+        v4 == self.v4 && (self.first..=self.last).contains(&n)
+    }
+
+    fn overlaps(&self, other: &IpRange) -> bool {
+        self.v4 == other.v4 && self.first <= other.last && other.first <= self.last
+    }
+
+    /// Whether any Exchange Online Protection address falls in the range: a receive connector with such
+    /// ranges can take Exchange Online's connections.
+    pub fn includes_exchange_online(&self) -> bool {
+        EOP_RANGES.iter().filter_map(|r| IpRange::parse(r)).any(|r| r.overlaps(self))
+    }
+}
+
 /// Host names Exchange Online connects from or is reached at.
 pub fn is_exchange_online_host(name: &str) -> bool {
     let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
@@ -201,5 +276,52 @@ mod tests {
         assert!(is_exchange_online_host("cloudmonkeys-xyz.mail.protection.outlook.com."));
         assert!(!is_exchange_online_host("mail.cloudmonkeys.xyz"));
         assert!(!is_exchange_online_host("protection.outlook.com.evil.example"));
+    }
+
+    #[test]
+    fn names_public_resolvers() {
+        let cases = [
+            ("8.8.8.8", Some("Google Public DNS")),
+            ("1.1.1.1", Some("Cloudflare DNS")),
+            ("9.9.9.9", Some("Quad9")),
+            ("208.67.222.222", Some("OpenDNS")),
+            ("208.67.220.220", Some("OpenDNS")),
+            ("2001:4860:4860::8888", Some("Google Public DNS")),
+            ("202.88.152.10", None),
+            ("192.168.1.11", None),
+        ];
+        for (ip, name) in cases {
+            assert_eq!(public_resolver(ip.parse().unwrap()), name, "{ip}");
+        }
+    }
+
+    #[test]
+    fn reads_remote_ip_ranges_as_exchange_writes_them() {
+        let range = IpRange::parse("192.168.1.10-192.168.1.20").unwrap();
+        assert!(range.contains("192.168.1.10".parse().unwrap()) && range.contains("192.168.1.20".parse().unwrap()));
+        assert!(!range.contains("192.168.1.21".parse().unwrap()));
+        assert!(IpRange::parse("192.168.1.0/24").unwrap().contains("192.168.1.255".parse().unwrap()));
+        assert!(IpRange::parse("192.168.1.13").unwrap().contains("192.168.1.13".parse().unwrap()));
+        assert!(!IpRange::parse("2001:db8::/32").unwrap().contains("10.0.0.1".parse().unwrap()));
+        for bad in ["192.168.1.20-192.168.1.10", "10.0.0.1-2001:db8::1", "nonsense", "10.0.0.0/40", ""] {
+            assert_eq!(IpRange::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn tells_ranges_that_let_exchange_online_in() {
+        let cases = [
+            ("0.0.0.0-255.255.255.255", true),
+            ("::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true),
+            ("40.92.0.0/15", true),
+            ("40.93.10.1", true),
+            ("40.106.255.255-40.107.0.0", true),
+            ("192.168.1.0/24", false),
+            ("10.0.0.0/8", false),
+            ("40.94.0.0/16", false),
+        ];
+        for (range, expected) in cases {
+            assert_eq!(IpRange::parse(range).unwrap().includes_exchange_online(), expected, "{range}");
+        }
     }
 }

@@ -153,3 +153,51 @@ pub unsafe extern "C" fn hmf_distinguished_names_equal(a: *const u8, a_len: usiz
         Ok(())
     })
 }
+
+/// What an address is, for the DNS server and connector checks. The strings are static.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_address_info {
+    /// Loopback, Private, ExchangeOnline, Public or Invalid.
+    pub class_name: hmf_str,
+    /// The well-known public DNS service the address belongs to ("Google Public DNS"), empty when none.
+    pub public_resolver: hmf_str,
+}
+
+/// Classifies an address (`192.168.1.11`, `8.8.8.8`, `fe80::1%3`): private, public, loopback, Exchange Online,
+/// and whether it is a well-known public DNS resolver.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_address_classify(text: *const u8, text_len: usize, out: *mut hmf_address_info) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let text = arg_str(text, text_len, "text")?;
+        let resolver = crate::net::parse_ip(text.trim()).and_then(crate::net::public_resolver);
+        *out = hmf_address_info {
+            class_name: hmf_str::borrow(crate::net::classify(text.trim()).name()),
+            public_resolver: resolver.map_or(hmf_str::EMPTY, hmf_str::borrow),
+        };
+        Ok(())
+    })
+}
+
+/// A receive connector's RemoteIPRanges entry judged.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_ip_range_info {
+    /// False when the text is not a range Exchange writes (`a-b`, CIDR, one address).
+    pub valid: bool,
+    /// Whether an Exchange Online Protection address falls in the range.
+    pub includes_exchange_online: bool,
+}
+
+/// Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
+#[no_mangle]
+pub unsafe extern "C" fn hmf_ip_range_parse(text: *const u8, text_len: usize, out: *mut hmf_ip_range_info) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let text = arg_str(text, text_len, "text")?;
+        let range = crate::net::IpRange::parse(text);
+        *out = hmf_ip_range_info { valid: range.is_some(), includes_exchange_online: range.is_some_and(|r| r.includes_exchange_online()) };
+        Ok(())
+    })
+}

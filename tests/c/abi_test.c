@@ -80,6 +80,8 @@ static void test_struct_sizes_match_the_header(void) {
         {HMF_STRUCT_SPAN, sizeof(hmf_span), "hmf_span"},
         {HMF_STRUCT_QUEUE_ADVICE, sizeof(hmf_queue_advice), "hmf_queue_advice"},
         {HMF_STRUCT_ROUTE, sizeof(hmf_route), "hmf_route"},
+        {HMF_STRUCT_ADDRESS_INFO, sizeof(hmf_address_info), "hmf_address_info"},
+        {HMF_STRUCT_IP_RANGE_INFO, sizeof(hmf_ip_range_info), "hmf_ip_range_info"},
     };
     for (size_t i = 0; i < sizeof structs / sizeof structs[0]; i++) {
         size_t native = hmf_struct_size(structs[i].id);

@@ -105,8 +105,38 @@ static void test_bad_arguments_are_refused(void) {
     CHECK(hmf_distinguished_names_equal(S("CN=x"), NULL, 1, NULL) == HMF_NULL_ARGUMENT);
 }
 
+static int str_is(hmf_str s, const char *text) {
+    return s.len == strlen(text) && (s.len == 0 || memcmp(s.ptr, text, s.len) == 0);
+}
+
+/* The transport DNS and receive connector checks: which DNS servers are public resolvers, which remote IP
+ * ranges let Exchange Online in. */
+static void test_addresses_and_ranges(void) {
+    hmf_address_info info;
+    CHECK(hmf_address_classify(S("8.8.8.8"), &info) == HMF_OK);
+    CHECK(str_is(info.class_name, "Public") && str_is(info.public_resolver, "Google Public DNS"));
+    CHECK(hmf_address_classify(S("202.88.152.10"), &info) == HMF_OK);
+    CHECK(str_is(info.class_name, "Public") && info.public_resolver.len == 0);
+    CHECK(hmf_address_classify(S(" 192.168.1.11 "), &info) == HMF_OK);
+    CHECK(str_is(info.class_name, "Private"));
+    CHECK(hmf_address_classify(S("40.107.22.54"), &info) == HMF_OK);
+    CHECK(str_is(info.class_name, "ExchangeOnline"));
+    CHECK(hmf_address_classify(S("cmhybd01"), &info) == HMF_OK);
+    CHECK(str_is(info.class_name, "Invalid"));
+
+    hmf_ip_range_info range;
+    CHECK(hmf_ip_range_parse(S("0.0.0.0-255.255.255.255"), &range) == HMF_OK);
+    CHECK(range.valid && range.includes_exchange_online);
+    CHECK(hmf_ip_range_parse(S("192.168.1.0/24"), &range) == HMF_OK);
+    CHECK(range.valid && !range.includes_exchange_online);
+    CHECK(hmf_ip_range_parse(S("192.168.1.20-192.168.1.10"), &range) == HMF_OK);
+    CHECK(!range.valid && !range.includes_exchange_online);
+    CHECK(hmf_ip_range_parse(S("x"), NULL) == HMF_NULL_ARGUMENT);
+}
+
 int main(void) {
     test_wildcard_rules();
+    test_addresses_and_ranges();
     test_covering_name();
     test_spans_of_the_callers_text();
     test_bad_arguments_are_refused();

@@ -148,3 +148,46 @@ namespace HybridMailFlow.Native
         }
     }
 }
+
+namespace HybridMailFlow.Native
+{
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfAddressInfo
+    {
+        public HmfStr ClassName;
+        public HmfStr PublicResolver;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfIpRangeInfo
+    {
+        [MarshalAs(UnmanagedType.U1)]
+        public bool Valid;
+        [MarshalAs(UnmanagedType.U1)]
+        public bool IncludesExchangeOnline;
+    }
+
+    /// <summary>The engine's address classes (src/net.rs): Private, Public, Loopback, ExchangeOnline, Invalid.</summary>
+    internal static class Addresses
+    {
+        /// <summary>The class of an address, and the public DNS service it belongs to (null when none).</summary>
+        public static string Classify(string address, out string publicResolver)
+        {
+            var bytes = Utf8.Bytes(address);
+            HmfAddressInfo info;
+            NativeCall.Check(NativeMethods.hmf_address_classify(bytes, (UIntPtr)bytes.Length, out info));
+            publicResolver = Utf8.ReadOrNull(info.PublicResolver);
+            return Utf8.Read(info.ClassName);
+        }
+
+        /// <summary>Whether a RemoteIPRanges entry is valid, and whether Exchange Online's addresses fall in it.</summary>
+        public static bool TryParseRange(string range, out bool includesExchangeOnline)
+        {
+            var bytes = Utf8.Bytes(range);
+            HmfIpRangeInfo info;
+            NativeCall.Check(NativeMethods.hmf_ip_range_parse(bytes, (UIntPtr)bytes.Length, out info));
+            includesExchangeOnline = info.IncludesExchangeOnline;
+            return info.Valid;
+        }
+    }
+}

@@ -33,3 +33,15 @@ namespace HybridMailFlow.Native
             [MarshalAs(UnmanagedType.U1)] out bool equal);
     }
 }
+
+namespace HybridMailFlow.Native
+{
+    internal static partial class NativeMethods
+    {
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern HmfStatus hmf_address_classify(byte[] text, UIntPtr textLen, out HmfAddressInfo info);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern HmfStatus hmf_ip_range_parse(byte[] text, UIntPtr textLen, out HmfIpRangeInfo info);
+    }
+}
