@@ -217,6 +217,17 @@ Describe 'Get-HybridQueueDiagnosis' {
         ($m | Get-HybridQueueDiagnosis).RecipientDomains | Should -Be @('cloudfield.onmicrosoft.com')
     }
 
+    It 'warns once when an export lost the messages'' recipients' {
+        $csv = Join-Path $TestDrive 'messages.csv'
+        1..2 | ForEach-Object { New-Message "CMHYBD01\Unreachable\$_" 'CMHYBD01\Unreachable' (Get-Date).AddHours(-$_) @('ramki@cloudfield.onmicrosoft.com') } | Export-Csv $csv -NoTypeInformation
+        $r = Get-HybridQueueDiagnosis -LiteralPath $csv -WarningVariable warnings -WarningAction SilentlyContinue
+        $r.MessagesSeen | Should -Be 2
+        $r.OldestMessageAge.TotalHours | Should -BeGreaterOrEqual 2
+        $r.RecipientDomains.Count | Should -Be 0
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*messages.csv, line 2: Recipients reads 'System.String``[``]'*lost at export*"
+    }
+
     It 'says which queue messages are in when their queue was not given' {
         $r = New-Message 'CMHYBD01\6\40' 'CMHYBD01\6' (Get-Date).AddMinutes(-30) @('ramki@cloudfield.mail.onmicrosoft.com') | Get-HybridQueueDiagnosis
         $r.Identity | Should -Be 'CMHYBD01\6'
@@ -324,6 +335,12 @@ Describe 'Get-HybridQueueDiagnosis' {
         $r.Identity | Should -Be 'CMHYBD01\4'
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.NotAQueue*'
+    }
+
+    It 'shows each command on its own line in Format-List' {
+        $text = New-Queue 'CMHYBD01\7' 'Suspended' 'DnsConnectorDelivery' 'fabrikam.example' 2 | Get-HybridQueueDiagnosis | Format-List | Out-String -Width 200
+        $text | Should -Match "(?m)^Commands\s+: Resume-Queue -Identity 'CMHYBD01\\7'\s*$"
+        $text | Should -Match '(?m)^Meaning\s+: Queue manually suspended'
     }
 
     It 'exports to CSV as flat values, never System.String[]' {

@@ -29,6 +29,7 @@ namespace HybridMailFlow.Commands
         private readonly Dictionary<string, SmtpErrorDiagnosis> diagnosed = new Dictionary<string, SmtpErrorDiagnosis>(StringComparer.Ordinal);
         private int skipped;
         private int messagesRead;
+        private bool recipientsLostWarned;
 
         /// <summary>Get-Queue and Get-Message objects: live, deserialized from a remote session, or re-imported with Import-Csv or Import-Clixml; or CSV files from Get-ChildItem.</summary>
         [Parameter(ParameterSetName = InputSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -355,7 +356,16 @@ namespace HybridMailFlow.Commands
             {
                 group.LastError = Text(item, "LastError");
             }
-            foreach (var recipient in RecipientAddresses(Property(item, "Recipients")))
+            var recipients = Property(item, "Recipients");
+            var recipientsText = recipients as string;
+            if (recipientsText != null && recipientsText.StartsWith("System.", StringComparison.Ordinal) && !recipientsLostWarned)
+            {
+                recipientsLostWarned = true;
+                WriteWarning(string.Format(
+                    "{0}: Recipients reads '{1}': the value was lost at export (Export-Csv writes the type name of a list); the recipients' domains are unknown. Export with @{{n='Recipients';e={{$_.Recipients -join ','}}}} or use Export-Clixml.",
+                    source, recipientsText));
+            }
+            foreach (var recipient in RecipientAddresses(recipients))
             {
                 var at = recipient.LastIndexOf('@');
                 if (at > 0 && at < recipient.Length - 1)
