@@ -270,6 +270,41 @@ Describe 'Get-HybridQueueDiagnosis' {
         $back.MessageCount | Should -Be 2
     }
 
+    It 'reads what a remote session really sends: an Exchange identity object and enums, known only by their text' {
+        # Serialization keeps a QueueIdentity as a property bag and an enum as its number; the text they had on the
+        # server travels with them.
+        Add-Type -TypeDefinition @'
+namespace HmfLab
+{
+    public enum QueueStatus { None = 0, Active = 1, Ready = 2, Retry = 3, Suspended = 4, Connecting = 5 }
+    public enum DeliveryType { Undefined = 0, DnsConnectorDelivery = 1, SmartHostConnectorDelivery = 2, Unreachable = 3 }
+    public class QueueIdentity
+    {
+        public string Server;
+        public string Name;
+        public override string ToString() { return Server + "\\" + Name; }
+    }
+}
+'@
+        $id = New-Object HmfLab.QueueIdentity
+        $id.Server = 'CMHYBD01'
+        $id.Name = '6'
+        $live = New-Queue 'x' 'Retry' 'DnsConnectorDelivery' 'cloudfield.mail.onmicrosoft.com' 3 $failoverError
+        $live.Identity = $id
+        $live.Status = [HmfLab.QueueStatus]::Retry
+        $live.DeliveryType = [HmfLab.DeliveryType]::SmartHostConnectorDelivery
+        $clixml = Join-Path $TestDrive 'remote-queue.xml'
+        $live | Export-Clixml $clixml
+        $remote = Import-Clixml $clixml
+        $remote.Status.PSObject.BaseObject | Should -Be 3
+        $r = $remote | Get-HybridQueueDiagnosis
+        $r.Identity | Should -Be 'CMHYBD01\6'
+        $r.Server | Should -Be 'CMHYBD01'
+        $r.Status | Should -Be 'Retry'
+        $r.State | Should -Be 'Retry'
+        $r.DeliveryType | Should -Be 'SmartHostConnectorDelivery'
+    }
+
     It 'reads Import-Csv rows and -Path files: a #TYPE line, System.Int32[] cells, a ; delimiter, file and line in errors' {
         $csv = Join-Path $TestDrive 'queues.csv'
         @(
