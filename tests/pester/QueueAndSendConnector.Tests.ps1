@@ -455,6 +455,38 @@ Describe 'Test-HybridSendConnector' {
         "$($warnings[0])" | Should -BeLike "*'Lost'*System.Object``[``]*lost at export*"
     }
 
+    It 'reads a connector exported with Export-Clixml: AddressSpace objects and enums known by their text' {
+        Add-Type -TypeDefinition @'
+namespace HmfLab
+{
+    public enum TlsAuthLevel { EncryptionOnly = 1, CertificateValidation = 2, DomainValidation = 3 }
+    public enum ProtocolLoggingLevel { None = 0, Verbose = 1 }
+    public class AddressSpace
+    {
+        public string Address;
+        public string Type;
+        public int Cost;
+        public override string ToString() { return Type + ":" + Address + ";" + Cost; }
+    }
+}
+'@
+        $space = New-Object HmfLab.AddressSpace
+        $space.Address = 'cloudfield.mail.onmicrosoft.com'
+        $space.Type = 'SMTP'
+        $space.Cost = 1
+        $live = New-HybridConnector @{ TlsAuthLevel = [HmfLab.TlsAuthLevel]::DomainValidation; ProtocolLoggingLevel = [HmfLab.ProtocolLoggingLevel]::Verbose }
+        $live.AddressSpaces = @($space)
+        $clixml = Join-Path $TestDrive 'connector.xml'
+        $live | Export-Clixml $clixml
+        $remote = Import-Clixml $clixml
+        $r = $remote | Test-HybridSendConnector -RecipientDomain 'cloudfield.mail.onmicrosoft.com'
+        ($r | Where-Object Check -eq 'TlsAuthLevel').Result | Should -Be 'Pass'
+        ($r | Where-Object Check -eq 'ProtocolLoggingLevel').Result | Should -Be 'Pass'
+        $route = $r | Where-Object RecipientDomain
+        $route.Connector | Should -Be $live.Name
+        $route.AddressSpace | Should -Be 'smtp:cloudfield.mail.onmicrosoft.com;1'
+    }
+
     It 'reports an address space that is not one, naming the connector, and routes with the others' {
         $c = New-SendConnector 'Typo' @('SMTP:contoso..example;1', 'SMTP:fabrikam.example;1')
         $r = $c | Test-HybridSendConnector -RecipientDomain fabrikam.example -ErrorVariable errs -ErrorAction SilentlyContinue
