@@ -228,6 +228,19 @@ Describe 'Get-HybridQueueDiagnosis' {
         "$($warnings[0])" | Should -BeLike "*messages.csv, line 2: Recipients reads 'System.String``[``]'*lost at export*"
     }
 
+    It 'names the queue''s send connector from its NextHopConnector and fills it into the commands' {
+        $hybrid = New-HybridConnector
+        $hybrid | Add-Member -NotePropertyName Guid -NotePropertyValue ([guid]'137c0a63-cbc7-4261-b49b-b4850e63593b')
+        $other = New-SendConnector 'Internet' @('*')
+        $other | Add-Member -NotePropertyName Guid -NotePropertyValue ([guid]'0b7a3c4d-1111-4222-8333-944455556666')
+        $r = New-Queue 'CMHYBD01\6' 'Retry' 'SmartHostConnectorDelivery' 'cloudfield.mail.protection.outlook.com' 3 $failoverError |
+            Get-HybridQueueDiagnosis -SendConnector $other, $hybrid
+        $r.NextHopConnector | Should -Be $hybrid.Name
+        $r.CommandsText | Should -Not -BeLike '*<connector>*'
+        $r.Commands | Should -Contain "Set-SendConnector '$($hybrid.Name)' -TlsAuthLevel DomainValidation -TlsDomain 'mail.protection.outlook.com' -Fqdn '<public name on your certificate>'"
+        (New-Queue 'CMHYBD01\6' 'Retry' 'SmartHostConnectorDelivery' 'x' 3 $failoverError | Get-HybridQueueDiagnosis).CommandsText | Should -BeLike '*<connector>*'
+    }
+
     It 'says which queue messages are in when their queue was not given' {
         $r = New-Message 'CMHYBD01\6\40' 'CMHYBD01\6' (Get-Date).AddMinutes(-30) @('ramki@cloudfield.mail.onmicrosoft.com') | Get-HybridQueueDiagnosis
         $r.Identity | Should -Be 'CMHYBD01\6'

@@ -57,7 +57,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public SwitchParameter StuckInDrafts { get; set; }
 
-        /// <summary>Get-SendConnector objects: an Unreachable queue's fix then names the connector and the exact Set-SendConnector for its recipients' domains.</summary>
+        /// <summary>Get-SendConnector objects: a queue's NextHopConnector is named and filled into the commands, and an Unreachable queue's fix names the connector and the exact Set-SendConnector for its recipients' domains.</summary>
         [Parameter]
         [ValidateNotNull]
         public PSObject[] SendConnector { get; set; }
@@ -190,8 +190,24 @@ namespace HybridMailFlow.Commands
                     FillUnreachableFix(commands, messages.Domains, connectors);
                 }
             }
+            var connector = ConnectorOf(queue, connectors);
+            if (connector != null)
+            {
+                // The knowledge base writes <connector> where the text does not name it; the queue's NextHopConnector does.
+                row.NextHopConnector = connector.Name;
+                commands = commands.Select(c => c.Replace("'<connector>'", Quote(connector.Name)).Replace("<connector>", connector.Name)).ToList();
+            }
             row.Commands = new ValueList<string>(commands);
             return row;
+        }
+
+        private static SendConnectors.Connector ConnectorOf(QueueFacts queue, List<SendConnectors.Connector> connectors)
+        {
+            if (connectors == null || string.IsNullOrEmpty(queue.NextHopConnector))
+            {
+                return null;
+            }
+            return connectors.FirstOrDefault(c => string.Equals(c.Guid, queue.NextHopConnector, StringComparison.OrdinalIgnoreCase));
         }
 
         /// <summary>The placeholder domain filled in with the messages' domains, and, with -SendConnector, the exact fix.</summary>
@@ -312,6 +328,7 @@ namespace HybridMailFlow.Commands
                 DeliveryType = Text(item, "DeliveryType") ?? string.Empty,
                 NextHopDomain = Text(item, "NextHopDomain") ?? string.Empty,
                 LastError = Text(item, "LastError") ?? string.Empty,
+                NextHopConnector = Text(item, "NextHopConnector"),
                 MessageCount = count,
                 Source = source,
             });
@@ -463,6 +480,7 @@ namespace HybridMailFlow.Commands
             public string DeliveryType = string.Empty;
             public string NextHopDomain = string.Empty;
             public string LastError = string.Empty;
+            public string NextHopConnector;
             public int? MessageCount;
             public string Source;
         }
