@@ -54,13 +54,18 @@ function Get-LogSet {
     $dir
 }
 
-# Runs a script's text in a fresh pwsh and returns what it measured: seconds, item count, peak memory. $Setup
-# (importing the module) runs before the clock starts: the time is the command's alone.
+# Runs a script's text in a fresh pwsh and returns what it measured: seconds, item count, peak memory. The script
+# reads the folder in $target. $Setup (importing the module) and one warm-up run of the same script over the small
+# folder $WarmPath run before the clock starts, for every method alike: the time is the command's steady state, not
+# the JIT compiler's or the first load of the knowledge base.
 function Measure-InChild {
-    param([string] $Label, [string] $Script, [string] $Setup = '')
+    param([string] $Label, [string] $Script, [string] $Path, [string] $WarmPath, [string] $Setup = '')
     $wrapper = @"
 `$ErrorActionPreference = 'Stop'
 $Setup
+`$target = '$WarmPath'
+`$null = & { $Script }
+`$target = '$Path'
 `$sw = [System.Diagnostics.Stopwatch]::StartNew()
 `$count = & { $Script }
 `$sw.Stop()
@@ -91,17 +96,23 @@ $subsetMB = Get-FolderMB $subset
 
 Invoke-Cargo @('build', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'bench_protocol')
 $engineExe = Join-Path $RepoRoot 'target/release/examples/bench_protocol'
-$engineLine = & $engineExe $full sessions
-Write-Host $engineLine
-$engineMBps = [double](($engineLine -split ' ' | Where-Object { $_ -like 'mb_per_s=*' }) -replace 'mb_per_s=', '')
+# Three runs, the best counted: on a shared machine the other runs measure the neighbours as much as the engine.
+$engineMBps = 0.0
+foreach ($run in 1..3) {
+    $engineLine = & $engineExe $full sessions
+    Write-Host $engineLine
+    $engineMBps = [math]::Max($engineMBps, [double]::Parse((($engineLine -split ' ' | Where-Object { $_ -like 'mb_per_s=*' }) -replace 'mb_per_s=', ''), [cultureinfo]::InvariantCulture))
+}
 
 $import = "Import-Module '$ModulePath'"
+$protocolWarm = Join-Path $RepoRoot 'samples'
+$sessions = '(Get-HybridSmtpSession -Path $target | Measure-Object).Count'
 $results = @(
-    Measure-InChild "Get-HybridSmtpSession, $fullMB MB" "(Get-HybridSmtpSession -Path '$full' | Measure-Object).Count" -Setup $import
-    Measure-InChild "Get-HybridSmtpSession, $subsetMB MB" "(Get-HybridSmtpSession -Path '$subset' | Measure-Object).Count" -Setup $import
-    Measure-InChild "Get-Content | ConvertFrom-Csv | Group-Object, $subsetMB MB" @"
+    Measure-InChild "Get-HybridSmtpSession, $fullMB MB" $sessions -Path $full -WarmPath $protocolWarm -Setup $import
+    Measure-InChild "Get-HybridSmtpSession, $subsetMB MB" $sessions -Path $subset -WarmPath $protocolWarm -Setup $import
+    Measure-InChild "Get-Content | ConvertFrom-Csv | Group-Object, $subsetMB MB" -Path $subset -WarmPath $protocolWarm -Script @"
 `$header = 'DateTime','ConnectorId','SessionId','SequenceNumber','LocalEndpoint','RemoteEndpoint','Event','Data','Context'
-(Get-ChildItem -Path '$subset' -Recurse -Filter '*.LOG' | ForEach-Object { Get-Content -Path `$_.FullName } |
+(Get-ChildItem -Path `$target -Recurse -Filter '*.LOG' | ForEach-Object { Get-Content -Path `$_.FullName } |
     Where-Object { `$_ -notmatch '^#' } | ConvertFrom-Csv -Header `$header | Group-Object SessionId | Measure-Object).Count
 "@
 )
@@ -110,7 +121,7 @@ $results | Format-Table -AutoSize | Out-String | Write-Host
 $ours = $results[1]
 $theirs = $results[2]
 $summary = [ordered]@{
-    'Engine alone (MB/s, one core)'                         = [math]::Round($engineMBps, 1)
+    'Engine alone (MB/s, one core, best of 3)'              = [math]::Round($engineMBps, 1)
     "Get-HybridSmtpSession (MB/s over $fullMB MB)"          = [math]::Round($fullMB / [math]::Max($results[0].Seconds, 0.001), 1)
     "Speed ratio vs Get-Content|ConvertFrom-Csv ($subsetMB MB)" = [math]::Round($theirs.Seconds / [math]::Max($ours.Seconds, 0.001), 1)
     "Memory ratio vs Get-Content|ConvertFrom-Csv ($subsetMB MB)" = [math]::Round($theirs.PeakMemoryMB / [math]::Max($ours.PeakMemoryMB, 1), 1)
@@ -135,14 +146,17 @@ foreach ($pair in (($trackingEngineOutput | Select-Object -Last 1) -split ' ')) 
 }
 
 $fields = 'date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status,total-bytes,recipient-count,related-recipient-address,reference,message-subject,sender-address,return-path,message-info,directionality,tenant-id,original-client-ip,original-server-ip,custom-data,transport-traffic-type,log-id,schema-version'
-$readCsv = "Get-ChildItem -Path '$trackingSubset' -Filter '*.LOG' | ForEach-Object { Get-Content -LiteralPath `$_.FullName } | Where-Object { `$_ -notlike '#*' } | ConvertFrom-Csv -Header ('$fields'.Split(','))"
+$trackingWarm = Join-Path $RepoRoot 'tests/data/tracking/CMHYBD01/MessageTracking'
+$readCsv = "Get-ChildItem -Path `$target -Filter '*.LOG' | ForEach-Object { Get-Content -LiteralPath `$_.FullName } | Where-Object { `$_ -notlike '#*' } | ConvertFrom-Csv -Header ('$fields'.Split(','))"
+$allEvents = '(Get-HybridMessageTrackingLog -Path $target | Measure-Object).Count'
+$senderEvents = "(Get-HybridMessageTrackingLog -Path `$target -Sender '$sender' | Measure-Object).Count"
 $tracking = @(
-    Measure-InChild "Get-HybridMessageTrackingLog, $trackingFullMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingFull' | Measure-Object).Count" -Setup $import
-    Measure-InChild "Get-HybridMessageTrackingLog -Sender, $trackingFullMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingFull' -Sender '$sender' | Measure-Object).Count" -Setup $import
-    Measure-InChild "Get-HybridMessageTrackingLog, $trackingSubsetMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingSubset' | Measure-Object).Count" -Setup $import
-    Measure-InChild "Get-HybridMessageTrackingLog -Sender, $trackingSubsetMB MB" "(Get-HybridMessageTrackingLog -Path '$trackingSubset' -Sender '$sender' | Measure-Object).Count" -Setup $import
-    Measure-InChild "Get-Content | ConvertFrom-Csv, $trackingSubsetMB MB" "($readCsv | Measure-Object).Count"
-    Measure-InChild "Get-Content | ConvertFrom-Csv | Where-Object sender, $trackingSubsetMB MB" "($readCsv | Where-Object { `$_.'sender-address' -eq '$sender' } | Measure-Object).Count"
+    Measure-InChild "Get-HybridMessageTrackingLog, $trackingFullMB MB" $allEvents -Path $trackingFull -WarmPath $trackingWarm -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog -Sender, $trackingFullMB MB" $senderEvents -Path $trackingFull -WarmPath $trackingWarm -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog, $trackingSubsetMB MB" $allEvents -Path $trackingSubset -WarmPath $trackingWarm -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog -Sender, $trackingSubsetMB MB" $senderEvents -Path $trackingSubset -WarmPath $trackingWarm -Setup $import
+    Measure-InChild "Get-Content | ConvertFrom-Csv, $trackingSubsetMB MB" "($readCsv | Measure-Object).Count" -Path $trackingSubset -WarmPath $trackingWarm
+    Measure-InChild "Get-Content | ConvertFrom-Csv | Where-Object sender, $trackingSubsetMB MB" "($readCsv | Where-Object { `$_.'sender-address' -eq '$sender' } | Measure-Object).Count" -Path $trackingSubset -WarmPath $trackingWarm
 )
 # What any command pays to hand that many objects to the next one: the floor under an unfiltered read.
 $objectCount = $tracking[0].Items

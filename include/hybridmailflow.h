@@ -46,9 +46,13 @@
 
 #define HMF_STRUCT_SPAN 17
 
-#define HMF_STRUCT_ADDRESS_INFO 18
+#define HMF_STRUCT_QUEUE_ADVICE 18
 
-#define HMF_STRUCT_IP_RANGE_INFO 19
+#define HMF_STRUCT_ROUTE 19
+
+#define HMF_STRUCT_ADDRESS_INFO 20
+
+#define HMF_STRUCT_IP_RANGE_INFO 21
 
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
@@ -173,6 +177,12 @@ typedef struct hmf_knowledge_base hmf_knowledge_base;
 
 // A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
 typedef struct hmf_protocol_reader hmf_protocol_reader;
+
+// An advice and the strings it points into; freed with `hmf_queue_assessment_free`.
+typedef struct hmf_queue_assessment hmf_queue_assessment;
+
+// Send connectors as routing sees them; freed with `hmf_route_table_free`.
+typedef struct hmf_route_table hmf_route_table;
 
 // A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
 typedef struct hmf_tracking_reader hmf_tracking_reader;
@@ -346,6 +356,9 @@ typedef struct {
   const uint32_t *line_file_indexes;
   const uint64_t *line_numbers;
   hmf_str_list line_files;
+  // For each line: the byte offset in its file where it starts, so that a caller can read the lines again
+  // from the files instead of copying `raw_lines` (ABI 4).
+  const uint64_t *line_offsets;
 } hmf_session;
 
 // An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
@@ -515,6 +528,64 @@ typedef struct {
   bool includes_exchange_online;
 } hmf_ip_range_info;
 
+// What a queue's state means, what to do, and its LastError in parts. Strings are owned by the
+// `hmf_queue_assessment` it came from.
+typedef struct {
+  hmf_str server;
+  hmf_str queue;
+  // Delivery, Submission, Unreachable, Poison or Shadow.
+  hmf_str kind;
+  // Active, Connecting, Ready, Retry, Suspended, Unreachable, Poison, Shadow, Unknown; NotSubmitted for the
+  // checklist.
+  hmf_str state;
+  hmf_str meaning;
+  hmf_str action;
+  // Info, Warning, Error or Critical.
+  hmf_str severity;
+  // PowerShell with the queue's identity filled in, in the order to run them.
+  hmf_str_list commands;
+  // The checks in order, in words (the checklist only).
+  hmf_str_list steps;
+  // 1 when the message count is over the threshold given.
+  uint32_t over_threshold;
+  // The parts of the LastError: `{LED=...}` and the others; a plain SMTP response is its own LED.
+  hmf_str led;
+  hmf_str msg;
+  hmf_str fqdn;
+  hmf_str ip;
+  hmf_str lrt;
+  // The innermost real cause once the failover and proxy wrappers are peeled off.
+  hmf_str innermost;
+  // The basic reply code of the innermost cause; -1 when none.
+  int32_t code;
+  hmf_str enhanced_code;
+} hmf_queue_advice;
+
+// The connector chosen for a recipient domain, or, when none routes it, the connector to extend and the
+// commands. Strings are owned by the route table and valid until its next `hmf_route_table_route` or free.
+typedef struct {
+  // The domain routed (taken from an address when one was given), lower case.
+  hmf_str domain;
+  // 1 when a connector routes the domain.
+  uint32_t found;
+  // The chosen connector's position in the order connectors were added.
+  uint64_t connector_index;
+  hmf_str connector;
+  // The matching address space as Set-SendConnector writes it: `smtp:*.contoso.com;1`.
+  hmf_str address_space;
+  uint32_t specificity;
+  uint32_t cost;
+  // 1 when the chosen connector is scoped to its Active Directory site.
+  uint32_t scoped;
+  // Other enabled connectors that match too but lose.
+  uint64_t alternatives;
+  // When nothing routes the domain: the connector to extend (empty when there is no enabled connector).
+  hmf_str fix_connector;
+  // When nothing routes the domain: the Set-SendConnector commands that keep the existing spaces, and the
+  // resubmission of the Unreachable queue.
+  hmf_str_list fix_commands;
+} hmf_route;
+
 // Totals so far, for the closing summary.
 typedef struct {
   uint64_t files;
@@ -620,6 +691,64 @@ hmf_status hmf_address_classify(const uint8_t *text,
 
 // Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
 hmf_status hmf_ip_range_parse(const uint8_t *text, size_t text_len, hmf_ip_range_info *out);
+
+// The advice for one queue from what `Get-Queue` shows of it; any string may be empty. `message_count` and
+// `threshold` are -1 when not known (no threshold: nothing is flagged).
+hmf_status hmf_queue_advise(const uint8_t *identity,
+                            size_t identity_len,
+                            const uint8_t *status,
+                            size_t status_len,
+                            const uint8_t *delivery_type,
+                            size_t delivery_type_len,
+                            const uint8_t *next_hop_domain,
+                            size_t next_hop_domain_len,
+                            const uint8_t *last_error,
+                            size_t last_error_len,
+                            int64_t message_count,
+                            int64_t threshold,
+                            hmf_queue_assessment **out);
+
+// The checklist for mail that never reaches the Submission queue ("stuck in Drafts") on `server` (may be
+// empty: this server).
+hmf_status hmf_submission_checklist(const uint8_t *server,
+                                    size_t server_len,
+                                    hmf_queue_assessment **out);
+
+// The advice, valid until `hmf_queue_assessment_free`.
+hmf_status hmf_queue_assessment_get(const hmf_queue_assessment *assessment,
+                                    const hmf_queue_advice **out);
+
+// Frees an assessment. NULL is accepted.
+void hmf_queue_assessment_free(hmf_queue_assessment *assessment);
+
+// An empty route table.
+hmf_status hmf_route_table_new(hmf_route_table **out);
+
+// Frees a route table. NULL is accepted.
+void hmf_route_table_free(hmf_route_table *table);
+
+// Adds a send connector; its address spaces follow with `hmf_route_table_add_address_space`. `hybrid` marks
+// the connector to extend for the tenant's domains.
+hmf_status hmf_route_table_add_connector(hmf_route_table *table,
+                                         const uint8_t *name,
+                                         size_t name_len,
+                                         bool enabled,
+                                         bool scoped,
+                                         bool hybrid);
+
+// Adds an address space (`smtp:*.contoso.com;1`, `contoso.com`, `*`, `--`) to the connector added last. Text
+// that is not an address space fails with HMF_INVALID_ARGUMENT and a message naming it and why; the connector
+// keeps its other spaces.
+hmf_status hmf_route_table_add_address_space(hmf_route_table *table,
+                                             const uint8_t *text,
+                                             size_t text_len);
+
+// Routes a recipient domain (or address) through the connectors added. The result is valid until the next
+// call on this table or its free.
+hmf_status hmf_route_table_route(hmf_route_table *table,
+                                 const uint8_t *recipient,
+                                 size_t recipient_len,
+                                 hmf_route *out);
 
 // Creates a knowledge base of the built-in rules plus the rules in `rules_toml` (the format of the
 // built-in rules files); `source_name` (a file name) is what errors in them are reported against. A rule

@@ -16,11 +16,13 @@
         'Get-HybridMailFlowSummary'
         'Get-HybridMailFlowVersion'
         'Get-HybridMessageTrackingLog'
+        'Get-HybridQueueDiagnosis'
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
         'Resolve-HybridSmtpError'
         'Test-HybridCertificate'
         'Test-HybridReceiveConnector'
+        'Test-HybridSendConnector'
         'Test-HybridTransportDns'
     )
     FunctionsToExport    = @(

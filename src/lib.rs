@@ -15,3 +15,10 @@ pub mod tracking;
 
 #[allow(unsafe_code)]
 pub mod ffi;
+
+/// The engine's allocator: sessions are built from many small strings and freed in the order they complete,
+/// which the system allocators handle slowly. It serves only the engine's own allocations: every pointer the
+/// C ABI hands out is freed by the engine's `_free` functions, never by the caller.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

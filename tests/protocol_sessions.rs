@@ -301,3 +301,37 @@ fn streams_read_in_parallel_give_what_one_reader_gives_in_the_same_order() {
         assert_eq!(parallel.stats().lines, single.stats().lines);
     }
 }
+
+// The C# layer reads a session's lines back from the files by offset instead of copying them with every session:
+// each offset must point at the start of exactly that line, in files with a BOM, CRLF or LF line ends, and across
+// the hourly roll.
+#[test]
+fn line_offsets_point_at_each_line_in_its_file() {
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let (sessions, errors) = read_sessions(vec![samples], ProtocolFilter::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(sessions.len() > 10);
+    let mut checked = 0;
+    for session in &sessions {
+        for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
+            let bytes = std::fs::read(&*session.files[origin.file as usize]).unwrap();
+            let rest = &bytes[origin.offset as usize..];
+            let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            let line = String::from_utf8_lossy(&rest[..end]);
+            assert_eq!(line.trim_end_matches('\r'), raw, "session {} line {}", session.session_id, origin.line);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, sessions.iter().map(|s| s.line_origins.len()).sum::<usize>());
+
+    // LF line ends and a session split over two files given out of order.
+    let dir = tempfile::tempdir().unwrap();
+    let paths = exo_inbound(dir.path());
+    let (sessions, _) = read_sessions(paths, ProtocolFilter::default());
+    for session in &sessions {
+        for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
+            let bytes = std::fs::read(&*session.files[origin.file as usize]).unwrap();
+            assert!(bytes[origin.offset as usize..].starts_with(raw.as_bytes()), "line {}", origin.line);
+        }
+    }
+}

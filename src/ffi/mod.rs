@@ -12,6 +12,7 @@
 
 mod batch;
 mod config_cert;
+mod config_queue;
 mod diagnosis;
 mod error;
 mod protocol;
@@ -20,6 +21,7 @@ mod types;
 
 pub use batch::*;
 pub use config_cert::*;
+pub use config_queue::*;
 pub use diagnosis::*;
 pub use error::*;
 pub use protocol::*;
@@ -75,8 +77,10 @@ pub const HMF_STRUCT_LATENCY_COMPONENT: u32 = 14;
 pub const HMF_STRUCT_TRACKING_STATS: u32 = 15;
 pub const HMF_STRUCT_CERT_NAME_MATCH: u32 = 16;
 pub const HMF_STRUCT_SPAN: u32 = 17;
-pub const HMF_STRUCT_ADDRESS_INFO: u32 = 18;
-pub const HMF_STRUCT_IP_RANGE_INFO: u32 = 19;
+pub const HMF_STRUCT_QUEUE_ADVICE: u32 = 18;
+pub const HMF_STRUCT_ROUTE: u32 = 19;
+pub const HMF_STRUCT_ADDRESS_INFO: u32 = 20;
+pub const HMF_STRUCT_IP_RANGE_INFO: u32 = 21;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -102,6 +106,8 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_TRACKING_STATS => size_of::<hmf_tracking_stats>(),
         HMF_STRUCT_CERT_NAME_MATCH => size_of::<hmf_cert_name_match>(),
         HMF_STRUCT_SPAN => size_of::<hmf_span>(),
+        HMF_STRUCT_QUEUE_ADVICE => size_of::<hmf_queue_advice>(),
+        HMF_STRUCT_ROUTE => size_of::<hmf_route>(),
         HMF_STRUCT_ADDRESS_INFO => size_of::<hmf_address_info>(),
         HMF_STRUCT_IP_RANGE_INFO => size_of::<hmf_ip_range_info>(),
         _ => 0,

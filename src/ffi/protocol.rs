@@ -175,6 +175,9 @@ pub struct hmf_session {
     pub line_file_indexes: *const u32,
     pub line_numbers: *const u64,
     pub line_files: hmf_str_list,
+    /// For each line: the byte offset in its file where it starts, so that a caller can read the lines again
+    /// from the files instead of copying `raw_lines` (ABI 4).
+    pub line_offsets: *const u64,
 }
 
 /// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
@@ -649,6 +652,7 @@ fn session_view(
         raw_lines: hmf_str::borrow(&s.raw_lines),
         line_file_indexes: arena.indexes(s.line_origins.iter().map(|o| o.file).collect()),
         line_numbers: arena.numbers(s.line_origins.iter().map(|o| o.line).collect()),
+        line_offsets: arena.numbers(s.line_origins.iter().map(|o| o.offset).collect()),
         line_files: arena.list(s.files.iter().map(|f| hmf_str::borrow(f)).collect()),
     }
 }

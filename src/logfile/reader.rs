@@ -115,6 +115,8 @@ pub struct LogReader<R: Read> {
     done: bool,
     /// The last read ended without a line break: the next read continues that line.
     continuing: bool,
+    /// Byte offset in the file of the line last read (readers always start at the file's first byte).
+    line_start: u64,
 }
 
 impl<R: Read> LogReader<R> {
@@ -134,6 +136,7 @@ impl<R: Read> LogReader<R> {
             stats: ReaderStats::default(),
             done: false,
             continuing: false,
+            line_start: 0,
         }
     }
 
@@ -174,6 +177,12 @@ impl<R: Read> LogReader<R> {
     /// 1-based number of the last line read.
     pub fn line_number(&self) -> u64 {
         self.line_no
+    }
+
+    /// Byte offset in the file where the last line read starts: with it a caller can read that line again from
+    /// the file later instead of keeping a copy.
+    pub fn line_offset(&self) -> u64 {
+        self.line_start
     }
 
     pub fn stats(&self) -> ReaderStats {
@@ -315,6 +324,7 @@ impl<R: Read> LogReader<R> {
     fn read_line(&mut self) -> io::Result<LineRead> {
         if !std::mem::take(&mut self.continuing) {
             self.line.clear();
+            self.line_start = self.stats.bytes;
         }
         loop {
             let available = match self.src.fill_buf() {

@@ -495,6 +495,7 @@ impl ProtocolReader {
             return;
         }
         let raw = file.reader.raw_text();
+        let offset = file.reader.line_offset();
         let lookup = SessionKeyRef { direction: ctx.direction, id: view.session_id };
         if !self.open.contains_key(&lookup) {
             self.order += 1;
@@ -505,7 +506,7 @@ impl ProtocolReader {
             self.open.insert(key, OpenSession { start, builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view) });
         }
         let builder = &mut self.open.get_mut(&lookup).expect("inserted above").builder;
-        builder.push(&view, &file.path, line_no, raw);
+        builder.push(&view, &file.path, line_no, offset, raw);
         if builder.is_closed() {
             let key = SessionKey { direction: ctx.direction, id: Box::from(view.session_id) };
             self.finish_session(&key);

@@ -2,7 +2,9 @@
 //! and the outcome with the line that decided it.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use memchr::memmem::Finder;
 
 use super::entry::{Direction, EventKind, LineView, Role};
 use super::tls::TlsInfo;
@@ -181,11 +183,13 @@ pub struct Session {
     pub files: Vec<Arc<str>>,
 }
 
-/// Where one line of a session is, compactly: its file's index in `Session::files` and its line number.
+/// Where one line of a session is, compactly: its file's index in `Session::files`, its line number and the
+/// byte offset in the file where it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineOrigin {
     pub file: u32,
     pub line: u64,
+    pub offset: u64,
 }
 
 impl Session {
@@ -376,8 +380,9 @@ impl SessionBuilder {
         self.closed
     }
 
-    /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable.
-    pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, raw: &str) {
+    /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable; `offset` is where
+    /// it starts in its file.
+    pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, offset: u64, raw: &str) {
         let s = &mut self.session;
         if !s.files.last().is_some_and(|f| Arc::ptr_eq(f, path)) {
             s.files.push(path.clone());
@@ -390,7 +395,7 @@ impl SessionBuilder {
             s.raw_lines.push('\n');
         }
         s.raw_lines.push_str(raw);
-        s.line_origins.push(LineOrigin { file: (s.files.len() - 1) as u32, line: line_no });
+        s.line_origins.push(LineOrigin { file: (s.files.len() - 1) as u32, line: line_no, offset });
         if s.local.address.is_empty() && !line.local_endpoint.is_empty() {
             s.local = Endpoint::parse(line.local_endpoint);
         }
@@ -605,7 +610,7 @@ impl SessionBuilder {
         let text = if context.is_empty() { data } else { context };
         if context == "Set Session Permissions" {
             s.permissions = data.to_owned();
-        } else if text == "receiving message" || text.starts_with("attempting to connect") && !text.contains("proxy") {
+        } else if text == "receiving message" || text.starts_with("attempting to connect") && !has(text, &PHRASES.proxy) {
             // Common and carrying nothing the session keeps: skip the searches below.
         } else if let Some(id) = text.strip_prefix("receiving message with InternetMessageId ") {
             current_message(s).internet_message_id = id.trim().to_owned();
@@ -635,7 +640,7 @@ impl SessionBuilder {
             s.tarpit_ms += span;
         } else if is_connect_failure(text) {
             self.failure.get_or_insert((Failure::Connect, at, text.to_owned()));
-        } else if text.contains("proxy") || text.contains("Proxy") {
+        } else if has(text, &PHRASES.proxy) || has(text, &PHRASES.proxy_capital) {
             read_proxy(s, text);
         }
     }
@@ -800,6 +805,30 @@ fn read_queued_reply(text: &str, m: &mut MessageInfo) {
     }
 }
 
+/// Phrases looked for inside information lines that none of the prefixes matched. Built once: `str::contains`
+/// builds a searcher on every call, and this runs on most information lines of every session.
+struct Phrases {
+    certificate_validation_failure: Finder<'static>,
+    failed_to_connect: Finder<'static>,
+    winsock_error: Finder<'static>,
+    no_connection: Finder<'static>,
+    proxy: Finder<'static>,
+    proxy_capital: Finder<'static>,
+}
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases {
+    certificate_validation_failure: Finder::new("Certificate validation failure"),
+    failed_to_connect: Finder::new("Failed to connect"),
+    winsock_error: Finder::new("Winsock error code"),
+    no_connection: Finder::new("No connection could be made"),
+    proxy: Finder::new("proxy"),
+    proxy_capital: Finder::new("Proxy"),
+});
+
+fn has(text: &str, phrase: &Finder<'_>) -> bool {
+    phrase.find(text.as_bytes()).is_some()
+}
+
 fn tls_failure(text: &str) -> Option<String> {
     if let Some(rest) = text.strip_prefix("TLS negotiation failed with error ") {
         return Some(rest.trim().to_owned());
@@ -812,7 +841,7 @@ fn tls_failure(text: &str) -> Option<String> {
         "Connector is configured to send mail only over TLS connections and remote doesn't support TLS",
         "Drop connection because TLS configuration requires TLS",
     ];
-    (known_starts.iter().any(|k| text.starts_with(k)) || text.contains("Certificate validation failure")).then(|| text.to_owned())
+    (known_starts.iter().any(|k| text.starts_with(k)) || has(text, &PHRASES.certificate_validation_failure)).then(|| text.to_owned())
 }
 
 fn auth_failure(text: &str) -> Option<String> {
@@ -837,7 +866,8 @@ fn tarpit(text: &str) -> Option<i64> {
 }
 
 fn is_connect_failure(text: &str) -> bool {
-    text.contains("Failed to connect") || text.contains("Winsock error code") || text.contains("No connection could be made")
+    let p = &*PHRASES;
+    has(text, &p.failed_to_connect) || has(text, &p.winsock_error) || has(text, &p.no_connection)
 }
 
 fn read_proxy(s: &mut Session, text: &str) {

@@ -39,26 +39,34 @@ impl TlsInfo {
     /// algorithm {3} with strength {4} bits and key exchange algorithm {5} with strength {6} bits`.
     pub fn read_success(&mut self, text: &str) -> bool {
         let Some(rest) = text.strip_prefix("TLS protocol ") else { return false };
-        let Some((protocol, rest)) = rest.split_once(" negotiation succeeded") else { return false };
-        self.protocol = protocol.trim().to_owned();
-        // One pass over the words: the three algorithms come in the order bulk, MAC, key exchange, each
-        // followed by its strength.
-        let (mut algorithms, mut strengths) = (Vec::with_capacity(3), Vec::with_capacity(3));
-        let mut words = rest.split_whitespace();
+        let (protocol, rest) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
+        if !rest.starts_with(" negotiation succeeded") {
+            return false;
+        }
+        self.protocol = protocol.to_owned();
+        // One pass over the words, split on bytes (every line with TLS has this row): the three algorithms come
+        // in the order bulk, MAC, key exchange, each followed by its strength.
+        let (mut algorithms, mut strengths) = ([""; 3], [None; 3]);
+        let (mut algorithm_count, mut strength_count) = (0, 0);
+        let mut words = ascii_words(rest);
         while let Some(word) = words.next() {
             match word {
-                "algorithm" => algorithms.push(words.next().unwrap_or("").trim_end_matches(',')),
-                "strength" => strengths.push(words.next().and_then(|n| n.parse::<u32>().ok())),
+                "algorithm" if algorithm_count < 3 => {
+                    algorithms[algorithm_count] = words.next().unwrap_or("").trim_end_matches(',');
+                    algorithm_count += 1;
+                }
+                "strength" if strength_count < 3 => {
+                    strengths[strength_count] = words.next().and_then(|n| n.parse::<u32>().ok());
+                    strength_count += 1;
+                }
                 _ => {}
             }
         }
-        let algorithm = |i: usize| algorithms.get(i).map_or(String::new(), |a| (*a).to_owned());
-        let strength = |i: usize| strengths.get(i).copied().flatten();
-        self.cipher = algorithm(0);
-        self.cipher_strength = strength(0);
-        self.mac = algorithm(1);
-        self.key_exchange = algorithm(2);
-        self.key_exchange_strength = strength(2);
+        self.cipher = algorithms[0].to_owned();
+        self.cipher_strength = strengths[0];
+        self.mac = algorithms[1].to_owned();
+        self.key_exchange = algorithms[2].to_owned();
+        self.key_exchange_strength = strengths[2];
         true
     }
 
@@ -67,9 +75,18 @@ impl TlsInfo {
         if !text.starts_with("TlsDomainCapabilities=") {
             return false;
         }
-        self.domain_capabilities = quoted_value(text, "TlsDomainCapabilities=").unwrap_or_default();
-        self.domain_capabilities_status = quoted_value(text, "Status=").unwrap_or_default();
-        self.domain_capabilities_domain = quoted_value(text, "Domain=").unwrap_or_default();
+        // The row replaces what an earlier one said, absent parts included.
+        self.domain_capabilities.clear();
+        self.domain_capabilities_status.clear();
+        self.domain_capabilities_domain.clear();
+        for (key, value) in quoted_pairs(text) {
+            match key {
+                "TlsDomainCapabilities" => self.domain_capabilities = value.to_owned(),
+                "Status" => self.domain_capabilities_status = value.to_owned(),
+                "Domain" => self.domain_capabilities_domain = value.to_owned(),
+                _ => {}
+            }
+        }
         true
     }
 
@@ -113,10 +130,37 @@ impl TlsInfo {
     }
 }
 
-fn quoted_value(text: &str, key: &str) -> Option<String> {
-    let rest = &text[text.find(key)? + key.len()..];
-    let rest = rest.strip_prefix('\'')?;
-    Some(rest[..rest.find('\'')?].to_owned())
+/// The words of `text` between spaces, found byte by byte: the rows are ASCII and short, where a memchr call per
+/// word costs more than the scan.
+fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while bytes.get(pos) == Some(&b' ') {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
+        }
+        let start = pos;
+        while pos < bytes.len() && bytes[pos] != b' ' {
+            pos += 1;
+        }
+        Some(&text[start..pos])
+    })
+}
+
+/// The `key='value'` pairs of a `;`-separated row, in order, without searching the row once per key.
+fn quoted_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let eq = rest.find('=')?;
+        let key = rest[..eq].trim_start_matches([';', ' ']);
+        let after = rest[eq + 1..].strip_prefix('\'')?;
+        let close = after.find('\'')?;
+        rest = &after[close + 1..];
+        Some((key, &after[..close]))
+    })
 }
 
 fn split_names(text: &str) -> Vec<String> {

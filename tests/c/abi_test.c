@@ -78,6 +78,8 @@ static void test_struct_sizes_match_the_header(void) {
         {HMF_STRUCT_TRACKING_STATS, sizeof(hmf_tracking_stats), "hmf_tracking_stats"},
         {HMF_STRUCT_CERT_NAME_MATCH, sizeof(hmf_cert_name_match), "hmf_cert_name_match"},
         {HMF_STRUCT_SPAN, sizeof(hmf_span), "hmf_span"},
+        {HMF_STRUCT_QUEUE_ADVICE, sizeof(hmf_queue_advice), "hmf_queue_advice"},
+        {HMF_STRUCT_ROUTE, sizeof(hmf_route), "hmf_route"},
         {HMF_STRUCT_ADDRESS_INFO, sizeof(hmf_address_info), "hmf_address_info"},
         {HMF_STRUCT_IP_RANGE_INFO, sizeof(hmf_ip_range_info), "hmf_ip_range_info"},
     };

@@ -57,6 +57,10 @@ static size_t count_items(hmf_protocol_reader *reader, uint32_t kind, size_t bat
                 for (uint32_t l = 0; l < s->line_count; l++) {
                     CHECK(s->line_file_indexes[l] < s->line_files.len);
                     CHECK(s->line_numbers[l] > 0);
+                    /* Later lines of one file start further in: a line is at least its 9 fields' commas. */
+                    if (l > 0 && s->line_file_indexes[l] == s->line_file_indexes[l - 1]) {
+                        CHECK(s->line_offsets[l] >= s->line_offsets[l - 1] + 8);
+                    }
                 }
                 for (size_t c = 0; c < s->certificate_count; c++) CHECK(s->certificates[c].kind.len > 0);
                 for (size_t m = 0; m < s->message_count; m++) (void)s->messages[m].recipients.len;

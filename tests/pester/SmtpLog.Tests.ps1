@@ -113,6 +113,22 @@ Describe 'Get-HybridSmtpSession' {
         $s.Lines[12].LineNumber | Should -Be 12
     }
 
+    It 'reads the lines again from the log file, and says so naming the file when it changed since' {
+        $folder = Join-Path $TestDrive 'changed'
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        Copy-Item -Path (Join-Path $script:logs 'RECV2026050105-1.LOG') -Destination $folder
+        $s = Get-HybridSmtpSession -Path $folder -SessionId 08DEA74796A60002
+        # The session keeps where its lines are; rewrite the file before they are first asked for.
+        $file = Join-Path $folder 'RECV2026050105-1.LOG'
+        Set-Content -Path $file -Value ((Get-Content -Path $file) -replace '08DEA74796A60002', '08DEA74796A6FFFF')
+        $s.Lines.RawText | Should -BeLike '*RECV2026050105-1.LOG:*changed since*08DEA74796A60002*'
+        $s.Lines.ToString() | Should -BeLike '*RECV2026050105-1.LOG:*changed since*'
+        { $s.Lines | ForEach-Object { $_ } } | Should -Throw -ExpectedMessage '*RECV2026050105-1.LOG:*changed since*'
+        Remove-Item -Path $file
+        $s2 = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60002
+        ($s2.Lines.RawText -split "\r?\n").Count | Should -Be $s2.LineCount
+    }
+
     It 'takes files from Get-ChildItem through the pipeline, and -LiteralPath' {
         (Get-ChildItem $script:logs -Filter *.LOG | Get-HybridSmtpSession).Count | Should -Be 4
         (Get-HybridSmtpSession -LiteralPath (Join-Path $script:logs 'RECV2026050106-1.LOG')).Count | Should -Be 2

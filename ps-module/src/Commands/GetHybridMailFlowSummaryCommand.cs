@@ -7,6 +7,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using HybridMailFlow.Native;
+using static HybridMailFlow.Commands.ExchangeObjects;
 
 namespace HybridMailFlow.Commands
 {
@@ -409,76 +410,6 @@ namespace HybridMailFlow.Commands
                 diagnosed[text] = finding;
             }
             return finding;
-        }
-
-        private static bool HasProperties(PSObject o, params string[] names)
-        {
-            return names.All(n => o.Properties[n] != null);
-        }
-
-        private static object Property(PSObject o, string name)
-        {
-            var property = o.Properties[name];
-            var value = property == null ? null : property.Value;
-            var wrapped = value as PSObject;
-            return wrapped != null ? wrapped.BaseObject : value;
-        }
-
-        private static string Text(PSObject o, string name)
-        {
-            var value = Property(o, name);
-            var text = value == null ? null : value.ToString();
-            return string.IsNullOrEmpty(text) ? null : text;
-        }
-
-        /// <summary>
-        /// A list property: the items of an array (live or deserialized), or a joined string as Export-Csv writes it
-        /// (split on ';' when `split`, else one value).
-        /// </summary>
-        private static IEnumerable<string> Values(object value, bool split)
-        {
-            var text = value as string;
-            if (text != null)
-            {
-                return split
-                    ? text.Split(';').Select(t => t.Trim()).Where(t => t.Length > 0).ToList()
-                    : (IEnumerable<string>)(text.Length > 0 ? new[] { text } : new string[0]);
-            }
-            var list = value as IEnumerable;
-            if (list == null)
-            {
-                return new string[0];
-            }
-            return list.Cast<object>().Where(v => v != null).Select(v => v.ToString()).Where(v => v.Length > 0).ToList();
-        }
-
-        private static DateTime LocalTimeOf(object value)
-        {
-            if (value is DateTime)
-            {
-                var time = (DateTime)value;
-                return time.Kind == DateTimeKind.Utc ? time.ToLocalTime() : time;
-            }
-            DateTime parsed;
-            var text = value == null ? null : value.ToString();
-            if (text != null && (DateTime.TryParse(text, CultureInfo.CurrentCulture, DateTimeStyles.AllowWhiteSpaces, out parsed)
-                || DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out parsed)))
-            {
-                return parsed.Kind == DateTimeKind.Utc ? parsed.ToLocalTime() : parsed;
-            }
-            return DateTime.MinValue;
-        }
-
-        /// <summary>A TimeSpan, or what reads as one (Exchange's EnhancedTimeSpan, deserialized or exported, prints as one).</summary>
-        private static TimeSpan? TimeSpanOf(object value)
-        {
-            if (value is TimeSpan)
-            {
-                return (TimeSpan)value;
-            }
-            TimeSpan parsed;
-            var text = value == null ? null : value.ToString();
-            return text != null && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out parsed) ? parsed : (TimeSpan?)null;
         }
     }
 }

@@ -50,10 +50,7 @@ namespace HybridMailFlow
     /// <summary>An SMTP session rebuilt from protocol-log lines (PSTypeName HybridMailFlow.SmtpSession).</summary>
     public sealed class SmtpSession
     {
-        private byte[] rawLines;
-        private uint[] lineFileIndexes;
-        private ulong[] lineNumbers;
-        private string[] lineFiles;
+        private SessionLineOrigins lineOrigins;
         private SmtpSessionLines lines;
 
         public string Server { get; internal set; }
@@ -195,7 +192,7 @@ namespace HybridMailFlow
             {
                 if (lines == null)
                 {
-                    lines = new SmtpSessionLines(this, rawLines, lineFileIndexes, lineNumbers, lineFiles);
+                    lines = new SmtpSessionLines(this, lineOrigins);
                 }
                 return lines;
             }
@@ -206,13 +203,10 @@ namespace HybridMailFlow
             get { return Certificates.Count == 0 ? null : Certificates[0]; }
         }
 
-        internal void SetLines(byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        internal void SetLines(SessionLineOrigins origins)
         {
-            rawLines = raw;
-            lineFileIndexes = fileIndexes;
-            lineNumbers = numbers;
-            lineFiles = files;
-            Files = new ValueList<string>(files);
+            lineOrigins = origins;
+            Files = new ValueList<string>(origins.Files);
         }
 
         public override string ToString()
@@ -228,24 +222,19 @@ namespace HybridMailFlow
     public sealed class SmtpSessionLines : IReadOnlyList<SmtpLogEntry>
     {
         private readonly SmtpSession session;
-        private readonly byte[] raw;
-        private readonly uint[] fileIndexes;
-        private readonly ulong[] numbers;
-        private readonly string[] files;
+        private readonly SessionLineOrigins origins;
+        private byte[] raw;
         private SmtpLogEntry[] entries;
 
-        internal SmtpSessionLines(SmtpSession session, byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        internal SmtpSessionLines(SmtpSession session, SessionLineOrigins origins)
         {
             this.session = session;
-            this.raw = raw;
-            this.fileIndexes = fileIndexes;
-            this.numbers = numbers;
-            this.files = files;
+            this.origins = origins;
         }
 
         public int Count
         {
-            get { return numbers.Length; }
+            get { return origins.Numbers.Length; }
         }
 
         public SmtpLogEntry this[int index]
@@ -253,10 +242,40 @@ namespace HybridMailFlow
             get { return Entries[index]; }
         }
 
-        /// <summary>The lines as written in the log, one per line.</summary>
+        /// <summary>
+        /// The lines as written in the log, one per line, read again from the log files (the session keeps where
+        /// they are, not a copy). When a file is gone or changed since, the text says so, naming the file and line:
+        /// PowerShell would show a failing property as empty.
+        /// </summary>
         public string RawText
         {
-            get { return Encoding.UTF8.GetString(raw).Replace("\n", Environment.NewLine); }
+            get
+            {
+                try
+                {
+                    return Encoding.UTF8.GetString(Raw).Replace("\n", Environment.NewLine);
+                }
+                catch (System.IO.IOException e)
+                {
+                    return e.Message;
+                }
+                catch (UnauthorizedAccessException e)
+                {
+                    return e.Message;
+                }
+            }
+        }
+
+        private byte[] Raw
+        {
+            get
+            {
+                if (raw == null)
+                {
+                    raw = origins.ReadLines(session.SessionId);
+                }
+                return raw;
+            }
         }
 
         private SmtpLogEntry[] Entries
@@ -265,7 +284,7 @@ namespace HybridMailFlow
             {
                 if (entries == null)
                 {
-                    entries = Native.ProtocolLogReader.ParseSessionLines(session, raw, fileIndexes, numbers, files);
+                    entries = Native.ProtocolLogReader.ParseSessionLines(session, Raw, origins);
                 }
                 return entries;
             }

@@ -28,8 +28,10 @@ namespace HybridMailFlow.Native
             Check(path, 15, "hmf_tracking_stats", Marshal.SizeOf(typeof(HmfTrackingStats)));
             Check(path, 16, "hmf_cert_name_match", Marshal.SizeOf(typeof(HmfCertNameMatch)));
             Check(path, 17, "hmf_span", Marshal.SizeOf(typeof(HmfSpan)));
-            Check(path, 18, "hmf_address_info", Marshal.SizeOf(typeof(HmfAddressInfo)));
-            Check(path, 19, "hmf_ip_range_info", Marshal.SizeOf(typeof(HmfIpRangeInfo)));
+            Check(path, 18, "hmf_queue_advice", Marshal.SizeOf(typeof(HmfQueueAdvice)));
+            Check(path, 19, "hmf_route", Marshal.SizeOf(typeof(HmfRoute)));
+            Check(path, 20, "hmf_address_info", Marshal.SizeOf(typeof(HmfAddressInfo)));
+            Check(path, 21, "hmf_ip_range_info", Marshal.SizeOf(typeof(HmfIpRangeInfo)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

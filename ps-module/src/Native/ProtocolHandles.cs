@@ -54,16 +54,6 @@ namespace HybridMailFlow.Native
         {
             return s.Len == UIntPtr.Zero ? null : Read(s);
         }
-
-        public static unsafe byte[] CopyBytes(HmfStr s)
-        {
-            var bytes = new byte[checked((int)s.Len)];
-            if (bytes.Length > 0)
-            {
-                System.Runtime.InteropServices.Marshal.Copy(s.Ptr, bytes, 0, bytes.Length);
-            }
-            return bytes;
-        }
     }
 
     /// <summary>Calls whose failure is an exception: configuration and batch retrieval.</summary>

@@ -161,6 +161,7 @@ namespace HybridMailFlow.Native
         public IntPtr LineFileIndexes;
         public IntPtr LineNumbers;
         public HmfStrList LineFiles;
+        public IntPtr LineOffsets;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -227,16 +227,25 @@ namespace HybridMailFlow.Native
                 };
             }
             var messages = new SmtpSessionMessage[(int)s->MessageCount];
-            var recipients = new List<string>();
-            var messageIds = new List<string>();
-            var internalIds = new List<string>();
+            // The session-wide lists are sized before they are filled: most sessions carry one message, and
+            // growing lists per session showed in profiles as the largest cost of this method after the raw lines.
+            int recipientCount = 0;
+            for (int i = 0; i < messages.Length; i++)
+            {
+                recipientCount += (int)((HmfMessage*)s->Messages)[i].Recipients.Len;
+            }
+            var recipients = recipientCount == 0 ? null : new string[recipientCount];
+            var messageIds = new List<string>(messages.Length);
+            var internalIds = new List<string>(messages.Length);
+            int recipientAt = 0;
             for (int i = 0; i < messages.Length; i++)
             {
                 var m = ((HmfMessage*)s->Messages)[i];
+                var messageRecipients = Lists.ReadArray(m.Recipients);
                 var message = new SmtpSessionMessage
                 {
                     MailFrom = Utf8.ReadOrNull(m.MailFrom),
-                    Recipients = Lists.Read(m.Recipients),
+                    Recipients = messageRecipients.Length == 0 ? ValueList<string>.None : new ValueList<string>(messageRecipients),
                     InternetMessageId = Utf8.ReadOrNull(m.InternetMessageId),
                     InternalId = Utf8.ReadOrNull(m.InternalId),
                     Hostname = Utf8.ReadOrNull(m.Hostname),
@@ -245,7 +254,11 @@ namespace HybridMailFlow.Native
                     Response = Utf8.ReadOrNull(m.Response),
                 };
                 messages[i] = message;
-                recipients.AddRange(message.Recipients);
+                if (messageRecipients.Length > 0)
+                {
+                    Array.Copy(messageRecipients, 0, recipients, recipientAt, messageRecipients.Length);
+                    recipientAt += messageRecipients.Length;
+                }
                 if (message.InternetMessageId != null)
                 {
                     messageIds.Add(message.InternetMessageId);
@@ -294,9 +307,9 @@ namespace HybridMailFlow.Native
                 AuthFailure = Utf8.ReadOrNull(s->AuthFailure),
                 Permissions = Utf8.ReadOrNull(s->Permissions),
                 Messages = new ValueList<SmtpSessionMessage>(messages),
-                Recipients = new ValueList<string>(recipients),
-                MessageIds = new ValueList<string>(messageIds),
-                InternalIds = new ValueList<string>(internalIds),
+                Recipients = recipients == null ? ValueList<string>.None : new ValueList<string>(recipients),
+                MessageIds = messageIds.Count == 0 ? ValueList<string>.None : new ValueList<string>(messageIds),
+                InternalIds = internalIds.Count == 0 ? ValueList<string>.None : new ValueList<string>(internalIds),
                 Bytes = s->Bytes < 0 ? (long?)null : s->Bytes,
                 ThroughputKBps = s->ThroughputKbps < 0 ? (double?)null : Math.Round(s->ThroughputKbps, 1),
                 Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
@@ -315,21 +328,26 @@ namespace HybridMailFlow.Native
             };
             session.Diagnosis = FindingsOf(s->Findings, s->FindingCount, session.OutcomeText,
                 session.OutcomePath == null ? null : session.OutcomePath + ":" + session.OutcomeLine);
+            // Where each line is, not the lines: they are read again from the files when asked for (Lines),
+            // which is rare. Copying a few kilobytes per session into .NET was the largest cost of this method.
             int lineCount = (int)s->LineCount;
-            var fileIndexes = new uint[lineCount];
-            var numbers = new ulong[lineCount];
+            var origins = new SessionLineOrigins(lineCount, Lists.ReadArray(s->LineFiles));
             for (int i = 0; i < lineCount; i++)
             {
-                fileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
-                numbers[i] = ((ulong*)s->LineNumbers)[i];
+                origins.FileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
+                origins.Numbers[i] = ((ulong*)s->LineNumbers)[i];
+                origins.Offsets[i] = ((ulong*)s->LineOffsets)[i];
             }
-            session.SetLines(Utf8.CopyBytes(s->RawLines), fileIndexes, numbers, Lists.ReadArray(s->LineFiles));
+            session.SetLines(origins);
             return session;
         }
 
         /// <summary>The lines of a session as entries, read by the engine from the session's raw lines.</summary>
-        internal static unsafe SmtpLogEntry[] ParseSessionLines(SmtpSession session, byte[] raw, uint[] fileIndexes, ulong[] numbers, string[] files)
+        internal static unsafe SmtpLogEntry[] ParseSessionLines(SmtpSession session, byte[] raw, SessionLineOrigins origins)
         {
+            var fileIndexes = origins.FileIndexes;
+            var numbers = origins.Numbers;
+            var files = origins.Files;
             if (raw.Length == 0)
             {
                 return new SmtpLogEntry[0];

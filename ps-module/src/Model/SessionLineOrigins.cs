@@ -1,0 +1,134 @@
+using System;
+using System.IO;
+using System.Text;
+
+namespace HybridMailFlow
+{
+    /// <summary>
+    /// Where the lines of a session are: for each line its file (an index into Files), its line number and the byte
+    /// offset where it starts. The lines themselves are read again from the files when asked for.
+    /// </summary>
+    internal sealed class SessionLineOrigins
+    {
+        // The engine never reads a longer line (it reports it as an error instead): a longer one means the file
+        // changed since.
+        private const int MaxLineBytes = 1024 * 1024;
+
+        internal SessionLineOrigins(int lineCount, string[] files)
+        {
+            FileIndexes = new uint[lineCount];
+            Numbers = new ulong[lineCount];
+            Offsets = new ulong[lineCount];
+            Files = files;
+        }
+
+        internal uint[] FileIndexes { get; private set; }
+        internal ulong[] Numbers { get; private set; }
+        internal ulong[] Offsets { get; private set; }
+        internal string[] Files { get; private set; }
+
+        /// <summary>
+        /// The lines joined with '\n' as the engine kept them (line ends removed). Each line must still hold the
+        /// session id: a log file rewritten since reads as an error naming the file and line, never as other lines.
+        /// </summary>
+        internal byte[] ReadLines(string sessionId)
+        {
+            var output = new MemoryStream();
+            var id = Encoding.ASCII.GetBytes(sessionId ?? string.Empty);
+            FileStream stream = null;
+            long openIndex = -1;
+            try
+            {
+                for (int i = 0; i < Numbers.Length; i++)
+                {
+                    string path = Files[FileIndexes[i]];
+                    if (FileIndexes[i] != openIndex)
+                    {
+                        if (stream != null)
+                        {
+                            stream.Dispose();
+                        }
+                        // Exchange keeps writing the current log: share it as Get-Content does.
+                        stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.RandomAccess);
+                        openIndex = FileIndexes[i];
+                    }
+                    var line = ReadLine(stream, (long)Offsets[i]);
+                    if (line == null || IndexOf(line, id) < 0)
+                    {
+                        throw new IOException(string.Format(
+                            "{0}:{1}: the log file changed since the session was read (the line no longer belongs to session {2}); read it again.",
+                            path, Numbers[i], sessionId));
+                    }
+                    if (i > 0)
+                    {
+                        output.WriteByte((byte)'\n');
+                    }
+                    output.Write(line, 0, line.Length);
+                }
+            }
+            finally
+            {
+                if (stream != null)
+                {
+                    stream.Dispose();
+                }
+            }
+            return output.ToArray();
+        }
+
+        /// <summary>The line starting at offset, without its line end; null when it does not end before the limit.</summary>
+        private static byte[] ReadLine(FileStream stream, long offset)
+        {
+            if (offset >= stream.Length)
+            {
+                return null;
+            }
+            stream.Seek(offset, SeekOrigin.Begin);
+            var line = new MemoryStream();
+            var buffer = new byte[4096];
+            while (line.Length <= MaxLineBytes)
+            {
+                int read = stream.Read(buffer, 0, buffer.Length);
+                if (read == 0)
+                {
+                    return null;
+                }
+                int end = Array.IndexOf(buffer, (byte)'\n', 0, read);
+                if (end >= 0)
+                {
+                    line.Write(buffer, 0, end);
+                    var bytes = line.ToArray();
+                    int length = bytes.Length > 0 && bytes[bytes.Length - 1] == (byte)'\r' ? bytes.Length - 1 : bytes.Length;
+                    if (length != bytes.Length)
+                    {
+                        Array.Resize(ref bytes, length);
+                    }
+                    return bytes;
+                }
+                line.Write(buffer, 0, read);
+            }
+            return null;
+        }
+
+        private static int IndexOf(byte[] haystack, byte[] needle)
+        {
+            if (needle.Length == 0)
+            {
+                return 0;
+            }
+            for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            {
+                int j = 0;
+                while (j < needle.Length && haystack[i + j] == needle[j])
+                {
+                    j++;
+                }
+                if (j == needle.Length)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}
