@@ -27,6 +27,7 @@
     )
     FunctionsToExport    = @(
         'Find-HybridLogPath'
+        'Invoke-HybridMailFlowCheck'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -208,6 +208,15 @@ Describe 'Test-HybridReceiveConnector' {
         (Get-Check @($connector | Test-HybridReceiveConnector -Certificate $script:letsEncrypt) 'TlsCertificateName').Result | Should -Be 'Pass'
     }
 
+    It 'warns when TlsCertificateName names the self-signed certificate, and names the CA-issued one instead' {
+        $checks = @(New-ReceiveConnector -Fqdn 'CMHYBD01.cloudmonkeys.xyz' -TlsCertificateName '<I>CN=CMHYBD01<S>CN=CMHYBD01' |
+            Test-HybridReceiveConnector -Certificate $script:selfSigned, $script:wildcard)
+        $name = Get-Check $checks 'TlsCertificateName'
+        $name.Result | Should -Be 'Warn'
+        $name.Message | Should -Match 'self-signed'
+        $name.Command | Should -Be "Set-ReceiveConnector 'CMHYBD01\Default Frontend CMHYBD01' -TlsCertificateName '<I>CN=Lab Issuing CA, O=Cloud Monkeys<S>CN=*.cloudmonkeys.xyz, O=Cloud Monkeys, C=IN'"
+    }
+
     It 'covers the Fqdn with a wildcard certificate by the one-label rule' {
         $checks = @(New-ReceiveConnector -Fqdn 'CMHYBD01.cloudmonkeys.xyz.' -TlsCertificateName '<I>CN=Lab Issuing CA, O=Cloud Monkeys<S>CN=*.cloudmonkeys.xyz, O=Cloud Monkeys, C=IN' |
             Test-HybridReceiveConnector -Certificate $script:wildcard)

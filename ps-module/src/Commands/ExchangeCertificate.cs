@@ -78,7 +78,8 @@ namespace HybridMailFlow.Commands
                 Status = o.Text("Status"),
                 IsSelfSigned = o.Bool("IsSelfSigned"),
                 HasPrivateKey = o.Bool("HasPrivateKey"),
-                Server = o.Text("ServerName") ?? o.Text("PSComputerName") ?? ServerOfIdentity(identity),
+                // The identity names the certificate's server; PSComputerName is only the server a remote session reached.
+                Server = ServerOfIdentity(identity) ?? o.Text("ServerName") ?? o.Text("PSComputerName"),
                 Source = o,
             };
             return cert;

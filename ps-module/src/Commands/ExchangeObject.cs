@@ -45,10 +45,7 @@ namespace HybridMailFlow.Commands
 
         public object Value(string name)
         {
-            var property = item.Properties[name];
-            var value = property == null ? null : property.Value;
-            var wrapped = value as PSObject;
-            return wrapped != null ? wrapped.BaseObject : value;
+            return ExchangeObjects.Property(item, name);
         }
 
         /// <summary>The property as text; null when absent, empty or lost at export.</summary>

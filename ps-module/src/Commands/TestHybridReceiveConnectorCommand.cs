@@ -238,6 +238,12 @@ namespace HybridMailFlow.Commands
                 Emit(server, id, "TlsCertificateName", CheckResult.Fail, "TlsCertificateName names " + named.Label + ", which has expired or cannot be used.", evidence,
                     "Renew it and point TlsCertificateName at the renewed certificate.", best != null && best != named ? setBest : null, "450 4.4.317 Certificate validation failed (certificate-expired)");
             }
+            else if (named.IsSelfSigned == true)
+            {
+                Emit(server, id, "TlsCertificateName", CheckResult.Warn,
+                    "TlsCertificateName names the self-signed " + named.Label + ": Exchange Online does not trust it, so its TLS connection to this connector fails.", evidence,
+                    "Name a certificate from a public CA that carries the hybrid mail name.", best != null && best != named ? setBest : null, "450 4.4.317 Certificate validation failed");
+            }
             else
             {
                 Emit(server, id, "TlsCertificateName", CheckResult.Pass, "TlsCertificateName names " + named.Label + ", valid until " + named.NotAfterText + ".", evidence);

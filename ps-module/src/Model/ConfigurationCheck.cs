@@ -1,17 +1,5 @@
-using System;
-
 namespace HybridMailFlow
 {
-    /// <summary>How a check came out.</summary>
-    public enum CheckResult
-    {
-        Pass,
-        Warn,
-        Fail,
-        /// <summary>Not checked; Reason (or Message) says why, e.g. a cmdlet is absent or an input was not given.</summary>
-        Skipped,
-    }
-
     /// <summary>
     /// One check of one Exchange object (PSTypeName HybridMailFlow.ConfigurationCheck): a receive connector, a
     /// transport service's DNS settings, a certificate. Flat, so that a whole run exports to one CSV.
