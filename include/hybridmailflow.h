@@ -9,7 +9,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 3
+#define HMF_ABI_VERSION 4
 
 // Struct ids for `hmf_struct_size`. Append-only.
 #define HMF_STRUCT_STR 1
@@ -41,6 +41,8 @@
 #define HMF_STRUCT_LATENCY_COMPONENT 14
 
 #define HMF_STRUCT_TRACKING_STATS 15
+
+#define HMF_STRUCT_TABLE 16
 
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
@@ -150,6 +152,9 @@ typedef struct hmf_knowledge_base hmf_knowledge_base;
 
 // A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
 typedef struct hmf_protocol_reader hmf_protocol_reader;
+
+// Reads Exchange Online trace exports. Opaque.
+typedef struct hmf_trace_import hmf_trace_import;
 
 // A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
 typedef struct hmf_tracking_reader hmf_tracking_reader;
@@ -470,6 +475,15 @@ typedef struct {
   uint64_t sessions;
 } hmf_protocol_stats;
 
+// `rows` records of `columns.len` cells each, row after row: cell (r, c) is `cells.items[r * columns.len + c]`.
+// Numbers and times are decimal text; times are milliseconds since the Unix epoch (UTC); lists are joined with
+// a line feed. Valid until the handle that gave it is changed or freed.
+typedef struct {
+  hmf_str_list columns;
+  hmf_str_list cells;
+  size_t rows;
+} hmf_table;
+
 // Totals so far, for the closing summary.
 typedef struct {
   // Files opened and read (including refused ones).
@@ -598,6 +612,32 @@ hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     size_t len,
                                     uint32_t direction,
                                     hmf_batch **out);
+
+// Creates a trace importer.
+hmf_status hmf_trace_import_new(hmf_trace_import **out);
+
+// Frees an importer and its tables. NULL is accepted.
+void hmf_trace_import_free(hmf_trace_import *import);
+
+// Reads one export: `bytes` in any encoding an export uses (UTF-16 LE, UTF-8 with or without BOM, ASCII,
+// Windows-1252), `,` or `;` between fields, with or without a `#TYPE` line. `name` (UTF-8, the file's path)
+// names it in events and issues. `day_first` says how the exporting culture writes `a/b/yyyy` dates when the
+// file's own dates do not tell. The tables of the previous read are replaced (and their views invalidated).
+// A file that is not a trace export is an issue of kind NotATrace, not a failed call.
+hmf_status hmf_trace_import_read(hmf_trace_import *import,
+                                 const uint8_t *name,
+                                 size_t name_len,
+                                 const uint8_t *bytes,
+                                 size_t bytes_len,
+                                 bool day_first);
+
+// The events of the last read (columns: see the module's documentation of Import-HybridMessageTrace; each
+// column is found by name).
+hmf_status hmf_trace_import_events(const hmf_trace_import *import,
+                                   hmf_table *out);
+
+// The issues of the last read: Kind, Path, Line, Message.
+hmf_status hmf_trace_import_issues(const hmf_trace_import *import, hmf_table *out);
 
 // Creates a message-tracking reader.
 hmf_status hmf_tracking_reader_new(hmf_tracking_reader **out);

@@ -18,6 +18,7 @@
         'Get-HybridMessageTrackingLog'
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
+        'Import-HybridMessageTrace'
         'Resolve-HybridSmtpError'
     )
     FunctionsToExport    = @(

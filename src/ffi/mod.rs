@@ -14,6 +14,8 @@ mod batch;
 mod diagnosis;
 mod error;
 mod protocol;
+mod table;
+mod trace;
 mod tracking;
 mod types;
 
@@ -21,12 +23,14 @@ pub use batch::*;
 pub use diagnosis::*;
 pub use error::*;
 pub use protocol::*;
+pub use table::hmf_table;
+pub use trace::*;
 pub use tracking::*;
 pub use types::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 /// for. Bump it on any change of a struct layout or a function signature.
-pub const HMF_ABI_VERSION: u32 = 3;
+pub const HMF_ABI_VERSION: u32 = 4;
 
 /// The ABI version of this library (see `HMF_ABI_VERSION`).
 #[no_mangle]
@@ -71,6 +75,7 @@ pub const HMF_STRUCT_FINDING: u32 = 12;
 pub const HMF_STRUCT_TRACKING_EVENT: u32 = 13;
 pub const HMF_STRUCT_LATENCY_COMPONENT: u32 = 14;
 pub const HMF_STRUCT_TRACKING_STATS: u32 = 15;
+pub const HMF_STRUCT_TABLE: u32 = 16;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -94,6 +99,7 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_TRACKING_EVENT => size_of::<hmf_tracking_event>(),
         HMF_STRUCT_LATENCY_COMPONENT => size_of::<hmf_latency_component>(),
         HMF_STRUCT_TRACKING_STATS => size_of::<hmf_tracking_stats>(),
+        HMF_STRUCT_TABLE => size_of::<hmf_table>(),
         _ => 0,
     }
 }

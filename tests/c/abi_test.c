@@ -76,6 +76,7 @@ static void test_struct_sizes_match_the_header(void) {
         {HMF_STRUCT_TRACKING_EVENT, sizeof(hmf_tracking_event), "hmf_tracking_event"},
         {HMF_STRUCT_LATENCY_COMPONENT, sizeof(hmf_latency_component), "hmf_latency_component"},
         {HMF_STRUCT_TRACKING_STATS, sizeof(hmf_tracking_stats), "hmf_tracking_stats"},
+        {HMF_STRUCT_TABLE, sizeof(hmf_table), "hmf_table"},
     };
     for (size_t i = 0; i < sizeof structs / sizeof structs[0]; i++) {
         size_t native = hmf_struct_size(structs[i].id);

@@ -304,7 +304,7 @@ static void test_null_and_bad_arguments(void) {
     hmf_batch_free(batch);
     hmf_tracking_reader_free(reader);
     hmf_tracking_reader_free(NULL);
-    CHECK(hmf_abi_version() == HMF_ABI_VERSION && HMF_ABI_VERSION == 3);
+    CHECK(hmf_abi_version() == HMF_ABI_VERSION && HMF_ABI_VERSION == 4);
     CHECK(hmf_struct_size(HMF_STRUCT_TRACKING_EVENT) == sizeof(hmf_tracking_event));
     CHECK(hmf_struct_size(HMF_STRUCT_LATENCY_COMPONENT) == sizeof(hmf_latency_component));
     CHECK(hmf_struct_size(HMF_STRUCT_TRACKING_STATS) == sizeof(hmf_tracking_stats));

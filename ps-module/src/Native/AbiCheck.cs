@@ -26,6 +26,7 @@ namespace HybridMailFlow.Native
             Check(path, 13, "hmf_tracking_event", Marshal.SizeOf(typeof(HmfTrackingEvent)));
             Check(path, 14, "hmf_latency_component", Marshal.SizeOf(typeof(HmfLatencyComponent)));
             Check(path, 15, "hmf_tracking_stats", Marshal.SizeOf(typeof(HmfTrackingStats)));
+            Check(path, 16, "hmf_table", Marshal.SizeOf(typeof(HmfTable)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)
