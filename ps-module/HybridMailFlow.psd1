@@ -20,6 +20,7 @@
         'Get-HybridSmtpSession'
         'Import-HybridMessageTrace'
         'Resolve-HybridSmtpError'
+        'Trace-HybridMessage'
     )
     FunctionsToExport    = @(
         'Find-HybridLogPath'

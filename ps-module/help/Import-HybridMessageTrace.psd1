@@ -30,5 +30,5 @@
             Remarks = 'Enhanced summary and extended reports (UTF-16 LE) and cmdlet exports, normalized into one flat CSV.'
         }
     )
-    Links       = @('Resolve-HybridSmtpError', 'about_HybridMailFlow')
+    Links       = @('Trace-HybridMessage', 'Resolve-HybridSmtpError', 'about_HybridMailFlow')
 }
