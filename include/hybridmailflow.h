@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define TimelineQuery_DEFAULT_SLOW_THRESHOLD_MS (5 * 60000)
+
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
 #define HMF_ABI_VERSION 4
@@ -53,6 +55,8 @@
 #define HMF_STRUCT_ADDRESS_INFO 20
 
 #define HMF_STRUCT_IP_RANGE_INFO 21
+
+#define HMF_STRUCT_TABLE 22
 
 // Item kinds (`hmf_item.kind`). Append-only.
 #define HMF_ITEM_ENTRY 1
@@ -121,6 +125,37 @@
 
 #define HMF_DIRECTION_SEND 1
 
+// Query value kinds (`hmf_timeline_query_add`). Append-only.
+#define HMF_TIMELINE_MESSAGE_ID 1
+
+#define HMF_TIMELINE_NETWORK_MESSAGE_ID 2
+
+#define HMF_TIMELINE_SENDER 3
+
+#define HMF_TIMELINE_RECIPIENT 4
+
+// A message tracking log file or folder.
+#define HMF_TIMELINE_TRACKING_PATH 5
+
+// An SMTP protocol log file or folder.
+#define HMF_TIMELINE_PROTOCOL_PATH 6
+
+// Table ids for `hmf_timeline_result_table`. Append-only.
+// One row per message and recipient: where it is and why.
+#define HMF_TIMELINE_TABLE_TIMELINES 1
+
+// One row per hop, in time order within each timeline (column Timeline is the timeline's row).
+#define HMF_TIMELINE_TABLE_HOPS 2
+
+// What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
+#define HMF_TIMELINE_TABLE_FLAGS 3
+
+// Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
+#define HMF_TIMELINE_TABLE_ISSUES 4
+
+// One row: how much was searched and how much of it parsed.
+#define HMF_TIMELINE_TABLE_STATS 5
+
 // Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
 // EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
 // An event id (RECEIVE, SEND, FAIL, ...), without regard to case.
@@ -183,6 +218,15 @@ typedef struct hmf_queue_assessment hmf_queue_assessment;
 
 // Send connectors as routing sees them; freed with `hmf_route_table_free`.
 typedef struct hmf_route_table hmf_route_table;
+
+// What to trace and where. Opaque.
+typedef struct hmf_timeline_query hmf_timeline_query;
+
+// The timelines of a query. Opaque.
+typedef struct hmf_timeline_result hmf_timeline_result;
+
+// Reads Exchange Online trace exports. Opaque.
+typedef struct hmf_trace_import hmf_trace_import;
 
 // A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
 typedef struct hmf_tracking_reader hmf_tracking_reader;
@@ -598,6 +642,15 @@ typedef struct {
   uint64_t sessions;
 } hmf_protocol_stats;
 
+// `rows` records of `columns.len` cells each, row after row: cell (r, c) is `cells.items[r * columns.len + c]`.
+// Numbers and times are decimal text; times are milliseconds since the Unix epoch (UTC); lists are joined with
+// a line feed. Valid until the handle that gave it is changed or freed.
+typedef struct {
+  hmf_str_list columns;
+  hmf_str_list cells;
+  size_t rows;
+} hmf_table;
+
 // Totals so far, for the closing summary.
 typedef struct {
   // Files opened and read (including refused ones).
@@ -836,6 +889,77 @@ hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     size_t len,
                                     uint32_t direction,
                                     hmf_batch **out);
+
+// Creates an empty query.
+hmf_status hmf_timeline_query_new(hmf_timeline_query **out);
+
+// Frees a query. NULL is accepted.
+void hmf_timeline_query_free(hmf_timeline_query *query);
+
+// Adds a value of a kind (HMF_TIMELINE_*): ids and addresses to trace, log paths to read. An empty value or an
+// unknown kind is refused with HMF_INVALID_ARGUMENT.
+hmf_status hmf_timeline_query_add(hmf_timeline_query *query,
+                                  uint32_t kind,
+                                  const uint8_t *value,
+                                  size_t len);
+
+// For sender and recipient searches: the time window (milliseconds since the Unix epoch, inclusive). Log
+// files whose name shows they are outside it are not searched.
+hmf_status hmf_timeline_query_set_time_range(hmf_timeline_query *query,
+                                             bool has_start,
+                                             int64_t start_ms,
+                                             bool has_end,
+                                             int64_t end_ms);
+
+// A hop slower than this since the previous one is flagged (default five minutes). 0 or less is refused.
+hmf_status hmf_timeline_query_set_slow_threshold(hmf_timeline_query *query,
+                                                 int64_t ms);
+
+// Adds an Exchange Online trace export (the bytes of a file, or the CSV of live objects), read as
+// `hmf_trace_import_read` reads it; its problems appear among the result's issues.
+hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
+                                        const uint8_t *name,
+                                        size_t name_len,
+                                        const uint8_t *bytes,
+                                        size_t bytes_len,
+                                        bool day_first);
+
+// Traces the query's messages. The query can be run again (its sources are read again).
+hmf_status hmf_timeline_query_run(const hmf_timeline_query *query, hmf_timeline_result **out);
+
+// Frees a result and its tables. NULL is accepted.
+void hmf_timeline_result_free(hmf_timeline_result *result);
+
+// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
+hmf_status hmf_timeline_result_table(const hmf_timeline_result *result,
+                                     uint32_t table,
+                                     hmf_table *out);
+
+// Creates a trace importer.
+hmf_status hmf_trace_import_new(hmf_trace_import **out);
+
+// Frees an importer and its tables. NULL is accepted.
+void hmf_trace_import_free(hmf_trace_import *import);
+
+// Reads one export: `bytes` in any encoding an export uses (UTF-16 LE, UTF-8 with or without BOM, ASCII,
+// Windows-1252), `,` or `;` between fields, with or without a `#TYPE` line. `name` (UTF-8, the file's path)
+// names it in events and issues. `day_first` says how the exporting culture writes `a/b/yyyy` dates when the
+// file's own dates do not tell. The tables of the previous read are replaced (and their views invalidated).
+// A file that is not a trace export is an issue of kind NotATrace, not a failed call.
+hmf_status hmf_trace_import_read(hmf_trace_import *import,
+                                 const uint8_t *name,
+                                 size_t name_len,
+                                 const uint8_t *bytes,
+                                 size_t bytes_len,
+                                 bool day_first);
+
+// The events of the last read (columns: see the module's documentation of Import-HybridMessageTrace; each
+// column is found by name).
+hmf_status hmf_trace_import_events(const hmf_trace_import *import,
+                                   hmf_table *out);
+
+// The issues of the last read: Kind, Path, Line, Message.
+hmf_status hmf_trace_import_issues(const hmf_trace_import *import, hmf_table *out);
 
 // Creates a message-tracking reader.
 hmf_status hmf_tracking_reader_new(hmf_tracking_reader **out);

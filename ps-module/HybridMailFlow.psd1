@@ -19,11 +19,13 @@
         'Get-HybridQueueDiagnosis'
         'Get-HybridSmtpLogEntry'
         'Get-HybridSmtpSession'
+        'Import-HybridMessageTrace'
         'Resolve-HybridSmtpError'
         'Test-HybridCertificate'
         'Test-HybridReceiveConnector'
         'Test-HybridSendConnector'
         'Test-HybridTransportDns'
+        'Trace-HybridMessage'
     )
     FunctionsToExport    = @(
         'Find-HybridLogPath'

@@ -11,6 +11,8 @@ pub mod logfile;
 pub mod net;
 pub mod pattern;
 pub mod protocol;
+pub mod timeline;
+pub mod trace;
 pub mod tracking;
 
 #[allow(unsafe_code)]

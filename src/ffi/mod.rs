@@ -16,6 +16,9 @@ mod config_queue;
 mod diagnosis;
 mod error;
 mod protocol;
+mod table;
+mod timeline;
+mod trace;
 mod tracking;
 mod types;
 
@@ -25,6 +28,9 @@ pub use config_queue::*;
 pub use diagnosis::*;
 pub use error::*;
 pub use protocol::*;
+pub use table::hmf_table;
+pub use timeline::*;
+pub use trace::*;
 pub use tracking::*;
 pub use types::*;
 
@@ -81,6 +87,7 @@ pub const HMF_STRUCT_QUEUE_ADVICE: u32 = 18;
 pub const HMF_STRUCT_ROUTE: u32 = 19;
 pub const HMF_STRUCT_ADDRESS_INFO: u32 = 20;
 pub const HMF_STRUCT_IP_RANGE_INFO: u32 = 21;
+pub const HMF_STRUCT_TABLE: u32 = 22;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -110,6 +117,7 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_ROUTE => size_of::<hmf_route>(),
         HMF_STRUCT_ADDRESS_INFO => size_of::<hmf_address_info>(),
         HMF_STRUCT_IP_RANGE_INFO => size_of::<hmf_ip_range_info>(),
+        HMF_STRUCT_TABLE => size_of::<hmf_table>(),
         _ => 0,
     }
 }

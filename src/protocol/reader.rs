@@ -649,7 +649,7 @@ impl ProtocolReader {
 
 /// Every protocol log under `dir`, recursively, by name (RECV*/SEND*). Unreadable folders are passed over: the
 /// files that can be read still are.
-fn protocol_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn protocol_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();

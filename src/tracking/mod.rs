@@ -29,6 +29,7 @@ pub use filter::{file_may_match, host_matches, TrackingFilter};
 pub use generate::{generate_tracking_log, TRACKING_FIELDS_2019};
 pub use message_info::{parse_message_info, LatencyBreakdown, LatencyComponent, MessageInfo};
 pub use prefetch::{BatchItem, TrackingBatch, TrackingPrefetcher};
+pub(crate) use reader::tracking_logs_under;
 pub use reader::{server_from_path, FileSkip, ReadStep, TrackingNotice, TrackingReader, TrackingStats};
 pub use recipient_status::{parse_recipient_status, RecipientStatusParts};
 pub use source_context::{parse_source_context, SmtpReplyContext, SourceContext};

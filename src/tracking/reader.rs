@@ -323,7 +323,7 @@ fn is_admin_share(part: &str) -> bool {
     part.len() == 2 && part.as_bytes()[0].is_ascii_alphabetic() && part.ends_with('$')
 }
 
-fn tracking_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn tracking_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         // `file_type` does not follow links, so a link back up the tree cannot loop.

@@ -82,6 +82,7 @@ static void test_struct_sizes_match_the_header(void) {
         {HMF_STRUCT_ROUTE, sizeof(hmf_route), "hmf_route"},
         {HMF_STRUCT_ADDRESS_INFO, sizeof(hmf_address_info), "hmf_address_info"},
         {HMF_STRUCT_IP_RANGE_INFO, sizeof(hmf_ip_range_info), "hmf_ip_range_info"},
+        {HMF_STRUCT_TABLE, sizeof(hmf_table), "hmf_table"},
     };
     for (size_t i = 0; i < sizeof structs / sizeof structs[0]; i++) {
         size_t native = hmf_struct_size(structs[i].id);

@@ -1,6 +1,14 @@
 namespace HybridMailFlow
 {
-    // CheckResult (Pass, Warn, Fail, Skipped) is shared with the other configuration checks: ConfigurationCheck.cs.
+    /// <summary>The result of a check (send connector, certificate, receive connector, transport DNS, checklist step).</summary>
+    public enum CheckResult
+    {
+        Pass,
+        Warn,
+        Fail,
+        /// <summary>Not checked; the reason says why, e.g. a cmdlet is absent or an input was not given.</summary>
+        Skipped,
+    }
 
     /// <summary>
     /// One check of a send connector's hybrid settings (PSTypeName HybridMailFlow.SendConnectorCheck): the result,

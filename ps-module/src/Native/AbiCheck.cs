@@ -32,6 +32,7 @@ namespace HybridMailFlow.Native
             Check(path, 19, "hmf_route", Marshal.SizeOf(typeof(HmfRoute)));
             Check(path, 20, "hmf_address_info", Marshal.SizeOf(typeof(HmfAddressInfo)));
             Check(path, 21, "hmf_ip_range_info", Marshal.SizeOf(typeof(HmfIpRangeInfo)));
+            Check(path, 22, "hmf_table", Marshal.SizeOf(typeof(HmfTable)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

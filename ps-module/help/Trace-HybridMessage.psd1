@@ -1,0 +1,42 @@
+﻿@{
+    Synopsis    = 'One ordered timeline per message and recipient across on-premises message tracking logs, SMTP protocol logs and Exchange Online trace: where the message is now, why, and what looks wrong.'
+    Description = @(
+        'Trace-HybridMessage follows a message through a hybrid: FrontEnd, Hub and Edge transport on-premises and Exchange Online, in both directions and on the Internet legs. It reads any mix of message tracking logs (-TrackingLogPath), SMTP protocol logs (-ProtocolLogPath) and Exchange Online trace (-MessageTrace: export files of Get-MessageTrace(V2), Get-MessageTraceDetail(V2) and the admin center, or their objects), and joins the hops by Message-ID, by the InternalId that a 250 2.6.0 ... [InternalId=...] reply hands from one server to the next, by NetworkMessageId, and by time where a hop carries no id (an SMTP session refused before DATA, found by its sender next to Exchange Online''s deferral).'
+        'Each timeline (HybridMailFlow.MessageTimeline) says where the message is: DeliveredOnPremises, DeliveredInExchangeOnline, SentToInternet, Queued (at a server, with the error), Failed (at a hop, with the error and its diagnosis) or Unknown after its last hop; and flags gaps: a hop that a previous server handed the message to but that never logged it (MissingHop), a hop slower than -SlowThreshold (SlowHop), and servers whose clocks disagree on a hand-over (ClockSkew). Its Hops (HybridMailFlow.TimelineHop) carry the time (UTC and local), server, component (FrontEnd, Hub, Edge, Mailbox, Exchange Online), connector, event, latency since the previous hop, status, the SMTP session, the InternalIds, the error with its rule and how the hop was joined.'
+        'Speed: every log file is first searched for the ids as bytes, without parsing; only the files that hold them are parsed, with the engine''s id filters, and protocol logs are rebuilt only for the sessions whose lines carry an id. -Verbose tells how much was searched and parsed.'
+    )
+    Parameters  = @{
+        MessageId        = 'Message-IDs to trace, with or without angle brackets.'
+        NetworkMessageId = 'NetworkMessageIds to trace (Exchange Online''s MessageTraceId, the network-message-id of tracking logs).'
+        Sender           = 'Trace the messages of these senders found in the trace or the tracking logs; wildcards allowed. Use -Start and -End for the window.'
+        Recipient        = 'Trace the messages to these recipients; wildcards allowed.'
+        Start            = 'With -Sender or -Recipient: messages at or after this time (local time unless the DateTime is UTC).'
+        End              = 'With -Sender or -Recipient: messages at or before this time.'
+        TrackingLogPath  = 'Message tracking log files or folders, of one server or several (wildcards allowed).'
+        ProtocolLogPath  = 'SMTP protocol log files or folders (FrontEnd, Hub, Edge; several servers; wildcards allowed).'
+        MessageTrace     = 'Exchange Online trace: export files (paths or Get-ChildItem objects) or objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.'
+        InputObject      = 'Objects that name a message by their MessageId: this module''s trace and tracking events, Get-MessageTraceV2 and Get-MessageTrackingLog objects. Exchange Online trace objects also count as trace input.'
+        SlowThreshold    = 'A hop that comes later than this after the previous hop is flagged as SlowHop. The default is five minutes.'
+    }
+    Outputs     = @{
+        'HybridMailFlow.MessageTimeline' = 'One per message and recipient, with its hops (HybridMailFlow.TimelineHop) in time order.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Where is this message?'
+            Code    = "Trace-HybridMessage -MessageId '<c1a7e2d94f3b4e0a9d2f6b8a1e3c5d70@CMHYBD01.cloudmonkeys.xyz>' -TrackingLogPath .\case\CMHYBD01, .\case\CMEDGE01 -ProtocolLogPath .\case -MessageTrace .\case\exo\*.csv"
+            Remarks = 'The message''s path from the mailbox over the Outbound to Office 365 connector into Exchange Online, with Location DeliveredInExchangeOnline, or where it stopped and why.'
+        }
+        @{
+            Title   = 'The hops as a table, and for the ticket'
+            Code    = '$t = Trace-HybridMessage -MessageId $id -TrackingLogPath .\logs -ProtocolLogPath .\logs; $t.Hops | Format-Table; $t.Hops | Export-Csv hops.csv -NoTypeInformation'
+            Remarks = 'Each hop with its latency, server, component, status and error; flat for Export-Csv.'
+        }
+        @{
+            Title   = 'From Exchange Online''s own trace'
+            Code    = 'Get-MessageTraceV2 -SenderAddress partner@fabrikam.example | Trace-HybridMessage -TrackingLogPath .\logs -ProtocolLogPath .\logs -SlowThreshold 00:01:00'
+            Remarks = 'The trace objects name the messages and are read as Exchange Online hops; a deferral and the on-premises session that caused it are joined by time.'
+        }
+    )
+    Links       = @('Import-HybridMessageTrace', 'Get-HybridMessageTrackingLog', 'Get-HybridSmtpSession', 'Resolve-HybridSmtpError')
+}

@@ -1,0 +1,324 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using HybridMailFlow.Native;
+
+namespace HybridMailFlow.Commands
+{
+    /// <summary>
+    /// One ordered timeline per message and recipient from on-premises message tracking logs, SMTP protocol logs
+    /// and Exchange Online trace, with where the message is now and what looks wrong. The correlation runs in the
+    /// engine; inputs are gathered in ProcessRecord and traced in EndProcessing, since a timeline needs them all.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Trace, "HybridMessage")]
+    [OutputType(typeof(MessageTimeline))]
+    public sealed class TraceHybridMessageCommand : PSCmdlet
+    {
+        private readonly List<string> messageIds = new List<string>();
+        private readonly List<PSObject> traceObjects = new List<PSObject>();
+
+        /// <summary>Message-IDs to trace, with or without angle brackets.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string[] MessageId { get; set; }
+
+        /// <summary>NetworkMessageIds (Exchange Online's MessageTraceId) to trace.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] NetworkMessageId { get; set; }
+
+        /// <summary>Trace the messages of these senders (with -Start and -End for a window); wildcards allowed.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Sender { get; set; }
+
+        /// <summary>Trace the messages to these recipients; wildcards allowed.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Recipient { get; set; }
+
+        /// <summary>With -Sender or -Recipient: messages at or after this time (local unless the DateTime is UTC).</summary>
+        [Parameter]
+        public DateTime Start { get; set; }
+
+        /// <summary>With -Sender or -Recipient: messages at or before this time.</summary>
+        [Parameter]
+        public DateTime End { get; set; }
+
+        /// <summary>Message tracking log files or folders (several servers' at once).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] TrackingLogPath { get; set; }
+
+        /// <summary>SMTP protocol log files or folders (FrontEnd, Hub, Edge, several servers' at once).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] ProtocolLogPath { get; set; }
+
+        /// <summary>Exchange Online trace: export files (paths or Get-ChildItem objects) or the objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public PSObject[] MessageTrace { get; set; }
+
+        /// <summary>Objects that name a message (this module's trace and tracking events, Get-MessageTraceV2 and Get-MessageTrackingLog objects); trace objects also count as Exchange Online trace.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject InputObject { get; set; }
+
+        /// <summary>A hop slower than this since the previous one is flagged (default 5 minutes).</summary>
+        [Parameter]
+        public TimeSpan SlowThreshold { get; set; } = TimeSpan.FromMinutes(5);
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null)
+            {
+                return;
+            }
+            var id = PropertyText(InputObject, "MessageId");
+            if (!string.IsNullOrEmpty(id))
+            {
+                messageIds.Add(id);
+            }
+            else
+            {
+                WriteError(new ErrorRecord(new ArgumentException("The input object has no MessageId to trace."), "HybridMailFlow.NoMessageId", ErrorCategory.InvalidArgument, InputObject));
+            }
+            if (IsTraceObject(InputObject))
+            {
+                traceObjects.Add(InputObject);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (MessageId != null)
+            {
+                messageIds.AddRange(MessageId);
+            }
+            if (messageIds.Count == 0 && NetworkMessageId == null && Sender == null && Recipient == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give what to trace: -MessageId, -NetworkMessageId, -Sender or -Recipient, or objects from the pipeline."),
+                    "HybridMailFlow.NothingToTrace", ErrorCategory.InvalidArgument, null));
+            }
+            LibraryLoader.EnsureLoaded();
+            TimelineQueryHandle query;
+            NativeCall.Check(NativeMethods.hmf_timeline_query_new(out query));
+            using (query)
+            {
+                Add(query, NativeMethods.TimelineMessageId, messageIds);
+                Add(query, NativeMethods.TimelineNetworkMessageId, NetworkMessageId);
+                Add(query, NativeMethods.TimelineSender, Sender);
+                Add(query, NativeMethods.TimelineRecipient, Recipient);
+                Add(query, NativeMethods.TimelineTrackingPath, ResolvePaths(TrackingLogPath));
+                Add(query, NativeMethods.TimelineProtocolPath, ResolvePaths(ProtocolLogPath));
+                var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
+                var hasEnd = MyInvocation.BoundParameters.ContainsKey("End");
+                NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? ToMs(Start) : 0, hasEnd, hasEnd ? ToMs(End) : 0));
+                NativeCall.Check(NativeMethods.hmf_timeline_query_set_slow_threshold(query, (long)SlowThreshold.TotalMilliseconds));
+                AddTrace(query);
+                TimelineResultHandle result;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                NativeCall.Check(NativeMethods.hmf_timeline_query_run(query, out result));
+                using (result)
+                {
+                    Emit(result, clock.Elapsed);
+                }
+            }
+        }
+
+        private static long ToMs(DateTime time)
+        {
+            var utc = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
+            return (long)(utc - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMilliseconds;
+        }
+
+        private static string PropertyText(PSObject o, string name)
+        {
+            var p = o.Properties[name];
+            var value = p == null ? null : p.Value;
+            return value == null ? null : value.ToString();
+        }
+
+        private static bool IsTraceObject(PSObject o)
+        {
+            return o.BaseObject is MessageTraceEvent || o.Properties["MessageTraceId"] != null || o.Properties["RecipientAddress"] != null;
+        }
+
+        private static void Add(TimelineQueryHandle query, uint kind, IEnumerable<string> values)
+        {
+            if (values == null)
+            {
+                return;
+            }
+            foreach (var v in values.Where(v => !string.IsNullOrWhiteSpace(v)))
+            {
+                var bytes = Utf8.Bytes(v);
+                NativeCall.Check(NativeMethods.hmf_timeline_query_add(query, kind, bytes, (UIntPtr)bytes.Length));
+            }
+        }
+
+        private List<string> ResolvePaths(string[] patterns)
+        {
+            if (patterns == null)
+            {
+                return null;
+            }
+            var list = new LogPathList(this);
+            foreach (var p in patterns)
+            {
+                list.AddWildcard(p);
+            }
+            return list.Paths;
+        }
+
+        private void AddTrace(TimelineQueryHandle query)
+        {
+            var objects = new List<PSObject>(traceObjects);
+            foreach (var item in MessageTrace ?? new PSObject[0])
+            {
+                var file = item.BaseObject as FileInfo;
+                var path = file != null ? file.FullName : item.BaseObject as string;
+                if (path == null)
+                {
+                    objects.Add(item);
+                    continue;
+                }
+                foreach (var resolved in ResolvePaths(new[] { path }))
+                {
+                    byte[] bytes;
+                    try
+                    {
+                        bytes = File.ReadAllBytes(resolved);
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        WriteError(new ErrorRecord(e, "HybridMailFlow.IoError", ErrorCategory.ReadError, resolved));
+                        continue;
+                    }
+                    AddTraceBytes(query, resolved, bytes);
+                }
+            }
+            if (objects.Count > 0)
+            {
+                AddTraceBytes(query, "InputObject", TraceCsv.FromObjects(objects));
+            }
+        }
+
+        private static void AddTraceBytes(TimelineQueryHandle query, string name, byte[] bytes)
+        {
+            var nameBytes = Utf8.Bytes(name);
+            NativeCall.Check(NativeMethods.hmf_timeline_query_add_trace(query, nameBytes, (UIntPtr)nameBytes.Length, bytes, (UIntPtr)bytes.Length, TraceImporter.CultureIsDayFirst));
+        }
+
+        private static NativeTable Table(TimelineResultHandle result, uint id)
+        {
+            HmfTable view;
+            NativeCall.Check(NativeMethods.hmf_timeline_result_table(result, id, out view));
+            return new NativeTable(view);
+        }
+
+        private void Emit(TimelineResultHandle result, TimeSpan elapsed)
+        {
+            var issues = Table(result, NativeMethods.TimelineTableIssues);
+            foreach (var issue in TraceIssue.ReadAll(issues))
+            {
+                if (issue.IsWarning)
+                {
+                    WriteWarning(issue.Message);
+                }
+                else
+                {
+                    WriteError(issue.ToErrorRecord());
+                }
+            }
+            var stats = Table(result, NativeMethods.TimelineTableStats);
+            WriteVerbose(string.Format("Searched {0} files ({1:N0} MB) for the ids; parsed {2} tracking and {3} protocol log files; {4} tracking events, {5} sessions; {6:N2} s.",
+                stats.Get(0, "FilesSearched"), (stats.GetInt64(0, "BytesSearched") ?? 0) / 1048576.0, stats.Get(0, "TrackingFilesRead"), stats.Get(0, "ProtocolFilesRead"),
+                stats.Get(0, "TrackingEvents"), stats.Get(0, "Sessions"), elapsed.TotalSeconds));
+            var timelines = Table(result, NativeMethods.TimelineTableTimelines);
+            var hops = Table(result, NativeMethods.TimelineTableHops);
+            var flags = Table(result, NativeMethods.TimelineTableFlags);
+            var hopRow = 0;
+            var flagRow = 0;
+            for (int t = 0; t < timelines.Rows; t++)
+            {
+                var messageId = timelines.Get(t, "MessageId");
+                var recipient = timelines.Get(t, "Recipient");
+                var timelineFlags = new List<string>();
+                var hopFlags = new Dictionary<int, List<string>>();
+                for (; flagRow < flags.Rows && flags.GetInt64(flagRow, "Timeline") == t; flagRow++)
+                {
+                    var text = flags.Get(flagRow, "Kind") + ": " + flags.Get(flagRow, "Message");
+                    timelineFlags.Add(text);
+                    var hop = flags.GetInt64(flagRow, "Hop");
+                    if (hop.HasValue)
+                    {
+                        List<string> list;
+                        if (!hopFlags.TryGetValue((int)hop.Value, out list))
+                        {
+                            hopFlags[(int)hop.Value] = list = new List<string>();
+                        }
+                        list.Add(text);
+                    }
+                }
+                var timelineHops = new List<TimelineHop>();
+                for (; hopRow < hops.Rows && hops.GetInt64(hopRow, "Timeline") == t; hopRow++)
+                {
+                    var index = (int)(hops.GetInt64(hopRow, "Hop") ?? 0);
+                    var latency = hops.GetInt64(hopRow, "LatencyMs");
+                    List<string> mine;
+                    hopFlags.TryGetValue(index, out mine);
+                    timelineHops.Add(new TimelineHop
+                    {
+                        MessageId = messageId,
+                        Recipient = recipient,
+                        Index = index,
+                        Time = hops.GetUtc(hopRow, "TimeMs") ?? DateTime.MinValue,
+                        Server = hops.Get(hopRow, "Server"),
+                        Component = hops.Get(hopRow, "Component"),
+                        Connector = hops.Get(hopRow, "Connector"),
+                        Event = hops.Get(hopRow, "Event"),
+                        Source = hops.Get(hopRow, "Source"),
+                        Status = hops.Get(hopRow, "Status"),
+                        Latency = latency.HasValue ? TimeSpan.FromMilliseconds(latency.Value) : (TimeSpan?)null,
+                        SessionId = hops.Get(hopRow, "SessionId"),
+                        Remote = hops.Get(hopRow, "Remote"),
+                        Sender = hops.Get(hopRow, "Sender"),
+                        Recipients = hops.GetList(hopRow, "Recipients"),
+                        NetworkMessageId = hops.Get(hopRow, "NetworkMessageId"),
+                        InternalId = hops.Get(hopRow, "InternalId"),
+                        NextInternalId = hops.Get(hopRow, "NextInternalId"),
+                        NextHost = hops.Get(hopRow, "NextHost"),
+                        Error = hops.Get(hopRow, "Error"),
+                        ErrorRuleId = hops.Get(hopRow, "ErrorRuleId"),
+                        ErrorTitle = hops.Get(hopRow, "ErrorTitle"),
+                        JoinedBy = hops.Get(hopRow, "JoinedBy"),
+                        Flags = mine == null ? ValueList<string>.None : new ValueList<string>(mine),
+                        Path = hops.Get(hopRow, "Path"),
+                        LineNumber = hops.GetInt64(hopRow, "Line") ?? 0,
+                    });
+                }
+                WriteObject(new MessageTimeline
+                {
+                    MessageId = messageId,
+                    NetworkMessageId = timelines.Get(t, "NetworkMessageId"),
+                    Sender = timelines.Get(t, "Sender"),
+                    Recipient = recipient,
+                    Subject = timelines.Get(t, "Subject"),
+                    Location = timelines.Get(t, "Location"),
+                    LocationServer = timelines.Get(t, "LocationServer"),
+                    Summary = timelines.Get(t, "Summary"),
+                    Error = timelines.Get(t, "Error"),
+                    ErrorRuleId = timelines.Get(t, "ErrorRuleId"),
+                    ErrorTitle = timelines.Get(t, "ErrorTitle"),
+                    Hops = new ValueList<TimelineHop>(timelineHops),
+                    Flags = new ValueList<string>(timelineFlags),
+                    FirstSeen = timelines.GetUtc(t, "FirstMs"),
+                    LastSeen = timelines.GetUtc(t, "LastMs"),
+                });
+            }
+        }
+    }
+}

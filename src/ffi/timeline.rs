@@ -1,0 +1,309 @@
+//! Message timelines through the C ABI: a query gathers ids, addresses, log paths and Exchange Online trace
+//! exports; running it gives a result whose timelines, hops, flags and issues are tables (see `hmf_table`).
+
+use std::path::PathBuf;
+
+use super::error::{guard, FfiError};
+use super::table::{hmf_table, OwnedTable};
+use super::trace::{issue_kind_name, ISSUE_COLUMNS};
+use super::types::hmf_status;
+use super::{arg_bytes, arg_str, out_ptr};
+use crate::timeline::{build_timelines, TimelineQuery, TimelineSources};
+use crate::trace::{import_trace, DayOrder};
+
+/// Query value kinds (`hmf_timeline_query_add`). Append-only.
+pub const HMF_TIMELINE_MESSAGE_ID: u32 = 1;
+pub const HMF_TIMELINE_NETWORK_MESSAGE_ID: u32 = 2;
+pub const HMF_TIMELINE_SENDER: u32 = 3;
+pub const HMF_TIMELINE_RECIPIENT: u32 = 4;
+/// A message tracking log file or folder.
+pub const HMF_TIMELINE_TRACKING_PATH: u32 = 5;
+/// An SMTP protocol log file or folder.
+pub const HMF_TIMELINE_PROTOCOL_PATH: u32 = 6;
+
+/// What to trace and where. Opaque.
+pub struct hmf_timeline_query {
+    query: TimelineQuery,
+    sources: TimelineSources,
+    trace_issues: Vec<Vec<String>>,
+}
+
+/// The timelines of a query. Opaque.
+pub struct hmf_timeline_result {
+    timelines: OwnedTable,
+    hops: OwnedTable,
+    flags: OwnedTable,
+    issues: OwnedTable,
+    stats: OwnedTable,
+}
+
+const TIMELINE_COLUMNS: &[&str] = &[
+    "Timeline",
+    "MessageId",
+    "NetworkMessageId",
+    "Sender",
+    "Recipient",
+    "Subject",
+    "Location",
+    "LocationServer",
+    "Summary",
+    "Error",
+    "ErrorRuleId",
+    "ErrorTitle",
+    "HopCount",
+    "FirstMs",
+    "LastMs",
+];
+
+const HOP_COLUMNS: &[&str] = &[
+    "Timeline",
+    "Hop",
+    "TimeMs",
+    "Server",
+    "Component",
+    "Connector",
+    "Event",
+    "Source",
+    "Status",
+    "LatencyMs",
+    "SessionId",
+    "Remote",
+    "Sender",
+    "Recipients",
+    "MessageId",
+    "NetworkMessageId",
+    "InternalId",
+    "NextInternalId",
+    "NextHost",
+    "Error",
+    "ErrorRuleId",
+    "ErrorTitle",
+    "JoinedBy",
+    "Path",
+    "Line",
+];
+
+const FLAG_COLUMNS: &[&str] = &["Timeline", "Hop", "Kind", "Message"];
+
+const STATS_COLUMNS: &[&str] = &["FilesSearched", "BytesSearched", "TrackingFilesRead", "ProtocolFilesRead", "TrackingEvents", "Sessions"];
+
+/// Creates an empty query.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_new(out: *mut *mut hmf_timeline_query) -> hmf_status {
+    guard(|| {
+        let out = out_ptr(out, "out")?;
+        let query = TimelineQuery { slow_threshold_ms: TimelineQuery::DEFAULT_SLOW_THRESHOLD_MS, ..TimelineQuery::default() };
+        *out = Box::into_raw(Box::new(hmf_timeline_query { query, sources: TimelineSources::default(), trace_issues: Vec::new() }));
+        Ok(())
+    })
+}
+
+/// Frees a query. NULL is accepted.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_free(query: *mut hmf_timeline_query) {
+    if !query.is_null() {
+        let _ = guard(|| {
+            drop(Box::from_raw(query));
+            Ok(())
+        });
+    }
+}
+
+/// Adds a value of a kind (HMF_TIMELINE_*): ids and addresses to trace, log paths to read. An empty value or an
+/// unknown kind is refused with HMF_INVALID_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_add(query: *mut hmf_timeline_query, kind: u32, value: *const u8, len: usize) -> hmf_status {
+    guard(|| {
+        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        let value = arg_str(value, len, "value")?;
+        if value.trim().is_empty() {
+            return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("the value of kind {kind} is empty")));
+        }
+        let value = value.to_owned();
+        match kind {
+            HMF_TIMELINE_MESSAGE_ID => q.query.message_ids.push(value),
+            HMF_TIMELINE_NETWORK_MESSAGE_ID => q.query.network_message_ids.push(value),
+            HMF_TIMELINE_SENDER => q.query.senders.push(value),
+            HMF_TIMELINE_RECIPIENT => q.query.recipients.push(value),
+            HMF_TIMELINE_TRACKING_PATH => q.sources.tracking_paths.push(PathBuf::from(value)),
+            HMF_TIMELINE_PROTOCOL_PATH => q.sources.protocol_paths.push(PathBuf::from(value)),
+            other => return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("unknown value kind {other}"))),
+        }
+        Ok(())
+    })
+}
+
+/// For sender and recipient searches: the time window (milliseconds since the Unix epoch, inclusive). Log
+/// files whose name shows they are outside it are not searched.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_set_time_range(query: *mut hmf_timeline_query, has_start: bool, start_ms: i64, has_end: bool, end_ms: i64) -> hmf_status {
+    guard(|| {
+        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        q.query.start_ms = has_start.then_some(start_ms);
+        q.query.end_ms = has_end.then_some(end_ms);
+        Ok(())
+    })
+}
+
+/// A hop slower than this since the previous one is flagged (default five minutes). 0 or less is refused.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_set_slow_threshold(query: *mut hmf_timeline_query, ms: i64) -> hmf_status {
+    guard(|| {
+        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        if ms <= 0 {
+            return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the slow threshold must be positive"));
+        }
+        q.query.slow_threshold_ms = ms;
+        Ok(())
+    })
+}
+
+/// Adds an Exchange Online trace export (the bytes of a file, or the CSV of live objects), read as
+/// `hmf_trace_import_read` reads it; its problems appear among the result's issues.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_add_trace(
+    query: *mut hmf_timeline_query,
+    name: *const u8,
+    name_len: usize,
+    bytes: *const u8,
+    bytes_len: usize,
+    day_first: bool,
+) -> hmf_status {
+    guard(|| {
+        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        let name = arg_str(name, name_len, "name")?;
+        let bytes = arg_bytes(bytes, bytes_len, "bytes")?;
+        let import = import_trace(name, bytes, if day_first { DayOrder::DayFirst } else { DayOrder::MonthFirst });
+        for issue in &import.issues {
+            q.trace_issues.push(vec![issue_kind_name(issue.kind).to_string(), issue.path.clone(), issue.line.to_string(), issue.message.clone()]);
+        }
+        q.sources.trace_events.extend(import.events);
+        Ok(())
+    })
+}
+
+/// Traces the query's messages. The query can be run again (its sources are read again).
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_run(query: *const hmf_timeline_query, out: *mut *mut hmf_timeline_result) -> hmf_status {
+    guard(|| {
+        let q = query.as_ref().ok_or_else(|| FfiError::null("query"))?;
+        let out = out_ptr(out, "out")?;
+        let (timelines, issues, stats) = build_timelines(&q.query, q.sources.clone());
+        let mut t_table = OwnedTable::new(TIMELINE_COLUMNS);
+        let mut h_table = OwnedTable::new(HOP_COLUMNS);
+        let mut f_table = OwnedTable::new(FLAG_COLUMNS);
+        for (ti, t) in timelines.iter().enumerate() {
+            let first = t.hops.first().map(|h| h.time_ms.to_string()).unwrap_or_default();
+            let last = t.hops.last().map(|h| h.time_ms.to_string()).unwrap_or_default();
+            t_table.push(vec![
+                ti.to_string(),
+                t.message_id.clone(),
+                t.network_message_id.clone(),
+                t.sender.clone(),
+                t.recipient.clone(),
+                t.subject.clone(),
+                t.location.as_str().to_string(),
+                t.location_server.clone(),
+                t.summary.clone(),
+                t.error.clone(),
+                t.error_rule_id.clone(),
+                t.error_title.clone(),
+                t.hops.len().to_string(),
+                first,
+                last,
+            ]);
+            for (hi, h) in t.hops.iter().enumerate() {
+                h_table.push(vec![
+                    ti.to_string(),
+                    hi.to_string(),
+                    h.time_ms.to_string(),
+                    h.server.clone(),
+                    h.component.as_str().to_string(),
+                    h.connector.clone(),
+                    h.event.clone(),
+                    h.source.as_str().to_string(),
+                    h.status.clone(),
+                    h.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
+                    h.session_id.clone(),
+                    h.remote.clone(),
+                    h.sender.clone(),
+                    h.recipients.join("\n"),
+                    h.message_id.clone(),
+                    h.network_message_id.clone(),
+                    h.internal_id.clone(),
+                    h.next_internal_id.clone(),
+                    h.next_host.clone(),
+                    h.error.clone(),
+                    h.error_rule_id.clone(),
+                    h.error_title.clone(),
+                    h.joined_by.as_str().to_string(),
+                    h.path.clone(),
+                    h.line.to_string(),
+                ]);
+            }
+            for f in &t.flags {
+                f_table.push(vec![ti.to_string(), f.hop.map(|h| h.to_string()).unwrap_or_default(), f.kind.as_str().to_string(), f.message.clone()]);
+            }
+        }
+        let mut i_table = OwnedTable::new(ISSUE_COLUMNS);
+        for row in &q.trace_issues {
+            i_table.push(row.clone());
+        }
+        for i in issues {
+            i_table.push(vec!["BadLog".to_string(), i.path, i.line.to_string(), i.message]);
+        }
+        let mut s_table = OwnedTable::new(STATS_COLUMNS);
+        s_table.push(
+            [stats.files_searched, stats.bytes_searched, stats.tracking_files_read, stats.protocol_files_read, stats.tracking_events, stats.sessions]
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
+        );
+        for table in [&mut t_table, &mut h_table, &mut f_table, &mut i_table, &mut s_table] {
+            table.seal();
+        }
+        *out = Box::into_raw(Box::new(hmf_timeline_result { timelines: t_table, hops: h_table, flags: f_table, issues: i_table, stats: s_table }));
+        Ok(())
+    })
+}
+
+/// Frees a result and its tables. NULL is accepted.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_result_free(result: *mut hmf_timeline_result) {
+    if !result.is_null() {
+        let _ = guard(|| {
+            drop(Box::from_raw(result));
+            Ok(())
+        });
+    }
+}
+
+/// Table ids for `hmf_timeline_result_table`. Append-only.
+/// One row per message and recipient: where it is and why.
+pub const HMF_TIMELINE_TABLE_TIMELINES: u32 = 1;
+/// One row per hop, in time order within each timeline (column Timeline is the timeline's row).
+pub const HMF_TIMELINE_TABLE_HOPS: u32 = 2;
+/// What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
+pub const HMF_TIMELINE_TABLE_FLAGS: u32 = 3;
+/// Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
+pub const HMF_TIMELINE_TABLE_ISSUES: u32 = 4;
+/// One row: how much was searched and how much of it parsed.
+pub const HMF_TIMELINE_TABLE_STATS: u32 = 5;
+
+/// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_result_table(result: *const hmf_timeline_result, table: u32, out: *mut hmf_table) -> hmf_status {
+    guard(|| {
+        let r = result.as_ref().ok_or_else(|| FfiError::null("result"))?;
+        let out = out_ptr(out, "out")?;
+        *out = match table {
+            HMF_TIMELINE_TABLE_TIMELINES => r.timelines.view(),
+            HMF_TIMELINE_TABLE_HOPS => r.hops.view(),
+            HMF_TIMELINE_TABLE_FLAGS => r.flags.view(),
+            HMF_TIMELINE_TABLE_ISSUES => r.issues.view(),
+            HMF_TIMELINE_TABLE_STATS => r.stats.view(),
+            other => return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("unknown table {other}"))),
+        };
+        Ok(())
+    })
+}
