@@ -58,7 +58,7 @@ pub fn queue_kind(facts: &QueueFacts) -> QueueKind {
         QueueKind::Unreachable
     } else if is(name, "Poison") || is(facts.next_hop_domain, "Poison Message") {
         QueueKind::Poison
-    } else if name.len() > 7 && name[..7].eq_ignore_ascii_case("Shadow\\") || is(facts.delivery_type, "ShadowRedundancy") {
+    } else if name.get(..7).is_some_and(|prefix| prefix.eq_ignore_ascii_case("Shadow\\")) || is(facts.delivery_type, "ShadowRedundancy") {
         QueueKind::Shadow
     } else {
         QueueKind::Delivery
@@ -316,6 +316,13 @@ mod tests {
         assert_eq!(advise(&submission).severity, Severity::Warning);
         submission.message_count = Some(0);
         assert_eq!(advise(&submission).severity, Severity::Info);
+    }
+
+    #[test]
+    fn a_queue_name_with_multibyte_characters_is_not_cut_inside_one() {
+        // Found by tests/config_props.rs: the Shadow prefix test sliced seven bytes of any name.
+        assert_eq!(queue_kind(&facts("CMHYBD01\\Shädow\\3", "Ready", "", "")), QueueKind::Delivery);
+        assert_eq!(queue_kind(&facts("CMHYBD01\\shadow\\3", "Ready", "", "")), QueueKind::Shadow);
     }
 
     #[test]

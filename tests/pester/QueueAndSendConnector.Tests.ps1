@@ -210,6 +210,13 @@ Describe 'Get-HybridQueueDiagnosis' {
         $r.CommandsText | Should -Not -BeLike '*<domain>*'
     }
 
+    It 'reads live recipients by their Address' {
+        $recipient = [pscustomobject]@{ PSTypeName = 'Microsoft.Exchange.Data.QueueViewer.RecipientInfo'; Address = 'sita@cloudfield.onmicrosoft.com'; Status = 'Ready'; LastError = $unreachableText }
+        $m = New-Message 'CMHYBD01\Unreachable\14' 'CMHYBD01\Unreachable' (Get-Date).AddMinutes(-10) @()
+        $m.Recipients = @($recipient)
+        ($m | Get-HybridQueueDiagnosis).RecipientDomains | Should -Be @('cloudfield.onmicrosoft.com')
+    }
+
     It 'says which queue messages are in when their queue was not given' {
         $r = New-Message 'CMHYBD01\6\40' 'CMHYBD01\6' (Get-Date).AddMinutes(-30) @('ramki@cloudfield.mail.onmicrosoft.com') | Get-HybridQueueDiagnosis
         $r.Identity | Should -Be 'CMHYBD01\6'
@@ -442,7 +449,9 @@ Describe 'Test-HybridSendConnector' {
         $wildcard = New-Certificate 'CN=*.cloudmonkeys.xyz' @('*.cloudmonkeys.xyz')
         $other = New-Certificate 'CN=owa.cloudmonkeys.xyz' @('owa.cloudmonkeys.xyz')
         $c = New-HybridConnector @{ TlsCertificateName = '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=*.cloudmonkeys.xyz' }
-        ($c | Test-HybridSendConnector -Certificate $other, $wildcard | Where-Object Check -eq 'Fqdn').Result | Should -Be 'Pass'
+        $pass = $c | Test-HybridSendConnector -Certificate $other, $wildcard | Where-Object Check -eq 'Fqdn'
+        $pass.Result | Should -Be 'Pass'
+        $pass.Evidence | Should -BeLike "Fqdn = 'mail.cloudmonkeys.xyz'; covered by '`*.cloudmonkeys.xyz' (SubjectAlternativeName, Wildcard match)*"
 
         $deep = New-HybridConnector @{ TlsCertificateName = '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=*.cloudmonkeys.xyz'; Fqdn = 'smtp.eu.cloudmonkeys.xyz' }
         $fail = $deep | Test-HybridSendConnector -Certificate $wildcard | Where-Object Check -eq 'Fqdn'

@@ -355,7 +355,7 @@ namespace HybridMailFlow.Commands
             {
                 group.LastError = Text(item, "LastError");
             }
-            foreach (var recipient in Values(Property(item, "Recipients"), false).SelectMany(SplitRecipients))
+            foreach (var recipient in RecipientAddresses(Property(item, "Recipients")))
             {
                 var at = recipient.LastIndexOf('@');
                 if (at > 0 && at < recipient.Length - 1)
@@ -363,6 +363,21 @@ namespace HybridMailFlow.Commands
                     group.Domains.Add(recipient.Substring(at + 1).Trim().ToLowerInvariant());
                 }
             }
+        }
+
+        /// <summary>A live RecipientInfo has its Address; other shapes are read from their text.</summary>
+        private static IEnumerable<string> RecipientAddresses(object recipients)
+        {
+            var list = recipients as IEnumerable;
+            if (recipients == null || recipients is string || list == null)
+            {
+                return Values(recipients, false).SelectMany(SplitRecipients);
+            }
+            return list.Cast<object>().Where(r => r != null).SelectMany(r =>
+            {
+                var address = Text(PSObject.AsPSObject(r), "Address");
+                return address != null ? new[] { address } : SplitRecipients(r.ToString());
+            });
         }
 
         /// <summary>

@@ -10,10 +10,11 @@ namespace HybridMailFlow.Commands
     /// <summary>
     /// The send connector's Fqdn against the certificate it presents: the one TlsCertificateName names
     /// (`&lt;I&gt;issuer&lt;S&gt;subject`), else the certificates enabled for SMTP, from Get-ExchangeCertificate objects.
+    /// The name rules (RFC 6125 wildcards, distinguished names) are the engine's (src/config/certificate.rs).
     /// </summary>
     internal static class SendConnectorCertificate
     {
-        public static SendConnectorCheck Check(
+        public static SendConnectorCheck CheckFqdn(
             SendConnectors.Connector connector,
             string fqdn,
             IEnumerable<PSObject> certificates,
@@ -23,11 +24,13 @@ namespace HybridMailFlow.Commands
             const string expected = "A name on the certificate the connector presents (subject or CertificateDomains)";
             var all = certificates.Where(c => c != null).ToList();
             var tlsName = Text(connector.Source, "TlsCertificateName");
+            string issuer, subject;
             List<PSObject> presented;
             string which;
-            if (tlsName != null && tlsName.IndexOf("<S>", StringComparison.OrdinalIgnoreCase) >= 0)
+            if (tlsName != null && CertificateNames.TryParseTlsCertificateName(tlsName, out issuer, out subject))
             {
-                presented = all.Where(c => NamedBy(c, tlsName)).ToList();
+                presented = all.Where(c => CertificateNames.DistinguishedNamesEqual(Text(c, "Subject") ?? string.Empty, subject)
+                    && CertificateNames.DistinguishedNamesEqual(Text(c, "Issuer") ?? string.Empty, issuer)).ToList();
                 which = "the certificate TlsCertificateName names";
                 if (presented.Count == 0)
                 {
@@ -48,42 +51,37 @@ namespace HybridMailFlow.Commands
                         "Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services SMTP");
                 }
             }
-            var names = presented.SelectMany(Names).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var evidence = string.Format("Fqdn = '{0}'; names on {1}: {2}", fqdn, which, string.Join(", ", names));
-            if (names.Any(n => Covers(n, fqdn)))
+            var names = new List<string>();
+            foreach (var certificate in presented)
             {
-                return check("Fqdn", evidence, CheckResult.Pass, expected, "The certificate the connector presents carries its Fqdn.", string.Empty);
+                var certificateSubject = Text(certificate, "Subject") ?? string.Empty;
+                var domains = DomainsOf(certificate);
+                var covering = CertificateNames.FindCoveringName(certificateSubject, domains, fqdn);
+                if (covering != null)
+                {
+                    return check("Fqdn", string.Format("Fqdn = '{0}'; covered by '{1}' ({2}, {3} match) on {4}", fqdn, covering.Name, covering.Source, covering.Match, Describe(certificate)),
+                        CheckResult.Pass, expected, "The certificate the connector presents carries its Fqdn.", string.Empty);
+                }
+                names.AddRange(domains);
+                var commonName = CertificateNames.SubjectCommonName(certificateSubject);
+                if (commonName != null)
+                {
+                    names.Add(commonName);
+                }
             }
+            names = names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var suggestion = names.FirstOrDefault(n => !n.StartsWith("*", StringComparison.Ordinal)) ?? "mail.<your domain>";
-            return check("Fqdn", evidence, CheckResult.Fail, expected,
-                "The connector's Fqdn is not on the certificate it presents: Exchange Online's inbound connector and TLS checks see a name mismatch (SubjectMismatch).",
+            return check("Fqdn", string.Format("Fqdn = '{0}'; names on {1}: {2}", fqdn, which, string.Join(", ", names)), CheckResult.Fail, expected,
+                "The connector's Fqdn is not on the certificate it presents (a wildcard covers one label only): Exchange Online's inbound connector and TLS checks see a name mismatch (SubjectMismatch).",
                 set + " -Fqdn " + GetHybridQueueDiagnosisCommand.Quote(suggestion));
         }
 
-        /// <summary>TlsCertificateName `&lt;I&gt;issuer&lt;S&gt;subject` against the certificate's Issuer and Subject, compared as distinguished names by the engine.</summary>
-        private static bool NamedBy(PSObject certificate, string tlsName)
+        /// <summary>CertificateDomains: live, deserialized, or a joined CSV string.</summary>
+        private static List<string> DomainsOf(PSObject certificate)
         {
-            string issuer, subject;
-            if (!Native.CertificateNames.TryParseTlsCertificateName(tlsName, out issuer, out subject))
-            {
-                return false;
-            }
-            return Native.CertificateNames.DistinguishedNamesEqual(Text(certificate, "Subject"), subject)
-                && Native.CertificateNames.DistinguishedNamesEqual(Text(certificate, "Issuer"), issuer);
-        }
-
-        /// <summary>CertificateDomains (live, deserialized or a joined CSV string) and the subject's CN.</summary>
-        private static IEnumerable<string> Names(PSObject certificate)
-        {
-            var read = ExchangeCertificate.Read(certificate);
-            var commonName = Native.CertificateNames.SubjectCommonName(read.Subject);
-            return commonName == null ? read.Names : read.Names.Concat(new[] { commonName });
-        }
-
-        /// <summary>An exact name, or a wildcard `*.contoso.com` that covers one label to its left (the engine's rules).</summary>
-        internal static bool Covers(string name, string fqdn)
-        {
-            return Native.CertificateNames.Covers(name, fqdn) != CertificateNameMatch.None;
+            return Values(Property(certificate, "CertificateDomains"), false)
+                .SelectMany(v => v.Trim('{', '}').Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries))
+                .Select(n => n.Trim()).Where(n => n.Length > 0).ToList();
         }
 
         private static string Describe(PSObject certificate)

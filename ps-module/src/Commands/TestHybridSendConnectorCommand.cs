@@ -244,7 +244,7 @@ namespace HybridMailFlow.Commands
             {
                 return check("Fqdn", Evidence("Fqdn", fqdn), CheckResult.Skipped, expected, "Give -Certificate (Get-ExchangeCertificate objects) to compare the Fqdn with the certificate's names.", string.Empty);
             }
-            return SendConnectorCertificate.Check(connector, fqdn, Certificate, set, check);
+            return SendConnectorCertificate.CheckFqdn(connector, fqdn, Certificate, set, check);
         }
 
         private static string Evidence(string name, object value)
