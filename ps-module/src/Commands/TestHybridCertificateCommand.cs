@@ -217,6 +217,14 @@ namespace HybridMailFlow.Commands
             var best = covering.FirstOrDefault();
             var server = certificates.Select(c => c.Server).FirstOrDefault(s => s != null);
             var symptom = "450 4.4.317 Cannot establish session - SubjectMismatch. Expected: " + name;
+            var lost = certificates.Where(c => c.NamesLost).ToList();
+            if (best == null && lost.Count > 0)
+            {
+                Emit(server, name, "CoversName", CheckResult.Skipped,
+                    string.Format("No certificate's subject covers {0}, and the SANs of {1} were lost at export (CertificateDomains reads System.Object[]): not checked.", name, string.Join(", ", lost.Select(c => c.Label))),
+                    evidence, "Export the certificates with CertificateDomains joined, or with Export-Clixml, and check again.");
+                return;
+            }
             if (best == null)
             {
                 Emit(server, name, "CoversName", CheckResult.Fail,
