@@ -137,10 +137,12 @@ Describe 'Test-HybridCertificate' {
         $smtp.Evidence | Should -Match 'mail\.cloudmonkeys\.xyz'
     }
 
-    It 'checks the Fqdn each connector presents' {
+    It 'checks the Fqdn each connector presents on port 25' {
         $receive = New-ReceiveConnector -Fqdn 'cmedge01.cloudmonkeys.xyz'
         $send = [pscustomobject]@{ Identity = 'Outbound to Office 365 - 7d9c'; Fqdn = 'mail.cloudmonkeys.xyz' }
-        $checks = @($script:letsEncrypt | Test-HybridCertificate -ReceiveConnector $receive -SendConnector $send)
+        $client = New-ReceiveConnector -Name 'Client Frontend CMHYBD01' -Bindings '0.0.0.0:587' -Fqdn 'CMHYBD01.cloudmonkeys.xyz'
+        $checks = @($script:letsEncrypt | Test-HybridCertificate -ReceiveConnector $receive, $client -SendConnector $send)
+        Get-Check $checks 'CoversName' 'CMHYBD01.cloudmonkeys.xyz' | Should -BeNullOrEmpty
         (Get-Check $checks 'CoversName' 'cmedge01.cloudmonkeys.xyz').Result | Should -Be 'Fail'
         (Get-Check $checks 'CoversName' 'cmedge01.cloudmonkeys.xyz').Message | Should -Match 'receive connector CMHYBD01\\Default Frontend CMHYBD01'
         (Get-Check $checks 'CoversName' 'mail.cloudmonkeys.xyz').Result | Should -Be 'Pass'
