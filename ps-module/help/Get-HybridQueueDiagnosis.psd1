@@ -11,10 +11,10 @@
         LiteralPath           = 'CSV files, used exactly as written (no wildcards).'
         MessageCountThreshold = 'Queues holding more messages than this are flagged: OverThreshold is True and the severity at least Warning, with a command listing the oldest messages. The default is 100.'
         StuckInDrafts         = 'Users report mail that stays in Drafts or the Outbox: for each server whose Submission queue is empty or absent, adds a NotSubmitted object with the checks in order (services, databases, the Submission queue, name resolution, the Default receive connector, restarts, send connector address spaces, external DNS).'
-        SendConnector         = 'Get-SendConnector objects: the fix of an Unreachable queue then names the connector to extend and the exact Set-SendConnector -AddressSpaces, keeping the spaces it already has.'
+        SendConnector         = 'Get-SendConnector objects: a queue''s NextHopConnector (a Guid) is named in NextHopConnector and filled into the commands, and the fix of an Unreachable queue names the connector to extend and the exact Set-SendConnector -AddressSpaces, keeping the spaces it already has.'
     }
     Outputs     = @{
-        'HybridMailFlow.QueueDiagnosis' = 'Identity, Server, QueueKind, DeliveryType, Status, State, Severity, MessageCount, NextHopDomain, LastError and its parts (LastErrorLED, LastErrorMSG, LastErrorFQDN, LastErrorIP, LastErrorLRT, ErrorCode, EnhancedCode), Meaning, Action, Commands, Steps, Diagnosis (with DiagnosisRuleId, DiagnosisTitle, DiagnosisCause), OverThreshold, MessagesSeen, OldestMessageReceived (UTC and local), OldestMessageAge, RecipientDomains and Source.'
+        'HybridMailFlow.QueueDiagnosis' = 'Identity, Server, QueueKind, DeliveryType, Status, State, Severity, MessageCount, NextHopDomain, NextHopConnector, LastError and its parts (LastErrorLED, LastErrorMSG, LastErrorFQDN, LastErrorIP, LastErrorLRT, ErrorCode, EnhancedCode), Meaning, Action, Commands, Steps, Diagnosis (with DiagnosisRuleId, DiagnosisTitle, DiagnosisCause), OverThreshold, MessagesSeen, OldestMessageReceived (UTC and local), OldestMessageAge, RecipientDomains and Source.'
     }
     Examples    = @(
         @{

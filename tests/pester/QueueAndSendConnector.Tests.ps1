@@ -217,6 +217,30 @@ Describe 'Get-HybridQueueDiagnosis' {
         ($m | Get-HybridQueueDiagnosis).RecipientDomains | Should -Be @('cloudfield.onmicrosoft.com')
     }
 
+    It 'warns once when an export lost the messages'' recipients' {
+        $csv = Join-Path $TestDrive 'messages.csv'
+        1..2 | ForEach-Object { New-Message "CMHYBD01\Unreachable\$_" 'CMHYBD01\Unreachable' (Get-Date).AddHours(-$_) @('ramki@cloudfield.onmicrosoft.com') } | Export-Csv $csv -NoTypeInformation
+        $r = Get-HybridQueueDiagnosis -LiteralPath $csv -WarningVariable warnings -WarningAction SilentlyContinue
+        $r.MessagesSeen | Should -Be 2
+        $r.OldestMessageAge.TotalHours | Should -BeGreaterOrEqual 2
+        $r.RecipientDomains.Count | Should -Be 0
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*messages.csv, line 2: Recipients reads 'System.String``[``]'*lost at export*"
+    }
+
+    It 'names the queue''s send connector from its NextHopConnector and fills it into the commands' {
+        $hybrid = New-HybridConnector
+        $hybrid | Add-Member -NotePropertyName Guid -NotePropertyValue ([guid]'137c0a63-cbc7-4261-b49b-b4850e63593b')
+        $other = New-SendConnector 'Internet' @('*')
+        $other | Add-Member -NotePropertyName Guid -NotePropertyValue ([guid]'0b7a3c4d-1111-4222-8333-944455556666')
+        $r = New-Queue 'CMHYBD01\6' 'Retry' 'SmartHostConnectorDelivery' 'cloudfield.mail.protection.outlook.com' 3 $failoverError |
+            Get-HybridQueueDiagnosis -SendConnector $other, $hybrid
+        $r.NextHopConnector | Should -Be $hybrid.Name
+        $r.CommandsText | Should -Not -BeLike '*<connector>*'
+        $r.Commands | Should -Contain "Set-SendConnector '$($hybrid.Name)' -TlsAuthLevel DomainValidation -TlsDomain 'mail.protection.outlook.com' -Fqdn '<public name on your certificate>'"
+        (New-Queue 'CMHYBD01\6' 'Retry' 'SmartHostConnectorDelivery' 'x' 3 $failoverError | Get-HybridQueueDiagnosis).CommandsText | Should -BeLike '*<connector>*'
+    }
+
     It 'says which queue messages are in when their queue was not given' {
         $r = New-Message 'CMHYBD01\6\40' 'CMHYBD01\6' (Get-Date).AddMinutes(-30) @('ramki@cloudfield.mail.onmicrosoft.com') | Get-HybridQueueDiagnosis
         $r.Identity | Should -Be 'CMHYBD01\6'
@@ -257,6 +281,41 @@ Describe 'Get-HybridQueueDiagnosis' {
         $back = Import-Clixml $clixml | Get-HybridQueueDiagnosis
         $back.State | Should -Be 'Suspended'
         $back.MessageCount | Should -Be 2
+    }
+
+    It 'reads what a remote session really sends: an Exchange identity object and enums, known only by their text' {
+        # Serialization keeps a QueueIdentity as a property bag and an enum as its number; the text they had on the
+        # server travels with them.
+        Add-Type -TypeDefinition @'
+namespace HmfLab
+{
+    public enum QueueStatus { None = 0, Active = 1, Ready = 2, Retry = 3, Suspended = 4, Connecting = 5 }
+    public enum DeliveryType { Undefined = 0, DnsConnectorDelivery = 1, SmartHostConnectorDelivery = 2, Unreachable = 3 }
+    public class QueueIdentity
+    {
+        public string Server;
+        public string Name;
+        public override string ToString() { return Server + "\\" + Name; }
+    }
+}
+'@
+        $id = New-Object HmfLab.QueueIdentity
+        $id.Server = 'CMHYBD01'
+        $id.Name = '6'
+        $live = New-Queue 'x' 'Retry' 'DnsConnectorDelivery' 'cloudfield.mail.onmicrosoft.com' 3 $failoverError
+        $live.Identity = $id
+        $live.Status = [HmfLab.QueueStatus]::Retry
+        $live.DeliveryType = [HmfLab.DeliveryType]::SmartHostConnectorDelivery
+        $clixml = Join-Path $TestDrive 'remote-queue.xml'
+        $live | Export-Clixml $clixml
+        $remote = Import-Clixml $clixml
+        $remote.Status.PSObject.BaseObject | Should -Be 3
+        $r = $remote | Get-HybridQueueDiagnosis
+        $r.Identity | Should -Be 'CMHYBD01\6'
+        $r.Server | Should -Be 'CMHYBD01'
+        $r.Status | Should -Be 'Retry'
+        $r.State | Should -Be 'Retry'
+        $r.DeliveryType | Should -Be 'SmartHostConnectorDelivery'
     }
 
     It 'reads Import-Csv rows and -Path files: a #TYPE line, System.Int32[] cells, a ; delimiter, file and line in errors' {
@@ -324,6 +383,12 @@ Describe 'Get-HybridQueueDiagnosis' {
         $r.Identity | Should -Be 'CMHYBD01\4'
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.NotAQueue*'
+    }
+
+    It 'shows each command on its own line in Format-List' {
+        $text = New-Queue 'CMHYBD01\7' 'Suspended' 'DnsConnectorDelivery' 'fabrikam.example' 2 | Get-HybridQueueDiagnosis | Format-List | Out-String -Width 200
+        $text | Should -Match "(?m)^Commands\s+: Resume-Queue -Identity 'CMHYBD01\\7'\s*$"
+        $text | Should -Match '(?m)^Meaning\s+: Queue manually suspended'
     }
 
     It 'exports to CSV as flat values, never System.String[]' {
@@ -401,6 +466,38 @@ Describe 'Test-HybridSendConnector' {
         $routes[3].Explanation | Should -BeLike '*lost at export*'
         $warnings.Count | Should -Be 1
         "$($warnings[0])" | Should -BeLike "*'Lost'*System.Object``[``]*lost at export*"
+    }
+
+    It 'reads a connector exported with Export-Clixml: AddressSpace objects and enums known by their text' {
+        Add-Type -TypeDefinition @'
+namespace HmfLab
+{
+    public enum TlsAuthLevel { EncryptionOnly = 1, CertificateValidation = 2, DomainValidation = 3 }
+    public enum ProtocolLoggingLevel { None = 0, Verbose = 1 }
+    public class AddressSpace
+    {
+        public string Address;
+        public string Type;
+        public int Cost;
+        public override string ToString() { return Type + ":" + Address + ";" + Cost; }
+    }
+}
+'@
+        $space = New-Object HmfLab.AddressSpace
+        $space.Address = 'cloudfield.mail.onmicrosoft.com'
+        $space.Type = 'SMTP'
+        $space.Cost = 1
+        $live = New-HybridConnector @{ TlsAuthLevel = [HmfLab.TlsAuthLevel]::DomainValidation; ProtocolLoggingLevel = [HmfLab.ProtocolLoggingLevel]::Verbose }
+        $live.AddressSpaces = @($space)
+        $clixml = Join-Path $TestDrive 'connector.xml'
+        $live | Export-Clixml $clixml
+        $remote = Import-Clixml $clixml
+        $r = $remote | Test-HybridSendConnector -RecipientDomain 'cloudfield.mail.onmicrosoft.com'
+        ($r | Where-Object Check -eq 'TlsAuthLevel').Result | Should -Be 'Pass'
+        ($r | Where-Object Check -eq 'ProtocolLoggingLevel').Result | Should -Be 'Pass'
+        $route = $r | Where-Object RecipientDomain
+        $route.Connector | Should -Be $live.Name
+        $route.AddressSpace | Should -Be 'smtp:cloudfield.mail.onmicrosoft.com;1'
     }
 
     It 'reports an address space that is not one, naming the connector, and routes with the others' {

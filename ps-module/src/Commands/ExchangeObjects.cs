@@ -28,9 +28,18 @@ namespace HybridMailFlow.Commands
 
         internal static string Text(PSObject o, string name)
         {
-            var value = Property(o, name);
+            var property = o.Properties[name];
+            var wrapped = property == null ? null : property.Value as PSObject;
+            // A deserialized value (an Exchange QueueIdentity, an enum sent as its number) keeps the text it had
+            // on the server on its PSObject; its base object is only a property bag or the number.
+            var value = wrapped != null && IsDeserialized(wrapped) ? wrapped : Property(o, name);
             var text = value == null ? null : value.ToString();
             return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        internal static bool IsDeserialized(PSObject o)
+        {
+            return o.TypeNames.Count > 0 && o.TypeNames[0].StartsWith("Deserialized.", StringComparison.Ordinal);
         }
 
         /// <summary>

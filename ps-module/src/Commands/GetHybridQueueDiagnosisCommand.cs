@@ -29,6 +29,7 @@ namespace HybridMailFlow.Commands
         private readonly Dictionary<string, SmtpErrorDiagnosis> diagnosed = new Dictionary<string, SmtpErrorDiagnosis>(StringComparer.Ordinal);
         private int skipped;
         private int messagesRead;
+        private bool recipientsLostWarned;
 
         /// <summary>Get-Queue and Get-Message objects: live, deserialized from a remote session, or re-imported with Import-Csv or Import-Clixml; or CSV files from Get-ChildItem.</summary>
         [Parameter(ParameterSetName = InputSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -56,7 +57,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public SwitchParameter StuckInDrafts { get; set; }
 
-        /// <summary>Get-SendConnector objects: an Unreachable queue's fix then names the connector and the exact Set-SendConnector for its recipients' domains.</summary>
+        /// <summary>Get-SendConnector objects: a queue's NextHopConnector is named and filled into the commands, and an Unreachable queue's fix names the connector and the exact Set-SendConnector for its recipients' domains.</summary>
         [Parameter]
         [ValidateNotNull]
         public PSObject[] SendConnector { get; set; }
@@ -189,8 +190,24 @@ namespace HybridMailFlow.Commands
                     FillUnreachableFix(commands, messages.Domains, connectors);
                 }
             }
+            var connector = ConnectorOf(queue, connectors);
+            if (connector != null)
+            {
+                // The knowledge base writes <connector> where the text does not name it; the queue's NextHopConnector does.
+                row.NextHopConnector = connector.Name;
+                commands = commands.Select(c => c.Replace("'<connector>'", Quote(connector.Name)).Replace("<connector>", connector.Name)).ToList();
+            }
             row.Commands = new ValueList<string>(commands);
             return row;
+        }
+
+        private static SendConnectors.Connector ConnectorOf(QueueFacts queue, List<SendConnectors.Connector> connectors)
+        {
+            if (connectors == null || string.IsNullOrEmpty(queue.NextHopConnector))
+            {
+                return null;
+            }
+            return connectors.FirstOrDefault(c => string.Equals(c.Guid, queue.NextHopConnector, StringComparison.OrdinalIgnoreCase));
         }
 
         /// <summary>The placeholder domain filled in with the messages' domains, and, with -SendConnector, the exact fix.</summary>
@@ -311,6 +328,7 @@ namespace HybridMailFlow.Commands
                 DeliveryType = Text(item, "DeliveryType") ?? string.Empty,
                 NextHopDomain = Text(item, "NextHopDomain") ?? string.Empty,
                 LastError = Text(item, "LastError") ?? string.Empty,
+                NextHopConnector = Text(item, "NextHopConnector"),
                 MessageCount = count,
                 Source = source,
             });
@@ -355,7 +373,16 @@ namespace HybridMailFlow.Commands
             {
                 group.LastError = Text(item, "LastError");
             }
-            foreach (var recipient in RecipientAddresses(Property(item, "Recipients")))
+            var recipients = Property(item, "Recipients");
+            var recipientsText = recipients as string;
+            if (recipientsText != null && recipientsText.StartsWith("System.", StringComparison.Ordinal) && !recipientsLostWarned)
+            {
+                recipientsLostWarned = true;
+                WriteWarning(string.Format(
+                    "{0}: Recipients reads '{1}': the value was lost at export (Export-Csv writes the type name of a list); the recipients' domains are unknown. Export with @{{n='Recipients';e={{$_.Recipients -join ','}}}} or use Export-Clixml.",
+                    source, recipientsText));
+            }
+            foreach (var recipient in RecipientAddresses(recipients))
             {
                 var at = recipient.LastIndexOf('@');
                 if (at > 0 && at < recipient.Length - 1)
@@ -453,6 +480,7 @@ namespace HybridMailFlow.Commands
             public string DeliveryType = string.Empty;
             public string NextHopDomain = string.Empty;
             public string LastError = string.Empty;
+            public string NextHopConnector;
             public int? MessageCount;
             public string Source;
         }

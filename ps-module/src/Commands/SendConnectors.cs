@@ -20,6 +20,9 @@ namespace HybridMailFlow.Commands
         {
             public PSObject Source;
             public string Name;
+
+            /// <summary>The connector's Guid: a queue's NextHopConnector names its connector by it.</summary>
+            public string Guid;
             public bool Enabled;
             public bool Scoped;
             public bool Hybrid;
@@ -58,6 +61,7 @@ namespace HybridMailFlow.Commands
             {
                 Source = item,
                 Name = name,
+                Guid = Text(item, "Guid"),
                 Enabled = Flag(item, "Enabled") ?? true,
                 Scoped = Flag(item, "IsScopedConnector") ?? false,
             };

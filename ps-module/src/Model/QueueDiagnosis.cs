@@ -28,6 +28,10 @@ namespace HybridMailFlow
 
         public int? MessageCount { get; internal set; }
         public string NextHopDomain { get; internal set; }
+
+        /// <summary>The name of the send connector the queue delivers through (its NextHopConnector Guid), when -SendConnector is given.</summary>
+        public string NextHopConnector { get; internal set; }
+
         public string LastError { get; internal set; }
 
         /// <summary>The parts of the LastError: {LED=...} (a plain SMTP response is its own LED), {MSG=...}, {FQDN=...}, {IP=...}, {LRT=...}.</summary>
