@@ -114,8 +114,30 @@
     $logging = @($receiveChecks | Where-Object { $_.Check -eq 'ProtocolLoggingLevel' -and $reached -contains $_.Identity })
     ConvertTo-HybridMailFlowCheck -Checklist $list -Step 11 -Check 'Protocol logging is on where Exchange Online connects' -ConfigurationCheck $logging -NoneReason $why -Server $Server
 
-    # 12. Internal DNS resolves the organisation's names: the transport services' internal DNS servers.
+    # 12. Internal DNS resolves the organisation's names: the transport services' internal DNS servers, and the
+    # Exchange servers' FQDNs as this server resolves them (the names the Front End proxies to).
     $dnsChecks = @(Get-HybridTransportDnsCheck -Server $Server) | Where-Object { $_.Check -eq 'InternalDnsServers' }
-    ConvertTo-HybridMailFlowCheck -Checklist $list -Step 12 -Check 'Internal DNS resolves host names correctly' -ConfigurationCheck $dnsChecks `
+    $step = ConvertTo-HybridMailFlowCheck -Checklist $list -Step 12 -Check 'Internal DNS resolves host names correctly' -ConfigurationCheck $dnsChecks `
         -NoneReason 'The cmdlets Get-TransportService and Get-FrontendTransportService are absent: run this in the Exchange Management Shell on the server.' -Server $Server
+    $exchangeServers = Invoke-HybridExchangeCommand -Name 'Get-ExchangeServer'
+    $names = @($exchangeServers.Output | ForEach-Object { "$($_.Fqdn)" } | Where-Object { $_ })
+    if ($names.Count -gt 0 -and (Get-Command -Name 'Resolve-DnsName' -CommandType Cmdlet, Function, Alias -ErrorAction Ignore)) {
+        $unresolved = @()
+        $resolved = @()
+        foreach ($name in $names) {
+            $answer = Invoke-HybridExchangeCommand -Name 'Resolve-DnsName' -Parameters @{ Name = $name; Type = 'A' }
+            $addresses = @($answer.Output | Where-Object { $_.IPAddress } | ForEach-Object { "$($_.IPAddress)" })
+            if ($addresses.Count -gt 0) { $resolved += "$name=$($addresses -join ',')" } else { $unresolved += $name }
+        }
+        $step.Evidence = (@($step.Evidence, "Resolved: $($resolved -join '; ')") | Where-Object { $_ }) -join ' | '
+        if ($unresolved.Count -gt 0) {
+            $step.Result = [HybridMailFlow.CheckResult]::Fail
+            $step.Reason = (@("This server cannot resolve $($unresolved -join ', '): proxying and delivery to it fail (PRX2, 451 4.4.0 DNS query failed).", $step.Reason) | Where-Object { $_ }) -join ' '
+            $step.Fix = (@('Register the servers'' A records in the internal DNS zone and make sure this server asks only internal DNS servers.', $step.Fix) | Where-Object { $_ }) -join ' '
+        } elseif ("$($step.Result)" -eq 'Skipped') {
+            $step.Result = [HybridMailFlow.CheckResult]::Pass
+            $step.Reason = "The Exchange servers' names resolve: $($resolved -join '; ')."
+        }
+    }
+    $step
 }

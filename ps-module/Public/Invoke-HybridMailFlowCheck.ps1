@@ -21,7 +21,8 @@
         Exchange Online's outbound connector to on-premises (Get-OutboundConnector, in a session connected to
         Exchange Online), the receive connectors' certificate against the name Exchange Online expects and their
         protocol logging (Test-HybridReceiveConnector and Test-HybridCertificate on Get-ReceiveConnector and
-        Get-ExchangeCertificate), and the internal DNS servers (Test-HybridTransportDns).
+        Get-ExchangeCertificate), and the internal DNS servers (Test-HybridTransportDns) with the Exchange
+        servers' FQDNs resolving from this server (Get-ExchangeServer, Resolve-DnsName).
 
         EdgeSync (steps 13 to 18): the ADAM_MSExchange service (on the Edge server), LDAP ports 50389 and 50636
         (Test-NetConnection), Test-EdgeSynchronization -FullCompareMode with its CredentialRecords (0 means

@@ -11,7 +11,7 @@ BeforeAll {
     $script:exchangeCommands = @(
         'Get-Service', 'Get-MailboxDatabase', 'Get-Queue', 'Get-SendConnector', 'Get-AcceptedDomain', 'Get-TransportService',
         'Get-FrontendTransportService', 'Resolve-DnsName', 'Get-OutboundConnector', 'Get-ReceiveConnector', 'Get-ExchangeCertificate',
-        'Get-EdgeSubscription', 'Test-NetConnection', 'Test-EdgeSynchronization'
+        'Get-EdgeSubscription', 'Test-NetConnection', 'Test-EdgeSynchronization', 'Get-ExchangeServer'
     )
     # Stand-ins for the Exchange and Windows cmdlets, so that Mock has commands to replace; removed after the tests.
     function Add-ExchangeStandIns {
@@ -84,6 +84,7 @@ BeforeAll {
             [pscustomobject]@{ SessionId = '08DEA74796A6F101'; Start = [datetime]::UtcNow.AddHours(-1); RemoteAddress = '40.107.22.54'; IsExchangeOnline = $true; Outcome = 'Delivered' }
             [pscustomobject]@{ SessionId = '08DEA74796A6D002'; Start = [datetime]::UtcNow.AddHours(-2); RemoteAddress = '192.168.1.20'; IsExchangeOnline = $false; Outcome = 'Delivered' }
         }
+        Mock -ModuleName HybridMailFlow Get-ExchangeServer { [pscustomobject]@{ Name = 'CMHYBD01'; Fqdn = 'CMHYBD01.cloudmonkeys.xyz'; ServerRole = 'Mailbox' } }
         Mock -ModuleName HybridMailFlow Get-EdgeSubscription { [pscustomobject]@{ Name = 'CMEDGE01'; Site = 'cloudmonkeys.xyz/Configuration/Sites/Default-First-Site-Name'; Domain = 'cloudmonkeys.xyz' } }
         Mock -ModuleName HybridMailFlow Test-NetConnection { [pscustomobject]@{ ComputerName = $ComputerName; RemotePort = $Port; TcpTestSucceeded = $true } }
         Mock -ModuleName HybridMailFlow Test-EdgeSynchronization {
@@ -182,6 +183,16 @@ Describe 'Invoke-HybridMailFlowCheck in the Exchange Management Shell' {
         $dns = Get-Step $checks 12
         $dns.Result | Should -Be 'Fail'
         $dns.Command | Should -Be "Set-FrontendTransportService 'CMHYBD01' -InternalDNSServers '192.168.1.11' -InternalDNSAdapterEnabled `$false"
+    }
+
+    It 'Exchange Online to on-premises: fails step 12 when this server cannot resolve an Exchange server''s name' {
+        Mock -ModuleName HybridMailFlow Resolve-DnsName {
+            if ($Type -eq 'MX') { return [pscustomobject]@{ Name = $Name; Type = 'MX'; NameExchange = 'cloudmonkeys-xyz.mail.protection.outlook.com'; Preference = 0 } }
+            throw "${Name} : DNS name does not exist"
+        }
+        $dns = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01) 12
+        $dns.Result | Should -Be 'Fail'
+        $dns.Reason | Should -Match '^This server cannot resolve CMHYBD01\.cloudmonkeys\.xyz'
     }
 
     It 'Exchange Online to on-premises: warns when no connection from Exchange Online is in the logs, and about an unvalidated connector' {

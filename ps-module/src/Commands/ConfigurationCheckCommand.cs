@@ -47,6 +47,12 @@ namespace HybridMailFlow.Commands
             o.LostProperties.Clear();
         }
 
+        /// <summary>The reason of a check skipped because an export lost the property it needs.</summary>
+        protected static string LostReason(string describe, string property)
+        {
+            return string.Format("{0} of {1} was lost when it was exported to CSV (System.Object[]): not checked. Export the list joined, or use Export-Clixml.", property, describe);
+        }
+
         /// <summary>A non-terminating error for an object that is not what the cmdlet reads; the rest goes on.</summary>
         private protected void RefuseInput(ExchangeObject o, string expected)
         {

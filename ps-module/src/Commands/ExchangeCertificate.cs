@@ -15,6 +15,8 @@ namespace HybridMailFlow.Commands
         public string Issuer;
         /// <summary>CertificateDomains: the subject's CN and the SANs, by name.</summary>
         public List<string> Names;
+        /// <summary>CertificateDomains read "System.Object[]": the SANs are not known.</summary>
+        public bool NamesLost;
         public List<string> Services;
         public DateTime? NotBeforeUtc;
         public DateTime? NotAfterUtc;
@@ -82,6 +84,7 @@ namespace HybridMailFlow.Commands
                 Server = ServerOfIdentity(identity) ?? o.Text("ServerName") ?? o.Text("PSComputerName"),
                 Source = o,
             };
+            cert.NamesLost = o.IsLost("CertificateDomains");
             return cert;
         }
 

@@ -32,6 +32,12 @@ namespace HybridMailFlow.Commands
         /// <summary>Properties whose value was lost at export ("System.Object[]"), in the order they were read.</summary>
         public IList<string> LostProperties { get { return lostProperties; } }
 
+        /// <summary>Whether the property's value was lost at export: the checks that need it are skipped, not run on nothing.</summary>
+        public bool IsLost(string name)
+        {
+            return lostProperties.Contains(name, StringComparer.OrdinalIgnoreCase);
+        }
+
         public bool Has(string name)
         {
             return item.Properties[name] != null;

@@ -198,6 +198,14 @@ namespace HybridMailFlow.Commands
                 }
                 var o = new ExchangeObject(item);
                 var fqdn = o.Text("Fqdn");
+                // A receive connector presents its Fqdn to senders on port 25; client (587) and internal (2525) ones
+                // are not what Exchange Online or the internet checks.
+                var bindings = o.Values("Bindings");
+                if (kind == "receive connector" && bindings.Count > 0 && !bindings.Any(b => b.EndsWith(":25", StringComparison.Ordinal)))
+                {
+                    WriteVerbose(string.Format("{0} binds {1}, not port 25: its Fqdn is not checked.", o.Describe(), string.Join(", ", bindings)));
+                    continue;
+                }
                 if (fqdn != null)
                 {
                     names.Add(new KeyValuePair<string, string>(fqdn, string.Format("the Fqdn of {0} {1}", kind, o.Describe())));
@@ -217,6 +225,14 @@ namespace HybridMailFlow.Commands
             var best = covering.FirstOrDefault();
             var server = certificates.Select(c => c.Server).FirstOrDefault(s => s != null);
             var symptom = "450 4.4.317 Cannot establish session - SubjectMismatch. Expected: " + name;
+            var lost = certificates.Where(c => c.NamesLost).ToList();
+            if (best == null && lost.Count > 0)
+            {
+                Emit(server, name, "CoversName", CheckResult.Skipped,
+                    string.Format("No certificate's subject covers {0}, and the SANs of {1} were lost at export (CertificateDomains reads System.Object[]): not checked.", name, string.Join(", ", lost.Select(c => c.Label))),
+                    evidence, "Export the certificates with CertificateDomains joined, or with Export-Clixml, and check again.");
+                return;
+            }
             if (best == null)
             {
                 Emit(server, name, "CoversName", CheckResult.Fail,

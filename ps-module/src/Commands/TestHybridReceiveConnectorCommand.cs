@@ -22,6 +22,8 @@ namespace HybridMailFlow.Commands
         private List<ExchangeCertificate> certificates;
         private readonly List<string> checkedConnectors = new List<string>();
         private int reachedByExchangeOnline;
+        // Connectors whose Bindings or RemoteIPRanges an export lost: whether Exchange Online reaches them is not known.
+        private int unknownReach;
 
         /// <summary>Get-ReceiveConnector objects: live, deserialized or re-imported with Import-Csv.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -64,7 +66,7 @@ namespace HybridMailFlow.Commands
 
         protected override void EndProcessing()
         {
-            if (checkedConnectors.Count > 0 && reachedByExchangeOnline == 0)
+            if (checkedConnectors.Count > 0 && reachedByExchangeOnline == 0 && unknownReach == 0)
             {
                 Emit(null, string.Join(", ", checkedConnectors), "ExchangeOnlineConnector", CheckResult.Fail,
                     "None of these receive connectors takes Exchange Online's connections: none binds port 25 with RemoteIPRanges that include Exchange Online's addresses.",
@@ -102,6 +104,13 @@ namespace HybridMailFlow.Commands
                 bindings.Count == 0 ? "(none)" : string.Join(", ", bindings), rangesKnown ? string.Join(", ", ranges) : "(not given)", o.Text("TransportRole") ?? "(not given)");
 
             var reached = port25.Count > 0 && letsCloudIn;
+            if (o.IsLost("Bindings") || o.IsLost("RemoteIPRanges"))
+            {
+                unknownReach++;
+                Emit(server, id, "Bindings", CheckResult.Skipped, LostReason(id, o.IsLost("Bindings") ? "Bindings" : "RemoteIPRanges"), bindingEvidence);
+                CheckProtocolLogging(o, server, id, set);
+                return;
+            }
             if (!reached)
             {
                 Emit(server, id, "Bindings", cloudCapability != null ? CheckResult.Fail : CheckResult.Skipped,
@@ -131,7 +140,11 @@ namespace HybridMailFlow.Commands
             var presented = CheckTlsCertificateName(o, server, id, set);
             CheckFqdn(o, server, id, presented);
 
-            if (cloudCapability != null && cloudCapability.IndexOf(CloudCapability, StringComparison.OrdinalIgnoreCase) >= 0)
+            if (o.IsLost("TlsDomainCapabilities"))
+            {
+                Emit(server, id, "TlsDomainCapabilities", CheckResult.Skipped, LostReason(id, "TlsDomainCapabilities"));
+            }
+            else if (cloudCapability != null && cloudCapability.IndexOf(CloudCapability, StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 Emit(server, id, "TlsDomainCapabilities", CheckResult.Pass, "Exchange Online's mail is accepted as cloud services mail (" + cloudCapability + ").", "TlsDomainCapabilities: " + string.Join(", ", capabilities));
             }

@@ -76,6 +76,11 @@ namespace HybridMailFlow.Commands
         private void CheckInternal(ExchangeObject o, string server, string service, string set)
         {
             var servers = Classify(o.Values("InternalDNSServers"));
+            if (o.IsLost("InternalDNSServers"))
+            {
+                Emit(server, server, "InternalDnsServers", CheckResult.Skipped, LostReason(server, "InternalDNSServers"));
+                return;
+            }
             var adapter = o.Bool("InternalDNSAdapterEnabled");
             var evidence = string.Format("InternalDNSServers: {{{0}}}; InternalDNSAdapterEnabled: {1}; InternalDNSAdapterGuid: {2}",
                 string.Join(", ", servers.Select(s => s.Address)), adapter.HasValue ? adapter.Value.ToString() : "(not given)", o.Text("InternalDNSAdapterGuid") ?? "(not given)");
@@ -123,6 +128,11 @@ namespace HybridMailFlow.Commands
         private void CheckExternal(ExchangeObject o, string server, string service, string set)
         {
             var servers = Classify(o.Values("ExternalDNSServers"));
+            if (o.IsLost("ExternalDNSServers"))
+            {
+                Emit(server, server, "ExternalDnsServers", CheckResult.Skipped, LostReason(server, "ExternalDNSServers"));
+                return;
+            }
             var adapter = o.Bool("ExternalDNSAdapterEnabled");
             var evidence = string.Format("ExternalDNSServers: {{{0}}}; ExternalDNSAdapterEnabled: {1}; ExternalDNSAdapterGuid: {2}",
                 string.Join(", ", servers.Select(s => s.Address)), adapter.HasValue ? adapter.Value.ToString() : "(not given)", o.Text("ExternalDNSAdapterGuid") ?? "(not given)");

@@ -1,5 +1,15 @@
 namespace HybridMailFlow
 {
+    /// <summary>How a check came out (configuration checks, send connector checks, checklist steps).</summary>
+    public enum CheckResult
+    {
+        Pass,
+        Warn,
+        Fail,
+        /// <summary>Not checked; the reason says why, e.g. a cmdlet is absent or an input was not given.</summary>
+        Skipped,
+    }
+
     /// <summary>
     /// One check of one Exchange object (PSTypeName HybridMailFlow.ConfigurationCheck): a receive connector, a
     /// transport service's DNS settings, a certificate. Flat, so that a whole run exports to one CSV.

@@ -1,14 +1,6 @@
 namespace HybridMailFlow
 {
-    /// <summary>The result of a check (send connector, certificate, receive connector, transport DNS, checklist step).</summary>
-    public enum CheckResult
-    {
-        Pass,
-        Warn,
-        Fail,
-        /// <summary>Not checked; the reason says why, e.g. a cmdlet is absent or an input was not given.</summary>
-        Skipped,
-    }
+    // CheckResult (Pass, Warn, Fail, Skipped) is shared with the other configuration checks: ConfigurationCheck.cs.
 
     /// <summary>
     /// One check of a send connector's hybrid settings (PSTypeName HybridMailFlow.SendConnectorCheck): the result,
