@@ -17,6 +17,11 @@
         (what Import-Csv does, with the # header lines skipped), without a filter and with
         Where-Object sender-address -eq ..., on the subset only (it is too slow for the full set);
       - PowerShell alone passing as many objects to Measure-Object: what any command pays per object;
+    Tracing messages (Trace-HybridMessage):
+      - one call over both full sets (tracking and protocol logs) for two Message-IDs, one taken from each set
+        (the generated sets share no ids), against the target of 10 seconds;
+      - the alternative an admin has: Get-HybridMessageTrackingLog -MessageId, then Get-HybridSmtpSession |
+        Where-Object MessageIds -contains, over the same sets;
     and prints the ratios. Called by `build.ps1 Bench`.
 .PARAMETER SizeMB
     Size of each full set (default 1024 MB).
@@ -183,3 +188,30 @@ $ratio = { param($slow, $fast) [math]::Round($slow / [math]::Max($fast, 0.001), 
 Invoke-Cargo @('build', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'bench_diagnosis')
 $diagnosisExe = Join-Path $RepoRoot 'target/release/examples/bench_diagnosis'
 & $diagnosisExe | Write-Host
+
+# Tracing messages: one Trace-HybridMessage call over both full sets, with the ids pushed down to the engine (a
+# byte search of every file, then only the files and sessions that hold an id parsed), against what an admin
+# does without it.
+$midFile = Get-ChildItem -Path $trackingFull -Recurse -Filter 'MSGTRK2*.LOG' | Sort-Object FullName | Select-Object -Index 3
+$trackingId = (Get-Content -LiteralPath $midFile.FullName -TotalCount 400 | Where-Object { $_ -like '*,SEND,*' } | Select-Object -First 1 |
+    ConvertFrom-Csv -Header ($fields.Split(','))).'message-id'
+$sendFile = Get-ChildItem -Path $full -Recurse -Filter 'SEND*.LOG' | Sort-Object FullName | Select-Object -Index 3
+$protocolId = [regex]::Match((Get-Content -LiteralPath $sendFile.FullName -TotalCount 400 | Where-Object { $_ -like '*InternetMessageId <*' } | Select-Object -First 1), 'InternetMessageId (<[^>]+>)').Groups[1].Value
+if (-not $trackingId -or -not $protocolId) { throw 'No Message-ID found in the generated logs to trace.' }
+$bothMB = $trackingFullMB + $fullMB
+$traceTarget = 10
+$tracing = @(
+    Measure-InChild "Trace-HybridMessage, 2 ids, $bothMB MB" "(Trace-HybridMessage -MessageId '$trackingId', '$protocolId' -TrackingLogPath '$trackingFull' -ProtocolLogPath '$full' | ForEach-Object Hops | Measure-Object).Count" -Setup $import
+    Measure-InChild "Get-HybridMessageTrackingLog -MessageId + Get-HybridSmtpSession | Where-Object, $bothMB MB" @"
+@(Get-HybridMessageTrackingLog -Path '$trackingFull' -MessageId '$trackingId'
+  Get-HybridSmtpSession -Path '$full' | Where-Object { `$_.MessageIds -contains '$protocolId' }).Count
+"@ -Setup $import
+)
+$tracing | Format-Table -AutoSize | Out-String | Write-Host
+[pscustomobject][ordered]@{
+    "Trace-HybridMessage over $bothMB MB (s)"          = $tracing[0].Seconds
+    'Target (s)'                                       = $traceTarget
+    'Within target'                                    = $tracing[0].Seconds -lt $traceTarget
+    'Speed ratio vs tracking log + sessions | Where-Object' = & $ratio $tracing[1].Seconds $tracing[0].Seconds
+    'Hops found (Trace-HybridMessage vs the alternative''s objects)' = '{0} vs {1}' -f $tracing[0].Items, $tracing[1].Items
+} | Format-List | Out-String | Write-Host

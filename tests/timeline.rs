@@ -208,3 +208,24 @@ fn a_hand_over_the_receiving_server_never_logged_is_a_missing_hop() {
     assert!(missing[0].message.contains("InternalId 40926819107001"), "{}", missing[0].message);
     assert_eq!(t.hops[missing[0].hop.unwrap()].event, "SmtpSend");
 }
+
+#[test]
+fn a_message_the_hub_could_not_hand_to_exchange_online_is_queued_there_with_the_reason() {
+    // The Hub deferred the message instead of sending it, and never opened the session.
+    let dir = lab_with_hub_log(|l| {
+        if !(l.contains(",SEND,") && l.contains("c1a7e2d94f3b4e0a9d2f6b8a1e3c5d70")) {
+            return Some(l.to_string());
+        }
+        let start = l.find("\"250 2.6.0").unwrap();
+        let end = start + 1 + l[start + 1..].find('"').unwrap();
+        let led = "[{LED=451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain};{MSG=};{FQDN=};{IP=};{LRT=}]";
+        Some(format!("{}{}{}", &l[..start], led, &l[end + 1..]).replacen(",SEND,", ",DEFER,", 1))
+    });
+    std::fs::remove_file(dir.path().join("CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050109-1.LOG")).unwrap();
+    let t = trace_in(dir.path(), ONPREM_TO_EXO);
+    assert_eq!(path(&t), ["Mailbox SUBMIT CMHYBD01", "Mailbox RECEIVE CMHYBD01", "Hub DEFER CMHYBD01"]);
+    assert_eq!(t.location, Location::Queued);
+    assert_eq!(t.location_server, "CMHYBD01");
+    assert!(t.error.starts_with("451 4.4.0 DNS query failed"), "{}", t.error);
+    assert!(!t.error_rule_id.is_empty() && t.error_rule_id != "Unrecognized", "{}", t.error_rule_id);
+}

@@ -72,6 +72,8 @@ enum Column {
     ReturnPath,
     CustomData,
     OriginalClientIp,
+    /// This module's own objects say which export they came from.
+    Format,
 }
 
 /// Header names of each column across the exports (Get-MessageTrace*, the admin center's snake_case reports, Graph).
@@ -122,6 +124,7 @@ const NAMES: &[(&str, Column)] = &[
     ("return_path", Column::ReturnPath),
     ("custom_data", Column::CustomData),
     ("original_client_ip", Column::OriginalClientIp),
+    ("Format", Column::Format),
 ];
 
 struct Columns {
@@ -320,6 +323,14 @@ fn event_of(columns: &Columns, row: &Row, format: TraceFormat, order: DayOrder, 
         event.network_message_id = event.message_trace_id.clone();
     }
     let recipient_status = get(Column::RecipientStatus);
+    // Objects of several kinds piped together share one header: a row without an event is a summary row.
+    let stated = get(Column::Format);
+    let format = match [TraceFormat::Summary, TraceFormat::Detail, TraceFormat::EnhancedSummary, TraceFormat::Extended].into_iter().find(|f| f.as_str() == stated) {
+        Some(stated) => stated,
+        None if format == TraceFormat::Detail && event.event.is_empty() && event.detail.is_empty() && event.data.is_empty() => TraceFormat::Summary,
+        None => format,
+    };
+    event.format = Some(format);
     match format {
         TraceFormat::EnhancedSummary => Ok(split_recipient_status(event, &recipient_status)),
         TraceFormat::Extended => Ok(split_extended(event, &recipient_status)),
@@ -509,6 +520,21 @@ mod tests {
         assert_eq!(parts.enhanced_code.as_deref(), Some("4.4.317"));
         assert_eq!(parts.outbound_proxy_target_ip.as_deref(), Some("27.7.57.241"));
         assert_ne!(event.reason_rule_id, UNRECOGNIZED);
+    }
+
+    #[test]
+    fn legacy_get_message_trace_from_a_remote_session_and_mixed_objects() {
+        let text = "\"PSComputerName\",\"RunspaceId\",\"PSShowComputerName\",\"Organization\",\"MessageId\",\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"ToIP\",\"FromIP\",\"Size\",\"MessageTraceId\",\"StartDate\",\"EndDate\",\"Index\"\r\n\
+\"outlook.office365.com\",\"8f0c2d1e-6b7a-4c3d-9e8f-0a1b2c3d4e5f\",\"False\",\"cloudfield.onmicrosoft.com\",\"<1@x>\",\"5/1/2026 9:05:10 AM\",\"ann@cloudmonkeys.xyz\",\"raghu@cloudmonkeys.xyz\",\"Hi\",\"Delivered\",\"27.7.57.241\",\"\",\"4821\",\"5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0001\",\"4/29/2026 9:00:00 AM\",\"5/1/2026 10:00:00 AM\",\"0\"\r\n";
+        let result = import(text);
+        assert!(result.issues.is_empty(), "{:?}", result.issues);
+        let e = &result.events[0];
+        assert_eq!((e.format, e.received_ms), (Some(TraceFormat::Summary), 1_777_626_310_000));
+        assert_eq!((e.organization.as_str(), e.size, e.to_ip.as_str()), ("cloudfield.onmicrosoft.com", Some(4821), "27.7.57.241"));
+        // Summary and detail objects piped together: the summary row has no event and stays a summary.
+        let mixed = import("Received,MessageId,Status,Event,Detail\n2026-05-01T09:05:10Z,<1@x>,Delivered,,\n2026-05-01T09:05:11Z,<1@x>,,Send,Sent\n");
+        let formats: Vec<_> = mixed.events.iter().map(|e| e.format).collect();
+        assert_eq!(formats, [Some(TraceFormat::Summary), Some(TraceFormat::Detail)]);
     }
 
     #[test]

@@ -76,6 +76,14 @@ Describe 'Trace-HybridMessage' {
             ($t.Hops | Where-Object Component -eq 'Exchange Online').Count | Should -Be 1
         }
 
+        It 'takes Import-HybridMessageTrace objects of several exports piped together' {
+            $events = Get-ChildItem (Join-Path $exo '*.csv') | Import-HybridMessageTrace | Where-Object MessageId -eq $exoToOnPrem
+            $t = $events | Trace-HybridMessage @logs
+            @($t).Count | Should -Be 1
+            ($t.Hops | Where-Object Component -eq 'Exchange Online').Event | Should -Be @('Receive', 'Send')
+            $t.Location | Should -Be 'DeliveredOnPremises'
+        }
+
         It 'finds the messages of a sender in a time window' {
             $t = Trace-HybridMessage -Sender raghu@cloudmonkeys.xyz -Start ([DateTime]::SpecifyKind([DateTime]'2026-05-01T09:00:00', 'Utc')) -End ([DateTime]::SpecifyKind([DateTime]'2026-05-01T10:00:00', 'Utc')) @logs
             ($t.MessageId | Sort-Object) | Should -Be (@($onPremToExo, $onPremToInternet) | Sort-Object)
