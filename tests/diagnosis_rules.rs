@@ -115,6 +115,18 @@ fn the_innermost_cause_is_diagnosed_and_the_wrappers_are_kept_as_context() {
     assert!(all.iter().any(|f| f.rule_id == "HMF-PROXY-SETUP"), "the wrapper is still explained");
 }
 
+// Regression: a failover wrapper quoting an Exchange Online reply with its own `[Message=...]` was peeled straight
+// to that Message (the marker found first in the list, not in the text), skipping the quoted reply, so the
+// wrapper's generic rule won over the 4.4.317 one.
+#[test]
+fn a_wrapper_is_peeled_before_the_message_inside_what_it_quotes() {
+    let text = "451 4.4.0 Primary target IP address responded with: \"450 4.4.317 Cannot connect to remote server [Message=SubjectMismatch] [LastAttemptedServerName=cloudfield.mail.protection.outlook.com] [LastAttemptedIP=40.107.22.54:25].\" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was 40.107.22.54:25";
+    let finding = best(text, &Context::default());
+    assert_eq!(finding.rule_id, "EXO-4.4.317-SubjectMismatch");
+    assert_eq!(finding.enhanced_code.as_deref(), Some("4.4.317"));
+    assert!(finding.context_text.iter().any(|c| c.starts_with("451 4.4.0 Primary target IP address responded with")));
+}
+
 #[test]
 fn context_decides_between_rules_for_the_same_text() {
     let relay = "550 5.7.1 Unable to relay";

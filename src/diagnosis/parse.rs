@@ -267,32 +267,32 @@ fn balanced_bracket_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     Some(text[start..].trim()).filter(|v| !v.is_empty())
 }
 
-/// One wrapper's payload, or None when `layer` is not a wrapper.
+/// One wrapper's payload, or None when `layer` is not a wrapper. When a layer holds several wrappers, the one
+/// that starts first is the outermost: a failover text quoting `450 4.4.317 ... [Message=SubjectMismatch]` is
+/// peeled to the quoted response first, then to its `[Message=...]`.
 fn peel(layer: &str, markers: Markers) -> Option<&str> {
-    if markers.get(LED).is_some() {
-        if let Some(led) = led_value(layer) {
-            return Some(led);
+    let mut found: [(usize, usize); ARROW] = [(usize::MAX, 0); ARROW];
+    for (marker, slot) in found.iter_mut().enumerate() {
+        if let Some(at) = markers.get(marker).and_then(|text| find(layer, text)) {
+            *slot = (at, marker);
         }
     }
-    if let Some(key) = markers.get(MESSAGE) {
-        if let Some(message) = balanced_bracket_value(layer, key) {
-            return Some(message);
-        }
-    }
-    if let Some((start, marker)) = markers.get(PROXY).and_then(|marker| Some((find(layer, marker)?, marker))) {
-        let body = &layer[start + marker.len()..];
-        let end = body.rfind('\'').unwrap_or(body.len());
-        return Some(body[..end].trim());
-    }
-    if memchr::memchr(b'"', layer.as_bytes()).is_some() {
-        for marker in [RESPONDED, COMMUNICATING].into_iter().filter_map(|m| markers.get(m)) {
-            if let Some(start) = find(layer, marker) {
-                return quoted_payload(&layer[start + marker.len()..]);
+    found.sort_unstable();
+    for &(at, marker) in found.iter().take_while(|(at, _)| *at != usize::MAX) {
+        let payload = match marker {
+            LED => led_value(layer),
+            MESSAGE => balanced_bracket_value(layer, WRAPPER_MARKERS[MESSAGE]),
+            PROXY => {
+                let body = &layer[at + WRAPPER_MARKERS[PROXY].len()..];
+                let end = body.rfind('\'').unwrap_or(body.len());
+                Some(body[..end].trim())
             }
+            RESPONDED | COMMUNICATING => quoted_payload(&layer[at + WRAPPER_MARKERS[marker].len()..]),
+            _ => Some(layer[at + WRAPPER_MARKERS[UNREACHABLE].len()..].trim()),
+        };
+        if payload.is_some() {
+            return payload;
         }
-    }
-    if let Some((start, marker)) = markers.get(UNREACHABLE).and_then(|marker| Some((find(layer, marker)?, marker))) {
-        return Some(layer[start + marker.len()..].trim());
     }
     if markers.get(ARROW).is_some() {
         return arrow_payload(layer);
