@@ -6,16 +6,7 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 static void test_versions(void) {
     CHECK(hmf_abi_version() == HMF_ABI_VERSION);
@@ -100,10 +91,5 @@ int main(void) {
     test_last_error_refuses_null();
     test_last_error_is_per_thread();
     test_struct_sizes_match_the_header();
-    if (failures != 0) {
-        fprintf(stderr, "abi_test: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("abi_test: all checks passed\n");
-    return 0;
+    return finish("abi_test");
 }

@@ -5,16 +5,7 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 #define S(text) (const uint8_t *)(text), strlen(text)
 
@@ -105,24 +96,20 @@ static void test_bad_arguments_are_refused(void) {
     CHECK(hmf_distinguished_names_equal(S("CN=x"), NULL, 1, NULL) == HMF_NULL_ARGUMENT);
 }
 
-static int str_is(hmf_str s, const char *text) {
-    return s.len == strlen(text) && (s.len == 0 || memcmp(s.ptr, text, s.len) == 0);
-}
-
 /* The transport DNS and receive connector checks: which DNS servers are public resolvers, which remote IP
  * ranges let Exchange Online in. */
 static void test_addresses_and_ranges(void) {
     hmf_address_info info;
     CHECK(hmf_address_classify(S("8.8.8.8"), &info) == HMF_OK);
-    CHECK(str_is(info.class_name, "Public") && str_is(info.public_resolver, "Google Public DNS"));
+    CHECK(str_eq(info.class_name, "Public") && str_eq(info.public_resolver, "Google Public DNS"));
     CHECK(hmf_address_classify(S("202.88.152.10"), &info) == HMF_OK);
-    CHECK(str_is(info.class_name, "Public") && info.public_resolver.len == 0);
+    CHECK(str_eq(info.class_name, "Public") && info.public_resolver.len == 0);
     CHECK(hmf_address_classify(S(" 192.168.1.11 "), &info) == HMF_OK);
-    CHECK(str_is(info.class_name, "Private"));
+    CHECK(str_eq(info.class_name, "Private"));
     CHECK(hmf_address_classify(S("40.107.22.54"), &info) == HMF_OK);
-    CHECK(str_is(info.class_name, "ExchangeOnline"));
+    CHECK(str_eq(info.class_name, "ExchangeOnline"));
     CHECK(hmf_address_classify(S("cmhybd01"), &info) == HMF_OK);
-    CHECK(str_is(info.class_name, "Invalid"));
+    CHECK(str_eq(info.class_name, "Invalid"));
 
     hmf_ip_range_info range;
     CHECK(hmf_ip_range_parse(S("0.0.0.0-255.255.255.255"), &range) == HMF_OK);
@@ -140,10 +127,5 @@ int main(void) {
     test_covering_name();
     test_spans_of_the_callers_text();
     test_bad_arguments_are_refused();
-    if (failures) {
-        fprintf(stderr, "cert_test: %d checks failed\n", failures);
-        return 1;
-    }
-    printf("cert_test: all checks passed\n");
-    return 0;
+    return finish("cert_test");
 }

@@ -5,26 +5,13 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 #define ARG(s) (const uint8_t *)(s), strlen(s)
 
-static int str_is(hmf_str s, const char *expected) {
-    return s.len == strlen(expected) && (s.len == 0 || memcmp(s.ptr, expected, s.len) == 0);
-}
-
 static int list_has(hmf_str_list list, const char *expected) {
     for (size_t i = 0; i < list.len; i++) {
-        if (str_is(list.items[i], expected)) return 1;
+        if (str_eq(list.items[i], expected)) return 1;
     }
     return 0;
 }
@@ -39,18 +26,18 @@ static void test_retry_queue_advice_and_last_error_parts(void) {
     const hmf_queue_advice *advice = NULL;
     CHECK(hmf_queue_assessment_get(assessment, &advice) == HMF_OK);
     if (advice != NULL) {
-        CHECK(str_is(advice->server, "CMHYBD01"));
-        CHECK(str_is(advice->queue, "6"));
-        CHECK(str_is(advice->kind, "Delivery"));
-        CHECK(str_is(advice->state, "Retry"));
-        CHECK(str_is(advice->severity, "Warning"));
+        CHECK(str_eq(advice->server, "CMHYBD01"));
+        CHECK(str_eq(advice->queue, "6"));
+        CHECK(str_eq(advice->kind, "Delivery"));
+        CHECK(str_eq(advice->state, "Retry"));
+        CHECK(str_eq(advice->severity, "Warning"));
         CHECK(advice->over_threshold == 1);
         CHECK(list_has(advice->commands, "Retry-Queue -Identity 'CMHYBD01\\6' -Resubmit $true"));
-        CHECK(str_is(advice->fqdn, "cloudfield.mail.protection.outlook.com"));
-        CHECK(str_is(advice->ip, "40.93.1.10"));
-        CHECK(str_is(advice->lrt, "5/1/2026 7:15:02 AM"));
+        CHECK(str_eq(advice->fqdn, "cloudfield.mail.protection.outlook.com"));
+        CHECK(str_eq(advice->ip, "40.93.1.10"));
+        CHECK(str_eq(advice->lrt, "5/1/2026 7:15:02 AM"));
         CHECK(advice->code == 451);
-        CHECK(str_is(advice->enhanced_code, "4.4.0"));
+        CHECK(str_eq(advice->enhanced_code, "4.4.0"));
     }
     hmf_queue_assessment_free(assessment);
 }
@@ -61,7 +48,7 @@ static void test_drafts_checklist(void) {
     const hmf_queue_advice *advice = NULL;
     CHECK(hmf_queue_assessment_get(assessment, &advice) == HMF_OK);
     if (advice != NULL) {
-        CHECK(str_is(advice->state, "NotSubmitted"));
+        CHECK(str_eq(advice->state, "NotSubmitted"));
         CHECK(advice->steps.len >= 6);
         CHECK(list_has(advice->commands, "Get-Queue -Identity 'CMHYBD01\\Submission'"));
     }
@@ -81,13 +68,13 @@ static void test_routing_and_the_unreachable_fix(void) {
     CHECK(hmf_route_table_route(table, ARG("ramki@cloudfield.mail.onmicrosoft.com"), &route) == HMF_OK);
     CHECK(route.found == 1);
     CHECK(route.connector_index == 1);
-    CHECK(str_is(route.connector, "Outbound to Office 365 - 6a0f3b1e"));
-    CHECK(str_is(route.address_space, "smtp:cloudfield.mail.onmicrosoft.com;1"));
+    CHECK(str_eq(route.connector, "Outbound to Office 365 - 6a0f3b1e"));
+    CHECK(str_eq(route.address_space, "smtp:cloudfield.mail.onmicrosoft.com;1"));
     CHECK(route.alternatives == 1);
 
     CHECK(hmf_route_table_route(table, ARG("fabrikam.com"), &route) == HMF_OK);
     CHECK(route.found == 1);
-    CHECK(str_is(route.connector, "Internet"));
+    CHECK(str_eq(route.connector, "Internet"));
     CHECK(route.cost == 10);
 
     /* Without the catch-all, the tenant's own domain has no route: the fix goes to the hybrid connector. */
@@ -97,8 +84,8 @@ static void test_routing_and_the_unreachable_fix(void) {
     CHECK(hmf_route_table_add_address_space(hybrid_only, ARG("smtp:cloudfield.mail.onmicrosoft.com;1")) == HMF_OK);
     CHECK(hmf_route_table_route(hybrid_only, ARG("ramki@cloudfield.onmicrosoft.com"), &route) == HMF_OK);
     CHECK(route.found == 0);
-    CHECK(str_is(route.domain, "cloudfield.onmicrosoft.com"));
-    CHECK(str_is(route.fix_connector, "Outbound to Office 365 - 6a0f3b1e"));
+    CHECK(str_eq(route.domain, "cloudfield.onmicrosoft.com"));
+    CHECK(str_eq(route.fix_connector, "Outbound to Office 365 - 6a0f3b1e"));
     CHECK(list_has(route.fix_commands,
                    "Set-SendConnector -Identity 'Outbound to Office 365 - 6a0f3b1e' -AddressSpaces "
                    "'smtp:cloudfield.mail.onmicrosoft.com;1','smtp:cloudfield.onmicrosoft.com;1'"));
@@ -132,10 +119,5 @@ int main(void) {
     test_drafts_checklist();
     test_routing_and_the_unreachable_fix();
     test_bad_arguments();
-    if (failures != 0) {
-        fprintf(stderr, "config_queue_test: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("config_queue_test: all checks passed\n");
-    return 0;
+    return finish("config_queue_test");
 }

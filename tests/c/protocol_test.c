@@ -6,29 +6,7 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                               \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
-
-static int str_eq(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    return s.len == n && (n == 0 || memcmp(s.ptr, text, n) == 0);
-}
-
-static int str_contains(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    for (size_t i = 0; n <= s.len && i + n <= s.len; i++) {
-        if (memcmp(s.ptr + i, text, n) == 0) return 1;
-    }
-    return 0;
-}
+#include "check.h"
 
 static hmf_protocol_reader *new_reader(uint32_t mode, const char *path) {
     hmf_protocol_reader *reader = NULL;
@@ -213,10 +191,5 @@ int main(int argc, char **argv) {
     test_bad_file_is_an_error_item(argv[2]);
     test_null_and_bad_arguments();
     test_diagnosis();
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("protocol_test: all checks passed\n");
-    return 0;
+    return finish("protocol_test");
 }

@@ -7,21 +7,7 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                               \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
-
-static int str_eq(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    return s.len == n && (n == 0 || memcmp(s.ptr, text, n) == 0);
-}
+#include "check.h"
 
 static hmf_str cell(const hmf_table *t, size_t row, const char *name) {
     hmf_str none = {NULL, 0};
@@ -123,10 +109,5 @@ int main(int argc, char **argv) {
     snprintf(lab, sizeof lab, "%s/../tests/data/timeline", argv[1]);
     test_a_deferred_internet_message(lab);
     test_null_and_bad_arguments();
-    if (failures != 0) {
-        fprintf(stderr, "timeline_test: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("timeline_test: all checks passed\n");
-    return 0;
+    return finish("timeline_test");
 }

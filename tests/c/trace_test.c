@@ -7,26 +7,7 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                               \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
-
-static int str_eq(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    return s.len == n && (n == 0 || memcmp(s.ptr, text, n) == 0);
-}
-
-static int str_starts(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    return s.len >= n && memcmp(s.ptr, text, n) == 0;
-}
+#include "check.h"
 
 /* The index of a column by name, or -1. */
 static long column(const hmf_table *t, const char *name) {
@@ -127,10 +108,5 @@ int main(void) {
     test_detail_export_with_a_reason();
     test_day_first_culture();
     test_null_and_bad_arguments();
-    if (failures != 0) {
-        fprintf(stderr, "trace_test: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("trace_test: all checks passed\n");
-    return 0;
+    return finish("trace_test");
 }

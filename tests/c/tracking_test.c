@@ -7,34 +7,7 @@
 #include <string.h>
 
 #include "hybridmailflow.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                               \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
-
-static int str_eq(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    return s.len == n && (n == 0 || memcmp(s.ptr, text, n) == 0);
-}
-
-static int str_starts(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    return s.len >= n && memcmp(s.ptr, text, n) == 0;
-}
-
-static int str_contains(hmf_str s, const char *text) {
-    size_t n = strlen(text);
-    for (size_t i = 0; n <= s.len && i + n <= s.len; i++) {
-        if (memcmp(s.ptr + i, text, n) == 0) return 1;
-    }
-    return 0;
-}
+#include "check.h"
 
 static char lab[4200];
 static char data_root[4096];
@@ -325,10 +298,5 @@ int main(int argc, char **argv) {
     test_files_skipped_by_time_and_server();
     test_bad_lines_are_error_items(argv[2]);
     test_null_and_bad_arguments();
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("tracking_test: all checks passed\n");
-    return 0;
+    return finish("tracking_test");
 }

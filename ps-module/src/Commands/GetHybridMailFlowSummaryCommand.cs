@@ -84,16 +84,8 @@ namespace HybridMailFlow.Commands
             switch (ParameterSetName)
             {
                 case "Path":
-                    foreach (var p in Path)
-                    {
-                        paths.AddWildcard(p);
-                    }
-                    break;
                 case "LiteralPath":
-                    foreach (var p in LiteralPath)
-                    {
-                        paths.AddLiteral(p);
-                    }
+                    paths.Add(Path, LiteralPath);
                     break;
                 default:
                     Count(InputObject);

@@ -111,20 +111,8 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == "LiteralPath")
-            {
-                foreach (var p in LiteralPath)
-                {
-                    paths.AddLiteral(p);
-                }
-            }
-            else if (Path != null)
-            {
-                foreach (var p in Path)
-                {
-                    paths.AddWildcard(p);
-                }
-            }
+            // Only the parameter set's own values are bound; the other is null.
+            paths.Add(Path, LiteralPath);
         }
 
         protected override void EndProcessing()

@@ -72,14 +72,7 @@ namespace HybridMailFlow.Commands
             if (ParameterSetName != InputSet)
             {
                 var paths = new LogPathList(this);
-                foreach (var p in Path ?? new string[0])
-                {
-                    paths.AddWildcard(p);
-                }
-                foreach (var p in LiteralPath ?? new string[0])
-                {
-                    paths.AddLiteral(p);
-                }
+                paths.Add(Path, LiteralPath);
                 foreach (var file in paths.Paths)
                 {
                     ReadCsv(file);

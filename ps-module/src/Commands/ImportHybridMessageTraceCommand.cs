@@ -49,17 +49,7 @@ namespace HybridMailFlow.Commands
                 return;
             }
             var list = new LogPathList(this);
-            foreach (var p in ParameterSetName == "Path" ? Path : LiteralPath)
-            {
-                if (ParameterSetName == "Path")
-                {
-                    list.AddWildcard(p);
-                }
-                else
-                {
-                    list.AddLiteral(p);
-                }
-            }
+            list.Add(Path, LiteralPath);
             foreach (var file in list.Paths)
             {
                 if (Directory.Exists(file))

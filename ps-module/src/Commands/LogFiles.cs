@@ -22,6 +22,19 @@ namespace HybridMailFlow.Commands
 
         public List<string> Paths { get; } = new List<string>();
 
+        /// <summary>Every -Path (wildcards) and -LiteralPath value a cmdlet was given; either may be null.</summary>
+        public void Add(string[] wildcards, string[] literals)
+        {
+            foreach (var pattern in wildcards ?? new string[0])
+            {
+                AddWildcard(pattern);
+            }
+            foreach (var literal in literals ?? new string[0])
+            {
+                AddLiteral(literal);
+            }
+        }
+
         public void AddLiteral(string psPath)
         {
             AddExisting(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(psPath));

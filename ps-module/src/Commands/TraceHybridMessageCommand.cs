@@ -166,10 +166,7 @@ namespace HybridMailFlow.Commands
                 return null;
             }
             var list = new LogPathList(this);
-            foreach (var p in patterns)
-            {
-                list.AddWildcard(p);
-            }
+            list.Add(patterns, null);
             return list.Paths;
         }
 
