@@ -27,11 +27,14 @@
     Size of each full set (default 1024 MB).
 .PARAMETER SubsetMB
     Size of the subsets the slow methods run on (default 100 MB).
+.PARAMETER ProtocolOnly
+    Only the SMTP protocol-log measurements (a quicker loop while working on them).
 #>
 [CmdletBinding()]
 param(
     [int] $SizeMB = 1024,
     [int] $SubsetMB = 100,
+    [switch] $ProtocolOnly,
     [Parameter(Mandatory = $true)] [string] $ModulePath,
     [Parameter(Mandatory = $true)] [string] $RepoRoot
 )
@@ -135,6 +138,7 @@ $summary = [ordered]@{
     "Get-HybridSmtpSession peak MB: $subsetMB MB vs $fullMB MB" = '{0} vs {1}' -f $ours.PeakMemoryMB, $results[0].PeakMemoryMB
 }
 [pscustomobject]$summary | Format-List | Out-String | Write-Host
+if ($ProtocolOnly) { return }
 
 # Message tracking logs.
 $trackingFull = Get-LogSet -Name "tracking-$SizeMB" -Megabytes $SizeMB -Generator 'gen_tracking'

@@ -100,6 +100,28 @@ Describe 'Get-HybridSmtpSession' {
         $s.DisconnectReason | Should -Be 'Local'
     }
 
+    It 'gives each session its own values where many sessions share or nearly share them (localized names included)' {
+        # Values repeated from session to session are decoded once per read; each session must still get its own.
+        $connectors = @('CMHYBD01\Default Frontend CMHYBD01', 'CMHYBD01\Empfangsconnector für Clients – CMHYBD01', 'CMHYBD01\Default Frontend CMHYBD02')
+        $lines = foreach ($n in 1..60) {
+            $id = '08DEA74796B6{0:D4}' -f $n
+            $connector = $connectors[$n % 3]
+            $remote = '40.93.{0}.{1}' -f ($n % 4), (10 + $n % 7)
+            $time = '2026-05-01T05:{0:D2}:{1:D2}' -f [int][math]::Floor($n / 2), (($n % 2) * 30)
+            Get-InboundLines -Id $id -Remote $remote -Time $time | ForEach-Object { $_.Replace($fe, $connector) }
+        }
+        $folder = Join-Path $TestDrive 'shared-values/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
+        $null = New-ProtocolLog -Path (Join-Path $folder 'RECV2026050105-1.LOG') -Lines $lines
+        $sessions = @(Get-HybridSmtpSession -Path $folder)
+        $sessions.Count | Should -Be 60
+        foreach ($s in $sessions) {
+            $n = [int]$s.SessionId.Substring(12)
+            $s.ConnectorId | Should -BeExactly $connectors[$n % 3]
+            $s.RemoteAddress | Should -Be ('40.93.{0}.{1}' -f ($n % 4), (10 + $n % 7))
+            $s.MessageIds | Should -Be @("<m$($s.SessionId)@cloudfield.onmicrosoft.com>")
+        }
+    }
+
     It 'keeps the raw lines reachable, as text and as entries with file and line' {
         $s = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60003
         $raw = $s.Lines.RawText -split "\r?\n"

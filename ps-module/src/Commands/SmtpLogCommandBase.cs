@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using HybridMailFlow.Native;
 
 namespace HybridMailFlow.Commands
@@ -154,11 +155,13 @@ namespace HybridMailFlow.Commands
                 ReadsSessions ? stats.Sessions : stats.Entries, ReadsSessions ? "session(s)" : "line(s) returned"));
         }
 
+        [MethodImpl(Jit.Eager)]
         void IProtocolSink.Entry(SmtpLogEntry entry)
         {
             WriteObject(entry);
         }
 
+        [MethodImpl(Jit.Eager)]
         void IProtocolSink.Session(SmtpSession session)
         {
             WriteObject(session);

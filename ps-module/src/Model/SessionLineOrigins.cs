@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.IO;
 using System.Text;
@@ -14,7 +15,8 @@ namespace HybridMailFlow
         // changed since.
         private const int MaxLineBytes = 1024 * 1024;
 
-        internal SessionLineOrigins(int lineCount, string[] files)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal SessionLineOrigins(int lineCount, ValueList<string> files)
         {
             FileIndexes = new uint[lineCount];
             Numbers = new ulong[lineCount];
@@ -25,7 +27,7 @@ namespace HybridMailFlow
         internal uint[] FileIndexes { get; private set; }
         internal ulong[] Numbers { get; private set; }
         internal ulong[] Offsets { get; private set; }
-        internal string[] Files { get; private set; }
+        internal ValueList<string> Files { get; private set; }
 
         /// <summary>
         /// The lines joined with '\n' as the engine kept them (line ends removed). Each line must still hold the
@@ -41,7 +43,7 @@ namespace HybridMailFlow
             {
                 for (int i = 0; i < Numbers.Length; i++)
                 {
-                    string path = Files[FileIndexes[i]];
+                    string path = Files[(int)FileIndexes[i]];
                     if (FileIndexes[i] != openIndex)
                     {
                         if (stream != null)

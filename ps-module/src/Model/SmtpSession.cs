@@ -206,7 +206,7 @@ namespace HybridMailFlow
         internal void SetLines(SessionLineOrigins origins)
         {
             lineOrigins = origins;
-            Files = new ValueList<string>(origins.Files);
+            Files = origins.Files;
         }
 
         public override string ToString()

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
 
 namespace HybridMailFlow
 {
@@ -12,6 +13,7 @@ namespace HybridMailFlow
     {
         internal static readonly ValueList<T> None = new ValueList<T>(new T[0]);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ValueList(IList<T> items) : base(items)
         {
         }

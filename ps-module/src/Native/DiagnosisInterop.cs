@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.InteropServices;
 
@@ -82,6 +83,7 @@ namespace HybridMailFlow.Native
             }
         }
 
+        [MethodImpl(Jit.Eager)]
         internal static unsafe SmtpErrorDiagnosis[] Read(HmfFinding* items, int count, string input, string source)
         {
             var result = new SmtpErrorDiagnosis[count];
@@ -114,6 +116,7 @@ namespace HybridMailFlow.Native
     /// <summary>Engine string lists as managed lists.</summary>
     internal static class Lists
     {
+        [MethodImpl(Jit.Eager)]
         public static unsafe string[] ReadArray(HmfStrList list)
         {
             var result = new string[(int)list.Len];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -122,6 +123,7 @@ namespace HybridMailFlow.Native
             }
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe uint Deliver(BatchHandle batch, ITrackingSink sink)
         {
             var view = NativeCall.View(batch);
@@ -151,6 +153,7 @@ namespace HybridMailFlow.Native
             return view.State;
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe MessageTrackingEvent ToEvent(HmfTrackingEvent* e, StringCache strings)
         {
             var recipients = strings.List(e->Recipients);
@@ -198,6 +201,7 @@ namespace HybridMailFlow.Native
             return result;
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe ValueList<KeyValuePair<string, object>> EventDataOf(HmfTrackingEvent* e, StringCache strings)
         {
             int count = (int)e->EventDataKeys.Len;
@@ -236,6 +240,7 @@ namespace HybridMailFlow.Native
             }
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe ValueList<TrackingRecipientStatus> StatusDetailsOf(HmfTrackingEvent* e, ValueList<string> recipients, ValueList<string> statuses, StringCache strings)
         {
             int count = (int)e->StatusLed.Len;
@@ -263,6 +268,7 @@ namespace HybridMailFlow.Native
             return new ValueList<TrackingRecipientStatus>(details);
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe ValueList<MessageLatencyComponent> LatencyOf(HmfTrackingEvent* e, StringCache strings)
         {
             int count = (int)e->LatencyCount;
@@ -288,6 +294,7 @@ namespace HybridMailFlow.Native
             return new ValueList<MessageLatencyComponent>(components);
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe ValueList<SmtpErrorDiagnosis> FindingsOf(HmfTrackingEvent* e, MessageTrackingEvent trackingEvent, StringCache strings)
         {
             int count = (int)e->FindingCount;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Text;
 
@@ -35,6 +36,7 @@ namespace HybridMailFlow.Native
         }
 
         /// <summary>The string's text; empty for length 0, whatever the pointer (NULL included).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe string Read(HmfStr s)
         {
             if (s.Len == UIntPtr.Zero)
@@ -50,6 +52,7 @@ namespace HybridMailFlow.Native
         }
 
         /// <summary>An empty engine string as null, so that absent values read as absent in PowerShell.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static string ReadOrNull(HmfStr s)
         {
             return s.Len == UIntPtr.Zero ? null : Read(s);

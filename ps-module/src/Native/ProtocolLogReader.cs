@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -44,12 +45,13 @@ namespace HybridMailFlow.Native
         {
             using (var reader = Create(options))
             {
+                var pool = new StringPool();
                 while (!sink.Stopping)
                 {
                     uint state;
                     using (var batch = NativeCall.NextBatch(reader, BatchSize))
                     {
-                        state = Deliver(batch, sink);
+                        state = Deliver(batch, sink, pool);
                     }
                     if (state == Abi.BatchEnd)
                     {
@@ -134,12 +136,14 @@ namespace HybridMailFlow.Native
 
         internal static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static DateTime FromUnixMs(long ms)
         {
             return UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond);
         }
 
-        private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink)
+        [MethodImpl(Jit.Eager)]
+        private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool)
         {
             var view = NativeCall.View(batch);
             var items = (HmfItem*)view.Items;
@@ -153,7 +157,7 @@ namespace HybridMailFlow.Native
                         sink.Entry(ToEntry((HmfProtocolEntry*)item.Entry, strings));
                         break;
                     case Abi.ItemSession:
-                        sink.Session(ToSession((HmfSession*)item.Session));
+                        sink.Session(ToSession((HmfSession*)item.Session, pool));
                         break;
                     case Abi.ItemError:
                         sink.LineError(NativeError.From(*(HmfError*)item.Error));
@@ -171,6 +175,7 @@ namespace HybridMailFlow.Native
             return view.State;
         }
 
+        [MethodImpl(Jit.Eager)]
         private static unsafe SmtpLogEntry ToEntry(HmfProtocolEntry* e, StringCache strings)
         {
             var symbol = ((char)e->Event).ToString();
@@ -201,6 +206,7 @@ namespace HybridMailFlow.Native
         }
 
         /// <summary>Findings attached to a line or a session, with what they were about.</summary>
+        [MethodImpl(Jit.Eager)]
         private static unsafe ValueList<SmtpErrorDiagnosis> FindingsOf(IntPtr items, UIntPtr count, string input, string source)
         {
             return count == UIntPtr.Zero
@@ -208,7 +214,8 @@ namespace HybridMailFlow.Native
                 : new ValueList<SmtpErrorDiagnosis>(Diagnosis.Read((HmfFinding*)items, (int)count, input, source));
         }
 
-        private static unsafe SmtpSession ToSession(HmfSession* s)
+        [MethodImpl(Jit.Eager)]
+        private static unsafe SmtpSession ToSession(HmfSession* s, StringPool pool)
         {
             var certificates = new SmtpTlsCertificate[(int)s->CertificateCount];
             for (int i = 0; i < certificates.Length; i++)
@@ -216,14 +223,14 @@ namespace HybridMailFlow.Native
                 var c = ((HmfCertificate*)s->Certificates)[i];
                 certificates[i] = new SmtpTlsCertificate
                 {
-                    Kind = Utf8.ReadOrNull(c.Kind),
-                    Subject = Utf8.ReadOrNull(c.Subject),
-                    Issuer = Utf8.ReadOrNull(c.Issuer),
-                    SerialNumber = Utf8.ReadOrNull(c.SerialNumber),
-                    Thumbprint = Utf8.ReadOrNull(c.Thumbprint),
+                    Kind = pool.Get(c.Kind),
+                    Subject = pool.Get(c.Subject),
+                    Issuer = pool.Get(c.Issuer),
+                    SerialNumber = pool.Get(c.SerialNumber),
+                    Thumbprint = pool.Get(c.Thumbprint),
                     NotBefore = c.NotBeforeMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotBeforeMs),
                     NotAfter = c.NotAfterMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotAfterMs),
-                    SubjectAlternativeNames = Lists.Read(c.SubjectAlternativeNames),
+                    SubjectAlternativeNames = pool.List(c.SubjectAlternativeNames),
                 };
             }
             var messages = new SmtpSessionMessage[(int)s->MessageCount];
@@ -241,23 +248,23 @@ namespace HybridMailFlow.Native
             for (int i = 0; i < messages.Length; i++)
             {
                 var m = ((HmfMessage*)s->Messages)[i];
-                var messageRecipients = Lists.ReadArray(m.Recipients);
+                var messageRecipients = pool.List(m.Recipients);
                 var message = new SmtpSessionMessage
                 {
-                    MailFrom = Utf8.ReadOrNull(m.MailFrom),
-                    Recipients = messageRecipients.Length == 0 ? ValueList<string>.None : new ValueList<string>(messageRecipients),
+                    MailFrom = pool.Get(m.MailFrom),
+                    Recipients = messageRecipients,
                     InternetMessageId = Utf8.ReadOrNull(m.InternetMessageId),
                     InternalId = Utf8.ReadOrNull(m.InternalId),
-                    Hostname = Utf8.ReadOrNull(m.Hostname),
+                    Hostname = pool.Get(m.Hostname),
                     Size = m.Size < 0 ? (long?)null : m.Size,
                     Accepted = m.Accepted != 0,
                     Response = Utf8.ReadOrNull(m.Response),
                 };
                 messages[i] = message;
-                if (messageRecipients.Length > 0)
+                if (messageRecipients.Count > 0)
                 {
-                    Array.Copy(messageRecipients, 0, recipients, recipientAt, messageRecipients.Length);
-                    recipientAt += messageRecipients.Length;
+                    messageRecipients.CopyTo(recipients, recipientAt);
+                    recipientAt += messageRecipients.Count;
                 }
                 if (message.InternetMessageId != null)
                 {
@@ -270,42 +277,42 @@ namespace HybridMailFlow.Native
             }
             var session = new SmtpSession
             {
-                Server = Utf8.ReadOrNull(s->Server),
-                ConnectorId = Utf8.ReadOrNull(s->ConnectorId),
+                Server = pool.Get(s->Server),
+                ConnectorId = pool.Get(s->ConnectorId),
                 Direction = s->Direction == Abi.DirectionSend ? "Send" : "Receive",
-                Role = Utf8.Read(s->Role),
+                Role = pool.Get(s->Role) ?? string.Empty,
                 SessionId = Utf8.Read(s->SessionId),
                 Start = FromUnixMs(s->StartMs),
                 End = FromUnixMs(s->EndMs),
-                LocalAddress = Utf8.ReadOrNull(s->LocalAddress),
+                LocalAddress = pool.Get(s->LocalAddress),
                 LocalPort = s->LocalPort < 0 ? (int?)null : s->LocalPort,
-                RemoteAddress = Utf8.ReadOrNull(s->RemoteAddress),
+                RemoteAddress = pool.Get(s->RemoteAddress),
                 RemotePort = s->RemotePort < 0 ? (int?)null : s->RemotePort,
-                RemoteAddressClass = Utf8.Read(s->RemoteAddressClass),
+                RemoteAddressClass = pool.Get(s->RemoteAddressClass) ?? string.Empty,
                 IsExchangeOnline = s->IsExchangeOnline != 0,
-                Helo = Utf8.ReadOrNull(s->Helo),
-                RemoteHost = Utf8.ReadOrNull(s->RemoteHost),
+                Helo = pool.Get(s->Helo),
+                RemoteHost = pool.Get(s->RemoteHost),
                 Banner = Utf8.ReadOrNull(s->Banner),
-                Extensions = Lists.Read(s->Extensions),
-                TlsMode = Utf8.Read(s->TlsMode),
+                Extensions = pool.List(s->Extensions),
+                TlsMode = pool.Get(s->TlsMode) ?? string.Empty,
                 TlsSucceeded = s->TlsSucceeded < 0 ? (bool?)null : s->TlsSucceeded != 0,
-                TlsProtocol = Utf8.ReadOrNull(s->TlsProtocol),
-                TlsCipher = Utf8.ReadOrNull(s->TlsCipher),
+                TlsProtocol = pool.Get(s->TlsProtocol),
+                TlsCipher = pool.Get(s->TlsCipher),
                 TlsCipherStrength = s->TlsCipherStrength < 0 ? (int?)null : s->TlsCipherStrength,
-                TlsMac = Utf8.ReadOrNull(s->TlsMac),
-                TlsKeyExchange = Utf8.ReadOrNull(s->TlsKeyExchange),
+                TlsMac = pool.Get(s->TlsMac),
+                TlsKeyExchange = pool.Get(s->TlsKeyExchange),
                 TlsKeyExchangeStrength = s->TlsKeyExchangeStrength < 0 ? (int?)null : s->TlsKeyExchangeStrength,
-                TlsFailure = Utf8.ReadOrNull(s->TlsFailure),
+                TlsFailure = pool.Get(s->TlsFailure),
                 Certificates = new ValueList<SmtpTlsCertificate>(certificates),
-                ChainValidationStatus = Utf8.ReadOrNull(s->ChainValidationStatus),
-                TlsDomainCapabilities = Utf8.ReadOrNull(s->TlsDomainCapabilities),
-                TlsDomainCapabilitiesStatus = Utf8.ReadOrNull(s->TlsDomainCapabilitiesStatus),
-                TlsDomainCapabilitiesDomain = Utf8.ReadOrNull(s->TlsDomainCapabilitiesDomain),
-                AuthMechanism = Utf8.ReadOrNull(s->AuthMechanism),
-                AuthUser = Utf8.ReadOrNull(s->AuthUser),
-                AuthResult = Utf8.Read(s->AuthResult),
-                AuthFailure = Utf8.ReadOrNull(s->AuthFailure),
-                Permissions = Utf8.ReadOrNull(s->Permissions),
+                ChainValidationStatus = pool.Get(s->ChainValidationStatus),
+                TlsDomainCapabilities = pool.Get(s->TlsDomainCapabilities),
+                TlsDomainCapabilitiesStatus = pool.Get(s->TlsDomainCapabilitiesStatus),
+                TlsDomainCapabilitiesDomain = pool.Get(s->TlsDomainCapabilitiesDomain),
+                AuthMechanism = pool.Get(s->AuthMechanism),
+                AuthUser = pool.Get(s->AuthUser),
+                AuthResult = pool.Get(s->AuthResult) ?? string.Empty,
+                AuthFailure = pool.Get(s->AuthFailure),
+                Permissions = pool.Get(s->Permissions),
                 Messages = new ValueList<SmtpSessionMessage>(messages),
                 Recipients = recipients == null ? ValueList<string>.None : new ValueList<string>(recipients),
                 MessageIds = messageIds.Count == 0 ? ValueList<string>.None : new ValueList<string>(messageIds),
@@ -314,16 +321,16 @@ namespace HybridMailFlow.Native
                 ThroughputKBps = s->ThroughputKbps < 0 ? (double?)null : Math.Round(s->ThroughputKbps, 1),
                 Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
                 ProxiedSessionId = Utf8.ReadOrNull(s->ProxiedSessionId),
-                ProxyTarget = Utf8.ReadOrNull(s->ProxyTarget),
-                ProxyStatus = Utf8.ReadOrNull(s->ProxyStatus),
-                Responses = Lists.Read(s->Responses),
-                LastError = Utf8.ReadOrNull(s->LastError),
-                DisconnectReason = Utf8.ReadOrNull(s->DisconnectReason),
-                Outcome = Utf8.Read(s->Outcome),
-                OutcomePath = Utf8.ReadOrNull(s->OutcomePath),
+                ProxyTarget = pool.Get(s->ProxyTarget),
+                ProxyStatus = pool.Get(s->ProxyStatus),
+                Responses = pool.List(s->Responses),
+                LastError = pool.Get(s->LastError),
+                DisconnectReason = pool.Get(s->DisconnectReason),
+                Outcome = pool.Get(s->Outcome) ?? string.Empty,
+                OutcomePath = pool.Get(s->OutcomePath),
                 OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
                 OutcomeText = Utf8.ReadOrNull(s->OutcomeText),
-                ErrorCommand = Utf8.ReadOrNull(s->ErrorCommand),
+                ErrorCommand = pool.Get(s->ErrorCommand),
                 LineCount = (int)s->LineCount,
             };
             session.Diagnosis = FindingsOf(s->Findings, s->FindingCount, session.OutcomeText,
@@ -331,7 +338,7 @@ namespace HybridMailFlow.Native
             // Where each line is, not the lines: they are read again from the files when asked for (Lines),
             // which is rare. Copying a few kilobytes per session into .NET was the largest cost of this method.
             int lineCount = (int)s->LineCount;
-            var origins = new SessionLineOrigins(lineCount, Lists.ReadArray(s->LineFiles));
+            var origins = new SessionLineOrigins(lineCount, pool.List(s->LineFiles));
             for (int i = 0; i < lineCount; i++)
             {
                 origins.FileIndexes[i] = ((uint*)s->LineFileIndexes)[i];
@@ -369,7 +376,7 @@ namespace HybridMailFlow.Native
                     int index = (int)((HmfProtocolEntry*)items[i].Entry)->Line - 1;
                     if (index >= 0 && index < numbers.Length)
                     {
-                        entry.Path = files[fileIndexes[index]];
+                        entry.Path = files[(int)fileIndexes[index]];
                         entry.LineNumber = (long)numbers[index];
                     }
                     entry.Server = session.Server;

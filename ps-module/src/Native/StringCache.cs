@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 
@@ -13,6 +14,7 @@ namespace HybridMailFlow.Native
         private readonly Dictionary<IntPtr, string> byPointer = new Dictionary<IntPtr, string>();
 
         /// <summary>The string, or null when it is empty.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public string Get(HmfStr s)
         {
             if (s.Len == UIntPtr.Zero)
@@ -29,6 +31,7 @@ namespace HybridMailFlow.Native
         }
 
         /// <summary>The strings of a list (empty members as empty strings).</summary>
+        [MethodImpl(Jit.Eager)]
         public unsafe string[] Array(HmfStrList list)
         {
             var result = new string[(int)list.Len];
