@@ -53,6 +53,11 @@ namespace HybridMailFlow
         private SessionLineOrigins lineOrigins;
         private SmtpSessionLines lines;
 
+        // The details as the engine's bytes until first read, then decoded (SessionDetails). Volatile, and the
+        // bytes dropped only after the details are published: two threads reading one session both get them.
+        private volatile byte[] packedDetails;
+        private volatile SessionDetails details;
+
         public string Server { get; internal set; }
         public string ConnectorId { get; internal set; }
 
@@ -86,28 +91,28 @@ namespace HybridMailFlow
         public bool IsExchangeOnline { get; internal set; }
 
         /// <summary>The EHLO/HELO name the client gave (the remote on receive, this server on send).</summary>
-        public string Helo { get; internal set; }
+        public string Helo { get { return Details.Helo; } }
 
         /// <summary>The remote's own name: its EHLO on receive, its banner on send.</summary>
-        public string RemoteHost { get; internal set; }
+        public string RemoteHost { get { return Details.RemoteHost; } }
 
-        public string Banner { get; internal set; }
-        public ValueList<string> Extensions { get; internal set; }
+        public string Banner { get { return Details.Banner; } }
+        public ValueList<string> Extensions { get { return Details.Extensions; } }
         public string ExtensionsText { get { return Extensions.ToString(); } }
 
         /// <summary>None, STARTTLS or X-ANONYMOUSTLS.</summary>
-        public string TlsMode { get; internal set; }
+        public string TlsMode { get { return Details.TlsMode; } }
 
         /// <summary>True when TLS was negotiated, false when it failed, null when the log shows no TLS result.</summary>
         public bool? TlsSucceeded { get; internal set; }
-        public string TlsProtocol { get; internal set; }
-        public string TlsCipher { get; internal set; }
+        public string TlsProtocol { get { return Details.TlsProtocol; } }
+        public string TlsCipher { get { return Details.TlsCipher; } }
         public int? TlsCipherStrength { get; internal set; }
-        public string TlsMac { get; internal set; }
-        public string TlsKeyExchange { get; internal set; }
+        public string TlsMac { get { return Details.TlsMac; } }
+        public string TlsKeyExchange { get { return Details.TlsKeyExchange; } }
         public int? TlsKeyExchangeStrength { get; internal set; }
-        public string TlsFailure { get; internal set; }
-        public ValueList<SmtpTlsCertificate> Certificates { get; internal set; }
+        public string TlsFailure { get { return Details.TlsFailure; } }
+        public ValueList<SmtpTlsCertificate> Certificates { get { return Details.Certificates; } }
 
         /// <summary>The first certificate's subject (the one the remote saw on receive, the remote's on send).</summary>
         public string CertificateSubject { get { return FirstCertificate == null ? null : FirstCertificate.Subject; } }
@@ -116,28 +121,28 @@ namespace HybridMailFlow
         public DateTime? CertificateNotAfter { get { return FirstCertificate == null ? null : FirstCertificate.NotAfter; } }
         public string CertificateSubjectAlternativeNames { get { return FirstCertificate == null ? null : FirstCertificate.SubjectAlternativeNames.ToString(); } }
 
-        public string ChainValidationStatus { get; internal set; }
-        public string TlsDomainCapabilities { get; internal set; }
-        public string TlsDomainCapabilitiesStatus { get; internal set; }
-        public string TlsDomainCapabilitiesDomain { get; internal set; }
+        public string ChainValidationStatus { get { return Details.ChainValidationStatus; } }
+        public string TlsDomainCapabilities { get { return Details.TlsDomainCapabilities; } }
+        public string TlsDomainCapabilitiesStatus { get { return Details.TlsDomainCapabilitiesStatus; } }
+        public string TlsDomainCapabilitiesDomain { get { return Details.TlsDomainCapabilitiesDomain; } }
 
-        public string AuthMechanism { get; internal set; }
-        public string AuthUser { get; internal set; }
+        public string AuthMechanism { get { return Details.AuthMechanism; } }
+        public string AuthUser { get { return Details.AuthUser; } }
 
         /// <summary>None, Succeeded or Failed.</summary>
-        public string AuthResult { get; internal set; }
-        public string AuthFailure { get; internal set; }
+        public string AuthResult { get { return Details.AuthResult; } }
+        public string AuthFailure { get { return Details.AuthFailure; } }
 
         /// <summary>The permissions of "Set Session Permissions".</summary>
-        public string Permissions { get; internal set; }
+        public string Permissions { get { return Details.Permissions; } }
 
-        public ValueList<SmtpSessionMessage> Messages { get; internal set; }
+        public ValueList<SmtpSessionMessage> Messages { get { return Details.Messages; } }
         public string MailFrom { get { return string.Join("; ", Messages.Select(m => m.MailFrom).Where(a => !string.IsNullOrEmpty(a)).Distinct()); } }
-        public ValueList<string> Recipients { get; internal set; }
+        public ValueList<string> Recipients { get { return Details.Recipients; } }
         public string RecipientsText { get { return Recipients.ToString(); } }
-        public ValueList<string> MessageIds { get; internal set; }
+        public ValueList<string> MessageIds { get { return Details.MessageIds; } }
         public string MessageIdsText { get { return MessageIds.ToString(); } }
-        public ValueList<string> InternalIds { get; internal set; }
+        public ValueList<string> InternalIds { get { return Details.InternalIds; } }
         public string InternalIdsText { get { return InternalIds.ToString(); } }
         public int MessageCount { get { return Messages.Count; } }
         public int AcceptedCount { get { return Messages.Count(m => m.Accepted); } }
@@ -151,28 +156,28 @@ namespace HybridMailFlow
         /// <summary>Time the server held the session back (Tarpit for '...').</summary>
         public TimeSpan Tarpit { get; internal set; }
 
-        public string ProxiedSessionId { get; internal set; }
-        public string ProxyTarget { get; internal set; }
-        public string ProxyStatus { get; internal set; }
+        public string ProxiedSessionId { get { return Details.ProxiedSessionId; } }
+        public string ProxyTarget { get { return Details.ProxyTarget; } }
+        public string ProxyStatus { get { return Details.ProxyStatus; } }
 
         /// <summary>Every reply code in order, with its enhanced code where given (250, 250 2.6.0, 451 4.7.0).</summary>
-        public ValueList<string> Responses { get; internal set; }
+        public ValueList<string> Responses { get { return Details.Responses; } }
         public string ResponsesText { get { return Responses.ToString(); } }
 
         /// <summary>The last 4xx/5xx reply.</summary>
         public string LastError { get; internal set; }
 
         /// <summary>The command LastError answered (MAIL FROM, RCPT TO, STARTTLS, AUTH...), when known.</summary>
-        public string ErrorCommand { get; internal set; }
-        public string DisconnectReason { get; internal set; }
+        public string ErrorCommand { get { return Details.ErrorCommand; } }
+        public string DisconnectReason { get { return Details.DisconnectReason; } }
 
         /// <summary>Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage or Incomplete.</summary>
         public string Outcome { get; internal set; }
 
         /// <summary>The file and line that decided the outcome, and its text.</summary>
-        public string OutcomePath { get; internal set; }
+        public string OutcomePath { get { return Details.OutcomePath; } }
         public long? OutcomeLine { get; internal set; }
-        public string OutcomeText { get; internal set; }
+        public string OutcomeText { get { return Details.OutcomeText; } }
 
         /// <summary>For a failed session: what its deciding line means and how to fix it, best first.</summary>
         public ValueList<SmtpErrorDiagnosis> Diagnosis { get; internal set; }
@@ -201,6 +206,32 @@ namespace HybridMailFlow
         private SmtpTlsCertificate FirstCertificate
         {
             get { return Certificates.Count == 0 ? null : Certificates[0]; }
+        }
+
+        private SessionDetails Details
+        {
+            get
+            {
+                var decoded = details;
+                if (decoded != null)
+                {
+                    return decoded;
+                }
+                var packed = packedDetails;
+                if (packed == null)
+                {
+                    return details;
+                }
+                decoded = SessionDetails.Unpack(packed);
+                details = decoded;
+                packedDetails = null;
+                return decoded;
+            }
+        }
+
+        internal void SetDetails(byte[] packed)
+        {
+            packedDetails = packed;
         }
 
         internal void SetLines(SessionLineOrigins origins)

@@ -46,12 +46,13 @@ namespace HybridMailFlow.Native
             using (var reader = Create(options))
             {
                 var pool = new StringPool();
+                var packer = new SessionPacker();
                 while (!sink.Stopping)
                 {
                     uint state;
                     using (var batch = NativeCall.NextBatch(reader, BatchSize))
                     {
-                        state = Deliver(batch, sink, pool);
+                        state = Deliver(batch, sink, pool, packer);
                     }
                     if (state == Abi.BatchEnd)
                     {
@@ -143,7 +144,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool)
+        private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool, SessionPacker packer)
         {
             var view = NativeCall.View(batch);
             var items = (HmfItem*)view.Items;
@@ -157,7 +158,7 @@ namespace HybridMailFlow.Native
                         sink.Entry(ToEntry((HmfProtocolEntry*)item.Entry, strings));
                         break;
                     case Abi.ItemSession:
-                        sink.Session(ToSession((HmfSession*)item.Session, pool));
+                        sink.Session(ToSession((HmfSession*)item.Session, pool, packer));
                         break;
                     case Abi.ItemError:
                         sink.LineError(NativeError.From(*(HmfError*)item.Error));
@@ -215,66 +216,9 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe SmtpSession ToSession(HmfSession* s, StringPool pool)
+        private static unsafe SmtpSession ToSession(HmfSession* s, StringPool pool, SessionPacker packer)
         {
-            var certificates = new SmtpTlsCertificate[(int)s->CertificateCount];
-            for (int i = 0; i < certificates.Length; i++)
-            {
-                var c = ((HmfCertificate*)s->Certificates)[i];
-                certificates[i] = new SmtpTlsCertificate
-                {
-                    Kind = pool.Get(c.Kind),
-                    Subject = pool.Get(c.Subject),
-                    Issuer = pool.Get(c.Issuer),
-                    SerialNumber = pool.Get(c.SerialNumber),
-                    Thumbprint = pool.Get(c.Thumbprint),
-                    NotBefore = c.NotBeforeMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotBeforeMs),
-                    NotAfter = c.NotAfterMs == long.MinValue ? (DateTime?)null : FromUnixMs(c.NotAfterMs),
-                    SubjectAlternativeNames = pool.List(c.SubjectAlternativeNames),
-                };
-            }
-            var messages = new SmtpSessionMessage[(int)s->MessageCount];
-            // The session-wide lists are sized before they are filled: most sessions carry one message, and
-            // growing lists per session showed in profiles as the largest cost of this method after the raw lines.
-            int recipientCount = 0;
-            for (int i = 0; i < messages.Length; i++)
-            {
-                recipientCount += (int)((HmfMessage*)s->Messages)[i].Recipients.Len;
-            }
-            var recipients = recipientCount == 0 ? null : new string[recipientCount];
-            var messageIds = new List<string>(messages.Length);
-            var internalIds = new List<string>(messages.Length);
-            int recipientAt = 0;
-            for (int i = 0; i < messages.Length; i++)
-            {
-                var m = ((HmfMessage*)s->Messages)[i];
-                var messageRecipients = pool.List(m.Recipients);
-                var message = new SmtpSessionMessage
-                {
-                    MailFrom = pool.Get(m.MailFrom),
-                    Recipients = messageRecipients,
-                    InternetMessageId = Utf8.ReadOrNull(m.InternetMessageId),
-                    InternalId = Utf8.ReadOrNull(m.InternalId),
-                    Hostname = pool.Get(m.Hostname),
-                    Size = m.Size < 0 ? (long?)null : m.Size,
-                    Accepted = m.Accepted != 0,
-                    Response = Utf8.ReadOrNull(m.Response),
-                };
-                messages[i] = message;
-                if (messageRecipients.Count > 0)
-                {
-                    messageRecipients.CopyTo(recipients, recipientAt);
-                    recipientAt += messageRecipients.Count;
-                }
-                if (message.InternetMessageId != null)
-                {
-                    messageIds.Add(message.InternetMessageId);
-                }
-                if (message.InternalId != null)
-                {
-                    internalIds.Add(message.InternalId);
-                }
-            }
+            // What the default views and the usual filters read is decoded now; the rest stays packed until read.
             var session = new SmtpSession
             {
                 Server = pool.Get(s->Server),
@@ -290,51 +234,21 @@ namespace HybridMailFlow.Native
                 RemotePort = s->RemotePort < 0 ? (int?)null : s->RemotePort,
                 RemoteAddressClass = pool.Get(s->RemoteAddressClass) ?? string.Empty,
                 IsExchangeOnline = s->IsExchangeOnline != 0,
-                Helo = pool.Get(s->Helo),
-                RemoteHost = pool.Get(s->RemoteHost),
-                Banner = Utf8.ReadOrNull(s->Banner),
-                Extensions = pool.List(s->Extensions),
-                TlsMode = pool.Get(s->TlsMode) ?? string.Empty,
                 TlsSucceeded = s->TlsSucceeded < 0 ? (bool?)null : s->TlsSucceeded != 0,
-                TlsProtocol = pool.Get(s->TlsProtocol),
-                TlsCipher = pool.Get(s->TlsCipher),
                 TlsCipherStrength = s->TlsCipherStrength < 0 ? (int?)null : s->TlsCipherStrength,
-                TlsMac = pool.Get(s->TlsMac),
-                TlsKeyExchange = pool.Get(s->TlsKeyExchange),
                 TlsKeyExchangeStrength = s->TlsKeyExchangeStrength < 0 ? (int?)null : s->TlsKeyExchangeStrength,
-                TlsFailure = pool.Get(s->TlsFailure),
-                Certificates = new ValueList<SmtpTlsCertificate>(certificates),
-                ChainValidationStatus = pool.Get(s->ChainValidationStatus),
-                TlsDomainCapabilities = pool.Get(s->TlsDomainCapabilities),
-                TlsDomainCapabilitiesStatus = pool.Get(s->TlsDomainCapabilitiesStatus),
-                TlsDomainCapabilitiesDomain = pool.Get(s->TlsDomainCapabilitiesDomain),
-                AuthMechanism = pool.Get(s->AuthMechanism),
-                AuthUser = pool.Get(s->AuthUser),
-                AuthResult = pool.Get(s->AuthResult) ?? string.Empty,
-                AuthFailure = pool.Get(s->AuthFailure),
-                Permissions = pool.Get(s->Permissions),
-                Messages = new ValueList<SmtpSessionMessage>(messages),
-                Recipients = recipients == null ? ValueList<string>.None : new ValueList<string>(recipients),
-                MessageIds = messageIds.Count == 0 ? ValueList<string>.None : new ValueList<string>(messageIds),
-                InternalIds = internalIds.Count == 0 ? ValueList<string>.None : new ValueList<string>(internalIds),
                 Bytes = s->Bytes < 0 ? (long?)null : s->Bytes,
                 ThroughputKBps = s->ThroughputKbps < 0 ? (double?)null : Math.Round(s->ThroughputKbps, 1),
                 Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
-                ProxiedSessionId = Utf8.ReadOrNull(s->ProxiedSessionId),
-                ProxyTarget = pool.Get(s->ProxyTarget),
-                ProxyStatus = pool.Get(s->ProxyStatus),
-                Responses = pool.List(s->Responses),
                 LastError = pool.Get(s->LastError),
-                DisconnectReason = pool.Get(s->DisconnectReason),
                 Outcome = pool.Get(s->Outcome) ?? string.Empty,
-                OutcomePath = pool.Get(s->OutcomePath),
                 OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
-                OutcomeText = Utf8.ReadOrNull(s->OutcomeText),
-                ErrorCommand = pool.Get(s->ErrorCommand),
                 LineCount = (int)s->LineCount,
             };
-            session.Diagnosis = FindingsOf(s->Findings, s->FindingCount, session.OutcomeText,
-                session.OutcomePath == null ? null : session.OutcomePath + ":" + session.OutcomeLine);
+            session.SetDetails(packer.Pack(s));
+            session.Diagnosis = s->FindingCount == UIntPtr.Zero
+                ? ValueList<SmtpErrorDiagnosis>.None
+                : FindingsOf(s->Findings, s->FindingCount, session.OutcomeText, session.OutcomePath == null ? null : session.OutcomePath + ":" + session.OutcomeLine);
             // Where each line is, not the lines: they are read again from the files when asked for (Lines),
             // which is rare. Copying a few kilobytes per session into .NET was the largest cost of this method.
             int lineCount = (int)s->LineCount;
