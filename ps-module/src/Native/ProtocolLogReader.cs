@@ -246,9 +246,16 @@ namespace HybridMailFlow.Native
                 LineCount = (int)s->LineCount,
             };
             session.SetDetails(packer.Pack(s));
-            session.Diagnosis = s->FindingCount == UIntPtr.Zero
-                ? ValueList<SmtpErrorDiagnosis>.None
-                : FindingsOf(s->Findings, s->FindingCount, session.OutcomeText, session.OutcomePath == null ? null : session.OutcomePath + ":" + session.OutcomeLine);
+            if (s->FindingCount != UIntPtr.Zero)
+            {
+                // Read from the engine's session, not the session's properties, which would decode all details.
+                var outcomePath = pool.Get(s->OutcomePath);
+                session.Diagnosis = FindingsOf(s->Findings, s->FindingCount, Utf8.ReadOrNull(s->OutcomeText), outcomePath == null ? null : outcomePath + ":" + session.OutcomeLine);
+            }
+            else
+            {
+                session.Diagnosis = ValueList<SmtpErrorDiagnosis>.None;
+            }
             // Where each line is, not the lines: they are read again from the files when asked for (Lines),
             // which is rare. Copying a few kilobytes per session into .NET was the largest cost of this method.
             int lineCount = (int)s->LineCount;
