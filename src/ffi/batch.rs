@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::ptr;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::error::{guard, hmf_error, FfiError};
 use super::out_ptr;
@@ -92,6 +93,27 @@ pub struct hmf_batch {
     /// The records the item views point into (protocol lines and sessions, or tracking events), kept until the
     /// batch is freed.
     pub(crate) records: Box<dyn Any>,
+    /// Where the records and arena go when the batch is freed: back to the thread that read and built them, to
+    /// be freed there rather than on the caller's thread (which, in PowerShell, is the one turning the next
+    /// batch into objects).
+    pub(crate) reclaim: Option<SyncSender<Freed>>,
+}
+
+/// What a freed batch owned, on its way back to the thread that built it.
+pub(crate) struct Freed {
+    _records: Box<dyn Any>,
+    _arena: Arena,
+}
+
+// SAFETY: only a freed batch's memory travels: the caller gave the batch up, so nothing refers to it any more, and
+// the receiving thread only drops it. Its raw pointers point into itself and are never read again.
+unsafe impl Send for Freed {}
+
+/// Frees on the reading thread what the caller freed since the last call.
+pub(crate) fn drop_freed(reclaimed: &Receiver<Freed>) {
+    while let Ok(freed) = reclaimed.try_recv() {
+        drop(freed);
+    }
 }
 
 impl hmf_batch {
@@ -105,6 +127,7 @@ impl hmf_batch {
             items: Vec::with_capacity(items),
             state,
             records: Box::new(()),
+            reclaim: None,
         }
     }
 
@@ -138,7 +161,13 @@ pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut h
 pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
     if !batch.is_null() {
         let _ = guard(|| {
-            drop(Box::from_raw(batch));
+            let mut batch = Box::from_raw(batch);
+            if let Some(reclaim) = batch.reclaim.take() {
+                let freed = Freed { _records: std::mem::replace(&mut batch.records, Box::new(())), _arena: std::mem::take(&mut batch.arena) };
+                // When the reading thread has ended (or is behind), it is freed here instead.
+                let _ = reclaim.try_send(freed);
+            }
+            drop(batch);
             Ok(())
         });
     }

@@ -51,12 +51,7 @@ thread_local! {
 /// Runs `f` at the boundary: its error or panic becomes a status and the thread's last error.
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), FfiError>) -> hmf_status {
     let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(FfiError::new(hmf_status::HMF_PANIC, format!("internal error in the HybridMailFlow engine: {what}")))
+        Err(FfiError::new(hmf_status::HMF_PANIC, format!("internal error in the HybridMailFlow engine: {}", crate::logfile::panic_text(&*payload))))
     });
     match outcome {
         Ok(()) => {

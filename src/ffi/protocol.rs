@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::ptr;
+use std::sync::mpsc::sync_channel;
 
 use super::batch::*;
 use super::diagnosis::{finding_views, hmf_finding};
@@ -186,17 +187,41 @@ pub struct hmf_protocol_reader {
     reader: Option<Source>,
 }
 
-/// A whole read runs its streams on threads of their own; tail and follow read on one thread ahead of the caller.
+/// A read runs on threads of its own: one reading all streams, which also builds the batches' views and frees the
+/// batches the caller is done with, or, with more cores, one per group of streams, merged on the caller's thread.
 enum Source {
-    Single(Prefetcher),
+    Single(Prefetcher<BuiltBatch>),
     Parallel(ParallelReader, usize),
 }
 
+/// A batch whose views were built on the reading thread.
+struct BuiltBatch(Box<hmf_batch>);
+
+// SAFETY: the raw pointers of a batch point only into memory the batch itself owns (its arena and records), which
+// moves with it; nothing else holds them until the batch is handed to the caller.
+unsafe impl Send for BuiltBatch {}
+
 impl Source {
-    fn next_batch(&mut self) -> crate::protocol::Batch {
+    fn single(reader: ProtocolReader, max: usize) -> Source {
+        let (reclaim, reclaimed) = sync_channel::<Freed>(4);
+        Source::Single(Prefetcher::start_with(reader, max, move |batch| {
+            drop_freed(&reclaimed);
+            let mut built = build_batch(batch.items, batch_state(batch.end));
+            built.reclaim = Some(reclaim.clone());
+            BuiltBatch(Box::new(built))
+        }))
+    }
+
+    fn next_batch(&mut self) -> Box<hmf_batch> {
         match self {
-            Source::Single(p) => p.next_batch(),
-            Source::Parallel(p, size) => p.next_batch(*size),
+            Source::Single(p) => match p.next() {
+                Some((BuiltBatch(batch), _)) => batch,
+                None => Box::new(hmf_batch::with_capacity(0, 0, 0, HMF_BATCH_END)),
+            },
+            Source::Parallel(p, size) => {
+                let batch = p.next_batch(*size);
+                Box::new(build_batch(batch.items, batch_state(batch.end)))
+            }
         }
     }
 
@@ -205,6 +230,14 @@ impl Source {
             Source::Single(p) => p.stats(),
             Source::Parallel(p, _) => p.stats(),
         }
+    }
+}
+
+fn batch_state(end: BatchEnd) -> u32 {
+    match end {
+        BatchEnd::More => HMF_BATCH_MORE,
+        BatchEnd::Pending => HMF_BATCH_PENDING,
+        BatchEnd::End => HMF_BATCH_END,
     }
 }
 
@@ -361,20 +394,13 @@ pub unsafe extern "C" fn hmf_protocol_reader_next_batch(reader: *mut hmf_protoco
             if let Some(n) = c.tail {
                 reader = reader.tail(n);
             }
-            let mut readers = reader.into_stream_readers();
-            r.reader = Some(if readers.len() == 1 {
-                Source::Single(Prefetcher::start(readers.remove(0), max))
-            } else {
-                Source::Parallel(ParallelReader::start(readers), max)
-            });
+            // The engine takes one thread fewer than the cores, so that its threads do not crowd out the caller's, which
+            // turns the batches into .NET objects: on two cores, one thread reads every stream.
+            let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+            let mut readers = reader.into_stream_readers(cores.saturating_sub(1));
+            r.reader = Some(if readers.len() == 1 { Source::single(readers.remove(0), max) } else { Source::Parallel(ParallelReader::start(readers), max) });
         }
-        let batch = r.reader.as_mut().expect("set above").next_batch();
-        let state = match batch.end {
-            BatchEnd::More => HMF_BATCH_MORE,
-            BatchEnd::Pending => HMF_BATCH_PENDING,
-            BatchEnd::End => HMF_BATCH_END,
-        };
-        *out = Box::into_raw(Box::new(build_batch(batch.items, state)));
+        *out = Box::into_raw(r.reader.as_mut().expect("set above").next_batch());
         Ok(())
     })
 }

@@ -66,6 +66,27 @@ impl fmt::Display for LineError {
 
 impl std::error::Error for LineError {}
 
+impl LineError {
+    /// What a reading thread hands on when the engine panicked: reading stops, and the caller is told why.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LineError {
+        LineError {
+            path: Arc::from(""),
+            line: 0,
+            kind: LineErrorKind::Internal,
+            message: format!("internal error in the HybridMailFlow engine, reading stopped: {}", panic_text(payload)),
+        }
+    }
+}
+
+/// The text a caught panic carried.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReaderStats {
     pub bytes: u64,

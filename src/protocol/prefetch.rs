@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::reader::{Next, ProtocolItem, ProtocolReader, ProtocolStats};
-use crate::logfile::{LineError, LineErrorKind};
+use crate::logfile::LineError;
 
 /// How a batch ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,40 +34,56 @@ pub struct Batch {
 /// How long the reading thread waits before looking again at a followed file that had nothing new.
 const FOLLOW_POLL: Duration = Duration::from_millis(200);
 
-pub struct Prefetcher {
-    receiver: Option<Receiver<Batch>>,
+/// Batches read on a thread of their own, each turned into a `T` there (the C ABI builds its views there too).
+pub struct Prefetcher<T = Batch> {
+    receiver: Option<Receiver<(T, BatchEnd, ProtocolStats)>>,
     stop: Arc<AtomicBool>,
     worker: Option<JoinHandle<()>>,
     done: bool,
     stats: ProtocolStats,
 }
 
-impl Prefetcher {
+impl Prefetcher<Batch> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items.
-    pub fn start(mut reader: ProtocolReader, batch_size: usize) -> Prefetcher {
-        let (sender, receiver) = sync_channel::<Batch>(2);
+    pub fn start(reader: ProtocolReader, batch_size: usize) -> Prefetcher<Batch> {
+        Prefetcher::start_with(reader, batch_size, |batch| batch)
+    }
+
+    /// The next batch; after the last one, empty batches that say `End`.
+    pub fn next_batch(&mut self) -> Batch {
+        match self.next() {
+            Some((batch, _)) => batch,
+            None => Batch { items: Vec::new(), end: BatchEnd::End, stats: self.stats },
+        }
+    }
+}
+
+impl<T: Send + 'static> Prefetcher<T> {
+    /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
+    /// by `build` on that thread.
+    pub fn start_with(mut reader: ProtocolReader, batch_size: usize, mut build: impl FnMut(Batch) -> T + Send + 'static) -> Prefetcher<T> {
+        let (sender, receiver) = sync_channel::<(T, BatchEnd, ProtocolStats)>(2);
         let stop = Arc::new(AtomicBool::new(false));
         let stop_worker = stop.clone();
         let worker = std::thread::Builder::new()
             .name("hybridmailflow-reader".to_owned())
             .spawn(move || {
                 while !stop_worker.load(Ordering::Relaxed) {
-                    let batch = catch_unwind(AssertUnwindSafe(|| read_batch(&mut reader, batch_size))).unwrap_or_else(|payload| {
-                        let what = payload
-                            .downcast_ref::<&str>()
-                            .map(|s| (*s).to_owned())
-                            .or_else(|| payload.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "unknown panic".to_owned());
-                        let error = LineError {
-                            path: Arc::from(""),
-                            line: 0,
-                            kind: LineErrorKind::Internal,
-                            message: format!("internal error in the HybridMailFlow engine, reading stopped: {what}"),
-                        };
-                        Batch { items: vec![ProtocolItem::Error(error)], end: BatchEnd::End, stats: ProtocolStats::default() }
-                    });
-                    let end = batch.end;
-                    if sender.send(batch).is_err() || end == BatchEnd::End {
+                    let read = catch_unwind(AssertUnwindSafe(|| {
+                        let batch = read_batch(&mut reader, batch_size);
+                        let (end, stats) = (batch.end, batch.stats);
+                        (build(batch), end, stats)
+                    }));
+                    let (built, end, stats) = match read {
+                        Ok(read) => read,
+                        Err(payload) => {
+                            let error = LineError::from_panic(&*payload);
+                            let failed = Batch { items: vec![ProtocolItem::Error(error)], end: BatchEnd::End, stats: ProtocolStats::default() };
+                            let Ok(built) = catch_unwind(AssertUnwindSafe(|| build(failed))) else { break };
+                            (built, BatchEnd::End, ProtocolStats::default())
+                        }
+                    };
+                    if sender.send((built, end, stats)).is_err() || end == BatchEnd::End {
                         break;
                     }
                     if end == BatchEnd::Pending {
@@ -79,22 +95,22 @@ impl Prefetcher {
         Prefetcher { receiver: Some(receiver), stop, worker: Some(worker), done: false, stats: ProtocolStats::default() }
     }
 
-    /// The next batch; after the last one, empty batches that say `End`.
-    pub fn next_batch(&mut self) -> Batch {
+    /// The next batch and how it ends; `None` once the last was taken (or the thread stopped).
+    pub fn next(&mut self) -> Option<(T, BatchEnd)> {
         if self.done {
-            return Batch { items: Vec::new(), end: BatchEnd::End, stats: self.stats };
+            return None;
         }
         match self.receiver.as_ref().and_then(|r| r.recv().ok()) {
-            Some(batch) => {
-                self.done = batch.end == BatchEnd::End;
-                if batch.stats != ProtocolStats::default() {
-                    self.stats = batch.stats;
+            Some((built, end, stats)) => {
+                self.done = end == BatchEnd::End;
+                if stats != ProtocolStats::default() {
+                    self.stats = stats;
                 }
-                batch
+                Some((built, end))
             }
             None => {
                 self.done = true;
-                Batch { items: Vec::new(), end: BatchEnd::End, stats: self.stats }
+                None
             }
         }
     }
@@ -104,7 +120,7 @@ impl Prefetcher {
     }
 }
 
-impl Drop for Prefetcher {
+impl<T> Drop for Prefetcher<T> {
     /// Stops the reading thread and waits for it, so that no file stays open after the reader is freed.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);

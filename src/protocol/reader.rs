@@ -313,25 +313,39 @@ impl ProtocolReader {
         self.files.len()
     }
 
-    /// Splits a reader that has not started into one reader per stream (the files of one folder and prefix),
-    /// which can run on threads of their own: a session never spans two streams. Errors already found (an empty
-    /// folder) go with the first. A reader with `tail` or `follow` stays whole.
-    pub fn into_stream_readers(mut self) -> Vec<ProtocolReader> {
-        if self.started || self.tail.is_some() || self.follow || self.streams.len() < 2 {
+    /// Splits a reader that has not started into at most `max_readers` readers, each over whole streams (the files
+    /// of one folder and prefix), which can run on threads of their own: a session never spans two streams. With
+    /// more streams than readers, streams are shared out by size, largest first, each to the reader with the fewest
+    /// bytes so far. Errors already found (an empty folder) go with the first. A reader with `tail` or `follow`
+    /// stays whole.
+    pub fn into_stream_readers(mut self, max_readers: usize) -> Vec<ProtocolReader> {
+        let max_readers = max_readers.max(1);
+        if max_readers == 1 || self.started || self.tail.is_some() || self.follow || self.streams.len() < 2 {
             return vec![self];
         }
         let total = self.files.len();
+        let streams = std::mem::take(&mut self.streams);
+        let mut groups: Vec<(u64, Vec<Stream>)> = (0..max_readers.min(streams.len())).map(|_| (0, Vec::new())).collect();
+        let mut by_size: Vec<(u64, Stream)> = streams
+            .into_iter()
+            .map(|stream| (stream.files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum(), stream))
+            .collect();
+        by_size.sort_by_key(|(bytes, _)| Reverse(*bytes));
+        for (bytes, stream) in by_size {
+            let smallest = groups.iter_mut().min_by_key(|(total, _)| *total).expect("at least one group");
+            smallest.0 += bytes;
+            smallest.1.push(stream);
+        }
         let mut offset = 0;
         let mut out = std::mem::take(&mut self.out);
-        let streams = std::mem::take(&mut self.streams);
-        streams
+        groups
             .into_iter()
-            .map(|stream| {
-                let files: Vec<PathBuf> = stream.files.iter().cloned().collect();
+            .map(|(_, streams)| {
+                let files: Vec<PathBuf> = streams.iter().flat_map(|s| s.files.iter().cloned()).collect();
                 let mut reader = ProtocolReader::new(self.mode, self.filter.clone(), Vec::new())
                     .default_server(&self.default_server)
                     .max_line_bytes(self.max_line_bytes);
-                reader.streams = vec![stream];
+                reader.streams = streams;
                 reader.file_offset = offset;
                 reader.file_total = Some(total);
                 offset += files.len();

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use super::diagnose::{DiagnosedText, TrackingDiagnoser};
 use super::event::TrackingEvent;
 use super::reader::{ReadStep, TrackingNotice, TrackingReader, TrackingStats};
-use crate::logfile::{LineError, LineErrorKind};
+use crate::logfile::LineError;
 
 /// One item of a batch, in the order read.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +40,7 @@ impl TrackingBatch {
         &self.events[index]
     }
 
-    fn failed(message: String) -> TrackingBatch {
-        let error = LineError { path: Arc::from(""), line: 0, kind: LineErrorKind::Internal, message };
+    fn failed(error: LineError) -> TrackingBatch {
         TrackingBatch { events: Vec::new(), items: vec![BatchItem::Notice(TrackingNotice::Error(error))], end: true, stats: TrackingStats::default(), recycle: None }
     }
 }
@@ -88,13 +87,8 @@ impl<T: Send + 'static> TrackingPrefetcher<T> {
                     let (built, end, stats) = match read {
                         Ok(read) => read,
                         Err(payload) => {
-                            let what = payload
-                                .downcast_ref::<&str>()
-                                .map(|s| (*s).to_owned())
-                                .or_else(|| payload.downcast_ref::<String>().cloned())
-                                .unwrap_or_else(|| "unknown panic".to_owned());
-                            let message = format!("internal error in the HybridMailFlow engine, reading stopped: {what}");
-                            let Ok(built) = catch_unwind(AssertUnwindSafe(|| build(TrackingBatch::failed(message)))) else { break };
+                            let error = LineError::from_panic(&*payload);
+                            let Ok(built) = catch_unwind(AssertUnwindSafe(|| build(TrackingBatch::failed(error)))) else { break };
                             (built, true, TrackingStats::default())
                         }
                     };
