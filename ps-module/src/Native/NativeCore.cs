@@ -27,9 +27,9 @@ namespace HybridMailFlow.Native
     /// MethodImplOptions.AggressiveOptimization (.NET Core 3.0 and later; netstandard2.0 lacks the name, .NET
     /// Framework ignores the flag and always compiles fully). On the methods that turn every engine item into an
     /// object: .NET's tiered compilation otherwise runs them as unoptimized and then instrumented code for the first
-    /// tens of thousands of items, which made a first read of 100 MB of logs in a new PowerShell process take half
-    /// again as long as the second (measured with DOTNET_TieredCompilation=0). A method such a method calls is
-    /// compiled on its own, through the tiers, unless inlined: mark the callees too (this or AggressiveInlining).
+    /// thousands of items of a new PowerShell process (DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 lists the
+    /// tier of each method compiled). A method such a method calls is compiled on its own, through the tiers,
+    /// unless inlined: mark the callees too (this or AggressiveInlining).
     /// </summary>
     internal static class Jit
     {
