@@ -24,8 +24,7 @@ namespace HybridMailFlow.Native
     }
 
     /// <summary>
-    /// MethodImplOptions.AggressiveOptimization (.NET Core 3.0 and later; netstandard2.0 lacks the name, .NET
-    /// Framework ignores the flag and always compiles fully). On the methods that turn every engine item into an
+    /// MethodImplOptions.AggressiveOptimization on PowerShell 7, for the methods that turn every engine item into an
     /// object: .NET's tiered compilation otherwise runs them as unoptimized and then instrumented code for the first
     /// thousands of items of a new PowerShell process (DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 lists the
     /// tier of each method compiled). A method such a method calls is compiled on its own, through the tiers,
@@ -33,7 +32,12 @@ namespace HybridMailFlow.Native
     /// </summary>
     internal static class Jit
     {
-        public const MethodImplOptions Eager = (MethodImplOptions)512;
+#if NETCOREAPP
+        public const MethodImplOptions Eager = MethodImplOptions.AggressiveOptimization;
+#else
+        // .NET Framework (Windows PowerShell 5.1) has no tiers and always compiles fully; it predates the flag.
+        public const MethodImplOptions Eager = 0;
+#endif
     }
 
     [StructLayout(LayoutKind.Sequential)]
