@@ -100,6 +100,15 @@ Describe 'Get-HybridSmtpSession' {
         $s.DisconnectReason | Should -Be 'Local'
     }
 
+    It 'decodes a session''s details once: every read gives the same objects' {
+        $s = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60001
+        [object]::ReferenceEquals($s.Messages, $s.Messages) | Should -BeTrue
+        $s.Messages[0] | Add-Member -NotePropertyName Ticket -NotePropertyValue 'INC42'
+        $s.Messages[0].Ticket | Should -Be 'INC42'
+        $s.Messages[0].Recipients | Should -Be @('raghu@cloudmonkeys.xyz')
+        $s.Helo | Should -Be 'PNYPR01CU001.outbound.protection.outlook.com'
+    }
+
     It 'gives each session its own values where many sessions share or nearly share them (localized names included)' {
         # Values repeated from session to session are decoded once per read; each session must still get its own.
         $connectors = @('CMHYBD01\Default Frontend CMHYBD01', 'CMHYBD01\Empfangsconnector für Clients – CMHYBD01', 'CMHYBD01\Default Frontend CMHYBD02')
