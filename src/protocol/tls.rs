@@ -205,8 +205,9 @@ fn parse_combined(data: &str, cert: &mut Certificate) {
     let names = rest.trim();
     let split = names.char_indices().find(|&(i, c)| {
         c == ' ' && i > 0 && !names[..i].ends_with(',') && {
-            let next = &names[i + 1..];
-            next.find('=').is_some_and(|eq| eq > 0 && next[..eq].bytes().all(|b| b.is_ascii_alphabetic()))
+            // The next word starts a `Key=` (letters, then '='): looked at only as far as its letters go.
+            let key = names[i + 1..].bytes().take_while(u8::is_ascii_alphabetic).count();
+            key > 0 && names.as_bytes().get(i + 1 + key) == Some(&b'=')
         }
     });
     match split {
