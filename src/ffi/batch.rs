@@ -111,10 +111,15 @@ unsafe impl Send for Freed {}
 
 /// Frees on the reading thread what the caller freed since the last call.
 pub(crate) fn drop_freed(reclaimed: &Receiver<Freed>) {
-    while let Ok(freed) = reclaimed.try_recv() {
-        drop(freed);
-    }
+    reclaimed.try_iter().for_each(drop);
 }
+
+/// A batch whose views were built on a reading thread, on its way to the caller.
+pub(crate) struct BuiltBatch(pub(crate) Box<hmf_batch>);
+
+// SAFETY: the raw pointers of a batch point only into memory the batch itself owns (its arena and records), which
+// moves with it; nothing else holds them until the batch is handed to the caller.
+unsafe impl Send for BuiltBatch {}
 
 impl hmf_batch {
     /// An empty batch for `items` items of which `errors` errors and `files` file events. The vectors get

@@ -194,13 +194,6 @@ enum Source {
     Parallel(ParallelReader, usize),
 }
 
-/// A batch whose views were built on the reading thread.
-struct BuiltBatch(Box<hmf_batch>);
-
-// SAFETY: the raw pointers of a batch point only into memory the batch itself owns (its arena and records), which
-// moves with it; nothing else holds them until the batch is handed to the caller.
-unsafe impl Send for BuiltBatch {}
-
 impl Source {
     fn single(reader: ProtocolReader, max: usize) -> Source {
         let (reclaim, reclaimed) = sync_channel::<Freed>(4);

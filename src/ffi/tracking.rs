@@ -155,13 +155,6 @@ struct Config {
     default_server: String,
 }
 
-/// A batch whose views were built on the reading thread.
-struct BuiltBatch(Box<hmf_batch>);
-
-// SAFETY: the raw pointers of a batch point only into memory the batch itself owns (its arena and records), which
-// moves with it; nothing else holds them until the batch is handed to the caller.
-unsafe impl Send for BuiltBatch {}
-
 impl hmf_tracking_reader {
     fn config(&mut self) -> Result<&mut Config, FfiError> {
         self.config.as_mut().ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has started: configure it before the first batch"))

@@ -326,9 +326,11 @@ impl ProtocolReader {
         let total = self.files.len();
         let streams = std::mem::take(&mut self.streams);
         let mut groups: Vec<(u64, Vec<Stream>)> = (0..max_readers.min(streams.len())).map(|_| (0, Vec::new())).collect();
+        // Sizes only matter when streams must share readers: otherwise each gets its own, unread by `stat`.
+        let grouped = streams.len() > max_readers;
         let mut by_size: Vec<(u64, Stream)> = streams
             .into_iter()
-            .map(|stream| (stream.files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum(), stream))
+            .map(|stream| (if grouped { stream.files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum() } else { 0 }, stream))
             .collect();
         by_size.sort_by_key(|(bytes, _)| Reverse(*bytes));
         for (bytes, stream) in by_size {

@@ -127,25 +127,12 @@ namespace HybridMailFlow.Native
             fixed (byte* p = buffer)
             {
                 *(int*)(p + length) = bytes;
-                Copy((byte*)s.Ptr, p + length + 4, bytes);
+                if (bytes != 0)
+                {
+                    Buffer.MemoryCopy((void*)s.Ptr, p + length + 4, bytes, bytes);
+                }
             }
             length += 4 + bytes;
-        }
-
-        // Most values are a few dozen bytes: copied here eight at a time rather than through Buffer.MemoryCopy,
-        // whose general-purpose path cost more than the copying itself for them.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Copy(byte* from, byte* to, int bytes)
-        {
-            int i = 0;
-            for (; i + 8 <= bytes; i += 8)
-            {
-                *(ulong*)(to + i) = *(ulong*)(from + i);
-            }
-            for (; i < bytes; i++)
-            {
-                to[i] = from[i];
-            }
         }
 
         [MethodImpl(Jit.Eager)]
