@@ -10,8 +10,9 @@
       - Get-HybridSmtpSession over the full set and over a 100 MB subset;
       - the method in most guides, Get-Content | ConvertFrom-Csv -Header ... | Group-Object SessionId, on the
         100 MB subset only (it is too slow and too hungry for the full set);
-      each after three warm-up runs over a 5 MB set, and the 100 MB pair once more in the same process; and
-      Get-HybridSmtpSession's first use in a new process (warmed up over the 21 sessions of the samples only);
+      each after warm-up runs over a 5 MB set for -WarmUpSeconds, and the 100 MB pair once more in the same
+      process; and Get-HybridSmtpSession's first use in a new process (one warm-up run over the 21 sessions of
+      the samples only);
     Message tracking logs:
       - the Rust engine alone (MB/s on one core, all events and a sender search);
       - Get-HybridMessageTrackingLog over the full set and the subset, without a filter and with -Sender;
@@ -31,12 +32,15 @@
     Size of the subsets the slow methods run on (default 100 MB).
 .PARAMETER ProtocolOnly
     Only the SMTP protocol-log measurements (a quicker loop while working on them).
+.PARAMETER WarmUpSeconds
+    How long each method runs over its warm-up set before the clock starts (default 10 s, at least three runs).
 #>
 [CmdletBinding()]
 param(
     [int] $SizeMB = 1024,
     [int] $SubsetMB = 100,
     [switch] $ProtocolOnly,
+    [double] $WarmUpSeconds = 10,
     [Parameter(Mandatory = $true)] [string] $ModulePath,
     [Parameter(Mandatory = $true)] [string] $RepoRoot
 )
@@ -65,19 +69,29 @@ function Get-LogSet {
 }
 
 # Runs a script's text in a fresh pwsh and returns what it measured: seconds, item count, peak memory. The script
-# reads the folder in $target. $Setup (importing the module) and three warm-up runs of the same script over the folder
+# reads the folder in $target. $Setup (importing the module) and warm-up runs of the same script over the folder
 # $WarmPath run before the clock starts, for every method alike, so that the time is the command's and not .NET's
 # compiling it: .NET first runs a method unoptimized, then instrumented, and compiles it fully only after it ran for a
-# while. Without $WarmPath (scripts that name their own folders) the run is cold. With -Again the script runs a second
+# while, on a thread of its own that takes a core from the command. PowerShell's own pipeline code needs seconds of
+# use for that (20,000 objects to Measure-Object: 0.17 s for the first five times, 0.02 s after), and three runs over
+# 5 MB were not enough: after 3 s of warm-up .NET's compiling thread still took 120-150 ms of CPU per 100 MB run,
+# after 10 s 45-60 ms. So the warm-up runs for $WarmUpSeconds (at least three runs; -WarmOnce: one run, for first
+# use). Without $WarmPath (scripts that name their own folders) the run is cold. With -Again the script runs a second
 # time in the same process, timed apart (SecondsAgain). Peak memory is over all the runs.
 function Measure-InChild {
-    param([string] $Label, [string] $Script, [string] $Path, [string] $WarmPath, [string] $Setup = '', [switch] $Again)
+    param([string] $Label, [string] $Script, [string] $Path, [string] $WarmPath, [string] $Setup = '', [switch] $Again, [switch] $WarmOnce)
     $runs = if ($Again) { 2 } else { 1 }
+    $warmRuns = if ($WarmOnce) { 1 } else { 3 }
+    $warmSeconds = if ($WarmOnce) { 0 } else { $WarmUpSeconds }
     $wrapper = @"
 `$ErrorActionPreference = 'Stop'
 $Setup
 `$target = '$WarmPath'
-if (`$target) { foreach (`$warmUp in 1..3) { `$null = & { $Script } } }
+`$warmUps = 0
+if (`$target) {
+    `$warmClock = [System.Diagnostics.Stopwatch]::StartNew()
+    do { `$null = & { $Script }; `$warmUps++ } while (`$warmUps -lt $warmRuns -or `$warmClock.Elapsed.TotalSeconds -lt $($warmSeconds.ToString([cultureinfo]::InvariantCulture)))
+}
 `$target = '$Path'
 `$times = foreach (`$run in 1..$runs) {
     `$sw = [System.Diagnostics.Stopwatch]::StartNew()
@@ -86,7 +100,7 @@ if (`$target) { foreach (`$warmUp in 1..3) { `$null = & { $Script } } }
     `$sw.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
 }
 `$peak = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
-'RESULT {0} {1} {2}' -f (`$times -join ','), `$count, `$peak
+'RESULT {0} {1} {2} {3}' -f (`$times -join ','), `$count, `$peak, `$warmUps
 "@
     $output = & $pwshExe -NoProfile -NonInteractive -Command $wrapper
     $line = $output | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
@@ -100,6 +114,7 @@ if (`$target) { foreach (`$warmUp in 1..3) { `$null = & { $Script } } }
     $result.SecondsAgain = if ($Again) { $times[1] } else { $null }
     $result.Items = [long]$parts[2]
     $result.PeakMemoryMB = [math]::Round([double]$parts[3] / 1MB, 0)
+    $result.WarmUpRuns = [int]$parts[4]
     [pscustomobject]$result
 }
 
@@ -125,9 +140,9 @@ foreach ($run in 1..5) {
 }
 
 $import = "Import-Module '$ModulePath'"
-# The warm-up set: 5 MB of the same generator (about a thousand sessions), enough for .NET to finish compiling the
-# code that runs per object, ours and PowerShell's pipeline alike. The samples (21 sessions) are not: after a warm-up
-# over them, the first large run still ran PowerShell's pipeline code half-compiled (first use, measured apart).
+# The warm-up set: 5 MB of the same generator (about a thousand sessions), so that the warm-up runs the code that
+# runs per object, ours and PowerShell's pipeline alike, many times over. First use is measured apart: one warm-up run
+# over the samples (21 sessions), which only loads the code.
 $protocolWarm = Get-LogSet -Name 'protocol-5' -Megabytes 5
 $protocolSamples = Join-Path $RepoRoot 'samples'
 $sessions = '(Get-HybridSmtpSession -Path $target | Measure-Object).Count'
@@ -140,7 +155,7 @@ $results = @(
     Measure-InChild "Get-HybridSmtpSession, $fullMB MB" $sessions -Path $full -WarmPath $protocolWarm -Setup $import
     Measure-InChild "Get-HybridSmtpSession, $subsetMB MB" $sessions -Path $subset -WarmPath $protocolWarm -Setup $import -Again
     Measure-InChild "Get-Content | ConvertFrom-Csv | Group-Object, $subsetMB MB" $reference -Path $subset -WarmPath $protocolWarm -Again
-    Measure-InChild "Get-HybridSmtpSession, $subsetMB MB, first use (warm-up over the samples only)" $sessions -Path $subset -WarmPath $protocolSamples -Setup $import
+    Measure-InChild "Get-HybridSmtpSession, $subsetMB MB, first use (one warm-up run over the samples)" $sessions -Path $subset -WarmPath $protocolSamples -Setup $import -WarmOnce
 )
 $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 

@@ -387,10 +387,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_next_batch(reader: *mut hmf_protoco
             if let Some(n) = c.tail {
                 reader = reader.tail(n);
             }
-            // The engine takes one thread fewer than the cores, so that its threads do not crowd out the caller's, which
-            // turns the batches into .NET objects: on two cores, one thread reads every stream.
+            // One reading thread per core: each waits once two of its batches are waiting, so when the caller (turning
+            // batches into .NET objects) is the slower, the readers idle rather than take its core. On two cores, two
+            // readers beat one reading everything (100 MB: median 0.30-0.44 s against 0.37-0.52 s).
             let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-            let mut readers = reader.into_stream_readers(cores.saturating_sub(1));
+            let mut readers = reader.into_stream_readers(cores);
             r.reader = Some(if readers.len() == 1 { Source::single(readers.remove(0), max) } else { Source::Parallel(ParallelReader::start(readers), max) });
         }
         *out = Box::into_raw(r.reader.as_mut().expect("set above").next_batch());
