@@ -188,7 +188,8 @@ pub struct hmf_protocol_reader {
 }
 
 /// A read runs on threads of its own: one reading all streams, which also builds the batches' views and frees the
-/// batches the caller is done with, or, with more cores, one per group of streams, merged on the caller's thread.
+/// batches the caller is done with, or, with two cores or more and several streams, one per core over groups of
+/// streams, merged on the caller's thread.
 enum Source {
     Single(Prefetcher<BuiltBatch>),
     Parallel(ParallelReader, usize),
