@@ -165,9 +165,22 @@ const STREAM_BATCH: usize = 128;
 
 impl ParallelReader {
     pub fn start(readers: Vec<ProtocolReader>) -> ParallelReader {
+        ParallelReader::start_with(readers, Arc::new(|| {}))
+    }
+
+    /// [`Self::start`], each stream's thread running `chore` before each batch it reads (the C ABI frees there
+    /// what the caller gave back, so that the caller's thread does not).
+    pub fn start_with(readers: Vec<ProtocolReader>, chore: Arc<dyn Fn() + Send + Sync>) -> ParallelReader {
         let feeds = readers
             .into_iter()
-            .map(|reader| Feed { prefetcher: Prefetcher::start(reader, STREAM_BATCH), queue: VecDeque::new(), ended: false })
+            .map(|reader| {
+                let chore = chore.clone();
+                let prefetcher = Prefetcher::start_with(reader, STREAM_BATCH, move |batch| {
+                    chore();
+                    batch
+                });
+                Feed { prefetcher, queue: VecDeque::new(), ended: false }
+            })
             .collect();
         ParallelReader { feeds, done: false }
     }

@@ -63,6 +63,30 @@ static void test_sessions_of_samples(const char *samples) {
     hmf_protocol_reader_free(reader);
 }
 
+/* A batch is the caller's until it frees it: it stays readable after its reader is freed, and freeing batches in
+ * any order, before and after the reader, leaks nothing (the engine frees given-back batches on its reading
+ * threads while they run, on the caller's thread after). */
+static void test_batches_outlive_their_reader(const char *samples) {
+    hmf_protocol_reader *reader = new_reader(HMF_READ_SESSIONS, samples);
+    hmf_batch *kept[4] = {NULL, NULL, NULL, NULL};
+    for (int b = 0; b < 4; b++) {
+        CHECK(hmf_protocol_reader_next_batch(reader, 2, &kept[b]) == HMF_OK);
+    }
+    hmf_batch_free(kept[1]);
+    hmf_protocol_reader_free(reader);
+    for (int b = 0; b < 4; b++) {
+        if (b == 1) continue;
+        hmf_batch_view view;
+        CHECK(hmf_batch_view_get(kept[b], &view) == HMF_OK);
+        for (size_t i = 0; i < view.count; i++) {
+            if (view.items[i].kind == HMF_ITEM_SESSION) CHECK(view.items[i].session->session_id.len == 16);
+        }
+    }
+    hmf_batch_free(kept[3]);
+    hmf_batch_free(kept[0]);
+    hmf_batch_free(kept[2]);
+}
+
 static void test_entries_with_filters(const char *samples) {
     hmf_protocol_reader *reader = new_reader(HMF_READ_ENTRIES, samples);
     const char *range = "40.92.0.0/15";
@@ -187,6 +211,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     test_sessions_of_samples(argv[1]);
+    test_batches_outlive_their_reader(argv[1]);
     test_entries_with_filters(argv[1]);
     test_bad_file_is_an_error_item(argv[2]);
     test_null_and_bad_arguments();
