@@ -73,9 +73,9 @@ function Get-LogSet {
 # $WarmPath run before the clock starts, for every method alike, so that the time is the command's and not .NET's
 # compiling it: .NET first runs a method unoptimized, then instrumented, and compiles it fully only after it ran for a
 # while, on a thread of its own that takes a core from the command. PowerShell's own pipeline code needs seconds of
-# use for that (20,000 objects to Measure-Object: 0.17 s for the first five times, 0.02 s after), and three runs over
+# use for that (20,000 objects to Measure-Object: 0.10-0.18 s for the first five times, 0.02-0.05 s after), and three runs over
 # 5 MB were not enough: after 3 s of warm-up .NET's compiling thread still took 120-150 ms of CPU per 100 MB run,
-# after 10 s 45-60 ms. So the warm-up runs for $WarmUpSeconds (at least three runs; -WarmOnce: one run, for first
+# after 10 s 42-60 ms. So the warm-up runs for $WarmUpSeconds (at least three runs; -WarmOnce: one run, for first
 # use). Without $WarmPath (scripts that name their own folders) the run is cold. With -Again the script runs a second
 # time in the same process, timed apart (SecondsAgain). Peak memory is over all the runs.
 function Measure-InChild {

@@ -3,10 +3,12 @@
 
 mod csv;
 mod name;
+mod read_ahead;
 mod reader;
 mod time;
 
 pub use csv::{split_csv_line, split_csv_text, CsvError, Record};
 pub use name::{LogFileName, LogFamily};
+pub(crate) use read_ahead::{ReadAhead, Then};
 pub use reader::{panic_text, LineError, LineErrorKind, LogHeader, LogReader, ReaderStats, ReadOutcome, DEFAULT_MAX_LINE_BYTES};
 pub use time::{format_utc_ms, parse_utc_ms, TimeCache};

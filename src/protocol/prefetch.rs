@@ -1,16 +1,12 @@
-//! Reads ahead on a second thread: while the caller turns one batch into objects (the dearest part, in .NET),
-//! the engine already parses the next. At most two batches wait, so memory stays bounded.
+//! Protocol logs read ahead on threads of their own ([`ReadAhead`]): one per reader, and several merged into one
+//! order.
 
 use std::collections::VecDeque;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::reader::{Next, ProtocolItem, ProtocolReader, ProtocolStats};
-use crate::logfile::LineError;
+use crate::logfile::{ReadAhead, Then};
 
 /// How a batch ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +32,7 @@ const FOLLOW_POLL: Duration = Duration::from_millis(200);
 
 /// Batches read on a thread of their own, each turned into a `T` there (the C ABI builds its views there too).
 pub struct Prefetcher<T = Batch> {
-    receiver: Option<Receiver<(T, BatchEnd, ProtocolStats)>>,
-    stop: Arc<AtomicBool>,
-    worker: Option<JoinHandle<()>>,
-    done: bool,
+    ahead: ReadAhead<(T, BatchEnd, ProtocolStats)>,
     stats: ProtocolStats,
 }
 
@@ -62,72 +55,33 @@ impl<T: Send + 'static> Prefetcher<T> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
     /// by `build` on that thread.
     pub fn start_with(mut reader: ProtocolReader, batch_size: usize, mut build: impl FnMut(Batch) -> T + Send + 'static) -> Prefetcher<T> {
-        let (sender, receiver) = sync_channel::<(T, BatchEnd, ProtocolStats)>(2);
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop_worker = stop.clone();
-        let worker = std::thread::Builder::new()
-            .name("hybridmailflow-reader".to_owned())
-            .spawn(move || {
-                while !stop_worker.load(Ordering::Relaxed) {
-                    let read = catch_unwind(AssertUnwindSafe(|| {
-                        let batch = read_batch(&mut reader, batch_size);
-                        let (end, stats) = (batch.end, batch.stats);
-                        (build(batch), end, stats)
-                    }));
-                    let (built, end, stats) = match read {
-                        Ok(read) => read,
-                        Err(payload) => {
-                            let error = LineError::from_panic(&*payload);
-                            let failed = Batch { items: vec![ProtocolItem::Error(error)], end: BatchEnd::End, stats: ProtocolStats::default() };
-                            let Ok(built) = catch_unwind(AssertUnwindSafe(|| build(failed))) else { break };
-                            (built, BatchEnd::End, ProtocolStats::default())
-                        }
-                    };
-                    if sender.send((built, end, stats)).is_err() || end == BatchEnd::End {
-                        break;
-                    }
-                    if end == BatchEnd::Pending {
-                        std::thread::sleep(FOLLOW_POLL);
-                    }
-                }
-            })
-            .expect("the reading thread can be started");
-        Prefetcher { receiver: Some(receiver), stop, worker: Some(worker), done: false, stats: ProtocolStats::default() }
+        let ahead = ReadAhead::start("hybridmailflow-reader", move |failure| {
+            let batch = match failure {
+                None => read_batch(&mut reader, batch_size),
+                Some(error) => Batch { items: vec![ProtocolItem::Error(error)], end: BatchEnd::End, stats: ProtocolStats::default() },
+            };
+            let (end, stats) = (batch.end, batch.stats);
+            let then = match end {
+                BatchEnd::More => Then::ReadMore,
+                BatchEnd::Pending => Then::WaitAndReadMore(FOLLOW_POLL),
+                BatchEnd::End => Then::Stop,
+            };
+            ((build(batch), end, stats), then)
+        });
+        Prefetcher { ahead, stats: ProtocolStats::default() }
     }
 
     /// The next batch and how it ends; `None` once the last was taken (or the thread stopped).
     pub fn next(&mut self) -> Option<(T, BatchEnd)> {
-        if self.done {
-            return None;
+        let (built, end, stats) = self.ahead.next()?;
+        if stats != ProtocolStats::default() {
+            self.stats = stats;
         }
-        match self.receiver.as_ref().and_then(|r| r.recv().ok()) {
-            Some((built, end, stats)) => {
-                self.done = end == BatchEnd::End;
-                if stats != ProtocolStats::default() {
-                    self.stats = stats;
-                }
-                Some((built, end))
-            }
-            None => {
-                self.done = true;
-                None
-            }
-        }
+        Some((built, end))
     }
 
     pub fn stats(&self) -> ProtocolStats {
         self.stats
-    }
-}
-
-impl<T> Drop for Prefetcher<T> {
-    /// Stops the reading thread and waits for it, so that no file stays open after the reader is freed.
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        self.receiver.take();
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
     }
 }
 

@@ -4,16 +4,12 @@
 //! a batch the caller is done with go back to the reading thread to be refilled, so that reading allocates
 //! nothing per event once the buffers have grown.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 use super::diagnose::{DiagnosedText, TrackingDiagnoser};
 use super::event::TrackingEvent;
 use super::reader::{ReadStep, TrackingNotice, TrackingReader, TrackingStats};
-use crate::logfile::LineError;
+use crate::logfile::{LineError, ReadAhead, Then};
 
 /// One item of a batch, in the order read.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,10 +52,7 @@ impl Drop for TrackingBatch {
 
 /// Batches that were read, turned into `T`, with whether each is the last.
 pub struct TrackingPrefetcher<T> {
-    receiver: Option<Receiver<(T, bool, TrackingStats)>>,
-    stop: Arc<AtomicBool>,
-    worker: Option<JoinHandle<()>>,
-    done: bool,
+    ahead: ReadAhead<(T, bool, TrackingStats)>,
     stats: TrackingStats,
 }
 
@@ -67,74 +60,37 @@ impl<T: Send + 'static> TrackingPrefetcher<T> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
     /// by `build` on that thread.
     pub fn start(mut reader: TrackingReader, batch_size: usize, mut build: impl FnMut(TrackingBatch) -> T + Send + 'static) -> Self {
-        let (sender, receiver) = sync_channel::<(T, bool, TrackingStats)>(2);
         let (recycle, recycled) = sync_channel::<Vec<TrackingEvent>>(4);
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop_worker = stop.clone();
         let batch_size = batch_size.max(1);
-        let worker = std::thread::Builder::new()
-            .name("hybridmailflow-tracking".to_owned())
-            .spawn(move || {
-                let mut diagnoser = TrackingDiagnoser::new();
-                while !stop_worker.load(Ordering::Relaxed) {
+        let mut diagnoser = TrackingDiagnoser::new();
+        let ahead = ReadAhead::start("hybridmailflow-tracking", move |failure| {
+            let batch = match failure {
+                None => {
                     let events = recycled.try_recv().unwrap_or_default();
-                    let read = catch_unwind(AssertUnwindSafe(|| {
-                        let mut batch = read_batch(&mut reader, &mut diagnoser, events, batch_size);
-                        batch.recycle = Some(recycle.clone());
-                        let (end, stats) = (batch.end, batch.stats);
-                        (build(batch), end, stats)
-                    }));
-                    let (built, end, stats) = match read {
-                        Ok(read) => read,
-                        Err(payload) => {
-                            let error = LineError::from_panic(&*payload);
-                            let Ok(built) = catch_unwind(AssertUnwindSafe(|| build(TrackingBatch::failed(error)))) else { break };
-                            (built, true, TrackingStats::default())
-                        }
-                    };
-                    if sender.send((built, end, stats)).is_err() || end {
-                        break;
-                    }
+                    let mut batch = read_batch(&mut reader, &mut diagnoser, events, batch_size);
+                    batch.recycle = Some(recycle.clone());
+                    batch
                 }
-            })
-            .expect("the reading thread can be started");
-        TrackingPrefetcher { receiver: Some(receiver), stop, worker: Some(worker), done: false, stats: TrackingStats::default() }
+                Some(error) => TrackingBatch::failed(error),
+            };
+            let (end, stats) = (batch.end, batch.stats);
+            ((build(batch), end, stats), if end { Then::Stop } else { Then::ReadMore })
+        });
+        TrackingPrefetcher { ahead, stats: TrackingStats::default() }
     }
 
     /// The next batch and whether it is the last; `None` once the last was taken (or the thread stopped).
     pub fn next_batch(&mut self) -> Option<(T, bool)> {
-        if self.done {
-            return None;
+        let (built, end, stats) = self.ahead.next()?;
+        if stats != TrackingStats::default() {
+            self.stats = stats;
         }
-        match self.receiver.as_ref().and_then(|r| r.recv().ok()) {
-            Some((built, end, stats)) => {
-                self.done = end;
-                if stats != TrackingStats::default() {
-                    self.stats = stats;
-                }
-                Some((built, end))
-            }
-            None => {
-                self.done = true;
-                None
-            }
-        }
+        Some((built, end))
     }
 
     /// The reader's totals as of the last batch taken.
     pub fn stats(&self) -> TrackingStats {
         self.stats
-    }
-}
-
-impl<T> Drop for TrackingPrefetcher<T> {
-    /// Stops the reading thread and waits for it, so that no file stays open after the reader is freed.
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        self.receiver.take();
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
     }
 }
 
