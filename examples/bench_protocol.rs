@@ -23,7 +23,11 @@ fn main() {
     let bytes = reader.stats().bytes;
     println!(
         "engine {} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1} items={items}",
-        if mode == ReadMode::Entries { "entries" } else { "sessions" },
+        if mode == ReadMode::Entries {
+            "entries"
+        } else {
+            "sessions"
+        },
         bytes as f64 / 1_048_576.0 / seconds
     );
 }

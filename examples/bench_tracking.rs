@@ -32,7 +32,12 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut cached = 0u64;
-    for path in std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()) {
+    for path in std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+    {
         cached += std::fs::read(&path).map_or(0, |b| b.len() as u64);
     }
     println!("{} files, {:.1} MB", warm.file_count(), cached as f64 / 1e6);
@@ -68,7 +73,14 @@ fn main() -> ExitCode {
     };
     let all = run("all events (reused buffer)", TrackingFilter::default(), false);
     run("all events (owned)", TrackingFilter::default(), true);
-    let search = run(&format!("sender {sender}"), TrackingFilter { sender: Some(sender.clone()), ..TrackingFilter::default() }, false);
+    let search = run(
+        &format!("sender {sender}"),
+        TrackingFilter {
+            sender: Some(sender.clone()),
+            ..TrackingFilter::default()
+        },
+        false,
+    );
     println!("mb_per_s={all:.1} sender_mb_per_s={search:.1}");
     ExitCode::SUCCESS
 }

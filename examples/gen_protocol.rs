@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use hybridmailflow::logfile::format_utc_ms;
 
 const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-const FIELDS: &str = "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
+const FIELDS: &str =
+    "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
 
 struct Log {
     dir: PathBuf,
@@ -24,7 +25,14 @@ struct Log {
 impl Log {
     fn new(dir: PathBuf, prefix: &'static str, log_type: &'static str) -> Log {
         fs::create_dir_all(&dir).unwrap();
-        Log { dir, prefix, log_type, out: None, written: 0, last_ms: i64::MIN }
+        Log {
+            dir,
+            prefix,
+            log_type,
+            out: None,
+            written: 0,
+            last_ms: i64::MIN,
+        }
     }
 
     fn write(&mut self, time_ms: i64, line: &str) -> u64 {
@@ -39,7 +47,15 @@ impl Log {
         let mut added = 0;
         if let Some(instance) = roll {
             let stamp = format_utc_ms(hour * 3_600_000);
-            let name = format!("{}{}{}{}{}-{}.LOG", self.prefix, &stamp[0..4], &stamp[5..7], &stamp[8..10], &stamp[11..13], instance);
+            let name = format!(
+                "{}{}{}{}{}-{}.LOG",
+                self.prefix,
+                &stamp[0..4],
+                &stamp[5..7],
+                &stamp[8..10],
+                &stamp[11..13],
+                instance
+            );
             let mut w = BufWriter::with_capacity(1 << 20, File::create(self.dir.join(name)).unwrap());
             let header = format!(
                 "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: {}\r\n#Date: {}\r\n{FIELDS}",
@@ -75,7 +91,12 @@ impl Rng {
 
 fn receive_session(log: &mut Log, rng: &mut Rng, server: &str, t: &mut i64, id: u64) -> u64 {
     let conn = format!("{server}\\Default Frontend {server}");
-    let remote = format!("40.93.{}.{}:{}", rng.below(255), rng.below(255), 1024 + rng.below(60000));
+    let remote = format!(
+        "40.93.{}.{}:{}",
+        rng.below(255),
+        rng.below(255),
+        1024 + rng.below(60000)
+    );
     let local = "192.168.1.13:25";
     let sid = format!("{id:016X}");
     let mut seq = 0;
@@ -84,32 +105,71 @@ fn receive_session(log: &mut Log, rng: &mut Rng, server: &str, t: &mut i64, id: 
     let mut jitter = Rng(rng.next() | 1);
     let mut line = |log: &mut Log, t: &mut i64, event: &str, data: &str, context: &str| {
         *t = (*t + 1 + jitter.below(40) as i64).max(log.last_ms);
-        let text = format!("{},{conn},{sid},{seq},{local},{remote},{event},{data},{context}", format_utc_ms(*t));
+        let text = format!(
+            "{},{conn},{sid},{seq},{local},{remote},{event},{data},{context}",
+            format_utc_ms(*t)
+        );
         seq += 1;
         bytes += log.write(*t, &text);
     };
     line(log, t, "+", "", "");
     line(log, t, "*", "SMTPSubmit SMTPAcceptAnyRecipient SMTPAcceptAnySender SMTPAcceptAuthoritativeDomainSender AcceptRoutingHeaders", "Set Session Permissions");
-    line(log, t, ">", &format!("\"220 {server}.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 06:06:57 +0000\""), "");
+    line(
+        log,
+        t,
+        ">",
+        &format!(
+            "\"220 {server}.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 06:06:57 +0000\""
+        ),
+        "",
+    );
     line(log, t, "<", "EHLO PNYPR01CU001.outbound.protection.outlook.com", "");
     line(log, t, ">", &format!("250  {server}.cloudmonkeys.xyz Hello [40.93.131.26] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST"), "");
     line(log, t, "<", "STARTTLS", "");
     line(log, t, ">", "220 2.0.0 SMTP server ready", "");
     line(log, t, "*", "\" CN=mail.cloudmonkeys.xyz CN=R11, O=Let's Encrypt, C=US 04A1B2 9F3C2E7A11B4D5E6F708192A3B4C5D6E7F809A1B 2026-03-01T00:00:00.000Z 2026-05-30T00:00:00.000Z mail.cloudmonkeys.xyz;autodiscover.cloudmonkeys.xyz\"", "Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names");
     line(log, t, "*", "", "\"TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 bits\"");
-    line(log, t, "*", "", "TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'");
+    line(
+        log,
+        t,
+        "*",
+        "",
+        "TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'",
+    );
     line(log, t, "<", "EHLO PNYPR01CU001.outbound.protection.outlook.com", "");
     line(log, t, ">", &format!("250  {server}.cloudmonkeys.xyz Hello [40.93.131.26] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES AUTH NTLM 8BITMIME BINARYMIME CHUNKING XRDST"), "");
     let user = rng.below(5000);
-    line(log, t, "<", &format!("MAIL FROM:<sender{}@fabrikam.example> SIZE={}", rng.below(900), 2000 + rng.below(200_000)), "");
+    line(
+        log,
+        t,
+        "<",
+        &format!(
+            "MAIL FROM:<sender{}@fabrikam.example> SIZE={}",
+            rng.below(900),
+            2000 + rng.below(200_000)
+        ),
+        "",
+    );
     line(log, t, "<", &format!("RCPT TO:<user{user}@cloudmonkeys.xyz>"), "");
     line(log, t, ">", "250 2.1.0 Sender OK", "");
     if kind < 4 {
-        line(log, t, ">", "451 4.7.0 Temporary server error. Please try again later. PRX2 ", "");
+        line(
+            log,
+            t,
+            ">",
+            "451 4.7.0 Temporary server error. Please try again later. PRX2 ",
+            "",
+        );
     } else {
         line(log, t, ">", "250 2.1.5 Recipient OK", "");
         line(log, t, "<", "BDAT 20480 LAST", "");
-        line(log, t, "*", &format!("{sid};{};1", format_utc_ms(*t)), "receiving message");
+        line(
+            log,
+            t,
+            "*",
+            &format!("{sid};{};1", format_utc_ms(*t)),
+            "receiving message",
+        );
         line(log, t, ">", &format!("\"250 2.6.0 <{:x}@PNYPR01MB1234.namprd01.prod.outlook.com> [InternalId={}, Hostname={server}.cloudmonkeys.xyz] 20480 bytes in 0.120, 166.667 KB/sec Queued mail for delivery\"", rng.next(), rng.below(1 << 40)), "");
     }
     line(log, t, "<", "QUIT", "");
@@ -128,7 +188,10 @@ fn send_session(log: &mut Log, rng: &mut Rng, t: &mut i64, id: u64) -> u64 {
     let mut jitter = Rng(rng.next() | 1);
     let mut line = |log: &mut Log, t: &mut i64, local: &str, event: &str, data: &str, context: &str| {
         *t = (*t + 1 + jitter.below(40) as i64).max(log.last_ms);
-        let text = format!("{},{conn},{sid},{seq},{local},{remote},{event},{data},{context}", format_utc_ms(*t));
+        let text = format!(
+            "{},{conn},{sid},{seq},{local},{remote},{event},{data},{context}",
+            format_utc_ms(*t)
+        );
         seq += 1;
         bytes += log.write(*t, &text);
     };
@@ -136,7 +199,18 @@ fn send_session(log: &mut Log, rng: &mut Rng, t: &mut i64, id: u64) -> u64 {
     line(log, t, &local, "+", "", "");
     line(log, t, &local, "<", "\"220 BN8NAM11FT066.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026 06:10:00 +0000\"", "");
     line(log, t, &local, ">", "EHLO mail.cloudmonkeys.xyz", "");
-    for ext in ["250-BN8NAM11FT066.mail.protection.outlook.com Hello [27.7.57.241]", "250-SIZE 157286400", "250-PIPELINING", "250-DSN", "250-ENHANCEDSTATUSCODES", "250-STARTTLS", "250-8BITMIME", "250-BINARYMIME", "250-CHUNKING", "250 SMTPUTF8"] {
+    for ext in [
+        "250-BN8NAM11FT066.mail.protection.outlook.com Hello [27.7.57.241]",
+        "250-SIZE 157286400",
+        "250-PIPELINING",
+        "250-DSN",
+        "250-ENHANCEDSTATUSCODES",
+        "250-STARTTLS",
+        "250-8BITMIME",
+        "250-BINARYMIME",
+        "250-CHUNKING",
+        "250 SMTPUTF8",
+    ] {
         line(log, t, &local, "<", ext, "");
     }
     line(log, t, &local, ">", "STARTTLS", "");
@@ -144,16 +218,55 @@ fn send_session(log: &mut Log, rng: &mut Rng, t: &mut i64, id: u64) -> u64 {
     line(log, t, &local, "*", "", "\"TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 bits\"");
     line(log, t, &local, "*", "\" CN=mail.protection.outlook.com, O=Microsoft Corporation, L=Redmond, S=WA, C=US CN=DigiCert Cloud Services CA-1, O=DigiCert Inc, C=US 0A1B 1A2B3C 2026-01-01T00:00:00.000Z 2027-01-01T00:00:00.000Z mail.protection.outlook.com;*.mail.protection.outlook.com\"", "Remote certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names");
     line(log, t, &local, ">", "EHLO mail.cloudmonkeys.xyz", "");
-    line(log, t, &local, "<", "250 BN8NAM11FT066.mail.protection.outlook.com Hello [27.7.57.241]", "");
-    line(log, t, &local, "*", "", &format!("sending message with RecordId {} and InternetMessageId <{:x}@CMHYBD01.cloudmonkeys.xyz>", rng.below(1 << 40), rng.next()));
-    line(log, t, &local, ">", &format!("MAIL FROM:<user{}@cloudmonkeys.xyz> SIZE=20480", rng.below(5000)), "");
-    line(log, t, &local, ">", &format!("RCPT TO:<user{}@cloudfield.onmicrosoft.com>", rng.below(5000)), "");
+    line(
+        log,
+        t,
+        &local,
+        "<",
+        "250 BN8NAM11FT066.mail.protection.outlook.com Hello [27.7.57.241]",
+        "",
+    );
+    line(
+        log,
+        t,
+        &local,
+        "*",
+        "",
+        &format!(
+            "sending message with RecordId {} and InternetMessageId <{:x}@CMHYBD01.cloudmonkeys.xyz>",
+            rng.below(1 << 40),
+            rng.next()
+        ),
+    );
+    line(
+        log,
+        t,
+        &local,
+        ">",
+        &format!("MAIL FROM:<user{}@cloudmonkeys.xyz> SIZE=20480", rng.below(5000)),
+        "",
+    );
+    line(
+        log,
+        t,
+        &local,
+        ">",
+        &format!("RCPT TO:<user{}@cloudfield.onmicrosoft.com>", rng.below(5000)),
+        "",
+    );
     line(log, t, &local, "<", "250 2.1.0 Sender OK", "");
     line(log, t, &local, "<", "250 2.1.5 Recipient OK", "");
     line(log, t, &local, ">", "BDAT 20480 LAST", "");
     line(log, t, &local, "<", &format!("\"250 2.6.0 <{:x}@CMHYBD01.cloudmonkeys.xyz> [InternalId={}, Hostname=BN8NAM11HT123.eop-nam11.prod.protection.outlook.com] 20480 bytes in 0.051, 392.157 KB/sec Queued mail for delivery\"", rng.next(), rng.below(1 << 40)), "");
     line(log, t, &local, ">", "QUIT", "");
-    line(log, t, &local, "<", "221 2.0.0 Service closing transmission channel", "");
+    line(
+        log,
+        t,
+        &local,
+        "<",
+        "221 2.0.0 Service closing transmission channel",
+        "",
+    );
     line(log, t, &local, "-", "", "Local");
     bytes
 }
@@ -166,13 +279,32 @@ fn main() {
     }
     let dir = Path::new(&args[1]);
     let target: u64 = args[2].parse::<u64>().expect("megabytes") * 1024 * 1024;
-    let mut rng = Rng(args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0x9E37_79B9_7F4A_7C15));
+    let mut rng = Rng(args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15));
     let mut logs: Vec<(Log, bool, &str)> = ["CMHYBD01", "CMHYBD02"]
         .iter()
         .flat_map(|server| {
             [
-                (Log::new(dir.join(server).join("FrontEnd/ProtocolLog/SmtpReceive"), "RECV", "SMTP Receive Protocol Log"), true, *server),
-                (Log::new(dir.join(server).join("Hub/ProtocolLog/SmtpSend"), "SEND", "SMTP Send Protocol Log"), false, *server),
+                (
+                    Log::new(
+                        dir.join(server).join("FrontEnd/ProtocolLog/SmtpReceive"),
+                        "RECV",
+                        "SMTP Receive Protocol Log",
+                    ),
+                    true,
+                    *server,
+                ),
+                (
+                    Log::new(
+                        dir.join(server).join("Hub/ProtocolLog/SmtpSend"),
+                        "SEND",
+                        "SMTP Send Protocol Log",
+                    ),
+                    false,
+                    *server,
+                ),
             ]
         })
         .collect();
@@ -183,7 +315,11 @@ fn main() {
         let (log, receive, server) = &mut logs[pick];
         id += 1;
         let mut t = clock;
-        written += if *receive { receive_session(log, &mut rng, server, &mut t, id) } else { send_session(log, &mut rng, &mut t, id) };
+        written += if *receive {
+            receive_session(log, &mut rng, server, &mut t, id)
+        } else {
+            send_session(log, &mut rng, &mut t, id)
+        };
         clock += 20 + rng.below(200) as i64;
     }
     for (log, _, _) in &mut logs {
@@ -191,5 +327,9 @@ fn main() {
             w.flush().unwrap();
         }
     }
-    println!("wrote {} MB of protocol logs under {}", written / (1024 * 1024), dir.display());
+    println!(
+        "wrote {} MB of protocol logs under {}",
+        written / (1024 * 1024),
+        dir.display()
+    );
 }

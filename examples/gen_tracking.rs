@@ -31,7 +31,11 @@ fn main() -> ExitCode {
     let mut hour = 0i64;
     while total < target {
         let start_ms = first_hour + hour * 3_600_000;
-        let stamp: String = format_utc_ms(start_ms).chars().filter(char::is_ascii_digit).take(10).collect();
+        let stamp: String = format_utc_ms(start_ms)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(10)
+            .collect();
         let path = dir.join(format!("MSGTRK{stamp}-1.LOG"));
         let written = File::create(&path).and_then(|file| {
             let mut out = BufWriter::new(file);

@@ -17,16 +17,28 @@ impl Endpoint {
         if let Some(rest) = text.strip_prefix('[') {
             if let Some((addr, tail)) = rest.split_once(']') {
                 let port = tail.strip_prefix(':').and_then(|p| p.parse().ok());
-                return Endpoint { address: addr.to_owned(), port };
+                return Endpoint {
+                    address: addr.to_owned(),
+                    port,
+                };
             }
         }
         match text.rsplit_once(':') {
             // One colon: IPv4 or host with a port. More colons without brackets: an IPv6 address alone.
             Some((addr, port)) if !addr.contains(':') => match port.parse() {
-                Ok(port) => Endpoint { address: addr.to_owned(), port: Some(port) },
-                Err(_) => Endpoint { address: text.to_owned(), port: None },
+                Ok(port) => Endpoint {
+                    address: addr.to_owned(),
+                    port: Some(port),
+                },
+                Err(_) => Endpoint {
+                    address: text.to_owned(),
+                    port: None,
+                },
             },
-            _ => Endpoint { address: text.to_owned(), port: None },
+            _ => Endpoint {
+                address: text.to_owned(),
+                port: None,
+            },
         }
     }
 
@@ -63,9 +75,20 @@ impl Cidr {
 
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_eq(u128::from(u32::from(net)) << 96, u128::from(u32::from(ip)) << 96, self.prefix),
+            (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_eq(
+                u128::from(u32::from(net)) << 96,
+                u128::from(u32::from(ip)) << 96,
+                self.prefix,
+            ),
             (IpAddr::V6(net), IpAddr::V6(ip)) => prefix_eq(u128::from(net), u128::from(ip), self.prefix),
-            (IpAddr::V6(net), IpAddr::V4(ip)) => net.to_ipv4_mapped().is_some_and(|n| self.prefix >= 96 && prefix_eq(u128::from(u32::from(n)) << 96, u128::from(u32::from(ip)) << 96, self.prefix - 96)),
+            (IpAddr::V6(net), IpAddr::V4(ip)) => net.to_ipv4_mapped().is_some_and(|n| {
+                self.prefix >= 96
+                    && prefix_eq(
+                        u128::from(u32::from(n)) << 96,
+                        u128::from(u32::from(ip)) << 96,
+                        self.prefix - 96,
+                    )
+            }),
             (IpAddr::V4(_), IpAddr::V6(ip)) => ip.to_ipv4_mapped().is_some_and(|v4| self.contains(IpAddr::V4(v4))),
         }
     }
@@ -115,12 +138,16 @@ impl AddressClass {
 }
 
 pub fn classify(text: &str) -> AddressClass {
-    let Some(ip) = parse_ip(text) else { return AddressClass::Invalid };
+    let Some(ip) = parse_ip(text) else {
+        return AddressClass::Invalid;
+    };
     if ip.is_loopback() {
         return AddressClass::Loopback;
     }
     let private = match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_link_local() || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1])),
+        IpAddr::V4(v4) => {
+            v4.is_private() || v4.is_link_local() || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
+        }
         IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80,
     };
     if private {
@@ -158,7 +185,10 @@ const PUBLIC_RESOLVERS: &[(&str, &str)] = &[
 
 /// The well-known public resolver service this address belongs to, if it is one.
 pub fn public_resolver(ip: IpAddr) -> Option<&'static str> {
-    PUBLIC_RESOLVERS.iter().find(|(range, _)| Cidr::parse(range).is_some_and(|r| r.contains(ip))).map(|(_, name)| *name)
+    PUBLIC_RESOLVERS
+        .iter()
+        .find(|(range, _)| Cidr::parse(range).is_some_and(|r| r.contains(ip)))
+        .map(|(_, name)| *name)
 }
 
 /// An address range as Exchange writes a receive connector's RemoteIPRanges: `192.168.1.10-192.168.1.20`,
@@ -191,8 +221,16 @@ impl IpRange {
         let (network, v4) = to_number(cidr.network);
         let bits = if cidr.network.is_ipv4() { 32 } else { 128 };
         let host_bits = bits - u32::from(cidr.prefix);
-        let size_mask = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
-        Some(IpRange { first: network & !size_mask, last: (network & !size_mask) | size_mask, v4 })
+        let size_mask = if host_bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
+        Some(IpRange {
+            first: network & !size_mask,
+            last: (network & !size_mask) | size_mask,
+            v4,
+        })
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -207,7 +245,10 @@ impl IpRange {
     /// Whether any Exchange Online Protection address falls in the range: a receive connector with such
     /// ranges can take Exchange Online's connections.
     pub fn includes_exchange_online(&self) -> bool {
-        EOP_RANGES.iter().filter_map(|r| IpRange::parse(r)).any(|r| r.overlaps(self))
+        EOP_RANGES
+            .iter()
+            .filter_map(|r| IpRange::parse(r))
+            .any(|r| r.overlaps(self))
     }
 }
 
@@ -236,7 +277,14 @@ mod tests {
             ("host:notaport", "host:notaport", None),
         ];
         for (text, addr, port) in cases {
-            assert_eq!(Endpoint::parse(text), Endpoint { address: (*addr).to_owned(), port: *port }, "{text}");
+            assert_eq!(
+                Endpoint::parse(text),
+                Endpoint {
+                    address: (*addr).to_owned(),
+                    port: *port
+                },
+                "{text}"
+            );
         }
     }
 
@@ -245,8 +293,12 @@ mod tests {
         let net = Cidr::parse("40.92.0.0/15").unwrap();
         assert!(net.contains("40.93.131.26".parse().unwrap()));
         assert!(!net.contains("40.94.0.1".parse().unwrap()));
-        assert!(Cidr::parse("192.168.1.13").unwrap().contains("192.168.1.13".parse().unwrap()));
-        assert!(Cidr::parse("2001:db8::/32").unwrap().contains("2001:db8::13".parse().unwrap()));
+        assert!(Cidr::parse("192.168.1.13")
+            .unwrap()
+            .contains("192.168.1.13".parse().unwrap()));
+        assert!(Cidr::parse("2001:db8::/32")
+            .unwrap()
+            .contains("2001:db8::13".parse().unwrap()));
         assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
         assert!(Cidr::parse("10.0.0.0/33").is_none());
         assert!(Cidr::parse("nonsense").is_none());
@@ -300,10 +352,22 @@ mod tests {
         let range = IpRange::parse("192.168.1.10-192.168.1.20").unwrap();
         assert!(range.contains("192.168.1.10".parse().unwrap()) && range.contains("192.168.1.20".parse().unwrap()));
         assert!(!range.contains("192.168.1.21".parse().unwrap()));
-        assert!(IpRange::parse("192.168.1.0/24").unwrap().contains("192.168.1.255".parse().unwrap()));
-        assert!(IpRange::parse("192.168.1.13").unwrap().contains("192.168.1.13".parse().unwrap()));
-        assert!(!IpRange::parse("2001:db8::/32").unwrap().contains("10.0.0.1".parse().unwrap()));
-        for bad in ["192.168.1.20-192.168.1.10", "10.0.0.1-2001:db8::1", "nonsense", "10.0.0.0/40", ""] {
+        assert!(IpRange::parse("192.168.1.0/24")
+            .unwrap()
+            .contains("192.168.1.255".parse().unwrap()));
+        assert!(IpRange::parse("192.168.1.13")
+            .unwrap()
+            .contains("192.168.1.13".parse().unwrap()));
+        assert!(!IpRange::parse("2001:db8::/32")
+            .unwrap()
+            .contains("10.0.0.1".parse().unwrap()));
+        for bad in [
+            "192.168.1.20-192.168.1.10",
+            "10.0.0.1-2001:db8::1",
+            "nonsense",
+            "10.0.0.0/40",
+            "",
+        ] {
             assert_eq!(IpRange::parse(bad), None, "{bad}");
         }
     }
@@ -321,7 +385,11 @@ mod tests {
             ("40.94.0.0/16", false),
         ];
         for (range, expected) in cases {
-            assert_eq!(IpRange::parse(range).unwrap().includes_exchange_online(), expected, "{range}");
+            assert_eq!(
+                IpRange::parse(range).unwrap().includes_exchange_online(),
+                expected,
+                "{range}"
+            );
         }
     }
 }

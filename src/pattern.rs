@@ -74,16 +74,30 @@ mod tests {
             ("*@cloudmonkeys.xyz", false, "Raghu@CloudMonkeys.xyz", true),
             ("raghu@cloudmonkeys.xyz", false, "RAGHU@cloudmonkeys.xyz", true),
             ("raghu@cloudmonkeys.xyz", false, "xraghu@cloudmonkeys.xyz", false),
-            ("Outbound to Office 365", true, "Outbound to Office 365 - 6c3b1d42", true),
+            (
+                "Outbound to Office 365",
+                true,
+                "Outbound to Office 365 - 6c3b1d42",
+                true,
+            ),
             ("outbound*365*", true, "Outbound to Office 365 - 6c3b1d42", true),
-            ("CMHYBD01\\Default Frontend ?MHYBD01", true, "CMHYBD01\\Default Frontend CMHYBD01", true),
+            (
+                "CMHYBD01\\Default Frontend ?MHYBD01",
+                true,
+                "CMHYBD01\\Default Frontend CMHYBD01",
+                true,
+            ),
             ("a*b*c", false, "aXbYc", true),
             ("a*b*c", false, "aXbY", false),
             ("*", false, "", true),
             ("", true, "anything", true),
         ];
         for (pattern, substring, text, want) in cases {
-            let p = if *substring { Pattern::substring_or_wildcard(pattern) } else { Pattern::exact_or_wildcard(pattern) };
+            let p = if *substring {
+                Pattern::substring_or_wildcard(pattern)
+            } else {
+                Pattern::exact_or_wildcard(pattern)
+            };
             assert_eq!(p.matches(text), *want, "{pattern} vs {text}");
         }
     }

@@ -1,17 +1,49 @@
 //! Whatever a certificate or connector holds (Import-Csv damage, odd distinguished names, non-ASCII), the
 //! certificate name functions answer without panicking, and their answers agree with each other.
 
-use hybridmailflow::config::certificate::{covering_name, distinguished_names_equal, name_covers, parse_tls_certificate_name, subject_common_name_attribute, NameMatch, NameSource};
+use hybridmailflow::config::certificate::{
+    covering_name, distinguished_names_equal, name_covers, parse_tls_certificate_name, subject_common_name_attribute,
+    NameMatch, NameSource,
+};
 use proptest::prelude::*;
 
 fn dn_like() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop_oneof![Just("CN="), Just("O="), Just(", "), Just(","), Just("\""), Just("\\"), Just("é"), Just("<I>"), Just("<S>"), Just("mail"), Just("."), Just("*"), Just(" ")], 0..16)
-        .prop_map(|parts| parts.concat())
+    prop::collection::vec(
+        prop_oneof![
+            Just("CN="),
+            Just("O="),
+            Just(", "),
+            Just(","),
+            Just("\""),
+            Just("\\"),
+            Just("é"),
+            Just("<I>"),
+            Just("<S>"),
+            Just("mail"),
+            Just("."),
+            Just("*"),
+            Just(" ")
+        ],
+        0..16,
+    )
+    .prop_map(|parts| parts.concat())
 }
 
 fn host_like() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop_oneof![Just("*"), Just("."), Just("mail"), Just("cloudmonkeys"), Just("xyz"), Just("A"), Just("ü"), Just(" ")], 0..8)
-        .prop_map(|parts| parts.concat())
+    prop::collection::vec(
+        prop_oneof![
+            Just("*"),
+            Just("."),
+            Just("mail"),
+            Just("cloudmonkeys"),
+            Just("xyz"),
+            Just("A"),
+            Just("ü"),
+            Just(" ")
+        ],
+        0..8,
+    )
+    .prop_map(|parts| parts.concat())
 }
 
 proptest! {

@@ -7,17 +7,29 @@ use hybridmailflow::config::address_space::{recipient_domain, route, AddressSpac
 use hybridmailflow::config::queue::{advise, submission_checklist, QueueFacts};
 use proptest::prelude::*;
 
-const REAL_SPACES: &[&str] = &["smtp:*.contoso.com;1", "SMTP:contoso.com;10", "*", "--", "smtp:cloudfield.mail.onmicrosoft.com;1", "X400:c=US;a= ;p=Contoso;o=Exchange;2"];
+const REAL_SPACES: &[&str] = &[
+    "smtp:*.contoso.com;1",
+    "SMTP:contoso.com;10",
+    "*",
+    "--",
+    "smtp:cloudfield.mail.onmicrosoft.com;1",
+    "X400:c=US;a= ;p=Contoso;o=Exchange;2",
+];
 
 fn space_text() -> impl Strategy<Value = String> {
     prop_oneof![
         ".{0,40}",
         "(smtp|SMTP|X400)?:?\\*?\\.?[a-z0-9.-]{0,20}(;[0-9]{0,4})?",
-        (prop::sample::select(REAL_SPACES), any::<u8>(), prop::sample::select(vec![";", ":", "*", ".", "[", "]", " ", "é"])).prop_map(|(text, at, noise)| {
-            let cut = usize::from(at) % (text.len() + 1);
-            let cut = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
-            format!("{}{}{}", &text[..cut], noise, &text[cut..])
-        }),
+        (
+            prop::sample::select(REAL_SPACES),
+            any::<u8>(),
+            prop::sample::select(vec![";", ":", "*", ".", "[", "]", " ", "é"])
+        )
+            .prop_map(|(text, at, noise)| {
+                let cut = usize::from(at) % (text.len() + 1);
+                let cut = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                format!("{}{}{}", &text[..cut], noise, &text[cut..])
+            }),
     ]
 }
 

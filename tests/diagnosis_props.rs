@@ -10,16 +10,43 @@ include!("cases/diagnosis.rs");
 fn any_context() -> impl Strategy<Value = Context> {
     (
         prop::option::of(prop_oneof![Just(Direction::Receive), Just(Direction::Send)]),
-        prop::option::of(prop_oneof![Just(LogKind::ProtocolLog), Just(LogKind::Queue), Just(LogKind::MessageTrace)]),
+        prop::option::of(prop_oneof![
+            Just(LogKind::ProtocolLog),
+            Just(LogKind::Queue),
+            Just(LogKind::MessageTrace)
+        ]),
         prop::option::of("[A-Z ]{0,12}"),
         prop::option::of(".{0,20}"),
     )
-        .prop_map(|(direction, log_type, preceding, connector)| Context { direction, log_type, preceding, connector })
+        .prop_map(|(direction, log_type, preceding, connector)| Context {
+            direction,
+            log_type,
+            preceding,
+            connector,
+        })
 }
 
 /// A real case text with a slice removed, a slice repeated, or structural characters sprinkled in.
 fn mutated_case() -> impl Strategy<Value = String> {
-    (0..CASES.len(), any::<u16>(), any::<u16>(), 0u8..4, prop::sample::select(vec!["{", "}", "[", "]", "'", "\"", "{LED=", "[Message=", " -> ", "4.4.", ";"]))
+    (
+        0..CASES.len(),
+        any::<u16>(),
+        any::<u16>(),
+        0u8..4,
+        prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            "'",
+            "\"",
+            "{LED=",
+            "[Message=",
+            " -> ",
+            "4.4.",
+            ";",
+        ]),
+    )
         .prop_map(|(index, a, b, kind, noise)| {
             let text = CASES[index].text;
             let chars: Vec<char> = text.chars().collect();

@@ -19,7 +19,13 @@ fn each_rule_is_the_best_finding_for_its_text() {
             (found.rule_id != case.rule).then(|| format!("{}: got {} for {:?}", case.rule, found.rule_id, case.text))
         })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -35,7 +41,10 @@ fn best_match_names_each_rule_and_builds_the_same_finding() {
     let no_context = Context::default();
     let unknown = kb.best_match("553 5.7.950 Something no rule knows", &no_context);
     assert_eq!((unknown.rule_id(), unknown.is_recognized()), (UNRECOGNIZED, false));
-    assert_eq!((unknown.code(), unknown.enhanced_code().map(|e| e.to_string())), (Some(553), Some("5.7.950".to_string())));
+    assert_eq!(
+        (unknown.code(), unknown.enhanced_code().map(|e| e.to_string())),
+        (Some(553), Some("5.7.950".to_string()))
+    );
     assert_eq!(unknown.severity(), Severity::Error);
 }
 
@@ -69,33 +78,75 @@ fn commands_are_filled_with_values_from_the_text() {
     );
     assert!(mismatch.commands.contains(&"Set-ReceiveConnector 'CMEDGE01\\Default internal receive connector CMEDGE01' -Fqdn 'mail.cloudmonkeys.xyz'".to_string()), "{:#?}", mismatch.commands);
 
-    let spamhaus = best("550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus", &Context::default());
-    assert!(spamhaus.commands.contains(&"Resolve-DnsName -Name 27.7.57.241 -Type PTR".to_string()), "{:#?}", spamhaus.commands);
+    let spamhaus = best(
+        "550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus",
+        &Context::default(),
+    );
+    assert!(
+        spamhaus
+            .commands
+            .contains(&"Resolve-DnsName -Name 27.7.57.241 -Type PTR".to_string()),
+        "{:#?}",
+        spamhaus.commands
+    );
 
-    let regkey = best("The registry key 'SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Pickup' does not exist", &Context::default());
-    assert_eq!(regkey.commands[0], "reg add 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Pickup' /f");
+    let regkey = best(
+        "The registry key 'SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Pickup' does not exist",
+        &Context::default(),
+    );
+    assert_eq!(
+        regkey.commands[0],
+        "reg add 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Pickup' /f"
+    );
 
-    let auth = best("Outbound TLS authentication failed for auth level DomainValidation with error SubjectMismatch", &Context::default());
-    assert!(auth.commands.iter().any(|c| c.contains("-TlsAuthLevel DomainValidation")), "{:#?}", auth.commands);
+    let auth = best(
+        "Outbound TLS authentication failed for auth level DomainValidation with error SubjectMismatch",
+        &Context::default(),
+    );
+    assert!(
+        auth.commands
+            .iter()
+            .any(|c| c.contains("-TlsAuthLevel DomainValidation")),
+        "{:#?}",
+        auth.commands
+    );
 
     let refused = best(
         "Reason: [{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.cloudmonkeys.xyz] [LastAttemptedIP=27.7.57.241:25]};{MSG=};{FQDN=mail.cloudmonkeys.xyz};{IP=27.7.57.241};{LRT=5/1/2026 6:06:57 AM}]",
         &Context::default(),
     );
-    assert_eq!(refused.commands[0], "Test-NetConnection -ComputerName 27.7.57.241 -Port 25");
+    assert_eq!(
+        refused.commands[0],
+        "Test-NetConnection -ComputerName 27.7.57.241 -Port 25"
+    );
 }
 
 #[test]
 fn a_value_not_in_the_text_stays_a_readable_placeholder() {
-    let unreachable = best("A matching connector cannot be found to route the external recipient", &Context::default());
-    assert!(unreachable.commands.contains(&"Set-SendConnector 'Outbound to Office 365' -AddressSpaces @{Add='smtp:<domain>;1'}".to_string()), "{:#?}", unreachable.commands);
+    let unreachable = best(
+        "A matching connector cannot be found to route the external recipient",
+        &Context::default(),
+    );
+    assert!(
+        unreachable.commands.contains(
+            &"Set-SendConnector 'Outbound to Office 365' -AddressSpaces @{Add='smtp:<domain>;1'}".to_string()
+        ),
+        "{:#?}",
+        unreachable.commands
+    );
     let with_recipient = best("{ramki@cloudfield.onmicrosoft.com;2;2;A matching connector cannot be found to route the external recipient;16;<No Matching Connector>;0}", &Context::default());
-    assert!(with_recipient.commands.contains(&"Set-SendConnector 'Outbound to Office 365' -AddressSpaces @{Add='smtp:cloudfield.onmicrosoft.com;1'}".to_string()));
+    assert!(with_recipient.commands.contains(
+        &"Set-SendConnector 'Outbound to Office 365' -AddressSpaces @{Add='smtp:cloudfield.onmicrosoft.com;1'}"
+            .to_string()
+    ));
 }
 
 #[test]
 fn text_from_a_remote_server_cannot_inject_powershell() {
-    let finding = best("550 5.7.1 Client host [27.7.57.241] blocked using Spamhaus; ramki@x.y'$(Stop-Computer).cloudmonkeys.xyz", &Context::default());
+    let finding = best(
+        "550 5.7.1 Client host [27.7.57.241] blocked using Spamhaus; ramki@x.y'$(Stop-Computer).cloudmonkeys.xyz",
+        &Context::default(),
+    );
     for command in &finding.commands {
         assert!(!command.contains("$(Stop"), "{command}");
     }
@@ -106,13 +157,22 @@ fn the_innermost_cause_is_diagnosed_and_the_wrappers_are_kept_as_context() {
     let text = "450 4.7.0 Proxy session setup failed on Frontend with '451 4.4.0 Primary target IP address responded with: \"454 4.7.5 Certificate validation failure, Reason: SubjectMismatch.\" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was 40.107.1.2:25'";
     let finding = best(text, &Context::default());
     assert_eq!(finding.rule_id, "HMF-TLS-4.7.5-SubjectMismatch");
-    assert_eq!(finding.matched_text, "454 4.7.5 Certificate validation failure, Reason: SubjectMismatch");
-    assert_eq!((finding.code, finding.enhanced_code.as_deref()), (Some(454), Some("4.7.5")));
+    assert_eq!(
+        finding.matched_text,
+        "454 4.7.5 Certificate validation failure, Reason: SubjectMismatch"
+    );
+    assert_eq!(
+        (finding.code, finding.enhanced_code.as_deref()),
+        (Some(454), Some("4.7.5"))
+    );
     assert_eq!(finding.context_text.len(), 2);
     assert_eq!(finding.context_text[0], text);
     assert!(finding.context_text[1].starts_with("451 4.4.0 Primary target IP address responded with"));
     let all = KnowledgeBase::builtin().diagnose(text, &Context::default());
-    assert!(all.iter().any(|f| f.rule_id == "HMF-PROXY-SETUP"), "the wrapper is still explained");
+    assert!(
+        all.iter().any(|f| f.rule_id == "HMF-PROXY-SETUP"),
+        "the wrapper is still explained"
+    );
 }
 
 // Regression: a failover wrapper quoting an Exchange Online reply with its own `[Message=...]` was peeled straight
@@ -124,21 +184,64 @@ fn a_wrapper_is_peeled_before_the_message_inside_what_it_quotes() {
     let finding = best(text, &Context::default());
     assert_eq!(finding.rule_id, "EXO-4.4.317-SubjectMismatch");
     assert_eq!(finding.enhanced_code.as_deref(), Some("4.4.317"));
-    assert!(finding.context_text.iter().any(|c| c.starts_with("451 4.4.0 Primary target IP address responded with")));
+    assert!(finding
+        .context_text
+        .iter()
+        .any(|c| c.starts_with("451 4.4.0 Primary target IP address responded with")));
 }
 
 #[test]
 fn context_decides_between_rules_for_the_same_text() {
     let relay = "550 5.7.1 Unable to relay";
     assert_eq!(best(relay, &Context::default()).rule_id, "EXO-5.7.1-UnableToRelay");
-    assert_eq!(best(relay, &Context { direction: Some(Direction::Receive), ..Context::default() }).rule_id, "HMF-RELAY-Receive");
-    assert_eq!(best(relay, &Context { direction: Some(Direction::Send), ..Context::default() }).rule_id, "EXO-5.7.1-UnableToRelay");
+    assert_eq!(
+        best(
+            relay,
+            &Context {
+                direction: Some(Direction::Receive),
+                ..Context::default()
+            }
+        )
+        .rule_id,
+        "HMF-RELAY-Receive"
+    );
+    assert_eq!(
+        best(
+            relay,
+            &Context {
+                direction: Some(Direction::Send),
+                ..Context::default()
+            }
+        )
+        .rule_id,
+        "EXO-5.7.1-UnableToRelay"
+    );
     let expired = "550 4.4.7 QUEUE.Expired; message expired";
     assert_eq!(best(expired, &Context::default()).rule_id, "EXO-4.4.7");
-    assert_eq!(best(expired, &Context { log_type: Some(LogKind::Queue), ..Context::default() }).rule_id, "HMF-Q-Expired");
+    assert_eq!(
+        best(
+            expired,
+            &Context {
+                log_type: Some(LogKind::Queue),
+                ..Context::default()
+            }
+        )
+        .rule_id,
+        "HMF-Q-Expired"
+    );
     let ready = "220 2.0.0 SMTP server ready";
     assert_eq!(best(ready, &Context::default()).rule_id, "HMF-SMTP-220");
-    assert_eq!(best(ready, &Context { preceding: Some("starttls".into()), ..Context::default() }).rule_id, "HMF-SMTP-220-STARTTLS");
+    assert_eq!(
+        best(
+            ready,
+            &Context {
+                preceding: Some("starttls".into()),
+                ..Context::default()
+            }
+        )
+        .rule_id,
+        "HMF-SMTP-220-STARTTLS"
+    );
 }
 
 #[test]
@@ -148,13 +251,24 @@ fn unknown_text_gets_one_unrecognized_finding_with_the_rfc3463_meaning() {
     assert_eq!(all.len(), 1);
     let finding = &all[0];
     assert_eq!(finding.rule_id, UNRECOGNIZED);
-    assert_eq!((finding.code, finding.enhanced_code.as_deref()), (Some(553), Some("5.7.950")));
-    assert!(finding.meaning.contains("permanent failure") && finding.meaning.contains("security or policy"), "{}", finding.meaning);
+    assert_eq!(
+        (finding.code, finding.enhanced_code.as_deref()),
+        (Some(553), Some("5.7.950"))
+    );
+    assert!(
+        finding.meaning.contains("permanent failure") && finding.meaning.contains("security or policy"),
+        "{}",
+        finding.meaning
+    );
     assert!(finding.confidence < 0.3);
     assert_eq!(finding.severity, Severity::Error);
 
     let transient = kb.diagnose_best("4.2.9", &Context::default());
-    assert!(transient.meaning.contains("persistent transient") && transient.meaning.contains("mailbox status"), "{}", transient.meaning);
+    assert!(
+        transient.meaning.contains("persistent transient") && transient.meaning.contains("mailbox status"),
+        "{}",
+        transient.meaning
+    );
     assert_eq!(transient.severity, Severity::Warning);
 
     let basic = kb.diagnose_best("452 Requested action not taken", &Context::default());
@@ -172,7 +286,10 @@ fn unknown_text_gets_one_unrecognized_finding_with_the_rfc3463_meaning() {
 #[test]
 fn confidence_grows_with_what_matched() {
     let bare = best("554 Transaction failed", &Context::default());
-    let rich = best("454 4.7.5 Certificate validation failure, Reason: SubjectMismatch", &Context::default());
+    let rich = best(
+        "454 4.7.5 Certificate validation failure, Reason: SubjectMismatch",
+        &Context::default(),
+    );
     assert!(bare.confidence < rich.confidence);
     assert!(rich.confidence > 0.5 && rich.confidence <= 1.0);
 }
@@ -211,10 +328,17 @@ fn user_rules_replace_builtin_rules_with_the_same_id_and_rank_first() {
 #[test]
 fn a_broken_user_file_is_an_error_naming_file_rule_and_problem() {
     let broken = USER_RULES.replace("severity = \"Info\"", "severity = \"Fatal\"");
-    let error = KnowledgeBase::with_user_rules(&broken, "site.toml").err().expect("invalid severity");
+    let error = KnowledgeBase::with_user_rules(&broken, "site.toml")
+        .err()
+        .expect("invalid severity");
     assert_eq!(error.source_name, "site.toml");
     assert_eq!(error.rule.as_deref(), Some("#2 (LOCAL-QUEUE-TEXT)"));
-    assert!(error.to_string().starts_with("site.toml: rule #2 (LOCAL-QUEUE-TEXT): severity 'Fatal'"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("site.toml: rule #2 (LOCAL-QUEUE-TEXT): severity 'Fatal'"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -222,7 +346,15 @@ fn every_builtin_finding_has_a_learn_reference() {
     for case in CASES {
         let finding = best(case.text, &case.context());
         assert!(!finding.references.is_empty(), "{}", case.rule);
-        assert!(finding.references.iter().all(|r| r.starts_with("https://learn.microsoft.com/")), "{}: {:?}", case.rule, finding.references);
+        assert!(
+            finding
+                .references
+                .iter()
+                .all(|r| r.starts_with("https://learn.microsoft.com/")),
+            "{}: {:?}",
+            case.rule,
+            finding.references
+        );
         assert!(!finding.causes.is_empty() && !finding.fix.is_empty(), "{}", case.rule);
     }
 }

@@ -33,9 +33,20 @@ fn each_failed_lab_session_gets_the_rule_for_its_failure() {
     ];
     let sessions = sample_sessions();
     for (id, rule) in expected {
-        let s = sessions.iter().find(|s| s.session_id == id).unwrap_or_else(|| panic!("no session {id}"));
-        assert_eq!(s.diagnosis.first().map(|f| f.rule_id.as_str()), Some(rule), "{id}: {}", s.outcome_text);
-        assert!(!s.diagnosis[0].fix.is_empty() && !s.diagnosis[0].meaning.is_empty(), "{id}: a diagnosis says what it means and how to fix it");
+        let s = sessions
+            .iter()
+            .find(|s| s.session_id == id)
+            .unwrap_or_else(|| panic!("no session {id}"));
+        assert_eq!(
+            s.diagnosis.first().map(|f| f.rule_id.as_str()),
+            Some(rule),
+            "{id}: {}",
+            s.outcome_text
+        );
+        assert!(
+            !s.diagnosis[0].fix.is_empty() && !s.diagnosis[0].meaning.is_empty(),
+            "{id}: a diagnosis says what it means and how to fix it"
+        );
     }
     // Sessions that did not fail carry no diagnosis; a failure with no rule still gets one finding.
     for s in &sessions {
@@ -57,10 +68,17 @@ fn failure_lines_carry_a_diagnosis_and_other_lines_none() {
         }
     }
     assert!(plain > 300);
-    let rule_of = |needle: &str| diagnosed.iter().find(|(d, c, _)| d.contains(needle) || c.contains(needle)).map(|(_, _, r)| r.as_str());
+    let rule_of = |needle: &str| {
+        diagnosed
+            .iter()
+            .find(|(d, c, _)| d.contains(needle) || c.contains(needle))
+            .map(|(_, _, r)| r.as_str())
+    };
     assert_eq!(rule_of("PRX2"), Some("HMF-PRX2"));
     assert_eq!(rule_of("535 5.7.3"), Some("HMF-AUTH-535"));
     assert_eq!(rule_of("UnknownCredentials"), Some("HMF-TLS-UnknownCredentials"));
     assert_eq!(rule_of("Winsock error code: 10061"), Some("HMF-WINSOCK-10061"));
-    assert!(diagnosed.iter().all(|(d, c, _)| !d.starts_with("250") && !c.starts_with("TLS protocol")));
+    assert!(diagnosed
+        .iter()
+        .all(|(d, c, _)| !d.starts_with("250") && !c.starts_with("TLS protocol")));
 }

@@ -22,9 +22,14 @@ const REAL_LINES: &[&str] = &[
 ];
 
 fn read_everything(content: &[u8], mode: ReadMode) -> usize {
-    let mut file = tempfile::Builder::new().prefix("RECV2026050106-1").suffix(".LOG").tempfile().unwrap();
+    let mut file = tempfile::Builder::new()
+        .prefix("RECV2026050106-1")
+        .suffix(".LOG")
+        .tempfile()
+        .unwrap();
     file.write_all(content).unwrap();
-    let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![file.path().to_path_buf()]).max_line_bytes(4096);
+    let mut reader =
+        ProtocolReader::new(mode, ProtocolFilter::default(), vec![file.path().to_path_buf()]).max_line_bytes(4096);
     let mut items = 0;
     while let Next::Item(_) = reader.next() {
         items += 1;

@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use hybridmailflow::protocol::{AuthResult, Direction, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Role, Session, TlsMode};
+use hybridmailflow::protocol::{
+    AuthResult, Direction, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Role, Session,
+    TlsMode,
+};
 
 const RECV_HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
 const SEND_HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Send Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
@@ -71,11 +74,17 @@ fn a_session_split_over_two_hourly_files_given_out_of_order_is_one_delivered_ses
     assert_eq!(sessions.len(), 1);
     let s = &sessions[0];
     assert_eq!(s.outcome, Outcome::Delivered);
-    assert_eq!((s.server.as_str(), s.direction, s.role), ("CMHYBD01", Direction::Receive, Role::FrontEnd));
+    assert_eq!(
+        (s.server.as_str(), s.direction, s.role),
+        ("CMHYBD01", Direction::Receive, Role::FrontEnd)
+    );
     assert_eq!(s.session_id, "08DEA74796A6E2C8");
     assert_eq!(s.line_count, 19);
     assert_eq!(s.duration_ms(), 2602);
-    assert_eq!((s.remote.address.as_str(), s.remote.port), ("40.93.131.26", Some(31611)));
+    assert_eq!(
+        (s.remote.address.as_str(), s.remote.port),
+        ("40.93.131.26", Some(31611))
+    );
     assert_eq!((s.local.address.as_str(), s.local.port), ("192.168.1.13", Some(25)));
     assert!(s.is_exchange_online);
     assert_eq!(s.helo, "PNYPR01CU001.outbound.protection.outlook.com");
@@ -83,7 +92,10 @@ fn a_session_split_over_two_hourly_files_given_out_of_order_is_one_delivered_ses
     assert!(s.extensions.contains(&"STARTTLS".to_owned()) && s.extensions.contains(&"SIZE 37748736".to_owned()));
     assert_eq!(s.tls_mode, TlsMode::StartTls);
     assert_eq!(s.tls_succeeded, Some(true));
-    assert_eq!((s.tls.protocol.as_str(), s.tls.cipher.as_str(), s.tls.cipher_strength), ("SP_PROT_TLS1_2_SERVER", "CALG_AES_256", Some(256)));
+    assert_eq!(
+        (s.tls.protocol.as_str(), s.tls.cipher.as_str(), s.tls.cipher_strength),
+        ("SP_PROT_TLS1_2_SERVER", "CALG_AES_256", Some(256))
+    );
     assert_eq!(s.tls.certificates[0].subject, "CN=mail.cloudmonkeys.xyz");
     assert_eq!(s.tls.certificates[0].issuer, "CN=R11, O=Let's Encrypt, C=US");
     assert_eq!(s.tls.domain_capabilities, "AcceptCloudServicesMail");
@@ -92,11 +104,28 @@ fn a_session_split_over_two_hourly_files_given_out_of_order_is_one_delivered_ses
     let m = &s.messages[0];
     assert_eq!(m.mail_from, "sender@fabrikam.example");
     assert_eq!(m.recipients, ["raghu@cloudmonkeys.xyz"]);
-    assert_eq!(m.internet_message_id, "<c0ffee01@PNYPR01MB1234.namprd01.prod.outlook.com>");
-    assert_eq!((m.internal_id.as_str(), m.hostname.as_str()), ("73014444033", "CMHYBD01.cloudmonkeys.xyz"));
+    assert_eq!(
+        m.internet_message_id,
+        "<c0ffee01@PNYPR01MB1234.namprd01.prod.outlook.com>"
+    );
+    assert_eq!(
+        (m.internal_id.as_str(), m.hostname.as_str()),
+        ("73014444033", "CMHYBD01.cloudmonkeys.xyz")
+    );
     assert_eq!(s.bytes, Some(20480));
     assert!((s.throughput_kbps.unwrap() - 40.0).abs() < 0.01);
-    assert_eq!(s.responses().collect::<Vec<_>>(), ["220", "250", "220 2.0.0", "250 2.1.0", "250 2.1.5", "250 2.6.0", "221 2.0.0"]);
+    assert_eq!(
+        s.responses().collect::<Vec<_>>(),
+        [
+            "220",
+            "250",
+            "220 2.0.0",
+            "250 2.1.0",
+            "250 2.1.5",
+            "250 2.6.0",
+            "221 2.0.0"
+        ]
+    );
     assert_eq!(s.disconnect_reason, "Local");
     let decided = s.outcome_line.as_ref().unwrap();
     assert!(decided.path.ends_with("RECV2026050106-1.LOG"));
@@ -169,10 +198,21 @@ fn send_sessions_connect_failure_and_exo_rejection() {
     assert!(spam.last_error.starts_with("550 5.7.1 Service unavailable"));
     assert_eq!(spam.outcome_line.as_ref().unwrap().line, 16);
 
-    let only_rejected = ProtocolFilter { outcomes: vec![Outcome::Rejected], ..Default::default() };
+    let only_rejected = ProtocolFilter {
+        outcomes: vec![Outcome::Rejected],
+        ..Default::default()
+    };
     let (sessions, _) = read_sessions(vec![path.clone()], only_rejected);
-    assert_eq!(sessions.iter().map(|s| s.session_id.as_str()).collect::<Vec<_>>(), ["08DEA74796A6F002"]);
-    let by_sender = ProtocolFilter { senders: vec![hybridmailflow::pattern::Pattern::exact_or_wildcard("*@CLOUDMONKEYS.xyz")], ..Default::default() };
+    assert_eq!(
+        sessions.iter().map(|s| s.session_id.as_str()).collect::<Vec<_>>(),
+        ["08DEA74796A6F002"]
+    );
+    let by_sender = ProtocolFilter {
+        senders: vec![hybridmailflow::pattern::Pattern::exact_or_wildcard(
+            "*@CLOUDMONKEYS.xyz",
+        )],
+        ..Default::default()
+    };
     assert_eq!(read_sessions(vec![path], by_sender).0.len(), 1);
 }
 
@@ -180,13 +220,18 @@ fn send_sessions_connect_failure_and_exo_rejection() {
 fn bad_lines_and_files_are_reported_with_file_and_line_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let mut paths = exo_inbound(dir.path());
-    let bad = write_log(dir.path(), "x/RECV2026050104-1.LOG", RECV_HEADER, &[
-        "2026-05-01T04:00:00.000Z,X\\Y,0000000000000001,0,1.1.1.1:25,2.2.2.2:1,+,,",
-        "not,enough,fields",
-        "2026-13-01T04:00:00.000Z,X\\Y,0000000000000001,1,1.1.1.1:25,2.2.2.2:1,<,QUIT,",
-        "2026-05-01T04:00:00.100Z,X\\Y,0000000000000001,2,1.1.1.1:25,2.2.2.2:1,?,QUIT,",
-        "2026-05-01T04:00:00.200Z,X\\Y,0000000000000001,3,1.1.1.1:25,2.2.2.2:1,-,,Remote",
-    ]);
+    let bad = write_log(
+        dir.path(),
+        "x/RECV2026050104-1.LOG",
+        RECV_HEADER,
+        &[
+            "2026-05-01T04:00:00.000Z,X\\Y,0000000000000001,0,1.1.1.1:25,2.2.2.2:1,+,,",
+            "not,enough,fields",
+            "2026-13-01T04:00:00.000Z,X\\Y,0000000000000001,1,1.1.1.1:25,2.2.2.2:1,<,QUIT,",
+            "2026-05-01T04:00:00.100Z,X\\Y,0000000000000001,2,1.1.1.1:25,2.2.2.2:1,?,QUIT,",
+            "2026-05-01T04:00:00.200Z,X\\Y,0000000000000001,3,1.1.1.1:25,2.2.2.2:1,-,,Remote",
+        ],
+    );
     let garbage = dir.path().join("RECV2026050103-1.LOG");
     std::fs::write(&garbage, b"\x00\x01\x02\xff garbage \x00\n").unwrap();
     paths.push(bad);
@@ -194,9 +239,21 @@ fn bad_lines_and_files_are_reported_with_file_and_line_and_the_rest_is_read() {
     let (sessions, errors) = read_sessions(paths, ProtocolFilter::default());
     assert_eq!(sessions.len(), 2, "{errors:?}");
     assert_eq!(errors.len(), 4, "{errors:?}");
-    assert!(errors[0].contains("RECV2026050103-1.LOG, line 1: is not an Exchange log file"), "{}", errors[0]);
-    assert!(errors[1].contains("RECV2026050104-1.LOG, line 7: has 3 fields"), "{}", errors[1]);
-    assert!(errors[2].contains("line 8: date-time '2026-13-01T04:00:00.000Z'"), "{}", errors[2]);
+    assert!(
+        errors[0].contains("RECV2026050103-1.LOG, line 1: is not an Exchange log file"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("RECV2026050104-1.LOG, line 7: has 3 fields"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2].contains("line 8: date-time '2026-13-01T04:00:00.000Z'"),
+        "{}",
+        errors[2]
+    );
     assert!(errors[3].contains("line 9: event '?'"), "{}", errors[3]);
     assert_eq!(sessions[0].outcome, Outcome::Dropped);
 }
@@ -212,7 +269,10 @@ fn tail_gives_the_last_sessions_and_entries() {
             entries.push(e);
         }
     }
-    assert_eq!(entries.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(), [16, 17, 18]);
+    assert_eq!(
+        entries.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(),
+        [16, 17, 18]
+    );
     // A session wants more than the newest file: the tail reaches back into the earlier file.
     let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), paths).tail(1);
     let mut sessions = Vec::new();
@@ -230,9 +290,21 @@ fn tail_gives_the_last_sessions_and_entries() {
 fn a_time_range_skips_files_outside_it_unread() {
     let dir = tempfile::tempdir().unwrap();
     let mut paths = exo_inbound(dir.path());
-    paths.push(write_log(dir.path(), "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050101-1.LOG", RECV_HEADER, &[]));
+    paths.push(write_log(
+        dir.path(),
+        "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050101-1.LOG",
+        RECV_HEADER,
+        &[],
+    ));
     let start = hybridmailflow::logfile::parse_utc_ms(b"2026-05-01T05:30:00Z").unwrap();
-    let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter { start_ms: Some(start), ..Default::default() }, paths);
+    let mut reader = ProtocolReader::new(
+        ReadMode::Sessions,
+        ProtocolFilter {
+            start_ms: Some(start),
+            ..Default::default()
+        },
+        paths,
+    );
     let mut sessions = 0;
     while let Next::Item(item) = reader.next() {
         sessions += usize::from(matches!(item, ProtocolItem::Session(_)));
@@ -272,7 +344,8 @@ fn streams_read_in_parallel_give_what_one_reader_gives_in_the_same_order_however
         }
         // One reader per stream (many cores), and streams shared out among fewer readers than streams (few cores).
         for max_readers in [usize::MAX, 2] {
-            let readers = ProtocolReader::new(mode, ProtocolFilter::default(), vec![samples.clone()]).into_stream_readers(max_readers);
+            let readers = ProtocolReader::new(mode, ProtocolFilter::default(), vec![samples.clone()])
+                .into_stream_readers(max_readers);
             if max_readers == 2 {
                 assert_eq!(readers.len(), 2);
             } else {
@@ -325,7 +398,13 @@ fn line_offsets_point_at_each_line_in_its_file() {
             let rest = &bytes[origin.offset as usize..];
             let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
             let line = String::from_utf8_lossy(&rest[..end]);
-            assert_eq!(line.trim_end_matches('\r'), raw, "session {} line {}", session.session_id, origin.line);
+            assert_eq!(
+                line.trim_end_matches('\r'),
+                raw,
+                "session {} line {}",
+                session.session_id,
+                origin.line
+            );
             checked += 1;
         }
     }
@@ -338,7 +417,11 @@ fn line_offsets_point_at_each_line_in_its_file() {
     for session in &sessions {
         for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
             let bytes = std::fs::read(&*session.files[origin.file as usize]).unwrap();
-            assert!(bytes[origin.offset as usize..].starts_with(raw.as_bytes()), "line {}", origin.line);
+            assert!(
+                bytes[origin.offset as usize..].starts_with(raw.as_bytes()),
+                "line {}",
+                origin.line
+            );
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use hybridmailflow::timeline::{build_timelines, FlagKind, JoinKey, Location, Timeline, TimelineQuery, TimelineSources};
+use hybridmailflow::timeline::{
+    build_timelines, FlagKind, JoinKey, Location, Timeline, TimelineQuery, TimelineSources,
+};
 use hybridmailflow::trace::{import_trace, DayOrder};
 
 const EXO_TO_ONPREM: &str = "<AM6PR02MB4312A1B2C3D4E5F6A7B8@AM6PR02MB4312.eurprd02.prod.outlook.com>";
@@ -22,7 +24,11 @@ fn sources(trace_files: &[&str]) -> TimelineSources {
         let bytes = std::fs::read(&path).unwrap();
         trace_events.extend(import_trace(&path.to_string_lossy(), &bytes, DayOrder::MonthFirst).events);
     }
-    TimelineSources { tracking_paths: vec![lab()], protocol_paths: vec![lab()], trace_events }
+    TimelineSources {
+        tracking_paths: vec![lab()],
+        protocol_paths: vec![lab()],
+        trace_events,
+    }
 }
 
 fn trace(query: TimelineQuery, trace_files: &[&str]) -> Vec<Timeline> {
@@ -32,12 +38,18 @@ fn trace(query: TimelineQuery, trace_files: &[&str]) -> Vec<Timeline> {
 }
 
 fn by_id(id: &str) -> TimelineQuery {
-    TimelineQuery { message_ids: vec![id.to_string()], ..TimelineQuery::default() }
+    TimelineQuery {
+        message_ids: vec![id.to_string()],
+        ..TimelineQuery::default()
+    }
 }
 
 /// `component event server` of each hop, in order.
 fn path(t: &Timeline) -> Vec<String> {
-    t.hops.iter().map(|h| format!("{} {} {}", h.component.as_str(), h.event, h.server)).collect()
+    t.hops
+        .iter()
+        .map(|h| format!("{} {} {}", h.component.as_str(), h.event, h.server))
+        .collect()
 }
 
 #[test]
@@ -65,10 +77,18 @@ fn exchange_online_to_on_premises_through_the_edge() {
     assert_eq!(t.network_message_id, "5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0001");
     assert!(t.flags.is_empty(), "{:?}", t.flags);
     // The Hub's RECEIVE is the InternalId the Edge's SEND was given.
-    let hub = t.hops.iter().find(|h| h.event == "RECEIVE" && h.server == "CMHYBD01").unwrap();
+    let hub = t
+        .hops
+        .iter()
+        .find(|h| h.event == "RECEIVE" && h.server == "CMHYBD01")
+        .unwrap();
     assert_eq!(hub.joined_by, JoinKey::InternalId);
     assert_eq!(hub.internal_id, "40926819107001");
-    let edge_session = t.hops.iter().find(|h| h.event == "SmtpReceive" && h.server == "CMEDGE01").unwrap();
+    let edge_session = t
+        .hops
+        .iter()
+        .find(|h| h.event == "SmtpReceive" && h.server == "CMEDGE01")
+        .unwrap();
     assert_eq!(edge_session.session_id, "08DEA7479A7A0001");
     assert_eq!(edge_session.remote, "40.93.131.40");
     assert_eq!(t.hops[1].latency_ms, Some(1000));
@@ -97,10 +117,23 @@ fn on_premises_to_exchange_online_over_the_outbound_to_office_365_connector() {
 fn on_premises_to_the_internet_fails_at_the_remote_with_the_reason() {
     let t = &trace(by_id(ONPREM_TO_INTERNET), &["MessageTraceDetailV2.csv"])[0];
     // The non-delivery report is a message of its own (its own Message-ID): not a hop of this one.
-    assert_eq!(path(t), ["Mailbox SUBMIT CMHYBD01", "Mailbox RECEIVE CMHYBD01", "Hub SmtpSend CMHYBD01", "Hub FAIL CMHYBD01"]);
+    assert_eq!(
+        path(t),
+        [
+            "Mailbox SUBMIT CMHYBD01",
+            "Mailbox RECEIVE CMHYBD01",
+            "Hub SmtpSend CMHYBD01",
+            "Hub FAIL CMHYBD01"
+        ]
+    );
     assert_eq!(t.location, Location::Failed);
     assert_eq!(t.location_server, "CMHYBD01");
-    assert!(t.error.starts_with("550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus"), "{}", t.error);
+    assert!(
+        t.error
+            .starts_with("550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus"),
+        "{}",
+        t.error
+    );
     assert!(!t.error_rule_id.is_empty() && t.error_rule_id != "Unrecognized");
     let session = &t.hops[2];
     assert_eq!(session.status, "Rejected");
@@ -112,7 +145,11 @@ fn on_premises_to_the_internet_fails_at_the_remote_with_the_reason() {
 #[test]
 fn internet_to_on_premises_through_exchange_online_joins_the_refused_session_by_time() {
     let t = &trace(by_id(INTERNET_TO_ONPREM), &["MessageTraceDetailV2.csv"])[0];
-    let refused = t.hops.iter().find(|h| h.joined_by == JoinKey::Time).expect("the session of the deferral");
+    let refused = t
+        .hops
+        .iter()
+        .find(|h| h.joined_by == JoinKey::Time)
+        .expect("the session of the deferral");
     assert_eq!(refused.session_id, "08DEA7479A7A0002");
     assert_eq!(refused.status, "TempFailed");
     assert_eq!(refused.error, "451 5.7.3 STARTTLS is required to send mail");
@@ -122,7 +159,10 @@ fn internet_to_on_premises_through_exchange_online_joins_the_refused_session_by_
     // Five minutes between the deferral and the retry.
     let slow: Vec<_> = t.flags.iter().filter(|f| f.kind == FlagKind::SlowHop).collect();
     assert_eq!(slow.len(), 0, "the default threshold is five minutes: {slow:?}");
-    let q = TimelineQuery { slow_threshold_ms: 60_000, ..by_id(INTERNET_TO_ONPREM) };
+    let q = TimelineQuery {
+        slow_threshold_ms: 60_000,
+        ..by_id(INTERNET_TO_ONPREM)
+    };
     let t = &trace(q, &["MessageTraceDetailV2.csv"])[0];
     let slow: Vec<_> = t.flags.iter().filter(|f| f.kind == FlagKind::SlowHop).collect();
     assert_eq!(slow.len(), 1, "{:?}", t.flags);
@@ -131,7 +171,13 @@ fn internet_to_on_premises_through_exchange_online_joins_the_refused_session_by_
 
 #[test]
 fn a_network_message_id_or_a_sender_finds_the_same_timeline() {
-    let by_nmid = trace(TimelineQuery { network_message_ids: vec!["5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0002".into()], ..TimelineQuery::default() }, &["ExtendedReport.csv"]);
+    let by_nmid = trace(
+        TimelineQuery {
+            network_message_ids: vec!["5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0002".into()],
+            ..TimelineQuery::default()
+        },
+        &["ExtendedReport.csv"],
+    );
     assert_eq!(by_nmid.len(), 1);
     assert_eq!(by_nmid[0].message_id, ONPREM_TO_EXO);
     let by_sender = trace(
@@ -143,7 +189,10 @@ fn a_network_message_id_or_a_sender_finds_the_same_timeline() {
         },
         &["MessageTraceV2-ps51.csv"],
     );
-    assert_eq!(by_sender.iter().map(|t| t.message_id.as_str()).collect::<Vec<_>>(), [INTERNET_TO_ONPREM]);
+    assert_eq!(
+        by_sender.iter().map(|t| t.message_id.as_str()).collect::<Vec<_>>(),
+        [INTERNET_TO_ONPREM]
+    );
 }
 
 #[test]
@@ -159,7 +208,16 @@ fn lab_with_hub_log(edit: impl Fn(&str) -> Option<String>) -> tempfile::TempDir 
     copy_tree(&lab(), dir.path());
     let hub = dir.path().join("CMHYBD01/MessageTracking/MSGTRK2026050109-1.LOG");
     let text = std::fs::read_to_string(&hub).unwrap();
-    let edited: Vec<String> = text.split("\r\n").filter_map(|l| if l.starts_with('#') || l.is_empty() || l.starts_with('\u{feff}') { Some(l.to_string()) } else { edit(l) }).collect();
+    let edited: Vec<String> = text
+        .split("\r\n")
+        .filter_map(|l| {
+            if l.starts_with('#') || l.is_empty() || l.starts_with('\u{feff}') {
+                Some(l.to_string())
+            } else {
+                edit(l)
+            }
+        })
+        .collect();
     std::fs::write(&hub, edited.join("\r\n")).unwrap();
     dir
 }
@@ -178,7 +236,11 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 }
 
 fn trace_in(dir: &std::path::Path, id: &str) -> Timeline {
-    let sources = TimelineSources { tracking_paths: vec![dir.to_path_buf()], protocol_paths: vec![dir.to_path_buf()], trace_events: Vec::new() };
+    let sources = TimelineSources {
+        tracking_paths: vec![dir.to_path_buf()],
+        protocol_paths: vec![dir.to_path_buf()],
+        trace_events: Vec::new(),
+    };
     let (mut timelines, issues, _) = build_timelines(&by_id(id), sources);
     assert!(issues.is_empty(), "{issues:?}");
     timelines.remove(0)
@@ -191,8 +253,18 @@ fn a_receiving_server_whose_clock_is_behind_is_flagged() {
     let t = trace_in(dir.path(), EXO_TO_ONPREM);
     let skew: Vec<_> = t.flags.iter().filter(|f| f.kind == FlagKind::ClockSkew).collect();
     assert_eq!(skew.len(), 1, "{:?}", t.flags);
-    assert!(skew[0].message.starts_with("CMHYBD01 logged receiving InternalId 40926819107001 45."), "{}", skew[0].message);
-    assert!(skew[0].message.contains("before CMEDGE01 logged handing it over"), "{}", skew[0].message);
+    assert!(
+        skew[0]
+            .message
+            .starts_with("CMHYBD01 logged receiving InternalId 40926819107001 45."),
+        "{}",
+        skew[0].message
+    );
+    assert!(
+        skew[0].message.contains("before CMEDGE01 logged handing it over"),
+        "{}",
+        skew[0].message
+    );
 }
 
 #[test]
@@ -200,12 +272,20 @@ fn a_hand_over_the_receiving_server_never_logged_is_a_missing_hop() {
     // CMHYBD01's logs are there, but none has the message: not its tracking log, its FrontEnd protocol log or
     // its delivery log.
     let dir = lab_with_hub_log(|l| (!(l.contains(",RECEIVE,40926819107001,"))).then(|| l.to_string()));
-    std::fs::remove_file(dir.path().join("CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050109-1.LOG")).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join("CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050109-1.LOG"),
+    )
+    .unwrap();
     std::fs::remove_file(dir.path().join("CMHYBD01/MessageTracking/MSGTRKMD2026050109-1.LOG")).unwrap();
     let t = trace_in(dir.path(), EXO_TO_ONPREM);
     let missing: Vec<_> = t.flags.iter().filter(|f| f.kind == FlagKind::MissingHop).collect();
     assert_eq!(missing.len(), 1, "{:?}", t.flags);
-    assert!(missing[0].message.contains("InternalId 40926819107001"), "{}", missing[0].message);
+    assert!(
+        missing[0].message.contains("InternalId 40926819107001"),
+        "{}",
+        missing[0].message
+    );
     assert_eq!(t.hops[missing[0].hop.unwrap()].event, "SmtpSend");
 }
 
@@ -221,11 +301,26 @@ fn a_message_the_hub_could_not_hand_to_exchange_online_is_queued_there_with_the_
         let led = "[{LED=451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain};{MSG=};{FQDN=};{IP=};{LRT=}]";
         Some(format!("{}{}{}", &l[..start], led, &l[end + 1..]).replacen(",SEND,", ",DEFER,", 1))
     });
-    std::fs::remove_file(dir.path().join("CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050109-1.LOG")).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join("CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050109-1.LOG"),
+    )
+    .unwrap();
     let t = trace_in(dir.path(), ONPREM_TO_EXO);
-    assert_eq!(path(&t), ["Mailbox SUBMIT CMHYBD01", "Mailbox RECEIVE CMHYBD01", "Hub DEFER CMHYBD01"]);
+    assert_eq!(
+        path(&t),
+        [
+            "Mailbox SUBMIT CMHYBD01",
+            "Mailbox RECEIVE CMHYBD01",
+            "Hub DEFER CMHYBD01"
+        ]
+    );
     assert_eq!(t.location, Location::Queued);
     assert_eq!(t.location_server, "CMHYBD01");
     assert!(t.error.starts_with("451 4.4.0 DNS query failed"), "{}", t.error);
-    assert!(!t.error_rule_id.is_empty() && t.error_rule_id != "Unrecognized", "{}", t.error_rule_id);
+    assert!(
+        !t.error_rule_id.is_empty() && t.error_rule_id != "Unrecognized",
+        "{}",
+        t.error_rule_id
+    );
 }

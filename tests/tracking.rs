@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use hybridmailflow::logfile::{parse_utc_ms, LineErrorKind};
 use hybridmailflow::tracking::{
-    EventDataValue, FileSkip, InternalMessageId, ReadStep, SourceContext, TrackingEvent, TrackingFileReader, TrackingFilter, TrackingNotice, TrackingReader,
-    TRACKING_FIELDS_2019,
+    EventDataValue, FileSkip, InternalMessageId, ReadStep, SourceContext, TrackingEvent, TrackingFileReader,
+    TrackingFilter, TrackingNotice, TrackingReader, TRACKING_FIELDS_2019,
 };
 
 fn t(s: &str) -> i64 {
@@ -17,7 +17,9 @@ fn t(s: &str) -> i64 {
 }
 
 fn data(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tracking").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/tracking")
+        .join(path)
 }
 
 fn lab() -> PathBuf {
@@ -26,7 +28,9 @@ fn lab() -> PathBuf {
 
 /// Every event of `paths` under `filter`; any error fails the test.
 fn events(paths: Vec<PathBuf>, filter: TrackingFilter) -> Vec<TrackingEvent> {
-    TrackingReader::new(paths, filter).map(|item| item.unwrap_or_else(|e| panic!("unexpected error: {e}"))).collect()
+    TrackingReader::new(paths, filter)
+        .map(|item| item.unwrap_or_else(|e| panic!("unexpected error: {e}")))
+        .collect()
 }
 
 const FIELDS_2013: &str = "date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status,total-bytes,recipient-count,related-recipient-address,reference,message-subject,sender-address,return-path,message-info,directionality,tenant-id,original-client-ip,original-server-ip,custom-data";
@@ -35,7 +39,11 @@ const FIELDS_2013: &str = "date-time,client-ip,client-hostname,server-ip,server-
 fn read_row(version: &str, fields: &str, row: &str) -> TrackingEvent {
     let text = format!("#Software: Microsoft Exchange Server\r\n#Version: {version}\r\n#Log-type: Message Tracking Log\r\n#Date: 2022-09-19T15:02:29.339Z\r\n#Fields: {fields}\r\n{row}\r\n");
     let mut reader = TrackingFileReader::new("MSGTRK2022091915-1.LOG", text.as_bytes(), &TrackingFilter::default());
-    let event = reader.next_event().expect("one event").unwrap_or_else(|e| panic!("{e}")).clone();
+    let event = reader
+        .next_event()
+        .expect("one event")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .clone();
     assert!(reader.next_event().is_none());
     event
 }
@@ -57,21 +65,32 @@ fn real_rows_read_with_every_field_in_place() {
             row: r#"2022-09-19T15:02:29.339Z,fe80::1234:5678:4321:1010%3,SERVER-HOSTNAME,,,"MDB:12345678-3232-2323-1111-12345679666, Mailbox:33345678-3232-2323-1111-08da9fd00918, Event:63779422, MessageClass:IPM.Note, CreationTime:2022-09-19T15:02:29.211Z, ClientType:MOMT, SubmissionAssistant:MailboxTransportSubmissionEmailAssistant",,STOREDRIVER,NOTIFYMAPI,,,,,,,,,,,user.name1@domain.com,,2022-09-19T15:02:29.211Z;LSRV=XXX-MAIL.DOMAIN.TEST:TOTAL-SUB=0.128|SA=0.128|MTSS-PEN=0.000,,,,,S:ItemEntryId=00-XXX-00,,12345678-3232-2323-1111-12345679988,15.01.2375.007"#,
             check: |e| {
                 assert_eq!(e.timestamp_ms, t("2022-09-19T15:02:29.339Z"));
-                assert_eq!((e.client_ip.as_str(), e.client_hostname.as_str(), e.server_ip.as_str()), ("fe80::1234:5678:4321:1010%3", "SERVER-HOSTNAME", ""));
+                assert_eq!(
+                    (e.client_ip.as_str(), e.client_hostname.as_str(), e.server_ip.as_str()),
+                    ("fe80::1234:5678:4321:1010%3", "SERVER-HOSTNAME", "")
+                );
                 assert_eq!((e.source.as_str(), e.event_id.as_str()), ("STOREDRIVER", "NOTIFYMAPI"));
                 assert_eq!(e.internal_message_id, InternalMessageId::None);
                 assert!(e.recipients.is_empty() && e.recipient_status.is_empty() && e.reference.is_empty());
                 assert_eq!((e.total_bytes, e.recipient_count), (None, None));
                 assert_eq!(e.sender, "user.name1@domain.com");
-                let SourceContext::Properties(properties) = e.parsed_source_context() else { panic!("{:?}", e.parsed_source_context()) };
+                let SourceContext::Properties(properties) = e.parsed_source_context() else {
+                    panic!("{:?}", e.parsed_source_context())
+                };
                 assert_eq!(properties.len(), 7);
                 assert_eq!(properties[5], ("ClientType".to_owned(), "MOMT".to_owned()));
                 let info = e.parsed_message_info();
                 assert_eq!(info.origination_ms, Some(t("2022-09-19T15:02:29.211Z")));
-                assert_eq!((info.server(), info.total_seconds()), (Some("XXX-MAIL.DOMAIN.TEST"), Some(0.128)));
+                assert_eq!(
+                    (info.server(), info.total_seconds()),
+                    (Some("XXX-MAIL.DOMAIN.TEST"), Some(0.128))
+                );
                 assert!(info.breakdowns[0].local);
                 assert_eq!(e.event_data_value("ItemEntryId"), Some("00-XXX-00"));
-                assert_eq!((e.transport_traffic_type.as_str(), e.log_id.as_str()), ("", "12345678-3232-2323-1111-12345679988"));
+                assert_eq!(
+                    (e.transport_traffic_type.as_str(), e.log_id.as_str()),
+                    ("", "12345678-3232-2323-1111-12345679988")
+                );
                 assert_eq!(e.schema_version, "15.01.2375.007");
             },
         },
@@ -81,20 +100,50 @@ fn real_rows_read_with_every_field_in_place() {
             fields: TRACKING_FIELDS_2019,
             row: r#"2022-09-19T15:02:29.450Z,fe80::1234:5678:4321:1010,SERVER-HOSTNAME.DOMAIN.TEST,1234:5678:4321:1010%3,SERVER-HOSTNAME,"MDB:…, ServerMdbConnectionId:08DA9806C5B670C1",,STOREDRIVER,RECEIVE,438,<XXX@domain.com>,6a638d20-1e63-493a-80a2-08da9a4ff8da,user.name4@gmail.com,To,3750222,1,,,MAIL SUBJECT,user.name1@domain.com,user.name1@domain.com,04I: ,Originating,,95.11.22.33,fe80::1234:4545:3214:1010e%3,S:MailboxDatabaseGuid=12345678-3232-2323-1111-12345679987;S:ItemEntryId=00-00-XXX-00;S:DeliveryPriority=Normal;S:AccountForest=DOMAIN.TEST,Email,12345678-3232-2323-1111-12345679987,15.01.2375.007"#,
             check: |e| {
-                assert_eq!((e.server_ip.as_str(), e.server_hostname.as_str()), ("1234:5678:4321:1010%3", "SERVER-HOSTNAME"));
+                assert_eq!(
+                    (e.server_ip.as_str(), e.server_hostname.as_str()),
+                    ("1234:5678:4321:1010%3", "SERVER-HOSTNAME")
+                );
                 assert_eq!((e.source.as_str(), e.event_id.as_str()), ("STOREDRIVER", "RECEIVE"));
                 assert_eq!(e.internal_message_id, InternalMessageId::Number(438));
-                assert_eq!((e.message_id.as_str(), e.network_message_id.as_str()), ("<XXX@domain.com>", "6a638d20-1e63-493a-80a2-08da9a4ff8da"));
-                assert_eq!((e.recipients.as_slice(), e.recipient_status.as_slice()), (&["user.name4@gmail.com".to_owned()][..], &["To".to_owned()][..]));
+                assert_eq!(
+                    (e.message_id.as_str(), e.network_message_id.as_str()),
+                    ("<XXX@domain.com>", "6a638d20-1e63-493a-80a2-08da9a4ff8da")
+                );
+                assert_eq!(
+                    (e.recipients.as_slice(), e.recipient_status.as_slice()),
+                    (&["user.name4@gmail.com".to_owned()][..], &["To".to_owned()][..])
+                );
                 assert_eq!((e.total_bytes, e.recipient_count), (Some(3_750_222), Some(1)));
-                assert_eq!((e.message_subject.as_str(), e.sender.as_str(), e.return_path.as_str()), ("MAIL SUBJECT", "user.name1@domain.com", "user.name1@domain.com"));
+                assert_eq!(
+                    (e.message_subject.as_str(), e.sender.as_str(), e.return_path.as_str()),
+                    ("MAIL SUBJECT", "user.name1@domain.com", "user.name1@domain.com")
+                );
                 assert_eq!(e.message_info, "04I: ");
                 assert_eq!(e.parsed_message_info().other, "04I: ");
-                assert_eq!((e.directionality.as_str(), e.original_client_ip.as_str(), e.original_server_ip.as_str()), ("Originating", "95.11.22.33", "fe80::1234:4545:3214:1010e%3"));
+                assert_eq!(
+                    (
+                        e.directionality.as_str(),
+                        e.original_client_ip.as_str(),
+                        e.original_server_ip.as_str()
+                    ),
+                    ("Originating", "95.11.22.33", "fe80::1234:4545:3214:1010e%3")
+                );
                 let keys: Vec<&str> = e.event_data.iter().map(|d| d.key.as_str()).collect();
-                assert_eq!(keys, ["MailboxDatabaseGuid", "ItemEntryId", "DeliveryPriority", "AccountForest"]);
+                assert_eq!(
+                    keys,
+                    [
+                        "MailboxDatabaseGuid",
+                        "ItemEntryId",
+                        "DeliveryPriority",
+                        "AccountForest"
+                    ]
+                );
                 assert!(e.event_data.iter().all(|d| d.type_tag == "S"));
-                assert_eq!((e.transport_traffic_type.as_str(), e.schema_version.as_str()), ("Email", "15.01.2375.007"));
+                assert_eq!(
+                    (e.transport_traffic_type.as_str(), e.schema_version.as_str()),
+                    ("Email", "15.01.2375.007")
+                );
             },
         },
         Case {
@@ -105,20 +154,47 @@ fn real_rows_read_with_every_field_in_place() {
             check: |e| {
                 assert_eq!(e.timestamp_ms, t("2017-05-22T17:33:35.695Z"));
                 assert_eq!(e.server_hostname, "EX13D13UWA001");
-                let SourceContext::SmtpReply(reply) = e.parsed_source_context() else { panic!("{:?}", e.parsed_source_context()) };
+                let SourceContext::SmtpReply(reply) = e.parsed_source_context() else {
+                    panic!("{:?}", e.parsed_source_context())
+                };
                 assert_eq!(reply.remote_host.as_deref(), Some("EX13D13UWB004.ant.amazon.com"));
-                assert_eq!((reply.code, reply.enhanced_code.as_deref(), reply.text.as_str()), (250, Some("2.6.0"), "Queued mail for redundancy"));
-                assert_eq!(reply.properties[1], ("Hostname".to_owned(), "64712272257897".to_owned()));
+                assert_eq!(
+                    (reply.code, reply.enhanced_code.as_deref(), reply.text.as_str()),
+                    (250, Some("2.6.0"), "Queued mail for redundancy")
+                );
+                assert_eq!(
+                    reply.properties[1],
+                    ("Hostname".to_owned(), "64712272257897".to_owned())
+                );
                 assert_eq!((e.source.as_str(), e.event_id.as_str()), ("SMTP", "HAREDIRECT"));
                 assert_eq!(e.internal_message_id, InternalMessageId::Number(64_712_272_257_894));
                 assert_eq!(e.network_message_id, "13fad5b7-39c5-46e7-130e-08d4a138ac67");
-                assert_eq!(e.recipients, ["abannert@amazon.com", "bryanson@amazon.com", "zihoncao@amazon.com"]);
+                assert_eq!(
+                    e.recipients,
+                    ["abannert@amazon.com", "bryanson@amazon.com", "zihoncao@amazon.com"]
+                );
                 assert!(e.recipient_status.is_empty());
                 assert_eq!((e.total_bytes, e.recipient_count), (Some(7312), Some(3)));
-                assert_eq!(e.message_subject, "Started JlbRelayShortCircuit/us-west-2/PDX1/Prod deployment");
-                assert_eq!((e.sender.as_str(), e.return_path.as_str(), e.directionality.as_str()), ("apollo@amazon.com", "jlb-approval@amazon.com", "Incoming"));
-                assert_eq!(e.event_data_value("OriginalFromAddress"), Some("jlb-approval@amazon.com"));
-                assert_eq!((e.transport_traffic_type.as_str(), e.log_id.as_str(), e.schema_version.as_str()), ("", "", ""));
+                assert_eq!(
+                    e.message_subject,
+                    "Started JlbRelayShortCircuit/us-west-2/PDX1/Prod deployment"
+                );
+                assert_eq!(
+                    (e.sender.as_str(), e.return_path.as_str(), e.directionality.as_str()),
+                    ("apollo@amazon.com", "jlb-approval@amazon.com", "Incoming")
+                );
+                assert_eq!(
+                    e.event_data_value("OriginalFromAddress"),
+                    Some("jlb-approval@amazon.com")
+                );
+                assert_eq!(
+                    (
+                        e.transport_traffic_type.as_str(),
+                        e.log_id.as_str(),
+                        e.schema_version.as_str()
+                    ),
+                    ("", "", "")
+                );
                 assert_eq!(e.log_version.as_deref(), Some("15.00.1104.000"));
             },
         },
@@ -131,14 +207,68 @@ fn real_rows_read_with_every_field_in_place() {
 }
 
 const EVENT_IDS: [&str; 41] = [
-    "AGENTINFO", "BADMAIL", "CLIENTSUBMISSION", "DEFER", "DELIVER", "DELIVERFAIL", "DROP", "DSN", "DUPLICATEDELIVER", "DUPLICATEEXPAND", "DUPLICATEREDIRECT",
-    "EXPAND", "FAIL", "HADISCARD", "HARECEIVE", "HAREDIRECT", "HAREDIRECTFAIL", "INITMESSAGECREATED", "LOAD", "MODERATIONEXPIRE", "MODERATORAPPROVE",
-    "MODERATORREJECT", "MODERATORSALLNDR", "NOTIFYMAPI", "NOTIFYSHADOW", "POISONMESSAGE", "PROCESS", "PROCESSMEETINGMESSAGE", "RECEIVE", "REDIRECT",
-    "RESOLVE", "RESUBMIT", "RESUBMITDEFER", "RESUBMITFAIL", "SEND", "SUBMIT", "SUBMITDEFER", "SUBMITFAIL", "SUPPRESSED", "THROTTLE", "TRANSFER",
+    "AGENTINFO",
+    "BADMAIL",
+    "CLIENTSUBMISSION",
+    "DEFER",
+    "DELIVER",
+    "DELIVERFAIL",
+    "DROP",
+    "DSN",
+    "DUPLICATEDELIVER",
+    "DUPLICATEEXPAND",
+    "DUPLICATEREDIRECT",
+    "EXPAND",
+    "FAIL",
+    "HADISCARD",
+    "HARECEIVE",
+    "HAREDIRECT",
+    "HAREDIRECTFAIL",
+    "INITMESSAGECREATED",
+    "LOAD",
+    "MODERATIONEXPIRE",
+    "MODERATORAPPROVE",
+    "MODERATORREJECT",
+    "MODERATORSALLNDR",
+    "NOTIFYMAPI",
+    "NOTIFYSHADOW",
+    "POISONMESSAGE",
+    "PROCESS",
+    "PROCESSMEETINGMESSAGE",
+    "RECEIVE",
+    "REDIRECT",
+    "RESOLVE",
+    "RESUBMIT",
+    "RESUBMITDEFER",
+    "RESUBMITFAIL",
+    "SEND",
+    "SUBMIT",
+    "SUBMITDEFER",
+    "SUBMITFAIL",
+    "SUPPRESSED",
+    "THROTTLE",
+    "TRANSFER",
 ];
 const SOURCES: [&str; 19] = [
-    "ADMIN", "AGENT", "APPROVAL", "BOOTLOADER", "DNS", "DSN", "GATEWAY", "MAILBOXRULE", "MEETINGMESSAGEPROCESSOR", "ORAR", "PICKUP", "POISONMESSAGE",
-    "PUBLICFOLDER", "QUEUE", "REDUNDANCY", "ROUTING", "SAFETYNET", "SMTP", "STOREDRIVER",
+    "ADMIN",
+    "AGENT",
+    "APPROVAL",
+    "BOOTLOADER",
+    "DNS",
+    "DSN",
+    "GATEWAY",
+    "MAILBOXRULE",
+    "MEETINGMESSAGEPROCESSOR",
+    "ORAR",
+    "PICKUP",
+    "POISONMESSAGE",
+    "PUBLICFOLDER",
+    "QUEUE",
+    "REDUNDANCY",
+    "ROUTING",
+    "SAFETYNET",
+    "SMTP",
+    "STOREDRIVER",
 ];
 
 #[test]
@@ -148,10 +278,15 @@ fn the_lab_logs_hold_every_event_id_and_source_in_time_order() {
     let sources: BTreeSet<&str> = all.iter().map(|e| e.source.as_str()).collect();
     assert_eq!(ids, EVENT_IDS.into_iter().collect(), "event ids");
     assert_eq!(sources, SOURCES.into_iter().collect(), "sources");
-    assert!(all.windows(2).all(|w| w[0].timestamp_ms <= w[1].timestamp_ms), "events come out in time order across the MSGTRK* streams");
+    assert!(
+        all.windows(2).all(|w| w[0].timestamp_ms <= w[1].timestamp_ms),
+        "events come out in time order across the MSGTRK* streams"
+    );
     let files: BTreeSet<&str> = all.iter().map(|e| e.path.rsplit('/').next().unwrap()).collect();
     assert_eq!(files.len(), 5);
-    assert!(all.iter().all(|e| e.log_version.as_deref() == Some("15.02.1544.004") && e.schema_version == "15.02.1544.004"));
+    assert!(all
+        .iter()
+        .all(|e| e.log_version.as_deref() == Some("15.02.1544.004") && e.schema_version == "15.02.1544.004"));
 }
 
 #[test]
@@ -162,7 +297,10 @@ fn a_message_from_outlook_on_the_web_to_exchange_online_reads_as_one_story() {
         sender: Some("RAGHU@cloudmonkeys.xyz".into()),
         ..TrackingFilter::default()
     };
-    let story: Vec<(String, String)> = events(vec![lab()], filter).into_iter().map(|e| (e.event_id, e.source)).collect();
+    let story: Vec<(String, String)> = events(vec![lab()], filter)
+        .into_iter()
+        .map(|e| (e.event_id, e.source))
+        .collect();
     let want = [
         ("NOTIFYMAPI", "STOREDRIVER"),
         ("RECEIVE", "STOREDRIVER"),
@@ -177,7 +315,9 @@ fn a_message_from_outlook_on_the_web_to_exchange_online_reads_as_one_story() {
 
 /// The lab event with this event id and source (the first, in time order).
 fn lab_event<'a>(all: &'a [TrackingEvent], event_id: &str, source: &str) -> &'a TrackingEvent {
-    all.iter().find(|e| e.event_id == event_id && e.source == source).unwrap_or_else(|| panic!("no {event_id} {source}"))
+    all.iter()
+        .find(|e| e.event_id == event_id && e.source == source)
+        .unwrap_or_else(|| panic!("no {event_id} {source}"))
 }
 
 #[test]
@@ -185,83 +325,200 @@ fn the_lab_flows_read_with_their_parts() {
     let all = events(vec![lab()], TrackingFilter::default());
 
     let send = lab_event(&all, "SEND", "SMTP");
-    assert_eq!(send.connector_id, "Outbound to Office 365 - 6b2c3f47-9a1d-4e8b-b5c2-3d7e0f91a6c4");
-    assert_eq!((send.server_ip.as_str(), send.server_hostname.as_str()), ("40.107.22.51", "cloudfield.mail.protection.outlook.com"));
+    assert_eq!(
+        send.connector_id,
+        "Outbound to Office 365 - 6b2c3f47-9a1d-4e8b-b5c2-3d7e0f91a6c4"
+    );
+    assert_eq!(
+        (send.server_ip.as_str(), send.server_hostname.as_str()),
+        ("40.107.22.51", "cloudfield.mail.protection.outlook.com")
+    );
     assert_eq!(send.recipients, ["ramki@cloudfield.onmicrosoft.com"]);
-    assert!(send.recipient_status[0].starts_with("250 2.6.0 <a1f5c0de7b2e4c1f9d3a6b8e0c2f4a61@CMHYBD01.cloudmonkeys.xyz> [InternalId=27711869419597"));
+    assert!(send.recipient_status[0].starts_with(
+        "250 2.6.0 <a1f5c0de7b2e4c1f9d3a6b8e0c2f4a61@CMHYBD01.cloudmonkeys.xyz> [InternalId=27711869419597"
+    ));
     let info = send.parsed_message_info();
-    assert_eq!((info.server(), info.total_seconds()), (Some("CMHYBD01.cloudmonkeys.xyz"), Some(0.453)));
+    assert_eq!(
+        (info.server(), info.total_seconds()),
+        (Some("CMHYBD01.cloudmonkeys.xyz"), Some(0.453))
+    );
     let paths: Vec<&str> = info.breakdowns[0].components.iter().map(|c| c.path.as_str()).collect();
-    assert_eq!(paths, ["SMR", "SMR/SMRDE", "SMR/SMRC", "SMR/SMRC/SMRCL", "SMR/SMRC/X", "CAT", "QDE"]);
+    assert_eq!(
+        paths,
+        [
+            "SMR",
+            "SMR/SMRDE",
+            "SMR/SMRC",
+            "SMR/SMRC/SMRCL",
+            "SMR/SMRC/X",
+            "CAT",
+            "QDE"
+        ]
+    );
     assert_eq!(send.event_data_value("E2ELatency"), Some("0.910"));
-    assert!(matches!(send.parsed_source_context(), SourceContext::SmtpSession { ref session_id, number: 0, .. } if session_id == "08DEA74796A6E2C9"));
+    assert!(
+        matches!(send.parsed_source_context(), SourceContext::SmtpSession { ref session_id, number: 0, .. } if session_id == "08DEA74796A6E2C9")
+    );
 
     let receive = lab_event(&all, "RECEIVE", "SMTP");
     assert_eq!(
         receive.parsed_source_context(),
-        SourceContext::SmtpSession { session_id: "08DEA74796A6E2C8".into(), time_ms: t("2026-05-01T06:06:57.291Z"), number: 1 }
+        SourceContext::SmtpSession {
+            session_id: "08DEA74796A6E2C8".into(),
+            time_ms: t("2026-05-01T06:06:57.291Z"),
+            number: 1
+        }
     );
 
-    let inbound = all.iter().find(|e| e.event_id == "RECEIVE" && e.directionality == "Incoming").unwrap();
-    assert_eq!((inbound.sender.as_str(), inbound.original_client_ip.as_str()), ("ramki@cloudfield.onmicrosoft.com", "40.93.66.12"));
-    assert_eq!(inbound.event_data_value("ProxiedClientHostname"), Some("mail-am6eur05on2112.outbound.protection.outlook.com"));
+    let inbound = all
+        .iter()
+        .find(|e| e.event_id == "RECEIVE" && e.directionality == "Incoming")
+        .unwrap();
+    assert_eq!(
+        (inbound.sender.as_str(), inbound.original_client_ip.as_str()),
+        ("ramki@cloudfield.onmicrosoft.com", "40.93.66.12")
+    );
+    assert_eq!(
+        inbound.event_data_value("ProxiedClientHostname"),
+        Some("mail-am6eur05on2112.outbound.protection.outlook.com")
+    );
 
     let rejected = lab_event(&all, "FAIL", "SMTP");
-    let parts = rejected.recipient_status_parts().next().flatten().expect("a bracketed status");
-    assert!(parts.led.starts_with("550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus"), "{}", parts.led);
-    assert_eq!((parts.fqdn.as_str(), parts.ip.as_str()), ("cloudfield.mail.protection.outlook.com", "40.107.22.51"));
+    let parts = rejected
+        .recipient_status_parts()
+        .next()
+        .flatten()
+        .expect("a bracketed status");
+    assert!(
+        parts
+            .led
+            .starts_with("550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus"),
+        "{}",
+        parts.led
+    );
+    assert_eq!(
+        (parts.fqdn.as_str(), parts.ip.as_str()),
+        ("cloudfield.mail.protection.outlook.com", "40.107.22.51")
+    );
     let ndr = lab_event(&all, "DSN", "DSN");
-    assert_eq!((ndr.reference.as_slice(), ndr.return_path.as_str()), (&[rejected.message_id.clone()][..], "<>"));
+    assert_eq!(
+        (ndr.reference.as_slice(), ndr.return_path.as_str()),
+        (&[rejected.message_id.clone()][..], "<>")
+    );
 
     let deferred = lab_event(&all, "DEFER", "SMTP");
     assert_eq!(deferred.message_subject, "Re: \"Hybrid\" cutover, phase 2");
     let parts = deferred.recipient_status_parts().next().flatten().unwrap();
-    assert_eq!(parts.led, "451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain");
+    assert_eq!(
+        parts.led,
+        "451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain"
+    );
 
     let unreachable = lab_event(&all, "FAIL", "QUEUE");
     let parts = unreachable.recipient_status_parts().next().flatten().unwrap();
-    assert!(parts.led.ends_with("A matching connector cannot be found to route the external recipient"), "{}", parts.led);
+    assert!(
+        parts
+            .led
+            .ends_with("A matching connector cannot be found to route the external recipient"),
+        "{}",
+        parts.led
+    );
     assert_eq!(unreachable.recipients, ["ramki@cloudfield.onmicrosoft.com"]);
 
     let expand = lab_event(&all, "EXPAND", "ROUTING");
-    assert_eq!(expand.recipients, ["anita@cloudmonkeys.xyz", "vijay@cloudmonkeys.xyz", "o'neil@cloudmonkeys.xyz"]);
-    assert_eq!((expand.related_recipient_address.as_str(), expand.recipient_count), ("allstaff@cloudmonkeys.xyz", Some(3)));
+    assert_eq!(
+        expand.recipients,
+        [
+            "anita@cloudmonkeys.xyz",
+            "vijay@cloudmonkeys.xyz",
+            "o'neil@cloudmonkeys.xyz"
+        ]
+    );
+    assert_eq!(
+        (expand.related_recipient_address.as_str(), expand.recipient_count),
+        ("allstaff@cloudmonkeys.xyz", Some(3))
+    );
 
     let dropped = lab_event(&all, "DROP", "AGENT");
     assert_eq!(dropped.recipient_status.len(), 3);
-    assert_eq!(dropped.recipient_status[2], "550 5.7.1 TRANSPORT.RULES.RejectMessage; the message was rejected by organization policy");
-    assert!(dropped.event_data_value("TRA").is_some_and(|v| v.contains("action=DeleteMessage")));
+    assert_eq!(
+        dropped.recipient_status[2],
+        "550 5.7.1 TRANSPORT.RULES.RejectMessage; the message was rejected by organization policy"
+    );
+    assert!(dropped
+        .event_data_value("TRA")
+        .is_some_and(|v| v.contains("action=DeleteMessage")));
 
     let deliver = lab_event(&all, "DELIVER", "STOREDRIVER");
     let info = deliver.parsed_message_info();
-    let totals: Vec<&str> = info.breakdowns.iter().filter_map(|b| b.total.as_ref()).map(|c| c.name.as_str()).collect();
+    let totals: Vec<&str> = info
+        .breakdowns
+        .iter()
+        .filter_map(|b| b.total.as_ref())
+        .map(|c| c.name.as_str())
+        .collect();
     assert_eq!(totals, ["TOTAL-HUB", "TOTAL-DEL"]);
     let attachments = deliver.event_data.iter().find(|d| d.key == "ATCH").unwrap();
     assert_eq!(attachments.typed_value(), EventDataValue::Integer(2));
 
     let notify = lab_event(&all, "NOTIFYMAPI", "STOREDRIVER");
-    let SourceContext::Properties(properties) = notify.parsed_source_context() else { panic!() };
+    let SourceContext::Properties(properties) = notify.parsed_source_context() else {
+        panic!()
+    };
     assert!(properties.contains(&("ClientType".to_owned(), "OWA".to_owned())));
 
     let transfer = lab_event(&all, "TRANSFER", "ROUTING");
-    assert_eq!((transfer.reference.as_slice(), &transfer.internal_message_id), (&["40926819106870".to_owned()][..], &InternalMessageId::Number(40_926_819_106_871)));
+    assert_eq!(
+        (transfer.reference.as_slice(), &transfer.internal_message_id),
+        (
+            &["40926819106870".to_owned()][..],
+            &InternalMessageId::Number(40_926_819_106_871)
+        )
+    );
 }
 
 #[test]
 fn exchange_2013_and_2010_files_map_their_columns_by_name() {
-    let e2013 = events(vec![data("exchange2013/MSGTRK2026050106-1.LOG")], TrackingFilter::default());
+    let e2013 = events(
+        vec![data("exchange2013/MSGTRK2026050106-1.LOG")],
+        TrackingFilter::default(),
+    );
     assert_eq!(e2013.len(), 4);
-    assert!(e2013.iter().all(|e| e.log_version.as_deref() == Some("15.00.1497.002") && e.schema_version.is_empty() && e.log_id.is_empty()));
+    assert!(e2013.iter().all(|e| e.log_version.as_deref() == Some("15.00.1497.002")
+        && e.schema_version.is_empty()
+        && e.log_id.is_empty()));
     assert_eq!(e2013[0].network_message_id, "7e4f8a0c-3d91-4f2b-86ec-08d9e1f2a3b4");
-    assert_eq!(e2013[0].recipients, ["raghu@cloudmonkeys.xyz", "anita@cloudmonkeys.xyz"]);
-    let SourceContext::SmtpReply(reply) = e2013[1].parsed_source_context() else { panic!("{:?}", e2013[1].parsed_source_context()) };
-    assert_eq!(reply.properties, [("InternalId".to_owned(), "2199023255562".to_owned()), ("Hostname".to_owned(), "CMHYBD02.cloudmonkeys.xyz".to_owned())]);
+    assert_eq!(
+        e2013[0].recipients,
+        ["raghu@cloudmonkeys.xyz", "anita@cloudmonkeys.xyz"]
+    );
+    let SourceContext::SmtpReply(reply) = e2013[1].parsed_source_context() else {
+        panic!("{:?}", e2013[1].parsed_source_context())
+    };
+    assert_eq!(
+        reply.properties,
+        [
+            ("InternalId".to_owned(), "2199023255562".to_owned()),
+            ("Hostname".to_owned(), "CMHYBD02.cloudmonkeys.xyz".to_owned())
+        ]
+    );
     let old_order = e2013[3].recipient_status_parts().next().flatten().unwrap();
-    assert_eq!(old_order.led, "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required");
+    assert_eq!(
+        old_order.led,
+        "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required"
+    );
 
-    let e2010 = events(vec![data("exchange2010/MSGTRK20260501-1.LOG")], TrackingFilter::default());
-    assert_eq!(e2010.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["RECEIVE", "DELIVER", "DSN"]);
-    assert!(e2010.iter().all(|e| e.log_version.as_deref() == Some("14.0.0.0") && e.network_message_id.is_empty()));
+    let e2010 = events(
+        vec![data("exchange2010/MSGTRK20260501-1.LOG")],
+        TrackingFilter::default(),
+    );
+    assert_eq!(
+        e2010.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(),
+        ["RECEIVE", "DELIVER", "DSN"]
+    );
+    assert!(e2010
+        .iter()
+        .all(|e| e.log_version.as_deref() == Some("14.0.0.0") && e.network_message_id.is_empty()));
     assert_eq!(e2010[1].recipient_status, ["250 2.0.0 OK", "250 2.0.0 OK"]);
     assert_eq!(e2010[2].timestamp_ms, t("2026-05-01T22:40:00Z"));
 }
@@ -276,21 +533,63 @@ fn filters_select_what_get_message_tracking_log_would() {
     };
     type Oracle = fn(&TrackingEvent) -> bool;
     let cases: Vec<(&str, TrackingFilter, usize, Oracle)> = vec![
-        ("-EventId FAIL", f(|f| f.event_ids = vec!["fail".into()]), 4, |e| e.event_id == "FAIL"),
-        ("-EventId DEFER,DSN", f(|f| f.event_ids = vec!["DEFER".into(), "DSN".into()]), 2, |e| e.event_id == "DEFER" || e.event_id == "DSN"),
-        ("-Source QUEUE,DNS", f(|f| f.sources = vec!["QUEUE".into(), "dns".into()]), 2, |e| e.source == "QUEUE" || e.source == "DNS"),
-        ("-Sender", f(|f| f.sender = Some("Kavya@CloudMonkeys.xyz".into())), 3, |e| e.sender == "kavya@cloudmonkeys.xyz"),
-        ("-Recipients", f(|f| f.recipients = vec!["RAMKI@cloudfield.onmicrosoft.com".into()]), 21, |e| e.recipients.iter().any(|r| r == "ramki@cloudfield.onmicrosoft.com")),
-        ("-Recipients quoted", f(|f| f.recipients = vec!["o'neil@cloudmonkeys.xyz".into()]), 8, |e| e.recipients.iter().any(|r| r == "o'neil@cloudmonkeys.xyz")),
-        ("-MessageSubject", f(|f| f.message_subject = Some("MAIL FLOW".into())), 20, |e| e.message_subject.to_lowercase().contains("mail flow")),
+        ("-EventId FAIL", f(|f| f.event_ids = vec!["fail".into()]), 4, |e| {
+            e.event_id == "FAIL"
+        }),
+        (
+            "-EventId DEFER,DSN",
+            f(|f| f.event_ids = vec!["DEFER".into(), "DSN".into()]),
+            2,
+            |e| e.event_id == "DEFER" || e.event_id == "DSN",
+        ),
+        (
+            "-Source QUEUE,DNS",
+            f(|f| f.sources = vec!["QUEUE".into(), "dns".into()]),
+            2,
+            |e| e.source == "QUEUE" || e.source == "DNS",
+        ),
+        (
+            "-Sender",
+            f(|f| f.sender = Some("Kavya@CloudMonkeys.xyz".into())),
+            3,
+            |e| e.sender == "kavya@cloudmonkeys.xyz",
+        ),
+        (
+            "-Recipients",
+            f(|f| f.recipients = vec!["RAMKI@cloudfield.onmicrosoft.com".into()]),
+            21,
+            |e| e.recipients.iter().any(|r| r == "ramki@cloudfield.onmicrosoft.com"),
+        ),
+        (
+            "-Recipients quoted",
+            f(|f| f.recipients = vec!["o'neil@cloudmonkeys.xyz".into()]),
+            8,
+            |e| e.recipients.iter().any(|r| r == "o'neil@cloudmonkeys.xyz"),
+        ),
+        (
+            "-MessageSubject",
+            f(|f| f.message_subject = Some("MAIL FLOW".into())),
+            20,
+            |e| e.message_subject.to_lowercase().contains("mail flow"),
+        ),
         (
             "-MessageId",
             f(|f| f.message_id = Some("c3e8a9172f6d4b0a8e5c1d7f3b9a2e40@CMHYBD01.cloudmonkeys.xyz".into())),
             2,
             |e| e.message_id == "<c3e8a9172f6d4b0a8e5c1d7f3b9a2e40@CMHYBD01.cloudmonkeys.xyz>",
         ),
-        ("-InternalMessageId", f(|f| f.internal_message_id = Some("438".into())), 2, |e| e.internal_message_id == InternalMessageId::Number(438)),
-        ("-NetworkMessageId", f(|f| f.network_message_id = Some("0F3B7C2E-5D41-4A8E-9C07-08DEA7480B12".into())), 8, |e| e.network_message_id == "0f3b7c2e-5d41-4a8e-9c07-08dea7480b12"),
+        (
+            "-InternalMessageId",
+            f(|f| f.internal_message_id = Some("438".into())),
+            2,
+            |e| e.internal_message_id == InternalMessageId::Number(438),
+        ),
+        (
+            "-NetworkMessageId",
+            f(|f| f.network_message_id = Some("0F3B7C2E-5D41-4A8E-9C07-08DEA7480B12".into())),
+            8,
+            |e| e.network_message_id == "0f3b7c2e-5d41-4a8e-9c07-08dea7480b12",
+        ),
         (
             "-Start -End",
             f(|f| {
@@ -320,7 +619,10 @@ fn filters_select_what_get_message_tracking_log_would() {
 
 #[test]
 fn result_size_stops_after_that_many_events() {
-    let filter = TrackingFilter { result_size: Some(3), ..TrackingFilter::default() };
+    let filter = TrackingFilter {
+        result_size: Some(3),
+        ..TrackingFilter::default()
+    };
     let mut reader = TrackingReader::new(vec![lab()], filter);
     let first: Vec<String> = reader.by_ref().map(|e| e.unwrap().event_id).collect();
     assert_eq!(first, ["NOTIFYMAPI", "RECEIVE", "SUBMIT"]);
@@ -329,49 +631,83 @@ fn result_size_stops_after_that_many_events() {
 
 #[test]
 fn a_time_range_skips_files_by_name_and_header_date_unread() {
-    let late = TrackingFilter { start_ms: Some(t("2026-05-01T07:15:00Z")), ..TrackingFilter::default() };
+    let late = TrackingFilter {
+        start_ms: Some(t("2026-05-01T07:15:00Z")),
+        ..TrackingFilter::default()
+    };
     let mut reader = TrackingReader::new(vec![lab()], late);
     let got: Vec<String> = reader.by_ref().map(|e| e.unwrap().event_id).collect();
     assert_eq!(got, ["RECEIVE", "SEND"]);
     let stats = reader.stats();
     assert_eq!((stats.files, stats.files_skipped_by_time, stats.lines), (1, 4, 7));
 
-    let early = TrackingFilter { end_ms: Some(t("2026-05-01T06:30:00Z")), ..TrackingFilter::default() };
+    let early = TrackingFilter {
+        end_ms: Some(t("2026-05-01T06:30:00Z")),
+        ..TrackingFilter::default()
+    };
     let mut reader = TrackingReader::new(vec![lab()], early);
-    assert!(reader.by_ref().all(|e| e.unwrap().timestamp_ms <= t("2026-05-01T06:30:00Z")));
+    assert!(reader
+        .by_ref()
+        .all(|e| e.unwrap().timestamp_ms <= t("2026-05-01T06:30:00Z")));
     assert_eq!((reader.stats().files, reader.stats().files_skipped_by_time), (4, 1));
 
     // A copy whose name tells nothing is judged by its #Date after the header is read.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("from-cmhybd01.log");
     std::fs::copy(lab().join("MSGTRK2026050107-1.LOG"), &copy).unwrap();
-    let early = TrackingFilter { end_ms: Some(t("2026-05-01T06:30:00Z")), ..TrackingFilter::default() };
+    let early = TrackingFilter {
+        end_ms: Some(t("2026-05-01T06:30:00Z")),
+        ..TrackingFilter::default()
+    };
     let mut reader = TrackingReader::new(vec![copy], early);
     assert!(reader.next().is_none());
-    assert_eq!((reader.stats().files, reader.stats().files_skipped_by_time, reader.stats().lines), (0, 1, 0));
+    assert_eq!(
+        (
+            reader.stats().files,
+            reader.stats().files_skipped_by_time,
+            reader.stats().lines
+        ),
+        (0, 1, 0)
+    );
 }
 
 #[test]
 fn server_selects_files_by_their_folder_then_rows_by_server_hostname() {
     let everything = vec![data("")];
-    let filter = TrackingFilter { server: Some("cmedge01".into()), ..TrackingFilter::default() };
+    let filter = TrackingFilter {
+        server: Some("cmedge01".into()),
+        ..TrackingFilter::default()
+    };
     let mut reader = TrackingReader::new(everything.clone(), filter);
     let got: Vec<TrackingEvent> = reader.by_ref().map(Result::unwrap).collect();
-    assert_eq!(got.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["RECEIVE", "SEND"]);
+    assert_eq!(
+        got.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(),
+        ["RECEIVE", "SEND"]
+    );
     assert!(got.iter().all(|e| e.path.contains("CMEDGE01")));
     assert_eq!(reader.stats().files_skipped_by_server, 5);
 
     // Files with no server in their path are matched row by row: the CMHYBD01 rows of the 2013 and 2010 files.
-    let filter = TrackingFilter { server: Some("CMHYBD01.cloudmonkeys.xyz".into()), ..TrackingFilter::default() };
+    let filter = TrackingFilter {
+        server: Some("CMHYBD01.cloudmonkeys.xyz".into()),
+        ..TrackingFilter::default()
+    };
     let got = events(everything.clone(), filter);
     let outside_lab = got.iter().filter(|e| !e.path.contains("CMHYBD01")).count();
     assert_eq!(outside_lab, 7);
     assert!(!got.iter().any(|e| e.path.contains("CMEDGE01")));
 
     // The local server's own logs: the reader is told whose they are.
-    let filter = TrackingFilter { server: Some("CMEDGE01".into()), ..TrackingFilter::default() };
+    let filter = TrackingFilter {
+        server: Some("CMEDGE01".into()),
+        ..TrackingFilter::default()
+    };
     let copy_dir = tempfile::tempdir().unwrap();
-    std::fs::copy(lab().join("MSGTRK2026050107-1.LOG"), copy_dir.path().join("MSGTRK2026050107-1.LOG")).unwrap();
+    std::fs::copy(
+        lab().join("MSGTRK2026050107-1.LOG"),
+        copy_dir.path().join("MSGTRK2026050107-1.LOG"),
+    )
+    .unwrap();
     let mut reader = TrackingReader::new(vec![copy_dir.path().to_owned()], filter).default_server("CMHYBD01");
     assert!(reader.next().is_none());
     assert_eq!(reader.stats().files_skipped_by_server, 1);
@@ -385,10 +721,24 @@ fn reader_log(mut reader: TrackingReader) -> Vec<String> {
     while let Some(step) = reader.read_into(&mut event) {
         log.push(match step {
             ReadStep::Event => format!("event {}", event.event_id),
-            ReadStep::Notice(TrackingNotice::FileStarted { path, index, count }) => format!("started {} {index}/{count}", name(&path)),
-            ReadStep::Notice(TrackingNotice::FileDone { path, stats, skipped: None }) => format!("done {} {} lines", name(&path), stats.lines),
-            ReadStep::Notice(TrackingNotice::FileDone { path, skipped: Some(FileSkip::Time), .. }) => format!("skipped by time {}", name(&path)),
-            ReadStep::Notice(TrackingNotice::FileDone { path, skipped: Some(FileSkip::Server), .. }) => format!("skipped by server {}", name(&path)),
+            ReadStep::Notice(TrackingNotice::FileStarted { path, index, count }) => {
+                format!("started {} {index}/{count}", name(&path))
+            }
+            ReadStep::Notice(TrackingNotice::FileDone {
+                path,
+                stats,
+                skipped: None,
+            }) => format!("done {} {} lines", name(&path), stats.lines),
+            ReadStep::Notice(TrackingNotice::FileDone {
+                path,
+                skipped: Some(FileSkip::Time),
+                ..
+            }) => format!("skipped by time {}", name(&path)),
+            ReadStep::Notice(TrackingNotice::FileDone {
+                path,
+                skipped: Some(FileSkip::Server),
+                ..
+            }) => format!("skipped by server {}", name(&path)),
             ReadStep::Notice(TrackingNotice::Error(e)) => panic!("{e}"),
         });
     }
@@ -399,7 +749,10 @@ fn reader_log(mut reader: TrackingReader) -> Vec<String> {
 fn each_file_is_reported_when_started_and_done_or_why_it_was_skipped() {
     // Streams are opened in the order of their folders (CMEDGE01, CMHYBD01, exchange2010, exchange2013); the 2010
     // file is daily, so only its rows show which of them are in the range.
-    let late = TrackingFilter { start_ms: Some(t("2026-05-01T07:15:00Z")), ..TrackingFilter::default() };
+    let late = TrackingFilter {
+        start_ms: Some(t("2026-05-01T07:15:00Z")),
+        ..TrackingFilter::default()
+    };
     assert_eq!(
         reader_log(TrackingReader::new(vec![data("")], late)),
         [
@@ -419,11 +772,22 @@ fn each_file_is_reported_when_started_and_done_or_why_it_was_skipped() {
         ]
     );
     // The files that name no server are the default server's.
-    let edge = TrackingFilter { server: Some("CMEDGE01".into()), ..TrackingFilter::default() };
+    let edge = TrackingFilter {
+        server: Some("CMEDGE01".into()),
+        ..TrackingFilter::default()
+    };
     let log = reader_log(TrackingReader::new(vec![data("")], edge).default_server("CMHYBD01"));
     assert_eq!(log.iter().filter(|l| l.starts_with("skipped by server")).count(), 7);
     let read: Vec<&String> = log.iter().filter(|l| !l.starts_with("skipped by server")).collect();
-    assert_eq!(read, ["started MSGTRK2026050106-1.LOG 0/8", "event RECEIVE", "event SEND", "done MSGTRK2026050106-1.LOG 7 lines"]);
+    assert_eq!(
+        read,
+        [
+            "started MSGTRK2026050106-1.LOG 0/8",
+            "event RECEIVE",
+            "event SEND",
+            "done MSGTRK2026050106-1.LOG 7 lines"
+        ]
+    );
 }
 
 #[test]
@@ -452,15 +816,15 @@ fn bad_input_is_reported_with_file_and_line_and_the_rest_is_read() {
     };
     let long = with(18, &"x".repeat(3000));
     let lines = [
-        good.to_owned(),                             // line 6
+        good.to_owned(),                                      // line 6
         "2026-05-01T06:07:00.000Z,too,few,fields".to_owned(), // 7
-        with(0, "01/05/2026 06:07"),                 // 8
-        long,                                        // 9
-        with(18, "\"unterminated"),                  // 10
-        with(14, "9kB"),                             // 11
-        with(15, "99999999999"),                     // 12
-        String::new(),                               // 13: blank lines are nothing
-        with(0, "2026-05-01T06:08:00.000Z"),         // 14
+        with(0, "01/05/2026 06:07"),                          // 8
+        long,                                                 // 9
+        with(18, "\"unterminated"),                           // 10
+        with(14, "9kB"),                                      // 11
+        with(15, "99999999999"),                              // 12
+        String::new(),                                        // 13: blank lines are nothing
+        with(0, "2026-05-01T06:08:00.000Z"),                  // 14
     ];
     let mut text = format!("{HEADER_2019}#Fields: {TRACKING_FIELDS_2019}\r\n");
     for line in &lines {
@@ -475,11 +839,24 @@ fn bad_input_is_reported_with_file_and_line_and_the_rest_is_read() {
     )
     .unwrap();
     let mut binary = std::fs::File::create(dir.path().join("MSGTRK2026050106-2.LOG")).unwrap();
-    binary.write_all(b"PK\x03\x04\x00\x00\x08\x00binary zip\n\x00\x01\x02").unwrap();
+    binary
+        .write_all(b"PK\x03\x04\x00\x00\x08\x00binary zip\n\x00\x01\x02")
+        .unwrap();
     drop(binary);
-    std::fs::write(dir.path().join("MSGTRK2026050106-3.LOG"), format!("{HEADER_2019}#Fields: date-time,client-ip,sender-address\r\n2026-05-01T06:00:00.000Z,1.2.3.4,a@b\r\n")).unwrap();
+    std::fs::write(
+        dir.path().join("MSGTRK2026050106-3.LOG"),
+        format!("{HEADER_2019}#Fields: date-time,client-ip,sender-address\r\n2026-05-01T06:00:00.000Z,1.2.3.4,a@b\r\n"),
+    )
+    .unwrap();
 
-    let paths = ["MSGTRK2026050106-1.LOG", "RECV2026050106-1.LOG", "MSGTRK2026050106-2.LOG", "MSGTRK2026050106-3.LOG"].map(|n| dir.path().join(n)).to_vec();
+    let paths = [
+        "MSGTRK2026050106-1.LOG",
+        "RECV2026050106-1.LOG",
+        "MSGTRK2026050106-2.LOG",
+        "MSGTRK2026050106-3.LOG",
+    ]
+    .map(|n| dir.path().join(n))
+    .to_vec();
     let mut reader = TrackingReader::new(paths, TrackingFilter::default()).max_line_bytes(2048);
     let mut good_lines = Vec::new();
     let mut errors = Vec::new();
@@ -510,10 +887,24 @@ fn bad_input_is_reported_with_file_and_line_and_the_rest_is_read() {
     sorted.sort_by_key(|(file, line, _)| (*file, *line));
     assert_eq!(sorted, want);
     let refusal = errors.iter().find(|(f, ..)| f.starts_with("RECV")).unwrap();
-    assert_eq!(refusal.3, "is a 'SMTP Receive Protocol Log' file, not a Message Tracking Log; refused");
-    assert!(errors.iter().any(|(_, line, _, m)| *line == 8 && m.contains("'01/05/2026 06:07'")));
+    assert_eq!(
+        refusal.3,
+        "is a 'SMTP Receive Protocol Log' file, not a Message Tracking Log; refused"
+    );
+    assert!(errors
+        .iter()
+        .any(|(_, line, _, m)| *line == 8 && m.contains("'01/05/2026 06:07'")));
     let stats = reader.stats();
-    assert_eq!((stats.events, stats.skipped_lines, stats.truncated_lines, stats.files_refused, stats.files), (2, 7, 1, 3, 4));
+    assert_eq!(
+        (
+            stats.events,
+            stats.skipped_lines,
+            stats.truncated_lines,
+            stats.files_refused,
+            stats.files
+        ),
+        (2, 7, 1, 3, 4)
+    );
 }
 
 #[test]

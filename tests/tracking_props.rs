@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use hybridmailflow::tracking::{
-    parse_event_data, parse_message_info, parse_recipient_status, parse_source_context, split_multi_value, TrackingFileReader, TrackingFilter, TrackingReader,
-    TRACKING_FIELDS_2019,
+    parse_event_data, parse_message_info, parse_recipient_status, parse_source_context, split_multi_value,
+    TrackingFileReader, TrackingFilter, TrackingReader, TRACKING_FIELDS_2019,
 };
 use proptest::prelude::*;
 
@@ -16,9 +16,13 @@ fn header() -> String {
 
 /// The rows of the lab's 2019 transport log.
 fn lab_rows() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tracking/CMHYBD01/MessageTracking/MSGTRK2026050106-1.LOG");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/tracking/CMHYBD01/MessageTracking/MSGTRK2026050106-1.LOG");
     let text = std::fs::read_to_string(path).unwrap();
-    text.lines().filter(|l| !l.starts_with('#') && !l.starts_with('\u{feff}')).map(str::to_owned).collect()
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('\u{feff}'))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Reads `content` as one file under `filter`: (events, errors, lines read).
@@ -29,21 +33,31 @@ fn read_with(content: &[u8], filter: &TrackingFilter) -> (u64, u64, u64) {
         match item {
             Ok(event) => {
                 // Every parsed view of an event can be built too.
-                let _ = (event.parsed_message_info(), event.parsed_source_context(), event.recipient_status_parts().count());
+                let _ = (
+                    event.parsed_message_info(),
+                    event.parsed_source_context(),
+                    event.recipient_status_parts().count(),
+                );
                 events += 1;
             }
             Err(_) => errors += 1,
         }
     }
     let lines = reader.stats().lines;
-    assert!(events + errors <= lines, "{events} events and {errors} errors from {lines} lines");
+    assert!(
+        events + errors <= lines,
+        "{events} events and {errors} errors from {lines} lines"
+    );
     (events, errors, lines)
 }
 
 /// Reads `content` without a filter and with one that exercises every check; the unfiltered counts.
 fn read_all(content: &[u8]) -> (u64, u64, u64) {
     let searching = TrackingFilter {
-        recipients: vec!["ramki@cloudfield.onmicrosoft.com".into(), "o'neil@cloudmonkeys.xyz".into()],
+        recipients: vec![
+            "ramki@cloudfield.onmicrosoft.com".into(),
+            "o'neil@cloudmonkeys.xyz".into(),
+        ],
         message_subject: Some("Ärger".into()),
         server: Some("CMHYBD01".into()),
         ..TrackingFilter::default()
@@ -137,13 +151,20 @@ fn a_damaged_file_read_through_the_folder_reader_keeps_going() {
     let mut file = std::fs::File::create(dir.path().join("MSGTRK2026050106-1.LOG")).unwrap();
     file.write_all(header().as_bytes()).unwrap();
     for (i, row) in rows.iter().enumerate() {
-        let line = if i % 3 == 0 { row.replacen(',', "\",", 1) } else { row.clone() };
+        let line = if i % 3 == 0 {
+            row.replacen(',', "\",", 1)
+        } else {
+            row.clone()
+        };
         file.write_all(line.as_bytes()).unwrap();
         file.write_all(b"\r\n").unwrap();
     }
     drop(file);
     let mut reader = TrackingReader::new(vec![dir.path().to_owned()], TrackingFilter::default());
-    let (ok, bad) = reader.by_ref().fold((0, 0), |(ok, bad), item| if item.is_ok() { (ok + 1, bad) } else { (ok, bad + 1) });
+    let (ok, bad) = reader.by_ref().fold(
+        (0, 0),
+        |(ok, bad), item| if item.is_ok() { (ok + 1, bad) } else { (ok, bad + 1) },
+    );
     assert_eq!(bad, rows.len().div_ceil(3));
     assert_eq!(ok + bad, rows.len());
     assert_eq!(reader.stats().skipped_lines, bad as u64);

@@ -43,7 +43,10 @@ impl AddressSpace {
     /// Reads `*`, `--`, `contoso.com`, `*.contoso.com`, `smtp:*.contoso.com;1`, `SMTP:contoso.com;10` and
     /// `[SMTP:contoso.com;10]` (how some exports bracket them). The type defaults to SMTP and the cost to 1.
     pub fn parse(text: &str) -> Result<AddressSpace, AddressSpaceError> {
-        let fail = |reason: &str| AddressSpaceError { text: text.to_string(), reason: reason.to_string() };
+        let fail = |reason: &str| AddressSpaceError {
+            text: text.to_string(),
+            reason: reason.to_string(),
+        };
         let mut rest = text.trim();
         if rest.starts_with('[') && rest.ends_with(']') && rest.len() >= 2 {
             rest = rest[1..rest.len() - 1].trim();
@@ -52,14 +55,19 @@ impl AddressSpace {
             return Err(fail("is empty"));
         }
         let (kind, rest) = match rest.split_once(':') {
-            Some((kind, value)) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()) => (kind.to_ascii_uppercase(), value),
+            Some((kind, value)) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                (kind.to_ascii_uppercase(), value)
+            }
             _ => ("SMTP".to_string(), rest),
         };
         let (domain_text, cost) = match rest.rsplit_once(';') {
             // Other types (X400) use ';' inside the address itself: a last part that is no number is no cost.
             Some((_, cost)) if kind != "SMTP" && cost.trim().parse::<u32>().is_err() => (rest.trim(), 1),
             Some((domain, cost)) => {
-                let cost: u32 = cost.trim().parse().map_err(|_| fail("has a cost that is not a number from 1 to 100"))?;
+                let cost: u32 = cost
+                    .trim()
+                    .parse()
+                    .map_err(|_| fail("has a cost that is not a number from 1 to 100"))?;
                 if !(1..=100).contains(&cost) {
                     return Err(fail("has a cost outside 1 to 100"));
                 }
@@ -71,21 +79,45 @@ impl AddressSpace {
             return Err(fail("has no domain"));
         }
         if domain_text == "--" {
-            return Ok(AddressSpace { kind, domain: String::new(), wildcard: false, cost, organization: true });
+            return Ok(AddressSpace {
+                kind,
+                domain: String::new(),
+                wildcard: false,
+                cost,
+                organization: true,
+            });
         }
         if domain_text == "*" {
-            return Ok(AddressSpace { kind, domain: String::new(), wildcard: true, cost, organization: false });
+            return Ok(AddressSpace {
+                kind,
+                domain: String::new(),
+                wildcard: true,
+                cost,
+                organization: false,
+            });
         }
         let (wildcard, domain) = match domain_text.strip_prefix("*.") {
             Some(domain) => (true, domain),
             None => (false, domain_text),
         };
         if kind == "SMTP" && !is_domain_name(domain) {
-            return Err(fail("is not a domain name (letters, digits, hyphens and dots; a leading '*.' for subdomains)"));
+            return Err(fail(
+                "is not a domain name (letters, digits, hyphens and dots; a leading '*.' for subdomains)",
+            ));
         }
         // Only SMTP domains are case-insensitive names; other types keep what was written.
-        let domain = if kind == "SMTP" { domain.to_ascii_lowercase() } else { domain.to_string() };
-        Ok(AddressSpace { kind, domain, wildcard, cost, organization: false })
+        let domain = if kind == "SMTP" {
+            domain.to_ascii_lowercase()
+        } else {
+            domain.to_string()
+        };
+        Ok(AddressSpace {
+            kind,
+            domain,
+            wildcard,
+            cost,
+            organization: false,
+        })
     }
 
     /// How specific a match with `domain` is, or None when this space does not route `domain`. Longer domains
@@ -119,7 +151,11 @@ impl AddressSpace {
         } else {
             self.domain.clone()
         };
-        let kind = if self.kind == "SMTP" { "smtp".to_string() } else { self.kind.clone() };
+        let kind = if self.kind == "SMTP" {
+            "smtp".to_string()
+        } else {
+            self.kind.clone()
+        };
         format!("{kind}:{domain};{}", self.cost)
     }
 }
@@ -128,7 +164,11 @@ fn is_domain_name(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 255
         && text.split('.').all(|label| {
-            !label.is_empty() && label.len() <= 63 && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
 }
 
@@ -136,7 +176,10 @@ fn is_domain_name(text: &str) -> bool {
 /// `SMTP:ramki@...`, `cloudfield.onmicrosoft.com`), lower case.
 pub fn recipient_domain(text: &str) -> String {
     let text = text.trim().trim_matches(|c| c == '<' || c == '>');
-    let text = text.strip_prefix("smtp:").or_else(|| text.strip_prefix("SMTP:")).unwrap_or(text);
+    let text = text
+        .strip_prefix("smtp:")
+        .or_else(|| text.strip_prefix("SMTP:"))
+        .unwrap_or(text);
     let domain = text.rsplit_once('@').map_or(text, |(_, domain)| domain);
     domain.trim_end_matches('.').to_ascii_lowercase()
 }
@@ -179,7 +222,9 @@ pub fn route(connectors: &[Connector], domain: &str) -> Option<Route> {
             .enumerate()
             .filter_map(|(space_index, space)| space.specificity(domain).map(|s| (space_index, s, space.cost)))
             .min_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-        let Some((space_index, specificity, cost)) = candidate else { continue };
+        let Some((space_index, specificity, cost)) = candidate else {
+            continue;
+        };
         matching += 1;
         let better = match &best {
             None => true,
@@ -187,14 +232,28 @@ pub fn route(connectors: &[Connector], domain: &str) -> Option<Route> {
                 .cmp(&current.specificity)
                 .reverse()
                 .then(cost.cmp(&current.cost))
-                .then_with(|| connector.name.to_lowercase().cmp(&connectors[current.connector].name.to_lowercase()))
+                .then_with(|| {
+                    connector
+                        .name
+                        .to_lowercase()
+                        .cmp(&connectors[current.connector].name.to_lowercase())
+                })
                 .is_lt(),
         };
         if better {
-            best = Some(Route { connector: index, address_space: space_index, specificity, cost, alternatives: 0 });
+            best = Some(Route {
+                connector: index,
+                address_space: space_index,
+                specificity,
+                cost,
+                alternatives: 0,
+            });
         }
     }
-    best.map(|route| Route { alternatives: matching - 1, ..route })
+    best.map(|route| Route {
+        alternatives: matching - 1,
+        ..route
+    })
 }
 
 /// Quotes a value for a PowerShell single-quoted string.
@@ -212,21 +271,39 @@ pub fn connector_to_extend(connectors: &[Connector], domain: &str) -> Option<usi
         return hybrid;
     }
     let shared_labels = |space: &AddressSpace| {
-        space.domain.rsplit('.').zip(domain.rsplit('.')).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count()
+        space
+            .domain
+            .rsplit('.')
+            .zip(domain.rsplit('.'))
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count()
     };
     let closest = enabled()
         .map(|(i, c)| (i, c.address_spaces.iter().map(shared_labels).max().unwrap_or(0)))
         .filter(|(_, shared)| *shared >= 2)
         .max_by_key(|(i, shared)| (*shared, std::cmp::Reverse(*i)));
-    closest.map(|(i, _)| i).or(hybrid).or_else(|| enabled().next().map(|(i, _)| i))
+    closest
+        .map(|(i, _)| i)
+        .or(hybrid)
+        .or_else(|| enabled().next().map(|(i, _)| i))
 }
 
 /// The commands that make `connector` route `domain`, keeping its spaces: the `@{Add=...}` form, and the full
 /// list (for Exchange versions and scripts that set the whole value), then the retry of the Unreachable queue.
 pub fn address_space_fix(connector: &Connector, domain: &str) -> Vec<String> {
-    let added = AddressSpace { kind: "SMTP".into(), domain: domain.to_ascii_lowercase(), wildcard: false, cost: 1, organization: false };
+    let added = AddressSpace {
+        kind: "SMTP".into(),
+        domain: domain.to_ascii_lowercase(),
+        wildcard: false,
+        cost: 1,
+        organization: false,
+    };
     let added_text = added.to_command_text();
-    let mut all: Vec<String> = connector.address_spaces.iter().map(|s| ps_quote(&s.to_command_text())).collect();
+    let mut all: Vec<String> = connector
+        .address_spaces
+        .iter()
+        .map(|s| ps_quote(&s.to_command_text()))
+        .collect();
     all.push(ps_quote(&added_text));
     let name = ps_quote(&connector.name);
     vec![
@@ -245,7 +322,13 @@ mod tests {
     }
 
     fn connector(name: &str, spaces: &[&str]) -> Connector {
-        Connector { name: name.into(), enabled: true, scoped: false, hybrid: false, address_spaces: spaces.iter().map(|s| space(s)).collect() }
+        Connector {
+            name: name.into(),
+            enabled: true,
+            scoped: false,
+            hybrid: false,
+            address_spaces: spaces.iter().map(|s| space(s)).collect(),
+        }
     }
 
     #[test]
@@ -256,19 +339,48 @@ mod tests {
             ("*", "SMTP", "", true, 1),
             ("SMTP:*;5", "SMTP", "", true, 5),
             ("Contoso.COM", "SMTP", "contoso.com", false, 1),
-            ("[SMTP:cloudfield.mail.onmicrosoft.com;1]", "SMTP", "cloudfield.mail.onmicrosoft.com", false, 1),
-            ("X400:c=US;a= ;p=Contoso;o=Exchange;2", "X400", "c=US;a= ;p=Contoso;o=Exchange", false, 2),
+            (
+                "[SMTP:cloudfield.mail.onmicrosoft.com;1]",
+                "SMTP",
+                "cloudfield.mail.onmicrosoft.com",
+                false,
+                1,
+            ),
+            (
+                "X400:c=US;a= ;p=Contoso;o=Exchange;2",
+                "X400",
+                "c=US;a= ;p=Contoso;o=Exchange",
+                false,
+                2,
+            ),
         ];
         for (text, kind, domain, wildcard, cost) in cases {
             let parsed = space(text);
-            assert_eq!((parsed.kind.as_str(), parsed.domain.as_str(), parsed.wildcard, parsed.cost), (*kind, *domain, *wildcard, *cost), "{text}");
+            assert_eq!(
+                (
+                    parsed.kind.as_str(),
+                    parsed.domain.as_str(),
+                    parsed.wildcard,
+                    parsed.cost
+                ),
+                (*kind, *domain, *wildcard, *cost),
+                "{text}"
+            );
         }
         assert!(space("--").organization);
     }
 
     #[test]
     fn refuses_what_is_not_an_address_space() {
-        for text in ["", "smtp:contoso.com;0", "smtp:contoso.com;101", "smtp:contoso.com;one", "smtp:;1", "contoso..com", "System.Object[]"] {
+        for text in [
+            "",
+            "smtp:contoso.com;0",
+            "smtp:contoso.com;101",
+            "smtp:contoso.com;one",
+            "smtp:;1",
+            "contoso..com",
+            "System.Object[]",
+        ] {
             assert!(AddressSpace::parse(text).is_err(), "{text}");
         }
     }
@@ -288,7 +400,10 @@ mod tests {
 
     #[test]
     fn the_most_specific_match_wins_over_a_cheaper_one() {
-        let connectors = [connector("Internet", &["smtp:*;1"]), connector("Partner", &["smtp:*.contoso.com;50"])];
+        let connectors = [
+            connector("Internet", &["smtp:*;1"]),
+            connector("Partner", &["smtp:*.contoso.com;50"]),
+        ];
         let chosen = route(&connectors, "eu.contoso.com").unwrap();
         assert_eq!(chosen.connector, 1);
         assert_eq!(chosen.alternatives, 1);
@@ -297,14 +412,21 @@ mod tests {
 
     #[test]
     fn an_exact_domain_beats_its_wildcard() {
-        let connectors = [connector("Wild", &["*.contoso.com"]), connector("Exact", &["contoso.com;20"])];
+        let connectors = [
+            connector("Wild", &["*.contoso.com"]),
+            connector("Exact", &["contoso.com;20"]),
+        ];
         assert_eq!(route(&connectors, "contoso.com").unwrap().connector, 1);
         assert_eq!(route(&connectors, "a.contoso.com").unwrap().connector, 0);
     }
 
     #[test]
     fn equal_specificity_goes_to_the_lowest_cost_then_the_name() {
-        let connectors = [connector("B", &["smtp:contoso.com;10"]), connector("C", &["smtp:contoso.com;5"]), connector("A", &["smtp:contoso.com;5"])];
+        let connectors = [
+            connector("B", &["smtp:contoso.com;10"]),
+            connector("C", &["smtp:contoso.com;5"]),
+            connector("A", &["smtp:contoso.com;5"]),
+        ];
         let chosen = route(&connectors, "contoso.com").unwrap();
         assert_eq!(connectors[chosen.connector].name, "A");
         assert_eq!(chosen.cost, 5);
@@ -321,9 +443,15 @@ mod tests {
     #[test]
     fn the_lab_tenant_domain_is_unreachable_and_the_fix_keeps_the_existing_space() {
         // The lab guide's Error 8: cloudfield.mail.onmicrosoft.com covered, cloudfield.onmicrosoft.com not.
-        let mut hybrid = connector("Outbound to Office 365 - 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b", &["smtp:cloudfield.mail.onmicrosoft.com;1"]);
+        let mut hybrid = connector(
+            "Outbound to Office 365 - 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b",
+            &["smtp:cloudfield.mail.onmicrosoft.com;1"],
+        );
         hybrid.hybrid = true;
-        let connectors = [connector("Internet O'Brien", &["smtp:cloudmonkeys-partner.xyz;1"]), hybrid];
+        let connectors = [
+            connector("Internet O'Brien", &["smtp:cloudmonkeys-partner.xyz;1"]),
+            hybrid,
+        ];
         let domain = recipient_domain("ramki@cloudfield.onmicrosoft.com");
         assert_eq!(route(&connectors, &domain), None);
         let chosen = connector_to_extend(&connectors, &domain).unwrap();
@@ -333,19 +461,32 @@ mod tests {
             fix[0],
             "Set-SendConnector -Identity 'Outbound to Office 365 - 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b' -AddressSpaces @{Add='smtp:cloudfield.onmicrosoft.com;1'}"
         );
-        assert!(fix[1].ends_with("-AddressSpaces 'smtp:cloudfield.mail.onmicrosoft.com;1','smtp:cloudfield.onmicrosoft.com;1'"), "{}", fix[1]);
+        assert!(
+            fix[1].ends_with(
+                "-AddressSpaces 'smtp:cloudfield.mail.onmicrosoft.com;1','smtp:cloudfield.onmicrosoft.com;1'"
+            ),
+            "{}",
+            fix[1]
+        );
         assert!(fix[2].contains("Retry-Queue -Resubmit $true"));
     }
 
     #[test]
     fn names_with_quotes_are_escaped_in_commands() {
         let fix = address_space_fix(&connector("Relay O'Brien", &["contoso.com"]), "fabrikam.com");
-        assert!(fix[0].starts_with("Set-SendConnector -Identity 'Relay O''Brien'"), "{}", fix[0]);
+        assert!(
+            fix[0].starts_with("Set-SendConnector -Identity 'Relay O''Brien'"),
+            "{}",
+            fix[0]
+        );
     }
 
     #[test]
     fn a_domain_is_extended_on_the_connector_of_its_parent_domain() {
-        let connectors = [connector("Internet", &["smtp:fabrikam.com;1"]), connector("Contoso", &["smtp:eu.contoso.com;1"])];
+        let connectors = [
+            connector("Internet", &["smtp:fabrikam.com;1"]),
+            connector("Contoso", &["smtp:eu.contoso.com;1"]),
+        ];
         assert_eq!(connector_to_extend(&connectors, "us.contoso.com"), Some(1));
         assert_eq!(connector_to_extend(&connectors, "tailspintoys.com"), Some(0));
         assert_eq!(connector_to_extend(&[], "tailspintoys.com"), None);
@@ -353,7 +494,10 @@ mod tests {
 
     #[test]
     fn recipient_domains_are_taken_from_addresses_and_prefixes() {
-        assert_eq!(recipient_domain("SMTP:Ramki@CloudField.onmicrosoft.com"), "cloudfield.onmicrosoft.com");
+        assert_eq!(
+            recipient_domain("SMTP:Ramki@CloudField.onmicrosoft.com"),
+            "cloudfield.onmicrosoft.com"
+        );
         assert_eq!(recipient_domain("<raghu@cloudmonkeys.xyz>"), "cloudmonkeys.xyz");
         assert_eq!(recipient_domain("cloudmonkeys.xyz."), "cloudmonkeys.xyz");
     }

@@ -62,7 +62,10 @@ pub fn name_covers(cert_name: &str, host: &str) -> Option<NameMatch> {
 }
 
 fn is_ip_address(host: &str) -> bool {
-    host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .is_ok()
 }
 
 /// The name on the certificate that covers `host`: the subject alternative names first, in order, then the
@@ -77,8 +80,18 @@ pub fn covering_name<S: AsRef<str>>(subject: &str, alternative_names: &[S], host
     let mut wildcard = None;
     for (source, name) in candidates {
         match name_covers(name, host) {
-            Some(NameMatch::Exact) => return Some(CoveringName { source, kind: NameMatch::Exact }),
-            Some(NameMatch::Wildcard) if wildcard.is_none() => wildcard = Some(CoveringName { source, kind: NameMatch::Wildcard }),
+            Some(NameMatch::Exact) => {
+                return Some(CoveringName {
+                    source,
+                    kind: NameMatch::Exact,
+                })
+            }
+            Some(NameMatch::Wildcard) if wildcard.is_none() => {
+                wildcard = Some(CoveringName {
+                    source,
+                    kind: NameMatch::Wildcard,
+                })
+            }
             _ => {}
         }
     }
@@ -102,10 +115,14 @@ pub fn distinguished_name_attributes(dn: &str) -> Vec<Attribute<'_>> {
     let mut attributes = Vec::new();
     let mut pos = 0;
     while pos < bytes.len() {
-        while pos < bytes.len() && (bytes[pos] == b' ' || bytes[pos] == b',' || bytes[pos] == b';' || bytes[pos] == b'+') {
+        while pos < bytes.len()
+            && (bytes[pos] == b' ' || bytes[pos] == b',' || bytes[pos] == b';' || bytes[pos] == b'+')
+        {
             pos += 1;
         }
-        let Some(eq) = dn[pos..].find('=').map(|i| pos + i) else { break };
+        let Some(eq) = dn[pos..].find('=').map(|i| pos + i) else {
+            break;
+        };
         let kind = dn[pos..eq].trim();
         let mut start = eq + 1;
         while start < bytes.len() && bytes[start] == b' ' {
@@ -123,7 +140,11 @@ pub fn distinguished_name_attributes(dn: &str) -> Vec<Attribute<'_>> {
             (start, end, end)
         };
         let value = dn[value_start..value_end].trim_end();
-        attributes.push(Attribute { kind, value, value_start });
+        attributes.push(Attribute {
+            kind,
+            value,
+            value_start,
+        });
         pos = next;
     }
     attributes
@@ -137,7 +158,9 @@ pub fn subject_common_name(subject: &str) -> Option<&str> {
 /// The subject's `CN` attribute with its position. .NET writes the most specific RDN first, so the first `CN` is
 /// the name.
 pub fn subject_common_name_attribute(subject: &str) -> Option<Attribute<'_>> {
-    distinguished_name_attributes(subject).into_iter().find(|a| a.kind.eq_ignore_ascii_case("CN") && !a.value.is_empty())
+    distinguished_name_attributes(subject)
+        .into_iter()
+        .find(|a| a.kind.eq_ignore_ascii_case("CN") && !a.value.is_empty())
 }
 
 /// Whether two distinguished names name the same entity: the same attributes in the same order, types and values
@@ -147,7 +170,10 @@ pub fn distinguished_names_equal(a: &str, b: &str) -> bool {
     let (a, b) = (distinguished_name_attributes(a), distinguished_name_attributes(b));
     !a.is_empty()
         && a.len() == b.len()
-        && a.iter().zip(&b).all(|(x, y)| canonical_attribute(x.kind).eq_ignore_ascii_case(canonical_attribute(y.kind)) && x.value.eq_ignore_ascii_case(y.value))
+        && a.iter().zip(&b).all(|(x, y)| {
+            canonical_attribute(x.kind).eq_ignore_ascii_case(canonical_attribute(y.kind))
+                && x.value.eq_ignore_ascii_case(y.value)
+        })
 }
 
 fn canonical_attribute(kind: &str) -> &str {
@@ -183,7 +209,12 @@ pub fn parse_tls_certificate_name(text: &str) -> Option<TlsCertificateName<'_>> 
     let subject_from = subject_tag + 3;
     let (issuer, issuer_start) = trimmed_span(text, issuer_from, subject_tag);
     let (subject, subject_start) = trimmed_span(text, subject_from, text.len());
-    (!issuer.is_empty() && !subject.is_empty()).then_some(TlsCertificateName { issuer, issuer_start, subject, subject_start })
+    (!issuer.is_empty() && !subject.is_empty()).then_some(TlsCertificateName {
+        issuer,
+        issuer_start,
+        subject,
+        subject_start,
+    })
 }
 
 fn trimmed_span(text: &str, from: usize, to: usize) -> (&str, usize) {
@@ -229,17 +260,36 @@ mod tests {
 
     #[test]
     fn finds_the_covering_name_among_sans_and_subject() {
-        let sans = ["autodiscover.cloudmonkeys.xyz", "*.cloudmonkeys.xyz", "mail.cloudmonkeys.xyz"];
+        let sans = [
+            "autodiscover.cloudmonkeys.xyz",
+            "*.cloudmonkeys.xyz",
+            "mail.cloudmonkeys.xyz",
+        ];
         let subject = "CN=mail.cloudmonkeys.xyz";
         let found = |host: &str| covering_name(subject, &sans, host);
         // An exact SAN wins over an earlier wildcard.
-        assert_eq!(found("mail.cloudmonkeys.xyz"), Some(CoveringName { source: NameSource::AlternativeName(2), kind: NameMatch::Exact }));
-        assert_eq!(found("cmhybd01.cloudmonkeys.xyz"), Some(CoveringName { source: NameSource::AlternativeName(1), kind: NameMatch::Wildcard }));
+        assert_eq!(
+            found("mail.cloudmonkeys.xyz"),
+            Some(CoveringName {
+                source: NameSource::AlternativeName(2),
+                kind: NameMatch::Exact
+            })
+        );
+        assert_eq!(
+            found("cmhybd01.cloudmonkeys.xyz"),
+            Some(CoveringName {
+                source: NameSource::AlternativeName(1),
+                kind: NameMatch::Wildcard
+            })
+        );
         assert_eq!(found("cloudmonkeys.xyz"), None);
         let no_sans: [&str; 0] = [];
         assert_eq!(
             covering_name("CN=CMEDGE01, O=Cloud Monkeys", &no_sans, "cmedge01"),
-            Some(CoveringName { source: NameSource::SubjectCommonName, kind: NameMatch::Exact })
+            Some(CoveringName {
+                source: NameSource::SubjectCommonName,
+                kind: NameMatch::Exact
+            })
         );
         assert_eq!(covering_name("O=Cloud Monkeys", &no_sans, "cloud monkeys"), None);
     }
@@ -248,11 +298,20 @@ mod tests {
     fn reads_the_common_name_of_subjects_as_dotnet_writes_them() {
         let cases: &[(&str, Option<&str>)] = &[
             ("CN=mail.cloudmonkeys.xyz", Some("mail.cloudmonkeys.xyz")),
-            ("CN=mail.protection.outlook.com, O=Microsoft Corporation, L=Redmond, S=WA, C=US", Some("mail.protection.outlook.com")),
-            ("O=\"Cloud, Monkeys\", CN=cmhybd01.cloudmonkeys.xyz", Some("cmhybd01.cloudmonkeys.xyz")),
+            (
+                "CN=mail.protection.outlook.com, O=Microsoft Corporation, L=Redmond, S=WA, C=US",
+                Some("mail.protection.outlook.com"),
+            ),
+            (
+                "O=\"Cloud, Monkeys\", CN=cmhybd01.cloudmonkeys.xyz",
+                Some("cmhybd01.cloudmonkeys.xyz"),
+            ),
             ("cn = CMEDGE01 ,OU=Edge", Some("CMEDGE01")),
             ("CN=\"mail.cloudmonkeys.xyz\", O=Lab", Some("mail.cloudmonkeys.xyz")),
-            ("OU=Domain Control Validated, CN=*.cloudmonkeys.xyz", Some("*.cloudmonkeys.xyz")),
+            (
+                "OU=Domain Control Validated, CN=*.cloudmonkeys.xyz",
+                Some("*.cloudmonkeys.xyz"),
+            ),
             ("O=Microsoft Exchange", None),
             ("", None),
             ("CN=", None),
@@ -262,7 +321,10 @@ mod tests {
         }
         let subject = "O=Lab, CN=mail.cloudmonkeys.xyz";
         let attribute = subject_common_name_attribute(subject).unwrap();
-        assert_eq!(&subject[attribute.value_start..attribute.value_start + attribute.value.len()], "mail.cloudmonkeys.xyz");
+        assert_eq!(
+            &subject[attribute.value_start..attribute.value_start + attribute.value.len()],
+            "mail.cloudmonkeys.xyz"
+        );
     }
 
     #[test]
@@ -277,11 +339,26 @@ mod tests {
 
     #[test]
     fn compares_distinguished_names_as_exchange_does() {
-        assert!(distinguished_names_equal("CN=R11, O=Let's Encrypt, C=US", "cn=R11,o=let's encrypt,c=us"));
-        assert!(distinguished_names_equal("CN=Lab CA, ST=Kerala, C=IN", "CN=Lab CA, S=Kerala, C=IN"));
-        assert!(!distinguished_names_equal("CN=R11, O=Let's Encrypt, C=US", "CN=R10, O=Let's Encrypt, C=US"));
-        assert!(!distinguished_names_equal("CN=R11, O=Let's Encrypt, C=US", "CN=R11, O=Let's Encrypt"));
-        assert!(!distinguished_names_equal("O=Let's Encrypt, CN=R11", "CN=R11, O=Let's Encrypt"));
+        assert!(distinguished_names_equal(
+            "CN=R11, O=Let's Encrypt, C=US",
+            "cn=R11,o=let's encrypt,c=us"
+        ));
+        assert!(distinguished_names_equal(
+            "CN=Lab CA, ST=Kerala, C=IN",
+            "CN=Lab CA, S=Kerala, C=IN"
+        ));
+        assert!(!distinguished_names_equal(
+            "CN=R11, O=Let's Encrypt, C=US",
+            "CN=R10, O=Let's Encrypt, C=US"
+        ));
+        assert!(!distinguished_names_equal(
+            "CN=R11, O=Let's Encrypt, C=US",
+            "CN=R11, O=Let's Encrypt"
+        ));
+        assert!(!distinguished_names_equal(
+            "O=Let's Encrypt, CN=R11",
+            "CN=R11, O=Let's Encrypt"
+        ));
         assert!(!distinguished_names_equal("", ""));
     }
 
@@ -291,11 +368,24 @@ mod tests {
         let parsed = parse_tls_certificate_name(text).unwrap();
         assert_eq!(parsed.issuer, "CN=R11, O=Let's Encrypt, C=US");
         assert_eq!(parsed.subject, "CN=mail.cloudmonkeys.xyz");
-        assert_eq!(&text[parsed.issuer_start..parsed.issuer_start + parsed.issuer.len()], parsed.issuer);
+        assert_eq!(
+            &text[parsed.issuer_start..parsed.issuer_start + parsed.issuer.len()],
+            parsed.issuer
+        );
         assert_eq!(&text[parsed.subject_start..], parsed.subject);
         let spaced = parse_tls_certificate_name(" <i> CN=Lab CA <s> CN=cmhybd01.cloudmonkeys.xyz ").unwrap();
-        assert_eq!((spaced.issuer, spaced.subject), ("CN=Lab CA", "CN=cmhybd01.cloudmonkeys.xyz"));
-        for bad in ["CN=mail.cloudmonkeys.xyz", "<S>CN=mail<I>CN=R11", "<I><S>CN=mail", "<I>CN=R11<S>", "x<I>CN=R11<S>CN=mail", ""] {
+        assert_eq!(
+            (spaced.issuer, spaced.subject),
+            ("CN=Lab CA", "CN=cmhybd01.cloudmonkeys.xyz")
+        );
+        for bad in [
+            "CN=mail.cloudmonkeys.xyz",
+            "<S>CN=mail<I>CN=R11",
+            "<I><S>CN=mail",
+            "<I>CN=R11<S>",
+            "x<I>CN=R11<S>CN=mail",
+            "",
+        ] {
             assert_eq!(parse_tls_certificate_name(bad), None, "{bad}");
         }
     }

@@ -54,11 +54,18 @@ pub fn queue_kind(facts: &QueueFacts) -> QueueKind {
     let is = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b);
     if is(name, "Submission") || is(facts.next_hop_domain, "Submission") {
         QueueKind::Submission
-    } else if is(name, "Unreachable") || is(facts.delivery_type, "Unreachable") || is(facts.next_hop_domain, "Unreachable Domain") {
+    } else if is(name, "Unreachable")
+        || is(facts.delivery_type, "Unreachable")
+        || is(facts.next_hop_domain, "Unreachable Domain")
+    {
         QueueKind::Unreachable
     } else if is(name, "Poison") || is(facts.next_hop_domain, "Poison Message") {
         QueueKind::Poison
-    } else if name.get(..7).is_some_and(|prefix| prefix.eq_ignore_ascii_case("Shadow\\")) || is(facts.delivery_type, "ShadowRedundancy") {
+    } else if name
+        .get(..7)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("Shadow\\"))
+        || is(facts.delivery_type, "ShadowRedundancy")
+    {
         QueueKind::Shadow
     } else {
         QueueKind::Delivery
@@ -91,7 +98,8 @@ pub fn advise(facts: &QueueFacts) -> QueueAdvice {
     let messages = facts.message_count.unwrap_or(0);
     let over_threshold = matches!((facts.message_count, facts.threshold), (Some(count), Some(limit)) if count > limit);
     let status = facts.status.trim();
-    let list_messages = format!("Get-Message -Queue {id} | Format-List FromAddress, Recipients, Status, LastError, DateReceived");
+    let list_messages =
+        format!("Get-Message -Queue {id} | Format-List FromAddress, Recipients, Status, LastError, DateReceived");
     let (state, meaning, action, mut severity, mut commands): (&str, &str, &str, Severity, Vec<String>) = match kind {
         QueueKind::Unreachable => (
             "Unreachable",
@@ -175,10 +183,14 @@ pub fn advise(facts: &QueueFacts) -> QueueAdvice {
         meaning = format!(
             "{meaning} Messages waiting in Submission have not been categorized yet: the categorizer cannot resolve or route them (Active Directory lookups, transport agents, a stopped service)."
         );
-        action = "Look at the messages' LastError; check that the Transport service and Active Directory are healthy.".to_string();
+        action = "Look at the messages' LastError; check that the Transport service and Active Directory are healthy."
+            .to_string();
         severity = severity.max(Severity::Warning);
         commands.insert(0, list_messages.clone());
-        commands.push(format!("Get-Service MSExchangeTransport -ComputerName {}", ps_quote(server)));
+        commands.push(format!(
+            "Get-Service MSExchangeTransport -ComputerName {}",
+            ps_quote(server)
+        ));
     }
     if over_threshold {
         severity = severity.max(Severity::Warning);
@@ -206,9 +218,23 @@ pub fn advise(facts: &QueueFacts) -> QueueAdvice {
 /// Mail that never reaches the Submission queue ("stuck in Drafts" or Outbox): the lab guide's checks, in
 /// order, for `server` (empty: this server).
 pub fn submission_checklist(server: &str) -> QueueAdvice {
-    let on = |cmd: &str| if server.is_empty() { cmd.to_string() } else { format!("{cmd} -ComputerName {}", ps_quote(server)) };
-    let server_arg = if server.is_empty() { "$env:COMPUTERNAME".to_string() } else { ps_quote(server) };
-    let submission = if server.is_empty() { "Get-Queue | Where-Object { $_.Identity -like '*\\Submission' }".to_string() } else { format!("Get-Queue -Identity {}", ps_quote(&format!("{server}\\Submission"))) };
+    let on = |cmd: &str| {
+        if server.is_empty() {
+            cmd.to_string()
+        } else {
+            format!("{cmd} -ComputerName {}", ps_quote(server))
+        }
+    };
+    let server_arg = if server.is_empty() {
+        "$env:COMPUTERNAME".to_string()
+    } else {
+        ps_quote(server)
+    };
+    let submission = if server.is_empty() {
+        "Get-Queue | Where-Object { $_.Identity -like '*\\Submission' }".to_string()
+    } else {
+        format!("Get-Queue -Identity {}", ps_quote(&format!("{server}\\Submission")))
+    };
     QueueAdvice {
         server: server.to_string(),
         queue: "Submission".to_string(),
@@ -247,18 +273,50 @@ mod tests {
     use super::*;
 
     fn facts<'a>(identity: &'a str, status: &'a str, delivery_type: &'a str, next_hop: &'a str) -> QueueFacts<'a> {
-        QueueFacts { identity, status, delivery_type, next_hop_domain: next_hop, message_count: Some(3), threshold: None }
+        QueueFacts {
+            identity,
+            status,
+            delivery_type,
+            next_hop_domain: next_hop,
+            message_count: Some(3),
+            threshold: None,
+        }
     }
 
     #[test]
     fn special_queues_are_known_by_identity_delivery_type_or_next_hop() {
         let cases = [
-            (facts("CMHYBD01\\Submission", "Ready", "Undefined", "Submission"), QueueKind::Submission),
-            (facts("CMHYBD01\\Unreachable", "Ready", "Unreachable", "Unreachable Domain"), QueueKind::Unreachable),
+            (
+                facts("CMHYBD01\\Submission", "Ready", "Undefined", "Submission"),
+                QueueKind::Submission,
+            ),
+            (
+                facts("CMHYBD01\\Unreachable", "Ready", "Unreachable", "Unreachable Domain"),
+                QueueKind::Unreachable,
+            ),
             (facts("CMHYBD01\\9", "Ready", "Unreachable", ""), QueueKind::Unreachable),
-            (facts("CMHYBD01\\Poison", "Ready", "Undefined", "Poison Message"), QueueKind::Poison),
-            (facts("CMHYBD01\\Shadow\\3", "Ready", "ShadowRedundancy", "cmedge01.cloudmonkeys.xyz"), QueueKind::Shadow),
-            (facts("CMHYBD01\\6", "Retry", "SmartHostConnectorDelivery", "cloudfield.mail.protection.outlook.com"), QueueKind::Delivery),
+            (
+                facts("CMHYBD01\\Poison", "Ready", "Undefined", "Poison Message"),
+                QueueKind::Poison,
+            ),
+            (
+                facts(
+                    "CMHYBD01\\Shadow\\3",
+                    "Ready",
+                    "ShadowRedundancy",
+                    "cmedge01.cloudmonkeys.xyz",
+                ),
+                QueueKind::Shadow,
+            ),
+            (
+                facts(
+                    "CMHYBD01\\6",
+                    "Retry",
+                    "SmartHostConnectorDelivery",
+                    "cloudfield.mail.protection.outlook.com",
+                ),
+                QueueKind::Delivery,
+            ),
         ];
         for (facts, kind) in cases {
             assert_eq!(queue_kind(&facts), kind, "{}", facts.identity);
@@ -271,17 +329,41 @@ mod tests {
         let cases = [
             ("Active", "Messages being delivered.", Severity::Info, None),
             ("Ready", "Queue ready, waiting for messages.", Severity::Info, None),
-            ("Retry", "Temporary failure, will retry", Severity::Warning, Some("Retry-Queue -Identity 'CMHYBD01\\6' -Resubmit $true")),
-            ("Suspended", "Queue manually suspended", Severity::Warning, Some("Resume-Queue -Identity 'CMHYBD01\\6'")),
-            ("Connecting", "opening a connection", Severity::Info, Some("Get-Queue -Identity 'CMHYBD01\\6'")),
+            (
+                "Retry",
+                "Temporary failure, will retry",
+                Severity::Warning,
+                Some("Retry-Queue -Identity 'CMHYBD01\\6' -Resubmit $true"),
+            ),
+            (
+                "Suspended",
+                "Queue manually suspended",
+                Severity::Warning,
+                Some("Resume-Queue -Identity 'CMHYBD01\\6'"),
+            ),
+            (
+                "Connecting",
+                "opening a connection",
+                Severity::Info,
+                Some("Get-Queue -Identity 'CMHYBD01\\6'"),
+            ),
         ];
         for (status, meaning, severity, command) in cases {
-            let advice = advise(&facts("CMHYBD01\\6", status, "SmartHostConnectorDelivery", "cloudfield.mail.protection.outlook.com"));
+            let advice = advise(&facts(
+                "CMHYBD01\\6",
+                status,
+                "SmartHostConnectorDelivery",
+                "cloudfield.mail.protection.outlook.com",
+            ));
             assert_eq!(advice.state, status);
             assert!(advice.meaning.contains(meaning), "{status}: {}", advice.meaning);
             assert_eq!(advice.severity, severity, "{status}");
             match command {
-                Some(command) => assert!(advice.commands.iter().any(|c| c.starts_with(command)), "{status}: {:?}", advice.commands),
+                Some(command) => assert!(
+                    advice.commands.iter().any(|c| c.starts_with(command)),
+                    "{status}: {:?}",
+                    advice.commands
+                ),
                 None => assert!(advice.commands.is_empty(), "{status}"),
             }
         }
@@ -289,17 +371,29 @@ mod tests {
 
     #[test]
     fn the_unreachable_queue_points_at_the_send_connector_and_resubmits() {
-        let advice = advise(&facts("CMHYBD01\\Unreachable", "Ready", "Unreachable", "Unreachable Domain"));
+        let advice = advise(&facts(
+            "CMHYBD01\\Unreachable",
+            "Ready",
+            "Unreachable",
+            "Unreachable Domain",
+        ));
         assert_eq!(advice.state, "Unreachable");
         assert_eq!(advice.severity, Severity::Error);
         assert!(advice.action.contains("send connector address spaces"));
-        assert!(advice.commands.contains(&"Retry-Queue -Identity 'CMHYBD01\\Unreachable' -Resubmit $true".to_string()));
+        assert!(advice
+            .commands
+            .contains(&"Retry-Queue -Identity 'CMHYBD01\\Unreachable' -Resubmit $true".to_string()));
         assert!(advice.commands.iter().any(|c| c.contains("Test-HybridSendConnector")));
     }
 
     #[test]
     fn queues_over_the_threshold_are_flagged_with_their_oldest_messages() {
-        let mut big = facts("CMHYBD01\\6", "Active", "SmartHostConnectorDelivery", "cloudfield.mail.protection.outlook.com");
+        let mut big = facts(
+            "CMHYBD01\\6",
+            "Active",
+            "SmartHostConnectorDelivery",
+            "cloudfield.mail.protection.outlook.com",
+        );
         big.message_count = Some(501);
         big.threshold = Some(500);
         let advice = advise(&big);
@@ -321,14 +415,28 @@ mod tests {
     #[test]
     fn a_queue_name_with_multibyte_characters_is_not_cut_inside_one() {
         // Found by tests/config_props.rs: the Shadow prefix test sliced seven bytes of any name.
-        assert_eq!(queue_kind(&facts("CMHYBD01\\Shädow\\3", "Ready", "", "")), QueueKind::Delivery);
-        assert_eq!(queue_kind(&facts("CMHYBD01\\shadow\\3", "Ready", "", "")), QueueKind::Shadow);
+        assert_eq!(
+            queue_kind(&facts("CMHYBD01\\Shädow\\3", "Ready", "", "")),
+            QueueKind::Delivery
+        );
+        assert_eq!(
+            queue_kind(&facts("CMHYBD01\\shadow\\3", "Ready", "", "")),
+            QueueKind::Shadow
+        );
     }
 
     #[test]
     fn identities_with_quotes_are_escaped() {
-        let advice = advise(&facts("CMHYBD01\\o'brien.example", "Suspended", "DnsConnectorDelivery", "o'brien.example"));
-        assert_eq!(advice.commands, vec!["Resume-Queue -Identity 'CMHYBD01\\o''brien.example'".to_string()]);
+        let advice = advise(&facts(
+            "CMHYBD01\\o'brien.example",
+            "Suspended",
+            "DnsConnectorDelivery",
+            "o'brien.example",
+        ));
+        assert_eq!(
+            advice.commands,
+            vec!["Resume-Queue -Identity 'CMHYBD01\\o''brien.example'".to_string()]
+        );
     }
 
     #[test]
@@ -338,8 +446,14 @@ mod tests {
         assert!(advice.steps[0].contains("MSExchange* services"));
         assert!(advice.steps[1].contains("Mounted"));
         assert!(advice.steps[2].contains("Submission queue"));
-        assert!(advice.commands.iter().any(|c| c == "Get-Queue -Identity 'CMHYBD01\\Submission'"));
-        assert!(advice.commands.iter().any(|c| c.contains("Get-MailboxDatabase -Server 'CMHYBD01' -Status")));
+        assert!(advice
+            .commands
+            .iter()
+            .any(|c| c == "Get-Queue -Identity 'CMHYBD01\\Submission'"));
+        assert!(advice
+            .commands
+            .iter()
+            .any(|c| c.contains("Get-MailboxDatabase -Server 'CMHYBD01' -Status")));
         assert!(submission_checklist("").commands[0].starts_with("Get-Service MSExchange* |"));
     }
 }

@@ -18,8 +18,14 @@ use super::{Context, Finding, Severity, UNRECOGNIZED};
 const BUILTIN_FILES: &[(&str, &str)] = &[
     ("rules/lab.toml", include_str!("../../rules/lab.toml")),
     ("rules/smtp.toml", include_str!("../../rules/smtp.toml")),
-    ("rules/exchange-online.toml", include_str!("../../rules/exchange-online.toml")),
-    ("rules/onprem-transport.toml", include_str!("../../rules/onprem-transport.toml")),
+    (
+        "rules/exchange-online.toml",
+        include_str!("../../rules/exchange-online.toml"),
+    ),
+    (
+        "rules/onprem-transport.toml",
+        include_str!("../../rules/onprem-transport.toml"),
+    ),
     ("rules/tls-auth.toml", include_str!("../../rules/tls-auth.toml")),
 ];
 
@@ -74,7 +80,11 @@ struct InlineVec<T, const N: usize> {
 
 impl<T: Copy + Default, const N: usize> InlineVec<T, N> {
     fn new() -> InlineVec<T, N> {
-        InlineVec { inline: [T::default(); N], inline_len: 0, spill: Vec::new() }
+        InlineVec {
+            inline: [T::default(); N],
+            inline_len: 0,
+            spill: Vec::new(),
+        }
     }
 
     fn push(&mut self, item: T) {
@@ -136,7 +146,8 @@ impl LiteralHits {
 
     /// Whether `literal` occurs inside layer `layer`.
     fn in_layer(&self, literal: u32, layer: usize) -> bool {
-        self.iter().any(|(known, deepest)| *known == literal && *deepest >= layer)
+        self.iter()
+            .any(|(known, deepest)| *known == literal && *deepest >= layer)
     }
 }
 
@@ -203,7 +214,12 @@ impl<'a> BestMatch<'a> {
     /// The full finding: text, causes, fix steps and commands filled with the values found in the text.
     pub fn finding(&self) -> Finding {
         match self.best {
-            Some(best) => self.kb.finding(&self.parsed, &self.codes, best, &mut Values::new(&self.parsed, self.ctx)),
+            Some(best) => self.kb.finding(
+                &self.parsed,
+                &self.codes,
+                best,
+                &mut Values::new(&self.parsed, self.ctx),
+            ),
             None => unrecognized(&self.parsed, &self.codes),
         }
     }
@@ -244,7 +260,12 @@ impl KnowledgeBase {
     pub fn with_user_rules(toml_text: &str, source_name: &str) -> Result<KnowledgeBase, RuleError> {
         let mut rules = parse_rule_file(toml_text, source_name, true)?;
         let replaced: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-        let kept: Vec<Rule> = Self::builtin().rules.iter().filter(|r| !replaced.contains(r.id.as_str())).cloned().collect();
+        let kept: Vec<Rule> = Self::builtin()
+            .rules
+            .iter()
+            .filter(|r| !replaced.contains(r.id.as_str()))
+            .cloned()
+            .collect();
         rules.extend(kept);
         Ok(Self::index(rules))
     }
@@ -271,11 +292,19 @@ impl KnowledgeBase {
             return vec![unrecognized(&scanned.parsed, &scanned.codes)];
         }
         // One entry per rule: its best layer (the deeper one when two score the same).
-        matches.sort_unstable_by(|a, b| a.rule.cmp(&b.rule).then(b.score.cmp(&a.score)).then(b.layer.cmp(&a.layer)));
+        matches.sort_unstable_by(|a, b| {
+            a.rule
+                .cmp(&b.rule)
+                .then(b.score.cmp(&a.score))
+                .then(b.layer.cmp(&a.layer))
+        });
         matches.dedup_by_key(|m| m.rule);
         matches.sort_unstable_by(|a, b| self.rank(a, b));
         let mut values = Values::new(&scanned.parsed, ctx);
-        matches.iter().map(|m| self.finding(&scanned.parsed, &scanned.codes, *m, &mut values)).collect()
+        matches
+            .iter()
+            .map(|m| self.finding(&scanned.parsed, &scanned.codes, *m, &mut values))
+            .collect()
     }
 
     /// The best finding (the first of `diagnose`), without building the others.
@@ -300,7 +329,13 @@ impl KnowledgeBase {
                 best = Some(m);
             }
         });
-        BestMatch { kb: self, ctx, parsed: scanned.parsed, codes: scanned.codes, best }
+        BestMatch {
+            kb: self,
+            ctx,
+            parsed: scanned.parsed,
+            codes: scanned.codes,
+            best,
+        }
     }
 
     fn index(rules: Vec<Rule>) -> KnowledgeBase {
@@ -329,11 +364,19 @@ impl KnowledgeBase {
             for code in &rule.codes {
                 basic[usize::from(code - 200)].push(id);
             }
-            let texts: Vec<u32> = rule.text.iter().map(|l| literal_of(l, &mut literals, &mut literal_rules)).collect();
+            let texts: Vec<u32> = rule
+                .text
+                .iter()
+                .map(|l| literal_of(l, &mut literals, &mut literal_rules))
+                .collect();
             for literal in &texts {
                 literal_rules[*literal as usize].push(id);
             }
-            let unless: Vec<u32> = rule.unless.iter().map(|l| literal_of(l, &mut literals, &mut literal_rules)).collect();
+            let unless: Vec<u32> = rule
+                .unless
+                .iter()
+                .map(|l| literal_of(l, &mut literals, &mut literal_rules))
+                .collect();
             if !rule.has_code_condition() && texts.is_empty() {
                 regex_only.push(id);
             }
@@ -344,7 +387,17 @@ impl KnowledgeBase {
         // The wrapper markers follow the rule literals: an id past the last rule literal is a marker.
         literals.extend(WRAPPER_MARKERS.iter().map(|marker| marker.to_ascii_lowercase()));
         let literals = LiteralSet::new(&literals);
-        KnowledgeBase { rules, exact, ranges, basic, literals, literal_rules, text_literals, unless_literals, regex_only }
+        KnowledgeBase {
+            rules,
+            exact,
+            ranges,
+            basic,
+            literals,
+            literal_rules,
+            text_literals,
+            unless_literals,
+            regex_only,
+        }
     }
 
     /// One pass of the literal automaton finds the rule literals and the wrapper markers; only the wrappers
@@ -353,12 +406,13 @@ impl KnowledgeBase {
         let outer = text.trim();
         let mut occurrences = Occurrences::new();
         let mut markers = Markers::NONE;
-        self.literals.for_each_occurrence(outer.as_bytes(), |literal, start, end| {
-            match (literal as usize).checked_sub(self.literal_rules.len()) {
-                Some(marker) => markers.insert(marker),
-                None => occurrences.push((literal, start, end)),
-            }
-        });
+        self.literals
+            .for_each_occurrence(outer.as_bytes(), |literal, start, end| {
+                match (literal as usize).checked_sub(self.literal_rules.len()) {
+                    Some(marker) => markers.insert(marker),
+                    None => occurrences.push((literal, start, end)),
+                }
+            });
         let parsed = Parsed::with_markers(outer, markers);
         let codes = parsed.layer_codes();
         let hits = LiteralHits::new(&parsed, &occurrences);
@@ -368,7 +422,11 @@ impl KnowledgeBase {
     /// User rules first, then the higher score, then the earlier rule.
     fn rank(&self, a: &Match, b: &Match) -> Ordering {
         let (rule_a, rule_b) = (&self.rules[a.rule as usize], &self.rules[b.rule as usize]);
-        rule_b.from_user.cmp(&rule_a.from_user).then(b.score.cmp(&a.score)).then(a.rule.cmp(&b.rule))
+        rule_b
+            .from_user
+            .cmp(&rule_a.from_user)
+            .then(b.score.cmp(&a.score))
+            .then(a.rule.cmp(&b.rule))
     }
 
     /// Every rule that holds on some layer, innermost layer first. A rule nominated twice on one layer (by its
@@ -379,23 +437,42 @@ impl KnowledgeBase {
             let mut consider = |rule: u32| {
                 if let Some(specificity) = self.evaluate(rule, layer, layer_index, codes, &scanned.hits, ctx) {
                     // A bare reply code is weak evidence: it does not lift an inner layer above its wrapper.
-                    let depth_bonus = if specificity > BASIC { LAYER_DEPTH * layer_index as i32 } else { 0 };
+                    let depth_bonus = if specificity > BASIC {
+                        LAYER_DEPTH * layer_index as i32
+                    } else {
+                        0
+                    };
                     let score = specificity + self.rules[rule as usize].priority + depth_bonus;
-                    on_match(Match { rule, layer: layer_index, specificity, score });
+                    on_match(Match {
+                        rule,
+                        layer: layer_index,
+                        specificity,
+                        score,
+                    });
                 }
             };
             if let Some(enhanced) = codes.codes.enhanced {
                 let key = pack(enhanced);
                 let first = self.exact.partition_point(|(k, _)| *k < key);
-                self.exact[first..].iter().take_while(|(k, _)| *k == key).for_each(|(_, rule)| consider(*rule));
-                self.ranges.iter().filter(|(range, _)| range.contains(enhanced)).for_each(|(_, rule)| consider(*rule));
+                self.exact[first..]
+                    .iter()
+                    .take_while(|(k, _)| *k == key)
+                    .for_each(|(_, rule)| consider(*rule));
+                self.ranges
+                    .iter()
+                    .filter(|(range, _)| range.contains(enhanced))
+                    .for_each(|(_, rule)| consider(*rule));
             }
             if let Some(basic) = codes.codes.basic {
-                self.basic[usize::from(basic - 200)].iter().for_each(|rule| consider(*rule));
+                self.basic[usize::from(basic - 200)]
+                    .iter()
+                    .for_each(|rule| consider(*rule));
             }
             for (literal, deepest) in scanned.hits.iter() {
                 if *deepest >= layer_index {
-                    self.literal_rules[*literal as usize].iter().for_each(|rule| consider(*rule));
+                    self.literal_rules[*literal as usize]
+                        .iter()
+                        .for_each(|rule| consider(*rule));
                 }
             }
             self.regex_only.iter().for_each(|rule| consider(*rule));
@@ -405,7 +482,15 @@ impl KnowledgeBase {
     /// The specificity of `rule` on this layer, or None when a condition fails. On a layer whose codes are
     /// inherited from a wrapper, the layer's own text must match too: otherwise every bare-code rule of the
     /// wrapper would also claim the inner text.
-    fn evaluate(&self, index: u32, layer: &str, layer_index: usize, codes: LayerCodes, hits: &LiteralHits, ctx: &Context) -> Option<i32> {
+    fn evaluate(
+        &self,
+        index: u32,
+        layer: &str,
+        layer_index: usize,
+        codes: LayerCodes,
+        hits: &LiteralHits,
+        ctx: &Context,
+    ) -> Option<i32> {
         let rule = &self.rules[index as usize];
         let mut specificity = 0;
         let mut own_evidence = false;
@@ -435,7 +520,10 @@ impl KnowledgeBase {
             specificity += TEXT;
             own_evidence = true;
         }
-        if self.unless_literals[index as usize].iter().any(|literal| hits.in_layer(*literal, layer_index)) {
+        if self.unless_literals[index as usize]
+            .iter()
+            .any(|literal| hits.in_layer(*literal, layer_index))
+        {
             return None;
         }
         if let Some(direction) = rule.direction {
@@ -452,7 +540,11 @@ impl KnowledgeBase {
         }
         if !rule.preceding.is_empty() {
             let preceding = ctx.preceding.as_deref()?.trim();
-            let starts_with = |prefix: &String| preceding.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix));
+            let starts_with = |prefix: &String| {
+                preceding
+                    .get(..prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+            };
             if !rule.preceding.iter().any(starts_with) {
                 return None;
             }
@@ -478,8 +570,14 @@ impl KnowledgeBase {
             Vec::new()
         } else {
             // Captures cost a second pass of the regex: take them only for a command that names one.
-            let captures = rule.commands_capture.then(|| rule.regexes.iter().find_map(|r| r.captures(layer))).flatten();
-            rule.commands.iter().map(|segments| fill(segments, values, captures.as_ref())).collect()
+            let captures = rule
+                .commands_capture
+                .then(|| rule.regexes.iter().find_map(|r| r.captures(layer)))
+                .flatten();
+            rule.commands
+                .iter()
+                .map(|segments| fill(segments, values, captures.as_ref()))
+                .collect()
         };
         Finding {
             rule_id: rule.id.clone(),
@@ -519,7 +617,11 @@ fn load_builtin() -> Result<KnowledgeBase, RuleError> {
     for (name, text) in BUILTIN_FILES {
         for rule in parse_rule_file(text, name, false)? {
             if !seen.insert(rule.id.clone()) {
-                return Err(RuleError { source_name: name.to_string(), rule: Some(rule.id), message: "id already used by another built-in file".to_string() });
+                return Err(RuleError {
+                    source_name: name.to_string(),
+                    rule: Some(rule.id),
+                    message: "id already used by another built-in file".to_string(),
+                });
             }
             rules.push(rule);
         }
@@ -566,12 +668,19 @@ struct Values<'t> {
 
 impl<'t> Values<'t> {
     fn new(parsed: &'t Parsed<'t>, ctx: &'t Context) -> Values<'t> {
-        Values { parsed, ctx, slots: Default::default() }
+        Values {
+            parsed,
+            ctx,
+            slots: Default::default(),
+        }
     }
 
     fn get(&mut self, index: usize) -> Option<&str> {
         if self.slots[index].is_none() {
-            let found = self.extract(PLACEHOLDERS[index]).map(|v| scan::sanitize_value(&v)).filter(|v| !v.is_empty());
+            let found = self
+                .extract(PLACEHOLDERS[index])
+                .map(|v| scan::sanitize_value(&v))
+                .filter(|v| !v.is_empty());
             self.slots[index] = Some(found);
         }
         self.slots[index].as_ref().and_then(|v| v.as_deref())
@@ -599,10 +708,16 @@ impl<'t> Values<'t> {
             }
             "fqdn" => {
                 let fields = self.parsed.fields();
-                fields.last_server().or_else(|| fields.fqdn()).or_else(|| fields.proxy_host()).or_else(|| token("RemoteHost:"))
+                fields
+                    .last_server()
+                    .or_else(|| fields.fqdn())
+                    .or_else(|| fields.proxy_host())
+                    .or_else(|| token("RemoteHost:"))
             }
             "certificate_subject" => {
-                return token("Presented: ").map(Cow::Borrowed).or_else(|| token("CN=").map(|cn| Cow::Owned(format!("CN={cn}"))));
+                return token("Presented: ")
+                    .map(Cow::Borrowed)
+                    .or_else(|| token("CN=").map(|cn| Cow::Owned(format!("CN={cn}"))));
             }
             "expected_name" => token("Expected: "),
             "queue" => scan::queue_identity(text),
@@ -610,7 +725,9 @@ impl<'t> Values<'t> {
                 .or(connector().filter(|c| c.contains('\\')))
                 .and_then(|identity| identity.split_once('\\'))
                 .map(|(server, _)| server),
-            "winsock" => ["Winsock error code", "Socket error code", "ErrorCode"].iter().find_map(|key| scan::number_after(text, key)),
+            "winsock" => ["Winsock error code", "Socket error code", "ErrorCode"]
+                .iter()
+                .find_map(|key| scan::number_after(text, key)),
             _ => None,
         };
         value.map(Cow::Borrowed)
@@ -619,7 +736,10 @@ impl<'t> Values<'t> {
 
 fn fill(segments: &[Segment], values: &mut Values<'_>, captures: Option<&regex::Captures<'_>>) -> String {
     // Room for the literal parts and a value or two: growing the string costs more than the filling.
-    let literal_len: usize = segments.iter().map(|s| if let Segment::Literal(text) = s { text.len() } else { 0 }).sum();
+    let literal_len: usize = segments
+        .iter()
+        .map(|s| if let Segment::Literal(text) = s { text.len() } else { 0 })
+        .sum();
     let mut command = String::with_capacity(literal_len + 48);
     for segment in segments {
         match segment {
@@ -633,7 +753,10 @@ fn fill(segments: &[Segment], values: &mut Values<'_>, captures: Option<&regex::
                 }
             },
             Segment::Capture(name) => {
-                let captured = captures.and_then(|c| c.name(name)).map(|m| scan::sanitize_value(m.as_str())).filter(|v| !v.is_empty());
+                let captured = captures
+                    .and_then(|c| c.name(name))
+                    .map(|m| scan::sanitize_value(m.as_str()))
+                    .filter(|v| !v.is_empty());
                 match captured {
                     Some(value) => command.push_str(&value),
                     None => {

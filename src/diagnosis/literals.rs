@@ -41,14 +41,20 @@ impl LiteralSet {
                 .build(&prefixes)
                 .expect("rule literals are plain strings; a DFA over their prefixes always builds")
         });
-        LiteralSet { dfa, by_prefix, literals: literals.iter().map(|l| l.as_bytes().into()).collect() }
+        LiteralSet {
+            dfa,
+            by_prefix,
+            literals: literals.iter().map(|l| l.as_bytes().into()).collect(),
+        }
     }
 
     /// Calls `found(literal, start, end)` for every occurrence of every literal in `text`, overlapping ones too.
     pub fn for_each_occurrence(&self, text: &[u8], mut found: impl FnMut(u32, usize, usize)) {
         let Some(dfa) = &self.dfa else { return };
         // Only an anchored search can be refused, and this DFA is built for unanchored ones.
-        let Ok(mut state) = dfa.start_state(Anchored::No) else { return };
+        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+            return;
+        };
         let mut from = 0;
         while let Some((index, match_state)) = run_to_match(dfa, text, from, state) {
             for nth in 0..dfa.match_len(match_state) {
@@ -57,7 +63,10 @@ impl LiteralSet {
                 for literal in &self.by_prefix[prefix.as_usize()] {
                     let whole = &self.literals[*literal as usize];
                     let end = start + whole.len();
-                    if text.get(start..end).is_some_and(|candidate| candidate.eq_ignore_ascii_case(whole)) {
+                    if text
+                        .get(start..end)
+                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(whole))
+                    {
                         found(*literal, start, end);
                     }
                 }

@@ -30,7 +30,9 @@ pub enum Direction {
 
 impl Direction {
     fn parse(text: &str) -> Option<Direction> {
-        [Direction::Receive, Direction::Send].into_iter().find(|d| d.as_str().eq_ignore_ascii_case(text.trim()))
+        [Direction::Receive, Direction::Send]
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -52,10 +54,18 @@ pub enum LogKind {
 }
 
 impl LogKind {
-    const ALL: [LogKind; 5] = [LogKind::ProtocolLog, LogKind::MessageTracking, LogKind::Queue, LogKind::MessageTrace, LogKind::Ndr];
+    const ALL: [LogKind; 5] = [
+        LogKind::ProtocolLog,
+        LogKind::MessageTracking,
+        LogKind::Queue,
+        LogKind::MessageTrace,
+        LogKind::Ndr,
+    ];
 
     fn parse(text: &str) -> Option<LogKind> {
-        LogKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
+        LogKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
     pub fn as_str(self) -> &'static str {

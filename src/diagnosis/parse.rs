@@ -105,7 +105,12 @@ pub fn parse_last_error(text: &str) -> ParsedError {
         code: codes.codes.basic,
         enhanced_code: codes.codes.enhanced.map(|e| e.to_string()),
         innermost: innermost.to_string(),
-        wrappers: parsed.layers().iter().take(parsed.depth() - 1).map(|l| l.to_string()).collect(),
+        wrappers: parsed
+            .layers()
+            .iter()
+            .take(parsed.depth() - 1)
+            .map(|l| l.to_string())
+            .collect(),
     }
 }
 
@@ -176,9 +181,15 @@ impl<'a> Parsed<'a> {
         for (index, layer) in self.layers().iter().enumerate() {
             let own = scan_codes(layer);
             codes[index] = if !own.is_empty() || index == 0 {
-                LayerCodes { codes: own, inherited: false }
+                LayerCodes {
+                    codes: own,
+                    inherited: false,
+                }
             } else {
-                LayerCodes { codes: codes[index - 1].codes, inherited: true }
+                LayerCodes {
+                    codes: codes[index - 1].codes,
+                    inherited: true,
+                }
             };
         }
         codes
@@ -244,7 +255,11 @@ fn led_value(text: &str) -> Option<&str> {
     let key = WRAPPER_MARKERS[LED];
     let start = find(text, key)? + key.len();
     let rest = &text[start..];
-    let end = [find(rest, "};{"), find(rest, "}]")].into_iter().flatten().min().unwrap_or(rest.len());
+    let end = [find(rest, "};{"), find(rest, "}]")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(rest.len());
     Some(rest[..end].trim().trim_end_matches(['}', ']']).trim_end()).filter(|v| !v.is_empty())
 }
 
@@ -303,7 +318,9 @@ fn peel(layer: &str, markers: Markers) -> Option<&str> {
 /// `  "response." Attempted failover...` → `response`.
 fn quoted_payload(after_marker: &str) -> Option<&str> {
     let body = after_marker.trim_start().strip_prefix('"')?;
-    let end = find(body, "\" Attempted").or_else(|| body.rfind('"')).unwrap_or(body.len());
+    let end = find(body, "\" Attempted")
+        .or_else(|| body.rfind('"'))
+        .unwrap_or(body.len());
     Some(body[..end].trim().trim_end_matches('.').trim_end())
 }
 
@@ -331,7 +348,10 @@ mod tests {
         let parsed = parse_last_error(
             "[{LED=451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain};{MSG=};{FQDN=cloudfield.mail.onmicrosoft.com};{IP=};{LRT=5/1/2026 6:06:57 AM}]",
         );
-        assert_eq!(parsed.led.as_deref(), Some("451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain"));
+        assert_eq!(
+            parsed.led.as_deref(),
+            Some("451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain")
+        );
         assert_eq!(parsed.msg, None);
         assert_eq!(parsed.fqdn.as_deref(), Some("cloudfield.mail.onmicrosoft.com"));
         assert_eq!(parsed.ip, None);
@@ -346,7 +366,10 @@ mod tests {
     fn reads_the_2013_lasterror_order_with_lrt_first() {
         let parsed = parse_last_error("[{LRT=15-01-21 23:50:05};{LED=550 5.7.1 RESOLVER.RST.AuthRequired; authentication required};{FQDN=};{IP=}]");
         assert_eq!(parsed.lrt.as_deref(), Some("15-01-21 23:50:05"));
-        assert_eq!(parsed.led.as_deref(), Some("550 5.7.1 RESOLVER.RST.AuthRequired; authentication required"));
+        assert_eq!(
+            parsed.led.as_deref(),
+            Some("550 5.7.1 RESOLVER.RST.AuthRequired; authentication required")
+        );
         assert_eq!(parsed.fqdn, None);
         assert_eq!(parsed.code, Some(550));
     }
@@ -356,13 +379,25 @@ mod tests {
         let parsed = parse_last_error(
             "Reason: [{LED=450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail [BN8NAM12FT042.eop-nam12.prod.protection.outlook.com]] [LastAttemptedServerName=mail.cloudmonkeys.xyz] [LastAttemptedIP=27.7.57.241:25]};{MSG=};{FQDN=mail.cloudmonkeys.xyz};{IP=27.7.57.241};{LRT=5/1/2026 6:06:57 AM}]. OutboundProxyTargetIP: 27.7.57.241. OutboundProxyTargetHostName: mail.cloudmonkeys.xyz",
         );
-        assert_eq!(parsed.message.as_deref(), Some("451 5.7.3 STARTTLS is required to send mail [BN8NAM12FT042.eop-nam12.prod.protection.outlook.com]"));
+        assert_eq!(
+            parsed.message.as_deref(),
+            Some("451 5.7.3 STARTTLS is required to send mail [BN8NAM12FT042.eop-nam12.prod.protection.outlook.com]")
+        );
         assert_eq!(parsed.innermost, parsed.message.clone().unwrap());
-        assert_eq!(parsed.last_attempted_server_name.as_deref(), Some("mail.cloudmonkeys.xyz"));
+        assert_eq!(
+            parsed.last_attempted_server_name.as_deref(),
+            Some("mail.cloudmonkeys.xyz")
+        );
         assert_eq!(parsed.last_attempted_ip.as_deref(), Some("27.7.57.241:25"));
         assert_eq!(parsed.outbound_proxy_target_ip.as_deref(), Some("27.7.57.241"));
-        assert_eq!(parsed.outbound_proxy_target_hostname.as_deref(), Some("mail.cloudmonkeys.xyz"));
-        assert_eq!((parsed.code, parsed.enhanced_code.as_deref()), (Some(451), Some("5.7.3")));
+        assert_eq!(
+            parsed.outbound_proxy_target_hostname.as_deref(),
+            Some("mail.cloudmonkeys.xyz")
+        );
+        assert_eq!(
+            (parsed.code, parsed.enhanced_code.as_deref()),
+            (Some(451), Some("5.7.3"))
+        );
         assert_eq!(parsed.wrappers.len(), 2);
         assert!(parsed.wrappers[1].starts_with("450 4.4.317 Cannot connect"));
     }
@@ -373,7 +408,10 @@ mod tests {
             "450 4.7.0 Proxy session setup failed on Frontend with '451 4.4.0 Primary target IP address responded with: \"421 4.4.2 Connection dropped due to SocketError.\" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was 192.168.1.13:2525'",
         );
         assert_eq!(parsed.innermost, "421 4.4.2 Connection dropped due to SocketError");
-        assert_eq!((parsed.code, parsed.enhanced_code.as_deref()), (Some(421), Some("4.4.2")));
+        assert_eq!(
+            (parsed.code, parsed.enhanced_code.as_deref()),
+            (Some(421), Some("4.4.2"))
+        );
         assert_eq!(parsed.wrappers.len(), 2);
         assert!(parsed.wrappers[0].starts_with("450 4.7.0 Proxy session setup failed"));
         assert!(parsed.wrappers[1].starts_with("451 4.4.0 Primary target IP address responded with"));
@@ -384,14 +422,23 @@ mod tests {
         let parsed = parse_last_error(
             "441 4.4.1 Error encountered while communicating with primary target IP address: \"Failed to connect. Winsock error code: 10060, Win32 error code: 10060.\" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was 27.7.57.241:25",
         );
-        assert_eq!(parsed.innermost, "Failed to connect. Winsock error code: 10060, Win32 error code: 10060");
-        assert_eq!((parsed.code, parsed.enhanced_code.as_deref()), (Some(441), Some("4.4.1")));
+        assert_eq!(
+            parsed.innermost,
+            "Failed to connect. Winsock error code: 10060, Win32 error code: 10060"
+        );
+        assert_eq!(
+            (parsed.code, parsed.enhanced_code.as_deref()),
+            (Some(441), Some("4.4.1"))
+        );
     }
 
     #[test]
     fn plain_text_is_its_own_innermost_layer() {
         let parsed = parse_last_error("  A matching connector cannot be found to route the external recipient ");
-        assert_eq!(parsed.innermost, "A matching connector cannot be found to route the external recipient");
+        assert_eq!(
+            parsed.innermost,
+            "A matching connector cannot be found to route the external recipient"
+        );
         assert!(parsed.wrappers.is_empty());
         assert_eq!(parsed.code, None);
         assert_eq!(parse_last_error("").innermost, "");
@@ -406,12 +453,17 @@ mod tests {
         proxy_only.insert(PROXY);
         assert_eq!(Parsed::with_markers(text, proxy_only).depth(), 2);
         proxy_only.insert(RESPONDED);
-        assert_eq!(Parsed::with_markers(text, proxy_only).innermost(), "421 4.4.2 Connection dropped");
+        assert_eq!(
+            Parsed::with_markers(text, proxy_only).innermost(),
+            "421 4.4.2 Connection dropped"
+        );
     }
 
     #[test]
     fn an_arrow_chain_is_peeled_only_when_a_response_follows() {
-        let chained = parse_last_error("451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError");
+        let chained = parse_last_error(
+            "451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError",
+        );
         assert_eq!(chained.innermost, "421 4.4.2 Connection dropped due to SocketError");
         let prx2 = parse_last_error("451 4.7.0 Temporary server error. Please try again later. PRX2 DNS query failed with error ErrorRetry -> DnsQueryFailed: ErrorRetry");
         assert!(prx2.wrappers.is_empty());

@@ -39,9 +39,18 @@ fn subject_meaning(subject: u16) -> (&'static str, &'static str) {
 fn reply_digit_meaning(basic: u16) -> (&'static str, Severity) {
     match basic / 100 {
         2 => ("positive completion: the command was accepted", Severity::Info),
-        3 => ("positive intermediate: the server waits for more (message body or authentication data)", Severity::Info),
-        4 => ("transient negative completion: the command failed for now and may succeed if retried", Severity::Warning),
-        _ => ("permanent negative completion: the command failed and retrying it unchanged will fail again", Severity::Error),
+        3 => (
+            "positive intermediate: the server waits for more (message body or authentication data)",
+            Severity::Info,
+        ),
+        4 => (
+            "transient negative completion: the command failed for now and may succeed if retried",
+            Severity::Warning,
+        ),
+        _ => (
+            "permanent negative completion: the command failed and retrying it unchanged will fail again",
+            Severity::Error,
+        ),
     }
 }
 
@@ -55,7 +64,10 @@ pub(crate) fn describe(codes: Codes) -> Generic {
         };
         return Generic {
             title: format!("Unrecognized {shown} response: {subject}"),
-            meaning: format!("Enhanced status code {enhanced}: class {} = {class}; subject {} = {subject}.", enhanced.class, enhanced.subject),
+            meaning: format!(
+                "Enhanced status code {enhanced}: class {} = {class}; subject {} = {subject}.",
+                enhanced.class, enhanced.subject
+            ),
             cause,
             severity: severity(codes),
         };
@@ -98,7 +110,10 @@ mod tests {
     #[test]
     fn explains_class_and_subject() {
         let generic = describe(scan_codes("550 5.7.900 Something new"));
-        assert_eq!(generic.title, "Unrecognized 550 5.7.x response: security or policy status");
+        assert_eq!(
+            generic.title,
+            "Unrecognized 550 5.7.x response: security or policy status"
+        );
         assert!(generic.meaning.contains("class 5 = permanent failure"));
         assert_eq!(generic.severity, Severity::Error);
         let transient = describe(scan_codes("4.4.999"));

@@ -160,15 +160,25 @@ impl Rule {
 
 /// Parses and validates one rule file.
 pub(crate) fn parse_rule_file(toml_text: &str, source_name: &str, from_user: bool) -> Result<Vec<Rule>, RuleError> {
-    let file_error = |message: String| RuleError { source_name: source_name.to_string(), rule: None, message };
+    let file_error = |message: String| RuleError {
+        source_name: source_name.to_string(),
+        rule: None,
+        message,
+    };
     let table: toml::Table = toml::from_str(toml_text).map_err(|e| file_error(e.to_string().trim_end().to_string()))?;
     if let Some(key) = table.keys().find(|k| k.as_str() != "rule") {
-        return Err(file_error(format!("unknown top-level key '{key}': a rule file holds only [[rule]] tables")));
+        return Err(file_error(format!(
+            "unknown top-level key '{key}': a rule file holds only [[rule]] tables"
+        )));
     }
     let entries = match table.get("rule") {
         None => return Ok(Vec::new()),
         Some(toml::Value::Array(entries)) => entries,
-        Some(_) => return Err(file_error("'rule' must be an array of tables, written [[rule]]".to_string())),
+        Some(_) => {
+            return Err(file_error(
+                "'rule' must be an array of tables, written [[rule]]".to_string(),
+            ))
+        }
     };
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(entries.len());
@@ -183,7 +193,10 @@ pub(crate) fn parse_rule_file(toml_text: &str, source_name: &str, from_user: boo
             }),
             message,
         };
-        let spec: RuleSpec = entry.clone().try_into().map_err(|e: toml::de::Error| rule_error(e.message().to_string()))?;
+        let spec: RuleSpec = entry
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| rule_error(e.message().to_string()))?;
         if !seen.insert(spec.id.clone()) {
             return Err(rule_error(format!("duplicate id '{}' in this file", spec.id)));
         }
@@ -194,7 +207,11 @@ pub(crate) fn parse_rule_file(toml_text: &str, source_name: &str, from_user: boo
 
 fn compile(spec: RuleSpec, from_user: bool) -> Result<Rule, String> {
     let id = spec.id.trim().to_string();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
         return Err(format!("id '{id}' must be letters, digits, '-', '_' or '.'"));
     }
     if id.eq_ignore_ascii_case(super::UNRECOGNIZED) {
@@ -205,11 +222,17 @@ fn compile(spec: RuleSpec, from_user: bool) -> Result<Rule, String> {
             return Err(format!("{name} is empty"));
         }
     }
-    let severity = Severity::parse(&spec.severity)
-        .ok_or_else(|| format!("severity '{}' is not one of Info, Warning, Error, Critical", spec.severity))?;
+    let severity = Severity::parse(&spec.severity).ok_or_else(|| {
+        format!(
+            "severity '{}' is not one of Info, Warning, Error, Critical",
+            spec.severity
+        )
+    })?;
     let m = spec.matcher;
     if m.enhanced.is_empty() && m.code.is_empty() && m.text.is_empty() && m.regex.is_empty() {
-        return Err("match needs at least one of enhanced, code, text or regex (context alone matches every line)".to_string());
+        return Err(
+            "match needs at least one of enhanced, code, text or regex (context alone matches every line)".to_string(),
+        );
     }
     let mut enhanced = Vec::new();
     let mut enhanced_ranges = Vec::new();
@@ -227,7 +250,9 @@ fn compile(spec: RuleSpec, from_user: bool) -> Result<Rule, String> {
             .map(|text| {
                 let text = text.trim();
                 if text.len() < 3 {
-                    Err(format!("{key} entry '{text}' is shorter than 3 characters and would match almost anything"))
+                    Err(format!(
+                        "{key} entry '{text}' is shorter than 3 characters and would match almost anything"
+                    ))
                 } else {
                     Ok(text.to_ascii_lowercase())
                 }
@@ -256,8 +281,9 @@ fn compile(spec: RuleSpec, from_user: bool) -> Result<Rule, String> {
         .log_type
         .iter()
         .map(|l| {
-            LogKind::parse(l)
-                .ok_or_else(|| format!("log_type '{l}' is not one of ProtocolLog, MessageTracking, Queue, MessageTrace, Ndr"))
+            LogKind::parse(l).ok_or_else(|| {
+                format!("log_type '{l}' is not one of ProtocolLog, MessageTracking, Queue, MessageTrace, Ndr")
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let preceding = literals(&m.preceding, "preceding")?;
@@ -277,7 +303,10 @@ fn compile(spec: RuleSpec, from_user: bool) -> Result<Rule, String> {
         meaning: spec.meaning.trim().to_string(),
         causes: spec.causes,
         fix: spec.fix,
-        commands_capture: commands.iter().flatten().any(|segment| matches!(segment, Segment::Capture(_))),
+        commands_capture: commands
+            .iter()
+            .flatten()
+            .any(|segment| matches!(segment, Segment::Capture(_))),
         commands,
         references: spec.references,
         priority: spec.priority,
@@ -317,7 +346,12 @@ fn parse_enhanced_condition(text: &str) -> Result<EnhancedCondition, String> {
     if first > last {
         return Err(format!("enhanced range '{text}' runs backwards"));
     }
-    Ok(EnhancedCondition::Range(EnhancedRange { class: probe.class, subject: probe.subject, first, last }))
+    Ok(EnhancedCondition::Range(EnhancedRange {
+        class: probe.class,
+        subject: probe.subject,
+        first,
+        last,
+    }))
 }
 
 /// Splits a template into literal text and `{name}` placeholders. Braces that do not enclose a lower-case
@@ -328,8 +362,12 @@ fn compile_template(template: &str, captures: &[&str]) -> Result<Vec<Segment>, S
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let name_len = after.bytes().take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_').count();
-        let is_placeholder = name_len > 0 && after.as_bytes()[0].is_ascii_lowercase() && after.as_bytes().get(name_len) == Some(&b'}');
+        let name_len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        let is_placeholder =
+            name_len > 0 && after.as_bytes()[0].is_ascii_lowercase() && after.as_bytes().get(name_len) == Some(&b'}');
         if !is_placeholder {
             literal.push_str(&rest[..=open]);
             rest = after;
@@ -382,22 +420,66 @@ commands = ["Get-InboundConnector | Format-List Name,SenderIPAddresses", "Test-N
         let rules = parse_rule_file(VALID, "custom.toml", true).expect("valid");
         assert_eq!(rules.len(), 1);
         assert_eq!(rules[0].severity, Severity::Warning);
-        assert_eq!(rules[0].enhanced_ranges, vec![EnhancedRange { class: 4, subject: 7, first: 500, last: 699 }]);
+        assert_eq!(
+            rules[0].enhanced_ranges,
+            vec![EnhancedRange {
+                class: 4,
+                subject: 7,
+                first: 500,
+                last: 699
+            }]
+        );
         assert_eq!(rules[0].text, vec!["server busy".to_string()]);
     }
 
     #[test]
     fn errors_name_the_file_the_rule_and_the_problem() {
         let cases: &[(&str, &str, &str)] = &[
-            (&VALID.replace("warning", "Loud"), "custom.toml: rule #1 (TEST-1)", "severity 'Loud'"),
-            (&VALID.replace("4.7.500-699", "4.7.699-500"), "custom.toml: rule #1 (TEST-1)", "runs backwards"),
-            (&VALID.replace("4.7.500-699", "9.9.9"), "custom.toml: rule #1 (TEST-1)", "is not x.y.z"),
-            (&VALID.replace("server busy", "ab"), "custom.toml: rule #1 (TEST-1)", "shorter than 3"),
-            (&VALID.replace("{fqdn}", "{fdqn}"), "custom.toml: rule #1 (TEST-1)", "names {fdqn}"),
-            (&VALID.replace("text = [", "txt = ["), "custom.toml: rule #1 (TEST-1)", "unknown field `txt`"),
-            (&VALID.replace("id = \"TEST-1\"\n", ""), "custom.toml: rule #1:", "missing field `id`"),
-            (&format!("{VALID}{VALID}"), "custom.toml: rule #2 (TEST-1)", "duplicate id"),
-            (&VALID.replace("id = \"TEST-1\"", "id = \"Unrecognized\""), "rule #1 (Unrecognized)", "reserved"),
+            (
+                &VALID.replace("warning", "Loud"),
+                "custom.toml: rule #1 (TEST-1)",
+                "severity 'Loud'",
+            ),
+            (
+                &VALID.replace("4.7.500-699", "4.7.699-500"),
+                "custom.toml: rule #1 (TEST-1)",
+                "runs backwards",
+            ),
+            (
+                &VALID.replace("4.7.500-699", "9.9.9"),
+                "custom.toml: rule #1 (TEST-1)",
+                "is not x.y.z",
+            ),
+            (
+                &VALID.replace("server busy", "ab"),
+                "custom.toml: rule #1 (TEST-1)",
+                "shorter than 3",
+            ),
+            (
+                &VALID.replace("{fqdn}", "{fdqn}"),
+                "custom.toml: rule #1 (TEST-1)",
+                "names {fdqn}",
+            ),
+            (
+                &VALID.replace("text = [", "txt = ["),
+                "custom.toml: rule #1 (TEST-1)",
+                "unknown field `txt`",
+            ),
+            (
+                &VALID.replace("id = \"TEST-1\"\n", ""),
+                "custom.toml: rule #1:",
+                "missing field `id`",
+            ),
+            (
+                &format!("{VALID}{VALID}"),
+                "custom.toml: rule #2 (TEST-1)",
+                "duplicate id",
+            ),
+            (
+                &VALID.replace("id = \"TEST-1\"", "id = \"Unrecognized\""),
+                "rule #1 (Unrecognized)",
+                "reserved",
+            ),
             ("[[rule]\nid = 1", "custom.toml: TOML parse error", ""),
             ("rules = []", "custom.toml: unknown top-level key 'rules'", ""),
         ];
@@ -410,8 +492,13 @@ commands = ["Get-InboundConnector | Format-List Name,SenderIPAddresses", "Test-N
 
     #[test]
     fn a_rule_needs_something_to_match_besides_context() {
-        let text = VALID.replace(r#"{ enhanced = ["4.7.500-699"], text = ["server busy"] }"#, r#"{ direction = "Send" }"#);
-        assert!(error_of(&text).message.contains("at least one of enhanced, code, text or regex"));
+        let text = VALID.replace(
+            r#"{ enhanced = ["4.7.500-699"], text = ["server busy"] }"#,
+            r#"{ direction = "Send" }"#,
+        );
+        assert!(error_of(&text)
+            .message
+            .contains("at least one of enhanced, code, text or regex"));
     }
 
     #[test]
@@ -419,13 +506,23 @@ commands = ["Get-InboundConnector | Format-List Name,SenderIPAddresses", "Test-N
         let text = VALID.replace(r#"text = ["server busy"]"#, r#"regex = ["(unclosed"]"#);
         let error = error_of(&text);
         assert_eq!(error.rule.as_deref(), Some("#1 (TEST-1)"));
-        assert!(error.message.contains("regex '(unclosed' does not compile"), "{}", error.message);
+        assert!(
+            error.message.contains("regex '(unclosed' does not compile"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
     fn powershell_braces_stay_literal_and_captures_are_placeholders() {
-        let segments = compile_template("Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} {level}", &["level"]).unwrap();
-        assert!(matches!(&segments[0], Segment::Literal(l) if l == "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} "));
+        let segments = compile_template(
+            "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} {level}",
+            &["level"],
+        )
+        .unwrap();
+        assert!(
+            matches!(&segments[0], Segment::Literal(l) if l == "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} ")
+        );
         assert!(matches!(&segments[1], Segment::Capture(c) if c == "level"));
     }
 }

@@ -85,7 +85,10 @@ pub fn scan_codes(text: &str) -> Codes {
             let sep = i + 3;
             if matches!(bytes.get(sep), Some(b' ' | b'-')) {
                 if let Some((enhanced, _)) = enhanced_at(bytes, sep + 1) {
-                    return Codes { basic: Some(basic), enhanced: Some(enhanced) };
+                    return Codes {
+                        basic: Some(basic),
+                        enhanced: Some(enhanced),
+                    };
                 }
             }
         }
@@ -94,10 +97,19 @@ pub fn scan_codes(text: &str) -> Codes {
         }
     }
     if first_enhanced.is_some() {
-        return Codes { basic: None, enhanced: first_enhanced };
+        return Codes {
+            basic: None,
+            enhanced: first_enhanced,
+        };
     }
-    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\'' | b'"')).unwrap_or(bytes.len());
-    Codes { basic: basic_at(bytes, start), enhanced: None }
+    let start = bytes
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\'' | b'"'))
+        .unwrap_or(bytes.len());
+    Codes {
+        basic: basic_at(bytes, start),
+        enhanced: None,
+    }
 }
 
 fn boundary_before(bytes: &[u8], i: usize) -> bool {
@@ -110,7 +122,10 @@ fn basic_at(bytes: &[u8], i: usize) -> Option<u16> {
     if !digits.iter().all(u8::is_ascii_digit) || !(b'2'..=b'5').contains(&digits[0]) || digits[1] > b'5' {
         return None;
     }
-    if bytes.get(i + 3).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.') {
+    if bytes
+        .get(i + 3)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.')
+    {
         return None;
     }
     Some(digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0')))
@@ -132,7 +147,14 @@ fn enhanced_at(bytes: &[u8], i: usize) -> Option<(EnhancedCode, usize)> {
     if continues_number || next.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return None;
     }
-    Some((EnhancedCode { class: class - b'0', subject, detail }, end))
+    Some((
+        EnhancedCode {
+            class: class - b'0',
+            subject,
+            detail,
+        },
+        end,
+    ))
 }
 
 /// One to three digits.
@@ -203,7 +225,10 @@ static COMMONNESS: [u8; 256] = {
 pub fn value_after<'a>(text: &'a str, key: &str, terminators: &[u8]) -> Option<&'a str> {
     let start = find(text, key)? + key.len();
     let rest = text[start..].trim_start();
-    let end = rest.bytes().position(|b| terminators.contains(&b)).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| terminators.contains(&b))
+        .unwrap_or(rest.len());
     Some(rest[..end].trim()).filter(|v| !v.is_empty())
 }
 
@@ -242,7 +267,8 @@ fn ipv4_end(bytes: &[u8], start: usize) -> Option<usize> {
         }
     }
     let next = bytes.get(pos).copied();
-    let longer = next.is_some_and(|b| b.is_ascii_alphanumeric()) || (next == Some(b'.') && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit));
+    let longer = next.is_some_and(|b| b.is_ascii_alphanumeric())
+        || (next == Some(b'.') && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit));
     (!longer).then_some(pos)
 }
 
@@ -267,8 +293,14 @@ pub fn first_address(text: &str) -> Option<&str> {
     let mut search_from = 0;
     while let Some(offset) = memchr::memchr(b'@', &bytes[search_from..]) {
         let at = search_from + offset;
-        let start = bytes[..at].iter().rposition(|b| !is_local_part_byte(*b)).map_or(0, |p| p + 1);
-        let end = bytes[at + 1..].iter().position(|b| !is_host_byte(*b)).map_or(bytes.len(), |p| at + 1 + p);
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| !is_local_part_byte(*b))
+            .map_or(0, |p| p + 1);
+        let end = bytes[at + 1..]
+            .iter()
+            .position(|b| !is_host_byte(*b))
+            .map_or(bytes.len(), |p| at + 1 + p);
         let domain = text[at + 1..end].trim_end_matches('.');
         if start < at && domain.contains('.') {
             return Some(&text[start..at + 1 + domain.len()]);
@@ -280,7 +312,9 @@ pub fn first_address(text: &str) -> Option<&str> {
 
 /// The domain of the first e-mail address in `text`.
 pub fn first_address_domain(text: &str) -> Option<&str> {
-    first_address(text).and_then(|address| address.split_once('@')).map(|(_, domain)| domain)
+    first_address(text)
+        .and_then(|address| address.split_once('@'))
+        .map(|(_, domain)| domain)
 }
 
 /// A queue identity such as `CMHYBD01\Unreachable`, `cmhybd01\6` or `CMHYBD01\contoso.com`.
@@ -289,10 +323,18 @@ pub fn queue_identity(text: &str) -> Option<&str> {
     let mut search_from = 0;
     while let Some(offset) = memchr::memchr(b'\\', &bytes[search_from..]) {
         let slash = search_from + offset;
-        let start = bytes[..slash].iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-')).map_or(0, |p| p + 1);
-        let end = bytes[slash + 1..].iter().position(|b| !is_host_byte(*b)).map_or(bytes.len(), |p| slash + 1 + p);
+        let start = bytes[..slash]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+            .map_or(0, |p| p + 1);
+        let end = bytes[slash + 1..]
+            .iter()
+            .position(|b| !is_host_byte(*b))
+            .map_or(bytes.len(), |p| slash + 1 + p);
         let name = &text[slash + 1..end];
-        let known = ["Unreachable", "Submission", "Poison"].iter().any(|q| name.eq_ignore_ascii_case(q));
+        let known = ["Unreachable", "Submission", "Poison"]
+            .iter()
+            .any(|q| name.eq_ignore_ascii_case(q));
         let numbered = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
         if start < slash && (known || numbered || (name.contains('.') && !name.ends_with('.'))) {
             return Some(&text[start..end]);
@@ -318,7 +360,8 @@ pub fn number_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 /// Keeps a value safe to paste into a PowerShell command: only characters that names, addresses and
 /// certificate subjects use survive, so text from a remote server can never smuggle in `;`, `$()` or quotes.
 pub fn sanitize_value(value: &str) -> String {
-    let keep = |c: &char| c.is_alphanumeric() || matches!(c, ' ' | '.' | ':' | '_' | '@' | '=' | ',' | '-' | '\\' | '/' | '*');
+    let keep =
+        |c: &char| c.is_alphanumeric() || matches!(c, ' ' | '.' | ':' | '_' | '@' | '=' | ',' | '-' | '\\' | '/' | '*');
     let mut kept = String::with_capacity(value.len());
     kept.extend(value.chars().filter(keep).skip_while(|c| c.is_whitespace()));
     kept.truncate(kept.trim_end().len());
@@ -340,16 +383,40 @@ mod tests {
     #[test]
     fn finds_the_code_of_real_responses() {
         let cases: &[(&str, Option<u16>, Option<&str>)] = &[
-            ("450 4.4.317 Cannot connect to remote server", Some(450), Some("4.4.317")),
-            ("ERROR: 454 4.7.5 Certificate validation failure, Reason: SubjectMismatch", Some(454), Some("4.7.5")),
+            (
+                "450 4.4.317 Cannot connect to remote server",
+                Some(450),
+                Some("4.4.317"),
+            ),
+            (
+                "ERROR: 454 4.7.5 Certificate validation failure, Reason: SubjectMismatch",
+                Some(454),
+                Some("4.7.5"),
+            ),
             ("250-SIZE 37748736", Some(250), None),
-            ("220 cmhybd01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready", Some(220), None),
-            ("Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found'", Some(550), Some("5.1.10")),
+            (
+                "220 cmhybd01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready",
+                Some(220),
+                None,
+            ),
+            (
+                "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found'",
+                Some(550),
+                Some("5.1.10"),
+            ),
             ("Status: 5.7.708", None, Some("5.7.708")),
-            ("451 4.7.500 Server busy. Please try again later from [40.107.1.2]. (AS761)", Some(451), Some("4.7.500")),
+            (
+                "451 4.7.500 Server busy. Please try again later from [40.107.1.2]. (AS761)",
+                Some(451),
+                Some("4.7.500"),
+            ),
             ("Connecting to 40.93.4.4 and 4.4.4.4", None, None),
             ("#Version: 15.01.2375.007", None, None),
-            ("Installing product ASDat.MSI failed. Fatal error. Error code 1603", None, None),
+            (
+                "Installing product ASDat.MSI failed. Fatal error. Error code 1603",
+                None,
+                None,
+            ),
             ("Tarpit for '0.00:00:05'", None, None),
             ("", None, None),
             ("5", None, None),
@@ -361,13 +428,27 @@ mod tests {
 
     #[test]
     fn a_pair_wins_over_an_earlier_standalone_enhanced_code() {
-        assert_eq!(codes("#< #5.4.1 smtp;550 5.4.1 Relay Access Denied"), (Some(550), Some("5.4.1".into())));
+        assert_eq!(
+            codes("#< #5.4.1 smtp;550 5.4.1 Relay Access Denied"),
+            (Some(550), Some("5.4.1".into()))
+        );
     }
 
     #[test]
     fn find_agrees_with_the_standard_search() {
         let hay = "450 4.4.317 Cannot establish session. Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01";
-        for needle in ["", "4", "Expected: ", "Presented: ", "CN=", "session.", "cmedge01", "absent", "cmedge012", "xyz, P"] {
+        for needle in [
+            "",
+            "4",
+            "Expected: ",
+            "Presented: ",
+            "CN=",
+            "session.",
+            "cmedge01",
+            "absent",
+            "cmedge012",
+            "xyz, P",
+        ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{needle:?}");
         }
         assert_eq!(find("ab", "abc"), None);
@@ -381,13 +462,35 @@ mod tests {
         assert_eq!(first_ipv4("version 15.01.2375.007 only"), None);
         assert_eq!(strip_port("40.93.131.26:25"), "40.93.131.26");
         assert_eq!(strip_port("[2a01:111:f200:2004::240]:25"), "2a01:111:f200:2004::240");
-        assert_eq!(first_address_domain("to ramki@cloudfield.onmicrosoft.com failed"), Some("cloudfield.onmicrosoft.com"));
+        assert_eq!(
+            first_address_domain("to ramki@cloudfield.onmicrosoft.com failed"),
+            Some("cloudfield.onmicrosoft.com")
+        );
         assert_eq!(first_address_domain("@ no address"), None);
-        assert_eq!(first_address("RCPT TO:<raghu@cloudmonkeys.xyz>"), Some("raghu@cloudmonkeys.xyz"));
-        assert_eq!(queue_identity("Get-Message -Queue cmhybd01\\Unreachable"), Some("cmhybd01\\Unreachable"));
+        assert_eq!(
+            first_address("RCPT TO:<raghu@cloudmonkeys.xyz>"),
+            Some("raghu@cloudmonkeys.xyz")
+        );
+        assert_eq!(
+            queue_identity("Get-Message -Queue cmhybd01\\Unreachable"),
+            Some("cmhybd01\\Unreachable")
+        );
         assert_eq!(queue_identity("CMHYBD01\\Default Frontend CMHYBD01"), None);
-        assert_eq!(number_after("Failed to connect. Winsock error code: 10060, Win32", "Winsock error code"), Some("10060"));
-        assert_eq!(value_after("Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01", "Presented: ", b","), Some("CN=cmedge01"));
+        assert_eq!(
+            number_after(
+                "Failed to connect. Winsock error code: 10060, Win32",
+                "Winsock error code"
+            ),
+            Some("10060")
+        );
+        assert_eq!(
+            value_after(
+                "Expected: mail.cloudmonkeys.xyz, Presented: CN=cmedge01",
+                "Presented: ",
+                b","
+            ),
+            Some("CN=cmedge01")
+        );
         assert_eq!(sanitize_value("x'; Remove-Item $(y) |z"), "x Remove-Item y z");
     }
 }

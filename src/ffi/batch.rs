@@ -68,7 +68,14 @@ pub struct hmf_item {
 
 impl hmf_item {
     pub(crate) fn empty(kind: u32) -> hmf_item {
-        hmf_item { kind, entry: ptr::null(), session: ptr::null(), error: ptr::null(), file: ptr::null(), tracking_event: ptr::null() }
+        hmf_item {
+            kind,
+            entry: ptr::null(),
+            session: ptr::null(),
+            error: ptr::null(),
+            file: ptr::null(),
+            tracking_event: ptr::null(),
+        }
     }
 }
 
@@ -140,13 +147,19 @@ impl hmf_batch {
         let view = error_view(&mut self.arena, err);
         assert!(self.errors.len() < self.errors.capacity(), "errors sized beforehand");
         self.errors.push(view);
-        self.items.push(hmf_item { error: self.errors.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_ERROR) });
+        self.items.push(hmf_item {
+            error: self.errors.last().expect("pushed"),
+            ..hmf_item::empty(HMF_ITEM_ERROR)
+        });
     }
 
     pub(crate) fn push_file(&mut self, kind: u32, event: hmf_file_event) {
         assert!(self.files.len() < self.files.capacity(), "file events sized beforehand");
         self.files.push(event);
-        self.items.push(hmf_item { file: self.files.last().expect("pushed"), ..hmf_item::empty(kind) });
+        self.items.push(hmf_item {
+            file: self.files.last().expect("pushed"),
+            ..hmf_item::empty(kind)
+        });
     }
 }
 
@@ -156,7 +169,15 @@ pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut h
     guard(|| {
         let b = batch.as_ref().ok_or_else(|| FfiError::null("batch"))?;
         let out = out_ptr(out, "out")?;
-        *out = hmf_batch_view { items: if b.items.is_empty() { ptr::null() } else { b.items.as_ptr() }, count: b.items.len(), state: b.state };
+        *out = hmf_batch_view {
+            items: if b.items.is_empty() {
+                ptr::null()
+            } else {
+                b.items.as_ptr()
+            },
+            count: b.items.len(),
+            state: b.state,
+        };
         Ok(())
     })
 }
@@ -168,7 +189,10 @@ pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
         let _ = guard(|| {
             let mut batch = Box::from_raw(batch);
             if let Some(reclaim) = batch.reclaim.take() {
-                let freed = Freed { _records: std::mem::replace(&mut batch.records, Box::new(())), _arena: std::mem::take(&mut batch.arena) };
+                let freed = Freed {
+                    _records: std::mem::replace(&mut batch.records, Box::new(())),
+                    _arena: std::mem::take(&mut batch.arena),
+                };
                 // When the reading thread has ended (or is behind), it is freed here instead.
                 let _ = reclaim.try_send(freed);
             }
@@ -195,17 +219,26 @@ impl Arena {
         if boxed.is_empty() {
             return hmf_str::EMPTY;
         }
-        let view = hmf_str { ptr: boxed.as_ptr(), len: boxed.len() };
+        let view = hmf_str {
+            ptr: boxed.as_ptr(),
+            len: boxed.len(),
+        };
         self.strings.push(boxed);
         view
     }
 
     pub fn list(&mut self, items: Vec<hmf_str>) -> hmf_str_list {
         if items.is_empty() {
-            return hmf_str_list { items: ptr::null(), len: 0 };
+            return hmf_str_list {
+                items: ptr::null(),
+                len: 0,
+            };
         }
         let boxed = items.into_boxed_slice();
-        let view = hmf_str_list { items: boxed.as_ptr(), len: boxed.len() };
+        let view = hmf_str_list {
+            items: boxed.as_ptr(),
+            len: boxed.len(),
+        };
         self.lists.push(boxed);
         view
     }
@@ -233,7 +266,12 @@ impl Arena {
 
 /// An error in a batch: the message and path live in the batch's arena.
 fn error_view(arena: &mut Arena, err: FfiError) -> hmf_error {
-    hmf_error { status: err.status, message: arena.str(err.message), path: arena.str(err.path), line: err.line }
+    hmf_error {
+        status: err.status,
+        message: arena.str(err.message),
+        path: arena.str(err.path),
+        line: err.line,
+    }
 }
 
 /// A file event for `path`, every count 0.

@@ -41,10 +41,18 @@ pub struct hmf_span {
 }
 
 impl hmf_span {
-    const NONE: hmf_span = hmf_span { found: false, start: 0, len: 0 };
+    const NONE: hmf_span = hmf_span {
+        found: false,
+        start: 0,
+        len: 0,
+    };
 
     fn of(start: usize, value: &str) -> hmf_span {
-        hmf_span { found: true, start, len: value.len() }
+        hmf_span {
+            found: true,
+            start,
+            len: value.len(),
+        }
     }
 }
 
@@ -61,7 +69,13 @@ fn match_kind(kind: Option<NameMatch>) -> u32 {
 /// wildcard is the whole leftmost label and stands for exactly one label (`*.cloudmonkeys.xyz` covers
 /// `mail.cloudmonkeys.xyz`, not `a.b.cloudmonkeys.xyz` nor `cloudmonkeys.xyz`).
 #[no_mangle]
-pub unsafe extern "C" fn hmf_cert_name_covers(cert_name: *const u8, cert_name_len: usize, host: *const u8, host_len: usize, out: *mut u32) -> hmf_status {
+pub unsafe extern "C" fn hmf_cert_name_covers(
+    cert_name: *const u8,
+    cert_name_len: usize,
+    host: *const u8,
+    host_len: usize,
+    out: *mut u32,
+) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
         let cert_name = arg_str(cert_name, cert_name_len, "cert_name")?;
@@ -100,13 +114,21 @@ pub unsafe extern "C" fn hmf_cert_find_covering_name(
             .map(|(i, name)| arg_str(name.ptr, name.len, &format!("names[{i}]")))
             .collect::<Result<Vec<&str>, FfiError>>()?;
         *out = match certificate::covering_name(subject, &names, host) {
-            None => hmf_cert_name_match { kind: HMF_CERT_MATCH_NONE, source: HMF_CERT_NAME_NONE, index: 0 },
+            None => hmf_cert_name_match {
+                kind: HMF_CERT_MATCH_NONE,
+                source: HMF_CERT_NAME_NONE,
+                index: 0,
+            },
             Some(found) => {
                 let (source, index) = match found.source {
                     NameSource::AlternativeName(i) => (HMF_CERT_NAME_ALTERNATIVE, i),
                     NameSource::SubjectCommonName => (HMF_CERT_NAME_SUBJECT_CN, 0),
                 };
-                hmf_cert_name_match { kind: match_kind(Some(found.kind)), source, index }
+                hmf_cert_name_match {
+                    kind: match_kind(Some(found.kind)),
+                    source,
+                    index,
+                }
             }
         };
         Ok(())
@@ -116,11 +138,16 @@ pub unsafe extern "C" fn hmf_cert_find_covering_name(
 /// Where the common name is in a subject such as `CN=mail.cloudmonkeys.xyz, O=Cloud Monkeys` (the form of
 /// `Get-ExchangeCertificate`'s Subject): a span of `subject`, without quotes.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_cert_subject_common_name(subject: *const u8, subject_len: usize, out: *mut hmf_span) -> hmf_status {
+pub unsafe extern "C" fn hmf_cert_subject_common_name(
+    subject: *const u8,
+    subject_len: usize,
+    out: *mut hmf_span,
+) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
         let subject = arg_str(subject, subject_len, "subject")?;
-        *out = certificate::subject_common_name_attribute(subject).map_or(hmf_span::NONE, |a| hmf_span::of(a.value_start, a.value));
+        *out = certificate::subject_common_name_attribute(subject)
+            .map_or(hmf_span::NONE, |a| hmf_span::of(a.value_start, a.value));
         Ok(())
     })
 }
@@ -128,13 +155,22 @@ pub unsafe extern "C" fn hmf_cert_subject_common_name(subject: *const u8, subjec
 /// Takes a connector's TlsCertificateName `<I>issuer<S>subject` apart into spans of `text`. Both spans are
 /// not found when the text is not in that form.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tls_certificate_name_parse(text: *const u8, text_len: usize, issuer: *mut hmf_span, subject: *mut hmf_span) -> hmf_status {
+pub unsafe extern "C" fn hmf_tls_certificate_name_parse(
+    text: *const u8,
+    text_len: usize,
+    issuer: *mut hmf_span,
+    subject: *mut hmf_span,
+) -> hmf_status {
     guard(|| {
         let issuer = out_ptr(issuer, "issuer")?;
         let subject = out_ptr(subject, "subject")?;
         let text = arg_str(text, text_len, "text")?;
-        let (i, s) = certificate::parse_tls_certificate_name(text)
-            .map_or((hmf_span::NONE, hmf_span::NONE), |p| (hmf_span::of(p.issuer_start, p.issuer), hmf_span::of(p.subject_start, p.subject)));
+        let (i, s) = certificate::parse_tls_certificate_name(text).map_or((hmf_span::NONE, hmf_span::NONE), |p| {
+            (
+                hmf_span::of(p.issuer_start, p.issuer),
+                hmf_span::of(p.subject_start, p.subject),
+            )
+        });
         *issuer = i;
         *subject = s;
         Ok(())
@@ -144,7 +180,13 @@ pub unsafe extern "C" fn hmf_tls_certificate_name_parse(text: *const u8, text_le
 /// Whether two distinguished names name the same subject or issuer: same attributes in the same order, without
 /// regard to case or the spaces around separators.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_distinguished_names_equal(a: *const u8, a_len: usize, b: *const u8, b_len: usize, out: *mut bool) -> hmf_status {
+pub unsafe extern "C" fn hmf_distinguished_names_equal(
+    a: *const u8,
+    a_len: usize,
+    b: *const u8,
+    b_len: usize,
+    out: *mut bool,
+) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
         let a = arg_str(a, a_len, "a")?;
@@ -167,7 +209,11 @@ pub struct hmf_address_info {
 /// Classifies an address (`192.168.1.11`, `8.8.8.8`, `fe80::1%3`): private, public, loopback, Exchange Online,
 /// and whether it is a well-known public DNS resolver.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_address_classify(text: *const u8, text_len: usize, out: *mut hmf_address_info) -> hmf_status {
+pub unsafe extern "C" fn hmf_address_classify(
+    text: *const u8,
+    text_len: usize,
+    out: *mut hmf_address_info,
+) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
         let text = arg_str(text, text_len, "text")?;
@@ -192,12 +238,19 @@ pub struct hmf_ip_range_info {
 
 /// Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
 #[no_mangle]
-pub unsafe extern "C" fn hmf_ip_range_parse(text: *const u8, text_len: usize, out: *mut hmf_ip_range_info) -> hmf_status {
+pub unsafe extern "C" fn hmf_ip_range_parse(
+    text: *const u8,
+    text_len: usize,
+    out: *mut hmf_ip_range_info,
+) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
         let text = arg_str(text, text_len, "text")?;
         let range = crate::net::IpRange::parse(text);
-        *out = hmf_ip_range_info { valid: range.is_some(), includes_exchange_online: range.is_some_and(|r| r.includes_exchange_online()) };
+        *out = hmf_ip_range_info {
+            valid: range.is_some(),
+            includes_exchange_online: range.is_some_and(|r| r.includes_exchange_online()),
+        };
         Ok(())
     })
 }

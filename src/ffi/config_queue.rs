@@ -6,7 +6,9 @@ use super::batch::{hmf_str_list, Arena};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
 use super::{arg_str, out_ptr};
-use crate::config::address_space::{address_space_fix, connector_to_extend, recipient_domain, route, AddressSpace, Connector};
+use crate::config::address_space::{
+    address_space_fix, connector_to_extend, recipient_domain, route, AddressSpace, Connector,
+};
 use crate::config::queue::{advise, submission_checklist, QueueAdvice, QueueFacts};
 use crate::diagnosis::parse_last_error;
 
@@ -63,16 +65,35 @@ fn assessment(advice: QueueAdvice, last_error: &str) -> hmf_queue_assessment {
         meaning: text(&advice.meaning),
         action: text(&advice.action),
         severity: hmf_str::borrow(advice.severity.as_str()),
-        commands: hmf_str_list { items: std::ptr::null(), len: 0 },
-        steps: hmf_str_list { items: std::ptr::null(), len: 0 },
+        commands: hmf_str_list {
+            items: std::ptr::null(),
+            len: 0,
+        },
+        steps: hmf_str_list {
+            items: std::ptr::null(),
+            len: 0,
+        },
         over_threshold: u32::from(advice.over_threshold),
         // A plain SMTP response (no `{LED=`) is the LastError itself.
-        led: text(parsed.led.as_deref().unwrap_or(if last_error.trim_start().starts_with('[') { "" } else { last_error.trim() })),
+        led: text(
+            parsed
+                .led
+                .as_deref()
+                .unwrap_or(if last_error.trim_start().starts_with('[') {
+                    ""
+                } else {
+                    last_error.trim()
+                }),
+        ),
         msg: text(parsed.msg.as_deref().unwrap_or("")),
         fqdn: text(parsed.fqdn.as_deref().unwrap_or("")),
         ip: text(parsed.ip.as_deref().unwrap_or("")),
         lrt: text(parsed.lrt.as_deref().unwrap_or("")),
-        innermost: text(if last_error.trim().is_empty() { "" } else { &parsed.innermost }),
+        innermost: text(if last_error.trim().is_empty() {
+            ""
+        } else {
+            &parsed.innermost
+        }),
         code: parsed.code.map_or(-1, i32::from),
         enhanced_code: text(parsed.enhanced_code.as_deref().unwrap_or("")),
     };
@@ -121,7 +142,11 @@ pub unsafe extern "C" fn hmf_queue_advise(
 /// The checklist for mail that never reaches the Submission queue ("stuck in Drafts") on `server` (may be
 /// empty: this server).
 #[no_mangle]
-pub unsafe extern "C" fn hmf_submission_checklist(server: *const u8, server_len: usize, out: *mut *mut hmf_queue_assessment) -> hmf_status {
+pub unsafe extern "C" fn hmf_submission_checklist(
+    server: *const u8,
+    server_len: usize,
+    out: *mut *mut hmf_queue_assessment,
+) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
         let server = arg_str(server, server_len, "server")?;
@@ -132,7 +157,10 @@ pub unsafe extern "C" fn hmf_submission_checklist(server: *const u8, server_len:
 
 /// The advice, valid until `hmf_queue_assessment_free`.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_queue_assessment_get(assessment: *const hmf_queue_assessment, out: *mut *const hmf_queue_advice) -> hmf_status {
+pub unsafe extern "C" fn hmf_queue_assessment_get(
+    assessment: *const hmf_queue_assessment,
+    out: *mut *const hmf_queue_advice,
+) -> hmf_status {
     guard(|| {
         let assessment = assessment.as_ref().ok_or_else(|| FfiError::null("assessment"))?;
         let out = out_ptr(out, "out")?;
@@ -190,7 +218,10 @@ pub struct hmf_route_table {
 pub unsafe extern "C" fn hmf_route_table_new(out: *mut *mut hmf_route_table) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        *out = Box::into_raw(Box::new(hmf_route_table { connectors: Vec::new(), last: None }));
+        *out = Box::into_raw(Box::new(hmf_route_table {
+            connectors: Vec::new(),
+            last: None,
+        }));
         Ok(())
     })
 }
@@ -220,7 +251,13 @@ pub unsafe extern "C" fn hmf_route_table_add_connector(
     guard(|| {
         let table = table.as_mut().ok_or_else(|| FfiError::null("table"))?;
         let name = arg_str(name, name_len, "name")?;
-        table.connectors.push(Connector { name: name.to_string(), enabled, scoped, hybrid, address_spaces: Vec::new() });
+        table.connectors.push(Connector {
+            name: name.to_string(),
+            enabled,
+            scoped,
+            hybrid,
+            address_spaces: Vec::new(),
+        });
         Ok(())
     })
 }
@@ -229,15 +266,22 @@ pub unsafe extern "C" fn hmf_route_table_add_connector(
 /// that is not an address space fails with HMF_INVALID_ARGUMENT and a message naming it and why; the connector
 /// keeps its other spaces.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_route_table_add_address_space(table: *mut hmf_route_table, text: *const u8, text_len: usize) -> hmf_status {
+pub unsafe extern "C" fn hmf_route_table_add_address_space(
+    table: *mut hmf_route_table,
+    text: *const u8,
+    text_len: usize,
+) -> hmf_status {
     guard(|| {
         let table = table.as_mut().ok_or_else(|| FfiError::null("table"))?;
         let text = arg_str(text, text_len, "text")?;
-        let connector = table
-            .connectors
-            .last_mut()
-            .ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "add a connector before its address spaces"))?;
-        let space = AddressSpace::parse(text).map_err(|e| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("{}: {e}", connector.name)))?;
+        let connector = table.connectors.last_mut().ok_or_else(|| {
+            FfiError::new(
+                hmf_status::HMF_INVALID_ARGUMENT,
+                "add a connector before its address spaces",
+            )
+        })?;
+        let space = AddressSpace::parse(text)
+            .map_err(|e| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("{}: {e}", connector.name)))?;
         connector.address_spaces.push(space);
         Ok(())
     })
@@ -246,14 +290,22 @@ pub unsafe extern "C" fn hmf_route_table_add_address_space(table: *mut hmf_route
 /// Routes a recipient domain (or address) through the connectors added. The result is valid until the next
 /// call on this table or its free.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_route_table_route(table: *mut hmf_route_table, recipient: *const u8, recipient_len: usize, out: *mut hmf_route) -> hmf_status {
+pub unsafe extern "C" fn hmf_route_table_route(
+    table: *mut hmf_route_table,
+    recipient: *const u8,
+    recipient_len: usize,
+    out: *mut hmf_route,
+) -> hmf_status {
     guard(|| {
         let table = table.as_mut().ok_or_else(|| FfiError::null("table"))?;
         let recipient = arg_str(recipient, recipient_len, "recipient")?;
         let out = out_ptr(out, "out")?;
         let domain = recipient_domain(recipient);
         if domain.is_empty() {
-            return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the recipient domain is empty"));
+            return Err(FfiError::new(
+                hmf_status::HMF_INVALID_ARGUMENT,
+                "the recipient domain is empty",
+            ));
         }
         let mut arena = Arena::default();
         let mut view = hmf_route {
@@ -267,7 +319,10 @@ pub unsafe extern "C" fn hmf_route_table_route(table: *mut hmf_route_table, reci
             scoped: 0,
             alternatives: 0,
             fix_connector: hmf_str::EMPTY,
-            fix_commands: hmf_str_list { items: std::ptr::null(), len: 0 },
+            fix_commands: hmf_str_list {
+                items: std::ptr::null(),
+                len: 0,
+            },
         };
         match route(&table.connectors, &domain) {
             Some(chosen) => {
@@ -285,7 +340,10 @@ pub unsafe extern "C" fn hmf_route_table_route(table: *mut hmf_route_table, reci
                 if let Some(index) = connector_to_extend(&table.connectors, &domain) {
                     let connector = &table.connectors[index];
                     view.fix_connector = arena.str(connector.name.as_str());
-                    let commands = address_space_fix(connector, &domain).into_iter().map(|c| arena.str(c)).collect();
+                    let commands = address_space_fix(connector, &domain)
+                        .into_iter()
+                        .map(|c| arena.str(c))
+                        .collect();
                     view.fix_commands = arena.list(commands);
                 }
             }

@@ -84,7 +84,8 @@ pub unsafe extern "C" fn hmf_knowledge_base_new(
         let out = out_ptr(out, "out")?;
         let rules = arg_str(rules_toml, rules_len, "rules_toml")?;
         let source = arg_str(source_name, source_len, "source_name")?;
-        let knowledge = KnowledgeBase::with_user_rules(rules, source).map_err(|e| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, e.to_string()))?;
+        let knowledge = KnowledgeBase::with_user_rules(rules, source)
+            .map_err(|e| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, e.to_string()))?;
         *out = Box::into_raw(Box::new(hmf_knowledge_base { knowledge }));
         Ok(())
     })
@@ -142,22 +143,38 @@ pub unsafe extern "C" fn hmf_diagnose(
             connector: None,
         };
         let knowledge = knowledge.as_ref().map_or_else(KnowledgeBase::builtin, |k| &k.knowledge);
-        let findings = if all { knowledge.diagnose(text, &context) } else { vec![knowledge.diagnose_best(text, &context)] };
+        let findings = if all {
+            knowledge.diagnose(text, &context)
+        } else {
+            vec![knowledge.diagnose_best(text, &context)]
+        };
         let mut arena = Arena::default();
         let views = finding_views(&mut arena, &findings);
-        *out = Box::into_raw(Box::new(hmf_findings { _findings: findings, _arena: arena, views }));
+        *out = Box::into_raw(Box::new(hmf_findings {
+            _findings: findings,
+            _arena: arena,
+            views,
+        }));
         Ok(())
     })
 }
 
 /// The findings (best first), valid until `hmf_findings_free`.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_findings_get(findings: *const hmf_findings, items: *mut *const hmf_finding, count: *mut usize) -> hmf_status {
+pub unsafe extern "C" fn hmf_findings_get(
+    findings: *const hmf_findings,
+    items: *mut *const hmf_finding,
+    count: *mut usize,
+) -> hmf_status {
     guard(|| {
         let f = findings.as_ref().ok_or_else(|| FfiError::null("findings"))?;
         let items = out_ptr(items, "items")?;
         let count = out_ptr(count, "count")?;
-        *items = if f.views.is_empty() { ptr::null() } else { f.views.as_ptr() };
+        *items = if f.views.is_empty() {
+            ptr::null()
+        } else {
+            f.views.as_ptr()
+        };
         *count = f.views.len();
         Ok(())
     })

@@ -17,7 +17,12 @@ pub(crate) struct FfiError {
 
 impl FfiError {
     pub fn new(status: hmf_status, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), path: String::new(), line: 0 }
+        Self {
+            status,
+            message: message.into(),
+            path: String::new(),
+            line: 0,
+        }
     }
 
     pub fn null(what: &str) -> Self {
@@ -40,7 +45,12 @@ pub(crate) fn status_of(kind: LineErrorKind) -> hmf_status {
 
 impl From<LineError> for FfiError {
     fn from(e: LineError) -> Self {
-        Self { status: status_of(e.kind), message: e.message, path: e.path.to_string(), line: e.line }
+        Self {
+            status: status_of(e.kind),
+            message: e.message,
+            path: e.path.to_string(),
+            line: e.line,
+        }
     }
 }
 
@@ -51,7 +61,13 @@ thread_local! {
 /// Runs `f` at the boundary: its error or panic becomes a status and the thread's last error.
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), FfiError>) -> hmf_status {
     let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        Err(FfiError::new(hmf_status::HMF_PANIC, format!("internal error in the HybridMailFlow engine: {}", crate::logfile::panic_text(&*payload))))
+        Err(FfiError::new(
+            hmf_status::HMF_PANIC,
+            format!(
+                "internal error in the HybridMailFlow engine: {}",
+                crate::logfile::panic_text(&*payload)
+            ),
+        ))
     });
     match outcome {
         Ok(()) => {

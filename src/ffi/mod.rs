@@ -62,7 +62,8 @@ unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a [u8]
 
 /// A UTF-8 string passed in by pointer and length.
 unsafe fn arg_str<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a str, FfiError> {
-    std::str::from_utf8(arg_bytes(p, len, name)?).map_err(|e| FfiError::new(hmf_status::HMF_INVALID_UTF8, format!("{name} is not UTF-8: {e}")))
+    std::str::from_utf8(arg_bytes(p, len, name)?)
+        .map_err(|e| FfiError::new(hmf_status::HMF_INVALID_UTF8, format!("{name} is not UTF-8: {e}")))
 }
 
 /// Struct ids for `hmf_struct_size`. Append-only.

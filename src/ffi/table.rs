@@ -27,7 +27,10 @@ pub(crate) struct OwnedTable {
 
 impl OwnedTable {
     pub fn new(columns: &[&'static str]) -> OwnedTable {
-        OwnedTable { names: columns.iter().map(|c| hmf_str::borrow(c)).collect(), ..OwnedTable::default() }
+        OwnedTable {
+            names: columns.iter().map(|c| hmf_str::borrow(c)).collect(),
+            ..OwnedTable::default()
+        }
     }
 
     /// Adds a row; `row` must have one cell per column.
@@ -45,7 +48,18 @@ impl OwnedTable {
     }
 
     pub fn view(&self) -> hmf_table {
-        let list = |items: &[hmf_str]| hmf_str_list { items: if items.is_empty() { std::ptr::null() } else { items.as_ptr() }, len: items.len() };
-        hmf_table { columns: list(&self.names), cells: list(&self.cells), rows: self.rows }
+        let list = |items: &[hmf_str]| hmf_str_list {
+            items: if items.is_empty() {
+                std::ptr::null()
+            } else {
+                items.as_ptr()
+            },
+            len: items.len(),
+        };
+        hmf_table {
+            columns: list(&self.names),
+            cells: list(&self.cells),
+            rows: self.rows,
+        }
     }
 }

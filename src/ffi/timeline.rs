@@ -85,15 +85,29 @@ const HOP_COLUMNS: &[&str] = &[
 
 const FLAG_COLUMNS: &[&str] = &["Timeline", "Hop", "Kind", "Message"];
 
-const STATS_COLUMNS: &[&str] = &["FilesSearched", "BytesSearched", "TrackingFilesRead", "ProtocolFilesRead", "TrackingEvents", "Sessions"];
+const STATS_COLUMNS: &[&str] = &[
+    "FilesSearched",
+    "BytesSearched",
+    "TrackingFilesRead",
+    "ProtocolFilesRead",
+    "TrackingEvents",
+    "Sessions",
+];
 
 /// Creates an empty query.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_new(out: *mut *mut hmf_timeline_query) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        let query = TimelineQuery { slow_threshold_ms: TimelineQuery::DEFAULT_SLOW_THRESHOLD_MS, ..TimelineQuery::default() };
-        *out = Box::into_raw(Box::new(hmf_timeline_query { query, sources: TimelineSources::default(), trace_issues: Vec::new() }));
+        let query = TimelineQuery {
+            slow_threshold_ms: TimelineQuery::DEFAULT_SLOW_THRESHOLD_MS,
+            ..TimelineQuery::default()
+        };
+        *out = Box::into_raw(Box::new(hmf_timeline_query {
+            query,
+            sources: TimelineSources::default(),
+            trace_issues: Vec::new(),
+        }));
         Ok(())
     })
 }
@@ -112,12 +126,20 @@ pub unsafe extern "C" fn hmf_timeline_query_free(query: *mut hmf_timeline_query)
 /// Adds a value of a kind (HMF_TIMELINE_*): ids and addresses to trace, log paths to read. An empty value or an
 /// unknown kind is refused with HMF_INVALID_ARGUMENT.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_timeline_query_add(query: *mut hmf_timeline_query, kind: u32, value: *const u8, len: usize) -> hmf_status {
+pub unsafe extern "C" fn hmf_timeline_query_add(
+    query: *mut hmf_timeline_query,
+    kind: u32,
+    value: *const u8,
+    len: usize,
+) -> hmf_status {
     guard(|| {
         let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
         let value = arg_str(value, len, "value")?;
         if value.trim().is_empty() {
-            return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("the value of kind {kind} is empty")));
+            return Err(FfiError::new(
+                hmf_status::HMF_INVALID_ARGUMENT,
+                format!("the value of kind {kind} is empty"),
+            ));
         }
         let value = value.to_owned();
         match kind {
@@ -127,7 +149,12 @@ pub unsafe extern "C" fn hmf_timeline_query_add(query: *mut hmf_timeline_query, 
             HMF_TIMELINE_RECIPIENT => q.query.recipients.push(value),
             HMF_TIMELINE_TRACKING_PATH => q.sources.tracking_paths.push(PathBuf::from(value)),
             HMF_TIMELINE_PROTOCOL_PATH => q.sources.protocol_paths.push(PathBuf::from(value)),
-            other => return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("unknown value kind {other}"))),
+            other => {
+                return Err(FfiError::new(
+                    hmf_status::HMF_INVALID_ARGUMENT,
+                    format!("unknown value kind {other}"),
+                ))
+            }
         }
         Ok(())
     })
@@ -136,7 +163,13 @@ pub unsafe extern "C" fn hmf_timeline_query_add(query: *mut hmf_timeline_query, 
 /// For sender and recipient searches: the time window (milliseconds since the Unix epoch, inclusive). Log
 /// files whose name shows they are outside it are not searched.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_timeline_query_set_time_range(query: *mut hmf_timeline_query, has_start: bool, start_ms: i64, has_end: bool, end_ms: i64) -> hmf_status {
+pub unsafe extern "C" fn hmf_timeline_query_set_time_range(
+    query: *mut hmf_timeline_query,
+    has_start: bool,
+    start_ms: i64,
+    has_end: bool,
+    end_ms: i64,
+) -> hmf_status {
     guard(|| {
         let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
         q.query.start_ms = has_start.then_some(start_ms);
@@ -151,7 +184,10 @@ pub unsafe extern "C" fn hmf_timeline_query_set_slow_threshold(query: *mut hmf_t
     guard(|| {
         let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
         if ms <= 0 {
-            return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the slow threshold must be positive"));
+            return Err(FfiError::new(
+                hmf_status::HMF_INVALID_ARGUMENT,
+                "the slow threshold must be positive",
+            ));
         }
         q.query.slow_threshold_ms = ms;
         Ok(())
@@ -173,9 +209,22 @@ pub unsafe extern "C" fn hmf_timeline_query_add_trace(
         let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
         let name = arg_str(name, name_len, "name")?;
         let bytes = arg_bytes(bytes, bytes_len, "bytes")?;
-        let import = import_trace(name, bytes, if day_first { DayOrder::DayFirst } else { DayOrder::MonthFirst });
+        let import = import_trace(
+            name,
+            bytes,
+            if day_first {
+                DayOrder::DayFirst
+            } else {
+                DayOrder::MonthFirst
+            },
+        );
         for issue in &import.issues {
-            q.trace_issues.push(vec![issue_kind_name(issue.kind).to_string(), issue.path.clone(), issue.line.to_string(), issue.message.clone()]);
+            q.trace_issues.push(vec![
+                issue_kind_name(issue.kind).to_string(),
+                issue.path.clone(),
+                issue.line.to_string(),
+                issue.message.clone(),
+            ]);
         }
         q.sources.trace_events.extend(import.events);
         Ok(())
@@ -184,7 +233,10 @@ pub unsafe extern "C" fn hmf_timeline_query_add_trace(
 
 /// Traces the query's messages. The query can be run again (its sources are read again).
 #[no_mangle]
-pub unsafe extern "C" fn hmf_timeline_query_run(query: *const hmf_timeline_query, out: *mut *mut hmf_timeline_result) -> hmf_status {
+pub unsafe extern "C" fn hmf_timeline_query_run(
+    query: *const hmf_timeline_query,
+    out: *mut *mut hmf_timeline_result,
+) -> hmf_status {
     guard(|| {
         let q = query.as_ref().ok_or_else(|| FfiError::null("query"))?;
         let out = out_ptr(out, "out")?;
@@ -242,7 +294,12 @@ pub unsafe extern "C" fn hmf_timeline_query_run(query: *const hmf_timeline_query
                 ]);
             }
             for f in &t.flags {
-                f_table.push(vec![ti.to_string(), f.hop.map(|h| h.to_string()).unwrap_or_default(), f.kind.as_str().to_string(), f.message.clone()]);
+                f_table.push(vec![
+                    ti.to_string(),
+                    f.hop.map(|h| h.to_string()).unwrap_or_default(),
+                    f.kind.as_str().to_string(),
+                    f.message.clone(),
+                ]);
             }
         }
         let mut i_table = OwnedTable::new(ISSUE_COLUMNS);
@@ -254,15 +311,28 @@ pub unsafe extern "C" fn hmf_timeline_query_run(query: *const hmf_timeline_query
         }
         let mut s_table = OwnedTable::new(STATS_COLUMNS);
         s_table.push(
-            [stats.files_searched, stats.bytes_searched, stats.tracking_files_read, stats.protocol_files_read, stats.tracking_events, stats.sessions]
-                .iter()
-                .map(|n| n.to_string())
-                .collect(),
+            [
+                stats.files_searched,
+                stats.bytes_searched,
+                stats.tracking_files_read,
+                stats.protocol_files_read,
+                stats.tracking_events,
+                stats.sessions,
+            ]
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
         );
         for table in [&mut t_table, &mut h_table, &mut f_table, &mut i_table, &mut s_table] {
             table.seal();
         }
-        *out = Box::into_raw(Box::new(hmf_timeline_result { timelines: t_table, hops: h_table, flags: f_table, issues: i_table, stats: s_table }));
+        *out = Box::into_raw(Box::new(hmf_timeline_result {
+            timelines: t_table,
+            hops: h_table,
+            flags: f_table,
+            issues: i_table,
+            stats: s_table,
+        }));
         Ok(())
     })
 }
@@ -292,7 +362,11 @@ pub const HMF_TIMELINE_TABLE_STATS: u32 = 5;
 
 /// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_timeline_result_table(result: *const hmf_timeline_result, table: u32, out: *mut hmf_table) -> hmf_status {
+pub unsafe extern "C" fn hmf_timeline_result_table(
+    result: *const hmf_timeline_result,
+    table: u32,
+    out: *mut hmf_table,
+) -> hmf_status {
     guard(|| {
         let r = result.as_ref().ok_or_else(|| FfiError::null("result"))?;
         let out = out_ptr(out, "out")?;
@@ -302,7 +376,12 @@ pub unsafe extern "C" fn hmf_timeline_result_table(result: *const hmf_timeline_r
             HMF_TIMELINE_TABLE_FLAGS => r.flags.view(),
             HMF_TIMELINE_TABLE_ISSUES => r.issues.view(),
             HMF_TIMELINE_TABLE_STATS => r.stats.view(),
-            other => return Err(FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, format!("unknown table {other}"))),
+            other => {
+                return Err(FfiError::new(
+                    hmf_status::HMF_INVALID_ARGUMENT,
+                    format!("unknown table {other}"),
+                ))
+            }
         };
         Ok(())
     })

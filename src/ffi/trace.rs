@@ -80,7 +80,11 @@ pub(crate) fn trace_event_row(e: &TraceEvent) -> Vec<String> {
         e.action.clone(),
         e.detail.clone(),
         e.data.clone(),
-        e.meps.iter().map(|m| format!("{}={}", m.name, m.value.replace('\n', " "))).collect::<Vec<_>>().join("\n"),
+        e.meps
+            .iter()
+            .map(|m| format!("{}={}", m.name, m.value.replace('\n', " ")))
+            .collect::<Vec<_>>()
+            .join("\n"),
         e.server_hostname.clone(),
         e.connector_id.clone(),
         e.client_ip.clone(),
@@ -127,7 +131,12 @@ fn tables_of(import: &TraceImport) -> (OwnedTable, OwnedTable) {
     events.seal();
     let mut issues = OwnedTable::new(ISSUE_COLUMNS);
     for i in &import.issues {
-        issues.push(vec![issue_kind_name(i.kind).to_string(), i.path.clone(), i.line.to_string(), i.message.clone()]);
+        issues.push(vec![
+            issue_kind_name(i.kind).to_string(),
+            i.path.clone(),
+            i.line.to_string(),
+            i.message.clone(),
+        ]);
     }
     issues.seal();
     (events, issues)
@@ -173,7 +182,11 @@ pub unsafe extern "C" fn hmf_trace_import_read(
         let import = import.as_mut().ok_or_else(|| FfiError::null("import"))?;
         let name = arg_str(name, name_len, "name")?;
         let bytes = arg_bytes(bytes, bytes_len, "bytes")?;
-        let order = if day_first { DayOrder::DayFirst } else { DayOrder::MonthFirst };
+        let order = if day_first {
+            DayOrder::DayFirst
+        } else {
+            DayOrder::MonthFirst
+        };
         let (events, issues) = tables_of(&import_trace(name, bytes, order));
         import.events = events;
         import.issues = issues;

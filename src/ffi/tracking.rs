@@ -12,8 +12,9 @@ use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
 use super::{arg_str, out_ptr};
 use crate::tracking::{
-    parse_message_info, parse_recipient_status, BatchItem, FileSkip, InternalMessageId, MessageInfo, RecipientStatusParts, TrackingBatch,
-    TrackingEvent, TrackingFilter, TrackingNotice, TrackingPrefetcher, TrackingReader,
+    parse_message_info, parse_recipient_status, BatchItem, FileSkip, InternalMessageId, MessageInfo,
+    RecipientStatusParts, TrackingBatch, TrackingEvent, TrackingFilter, TrackingNotice, TrackingPrefetcher,
+    TrackingReader,
 };
 
 /// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
@@ -157,7 +158,12 @@ struct Config {
 
 impl hmf_tracking_reader {
     fn config(&mut self) -> Result<&mut Config, FfiError> {
-        self.config.as_mut().ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has started: configure it before the first batch"))
+        self.config.as_mut().ok_or_else(|| {
+            FfiError::new(
+                hmf_status::HMF_INVALID_ARGUMENT,
+                "the reader has started: configure it before the first batch",
+            )
+        })
     }
 }
 
@@ -166,8 +172,15 @@ impl hmf_tracking_reader {
 pub unsafe extern "C" fn hmf_tracking_reader_new(out: *mut *mut hmf_tracking_reader) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        let config = Config { filter: TrackingFilter::default(), paths: Vec::new(), default_server: String::new() };
-        *out = Box::into_raw(Box::new(hmf_tracking_reader { config: Some(config), prefetcher: None }));
+        let config = Config {
+            filter: TrackingFilter::default(),
+            paths: Vec::new(),
+            default_server: String::new(),
+        };
+        *out = Box::into_raw(Box::new(hmf_tracking_reader {
+            config: Some(config),
+            prefetcher: None,
+        }));
         Ok(())
     })
 }
@@ -186,7 +199,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_free(reader: *mut hmf_tracking_read
 /// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
 /// whatever order the paths are added in.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_add_path(reader: *mut hmf_tracking_reader, path: *const u8, len: usize) -> hmf_status {
+pub unsafe extern "C" fn hmf_tracking_reader_add_path(
+    reader: *mut hmf_tracking_reader,
+    path: *const u8,
+    len: usize,
+) -> hmf_status {
     guard(|| {
         let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
         let path = arg_str(path, len, "path")?;
@@ -217,7 +234,12 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_time_range(
 /// Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
 /// is refused with HMF_INVALID_ARGUMENT.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_add_filter(reader: *mut hmf_tracking_reader, kind: u32, value: *const u8, len: usize) -> hmf_status {
+pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
+    reader: *mut hmf_tracking_reader,
+    kind: u32,
+    value: *const u8,
+    len: usize,
+) -> hmf_status {
     guard(|| {
         let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
         let value = arg_str(value, len, "value")?;
@@ -240,8 +262,12 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(reader: *mut hmf_trackin
             HMF_TRACKING_FILTER_SENDER => once(&mut filter.sender, "the sender filter")?,
             HMF_TRACKING_FILTER_MESSAGE_SUBJECT => once(&mut filter.message_subject, "the message subject filter")?,
             HMF_TRACKING_FILTER_MESSAGE_ID => once(&mut filter.message_id, "the message id filter")?,
-            HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID => once(&mut filter.internal_message_id, "the internal message id filter")?,
-            HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID => once(&mut filter.network_message_id, "the network message id filter")?,
+            HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID => {
+                once(&mut filter.internal_message_id, "the internal message id filter")?
+            }
+            HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID => {
+                once(&mut filter.network_message_id, "the network message id filter")?
+            }
             HMF_TRACKING_FILTER_SERVER => once(&mut filter.server, "the server filter")?,
             other => return Err(invalid(format!("unknown filter kind {other}"))),
         }
@@ -251,7 +277,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(reader: *mut hmf_trackin
 
 /// Returns at most `count` events.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(reader: *mut hmf_tracking_reader, count: u64) -> hmf_status {
+pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(
+    reader: *mut hmf_tracking_reader,
+    count: u64,
+) -> hmf_status {
     guard(|| {
         let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
         r.config()?.filter.result_size = Some(count);
@@ -261,7 +290,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(reader: *mut hmf_tr
 
 /// The server of files whose path does not name one (the local server's own logs), for the server filter.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(reader: *mut hmf_tracking_reader, name: *const u8, len: usize) -> hmf_status {
+pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(
+    reader: *mut hmf_tracking_reader,
+    name: *const u8,
+    len: usize,
+) -> hmf_status {
     guard(|| {
         let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
         let name = arg_str(name, len, "name")?;
@@ -274,18 +307,27 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(reader: *mut hmf
 /// call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
 /// return empty END batches.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_next_batch(reader: *mut hmf_tracking_reader, max_items: usize, out: *mut *mut hmf_batch) -> hmf_status {
+pub unsafe extern "C" fn hmf_tracking_reader_next_batch(
+    reader: *mut hmf_tracking_reader,
+    max_items: usize,
+    out: *mut *mut hmf_batch,
+) -> hmf_status {
     guard(|| {
         let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
         let out = out_ptr(out, "out")?;
         let max = if max_items == 0 { 256 } else { max_items };
         if r.prefetcher.is_none() {
-            let c = r.config.take().ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has no configuration"))?;
+            let c = r
+                .config
+                .take()
+                .ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has no configuration"))?;
             let mut reader = TrackingReader::new(c.paths, c.filter);
             if !c.default_server.is_empty() {
                 reader = reader.default_server(&c.default_server);
             }
-            r.prefetcher = Some(TrackingPrefetcher::start(reader, max, |batch| BuiltBatch(Box::new(build_batch(batch)))));
+            r.prefetcher = Some(TrackingPrefetcher::start(reader, max, |batch| {
+                BuiltBatch(Box::new(build_batch(batch)))
+            }));
         }
         let batch = match r.prefetcher.as_mut().expect("set above").next_batch() {
             Some((BuiltBatch(batch), _)) => batch,
@@ -298,7 +340,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_next_batch(reader: *mut hmf_trackin
 
 /// Totals as of the last batch taken.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_stats(reader: *const hmf_tracking_reader, out: *mut hmf_tracking_stats) -> hmf_status {
+pub unsafe extern "C" fn hmf_tracking_reader_stats(
+    reader: *const hmf_tracking_reader,
+    out: *mut hmf_tracking_stats,
+) -> hmf_status {
     guard(|| {
         let r = reader.as_ref().ok_or_else(|| FfiError::null("reader"))?;
         let out = out_ptr(out, "out")?;
@@ -344,10 +389,16 @@ fn push_list(lists: &mut Vec<hmf_str>, items: impl IntoIterator<Item = hmf_str>)
     }
     let len = lists.len() - start;
     if len == 0 {
-        return hmf_str_list { items: ptr::null(), len: 0 };
+        return hmf_str_list {
+            items: ptr::null(),
+            len: 0,
+        };
     }
     // SAFETY: `start` is within the vector, which never reallocates (see the assert).
-    hmf_str_list { items: unsafe { lists.as_ptr().add(start) }, len }
+    hmf_str_list {
+        items: unsafe { lists.as_ptr().add(start) },
+        len,
+    }
 }
 
 /// Views of equal strings share one pointer within a batch, so that a caller decoding strings once per pointer
@@ -367,11 +418,22 @@ impl<'a> Interner<'a> {
 }
 
 fn build_batch(batch: TrackingBatch) -> hmf_batch {
-    let events = || batch.items.iter().filter_map(|item| if let BatchItem::Event { index, .. } = item { Some(*index) } else { None });
+    let events = || {
+        batch.items.iter().filter_map(|item| {
+            if let BatchItem::Event { index, .. } = item {
+                Some(*index)
+            } else {
+                None
+            }
+        })
+    };
     let parsed: Vec<Parsed> = events()
         .map(|index| {
             let e = batch.event(index);
-            Parsed { info: parse_message_info(&e.message_info), statuses: e.recipient_status.iter().map(|s| parse_recipient_status(s)).collect() }
+            Parsed {
+                info: parse_message_info(&e.message_info),
+                statuses: e.recipient_status.iter().map(|s| parse_recipient_status(s)).collect(),
+            }
         })
         .collect();
     let mut lists_len = 0;
@@ -379,9 +441,19 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
     let mut findings_len = 0;
     for (index, p) in events().zip(&parsed) {
         let e = batch.event(index);
-        let status_parts = if p.statuses.iter().any(Option::is_some) { 5 * e.recipient_status.len() } else { 0 };
-        lists_len += e.recipients.len() + e.recipient_status.len() + e.reference.len() + 3 * e.event_data.len() + status_parts;
-        latency_len += p.info.breakdowns.iter().map(|b| b.components.len() + usize::from(b.total.is_some())).sum::<usize>();
+        let status_parts = if p.statuses.iter().any(Option::is_some) {
+            5 * e.recipient_status.len()
+        } else {
+            0
+        };
+        lists_len +=
+            e.recipients.len() + e.recipient_status.len() + e.reference.len() + 3 * e.event_data.len() + status_parts;
+        latency_len += p
+            .info
+            .breakdowns
+            .iter()
+            .map(|b| b.components.len() + usize::from(b.total.is_some()))
+            .sum::<usize>();
     }
     for item in &batch.items {
         if let BatchItem::Event { diagnosis, .. } = item {
@@ -391,7 +463,11 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
         }
     }
     let n_events = parsed.len();
-    let n_errors = batch.items.iter().filter(|i| matches!(i, BatchItem::Notice(TrackingNotice::Error(_)))).count();
+    let n_errors = batch
+        .items
+        .iter()
+        .filter(|i| matches!(i, BatchItem::Notice(TrackingNotice::Error(_))))
+        .count();
     let n_files = batch.items.len() - n_events - n_errors;
     let state = if batch.end { HMF_BATCH_END } else { HMF_BATCH_MORE };
     let mut b = hmf_batch::with_capacity(batch.items.len(), n_errors, n_files, state);
@@ -404,21 +480,47 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
         findings: Vec::with_capacity(findings_len),
     });
     {
-        let TrackingRecords { batch, parsed, views, lists, latency, findings } = &mut *records;
+        let TrackingRecords {
+            batch,
+            parsed,
+            views,
+            lists,
+            latency,
+            findings,
+        } = &mut *records;
         let mut strings = Interner::default();
         let mut parsed = parsed.iter();
         for item in &batch.items {
             match item {
                 BatchItem::Event { index, diagnosis } => {
                     let p = parsed.next().expect("one parse per event");
-                    let view = event_view(&mut b.arena, &mut strings, lists, latency, findings, batch.event(*index), p, diagnosis);
+                    let view = event_view(
+                        &mut b.arena,
+                        &mut strings,
+                        lists,
+                        latency,
+                        findings,
+                        batch.event(*index),
+                        p,
+                        diagnosis,
+                    );
                     views.push(view);
-                    b.items.push(hmf_item { tracking_event: views.last().expect("pushed"), ..hmf_item::empty(HMF_ITEM_TRACKING_EVENT) });
+                    b.items.push(hmf_item {
+                        tracking_event: views.last().expect("pushed"),
+                        ..hmf_item::empty(HMF_ITEM_TRACKING_EVENT)
+                    });
                 }
                 BatchItem::Notice(TrackingNotice::Error(e)) => b.push_error(FfiError::from(e.clone())),
                 BatchItem::Notice(TrackingNotice::FileStarted { path, index, count }) => {
                     let event = file_event(&mut b.arena, path);
-                    b.push_file(HMF_ITEM_FILE_STARTED, hmf_file_event { index: *index as u64, count: *count as u64, ..event });
+                    b.push_file(
+                        HMF_ITEM_FILE_STARTED,
+                        hmf_file_event {
+                            index: *index as u64,
+                            count: *count as u64,
+                            ..event
+                        },
+                    );
                 }
                 BatchItem::Notice(TrackingNotice::FileDone { path, stats, skipped }) => {
                     let event = file_event(&mut b.arena, path);
@@ -457,9 +559,17 @@ fn event_view<'a>(
     let bracketed = p.statuses.iter().any(Option::is_some);
     let part = |field: fn(&RecipientStatusParts) -> &str, strings: &mut Interner<'a>, lists: &mut Vec<hmf_str>| {
         if !bracketed {
-            return hmf_str_list { items: ptr::null(), len: 0 };
+            return hmf_str_list {
+                items: ptr::null(),
+                len: 0,
+            };
         }
-        push_list(lists, p.statuses.iter().map(|s| s.as_ref().map_or(hmf_str::EMPTY, |s| strings.get(field(s)))))
+        push_list(
+            lists,
+            p.statuses
+                .iter()
+                .map(|s| s.as_ref().map_or(hmf_str::EMPTY, |s| strings.get(field(s)))),
+        )
     };
     let status_led = part(|s| &s.led, strings, lists);
     let status_msg = part(|s| &s.msg, strings, lists);
@@ -469,7 +579,12 @@ fn event_view<'a>(
 
     let latency_start = latency.len();
     for breakdown in &p.info.breakdowns {
-        for (component, total) in breakdown.total.iter().map(|c| (c, true)).chain(breakdown.components.iter().map(|c| (c, false))) {
+        for (component, total) in breakdown
+            .total
+            .iter()
+            .map(|c| (c, true))
+            .chain(breakdown.components.iter().map(|c| (c, false)))
+        {
             assert!(latency.len() < latency.capacity(), "latency storage sized beforehand");
             latency.push(hmf_latency_component {
                 server: strings.get(&breakdown.server),
@@ -542,9 +657,17 @@ fn event_view<'a>(
         status_lrt,
         origination_ms: p.info.origination_ms.unwrap_or(i64::MIN),
         // SAFETY: the offsets are within the vectors, which never reallocate (see the asserts).
-        latency: if latency_count == 0 { ptr::null() } else { unsafe { latency.as_ptr().add(latency_start) } },
+        latency: if latency_count == 0 {
+            ptr::null()
+        } else {
+            unsafe { latency.as_ptr().add(latency_start) }
+        },
         latency_count,
-        findings: if finding_count == 0 { ptr::null() } else { unsafe { findings.as_ptr().add(findings_start) } },
+        findings: if finding_count == 0 {
+            ptr::null()
+        } else {
+            unsafe { findings.as_ptr().add(findings_start) }
+        },
         finding_count,
         finding_inputs: push_list(lists, inputs),
     }

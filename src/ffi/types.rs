@@ -30,21 +30,30 @@ pub struct hmf_str {
 }
 
 impl hmf_str {
-    pub const EMPTY: hmf_str = hmf_str { ptr: ptr::null(), len: 0 };
+    pub const EMPTY: hmf_str = hmf_str {
+        ptr: ptr::null(),
+        len: 0,
+    };
 
     /// Borrows `s`; the caller keeps `s` alive as long as the `hmf_str` is reachable from C.
     pub fn borrow(s: &str) -> hmf_str {
         if s.is_empty() {
             Self::EMPTY
         } else {
-            hmf_str { ptr: s.as_ptr(), len: s.len() }
+            hmf_str {
+                ptr: s.as_ptr(),
+                len: s.len(),
+            }
         }
     }
 
     /// A static string whose last byte is a NUL kept for C callers that print it with `%s`; the NUL is not
     /// counted in `len`.
     pub(crate) fn from_static(s: &'static str) -> hmf_str {
-        hmf_str { ptr: s.as_ptr(), len: s.len() - 1 }
+        hmf_str {
+            ptr: s.as_ptr(),
+            len: s.len() - 1,
+        }
     }
 
     /// # Safety

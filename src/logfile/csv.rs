@@ -69,7 +69,9 @@ pub enum CsvError {
 impl fmt::Display for CsvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CsvError::UnterminatedQuote { column } => write!(f, "quoted field starting at column {column} is never closed"),
+            CsvError::UnterminatedQuote { column } => {
+                write!(f, "quoted field starting at column {column} is never closed")
+            }
             CsvError::TextAfterQuote { column } => write!(f, "text after the closing quote at column {column}"),
         }
     }
@@ -163,7 +165,10 @@ mod tests {
             (r#"a,"""#, &["a", ""]),
             (r"a,line1\r\nline2,b", &["a", r"line1\r\nline2", "b"]),
             ("a,mid\"quote,b", &["a", "mid\"quote", "b"]),
-            ("Внутренний соединитель,组织内 SMTP 发送连接器", &["Внутренний соединитель", "组织内 SMTP 发送连接器"]),
+            (
+                "Внутренний соединитель,组织内 SMTP 发送连接器",
+                &["Внутренний соединитель", "组织内 SMTP 发送连接器"],
+            ),
         ];
         for (line, want) in cases {
             assert_eq!(split(line).unwrap(), *want, "{line}");

@@ -8,7 +8,9 @@ mod reader;
 mod time;
 
 pub use csv::{split_csv_line, split_csv_text, CsvError, Record};
-pub use name::{LogFileName, LogFamily};
+pub use name::{LogFamily, LogFileName};
 pub(crate) use read_ahead::{ReadAhead, Then};
-pub use reader::{panic_text, LineError, LineErrorKind, LogHeader, LogReader, ReaderStats, ReadOutcome, DEFAULT_MAX_LINE_BYTES};
+pub use reader::{
+    panic_text, LineError, LineErrorKind, LogHeader, LogReader, ReadOutcome, ReaderStats, DEFAULT_MAX_LINE_BYTES,
+};
 pub use time::{format_utc_ms, parse_utc_ms, TimeCache};

@@ -56,7 +56,13 @@ impl LogFileName {
             p if p.starts_with("MSGTRK") => LogFamily::MessageTracking,
             _ => LogFamily::Other,
         };
-        Some(Self { prefix: prefix.to_owned(), family, start_ms, hourly, instance })
+        Some(Self {
+            prefix: prefix.to_owned(),
+            family,
+            start_ms,
+            hourly,
+            instance,
+        })
     }
 
     /// End of the period the file name covers. A file can hold a few lines past it (the roll happens on the
@@ -75,11 +81,32 @@ mod tests {
     fn parses_exchange_log_names() {
         let t = |s: &str| parse_utc_ms(s.as_bytes()).unwrap();
         let cases: &[(&str, Option<(&str, LogFamily, i64, bool, u32)>)] = &[
-            ("RECV2023011116-1.LOG", Some(("RECV", LogFamily::SmtpReceive, t("2023-01-11T16:00:00Z"), true, 1))),
-            ("send2026050106-12.log", Some(("SEND", LogFamily::SmtpSend, t("2026-05-01T06:00:00Z"), true, 12))),
-            ("SEND20260501-2.LOG", Some(("SEND", LogFamily::SmtpSend, t("2026-05-01T00:00:00Z"), false, 2))),
-            ("MSGTRKMS2022091915-1.LOG", Some(("MSGTRKMS", LogFamily::MessageTracking, t("2022-09-19T15:00:00Z"), true, 1))),
-            ("MSGTRK2022091915-1_copy.LOG", Some(("MSGTRK", LogFamily::MessageTracking, t("2022-09-19T15:00:00Z"), true, 1))),
+            (
+                "RECV2023011116-1.LOG",
+                Some(("RECV", LogFamily::SmtpReceive, t("2023-01-11T16:00:00Z"), true, 1)),
+            ),
+            (
+                "send2026050106-12.log",
+                Some(("SEND", LogFamily::SmtpSend, t("2026-05-01T06:00:00Z"), true, 12)),
+            ),
+            (
+                "SEND20260501-2.LOG",
+                Some(("SEND", LogFamily::SmtpSend, t("2026-05-01T00:00:00Z"), false, 2)),
+            ),
+            (
+                "MSGTRKMS2022091915-1.LOG",
+                Some((
+                    "MSGTRKMS",
+                    LogFamily::MessageTracking,
+                    t("2022-09-19T15:00:00Z"),
+                    true,
+                    1,
+                )),
+            ),
+            (
+                "MSGTRK2022091915-1_copy.LOG",
+                Some(("MSGTRK", LogFamily::MessageTracking, t("2022-09-19T15:00:00Z"), true, 1)),
+            ),
             ("RECV2023011199-1.LOG", None),
             ("RECV20230111-.LOG", None),
             ("notes.txt", None),

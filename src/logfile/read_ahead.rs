@@ -34,7 +34,10 @@ impl<M: Send + 'static> ReadAhead<M> {
     /// Calls `read(None)` on a thread named `name` until it says [`Then::Stop`], handing each batch to the caller.
     /// When a call panics, `read(Some(error))` is called once more for the batch that reports it, the last one; it
     /// must not touch the reader, which the panic may have left half-way.
-    pub(crate) fn start(name: &str, mut read: impl FnMut(Option<LineError>) -> (M, Then) + Send + 'static) -> ReadAhead<M> {
+    pub(crate) fn start(
+        name: &str,
+        mut read: impl FnMut(Option<LineError>) -> (M, Then) + Send + 'static,
+    ) -> ReadAhead<M> {
         let (sender, receiver) = sync_channel::<(M, bool)>(2);
         let stop = Arc::new(AtomicBool::new(false));
         let stop_worker = stop.clone();
@@ -46,7 +49,9 @@ impl<M: Send + 'static> ReadAhead<M> {
                         Ok(read) => read,
                         Err(payload) => {
                             let error = LineError::from_panic(&*payload);
-                            let Ok((batch, _)) = catch_unwind(AssertUnwindSafe(|| read(Some(error)))) else { break };
+                            let Ok((batch, _)) = catch_unwind(AssertUnwindSafe(|| read(Some(error)))) else {
+                                break;
+                            };
                             (batch, Then::Stop)
                         }
                     };
@@ -61,7 +66,12 @@ impl<M: Send + 'static> ReadAhead<M> {
                 }
             })
             .expect("the reading thread can be started");
-        ReadAhead { receiver: Some(receiver), stop, worker: Some(worker), done: false }
+        ReadAhead {
+            receiver: Some(receiver),
+            stop,
+            worker: Some(worker),
+            done: false,
+        }
     }
 
     /// The next batch; `None` once the last was taken (or the thread stopped).
@@ -103,7 +113,10 @@ mod tests {
             n += 1;
             (n, if n == 3 { Then::Stop } else { Then::ReadMore })
         });
-        assert_eq!((ahead.next(), ahead.next(), ahead.next(), ahead.next()), (Some(1), Some(2), Some(3), None));
+        assert_eq!(
+            (ahead.next(), ahead.next(), ahead.next(), ahead.next()),
+            (Some(1), Some(2), Some(3), None)
+        );
     }
 
     #[test]

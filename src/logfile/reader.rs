@@ -73,7 +73,10 @@ impl LineError {
             path: Arc::from(""),
             line: 0,
             kind: LineErrorKind::Internal,
-            message: format!("internal error in the HybridMailFlow engine, reading stopped: {}", panic_text(payload)),
+            message: format!(
+                "internal error in the HybridMailFlow engine, reading stopped: {}",
+                panic_text(payload)
+            ),
         }
     }
 }
@@ -107,7 +110,9 @@ pub enum ReadOutcome {
     /// Follow mode: the end of the data so far, possibly with a partial line kept for the next call.
     Pending,
     /// The file ended with a line without its line break, which is not read (see [`ReaderStats::truncated`]).
-    Truncated { line: u64 },
+    Truncated {
+        line: u64,
+    },
     End,
 }
 
@@ -213,13 +218,23 @@ impl<R: Read> LogReader<R> {
     /// An error at the current line, counted as a skipped line. For consumers that find a row's values bad.
     pub fn line_error(&mut self, kind: LineErrorKind, message: impl Into<String>) -> LineError {
         self.stats.skipped += 1;
-        LineError { path: self.path.clone(), line: self.line_no, kind, message: message.into() }
+        LineError {
+            path: self.path.clone(),
+            line: self.line_no,
+            kind,
+            message: message.into(),
+        }
     }
 
     /// Stops reading this file after a whole-file error found by the consumer (a different log type, say).
     pub fn abandon(&mut self, kind: LineErrorKind, message: impl Into<String>) -> LineError {
         self.done = true;
-        LineError { path: self.path.clone(), line: 0, kind, message: message.into() }
+        LineError {
+            path: self.path.clone(),
+            line: 0,
+            kind,
+            message: message.into(),
+        }
     }
 
     pub fn next_row(&mut self) -> ReadOutcome {
@@ -259,7 +274,10 @@ impl<R: Read> LogReader<R> {
                     self.line_no += 1;
                     self.stats.lines += 1;
                     let max = self.max_line;
-                    let err = self.line_error(LineErrorKind::LineTooLong, format!("line of {len} bytes is longer than the limit of {max} bytes; skipped"));
+                    let err = self.line_error(
+                        LineErrorKind::LineTooLong,
+                        format!("line of {len} bytes is longer than the limit of {max} bytes; skipped"),
+                    );
                     self.line.clear();
                     return ReadOutcome::Error(err);
                 }
@@ -290,13 +308,19 @@ impl<R: Read> LogReader<R> {
             return None;
         }
         if self.header.fields.is_empty() {
-            let what = if self.line.contains(&0) || self.line.starts_with(b"\xFF\xFE") || self.line.starts_with(b"\xFE\xFF") {
-                "is not an Exchange log file (binary or UTF-16 content)"
-            } else {
-                "is not an Exchange log file (no #Fields: header before the first row)"
-            };
+            let what =
+                if self.line.contains(&0) || self.line.starts_with(b"\xFF\xFE") || self.line.starts_with(b"\xFE\xFF") {
+                    "is not an Exchange log file (binary or UTF-16 content)"
+                } else {
+                    "is not an Exchange log file (no #Fields: header before the first row)"
+                };
             self.stats.skipped += 1;
-            let err = LineError { path: self.path.clone(), line: self.line_no, kind: LineErrorKind::NotALog, message: what.to_owned() };
+            let err = LineError {
+                path: self.path.clone(),
+                line: self.line_no,
+                kind: LineErrorKind::NotALog,
+                message: what.to_owned(),
+            };
             self.done = true;
             return Some(ReadOutcome::Error(err));
         }
@@ -313,14 +337,17 @@ impl<R: Read> LogReader<R> {
             self.line = std::mem::replace(&mut self.text, text).into_bytes();
             self.line_in_record = false;
             if let Err(e) = split_csv_text(&self.text, &mut self.record) {
-                return Some(ReadOutcome::Error(self.line_error(LineErrorKind::BadQuoting, e.to_string())));
+                return Some(ReadOutcome::Error(
+                    self.line_error(LineErrorKind::BadQuoting, e.to_string()),
+                ));
             }
         }
         if self.record.len() != self.header.fields.len() {
             let (got, want) = (self.record.len(), self.header.fields.len());
-            return Some(ReadOutcome::Error(
-                self.line_error(LineErrorKind::FieldCount, format!("has {got} fields where the #Fields header names {want}; skipped")),
-            ));
+            return Some(ReadOutcome::Error(self.line_error(
+                LineErrorKind::FieldCount,
+                format!("has {got} fields where the #Fields header names {want}; skipped"),
+            )));
         }
         self.stats.records += 1;
         Some(ReadOutcome::Record)
@@ -328,7 +355,9 @@ impl<R: Read> LogReader<R> {
 
     fn read_header_line(&mut self) {
         let text = String::from_utf8_lossy(&self.line[1..]);
-        let Some((key, value)) = text.split_once(':') else { return };
+        let Some((key, value)) = text.split_once(':') else {
+            return;
+        };
         let value = value.trim();
         match key.trim().to_ascii_lowercase().as_str() {
             "software" => self.header.software = Some(value.to_owned()),

@@ -3,7 +3,13 @@
 
 /// Milliseconds since the Unix epoch for `yyyy-MM-ddTHH:mm:ss[.f{1,7}][Z]`; `None` when it is not such a time.
 pub fn parse_utc_ms(s: &[u8]) -> Option<i64> {
-    if s.len() < 19 || s[4] != b'-' || s[7] != b'-' || (s[10] != b'T' && s[10] != b' ') || s[13] != b':' || s[16] != b':' {
+    if s.len() < 19
+        || s[4] != b'-'
+        || s[7] != b'-'
+        || (s[10] != b'T' && s[10] != b' ')
+        || s[13] != b':'
+        || s[16] != b':'
+    {
         return None;
     }
     let year = digits(&s[0..4])? as i64;
@@ -12,7 +18,13 @@ pub fn parse_utc_ms(s: &[u8]) -> Option<i64> {
     let hour = digits(&s[11..13])?;
     let minute = digits(&s[14..16])?;
     let second = digits(&s[17..19])?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let millis = parse_fraction(&s[19..])?;
@@ -154,14 +166,27 @@ mod tests {
     #[test]
     fn the_cache_gives_what_a_full_parse_gives() {
         let mut cache = TimeCache::default();
-        for text in ["2026-05-01T06:06:57.291Z", "2026-05-01T06:06:57.9Z", "2026-05-01T06:06:57Z", "2026-05-01T06:06:57.x", "2026-05-01T06:06:58.001Z", "bad"] {
+        for text in [
+            "2026-05-01T06:06:57.291Z",
+            "2026-05-01T06:06:57.9Z",
+            "2026-05-01T06:06:57Z",
+            "2026-05-01T06:06:57.x",
+            "2026-05-01T06:06:58.001Z",
+            "bad",
+        ] {
             assert_eq!(cache.parse(text.as_bytes()), parse_utc_ms(text.as_bytes()), "{text}");
         }
     }
 
     #[test]
     fn format_round_trips() {
-        for ms in [0i64, 1_673_452_791_433, 1_709_251_199_999, -86_400_001, 253_402_300_799_999] {
+        for ms in [
+            0i64,
+            1_673_452_791_433,
+            1_709_251_199_999,
+            -86_400_001,
+            253_402_300_799_999,
+        ] {
             assert_eq!(parse_utc_ms(format_utc_ms(ms).as_bytes()), Some(ms));
         }
     }

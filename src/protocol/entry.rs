@@ -104,8 +104,19 @@ impl Role {
 /// `<SERVER>\...\FrontEnd\ProtocolLog\...`, or the path is a server's own install path, which does not name it.
 pub fn server_from_path(path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-    let role_at = parts.iter().position(|p| Role::folder_names().contains(&p.to_ascii_lowercase().as_str()))?;
-    let skip = ["logs", "transportroles", "v15", "v14", "exchange", "exchange server", "microsoft", "program files"];
+    let role_at = parts
+        .iter()
+        .position(|p| Role::folder_names().contains(&p.to_ascii_lowercase().as_str()))?;
+    let skip = [
+        "logs",
+        "transportroles",
+        "v15",
+        "v14",
+        "exchange",
+        "exchange server",
+        "microsoft",
+        "program files",
+    ];
     parts[..role_at]
         .iter()
         .rev()
@@ -173,7 +184,11 @@ pub struct ProtocolColumns {
 impl ProtocolColumns {
     /// `None` when the header lacks a field no protocol log is without; the message names it.
     pub fn from_header(header: &LogHeader) -> Result<ProtocolColumns, String> {
-        let need = |name: &str| header.field_index(name).ok_or_else(|| format!("is not an SMTP protocol log: its #Fields header has no '{name}'"));
+        let need = |name: &str| {
+            header
+                .field_index(name)
+                .ok_or_else(|| format!("is not an SMTP protocol log: its #Fields header has no '{name}'"))
+        };
         Ok(ProtocolColumns {
             date_time: need("date-time")?,
             connector_id: need("connector-id")?,
@@ -197,19 +212,34 @@ impl ProtocolColumns {
     /// the row, without reading the rest of it.
     pub fn time_of(&self, record: &Record, times: &mut TimeCache) -> Result<i64, (LineErrorKind, String)> {
         let time_text = record.get(self.date_time);
-        let time_ms = times
-            .parse(time_text.as_bytes())
-            .ok_or_else(|| (LineErrorKind::BadTime, format!("date-time '{}' is not a yyyy-MM-ddTHH:mm:ss.fffZ time; skipped", clip(time_text))))?;
+        let time_ms = times.parse(time_text.as_bytes()).ok_or_else(|| {
+            (
+                LineErrorKind::BadTime,
+                format!(
+                    "date-time '{}' is not a yyyy-MM-ddTHH:mm:ss.fffZ time; skipped",
+                    clip(time_text)
+                ),
+            )
+        })?;
         let event_text = record.get(self.event);
-        EventKind::parse(event_text).ok_or_else(|| (LineErrorKind::BadValue, format!("event '{}' is none of + - > < *; skipped", clip(event_text))))?;
+        EventKind::parse(event_text).ok_or_else(|| {
+            (
+                LineErrorKind::BadValue,
+                format!("event '{}' is none of + - > < *; skipped", clip(event_text)),
+            )
+        })?;
         Ok(time_ms)
     }
 
     /// [`Self::view`] of a record whose time was already read (the merge of streams reads it first).
     pub fn view_at<'r>(&self, record: &'r Record, time_ms: i64) -> Result<LineView<'r>, (LineErrorKind, String)> {
         let event_text = record.get(self.event);
-        let event = EventKind::parse(event_text)
-            .ok_or_else(|| (LineErrorKind::BadValue, format!("event '{}' is none of + - > < *; skipped", clip(event_text))))?;
+        let event = EventKind::parse(event_text).ok_or_else(|| {
+            (
+                LineErrorKind::BadValue,
+                format!("event '{}' is none of + - > < *; skipped", clip(event_text)),
+            )
+        })?;
         let opt = |i: Option<usize>| i.map_or("", |i| record.get(i));
         Ok(LineView {
             time_ms,
@@ -276,11 +306,19 @@ impl LogEntry {
             Direction::Send => EventKind::Receive,
         };
         let data = self.data.as_bytes();
-        if self.event == reply_event && data.len() >= 3 && matches!(data[0], b'4' | b'5') && data[1..3].iter().all(u8::is_ascii_digit) {
+        if self.event == reply_event
+            && data.len() >= 3
+            && matches!(data[0], b'4' | b'5')
+            && data[1..3].iter().all(u8::is_ascii_digit)
+        {
             return Some(&self.data);
         }
         if matches!(self.event, EventKind::Information | EventKind::Disconnect) {
-            let text = if self.context.is_empty() { &self.data } else { &self.context };
+            let text = if self.context.is_empty() {
+                &self.data
+            } else {
+                &self.context
+            };
             const FAILURES: [&str; 8] = [
                 "TLS negotiation failed",
                 "Outbound TLS authentication failed",
@@ -326,11 +364,31 @@ mod tests {
     #[test]
     fn role_and_server_from_paths() {
         let cases: &[(&str, Role, Option<&str>)] = &[
-            (r"C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive\RECV2026050106-1.LOG", Role::FrontEnd, None),
-            ("/cases/1234/CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050106-1.LOG", Role::Hub, Some("CMHYBD01")),
-            ("samples/CMEDGE01/Edge/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG", Role::Edge, Some("CMEDGE01")),
-            (r"D:\Logs\Mailbox\ProtocolLog\SmtpSend\Submission\SEND2026050106-1.LOG", Role::MailboxSubmission, None),
-            (r"D:\Exchange\TransportRoles\Logs\Mailbox\ProtocolLog\SmtpReceive\Delivery\RECV2026050106-1.LOG", Role::MailboxDelivery, None),
+            (
+                r"C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive\RECV2026050106-1.LOG",
+                Role::FrontEnd,
+                None,
+            ),
+            (
+                "/cases/1234/CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050106-1.LOG",
+                Role::Hub,
+                Some("CMHYBD01"),
+            ),
+            (
+                "samples/CMEDGE01/Edge/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG",
+                Role::Edge,
+                Some("CMEDGE01"),
+            ),
+            (
+                r"D:\Logs\Mailbox\ProtocolLog\SmtpSend\Submission\SEND2026050106-1.LOG",
+                Role::MailboxSubmission,
+                None,
+            ),
+            (
+                r"D:\Exchange\TransportRoles\Logs\Mailbox\ProtocolLog\SmtpReceive\Delivery\RECV2026050106-1.LOG",
+                Role::MailboxDelivery,
+                None,
+            ),
             ("/tmp/RECV2026050106-1.LOG", Role::Unknown, None),
         ];
         for (path, role, server) in cases {
@@ -341,8 +399,14 @@ mod tests {
 
     #[test]
     fn server_comes_from_receive_connector_ids() {
-        assert_eq!(server_of(r"CMHYBD01\Default Frontend CMHYBD01", "").as_deref(), Some("CMHYBD01"));
-        assert_eq!(server_of("Outbound to Office 365 - 6c3b1d42", "CMHYBD01").as_deref(), Some("CMHYBD01"));
+        assert_eq!(
+            server_of(r"CMHYBD01\Default Frontend CMHYBD01", "").as_deref(),
+            Some("CMHYBD01")
+        );
+        assert_eq!(
+            server_of("Outbound to Office 365 - 6c3b1d42", "CMHYBD01").as_deref(),
+            Some("CMHYBD01")
+        );
         assert_eq!(server_of("Outbound to Office 365", "").as_deref(), None);
     }
 }

@@ -7,9 +7,11 @@ mod reader;
 mod session;
 mod tls;
 
-pub use prefetch::{Batch, BatchEnd, ParallelReader, Prefetcher};
 pub use entry::{Direction, EventKind, LineView, LogEntry, ProtocolColumns, Role};
+pub use prefetch::{Batch, BatchEnd, ParallelReader, Prefetcher};
 pub(crate) use reader::protocol_logs_under;
-pub use reader::{parse_raw_lines, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolStats, ReadMode, STANDARD_FIELDS};
+pub use reader::{
+    parse_raw_lines, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolStats, ReadMode, STANDARD_FIELDS,
+};
 pub use session::{AuthResult, LineOrigin, LineRef, MessageInfo, Outcome, Session, SessionBuilder, TlsMode};
 pub use tls::{Certificate, TlsInfo};

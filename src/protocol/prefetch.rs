@@ -46,7 +46,11 @@ impl Prefetcher<Batch> {
     pub fn next_batch(&mut self) -> Batch {
         match self.next() {
             Some((batch, _)) => batch,
-            None => Batch { items: Vec::new(), end: BatchEnd::End, stats: self.stats },
+            None => Batch {
+                items: Vec::new(),
+                end: BatchEnd::End,
+                stats: self.stats,
+            },
         }
     }
 }
@@ -54,11 +58,19 @@ impl Prefetcher<Batch> {
 impl<T: Send + 'static> Prefetcher<T> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
     /// by `build` on that thread.
-    pub fn start_with(mut reader: ProtocolReader, batch_size: usize, mut build: impl FnMut(Batch) -> T + Send + 'static) -> Prefetcher<T> {
+    pub fn start_with(
+        mut reader: ProtocolReader,
+        batch_size: usize,
+        mut build: impl FnMut(Batch) -> T + Send + 'static,
+    ) -> Prefetcher<T> {
         let ahead = ReadAhead::start("hybridmailflow-reader", move |failure| {
             let batch = match failure {
                 None => read_batch(&mut reader, batch_size),
-                Some(error) => Batch { items: vec![ProtocolItem::Error(error)], end: BatchEnd::End, stats: ProtocolStats::default() },
+                Some(error) => Batch {
+                    items: vec![ProtocolItem::Error(error)],
+                    end: BatchEnd::End,
+                    stats: ProtocolStats::default(),
+                },
             };
             let (end, stats) = (batch.end, batch.stats);
             let then = match end {
@@ -68,7 +80,10 @@ impl<T: Send + 'static> Prefetcher<T> {
             };
             ((build(batch), end, stats), then)
         });
-        Prefetcher { ahead, stats: ProtocolStats::default() }
+        Prefetcher {
+            ahead,
+            stats: ProtocolStats::default(),
+        }
     }
 
     /// The next batch and how it ends; `None` once the last was taken (or the thread stopped).
@@ -97,7 +112,11 @@ fn read_batch(reader: &mut ProtocolReader, batch_size: usize) -> Batch {
             Next::End => break BatchEnd::End,
         }
     };
-    Batch { items, end, stats: reader.stats() }
+    Batch {
+        items,
+        end,
+        stats: reader.stats(),
+    }
 }
 
 /// Reads each stream on its own thread and merges what they give back into one order: sessions by start,
@@ -133,7 +152,11 @@ impl ParallelReader {
                     chore();
                     batch
                 });
-                Feed { prefetcher, queue: VecDeque::new(), ended: false }
+                Feed {
+                    prefetcher,
+                    queue: VecDeque::new(),
+                    ended: false,
+                }
             })
             .collect();
         ParallelReader { feeds, done: false }
@@ -159,26 +182,38 @@ impl ParallelReader {
             if passed {
                 continue;
             }
-            let next = self.feeds.iter().enumerate().filter_map(|(i, f)| f.queue.front().and_then(order_of).map(|t| (t, i))).min();
+            let next = self
+                .feeds
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.queue.front().and_then(order_of).map(|t| (t, i)))
+                .min();
             match next {
                 Some((_, i)) => items.extend(self.feeds[i].queue.pop_front()),
                 None => self.done = self.feeds.iter().all(|f| f.ended && f.queue.is_empty()),
             }
         }
-        Batch { items, end: if self.done { BatchEnd::End } else { BatchEnd::More }, stats: self.stats() }
+        Batch {
+            items,
+            end: if self.done { BatchEnd::End } else { BatchEnd::More },
+            stats: self.stats(),
+        }
     }
 
     pub fn stats(&self) -> ProtocolStats {
-        self.feeds.iter().map(|f| f.prefetcher.stats()).fold(ProtocolStats::default(), |a, b| ProtocolStats {
-            files: a.files + b.files,
-            files_skipped_by_time: a.files_skipped_by_time + b.files_skipped_by_time,
-            bytes: a.bytes + b.bytes,
-            lines: a.lines + b.lines,
-            skipped_lines: a.skipped_lines + b.skipped_lines,
-            truncated_lines: a.truncated_lines + b.truncated_lines,
-            entries: a.entries + b.entries,
-            sessions: a.sessions + b.sessions,
-        })
+        self.feeds
+            .iter()
+            .map(|f| f.prefetcher.stats())
+            .fold(ProtocolStats::default(), |a, b| ProtocolStats {
+                files: a.files + b.files,
+                files_skipped_by_time: a.files_skipped_by_time + b.files_skipped_by_time,
+                bytes: a.bytes + b.bytes,
+                lines: a.lines + b.lines,
+                skipped_lines: a.skipped_lines + b.skipped_lines,
+                truncated_lines: a.truncated_lines + b.truncated_lines,
+                entries: a.entries + b.entries,
+                sessions: a.sessions + b.sessions,
+            })
     }
 }
 

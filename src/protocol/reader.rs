@@ -10,7 +10,9 @@ use std::sync::Arc;
 use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
 use super::session::{Outcome, Session, SessionBuilder};
 use crate::diagnosis::KnowledgeBase;
-use crate::logfile::{split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record, TimeCache};
+use crate::logfile::{
+    split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record, TimeCache,
+};
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
 
@@ -48,7 +50,8 @@ impl ProtocolFilter {
 
     fn file_in_range(&self, name: Option<&LogFileName>) -> bool {
         let Some(name) = name else { return true };
-        self.start_ms.is_none_or(|start| name.end_ms() + FILE_SLACK_MS > start) && self.end_ms.is_none_or(|end| name.start_ms <= end)
+        self.start_ms.is_none_or(|start| name.end_ms() + FILE_SLACK_MS > start)
+            && self.end_ms.is_none_or(|end| name.start_ms <= end)
     }
 
     fn session_id_ok(&self, id: &str) -> bool {
@@ -56,7 +59,8 @@ impl ProtocolFilter {
     }
 
     fn remote_ok(&self, address: &str) -> bool {
-        self.remote_addresses.is_empty() || parse_ip(address).is_some_and(|ip| self.remote_addresses.iter().any(|c| c.contains(ip)))
+        self.remote_addresses.is_empty()
+            || parse_ip(address).is_some_and(|ip| self.remote_addresses.iter().any(|c| c.contains(ip)))
     }
 
     fn connector_ok(&self, connector: &str) -> bool {
@@ -68,7 +72,8 @@ impl ProtocolFilter {
             && self.end_ms.is_none_or(|e| line.time_ms <= e)
             && self.session_id_ok(line.session_id)
             && self.connector_ok(line.connector_id)
-            && (self.remote_addresses.is_empty() || self.remote_ok(crate::net::Endpoint::parse(line.remote_endpoint).address.as_str()))
+            && (self.remote_addresses.is_empty()
+                || self.remote_ok(crate::net::Endpoint::parse(line.remote_endpoint).address.as_str()))
     }
 
     pub fn session_ok(&self, s: &Session) -> bool {
@@ -90,9 +95,17 @@ pub enum ProtocolItem {
     /// A bad line or file; reading went on.
     Error(LineError),
     /// A file is about to be read: for progress.
-    FileStarted { path: Arc<str>, index: usize, count: usize },
+    FileStarted {
+        path: Arc<str>,
+        index: usize,
+        count: usize,
+    },
     /// A file was read to its end (or skipped by its name's time): what was read and skipped in it.
-    FileDone { path: Arc<str>, stats: ReaderStats, skipped_by_time: bool },
+    FileDone {
+        path: Arc<str>,
+        stats: ReaderStats,
+        skipped_by_time: bool,
+    },
 }
 
 /// What one call to [`ProtocolReader::next`] gives.
@@ -246,8 +259,10 @@ impl ProtocolReader {
                 expanded.push(path);
             }
         }
-        let mut files: Vec<(Option<LogFileName>, PathBuf)> =
-            expanded.into_iter().map(|p| (p.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse), p)).collect();
+        let mut files: Vec<(Option<LogFileName>, PathBuf)> = expanded
+            .into_iter()
+            .map(|p| (p.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse), p))
+            .collect();
         files.sort_by(|(a, pa), (b, pb)| {
             let key = |n: &Option<LogFileName>| n.as_ref().map_or((i64::MIN, 0), |n| (n.start_ms, n.instance));
             key(a).cmp(&key(b)).then_with(|| pa.cmp(pb))
@@ -325,16 +340,33 @@ impl ProtocolReader {
         }
         let total = self.files.len();
         let streams = std::mem::take(&mut self.streams);
-        let mut groups: Vec<(u64, Vec<Stream>)> = (0..max_readers.min(streams.len())).map(|_| (0, Vec::new())).collect();
+        let mut groups: Vec<(u64, Vec<Stream>)> =
+            (0..max_readers.min(streams.len())).map(|_| (0, Vec::new())).collect();
         // Sizes only matter when streams must share readers: otherwise each gets its own, unread by `stat`.
         let grouped = streams.len() > max_readers;
         let mut by_size: Vec<(u64, Stream)> = streams
             .into_iter()
-            .map(|stream| (if grouped { stream.files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum() } else { 0 }, stream))
+            .map(|stream| {
+                (
+                    if grouped {
+                        stream
+                            .files
+                            .iter()
+                            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+                            .sum()
+                    } else {
+                        0
+                    },
+                    stream,
+                )
+            })
             .collect();
         by_size.sort_by_key(|(bytes, _)| Reverse(*bytes));
         for (bytes, stream) in by_size {
-            let smallest = groups.iter_mut().min_by_key(|(total, _)| *total).expect("at least one group");
+            let smallest = groups
+                .iter_mut()
+                .min_by_key(|(total, _)| *total)
+                .expect("at least one group");
             smallest.0 += bytes;
             smallest.1.push(stream);
         }
@@ -456,24 +488,50 @@ impl ProtocolReader {
         while let Some(path_buf) = self.streams[index].files.pop_front() {
             let last_of_stream = self.streams[index].files.is_empty();
             let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
-            let name = path_buf.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse);
+            let name = path_buf
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(LogFileName::parse);
             self.files_opened += 1;
             if !self.filter.file_in_range(name.as_ref()) && !(self.follow && last_of_stream) {
                 self.stats.files_skipped_by_time += 1;
-                self.out.push_back(ProtocolItem::FileDone { path, stats: ReaderStats::default(), skipped_by_time: true });
+                self.out.push_back(ProtocolItem::FileDone {
+                    path,
+                    stats: ReaderStats::default(),
+                    skipped_by_time: true,
+                });
                 continue;
             }
-            let (number, count) = (self.file_offset + self.files_opened - 1, self.file_total.unwrap_or(self.files.len()));
-            self.out.push_back(ProtocolItem::FileStarted { path: path.clone(), index: number, count });
+            let (number, count) = (
+                self.file_offset + self.files_opened - 1,
+                self.file_total.unwrap_or(self.files.len()),
+            );
+            self.out.push_back(ProtocolItem::FileStarted {
+                path: path.clone(),
+                index: number,
+                count,
+            });
             match File::open(&path_buf) {
                 Ok(file) => {
-                    let reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(self.follow && last_of_stream);
+                    let reader = LogReader::new(path.clone(), file)
+                        .with_max_line_bytes(self.max_line_bytes)
+                        .with_follow(self.follow && last_of_stream);
                     self.stats.files += 1;
-                    self.streams[index].current = Some(CurrentFile { reader, path, context: None, times: TimeCache::default() });
+                    self.streams[index].current = Some(CurrentFile {
+                        reader,
+                        path,
+                        context: None,
+                        times: TimeCache::default(),
+                    });
                     return true;
                 }
                 Err(e) => {
-                    self.out.push_back(ProtocolItem::Error(LineError { path, line: 0, kind: LineErrorKind::Io, message: format!("cannot open: {e}") }));
+                    self.out.push_back(ProtocolItem::Error(LineError {
+                        path,
+                        line: 0,
+                        kind: LineErrorKind::Io,
+                        message: format!("cannot open: {e}"),
+                    }));
                 }
             }
         }
@@ -490,15 +548,23 @@ impl ProtocolReader {
             if let Some(ctx) = file.context {
                 self.contexts.insert(file.path.clone(), ctx);
             }
-            self.out.push_back(ProtocolItem::FileDone { path: file.path, stats, skipped_by_time: false });
+            self.out.push_back(ProtocolItem::FileDone {
+                path: file.path,
+                stats,
+                skipped_by_time: false,
+            });
         }
     }
 
     /// Takes the ready row of stream `index`: an entry, or a line of a session.
     fn take_record(&mut self, index: usize, time_ms: i64) {
-        let Some(file) = self.streams[index].current.as_ref() else { return };
+        let Some(file) = self.streams[index].current.as_ref() else {
+            return;
+        };
         let ctx = file.context.as_ref().expect("context set before a row is ready");
-        let Ok(view) = ctx.columns.view_at(file.reader.record(), time_ms) else { return };
+        let Ok(view) = ctx.columns.view_at(file.reader.record(), time_ms) else {
+            return;
+        };
         let line_no = file.reader.line_number();
         self.latest_ms = self.latest_ms.max(view.time_ms);
         if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
@@ -512,19 +578,34 @@ impl ProtocolReader {
         }
         let raw = file.reader.raw_text();
         let offset = file.reader.line_offset();
-        let lookup = SessionKeyRef { direction: ctx.direction, id: view.session_id };
+        let lookup = SessionKeyRef {
+            direction: ctx.direction,
+            id: view.session_id,
+        };
         if !self.open.contains_key(&lookup) {
             self.order += 1;
             let start = (view.time_ms, self.order);
-            let key = SessionKey { direction: ctx.direction, id: Box::from(view.session_id) };
+            let key = SessionKey {
+                direction: ctx.direction,
+                id: Box::from(view.session_id),
+            };
             let server = server_of(view.connector_id, &ctx.server).unwrap_or_default();
             self.open_by_start.insert(start, key.clone());
-            self.open.insert(key, OpenSession { start, builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view) });
+            self.open.insert(
+                key,
+                OpenSession {
+                    start,
+                    builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view),
+                },
+            );
         }
         let builder = &mut self.open.get_mut(&lookup).expect("inserted above").builder;
         builder.push(&view, &file.path, line_no, offset, raw);
         if builder.is_closed() {
-            let key = SessionKey { direction: ctx.direction, id: Box::from(view.session_id) };
+            let key = SessionKey {
+                direction: ctx.direction,
+                id: Box::from(view.session_id),
+            };
             self.finish_session(&key);
         }
         self.lines_since_sweep += 1;
@@ -541,13 +622,22 @@ impl ProtocolReader {
             let (start_ms, order) = start;
             let mut session = builder.finish();
             session.diagnose(self.knowledge);
-            self.finished.push(Reverse(Finished { start_ms, order, session: Box::new(session) }));
+            self.finished.push(Reverse(Finished {
+                start_ms,
+                order,
+                session: Box::new(session),
+            }));
         }
     }
 
     fn abandon_idle_sessions(&mut self) {
         let horizon = self.latest_ms.saturating_sub(ABANDON_AFTER_MS);
-        let idle: Vec<SessionKey> = self.open.iter().filter(|(_, o)| o.builder.last_ms() < horizon).map(|(k, _)| k.clone()).collect();
+        let idle: Vec<SessionKey> = self
+            .open
+            .iter()
+            .filter(|(_, o)| o.builder.last_ms() < horizon)
+            .map(|(k, _)| k.clone())
+            .collect();
         for key in idle {
             self.finish_session(&key);
         }
@@ -596,8 +686,12 @@ impl ProtocolReader {
     /// Follow mode: when Exchange has started a newer file in the folder of the one being followed, finish the
     /// old one and follow the new one.
     fn roll_to_newer_file(&mut self, index: usize) -> bool {
-        let Some(file) = self.streams[index].current.as_ref() else { return false };
-        let Some(newer) = newer_sibling(Path::new(file.path.as_ref())) else { return false };
+        let Some(file) = self.streams[index].current.as_ref() else {
+            return false;
+        };
+        let Some(newer) = newer_sibling(Path::new(file.path.as_ref())) else {
+            return false;
+        };
         self.close_current(index);
         self.files.push(newer.clone());
         self.streams[index].files.push_back(newer);
@@ -654,11 +748,18 @@ impl ProtocolReader {
     fn follow_from_end(&mut self, index: usize, path_buf: PathBuf) {
         let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
         let Ok(file) = File::open(&path_buf) else { return };
-        let mut reader = LogReader::new(path.clone(), file).with_max_line_bytes(self.max_line_bytes).with_follow(true);
+        let mut reader = LogReader::new(path.clone(), file)
+            .with_max_line_bytes(self.max_line_bytes)
+            .with_follow(true);
         // Skip what is there now: the header is read, the rows were in the tail.
         while let ReadOutcome::Record | ReadOutcome::Error(_) = reader.next_row() {}
         let context = file_context(&reader, &path, &self.default_server).ok();
-        self.streams[index].current = Some(CurrentFile { reader, path, context, times: TimeCache::default() });
+        self.streams[index].current = Some(CurrentFile {
+            reader,
+            path,
+            context,
+            times: TimeCache::default(),
+        });
         self.streams[index].pending = true;
     }
 }
@@ -676,7 +777,12 @@ pub(crate) fn protocol_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
             .file_name()
             .and_then(|n| n.to_str())
             .and_then(LogFileName::parse)
-            .is_some_and(|n| matches!(n.family, crate::logfile::LogFamily::SmtpReceive | crate::logfile::LogFamily::SmtpSend))
+            .is_some_and(|n| {
+                matches!(
+                    n.family,
+                    crate::logfile::LogFamily::SmtpReceive | crate::logfile::LogFamily::SmtpSend
+                )
+            })
         {
             out.push(path);
         }
@@ -687,12 +793,27 @@ pub(crate) fn protocol_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
 fn group_streams(files: &[PathBuf]) -> Vec<Stream> {
     let mut streams: Vec<(String, Stream)> = Vec::new();
     for path in files {
-        let folder = path.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        let prefix = path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse).map(|n| n.prefix).unwrap_or_default();
+        let folder = path
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(LogFileName::parse)
+            .map(|n| n.prefix)
+            .unwrap_or_default();
         let key = format!("{folder}\u{0}{prefix}");
         match streams.iter_mut().find(|(k, _)| *k == key) {
             Some((_, stream)) => stream.files.push_back(path.clone()),
-            None => streams.push((key, Stream { files: VecDeque::from([path.clone()]), current: None, pending: false })),
+            None => streams.push((
+                key,
+                Stream {
+                    files: VecDeque::from([path.clone()]),
+                    current: None,
+                    pending: false,
+                },
+            )),
         }
     }
     streams.into_iter().map(|(_, s)| s).collect()
@@ -709,7 +830,12 @@ fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> R
     })?;
     let columns = ProtocolColumns::from_header(header)?;
     let server = server_from_path(path).unwrap_or_else(|| default_server.to_owned());
-    Ok(FileContext { columns, direction, role: Role::from_path(path), server })
+    Ok(FileContext {
+        columns,
+        direction,
+        role: Role::from_path(path),
+        server,
+    })
 }
 
 fn intern(map: &mut HashMap<Box<str>, Arc<str>>, text: &str) -> Arc<str> {
@@ -724,7 +850,13 @@ fn intern(map: &mut HashMap<Box<str>, Arc<str>>, text: &str) -> Arc<str> {
     arc
 }
 
-fn make_entry(view: &LineView<'_>, path: &Arc<str>, line: u64, ctx: &FileContext, interned: &mut HashMap<Box<str>, Arc<str>>) -> LogEntry {
+fn make_entry(
+    view: &LineView<'_>,
+    path: &Arc<str>,
+    line: u64,
+    ctx: &FileContext,
+    interned: &mut HashMap<Box<str>, Arc<str>>,
+) -> LogEntry {
     let server = server_of(view.connector_id, &ctx.server).unwrap_or_default();
     LogEntry {
         path: path.clone(),
@@ -757,7 +889,11 @@ fn session_entries(
     for (raw, origin) in session.raw_lines.split('\n').zip(&session.line_origins) {
         let path = &session.files[origin.file as usize];
         let ctx = contexts.get(path).or_else(|| {
-            streams.iter().filter_map(|s| s.current.as_ref()).find(|c| &c.path == path).and_then(|c| c.context.as_ref())
+            streams
+                .iter()
+                .filter_map(|s| s.current.as_ref())
+                .find(|c| &c.path == path)
+                .and_then(|c| c.context.as_ref())
         });
         let Some(ctx) = ctx else { continue };
         if split_csv_line(raw.as_bytes(), &mut record).is_err() {
@@ -774,12 +910,18 @@ fn session_entries(
 fn newer_sibling(current: &Path) -> Option<PathBuf> {
     let current_name = LogFileName::parse(current.file_name()?.to_str()?)?;
     let dir = current.parent()?;
-    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }).ok()?;
+    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .ok()?;
     entries
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = LogFileName::parse(e.file_name().to_str()?)?;
-            (name.prefix == current_name.prefix && (name.start_ms, name.instance) > (current_name.start_ms, current_name.instance))
+            (name.prefix == current_name.prefix
+                && (name.start_ms, name.instance) > (current_name.start_ms, current_name.instance))
                 .then(|| ((name.start_ms, name.instance), e.path()))
         })
         .min_by_key(|(key, _)| *key)
@@ -787,13 +929,25 @@ fn newer_sibling(current: &Path) -> Option<PathBuf> {
 }
 
 /// The fields every protocol log of Exchange 2010 to 2019 has, in order.
-pub const STANDARD_FIELDS: [&str; 9] =
-    ["date-time", "connector-id", "session-id", "sequence-number", "local-endpoint", "remote-endpoint", "event", "data", "context"];
+pub const STANDARD_FIELDS: [&str; 9] = [
+    "date-time",
+    "connector-id",
+    "session-id",
+    "sequence-number",
+    "local-endpoint",
+    "remote-endpoint",
+    "event",
+    "data",
+    "context",
+];
 
 /// Reads lines of a session (as kept in `Session::raw_lines`) back into entries, with the standard schema.
 /// Path and line are left empty: the session's `line_origins` tell them.
 pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry, LineError>> {
-    let header = crate::logfile::LogHeader { fields: STANDARD_FIELDS.iter().map(|f| (*f).to_owned()).collect(), ..Default::default() };
+    let header = crate::logfile::LogHeader {
+        fields: STANDARD_FIELDS.iter().map(|f| (*f).to_owned()).collect(),
+        ..Default::default()
+    };
     let ctx = FileContext {
         columns: ProtocolColumns::from_header(&header).expect("standard fields are complete"),
         direction,
@@ -808,12 +962,24 @@ pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry,
         .filter(|(_, raw)| !raw.is_empty())
         .map(|(i, raw)| {
             let line = i as u64 + 1;
-            let fail = |kind, message: String| LineError { path: path.clone(), line, kind, message };
-            split_csv_line(raw.trim_end_matches('\r').as_bytes(), &mut record).map_err(|e| fail(LineErrorKind::BadQuoting, e.to_string()))?;
+            let fail = |kind, message: String| LineError {
+                path: path.clone(),
+                line,
+                kind,
+                message,
+            };
+            split_csv_line(raw.trim_end_matches('\r').as_bytes(), &mut record)
+                .map_err(|e| fail(LineErrorKind::BadQuoting, e.to_string()))?;
             if record.len() != STANDARD_FIELDS.len() {
-                return Err(fail(LineErrorKind::FieldCount, format!("has {} fields where a protocol log has 9", record.len())));
+                return Err(fail(
+                    LineErrorKind::FieldCount,
+                    format!("has {} fields where a protocol log has 9", record.len()),
+                ));
             }
-            let view = ctx.columns.view(&record).map_err(|(kind, message)| fail(kind, message))?;
+            let view = ctx
+                .columns
+                .view(&record)
+                .map_err(|(kind, message)| fail(kind, message))?;
             let mut entry = make_entry(&view, &path, line, &ctx, &mut interned);
             entry.diagnose(KnowledgeBase::builtin());
             Ok(entry)

@@ -60,7 +60,9 @@ impl Outcome {
     }
 
     pub fn parse(name: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.name().eq_ignore_ascii_case(name.trim()))
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.name().eq_ignore_ascii_case(name.trim()))
     }
 
     pub fn is_failure(self) -> bool {
@@ -199,11 +201,16 @@ impl Session {
     }
 
     pub fn mail_from(&self) -> impl Iterator<Item = &str> {
-        self.messages.iter().map(|m| m.mail_from.as_str()).filter(|s| !s.is_empty())
+        self.messages
+            .iter()
+            .map(|m| m.mail_from.as_str())
+            .filter(|s| !s.is_empty())
     }
 
     pub fn recipients(&self) -> impl Iterator<Item = &str> {
-        self.messages.iter().flat_map(|m| m.recipients.iter().map(String::as_str))
+        self.messages
+            .iter()
+            .flat_map(|m| m.recipients.iter().map(String::as_str))
     }
 
     pub fn duration_ms(&self) -> i64 {
@@ -231,7 +238,8 @@ impl Session {
         let described;
         let text = if dropped_after_tls {
             let presented = self.tls.certificates.first().map_or("", |c| c.subject.as_str());
-            described = format!("Exchange Online closed the connection after TLS without sending mail. Presented: {presented}");
+            described =
+                format!("Exchange Online closed the connection after TLS without sending mail. Presented: {presented}");
             &described
         } else if self.outcome_text.is_empty() {
             &self.disconnect_reason
@@ -243,7 +251,10 @@ impl Session {
 
     fn line_ref(&self, index: usize) -> Option<LineRef> {
         let origin = self.line_origins.get(index)?;
-        Some(LineRef { path: self.files[origin.file as usize].clone(), line: origin.line })
+        Some(LineRef {
+            path: self.files[origin.file as usize].clone(),
+            line: origin.line,
+        })
     }
 }
 
@@ -395,7 +406,11 @@ impl SessionBuilder {
             s.raw_lines.push('\n');
         }
         s.raw_lines.push_str(raw);
-        s.line_origins.push(LineOrigin { file: (s.files.len() - 1) as u32, line: line_no, offset });
+        s.line_origins.push(LineOrigin {
+            file: (s.files.len() - 1) as u32,
+            line: line_no,
+            offset,
+        });
         if s.local.address.is_empty() && !line.local_endpoint.is_empty() {
             s.local = Endpoint::parse(line.local_endpoint);
         }
@@ -445,7 +460,10 @@ impl SessionBuilder {
                 Verb::Auth
             }
             _ if is("MAIL") => {
-                let mut message = MessageInfo { mail_from: angle_address(rest), ..MessageInfo::default() };
+                let mut message = MessageInfo {
+                    mail_from: angle_address(rest),
+                    ..MessageInfo::default()
+                };
                 message.size = parameter(rest, "SIZE=").and_then(|v| v.parse().ok());
                 s.messages.push(message);
                 Verb::Mail
@@ -468,7 +486,9 @@ impl SessionBuilder {
                 self.data_started_ms.get_or_insert(time_ms);
                 let mut args = rest.split_whitespace();
                 self.bdat_bytes += args.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
-                Verb::Bdat { last: args.any(|a| a.eq_ignore_ascii_case("LAST")) }
+                Verb::Bdat {
+                    last: args.any(|a| a.eq_ignore_ascii_case("LAST")),
+                }
             }
             _ if is("QUIT") => {
                 self.quit = true;
@@ -610,7 +630,8 @@ impl SessionBuilder {
         let text = if context.is_empty() { data } else { context };
         if context == "Set Session Permissions" {
             s.permissions = data.to_owned();
-        } else if text == "receiving message" || text.starts_with("attempting to connect") && !has(text, &PHRASES.proxy) {
+        } else if text == "receiving message" || text.starts_with("attempting to connect") && !has(text, &PHRASES.proxy)
+        {
             // Common and carrying nothing the session keeps: skip the searches below.
         } else if let Some(id) = text.strip_prefix("receiving message with InternetMessageId ") {
             current_message(s).internet_message_id = id.trim().to_owned();
@@ -624,7 +645,10 @@ impl SessionBuilder {
         } else if s.tls.read_certificate(line.data, context) || s.tls.read_domain_capabilities(text) {
         } else if s.tls.read_success(text) {
             s.tls_succeeded = Some(true);
-        } else if let Some(status) = text.strip_prefix("Client certificate chain validation status: ").or_else(|| text.strip_prefix("Chain validation status: ")) {
+        } else if let Some(status) = text
+            .strip_prefix("Client certificate chain validation status: ")
+            .or_else(|| text.strip_prefix("Chain validation status: "))
+        {
             s.tls.chain_validation_status = status.trim_matches('\'').to_owned();
         } else if let Some(reason) = tls_failure(text) {
             s.tls_succeeded = Some(false);
@@ -646,7 +670,11 @@ impl SessionBuilder {
     }
 
     fn on_disconnect(&mut self, line: &LineView<'_>, at: usize) {
-        let reason = if line.context.is_empty() { line.data } else { line.context };
+        let reason = if line.context.is_empty() {
+            line.data
+        } else {
+            line.context
+        };
         self.session.disconnect_reason = reason.trim().to_owned();
         if is_connect_failure(reason) {
             self.failure.get_or_insert((Failure::Connect, at, reason.to_owned()));
@@ -667,7 +695,11 @@ impl SessionBuilder {
             (Outcome::Delivered, Some(at), text)
         } else if !self.closed {
             (Outcome::Incomplete, s.line_origins.len().checked_sub(1), String::new())
-        } else if let Some((kind, at, text)) = self.failure.clone().filter(|(k, _, _)| *k == Failure::Connect || !never_connected) {
+        } else if let Some((kind, at, text)) = self
+            .failure
+            .clone()
+            .filter(|(k, _, _)| *k == Failure::Connect || !never_connected)
+        {
             let outcome = match kind {
                 Failure::Connect => Outcome::ConnectFailed,
                 Failure::Tls => Outcome::TlsFailed,
@@ -687,7 +719,11 @@ impl SessionBuilder {
         } else {
             (Outcome::Dropped, self.disconnect_at, s.disconnect_reason.clone())
         };
-        s.outcome_text = if outcome == Outcome::Incomplete { s.raw_lines.rsplit('\n').next().unwrap_or("").to_owned() } else { text };
+        s.outcome_text = if outcome == Outcome::Incomplete {
+            s.raw_lines.rsplit('\n').next().unwrap_or("").to_owned()
+        } else {
+            text
+        };
         s.outcome = outcome;
         s.outcome_line = at.and_then(|i| s.line_ref(i));
         s.error_command = self.error_verb.map_or("", Verb::command).to_owned();
@@ -721,9 +757,8 @@ fn angle_address(rest: &str) -> String {
 }
 
 fn parameter<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    text.split_whitespace().find_map(|w| {
-        (w.len() > key.len() && w[..key.len()].eq_ignore_ascii_case(key)).then(|| &w[key.len()..])
-    })
+    text.split_whitespace()
+        .find_map(|w| (w.len() > key.len() && w[..key.len()].eq_ignore_ascii_case(key)).then(|| &w[key.len()..]))
 }
 
 /// `4.7.0` at the start of a reply's text: class 2, 4 or 5, then two numbers of one to three digits.
@@ -772,7 +807,9 @@ fn read_extensions(s: &mut Session, text: &str, continued: bool) {
 fn push_extension_words(out: &mut Vec<String>, words: &str) {
     for word in words.split_whitespace() {
         let is_keyword = word.bytes().any(|b| b.is_ascii_alphabetic())
-            && word.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
             && !matches!(word, "GSSAPI" | "NTLM" | "LOGIN" | "PLAIN" | "CRAM-MD5" | "XOAUTH2");
         match out.last_mut() {
             Some(last) if !is_keyword => {
@@ -837,30 +874,49 @@ fn tls_failure(text: &str) -> Option<String> {
         return Some(rest.trim().to_owned());
     }
     if let Some(rest) = text.strip_prefix("Outbound TLS authentication failed") {
-        return Some(rest.rsplit_once("with error ").map_or(rest, |(_, e)| e).trim().to_owned());
+        return Some(
+            rest.rsplit_once("with error ")
+                .map_or(rest, |(_, e)| e)
+                .trim()
+                .to_owned(),
+        );
     }
     let known_starts = [
         "Tls cipher strength is too weak",
         "Connector is configured to send mail only over TLS connections and remote doesn't support TLS",
         "Drop connection because TLS configuration requires TLS",
     ];
-    (known_starts.iter().any(|k| text.starts_with(k)) || has(text, &PHRASES.certificate_validation_failure)).then(|| text.to_owned())
+    (known_starts.iter().any(|k| text.starts_with(k)) || has(text, &PHRASES.certificate_validation_failure))
+        .then(|| text.to_owned())
 }
 
 fn auth_failure(text: &str) -> Option<String> {
-    let prefixes = ["Inbound AUTH LOGIN failed because of ", "Inbound authentication failed because of ", "Inbound Negotiate failed because of "];
+    let prefixes = [
+        "Inbound AUTH LOGIN failed because of ",
+        "Inbound authentication failed because of ",
+        "Inbound Negotiate failed because of ",
+    ];
     if let Some(reason) = prefixes.iter().find_map(|p| text.strip_prefix(p)) {
         return Some(reason.trim().to_owned());
     }
-    let outbound = ["Outbound Authentication failed with ", "Outbound Exchange Authentication failed with "];
-    outbound.iter().find_map(|p| text.strip_prefix(p)).map(|r| r.trim().to_owned())
+    let outbound = [
+        "Outbound Authentication failed with ",
+        "Outbound Exchange Authentication failed with ",
+    ];
+    outbound
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .map(|r| r.trim().to_owned())
 }
 
 /// `Tarpit for '0.00:00:05'` (TimeSpan `d.hh:mm:ss`), optionally `due to '...'`; milliseconds.
 fn tarpit(text: &str) -> Option<i64> {
     let rest = text.trim().strip_prefix("Tarpit for '")?;
     let span = &rest[..rest.find('\'')?];
-    let (days, clock) = span.split_once('.').filter(|(d, _)| !d.contains(':')).unwrap_or(("0", span));
+    let (days, clock) = span
+        .split_once('.')
+        .filter(|(d, _)| !d.contains(':'))
+        .unwrap_or(("0", span));
     let mut parts = clock.split(':');
     let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
     let seconds: f64 = sec.parse().ok()?;
@@ -890,8 +946,16 @@ fn read_proxy(s: &mut Session, text: &str) {
     if let Some(id) = hex_ids.last() {
         s.proxied_session_id = id.to_owned();
     }
-    if let Some(rest) = text.split_once(" to ").map(|(_, r)| r).filter(|_| text.contains("proxy") && text.contains(" to ")) {
-        let target = rest.split_whitespace().next().unwrap_or("").trim_end_matches(['.', ',']);
+    if let Some(rest) = text
+        .split_once(" to ")
+        .map(|(_, r)| r)
+        .filter(|_| text.contains("proxy") && text.contains(" to "))
+    {
+        let target = rest
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['.', ',']);
         if target.contains(['.', ':']) {
             s.proxy_target = target.to_owned();
         }
@@ -904,8 +968,14 @@ mod tests {
 
     #[test]
     fn reads_small_pieces() {
-        assert_eq!(angle_address("FROM:<raghu@cloudmonkeys.xyz> SIZE=1234"), "raghu@cloudmonkeys.xyz");
-        assert_eq!(angle_address("TO: <ramki@cloudfield.onmicrosoft.com>"), "ramki@cloudfield.onmicrosoft.com");
+        assert_eq!(
+            angle_address("FROM:<raghu@cloudmonkeys.xyz> SIZE=1234"),
+            "raghu@cloudmonkeys.xyz"
+        );
+        assert_eq!(
+            angle_address("TO: <ramki@cloudfield.onmicrosoft.com>"),
+            "ramki@cloudfield.onmicrosoft.com"
+        );
         assert_eq!(angle_address("FROM:<>"), "");
         assert_eq!(parameter("FROM:<a@b> SIZE=1234 BODY=8BITMIME", "SIZE="), Some("1234"));
         assert_eq!(enhanced_code("4.7.0 Temporary server error"), Some("4.7.0"));
@@ -927,7 +997,20 @@ mod tests {
         push_extension_words(&mut words, "SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST");
         assert_eq!(
             words,
-            ["SIZE 37748736", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS", "AUTH NTLM", "X-EXPS GSSAPI NTLM", "8BITMIME", "BINARYMIME", "CHUNKING", "XRDST"]
+            [
+                "SIZE 37748736",
+                "PIPELINING",
+                "DSN",
+                "ENHANCEDSTATUSCODES",
+                "STARTTLS",
+                "X-ANONYMOUSTLS",
+                "AUTH NTLM",
+                "X-EXPS GSSAPI NTLM",
+                "8BITMIME",
+                "BINARYMIME",
+                "CHUNKING",
+                "XRDST"
+            ]
         );
     }
 }

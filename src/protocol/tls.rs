@@ -38,7 +38,9 @@ impl TlsInfo {
     /// `TLS protocol {0} negotiation succeeded using bulk encryption algorithm {1} with strength {2} bits, MAC hash
     /// algorithm {3} with strength {4} bits and key exchange algorithm {5} with strength {6} bits`.
     pub fn read_success(&mut self, text: &str) -> bool {
-        let Some(rest) = text.strip_prefix("TLS protocol ") else { return false };
+        let Some(rest) = text.strip_prefix("TLS protocol ") else {
+            return false;
+        };
         let (protocol, rest) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
         if !rest.starts_with(" negotiation succeeded") {
             return false;
@@ -95,7 +97,10 @@ impl TlsInfo {
     pub fn read_certificate(&mut self, data: &str, context: &str) -> bool {
         const KINDS: [&str; 3] = ["Sending certificate", "Received certificate", "Remote certificate"];
         if let Some(kind) = KINDS.iter().find(|k| context.starts_with(**k)) {
-            let mut cert = Certificate { kind: (*kind).to_owned(), ..Certificate::default() };
+            let mut cert = Certificate {
+                kind: (*kind).to_owned(),
+                ..Certificate::default()
+            };
             if context.len() > kind.len() {
                 parse_combined(data, &mut cert);
             }
@@ -164,7 +169,11 @@ fn quoted_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 fn split_names(text: &str) -> Vec<String> {
-    text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// ` <subject> <issuer> <serial> <thumbprint> <not before> <not after> <SANs;...>`. Subject and issuer are
@@ -267,11 +276,17 @@ mod tests {
         let mut tls = TlsInfo::default();
         for (data, context) in [
             ("", "Remote certificate"),
-            ("CN=mail.protection.outlook.com, O=Microsoft Corporation", "Certificate subject"),
+            (
+                "CN=mail.protection.outlook.com, O=Microsoft Corporation",
+                "Certificate subject",
+            ),
             ("CN=DigiCert Cloud Services CA-1", "Certificate issuer name"),
             ("0A1B", "Certificate serial number"),
             ("1A2B3C", "Certificate thumbprint"),
-            ("mail.protection.outlook.com;*.mail.protection.outlook.com", "Certificate alternate names"),
+            (
+                "mail.protection.outlook.com;*.mail.protection.outlook.com",
+                "Certificate alternate names",
+            ),
         ] {
             assert!(tls.read_certificate(data, context));
         }
@@ -289,8 +304,13 @@ mod tests {
         assert_eq!(tls.protocol, "SP_PROT_TLS1_2_SERVER");
         assert_eq!((tls.cipher.as_str(), tls.cipher_strength), ("CALG_AES_128", Some(128)));
         assert_eq!(tls.mac, "CALG_SHA_256");
-        assert_eq!((tls.key_exchange.as_str(), tls.key_exchange_strength), ("CALG_ECDH_EPHEM", Some(256)));
-        assert!(tls.read_domain_capabilities("TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'"));
+        assert_eq!(
+            (tls.key_exchange.as_str(), tls.key_exchange_strength),
+            ("CALG_ECDH_EPHEM", Some(256))
+        );
+        assert!(tls.read_domain_capabilities(
+            "TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'"
+        ));
         assert_eq!(tls.domain_capabilities, "AcceptCloudServicesMail");
         assert_eq!(tls.domain_capabilities_status, "Success");
         assert_eq!(tls.domain_capabilities_domain, "mail.protection.outlook.com");

@@ -77,15 +77,26 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
     let recipients: Vec<Pattern> = query.recipients.iter().map(|s| Pattern::exact_or_wildcard(s)).collect();
     let by_address = !senders.is_empty() || !recipients.is_empty();
     let address_ok = |sender: &str, recipient_list: &[&str]| {
-        (senders.is_empty() || any_pattern(&senders, sender)) && (recipients.is_empty() || recipient_list.iter().any(|r| any_pattern(&recipients, r)))
+        (senders.is_empty() || any_pattern(&senders, sender))
+            && (recipients.is_empty() || recipient_list.iter().any(|r| any_pattern(&recipients, r)))
     };
 
     // Exchange Online events name their message directly.
     let mut trace_ids: Vec<String> = Vec::new();
     for e in &sources.trace_events {
-        let by_id = found.message_ids.iter().any(|m| m.eq_ignore_ascii_case(&bracketed(&e.message_id)))
-            || found.network_message_ids.iter().any(|n| n.eq_ignore_ascii_case(&e.network_message_id));
-        if by_id || (by_address && in_window(query, e.received_ms) && address_ok(&e.sender_address, &[e.recipient_address.as_str()])) {
+        let by_id = found
+            .message_ids
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(&bracketed(&e.message_id)))
+            || found
+                .network_message_ids
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&e.network_message_id));
+        if by_id
+            || (by_address
+                && in_window(query, e.received_ms)
+                && address_ok(&e.sender_address, &[e.recipient_address.as_str()]))
+        {
             if !e.message_id.is_empty() {
                 push_unique(&mut trace_ids, &bracketed(&e.message_id));
             }
@@ -114,7 +125,9 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
     found.has_tracking_logs = !tracking_files.is_empty();
     for file in tracking_files.iter().chain(protocol_files.iter()) {
         for part in file.parent().into_iter().flat_map(|p| p.components()) {
-            found.log_folders.insert(part.as_os_str().to_string_lossy().to_ascii_lowercase());
+            found
+                .log_folders
+                .insert(part.as_os_str().to_string_lossy().to_ascii_lowercase());
         }
     }
     found.has_protocol_logs = !protocol_files.is_empty();
@@ -124,20 +137,34 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         let mut seeds = Vec::new();
         let mut filters = Vec::new();
         for nmid in &found.network_message_ids {
-            filters.push(TrackingFilter { network_message_id: Some(nmid.clone()), ..TrackingFilter::default() });
+            filters.push(TrackingFilter {
+                network_message_id: Some(nmid.clone()),
+                ..TrackingFilter::default()
+            });
         }
         if by_address {
             filters.push(TrackingFilter {
                 start_ms: query.start_ms,
                 end_ms: query.end_ms,
-                sender: query.senders.first().filter(|_| query.senders.len() == 1 && !query.senders[0].contains(['*', '?'])).cloned(),
+                sender: query
+                    .senders
+                    .first()
+                    .filter(|_| query.senders.len() == 1 && !query.senders[0].contains(['*', '?']))
+                    .cloned(),
                 ..TrackingFilter::default()
             });
         }
         for filter in filters {
             read_tracking(tracking_files.clone(), filter, &mut found.issues, |e| {
-                let nmid_ok = found.network_message_ids.iter().any(|n| n.eq_ignore_ascii_case(&e.network_message_id));
-                if nmid_ok || (by_address && in_window(query, e.timestamp_ms) && address_ok(&e.sender, &e.recipients.iter().map(String::as_str).collect::<Vec<_>>())) {
+                let nmid_ok = found
+                    .network_message_ids
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(&e.network_message_id));
+                if nmid_ok
+                    || (by_address
+                        && in_window(query, e.timestamp_ms)
+                        && address_ok(&e.sender, &e.recipients.iter().map(String::as_str).collect::<Vec<_>>()))
+                {
                     push_unique(&mut seeds, &bracketed(&e.message_id));
                 }
             });
@@ -151,8 +178,15 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         .trace_events
         .into_iter()
         .filter(|e| {
-            found.message_ids.iter().any(|m| m.eq_ignore_ascii_case(&bracketed(&e.message_id)))
-                || (!e.network_message_id.is_empty() && found.network_message_ids.iter().any(|n| n.eq_ignore_ascii_case(&e.network_message_id)))
+            found
+                .message_ids
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(&bracketed(&e.message_id)))
+                || (!e.network_message_id.is_empty()
+                    && found
+                        .network_message_ids
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(&e.network_message_id)))
         })
         .collect();
     for e in &found.trace_events {
@@ -183,14 +217,19 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         found.stats.tracking_files_read = hit_tracking.len() as u64;
         // One id: the engine's own filter skips the other rows before an event is made.
         let filter = match (found.message_ids.as_slice(), found.network_message_ids.len()) {
-            ([only], _) => TrackingFilter { message_id: Some(only.clone()), ..TrackingFilter::default() },
+            ([only], _) => TrackingFilter {
+                message_id: Some(only.clone()),
+                ..TrackingFilter::default()
+            },
             _ => TrackingFilter::default(),
         };
         let ids = found.message_ids.clone();
         let nmids = found.network_message_ids.clone();
         let mut events = Vec::new();
         read_tracking(hit_tracking, filter, &mut found.issues, |e| {
-            if ids.iter().any(|m| m.eq_ignore_ascii_case(&e.message_id)) || nmids.iter().any(|n| n.eq_ignore_ascii_case(&e.network_message_id)) {
+            if ids.iter().any(|m| m.eq_ignore_ascii_case(&e.message_id))
+                || nmids.iter().any(|n| n.eq_ignore_ascii_case(&e.network_message_id))
+            {
                 events.push(e.clone());
             }
         });
@@ -213,7 +252,10 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
             }
         });
         if hit {
-            for neighbour in [index.checked_sub(1), Some(index), Some(index + 1)].into_iter().flatten() {
+            for neighbour in [index.checked_sub(1), Some(index), Some(index + 1)]
+                .into_iter()
+                .flatten()
+            {
                 if let Some(p) = protocol_files.get(neighbour).filter(|p| same_stream(p, path)) {
                     if !hit_protocol.contains(p) {
                         hit_protocol.push(p.clone());
@@ -224,13 +266,23 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
     }
     if !session_ids.is_empty() {
         found.stats.protocol_files_read = hit_protocol.len() as u64;
-        let filter = ProtocolFilter { session_ids: session_ids.into_iter().collect(), ..ProtocolFilter::default() };
+        let filter = ProtocolFilter {
+            session_ids: session_ids.into_iter().collect(),
+            ..ProtocolFilter::default()
+        };
         let ids = found.message_ids.clone();
-        read_sessions(ProtocolReader::new(ReadMode::Sessions, filter, hit_protocol), &mut found.issues, |s| {
-            if s.messages.iter().any(|m| ids.iter().any(|id| id.eq_ignore_ascii_case(&m.internet_message_id))) {
-                found.sessions.push(s);
-            }
-        });
+        read_sessions(
+            ProtocolReader::new(ReadMode::Sessions, filter, hit_protocol),
+            &mut found.issues,
+            |s| {
+                if s.messages
+                    .iter()
+                    .any(|m| ids.iter().any(|id| id.eq_ignore_ascii_case(&m.internet_message_id)))
+                {
+                    found.sessions.push(s);
+                }
+            },
+        );
         found.stats.sessions = found.sessions.len() as u64;
     }
 
@@ -238,11 +290,19 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
     let deferrals: Vec<(i64, String)> = found
         .trace_events
         .iter()
-        .filter(|e| e.event.eq_ignore_ascii_case("Defer") || e.event.eq_ignore_ascii_case("Fail") || e.event.eq_ignore_ascii_case("DEFER"))
+        .filter(|e| {
+            e.event.eq_ignore_ascii_case("Defer")
+                || e.event.eq_ignore_ascii_case("Fail")
+                || e.event.eq_ignore_ascii_case("DEFER")
+        })
         .map(|e| (e.received_ms, e.sender_address.clone()))
         .collect();
     if !protocol_files.is_empty() {
-        let mut seen: HashSet<String> = found.sessions.iter().map(|s| format!("{}|{}", s.server, s.session_id)).collect();
+        let mut seen: HashSet<String> = found
+            .sessions
+            .iter()
+            .map(|s| format!("{}|{}", s.server, s.session_id))
+            .collect();
         for (at, sender) in deferrals.into_iter().filter(|(_, s)| !s.is_empty()) {
             let filter = ProtocolFilter {
                 start_ms: Some(at - 120_000),
@@ -251,12 +311,16 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
                 ..ProtocolFilter::default()
             };
             let mut near = Vec::new();
-            read_sessions(ProtocolReader::new(ReadMode::Sessions, filter, protocol_files.clone()), &mut found.issues, |s| {
-                let carries_id = s.messages.iter().any(|m| !m.internet_message_id.is_empty());
-                if !carries_id && s.is_exchange_online && s.start_ms <= at + 30_000 && s.end_ms >= at - 120_000 {
-                    near.push(s);
-                }
-            });
+            read_sessions(
+                ProtocolReader::new(ReadMode::Sessions, filter, protocol_files.clone()),
+                &mut found.issues,
+                |s| {
+                    let carries_id = s.messages.iter().any(|m| !m.internet_message_id.is_empty());
+                    if !carries_id && s.is_exchange_online && s.start_ms <= at + 30_000 && s.end_ms >= at - 120_000 {
+                        near.push(s);
+                    }
+                },
+            );
             for s in near {
                 if seen.insert(format!("{}|{}", s.server, s.session_id)) {
                     found.sessions_by_time.push(s);
@@ -269,22 +333,40 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
 
 /// A file whose name puts it wholly outside the query's time range (an hour of slack either side).
 fn file_outside(query: &TimelineQuery, path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse) else { return false };
-    query.start_ms.is_some_and(|s| name.end_ms() + 3_600_000 < s) || query.end_ms.is_some_and(|e| name.start_ms - 3_600_000 > e)
+    let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse) else {
+        return false;
+    };
+    query.start_ms.is_some_and(|s| name.end_ms() + 3_600_000 < s)
+        || query.end_ms.is_some_and(|e| name.start_ms - 3_600_000 > e)
 }
 
 /// Files of one folder and one prefix follow each other in time.
 fn same_stream(a: &Path, b: &Path) -> bool {
-    let prefix = |p: &Path| p.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse).map(|n| n.prefix);
+    let prefix = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(LogFileName::parse)
+            .map(|n| n.prefix)
+    };
     a.parent() == b.parent() && prefix(a) == prefix(b)
 }
 
 /// Searches one file for the ids; calls `on_line` with each line that holds one. True when any does.
-fn search_file(path: &Path, searcher: &AhoCorasick, buffer: &mut Vec<u8>, found: &mut Collected, mut on_line: impl FnMut(&str)) -> bool {
+fn search_file(
+    path: &Path,
+    searcher: &AhoCorasick,
+    buffer: &mut Vec<u8>,
+    found: &mut Collected,
+    mut on_line: impl FnMut(&str),
+) -> bool {
     buffer.clear();
     let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer));
     if let Err(e) = read {
-        found.issues.push(TimelineIssue { path: path.to_string_lossy().into_owned(), line: 0, message: format!("cannot be read: {e}") });
+        found.issues.push(TimelineIssue {
+            path: path.to_string_lossy().into_owned(),
+            line: 0,
+            message: format!("cannot be read: {e}"),
+        });
         return false;
     }
     found.stats.files_searched += 1;
@@ -304,14 +386,23 @@ fn search_file(path: &Path, searcher: &AhoCorasick, buffer: &mut Vec<u8>, found:
     hit
 }
 
-fn read_tracking(files: Vec<PathBuf>, filter: TrackingFilter, issues: &mut Vec<TimelineIssue>, mut on_event: impl FnMut(&TrackingEvent)) {
+fn read_tracking(
+    files: Vec<PathBuf>,
+    filter: TrackingFilter,
+    issues: &mut Vec<TimelineIssue>,
+    mut on_event: impl FnMut(&TrackingEvent),
+) {
     let mut reader = TrackingReader::new(files, filter);
     let mut event = TrackingEvent::default();
     while let Some(step) = reader.read_into(&mut event) {
         match step {
             ReadStep::Event => on_event(&event),
             ReadStep::Notice(crate::tracking::TrackingNotice::Error(e)) => {
-                issues.push(TimelineIssue { path: e.path.to_string(), line: e.line, message: e.message.clone() });
+                issues.push(TimelineIssue {
+                    path: e.path.to_string(),
+                    line: e.line,
+                    message: e.message.clone(),
+                });
             }
             ReadStep::Notice(_) => {}
         }
@@ -322,7 +413,11 @@ fn read_sessions(mut reader: ProtocolReader, issues: &mut Vec<TimelineIssue>, mu
     loop {
         match reader.next() {
             Next::Item(ProtocolItem::Session(s)) => on_session(*s),
-            Next::Item(ProtocolItem::Error(e)) => issues.push(TimelineIssue { path: e.path.to_string(), line: e.line, message: e.message.clone() }),
+            Next::Item(ProtocolItem::Error(e)) => issues.push(TimelineIssue {
+                path: e.path.to_string(),
+                line: e.line,
+                message: e.message.clone(),
+            }),
             Next::Item(_) => {}
             Next::Pending | Next::End => break,
         }

@@ -25,7 +25,11 @@ fn numeric_date(text: &str) -> Option<NumericDate<'_>> {
     let (date, time) = (&text[..date_end], text[date_end..].trim());
     let separator = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
     let pieces: Vec<&str> = date.trim_end_matches('.').split(separator).collect();
-    if pieces.len() != 3 || pieces.iter().any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if pieces.len() != 3
+        || pieces
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let number = |s: &str| s.parse::<u32>().ok();
@@ -82,7 +86,9 @@ fn time_of_day(text: &str) -> Option<(u32, u32, u32)> {
     } else {
         (lower, None)
     };
-    let mut numbers = clock.split(':').map(|p| p.trim().split('.').next().unwrap_or("").parse::<u32>().ok());
+    let mut numbers = clock
+        .split(':')
+        .map(|p| p.trim().split('.').next().unwrap_or("").parse::<u32>().ok());
     let hour = numbers.next()??;
     let minute = numbers.next()??;
     let second = numbers.next().unwrap_or(Some(0))?;
@@ -124,18 +130,37 @@ mod tests {
             ("06/04/2021 14:46:03", DayOrder::DayFirst, "2021-04-06T14:46:03.000Z"),
             ("06.04.2021 14:46:03", DayOrder::MonthFirst, "2021-04-06T14:46:03.000Z"),
             ("2021/04/06 14:46", DayOrder::DayFirst, "2021-04-06T14:46:00.000Z"),
-            ("2026-05-01T06:10:00.1234567Z", DayOrder::MonthFirst, "2026-05-01T06:10:00.123Z"),
-            ("2026-05-01T08:10:00+02:00", DayOrder::MonthFirst, "2026-05-01T06:10:00.000Z"),
+            (
+                "2026-05-01T06:10:00.1234567Z",
+                DayOrder::MonthFirst,
+                "2026-05-01T06:10:00.123Z",
+            ),
+            (
+                "2026-05-01T08:10:00+02:00",
+                DayOrder::MonthFirst,
+                "2026-05-01T06:10:00.000Z",
+            ),
             ("2026-05-01 06:10:00", DayOrder::MonthFirst, "2026-05-01T06:10:00.000Z"),
         ];
         for (text, order, want) in cases {
-            assert_eq!(parse_trace_time(text, order).map(format_utc_ms).as_deref(), Some(want), "{text}");
+            assert_eq!(
+                parse_trace_time(text, order).map(format_utc_ms).as_deref(),
+                Some(want),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn refuses_what_is_not_a_time() {
-        for text in ["", "yesterday", "13/13/2021 1:00:00", "4/6/2021 25:00:00", "4/6/2021 13:00:00 PM", "System.Object[]"] {
+        for text in [
+            "",
+            "yesterday",
+            "13/13/2021 1:00:00",
+            "4/6/2021 25:00:00",
+            "4/6/2021 13:00:00 PM",
+            "System.Object[]",
+        ] {
             assert_eq!(parse_trace_time(text, DayOrder::MonthFirst), None, "{text}");
         }
     }

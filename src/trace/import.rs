@@ -137,7 +137,10 @@ impl Columns {
             .iter()
             .map(|name| {
                 let name = name.trim().trim_start_matches('\u{feff}');
-                NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, c)| c)
+                NAMES
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|&(_, c)| c)
             })
             .collect();
         Columns { index }
@@ -152,26 +155,34 @@ impl Columns {
     }
 
     fn format(&self, header: &[String]) -> Option<TraceFormat> {
-        if !self.has(Column::Received) || !(self.has(Column::MessageId) || self.has(Column::Sender) || self.has(Column::Recipient)) {
+        if !self.has(Column::Received)
+            || !(self.has(Column::MessageId) || self.has(Column::Sender) || self.has(Column::Recipient))
+        {
             return None;
         }
         let named = |n: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(n));
-        Some(if named("origin_timestamp_utc") || named("origin_timestamp") || (self.has(Column::RecipientStatus) && !self.has(Column::Event)) {
-            TraceFormat::EnhancedSummary
-        } else if named("date_time_utc") || named("event_id") {
-            TraceFormat::Extended
-        } else if self.has(Column::Event) || self.has(Column::Detail) || self.has(Column::Data) {
-            TraceFormat::Detail
-        } else {
-            TraceFormat::Summary
-        })
+        Some(
+            if named("origin_timestamp_utc")
+                || named("origin_timestamp")
+                || (self.has(Column::RecipientStatus) && !self.has(Column::Event))
+            {
+                TraceFormat::EnhancedSummary
+            } else if named("date_time_utc") || named("event_id") {
+                TraceFormat::Extended
+            } else if self.has(Column::Event) || self.has(Column::Detail) || self.has(Column::Data) {
+                TraceFormat::Detail
+            } else {
+                TraceFormat::Summary
+            },
+        )
     }
 }
 
 /// Text that stands for a value lost at export: `System.String[]`, `System.Object[]`, `Deserialized.System...`.
 fn lost_value(value: &str) -> bool {
     let v = value.trim();
-    (v.starts_with("System.") || v.starts_with("Deserialized.System.")) && (v.ends_with("[]") || v.ends_with(']') || v.contains("Collection"))
+    (v.starts_with("System.") || v.starts_with("Deserialized.System."))
+        && (v.ends_with("[]") || v.ends_with(']') || v.contains("Collection"))
 }
 
 /// Reads one export (its bytes, any encoding). `path` names it in events and issues; `culture_order` is how the
@@ -180,9 +191,18 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
     let text = decode(bytes);
     let (_, rows, broken) = split_rows(&text);
     let mut out = TraceImport::default();
-    let issue = |kind, line, message: String| TraceIssue { kind, path: path.to_string(), line, message };
+    let issue = |kind, line, message: String| TraceIssue {
+        kind,
+        path: path.to_string(),
+        line,
+        message,
+    };
     let Some((header, data)) = rows.split_first() else {
-        out.issues.push(issue(TraceIssueKind::NotATrace, 0, format!("{}: is empty, not a message trace export; refused", file_name(path))));
+        out.issues.push(issue(
+            TraceIssueKind::NotATrace,
+            0,
+            format!("{}: is empty, not a message trace export; refused", file_name(path)),
+        ));
         return out;
     };
     let columns = Columns::from_header(&header.fields);
@@ -202,11 +222,19 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
     out.format = Some(format);
     let order = data
         .iter()
-        .filter_map(|row| columns.position(Column::Received).and_then(|i| row.fields.get(i)).and_then(|v| order_evidence(v)))
+        .filter_map(|row| {
+            columns
+                .position(Column::Received)
+                .and_then(|i| row.fields.get(i))
+                .and_then(|v| order_evidence(v))
+        })
         .next()
         .unwrap_or(culture_order);
     let kb = KnowledgeBase::builtin();
-    let ctx = Context { log_type: Some(LogKind::MessageTrace), ..Context::default() };
+    let ctx = Context {
+        log_type: Some(LogKind::MessageTrace),
+        ..Context::default()
+    };
     let mut lost_reported = vec![false; header.fields.len()];
     for row in data {
         out.rows += 1;
@@ -215,7 +243,13 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
             out.issues.push(issue(
                 TraceIssueKind::BadRow,
                 row.line,
-                format!("{}, line {}: has {} fields where the header names {}; skipped", file_name(path), row.line, row.fields.len(), header.fields.len()),
+                format!(
+                    "{}, line {}: has {} fields where the header names {}; skipped",
+                    file_name(path),
+                    row.line,
+                    row.fields.len(),
+                    header.fields.len()
+                ),
             ));
             continue;
         }
@@ -246,7 +280,11 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
             }
             Err(message) => {
                 out.skipped_rows += 1;
-                out.issues.push(issue(TraceIssueKind::BadTime, row.line, format!("{}, line {}: {message}; skipped", file_name(path), row.line)));
+                out.issues.push(issue(
+                    TraceIssueKind::BadTime,
+                    row.line,
+                    format!("{}, line {}: {message}; skipped", file_name(path), row.line),
+                ));
             }
         }
     }
@@ -255,7 +293,11 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
         out.issues.push(issue(
             TraceIssueKind::BadRow,
             broken.line,
-            format!("{}, line {}: a quoted field is never closed; the rest of the file is skipped", file_name(path), broken.line),
+            format!(
+                "{}, line {}: a quoted field is never closed; the rest of the file is skipped",
+                file_name(path),
+                broken.line
+            ),
         ));
     }
     out
@@ -265,7 +307,13 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-fn event_of(columns: &Columns, row: &Row, format: TraceFormat, order: DayOrder, path: &str) -> Result<Vec<TraceEvent>, String> {
+fn event_of(
+    columns: &Columns,
+    row: &Row,
+    format: TraceFormat,
+    order: DayOrder,
+    path: &str,
+) -> Result<Vec<TraceEvent>, String> {
     let get = |column: Column| -> String {
         columns
             .position(column)
@@ -276,7 +324,8 @@ fn event_of(columns: &Columns, row: &Row, format: TraceFormat, order: DayOrder, 
             .to_string()
     };
     let received_text = get(Column::Received);
-    let received_ms = parse_trace_time(&received_text, order).ok_or_else(|| format!("the time '{received_text}' is not a date and time"))?;
+    let received_ms = parse_trace_time(&received_text, order)
+        .ok_or_else(|| format!("the time '{received_text}' is not a date and time"))?;
     let data = get(Column::Data);
     let meps = parse_meps(&data);
     let original_client_ip = get(Column::OriginalClientIp);
@@ -318,16 +367,33 @@ fn event_of(columns: &Columns, row: &Row, format: TraceFormat, order: DayOrder, 
     if event.message_trace_id.is_empty() && format == TraceFormat::EnhancedSummary {
         event.message_trace_id = event.network_message_id.clone();
     }
-    if event.network_message_id.is_empty() && format != TraceFormat::Extended && looks_like_guid(&event.message_trace_id) {
+    if event.network_message_id.is_empty()
+        && format != TraceFormat::Extended
+        && looks_like_guid(&event.message_trace_id)
+    {
         // Get-MessageTrace's MessageTraceId is the message's NetworkMessageId (the id on-premises tracking logs).
         event.network_message_id = event.message_trace_id.clone();
     }
     let recipient_status = get(Column::RecipientStatus);
     // Objects of several kinds piped together share one header: a row without an event is a summary row.
     let stated = get(Column::Format);
-    let format = match [TraceFormat::Summary, TraceFormat::Detail, TraceFormat::EnhancedSummary, TraceFormat::Extended].into_iter().find(|f| f.as_str() == stated) {
+    let format = match [
+        TraceFormat::Summary,
+        TraceFormat::Detail,
+        TraceFormat::EnhancedSummary,
+        TraceFormat::Extended,
+    ]
+    .into_iter()
+    .find(|f| f.as_str() == stated)
+    {
         Some(stated) => stated,
-        None if format == TraceFormat::Detail && event.event.is_empty() && event.detail.is_empty() && event.data.is_empty() => TraceFormat::Summary,
+        None if format == TraceFormat::Detail
+            && event.event.is_empty()
+            && event.detail.is_empty()
+            && event.data.is_empty() =>
+        {
+            TraceFormat::Summary
+        }
         None => format,
     };
     event.format = Some(format);
@@ -352,23 +418,48 @@ fn first_non_empty(values: &[String]) -> String {
 }
 
 fn looks_like_guid(text: &str) -> bool {
-    text.len() == 36 && text.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// The properties a detail row's Data carries that the columns do not.
 fn fill_from_meps(event: &mut TraceEvent) {
-    let pick = |event: &TraceEvent, names: &[&str]| names.iter().find_map(|n| event.mep(n)).filter(|v| !v.is_empty()).map(str::to_string);
+    let pick = |event: &TraceEvent, names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| event.mep(n))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     if event.server_hostname.is_empty() {
         if let Some(v) = pick(event, &["ServerHostname", "ServerHostName", "Server"]) {
             event.server_hostname = v;
         }
     }
     if event.connector_id.is_empty() {
-        if let Some(v) = pick(event, &["ConnectorId", "Connector", "OutboundConnectorName", "InboundConnectorName"]) {
+        if let Some(v) = pick(
+            event,
+            &[
+                "ConnectorId",
+                "Connector",
+                "OutboundConnectorName",
+                "InboundConnectorName",
+            ],
+        ) {
             event.connector_id = v;
         } else if let Some(v) = pick(event, &["InboundConnectorData"]) {
             // `Name=Inbound from <org>;ConnectorType=OnPremises;TenantId=...`
-            event.connector_id = v.split(';').find_map(|p| p.strip_prefix("Name=")).unwrap_or(&v).to_string();
+            event.connector_id = v
+                .split(';')
+                .find_map(|p| p.strip_prefix("Name="))
+                .unwrap_or(&v)
+                .to_string();
         }
     }
     if event.client_ip.is_empty() {
@@ -389,7 +480,9 @@ fn fill_from_meps(event: &mut TraceEvent) {
 }
 
 fn is_error_event(event: &str) -> bool {
-    ["Fail", "Defer", "Drop", "FAIL", "DEFER", "DROP"].iter().any(|e| e.eq_ignore_ascii_case(event.trim()))
+    ["Fail", "Defer", "Drop", "FAIL", "DEFER", "DROP"]
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(event.trim()))
 }
 
 /// A recipient's status from its last event.
@@ -412,7 +505,11 @@ fn split_recipient_status(event: TraceEvent, recipient_status: &str) -> Vec<Trac
         let (address, events) = part.split_once("##").unwrap_or((part, ""));
         let mut one = event.clone();
         one.recipient_address = address.trim().to_string();
-        one.events = events.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+        one.events = events
+            .split(',')
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+            .collect();
         one.event = one.events.last().cloned().unwrap_or_default();
         if one.status.is_empty() {
             one.status = status_of_event(&one.event).to_string();
@@ -428,8 +525,17 @@ fn split_recipient_status(event: TraceEvent, recipient_status: &str) -> Vec<Trac
 /// An extended report row names its recipients `;`-separated with their statuses likewise (as message
 /// tracking does): one event per recipient, with the error of a failed or deferred one as its reason.
 fn split_extended(event: TraceEvent, recipient_status: &str) -> Vec<TraceEvent> {
-    let recipients: Vec<&str> = event.recipient_address.split(';').map(str::trim).filter(|r| !r.is_empty()).collect();
-    let statuses: Vec<&str> = if recipient_status.contains("[{") { vec![recipient_status] } else { recipient_status.split(';').collect() };
+    let recipients: Vec<&str> = event
+        .recipient_address
+        .split(';')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    let statuses: Vec<&str> = if recipient_status.contains("[{") {
+        vec![recipient_status]
+    } else {
+        recipient_status.split(';').collect()
+    };
     let status = status_of_event(&event.event).to_string();
     let mut out = Vec::new();
     for (i, recipient) in recipients.iter().enumerate() {
@@ -482,7 +588,13 @@ mod tests {
         let result = import("\"Name\",\"Length\"\r\n\"a\",\"1\"\r\n");
         assert_eq!(result.issues.len(), 1);
         assert_eq!(result.issues[0].kind, TraceIssueKind::NotATrace);
-        assert!(result.issues[0].message.starts_with("trace.csv: is not a message trace export"), "{}", result.issues[0].message);
+        assert!(
+            result.issues[0]
+                .message
+                .starts_with("trace.csv: is not a message trace export"),
+            "{}",
+            result.issues[0].message
+        );
     }
 
     #[test]
@@ -499,8 +611,19 @@ mod tests {
         let text = "origin_timestamp_utc,sender_address,recipient_status,message_subject,total_bytes,message_id,network_message_id,original_client_ip,directionality,connector_id,delivery_priority\n\
 2026-05-01T06:06:50.123Z,raghu@cloudmonkeys.xyz,\"ann@cloudfield.onmicrosoft.com##Receive, Deliver;bob@cloudmonkeys.xyz##Receive, Send;zed@cloudmonkeys.xyz##Receive, Fail\",Report,12345,<a@b>,5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0001,27.7.57.241,Originating,Inbound from cloudmonkeys,Normal\n";
         let result = import(text);
-        let got: Vec<(&str, &str, &str)> = result.events.iter().map(|e| (e.recipient_address.as_str(), e.event.as_str(), e.status.as_str())).collect();
-        assert_eq!(got, [("ann@cloudfield.onmicrosoft.com", "Deliver", "Delivered"), ("bob@cloudmonkeys.xyz", "Send", "Delivered"), ("zed@cloudmonkeys.xyz", "Fail", "Failed")]);
+        let got: Vec<(&str, &str, &str)> = result
+            .events
+            .iter()
+            .map(|e| (e.recipient_address.as_str(), e.event.as_str(), e.status.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ann@cloudfield.onmicrosoft.com", "Deliver", "Delivered"),
+                ("bob@cloudmonkeys.xyz", "Send", "Delivered"),
+                ("zed@cloudmonkeys.xyz", "Fail", "Failed")
+            ]
+        );
         assert_eq!(result.events[0].events, ["Receive", "Deliver"]);
         assert_eq!(result.events[0].from_ip, "27.7.57.241");
         assert_eq!(result.format, Some(TraceFormat::EnhancedSummary));
@@ -529,8 +652,14 @@ mod tests {
         let result = import(text);
         assert!(result.issues.is_empty(), "{:?}", result.issues);
         let e = &result.events[0];
-        assert_eq!((e.format, e.received_ms), (Some(TraceFormat::Summary), 1_777_626_310_000));
-        assert_eq!((e.organization.as_str(), e.size, e.to_ip.as_str()), ("cloudfield.onmicrosoft.com", Some(4821), "27.7.57.241"));
+        assert_eq!(
+            (e.format, e.received_ms),
+            (Some(TraceFormat::Summary), 1_777_626_310_000)
+        );
+        assert_eq!(
+            (e.organization.as_str(), e.size, e.to_ip.as_str()),
+            ("cloudfield.onmicrosoft.com", Some(4821), "27.7.57.241")
+        );
         // Summary and detail objects piped together: the summary row has no event and stays a summary.
         let mixed = import("Received,MessageId,Status,Event,Detail\n2026-05-01T09:05:10Z,<1@x>,Delivered,,\n2026-05-01T09:05:11Z,<1@x>,,Send,Sent\n");
         let formats: Vec<_> = mixed.events.iter().map(|e| e.format).collect();
@@ -542,7 +671,11 @@ mod tests {
         let result = import("Received,RecipientAddress,MessageId\n5/1/2026 6:00:00 AM,System.String[],<1@x>\n5/1/2026 6:00:01 AM,System.String[],<2@x>\n");
         assert_eq!(result.events.len(), 2);
         assert_eq!(result.events[0].recipient_address, "");
-        let lost: Vec<_> = result.issues.iter().filter(|i| i.kind == TraceIssueKind::LostValues).collect();
+        let lost: Vec<_> = result
+            .issues
+            .iter()
+            .filter(|i| i.kind == TraceIssueKind::LostValues)
+            .collect();
         assert_eq!(lost.len(), 1);
     }
 }

@@ -95,7 +95,14 @@ mod tests {
         let xml = r#"<root><MEP Name="ConnectorId" String="Outbound to cloudmonkeys &amp; co"/><MEP Name="MessageLatency" Long="1532" /><MEP Name="ServerHostname" String='AM6PR02MB1234'/></root>"#;
         let meps = parse_meps(xml);
         let pairs: Vec<(&str, &str)> = meps.iter().map(|m| (m.name.as_str(), m.value.as_str())).collect();
-        assert_eq!(pairs, [("ConnectorId", "Outbound to cloudmonkeys & co"), ("MessageLatency", "1532"), ("ServerHostname", "AM6PR02MB1234")]);
+        assert_eq!(
+            pairs,
+            [
+                ("ConnectorId", "Outbound to cloudmonkeys & co"),
+                ("MessageLatency", "1532"),
+                ("ServerHostname", "AM6PR02MB1234")
+            ]
+        );
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub struct TraceEvent {
 impl TraceEvent {
     /// The value of a message event property of the Data XML, by name (case-insensitive).
     pub fn mep(&self, name: &str) -> Option<&str> {
-        self.meps.iter().find(|m| m.name.eq_ignore_ascii_case(name)).map(|m| m.value.as_str())
+        self.meps
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
+            .map(|m| m.value.as_str())
     }
 }

@@ -31,13 +31,15 @@ pub fn decode(bytes: &[u8]) -> String {
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•',
-        '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[(b - 0x80) as usize],
@@ -148,7 +150,10 @@ fn split_with(body: &str, delimiter: char, first_line: u64) -> (Vec<Row>, Option
             '\n' => {
                 if row_has_text || !field.is_empty() || !fields.is_empty() {
                     fields.push(std::mem::take(&mut field));
-                    rows.push(Row { line: row_line, fields: std::mem::take(&mut fields) });
+                    rows.push(Row {
+                        line: row_line,
+                        fields: std::mem::take(&mut fields),
+                    });
                 }
                 field.clear();
                 was_quoted = false;
@@ -198,7 +203,10 @@ mod tests {
             ("UTF-8 with BOM", utf8_bom),
             ("UTF-16 LE with BOM (admin center)", utf16le(text)),
             ("UTF-16 LE without BOM", no_bom_utf16),
-            ("Windows-1252 (5.1 -Encoding Default)", b"\"Subject\"\r\n\"Gr\xfc\xdfe\"\r\n".to_vec()),
+            (
+                "Windows-1252 (5.1 -Encoding Default)",
+                b"\"Subject\"\r\n\"Gr\xfc\xdfe\"\r\n".to_vec(),
+            ),
         ];
         for (name, bytes) in cases {
             assert_eq!(decode(&bytes), text, "{name}");
@@ -207,12 +215,38 @@ mod tests {
 
     #[test]
     fn splits_quoted_semicolon_and_multiline_rows() {
-        let (layout, rows, broken) = split_rows("#TYPE Deserialized.Foo\r\n\"A\";\"B\"\r\n\"x;1\";\"line1\r\nline2\"\r\n\r\nplain;\"say \"\"hi\"\"\"\r\n");
-        assert_eq!(layout, Layout { delimiter: ';', type_name: Some("Deserialized.Foo".into()) });
+        let (layout, rows, broken) = split_rows(
+            "#TYPE Deserialized.Foo\r\n\"A\";\"B\"\r\n\"x;1\";\"line1\r\nline2\"\r\n\r\nplain;\"say \"\"hi\"\"\"\r\n",
+        );
+        assert_eq!(
+            layout,
+            Layout {
+                delimiter: ';',
+                type_name: Some("Deserialized.Foo".into())
+            }
+        );
         assert!(broken.is_none());
-        assert_eq!(rows[0], Row { line: 2, fields: vec!["A".into(), "B".into()] });
-        assert_eq!(rows[1], Row { line: 3, fields: vec!["x;1".into(), "line1\nline2".into()] });
-        assert_eq!(rows[2], Row { line: 6, fields: vec!["plain".into(), "say \"hi\"".into()] });
+        assert_eq!(
+            rows[0],
+            Row {
+                line: 2,
+                fields: vec!["A".into(), "B".into()]
+            }
+        );
+        assert_eq!(
+            rows[1],
+            Row {
+                line: 3,
+                fields: vec!["x;1".into(), "line1\nline2".into()]
+            }
+        );
+        assert_eq!(
+            rows[2],
+            Row {
+                line: 6,
+                fields: vec!["plain".into(), "say \"hi\"".into()]
+            }
+        );
     }
 
     #[test]

@@ -36,14 +36,20 @@ impl Default for TrackingDiagnoser {
 impl TrackingDiagnoser {
     /// A diagnoser with the built-in rules.
     pub fn new() -> Self {
-        TrackingDiagnoser { knowledge: KnowledgeBase::builtin(), recent: HashMap::new(), order: VecDeque::new() }
+        TrackingDiagnoser {
+            knowledge: KnowledgeBase::builtin(),
+            recent: HashMap::new(),
+            order: VecDeque::new(),
+        }
     }
 
     /// The findings for `event`, one entry per distinct failure text; empty for events that report no failure.
     pub fn diagnose(&mut self, event: &TrackingEvent) -> Vec<DiagnosedText> {
         let id = event.event_id.as_str();
         if id.eq_ignore_ascii_case("DSN") {
-            return self.reported_failure(event).unwrap_or_else(|| self.diagnose_texts(event, failure_texts(event)));
+            return self
+                .reported_failure(event)
+                .unwrap_or_else(|| self.diagnose_texts(event, failure_texts(event)));
         }
         if !is_failure_event(id) {
             return Vec::new();
@@ -70,12 +76,21 @@ impl TrackingDiagnoser {
             preceding: None,
             connector: (!event.connector_id.is_empty()).then(|| event.connector_id.clone()),
         };
-        texts.into_iter().map(|text| DiagnosedText { findings: self.knowledge.diagnose(&text, &context), text }).collect()
+        texts
+            .into_iter()
+            .map(|text| DiagnosedText {
+                findings: self.knowledge.diagnose(&text, &context),
+                text,
+            })
+            .collect()
     }
 
     /// The findings of the failure a DSN reports, when it was read shortly before.
     fn reported_failure(&self, dsn: &TrackingEvent) -> Option<Vec<DiagnosedText>> {
-        dsn.reference.iter().find_map(|id| self.recent.get(id.as_str())).cloned()
+        dsn.reference
+            .iter()
+            .find_map(|id| self.recent.get(id.as_str()))
+            .cloned()
     }
 
     fn remember(&mut self, message_id: &str, diagnosed: &[DiagnosedText]) {
@@ -115,7 +130,11 @@ fn failure_texts(event: &TrackingEvent) -> Vec<String> {
 
 fn is_failure_reply(reply: &str) -> bool {
     let reply = reply.trim();
-    !reply.is_empty() && !reply.starts_with('2') && !["To", "Cc", "Bcc"].iter().any(|plain| reply.eq_ignore_ascii_case(plain))
+    !reply.is_empty()
+        && !reply.starts_with('2')
+        && !["To", "Cc", "Bcc"]
+            .iter()
+            .any(|plain| reply.eq_ignore_ascii_case(plain))
 }
 
 /// A source context that carries an error: free text or a non-2xx reply (not a session id or mailbox properties).
@@ -204,6 +223,8 @@ mod tests {
         }
         assert_eq!(diagnoser.recent.len(), REMEMBERED_FAILURES);
         assert!(!diagnoser.recent.contains_key("<0@CMHYBD01.cloudmonkeys.xyz>"));
-        assert!(diagnoser.recent.contains_key(&format!("<{REMEMBERED_FAILURES}@CMHYBD01.cloudmonkeys.xyz>")));
+        assert!(diagnoser
+            .recent
+            .contains_key(&format!("<{REMEMBERED_FAILURES}@CMHYBD01.cloudmonkeys.xyz>")));
     }
 }

@@ -23,7 +23,9 @@ impl InternalMessageId {
         if field.is_empty() {
             InternalMessageId::None
         } else {
-            field.parse().map_or_else(|_| InternalMessageId::Text(field.to_owned()), InternalMessageId::Number)
+            field
+                .parse()
+                .map_or_else(|_| InternalMessageId::Text(field.to_owned()), InternalMessageId::Number)
         }
     }
 }
@@ -90,7 +92,10 @@ impl TrackingEvent {
 
     /// The value of the custom-data item with this key (keys compared without regard to case).
     pub fn event_data_value(&self, key: &str) -> Option<&str> {
-        self.event_data.iter().find(|item| item.key.eq_ignore_ascii_case(key)).map(|item| item.value.as_str())
+        self.event_data
+            .iter()
+            .find(|item| item.key.eq_ignore_ascii_case(key))
+            .map(|item| item.value.as_str())
     }
 }
 
@@ -208,7 +213,10 @@ pub(crate) fn fill_event(event: &mut TrackingEvent, columns: &Columns, record: &
     fill_multi_value(&mut event.recipient_status, f(columns.recipient_status));
     event.total_bytes = numbers.total_bytes;
     event.recipient_count = numbers.recipient_count;
-    set(&mut event.related_recipient_address, f(columns.related_recipient_address));
+    set(
+        &mut event.related_recipient_address,
+        f(columns.related_recipient_address),
+    );
     fill_multi_value(&mut event.reference, f(columns.reference));
     set(&mut event.message_subject, f(columns.message_subject));
     set(&mut event.sender, f(columns.sender_address));
@@ -235,7 +243,10 @@ mod tests {
             ("73014444033", InternalMessageId::Number(73_014_444_033)),
             ("-1", InternalMessageId::Number(-1)),
             ("EX13D13UWB004", InternalMessageId::Text("EX13D13UWB004".into())),
-            ("99999999999999999999", InternalMessageId::Text("99999999999999999999".into())),
+            (
+                "99999999999999999999",
+                InternalMessageId::Text("99999999999999999999".into()),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(InternalMessageId::read(text), *want, "{text}");
@@ -245,10 +256,16 @@ mod tests {
     #[test]
     fn columns_come_from_the_fields_header_by_name() {
         let header = LogHeader {
-            fields: ["event-id", "DATE-TIME", "x-unknown", "sender-address", "event-id"].iter().map(|s| (*s).to_owned()).collect(),
+            fields: ["event-id", "DATE-TIME", "x-unknown", "sender-address", "event-id"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
             ..LogHeader::default()
         };
         let c = Columns::from_header(&header);
-        assert_eq!((c.event_id, c.date_time, c.sender_address, c.network_message_id), (Some(0), Some(1), Some(3), None));
+        assert_eq!(
+            (c.event_id, c.date_time, c.sender_address, c.network_message_id),
+            (Some(0), Some(1), Some(3), None)
+        );
     }
 }

@@ -83,7 +83,12 @@ impl<R: Read> TrackingFileReader<R> {
     /// The next event that passes the filter, or a bad line or file, until the end of the file or the
     /// filter's result size. The event is the reader's own buffer, refilled by the next call.
     pub fn next_event(&mut self) -> Option<Result<&TrackingEvent, LineError>> {
-        if self.matcher.filter().result_size.is_some_and(|limit| self.emitted >= limit) {
+        if self
+            .matcher
+            .filter()
+            .result_size
+            .is_some_and(|limit| self.emitted >= limit)
+        {
             return None;
         }
         match self.advance() {
@@ -121,10 +126,16 @@ impl<R: Read> TrackingFileReader<R> {
             let record = self.reader.record();
             let time_text = field(record, columns.date_time);
             let Some(timestamp_ms) = parse_utc_ms(time_text.as_bytes()) else {
-                let message = format!("date-time '{}' is not a UTC time (yyyy-MM-ddTHH:mm:ss.fffZ); skipped", excerpt(time_text));
+                let message = format!(
+                    "date-time '{}' is not a UTC time (yyyy-MM-ddTHH:mm:ss.fffZ); skipped",
+                    excerpt(time_text)
+                );
                 return FileStep::Error(self.reader.line_error(LineErrorKind::BadTime, message));
             };
-            if !self.matcher.row_ok(columns, record, timestamp_ms, self.check_server_rows) {
+            if !self
+                .matcher
+                .row_ok(columns, record, timestamp_ms, self.check_server_rows)
+            {
                 continue;
             }
             let total_bytes = match read_number::<i64>(field(record, columns.total_bytes)) {
@@ -135,7 +146,11 @@ impl<R: Read> TrackingFileReader<R> {
                 Ok(n) => n,
                 Err(text) => return FileStep::Error(self.bad_number("recipient-count", &text)),
             };
-            self.numbers = RowNumbers { timestamp_ms, total_bytes, recipient_count };
+            self.numbers = RowNumbers {
+                timestamp_ms,
+                total_bytes,
+                recipient_count,
+            };
             return FileStep::Row(timestamp_ms);
         }
     }
@@ -146,7 +161,10 @@ impl<R: Read> TrackingFileReader<R> {
     }
 
     fn bad_number(&mut self, name: &str, text: &str) -> LineError {
-        self.reader.line_error(LineErrorKind::BadValue, format!("{name} '{}' is not a number; skipped", excerpt(text)))
+        self.reader.line_error(
+            LineErrorKind::BadValue,
+            format!("{name} '{}' is not a number; skipped", excerpt(text)),
+        )
     }
 
     /// Checks the header read with the first row: the log type, the columns, the time range.
@@ -160,7 +178,9 @@ impl<R: Read> TrackingFileReader<R> {
         }
         let columns = Columns::from_header(header);
         if columns.date_time.is_none() || columns.event_id.is_none() {
-            let message = format!("has no date-time or event-id column in its #Fields header: not a {TRACKING_LOG_TYPE}; refused");
+            let message = format!(
+                "has no date-time or event-id column in its #Fields header: not a {TRACKING_LOG_TYPE}; refused"
+            );
             return Err(FileStep::Error(self.reader.abandon(LineErrorKind::NotALog, message)));
         }
         if !file_may_match(self.reader.path(), header.date_ms, self.matcher.filter()) {
@@ -222,7 +242,10 @@ mod tests {
         );
         let (events, _) = read(&text, &TrackingFilter::default());
         let e = &events[0];
-        assert_eq!((e.event_id.as_str(), e.sender.as_str()), ("SEND", "raghu@cloudmonkeys.xyz"));
+        assert_eq!(
+            (e.event_id.as_str(), e.sender.as_str()),
+            ("SEND", "raghu@cloudmonkeys.xyz")
+        );
         assert_eq!(e.timestamp_ms, parse_utc_ms(b"2026-05-01T06:06:57.760Z").unwrap());
         assert_eq!(e.recipients, ["ramki@cloudfield.onmicrosoft.com"]);
         assert_eq!((e.source.as_str(), e.network_message_id.as_str()), ("", ""));
@@ -231,7 +254,10 @@ mod tests {
     #[test]
     fn a_file_dated_after_the_range_is_not_read() {
         let text = format!("{HEADER}#Fields: date-time,event-id\r\n2026-05-01T06:06:57.760Z,SEND\r\n");
-        let before = TrackingFilter { end_ms: parse_utc_ms(b"2026-05-01T05:30:00Z"), ..TrackingFilter::default() };
+        let before = TrackingFilter {
+            end_ms: parse_utc_ms(b"2026-05-01T05:30:00Z"),
+            ..TrackingFilter::default()
+        };
         let (events, reader) = read(&text, &before);
         assert!(events.is_empty());
         assert!(reader.skipped_by_time());
@@ -243,7 +269,16 @@ mod tests {
     #[test]
     fn result_size_limits_one_file_too() {
         let text = format!("{HEADER}#Fields: date-time,event-id\r\n2026-05-01T06:00:00.000Z,RECEIVE\r\n2026-05-01T06:00:01.000Z,SEND\r\n2026-05-01T06:00:02.000Z,DELIVER\r\n");
-        let (events, _) = read(&text, &TrackingFilter { result_size: Some(2), ..TrackingFilter::default() });
-        assert_eq!(events.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["RECEIVE", "SEND"]);
+        let (events, _) = read(
+            &text,
+            &TrackingFilter {
+                result_size: Some(2),
+                ..TrackingFilter::default()
+            },
+        );
+        assert_eq!(
+            events.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(),
+            ["RECEIVE", "SEND"]
+        );
     }
 }

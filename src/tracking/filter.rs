@@ -44,7 +44,10 @@ pub fn file_may_match(path_name: &str, header_date_ms: Option<i64>, filter: &Tra
     }
     let file_name = path_name.rsplit(['/', '\\']).next().unwrap_or(path_name);
     if let Some(name) = LogFileName::parse(file_name) {
-        if filter.start_ms.is_some_and(|start| name.end_ms() + FILE_SLACK_MS <= start) {
+        if filter
+            .start_ms
+            .is_some_and(|start| name.end_ms() + FILE_SLACK_MS <= start)
+        {
             return false;
         }
         if filter.end_ms.is_some_and(|end| name.start_ms - FILE_SLACK_MS > end) {
@@ -68,7 +71,8 @@ pub fn host_matches(wanted: &str, host: &str) -> bool {
     fn first_label(name: &str) -> &str {
         name.split('.').next().unwrap_or(name)
     }
-    (!wanted.contains('.') && first_label(host).eq_ignore_ascii_case(wanted)) || (!host.contains('.') && first_label(wanted).eq_ignore_ascii_case(host))
+    (!wanted.contains('.') && first_label(host).eq_ignore_ascii_case(wanted))
+        || (!host.contains('.') && first_label(wanted).eq_ignore_ascii_case(host))
 }
 
 /// A text to compare without regard to case, prepared once.
@@ -82,7 +86,11 @@ struct Needle {
 impl Needle {
     fn new(text: &str) -> Needle {
         let text = text.trim();
-        Needle { text: text.to_owned(), lower: text.to_lowercase(), ascii: text.is_ascii() }
+        Needle {
+            text: text.to_owned(),
+            lower: text.to_lowercase(),
+            ascii: text.is_ascii(),
+        }
     }
 
     fn equals(&self, candidate: &str) -> bool {
@@ -104,7 +112,9 @@ impl Needle {
 
 /// `needle_lower` (ASCII, lower case) anywhere in `haystack`, ASCII letters compared without regard to case.
 fn contains_ascii_ignore_case(haystack: &[u8], needle_lower: &[u8]) -> bool {
-    let Some(&first) = needle_lower.first() else { return true };
+    let Some(&first) = needle_lower.first() else {
+        return true;
+    };
     if haystack.len() < needle_lower.len() {
         return false;
     }
@@ -136,7 +146,10 @@ impl Matcher {
             sender: filter.sender.as_deref().map(Needle::new),
             recipients: filter.recipients.iter().map(|r| Needle::new(r)).collect(),
             subject: filter.message_subject.as_deref().map(Needle::new),
-            message_id: filter.message_id.as_deref().map(|id| Needle::new(strip_angle_brackets(id))),
+            message_id: filter
+                .message_id
+                .as_deref()
+                .map(|id| Needle::new(strip_angle_brackets(id))),
             network_message_id: filter.network_message_id.as_deref().map(Needle::new),
             internal_message_id: filter.internal_message_id.as_deref().map(|id| id.trim().to_owned()),
             filter: filter.clone(),
@@ -149,7 +162,10 @@ impl Matcher {
 
     /// For a file whose server is known: whether its events are the requested server's.
     pub fn server_ok(&self, file_server: &str) -> bool {
-        self.filter.server.as_deref().map_or(true, |wanted| host_matches(wanted, file_server))
+        self.filter
+            .server
+            .as_deref()
+            .map_or(true, |wanted| host_matches(wanted, file_server))
     }
 
     /// The row checks, cheapest first. `check_server` is false when the file's server has already been matched.
@@ -227,11 +243,20 @@ mod tests {
 
     #[test]
     fn files_are_skipped_by_name_and_header_date() {
-        let range = |start: &str, end: &str| TrackingFilter { start_ms: Some(t(start)), end_ms: Some(t(end)), ..TrackingFilter::default() };
+        let range = |start: &str, end: &str| TrackingFilter {
+            start_ms: Some(t(start)),
+            end_ms: Some(t(end)),
+            ..TrackingFilter::default()
+        };
         let morning = range("2026-05-01T06:20:00Z", "2026-05-01T06:40:00Z");
         let cases: &[(&str, Option<&str>, &TrackingFilter, bool)] = &[
             ("MSGTRK2026050106-1.LOG", None, &morning, true),
-            ("C:\\Logs\\MessageTracking\\MSGTRKMD2026050106-2.LOG", None, &morning, true),
+            (
+                "C:\\Logs\\MessageTracking\\MSGTRKMD2026050106-2.LOG",
+                None,
+                &morning,
+                true,
+            ),
             ("/logs/MSGTRK2026050105-1.LOG", None, &morning, false),
             ("MSGTRK2026050107-1.LOG", None, &morning, false),
             ("MSGTRK2026050104-1.LOG", None, &morning, false),
@@ -241,11 +266,37 @@ mod tests {
             ("copied.log", Some("2026-05-01T07:00:00.000Z"), &morning, false),
             ("copied.log", Some("2026-05-01T06:50:00.000Z"), &morning, true),
             ("copied.log", Some("2026-04-01T00:00:00.000Z"), &morning, true),
-            ("MSGTRK2026050107-1.LOG", None, &range("2026-05-01T06:50:00Z", "2026-05-01T06:55:00Z"), true),
-            ("MSGTRK2026050105-1.LOG", None, &range("2026-05-01T06:05:00Z", "2026-05-01T06:55:00Z"), true),
+            (
+                "MSGTRK2026050107-1.LOG",
+                None,
+                &range("2026-05-01T06:50:00Z", "2026-05-01T06:55:00Z"),
+                true,
+            ),
+            (
+                "MSGTRK2026050105-1.LOG",
+                None,
+                &range("2026-05-01T06:05:00Z", "2026-05-01T06:55:00Z"),
+                true,
+            ),
             ("MSGTRK2026050101-1.LOG", None, &TrackingFilter::default(), true),
-            ("MSGTRK2026050101-1.LOG", None, &TrackingFilter { start_ms: Some(t("2026-05-01T03:00:00Z")), ..TrackingFilter::default() }, false),
-            ("MSGTRK2026050109-1.LOG", None, &TrackingFilter { end_ms: Some(t("2026-05-01T03:00:00Z")), ..TrackingFilter::default() }, false),
+            (
+                "MSGTRK2026050101-1.LOG",
+                None,
+                &TrackingFilter {
+                    start_ms: Some(t("2026-05-01T03:00:00Z")),
+                    ..TrackingFilter::default()
+                },
+                false,
+            ),
+            (
+                "MSGTRK2026050109-1.LOG",
+                None,
+                &TrackingFilter {
+                    end_ms: Some(t("2026-05-01T03:00:00Z")),
+                    ..TrackingFilter::default()
+                },
+                false,
+            ),
         ];
         for (name, date, filter, want) in cases {
             let date = date.map(t);
@@ -282,7 +333,11 @@ mod tests {
             ("Ärger im Büro", "im b", true),
         ];
         for (haystack, needle, want) in cases {
-            assert_eq!(contains_ascii_ignore_case(haystack.as_bytes(), needle.as_bytes()), *want, "{haystack} / {needle}");
+            assert_eq!(
+                contains_ascii_ignore_case(haystack.as_bytes(), needle.as_bytes()),
+                *want,
+                "{haystack} / {needle}"
+            );
         }
         assert!(Needle::new("BÜRO").found_in("Ärger im Büro"));
         assert!(Needle::new("ÄRGER IM BÜRO").equals("ärger im büro"));
@@ -291,7 +346,10 @@ mod tests {
     const FIELDS: &str = "date-time,server-hostname,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,message-subject,sender-address";
 
     fn row_ok(filter: &TrackingFilter, row: &str, check_server: bool) -> bool {
-        let header = LogHeader { fields: FIELDS.split(',').map(str::to_owned).collect(), ..LogHeader::default() };
+        let header = LogHeader {
+            fields: FIELDS.split(',').map(str::to_owned).collect(),
+            ..LogHeader::default()
+        };
         let columns = Columns::from_header(&header);
         let mut record = Record::new();
         split_csv_line(row.as_bytes(), &mut record).unwrap();
@@ -310,35 +368,119 @@ mod tests {
         };
         let cases: Vec<(&str, TrackingFilter, bool)> = vec![
             ("no filter", none.clone(), true),
-            ("start before", with(|f| f.start_ms = Some(t("2026-05-01T06:06:57.291Z"))), true),
-            ("start after", with(|f| f.start_ms = Some(t("2026-05-01T06:06:57.292Z"))), false),
+            (
+                "start before",
+                with(|f| f.start_ms = Some(t("2026-05-01T06:06:57.291Z"))),
+                true,
+            ),
+            (
+                "start after",
+                with(|f| f.start_ms = Some(t("2026-05-01T06:06:57.292Z"))),
+                false,
+            ),
             ("end at", with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.291Z"))), true),
-            ("end before", with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.290Z"))), false),
-            ("event id any case", with(|f| f.event_ids = vec!["receive".into(), "send".into()]), true),
+            (
+                "end before",
+                with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.290Z"))),
+                false,
+            ),
+            (
+                "event id any case",
+                with(|f| f.event_ids = vec!["receive".into(), "send".into()]),
+                true,
+            ),
             ("event id other", with(|f| f.event_ids = vec!["FAIL".into()]), false),
             ("source", with(|f| f.sources = vec!["smtp".into()]), true),
             ("source other", with(|f| f.sources = vec!["STOREDRIVER".into()]), false),
-            ("sender any case", with(|f| f.sender = Some("raghu@cloudmonkeys.xyz".into())), true),
-            ("sender is whole", with(|f| f.sender = Some("raghu@cloudmonkeys".into())), false),
-            ("recipient", with(|f| f.recipients = vec!["nobody@cloudmonkeys.xyz".into(), "RAMKI@cloudfield.onmicrosoft.com".into()]), true),
-            ("recipient is whole", with(|f| f.recipients = vec!["ramki@cloudfield".into()]), false),
-            ("recipient with quote", with(|f| f.recipients = vec!["O'Neil@cloudfield.onmicrosoft.com".into()]), true),
-            ("subject substring", with(|f| f.message_subject = Some("report q2".into())), true),
-            ("subject other", with(|f| f.message_subject = Some("invoice".into())), false),
-            ("message id with brackets", with(|f| f.message_id = Some("<a1b2@CMHYBD01.cloudmonkeys.xyz>".into())), true),
-            ("message id without", with(|f| f.message_id = Some("a1b2@cmhybd01.cloudmonkeys.xyz".into())), true),
-            ("message id other", with(|f| f.message_id = Some("<zz@CMHYBD01.cloudmonkeys.xyz>".into())), false),
-            ("internal id", with(|f| f.internal_message_id = Some("40926819106817".into())), true),
-            ("internal id other", with(|f| f.internal_message_id = Some("4092681910681".into())), false),
-            ("network id", with(|f| f.network_message_id = Some("6A638D20-1E63-493A-80A2-08DA9A4FF8DA".into())), true),
-            ("network id other", with(|f| f.network_message_id = Some("6a638d20-1e63-493a-80a2-08da9a4ff8db".into())), false),
-            ("server", with(|f| f.server = Some("cmhybd01.cloudmonkeys.xyz".into())), true),
+            (
+                "sender any case",
+                with(|f| f.sender = Some("raghu@cloudmonkeys.xyz".into())),
+                true,
+            ),
+            (
+                "sender is whole",
+                with(|f| f.sender = Some("raghu@cloudmonkeys".into())),
+                false,
+            ),
+            (
+                "recipient",
+                with(|f| {
+                    f.recipients = vec![
+                        "nobody@cloudmonkeys.xyz".into(),
+                        "RAMKI@cloudfield.onmicrosoft.com".into(),
+                    ]
+                }),
+                true,
+            ),
+            (
+                "recipient is whole",
+                with(|f| f.recipients = vec!["ramki@cloudfield".into()]),
+                false,
+            ),
+            (
+                "recipient with quote",
+                with(|f| f.recipients = vec!["O'Neil@cloudfield.onmicrosoft.com".into()]),
+                true,
+            ),
+            (
+                "subject substring",
+                with(|f| f.message_subject = Some("report q2".into())),
+                true,
+            ),
+            (
+                "subject other",
+                with(|f| f.message_subject = Some("invoice".into())),
+                false,
+            ),
+            (
+                "message id with brackets",
+                with(|f| f.message_id = Some("<a1b2@CMHYBD01.cloudmonkeys.xyz>".into())),
+                true,
+            ),
+            (
+                "message id without",
+                with(|f| f.message_id = Some("a1b2@cmhybd01.cloudmonkeys.xyz".into())),
+                true,
+            ),
+            (
+                "message id other",
+                with(|f| f.message_id = Some("<zz@CMHYBD01.cloudmonkeys.xyz>".into())),
+                false,
+            ),
+            (
+                "internal id",
+                with(|f| f.internal_message_id = Some("40926819106817".into())),
+                true,
+            ),
+            (
+                "internal id other",
+                with(|f| f.internal_message_id = Some("4092681910681".into())),
+                false,
+            ),
+            (
+                "network id",
+                with(|f| f.network_message_id = Some("6A638D20-1E63-493A-80A2-08DA9A4FF8DA".into())),
+                true,
+            ),
+            (
+                "network id other",
+                with(|f| f.network_message_id = Some("6a638d20-1e63-493a-80a2-08da9a4ff8db".into())),
+                false,
+            ),
+            (
+                "server",
+                with(|f| f.server = Some("cmhybd01.cloudmonkeys.xyz".into())),
+                true,
+            ),
             ("server other", with(|f| f.server = Some("CMEDGE01".into())), false),
         ];
         for (name, filter, want) in cases {
             assert_eq!(row_ok(&filter, row, true), want, "{name}");
         }
         let other_server = with(|f| f.server = Some("CMEDGE01".into()));
-        assert!(row_ok(&other_server, row, false), "a file already matched by its server is not checked row by row");
+        assert!(
+            row_ok(&other_server, row, false),
+            "a file already matched by its server is not checked row by row"
+        );
     }
 }

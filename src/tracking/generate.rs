@@ -70,7 +70,11 @@ const FIELD_COUNT: usize = 30;
 /// Writes one hourly MSGTRK file: the header (with BOM) and `rows` rows with times spread over the hour that
 /// starts at `hour_start_ms`.
 pub fn generate_tracking_log<W: Write>(out: &mut W, hour_start_ms: i64, rows: usize, seed: u64) -> io::Result<()> {
-    let mut generator = Generator { rng: SplitMix64(seed), internal_id: 40_926_819_106_817 + (seed % 1000) * 1_000_000, line: String::with_capacity(2048) };
+    let mut generator = Generator {
+        rng: SplitMix64(seed),
+        internal_id: 40_926_819_106_817 + (seed % 1000) * 1_000_000,
+        line: String::with_capacity(2048),
+    };
     write!(
         out,
         "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: {SCHEMA_VERSION}\r\n#Log-type: Message Tracking Log\r\n#Date: {}\r\n#Fields: {TRACKING_FIELDS_2019}\r\n",
@@ -114,7 +118,14 @@ impl SplitMix64 {
 
     fn guid(&mut self) -> String {
         let (a, b) = (self.next(), self.next());
-        format!("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48, b & 0xffff_ffff_ffff)
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xffff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        )
     }
 }
 
@@ -166,7 +177,12 @@ impl Generator {
     }
 
     fn session_context(&mut self, time_ms: i64) -> String {
-        format!("{:016X};{};{}", self.rng.next(), format_utc_ms(time_ms - 200 - self.rng.below(3000) as i64), self.rng.below(4))
+        format!(
+            "{:016X};{};{}",
+            self.rng.next(),
+            format_utc_ms(time_ms - 200 - self.rng.below(3000) as i64),
+            self.rng.below(4)
+        )
     }
 
     fn new_message(&mut self, time_ms: i64, sender: String, recipients: Vec<String>, originating: bool) -> Message {
@@ -180,7 +196,13 @@ impl Generator {
             message_id: format!("<{:016x}{:016x}@{HUB}>", self.rng.next(), self.rng.next()),
             network_id: self.rng.guid(),
             internal_id: self.internal_id,
-            bytes: 4_000 + self.rng.below(60_000) + if self.rng.below(20) == 0 { self.rng.below(9_000_000) } else { 0 },
+            bytes: 4_000
+                + self.rng.below(60_000)
+                + if self.rng.below(20) == 0 {
+                    self.rng.below(9_000_000)
+                } else {
+                    0
+                },
             originating,
         }
     }
@@ -208,7 +230,13 @@ impl Generator {
     }
 
     fn latency(&mut self, m: &Message) -> String {
-        let (smrde, smrcl, x, cat, qde) = (self.rng.below(5), 50 + self.rng.below(200), self.rng.below(150), 5 + self.rng.below(40), self.rng.below(400));
+        let (smrde, smrcl, x, cat, qde) = (
+            self.rng.below(5),
+            50 + self.rng.below(200),
+            self.rng.below(150),
+            5 + self.rng.below(40),
+            self.rng.below(400),
+        );
         let smrc = smrcl + x;
         let smr = smrde + smrc;
         let total = smr + cat + qde;
@@ -244,7 +272,10 @@ impl Generator {
         row[SERVER_HOST] = "CMHYBD01".to_owned();
         row[SOURCE_CONTEXT] = self.session_context(m.time_ms);
         row[ORIGINAL_SERVER_IP] = HUB_IP.to_owned();
-        row[CUSTOM_DATA] = custom_data(&format!("S:FirstForestHop={HUB};S:ProxiedClientIPAddress={};", row[CLIENT_IP]));
+        row[CUSTOM_DATA] = custom_data(&format!(
+            "S:FirstForestHop={HUB};S:ProxiedClientIPAddress={};",
+            row[CLIENT_IP]
+        ));
         row
     }
 
@@ -276,14 +307,23 @@ impl Generator {
         );
         row[STATUS] = vec![status; m.recipients.len()].join(";");
         row[MESSAGE_INFO] = self.latency(m);
-        row[CUSTOM_DATA] = custom_data(&format!("S:E2ELatency={}.{:03};S:ExternalSendLatency=0.{:03};S:ToEntity=Hosted;S:FromEntity=Hosted;", self.rng.below(2), self.rng.below(1000), self.rng.below(1000)));
+        row[CUSTOM_DATA] = custom_data(&format!(
+            "S:E2ELatency={}.{:03};S:ExternalSendLatency=0.{:03};S:ToEntity=Hosted;S:FromEntity=Hosted;",
+            self.rng.below(2),
+            self.rng.below(1000),
+            self.rng.below(1000)
+        ));
         row
     }
 
     /// The events of one message, in order.
     fn message(&mut self, time_ms: i64) -> Vec<Row> {
         let mut rows = Vec::with_capacity(5);
-        let recipient_count = if self.rng.below(5) == 0 { 2 + self.rng.below(4) } else { 1 };
+        let recipient_count = if self.rng.below(5) == 0 {
+            2 + self.rng.below(4)
+        } else {
+            1
+        };
         match self.rng.below(100) {
             0..=34 => {
                 let sender = self.local_user();
@@ -291,12 +331,20 @@ impl Generator {
                 let m = self.new_message(time_ms, sender, recipients, true);
                 rows.push(self.receive(&m, false));
                 rows.push(self.agent_info(&m));
-                let remote = format!("AM{}PR04MB{:04}.eurprd04.prod.outlook.com", self.rng.below(9), self.rng.below(10_000));
+                let remote = format!(
+                    "AM{}PR04MB{:04}.eurprd04.prod.outlook.com",
+                    self.rng.below(9),
+                    self.rng.below(10_000)
+                );
                 let ip = self.exo_ip();
                 rows.push(self.send(&m, EXO_CONNECTOR, EXO_MX, &ip, &remote));
             }
             35..=69 => {
-                let sender = if self.rng.below(2) == 0 { self.cloud_user() } else { self.external_user() };
+                let sender = if self.rng.below(2) == 0 {
+                    self.cloud_user()
+                } else {
+                    self.external_user()
+                };
                 let recipients = (0..recipient_count).map(|_| self.local_user()).collect();
                 let m = self.new_message(time_ms, sender, recipients, false);
                 rows.push(self.receive(&m, true));
@@ -311,7 +359,13 @@ impl Generator {
                 let m = self.new_message(time_ms, sender, recipients, true);
                 rows.push(self.receive(&m, false));
                 rows.push(self.agent_info(&m));
-                rows.push(self.send(&m, "EdgeSync - Default-First-Site-Name to Internet", EDGE, EDGE_IP, EDGE));
+                rows.push(self.send(
+                    &m,
+                    "EdgeSync - Default-First-Site-Name to Internet",
+                    EDGE,
+                    EDGE_IP,
+                    EDGE,
+                ));
             }
             80..=84 => {
                 let sender = self.local_user();
@@ -357,7 +411,12 @@ impl Generator {
                 );
                 fail[CUSTOM_DATA] = custom_data("");
                 rows.push(fail);
-                let mut dsn = self.new_message(time_ms + 750, "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@cloudmonkeys.xyz".to_owned(), vec![m.sender.clone()], true);
+                let mut dsn = self.new_message(
+                    time_ms + 750,
+                    "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@cloudmonkeys.xyz".to_owned(),
+                    vec![m.sender.clone()],
+                    true,
+                );
                 dsn.subject = format!("Undeliverable: {}", m.subject);
                 let mut row = self.row(&dsn, time_ms + 750, "DSN", "DSN");
                 row[REFERENCE] = m.message_id.clone();
@@ -426,6 +485,20 @@ mod tests {
             events += 1;
         }
         assert_eq!(events, 500);
-        assert!(["RECEIVE", "AGENTINFO", "SEND", "EXPAND", "DEFER", "FAIL", "DSN", "HAREDIRECTFAIL"].iter().all(|id| event_ids.contains(*id)), "{event_ids:?}");
+        assert!(
+            [
+                "RECEIVE",
+                "AGENTINFO",
+                "SEND",
+                "EXPAND",
+                "DEFER",
+                "FAIL",
+                "DSN",
+                "HAREDIRECTFAIL"
+            ]
+            .iter()
+            .all(|id| event_ids.contains(*id)),
+            "{event_ids:?}"
+        );
     }
 }

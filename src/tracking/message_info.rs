@@ -45,7 +45,10 @@ impl MessageInfo {
 
     /// The total of the first breakdown, in seconds.
     pub fn total_seconds(&self) -> Option<f64> {
-        self.breakdowns.first().and_then(|b| b.total.as_ref()).map(|t| t.seconds)
+        self.breakdowns
+            .first()
+            .and_then(|b| b.total.as_ref())
+            .map(|t| t.seconds)
     }
 }
 
@@ -103,13 +106,20 @@ fn split_top_level(text: &str) -> impl Iterator<Item = &str> {
 
 fn parse_breakdown(rest: &str, local: bool) -> Option<LatencyBreakdown> {
     let (server, components) = rest.split_once(':')?;
-    let mut breakdown = LatencyBreakdown { server: server.trim().to_owned(), local, ..LatencyBreakdown::default() };
+    let mut breakdown = LatencyBreakdown {
+        server: server.trim().to_owned(),
+        local,
+        ..LatencyBreakdown::default()
+    };
     let bytes = components.as_bytes();
     // Names of the components whose parentheses we are inside: the path of the next component.
     let mut parents: Vec<&str> = Vec::new();
     let mut pos = 0;
     while pos < bytes.len() {
-        let end = bytes[pos..].iter().position(|b| matches!(b, b'|' | b'(' | b')')).map_or(bytes.len(), |n| pos + n);
+        let end = bytes[pos..]
+            .iter()
+            .position(|b| matches!(b, b'|' | b'(' | b')'))
+            .map_or(bytes.len(), |n| pos + n);
         let item = components[pos..end].trim();
         if let Some((name, seconds)) = item.split_once('=') {
             let name = name.trim();
@@ -120,7 +130,12 @@ fn parse_breakdown(rest: &str, local: bool) -> Option<LatencyBreakdown> {
                     path.push('/');
                 }
                 path.push_str(name);
-                let component = LatencyComponent { name: name.to_owned(), seconds, path, depth: parents.len() };
+                let component = LatencyComponent {
+                    name: name.to_owned(),
+                    seconds,
+                    path,
+                    depth: parents.len(),
+                };
                 if parents.is_empty() && breakdown.total.is_none() && name.starts_with("TOTAL-") {
                     breakdown.total = Some(component);
                 } else {
@@ -148,7 +163,10 @@ mod tests {
     use super::*;
 
     fn components(b: &LatencyBreakdown) -> Vec<(&str, f64, &str, usize)> {
-        b.components.iter().map(|c| (c.name.as_str(), c.seconds, c.path.as_str(), c.depth)).collect()
+        b.components
+            .iter()
+            .map(|c| (c.name.as_str(), c.seconds, c.path.as_str(), c.depth))
+            .collect()
     }
 
     #[test]
@@ -179,12 +197,20 @@ mod tests {
 
     #[test]
     fn reads_the_submission_breakdown_of_the_local_server() {
-        let info = parse_message_info("2022-09-19T15:02:29.211Z;LSRV=CMHYBD01.cloudmonkeys.xyz:TOTAL-SUB=0.128|SA=0.128|MTSS-PEN=0.000");
+        let info = parse_message_info(
+            "2022-09-19T15:02:29.211Z;LSRV=CMHYBD01.cloudmonkeys.xyz:TOTAL-SUB=0.128|SA=0.128|MTSS-PEN=0.000",
+        );
         let b = &info.breakdowns[0];
         assert!(b.local);
         assert_eq!(b.server, "CMHYBD01.cloudmonkeys.xyz");
-        assert_eq!(b.total.as_ref().map(|t| (t.name.as_str(), t.seconds)), Some(("TOTAL-SUB", 0.128)));
-        assert_eq!(components(b), vec![("SA", 0.128, "SA", 0), ("MTSS-PEN", 0.0, "MTSS-PEN", 0)]);
+        assert_eq!(
+            b.total.as_ref().map(|t| (t.name.as_str(), t.seconds)),
+            Some(("TOTAL-SUB", 0.128))
+        );
+        assert_eq!(
+            components(b),
+            vec![("SA", 0.128, "SA", 0), ("MTSS-PEN", 0.0, "MTSS-PEN", 0)]
+        );
     }
 
     #[test]
@@ -193,8 +219,14 @@ mod tests {
             "2026-05-01T06:06:57.100Z;SRV=CMHYBD01.cloudmonkeys.xyz:TOTAL-SUB=0.125|SA=0.062|MTSS=0.047(MTSSD=0.047 (MTSSDA=0.016|MTSSDC=0.015));SRV=CMHYBD01.cloudmonkeys.xyz:TOTAL-HUB=0.233|CAT=0.016",
         );
         assert_eq!(info.breakdowns.len(), 2);
-        assert_eq!(info.breakdowns[0].components.last().map(|c| c.path.as_str()), Some("MTSS/MTSSD/MTSSDC"));
-        assert_eq!(info.breakdowns[1].total.as_ref().map(|t| t.name.as_str()), Some("TOTAL-HUB"));
+        assert_eq!(
+            info.breakdowns[0].components.last().map(|c| c.path.as_str()),
+            Some("MTSS/MTSSD/MTSSDC")
+        );
+        assert_eq!(
+            info.breakdowns[1].total.as_ref().map(|t| t.name.as_str()),
+            Some("TOTAL-HUB")
+        );
         assert_eq!(components(&info.breakdowns[1]), vec![("CAT", 0.016, "CAT", 0)]);
     }
 
@@ -204,14 +236,23 @@ mod tests {
             ("", None, 0, ""),
             ("04I: ", None, 0, "04I: "),
             ("11a", None, 0, "11a"),
-            ("2026-05-01T06:06:57.291Z", parse_utc_ms(b"2026-05-01T06:06:57.291Z"), 0, ""),
+            (
+                "2026-05-01T06:06:57.291Z",
+                parse_utc_ms(b"2026-05-01T06:06:57.291Z"),
+                0,
+                "",
+            ),
             ("SRV=no-colon", None, 0, "SRV=no-colon"),
             ("SRV=CMHYBD01:TOTAL-HUB=abc|))|((|=|SMR=0.1", None, 1, ""),
             ("x;2026-05-01T06:06:57.291Z", None, 0, "x;2026-05-01T06:06:57.291Z"),
         ];
         for (text, origination, breakdowns, other) in cases {
             let info = parse_message_info(text);
-            assert_eq!((info.origination_ms, info.breakdowns.len(), info.other.as_str()), (*origination, *breakdowns, *other), "{text}");
+            assert_eq!(
+                (info.origination_ms, info.breakdowns.len(), info.other.as_str()),
+                (*origination, *breakdowns, *other),
+                "{text}"
+            );
         }
     }
 }

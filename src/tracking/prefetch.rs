@@ -15,7 +15,10 @@ use crate::logfile::{LineError, ReadAhead, Then};
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchItem {
     /// The event at `index` of the batch's events, with its findings (empty unless it reports a failure).
-    Event { index: usize, diagnosis: Vec<DiagnosedText> },
+    Event {
+        index: usize,
+        diagnosis: Vec<DiagnosedText>,
+    },
     Notice(TrackingNotice),
 }
 
@@ -37,7 +40,13 @@ impl TrackingBatch {
     }
 
     fn failed(error: LineError) -> TrackingBatch {
-        TrackingBatch { events: Vec::new(), items: vec![BatchItem::Notice(TrackingNotice::Error(error))], end: true, stats: TrackingStats::default(), recycle: None }
+        TrackingBatch {
+            events: Vec::new(),
+            items: vec![BatchItem::Notice(TrackingNotice::Error(error))],
+            end: true,
+            stats: TrackingStats::default(),
+            recycle: None,
+        }
     }
 }
 
@@ -59,7 +68,11 @@ pub struct TrackingPrefetcher<T> {
 impl<T: Send + 'static> TrackingPrefetcher<T> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
     /// by `build` on that thread.
-    pub fn start(mut reader: TrackingReader, batch_size: usize, mut build: impl FnMut(TrackingBatch) -> T + Send + 'static) -> Self {
+    pub fn start(
+        mut reader: TrackingReader,
+        batch_size: usize,
+        mut build: impl FnMut(TrackingBatch) -> T + Send + 'static,
+    ) -> Self {
         let (recycle, recycled) = sync_channel::<Vec<TrackingEvent>>(4);
         let batch_size = batch_size.max(1);
         let mut diagnoser = TrackingDiagnoser::new();
@@ -74,9 +87,15 @@ impl<T: Send + 'static> TrackingPrefetcher<T> {
                 Some(error) => TrackingBatch::failed(error),
             };
             let (end, stats) = (batch.end, batch.stats);
-            ((build(batch), end, stats), if end { Then::Stop } else { Then::ReadMore })
+            (
+                (build(batch), end, stats),
+                if end { Then::Stop } else { Then::ReadMore },
+            )
         });
-        TrackingPrefetcher { ahead, stats: TrackingStats::default() }
+        TrackingPrefetcher {
+            ahead,
+            stats: TrackingStats::default(),
+        }
     }
 
     /// The next batch and whether it is the last; `None` once the last was taken (or the thread stopped).
@@ -95,7 +114,12 @@ impl<T: Send + 'static> TrackingPrefetcher<T> {
 }
 
 /// Reads up to `batch_size` items, refilling the event buffers of `events`.
-fn read_batch(reader: &mut TrackingReader, diagnoser: &mut TrackingDiagnoser, mut events: Vec<TrackingEvent>, batch_size: usize) -> TrackingBatch {
+fn read_batch(
+    reader: &mut TrackingReader,
+    diagnoser: &mut TrackingDiagnoser,
+    mut events: Vec<TrackingEvent>,
+    batch_size: usize,
+) -> TrackingBatch {
     let mut items = Vec::with_capacity(batch_size.min(1024));
     let mut count = 0;
     let end = loop {
@@ -108,14 +132,23 @@ fn read_batch(reader: &mut TrackingReader, diagnoser: &mut TrackingDiagnoser, mu
         match reader.read_into(&mut events[count]) {
             Some(ReadStep::Event) => {
                 let diagnosis = diagnoser.diagnose(&events[count]);
-                items.push(BatchItem::Event { index: count, diagnosis });
+                items.push(BatchItem::Event {
+                    index: count,
+                    diagnosis,
+                });
                 count += 1;
             }
             Some(ReadStep::Notice(notice)) => items.push(BatchItem::Notice(notice)),
             None => break true,
         }
     };
-    TrackingBatch { events, items, end, stats: reader.stats(), recycle: None }
+    TrackingBatch {
+        events,
+        items,
+        end,
+        stats: reader.stats(),
+        recycle: None,
+    }
 }
 
 #[cfg(test)]
@@ -152,12 +185,20 @@ mod tests {
 
     #[test]
     fn batches_of_any_size_give_the_events_of_a_plain_read_in_order() {
-        let plain: Vec<String> = TrackingReader::new(vec![lab()], TrackingFilter::default()).map(|e| e.unwrap().event_id).collect();
+        let plain: Vec<String> = TrackingReader::new(vec![lab()], TrackingFilter::default())
+            .map(|e| e.unwrap().event_id)
+            .collect();
         for size in [1, 2, 7, 512] {
             let (ids, notices, stats) = read_all(size);
             assert_eq!(ids, plain, "batch size {size}");
-            let started = notices.iter().filter(|n| matches!(n, TrackingNotice::FileStarted { .. })).count();
-            let done = notices.iter().filter(|n| matches!(n, TrackingNotice::FileDone { skipped: None, .. })).count();
+            let started = notices
+                .iter()
+                .filter(|n| matches!(n, TrackingNotice::FileStarted { .. }))
+                .count();
+            let done = notices
+                .iter()
+                .filter(|n| matches!(n, TrackingNotice::FileDone { skipped: None, .. }))
+                .count();
             assert_eq!((started, done), (5, 5), "batch size {size}");
             assert_eq!(stats.events, plain.len() as u64);
         }

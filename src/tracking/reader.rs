@@ -13,7 +13,9 @@ use std::sync::Arc;
 use super::event::TrackingEvent;
 use super::file::{FileStep, TrackingFileReader};
 use super::filter::{file_may_match, Matcher, TrackingFilter};
-use crate::logfile::{LineError, LineErrorKind, LogFamily, LogFileName, LogReader, ReaderStats, DEFAULT_MAX_LINE_BYTES};
+use crate::logfile::{
+    LineError, LineErrorKind, LogFamily, LogFileName, LogReader, ReaderStats, DEFAULT_MAX_LINE_BYTES,
+};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrackingStats {
@@ -52,7 +54,11 @@ pub enum TrackingNotice {
     /// A file is about to be read: the `index`-th (0-based) of the `count` files named.
     FileStarted { path: Arc<str>, index: usize, count: usize },
     /// A file was read to its end (its counts in `stats`), or not read at all (`skipped`).
-    FileDone { path: Arc<str>, stats: ReaderStats, skipped: Option<FileSkip> },
+    FileDone {
+        path: Arc<str>,
+        stats: ReaderStats,
+        skipped: Option<FileSkip>,
+    },
 }
 
 /// What [`TrackingReader::read_into`] read.
@@ -196,7 +202,12 @@ impl TrackingReader {
                 self.advance(index);
             }
         }
-        if self.matcher.filter().result_size.is_some_and(|limit| self.stats.events >= limit) {
+        if self
+            .matcher
+            .filter()
+            .result_size
+            .is_some_and(|limit| self.stats.events >= limit)
+        {
             return None;
         }
         if let Some(notice) = self.notices.pop_front() {
@@ -236,7 +247,11 @@ impl TrackingReader {
                 FileStep::SkippedByTime => {
                     self.stats.files_skipped_by_time += 1;
                     let file = self.streams[index].current.take().expect("read above");
-                    self.notices.push_back(TrackingNotice::FileDone { path: file.path().clone(), stats: file.stats(), skipped: Some(FileSkip::Time) });
+                    self.notices.push_back(TrackingNotice::FileDone {
+                        path: file.path().clone(),
+                        stats: file.stats(),
+                        skipped: Some(FileSkip::Time),
+                    });
                 }
                 FileStep::End => self.close_current(index),
             }
@@ -249,23 +264,44 @@ impl TrackingReader {
             self.files_opened += 1;
             if !file_may_match(&path, None, self.matcher.filter()) {
                 self.stats.files_skipped_by_time += 1;
-                self.notices.push_back(TrackingNotice::FileDone { path, stats: ReaderStats::default(), skipped: Some(FileSkip::Time) });
+                self.notices.push_back(TrackingNotice::FileDone {
+                    path,
+                    stats: ReaderStats::default(),
+                    skipped: Some(FileSkip::Time),
+                });
                 continue;
             }
             let server = server_from_path(&path).or_else(|| self.default_server.clone());
             if server.as_deref().is_some_and(|s| !self.matcher.server_ok(s)) {
                 self.stats.files_skipped_by_server += 1;
-                self.notices.push_back(TrackingNotice::FileDone { path, stats: ReaderStats::default(), skipped: Some(FileSkip::Server) });
+                self.notices.push_back(TrackingNotice::FileDone {
+                    path,
+                    stats: ReaderStats::default(),
+                    skipped: Some(FileSkip::Server),
+                });
                 continue;
             }
-            self.notices.push_back(TrackingNotice::FileStarted { path: path.clone(), index: self.files_opened - 1, count: self.file_count });
+            self.notices.push_back(TrackingNotice::FileStarted {
+                path: path.clone(),
+                index: self.files_opened - 1,
+                count: self.file_count,
+            });
             match File::open(&path_buf) {
                 Ok(file) => {
                     let reader = LogReader::new(path, file).with_max_line_bytes(self.max_line_bytes);
-                    self.streams[index].current = Some(TrackingFileReader::with_matcher(reader, self.matcher.clone(), server.as_deref()));
+                    self.streams[index].current = Some(TrackingFileReader::with_matcher(
+                        reader,
+                        self.matcher.clone(),
+                        server.as_deref(),
+                    ));
                     return true;
                 }
-                Err(e) => self.notices.push_back(TrackingNotice::Error(LineError { path, line: 0, kind: LineErrorKind::Io, message: format!("cannot open: {e}") })),
+                Err(e) => self.notices.push_back(TrackingNotice::Error(LineError {
+                    path,
+                    line: 0,
+                    kind: LineErrorKind::Io,
+                    message: format!("cannot open: {e}"),
+                })),
             }
         }
         false
@@ -279,7 +315,11 @@ impl TrackingReader {
             self.stats.lines += s.lines;
             self.stats.skipped_lines += s.skipped;
             self.stats.truncated_lines += s.truncated;
-            self.notices.push_back(TrackingNotice::FileDone { path: file.path().clone(), stats: s, skipped: None });
+            self.notices.push_back(TrackingNotice::FileDone {
+                path: file.path().clone(),
+                stats: s,
+                skipped: None,
+            });
         }
     }
 }
@@ -307,7 +347,16 @@ impl Iterator for TrackingReader {
 /// `...\TransportRoles\Logs`), as in `D:\Collected\CMHYBD01\MessageTracking\MSGTRK2026050106-1.LOG`.
 /// `None` for a path without a `MessageTracking` folder or with only Exchange's install folders above it.
 pub fn server_from_path(path: &str) -> Option<String> {
-    const INSTALL_FOLDERS: [&str; 8] = ["logs", "transportroles", "v15", "v14", "exchange server", "exchange", "microsoft", "program files"];
+    const INSTALL_FOLDERS: [&str; 8] = [
+        "logs",
+        "transportroles",
+        "v15",
+        "v14",
+        "exchange server",
+        "exchange",
+        "microsoft",
+        "program files",
+    ];
     let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
     let at = parts.iter().rposition(|p| p.eq_ignore_ascii_case("MessageTracking"))?;
     parts[..at]
@@ -331,7 +380,12 @@ pub(crate) fn tracking_logs_under(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if kind.is_dir() {
             tracking_logs_under(&path, out);
-        } else if entry.file_name().to_str().and_then(LogFileName::parse).is_some_and(|n| n.family == LogFamily::MessageTracking) {
+        } else if entry
+            .file_name()
+            .to_str()
+            .and_then(LogFileName::parse)
+            .is_some_and(|n| n.family == LogFamily::MessageTracking)
+        {
             out.push(path);
         }
     }
@@ -348,17 +402,30 @@ fn group_streams(files: Vec<PathBuf>) -> Vec<Stream> {
     }
     let mut placed: Vec<Placed> = files
         .into_iter()
-        .map(|path| match path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse) {
-            Some(name) => Placed { stream: (path.parent().map(Path::to_path_buf).unwrap_or_default(), name.prefix), order: (name.start_ms, name.instance), path },
-            None => Placed { stream: (path.clone(), String::new()), order: (i64::MIN, 0), path },
-        })
+        .map(
+            |path| match path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse) {
+                Some(name) => Placed {
+                    stream: (path.parent().map(Path::to_path_buf).unwrap_or_default(), name.prefix),
+                    order: (name.start_ms, name.instance),
+                    path,
+                },
+                None => Placed {
+                    stream: (path.clone(), String::new()),
+                    order: (i64::MIN, 0),
+                    path,
+                },
+            },
+        )
         .collect();
     placed.sort_by(|a, b| (&a.stream, a.order, &a.path).cmp(&(&b.stream, b.order, &b.path)));
     let mut streams: Vec<Stream> = Vec::new();
     let mut last_stream: Option<(PathBuf, String)> = None;
     for file in placed {
         if last_stream.as_ref() != Some(&file.stream) {
-            streams.push(Stream { files: VecDeque::new(), current: None });
+            streams.push(Stream {
+                files: VecDeque::new(),
+                current: None,
+            });
             last_stream = Some(file.stream);
         }
         streams.last_mut().expect("pushed above").files.push_back(file.path);

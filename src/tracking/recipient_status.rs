@@ -74,7 +74,15 @@ mod tests {
         ];
         for (member, want) in cases {
             let got = parse_recipient_status(member);
-            let got = got.as_ref().map(|p| (p.led.as_str(), p.msg.as_str(), p.fqdn.as_str(), p.ip.as_str(), p.lrt.as_str()));
+            let got = got.as_ref().map(|p| {
+                (
+                    p.led.as_str(),
+                    p.msg.as_str(),
+                    p.fqdn.as_str(),
+                    p.ip.as_str(),
+                    p.lrt.as_str(),
+                )
+            });
             assert_eq!(got, *want, "{member}");
         }
     }
@@ -82,6 +90,12 @@ mod tests {
     #[test]
     fn keeps_unknown_parts() {
         let parts = parse_recipient_status("[{LED=250 2.1.5 OK};{SRC=QUEUE};{odd}]").unwrap();
-        assert_eq!(parts.other, vec![("SRC".to_owned(), "QUEUE".to_owned()), ("odd".to_owned(), String::new())]);
+        assert_eq!(
+            parts.other,
+            vec![
+                ("SRC".to_owned(), "QUEUE".to_owned()),
+                ("odd".to_owned(), String::new())
+            ]
+        );
     }
 }

@@ -61,13 +61,21 @@ fn parse_session(text: &str) -> Option<SourceContext> {
     if parts.next().is_some() || id.is_empty() || id.len() > 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    Some(SourceContext::SmtpSession { session_id: id.to_owned(), time_ms: parse_utc_ms(time.as_bytes())?, number: number.parse().ok()? })
+    Some(SourceContext::SmtpSession {
+        session_id: id.to_owned(),
+        time_ms: parse_utc_ms(time.as_bytes())?,
+        number: number.parse().ok()?,
+    })
 }
 
 /// `Some(code)` when `text` starts with a three-digit SMTP reply code followed by a space, `-` or the end.
 fn reply_code(text: &str) -> Option<u16> {
     let b = text.as_bytes();
-    if b.len() < 3 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b.get(3), None | Some(b' ' | b'-')) || !(b'2'..=b'5').contains(&b[0]) {
+    if b.len() < 3
+        || !b[..3].iter().all(u8::is_ascii_digit)
+        || !matches!(b.get(3), None | Some(b' ' | b'-'))
+        || !(b'2'..=b'5').contains(&b[0])
+    {
         return None;
     }
     text[..3].parse().ok()
@@ -75,7 +83,9 @@ fn reply_code(text: &str) -> Option<u16> {
 
 fn is_enhanced_code(token: &str) -> bool {
     let mut parts = token.split('.');
-    let ok = |p: Option<&str>, max: usize| p.is_some_and(|p| (1..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    let ok = |p: Option<&str>, max: usize| {
+        p.is_some_and(|p| (1..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
     ok(parts.next(), 1) && ok(parts.next(), 3) && ok(parts.next(), 3) && parts.next().is_none()
 }
 
@@ -89,7 +99,11 @@ fn parse_reply(text: &str) -> Option<SmtpReplyContext> {
         }
     };
     let code = reply_code(reply)?;
-    let mut context = SmtpReplyContext { remote_host, code, ..SmtpReplyContext::default() };
+    let mut context = SmtpReplyContext {
+        remote_host,
+        code,
+        ..SmtpReplyContext::default()
+    };
     let mut rest = reply[3..].trim_start_matches('-').trim_start();
     let (token, after) = rest.split_once(' ').unwrap_or((rest, ""));
     if is_enhanced_code(token) {

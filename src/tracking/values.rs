@@ -10,7 +10,10 @@ use crate::logfile::parse_utc_ms;
 /// `'`, and the literal `\r`/`\n` Exchange wrote for line breaks stay as text. An empty field has no members.
 /// Damaged quoting never fails: an unclosed quote runs to the end, text after a closing quote is kept.
 pub fn split_multi_value(field: &str) -> MultiValues<'_> {
-    MultiValues { rest: field, done: field.is_empty() }
+    MultiValues {
+        rest: field,
+        done: field.is_empty(),
+    }
 }
 
 /// Iterator of [`split_multi_value`]: members are borrowed unless a doubled quote had to be undone.
@@ -145,12 +148,16 @@ impl EventDataItem {
 
 /// A type tag is a short word (`S`, `I32`, `Dt`, ...); anything longer or with other characters is part of a key.
 fn is_type_tag(tag: &str) -> bool {
-    (1..=8).contains(&tag.len()) && tag.as_bytes()[0].is_ascii_alphabetic() && tag.bytes().all(|b| b.is_ascii_alphanumeric())
+    (1..=8).contains(&tag.len())
+        && tag.as_bytes()[0].is_ascii_alphabetic()
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Parses a custom-data field into its members.
 pub fn parse_event_data(field: &str) -> Vec<EventDataItem> {
-    split_multi_value(field).map(|member| EventDataItem::parse(&member)).collect()
+    split_multi_value(field)
+        .map(|member| EventDataItem::parse(&member))
+        .collect()
 }
 
 pub(crate) fn set(target: &mut String, value: &str) {
@@ -197,11 +204,23 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("", &[]),
             ("raghu@cloudmonkeys.xyz", &["raghu@cloudmonkeys.xyz"]),
-            ("a@cloudmonkeys.xyz;b@cloudmonkeys.xyz;c@cloudmonkeys.xyz", &["a@cloudmonkeys.xyz", "b@cloudmonkeys.xyz", "c@cloudmonkeys.xyz"]),
+            (
+                "a@cloudmonkeys.xyz;b@cloudmonkeys.xyz;c@cloudmonkeys.xyz",
+                &["a@cloudmonkeys.xyz", "b@cloudmonkeys.xyz", "c@cloudmonkeys.xyz"],
+            ),
             ("To;Cc", &["To", "Cc"]),
-            ("'550 4.4.7 QUEUE.Expired; message expired'", &["550 4.4.7 QUEUE.Expired; message expired"]),
-            ("250 2.1.5 Recipient OK;'550 5.7.1 it''s blocked; policy'", &["250 2.1.5 Recipient OK", "550 5.7.1 it's blocked; policy"]),
-            ("'o''brien@cloudmonkeys.xyz';ramki@cloudfield.onmicrosoft.com", &["o'brien@cloudmonkeys.xyz", "ramki@cloudfield.onmicrosoft.com"]),
+            (
+                "'550 4.4.7 QUEUE.Expired; message expired'",
+                &["550 4.4.7 QUEUE.Expired; message expired"],
+            ),
+            (
+                "250 2.1.5 Recipient OK;'550 5.7.1 it''s blocked; policy'",
+                &["250 2.1.5 Recipient OK", "550 5.7.1 it's blocked; policy"],
+            ),
+            (
+                "'o''brien@cloudmonkeys.xyz';ramki@cloudfield.onmicrosoft.com",
+                &["o'brien@cloudmonkeys.xyz", "ramki@cloudfield.onmicrosoft.com"],
+            ),
             ("'line one\\r\\nline two; end'", &["line one\\r\\nline two; end"]),
             ("a;;b", &["a", "", "b"]),
             ("a;", &["a", ""]),
@@ -210,7 +229,10 @@ mod tests {
             ("''''", &["'"]),
             ("'unclosed; to the end", &["unclosed; to the end"]),
             ("'closed'tail;next", &["closedtail", "next"]),
-            ("S:DeliveryPriority=Normal;'S:Note=a;b'", &["S:DeliveryPriority=Normal", "S:Note=a;b"]),
+            (
+                "S:DeliveryPriority=Normal;'S:Note=a;b'",
+                &["S:DeliveryPriority=Normal", "S:Note=a;b"],
+            ),
         ];
         for (field, want) in cases {
             assert_eq!(split(field), *want, "{field}");
@@ -229,21 +251,49 @@ mod tests {
     fn reads_custom_data_members_with_their_types() {
         let t = |s: &str| parse_utc_ms(s.as_bytes()).unwrap();
         let cases: &[(&str, (&str, &str, &str), EventDataValue<'static>)] = &[
-            ("S:DeliveryPriority=Normal", ("S", "DeliveryPriority", "Normal"), EventDataValue::Text("Normal")),
+            (
+                "S:DeliveryPriority=Normal",
+                ("S", "DeliveryPriority", "Normal"),
+                EventDataValue::Text("Normal"),
+            ),
             ("I32:ATCH=2", ("I32", "ATCH", "2"), EventDataValue::Integer(2)),
-            ("Dt:MsgRecipCount=notatime", ("Dt", "MsgRecipCount", "notatime"), EventDataValue::Text("notatime")),
-            ("Dt:OriginalArrivalTime=2026-05-01T06:06:57.291Z", ("Dt", "OriginalArrivalTime", "2026-05-01T06:06:57.291Z"), EventDataValue::Time(t("2026-05-01T06:06:57.291Z"))),
+            (
+                "Dt:MsgRecipCount=notatime",
+                ("Dt", "MsgRecipCount", "notatime"),
+                EventDataValue::Text("notatime"),
+            ),
+            (
+                "Dt:OriginalArrivalTime=2026-05-01T06:06:57.291Z",
+                ("Dt", "OriginalArrivalTime", "2026-05-01T06:06:57.291Z"),
+                EventDataValue::Time(t("2026-05-01T06:06:57.291Z")),
+            ),
             ("F:Score=0.5", ("F", "Score", "0.5"), EventDataValue::Number(0.5)),
-            ("Dbl:E2ELatency=0.453", ("Dbl", "E2ELatency", "0.453"), EventDataValue::Number(0.453)),
-            ("S:TRA=ETR|ruleId=9c8e6f2a|st=2026-05-01", ("S", "TRA", "ETR|ruleId=9c8e6f2a|st=2026-05-01"), EventDataValue::Text("ETR|ruleId=9c8e6f2a|st=2026-05-01")),
+            (
+                "Dbl:E2ELatency=0.453",
+                ("Dbl", "E2ELatency", "0.453"),
+                EventDataValue::Number(0.453),
+            ),
+            (
+                "S:TRA=ETR|ruleId=9c8e6f2a|st=2026-05-01",
+                ("S", "TRA", "ETR|ruleId=9c8e6f2a|st=2026-05-01"),
+                EventDataValue::Text("ETR|ruleId=9c8e6f2a|st=2026-05-01"),
+            ),
             ("X:Key=v", ("X", "Key", "v"), EventDataValue::Text("v")),
             ("NoTypeOrValue", ("", "NoTypeOrValue", ""), EventDataValue::Text("")),
             ("Key=value", ("", "Key", "value"), EventDataValue::Text("value")),
-            ("MailboxDatabaseName:x=1", ("", "MailboxDatabaseName:x", "1"), EventDataValue::Text("1")),
+            (
+                "MailboxDatabaseName:x=1",
+                ("", "MailboxDatabaseName:x", "1"),
+                EventDataValue::Text("1"),
+            ),
         ];
         for (member, (tag, key, value), typed) in cases {
             let item = EventDataItem::parse(member);
-            assert_eq!((item.type_tag.as_str(), item.key.as_str(), item.value.as_str()), (*tag, *key, *value), "{member}");
+            assert_eq!(
+                (item.type_tag.as_str(), item.key.as_str(), item.value.as_str()),
+                (*tag, *key, *value),
+                "{member}"
+            );
             assert_eq!(item.typed_value(), *typed, "{member}");
         }
     }
@@ -257,6 +307,13 @@ mod tests {
         assert!(list.is_empty());
         let mut items = parse_event_data("S:A=1;S:B=2");
         fill_event_data(&mut items, "I32:C=3");
-        assert_eq!(items, vec![EventDataItem { type_tag: "I32".into(), key: "C".into(), value: "3".into() }]);
+        assert_eq!(
+            items,
+            vec![EventDataItem {
+                type_tag: "I32".into(),
+                key: "C".into(),
+                value: "3".into()
+            }]
+        );
     }
 }
