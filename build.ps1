@@ -64,7 +64,7 @@ function Get-RuntimeIdentifier {
 }
 
 function Get-NativeLibraryName {
-    if ($isWindowsHost) { 'hybridmailflow.dll' } elseif ($isMacHost) { 'libhybridmailflow.dylib' } else { 'libhybridmailflow.so' }
+    if ($isWindowsHost) { 'hybridmailflow_engine.dll' } elseif ($isMacHost) { 'libhybridmailflow_engine.dylib' } else { 'libhybridmailflow_engine.so' }
 }
 
 # The PowerShell running this script, to start fresh ones of the same kind. The process path is not it when
@@ -153,7 +153,7 @@ function Invoke-CTests {
         $exe = Join-Path $buildDir $source.BaseName
         Write-Step "C ABI program $($source.Name)"
         Invoke-Native $cc.Source @('-std=c11', '-Wall', '-Wextra', '-Werror', '-g', '-pthread', '-I', (Join-Path $root 'include'), $source.FullName,
-            '-L', $libDir, '-lhybridmailflow', "-Wl,-rpath,$libDir", '-o', $exe)
+            '-L', $libDir, '-lhybridmailflow_engine', "-Wl,-rpath,$libDir", '-o', $exe)
         $scratch = Join-Path $buildDir "$($source.BaseName).scratch"
         $null = New-Item -ItemType Directory -Path $scratch -Force
         $programArgs = @((Join-Path $root 'samples'), $scratch)

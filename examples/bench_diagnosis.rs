@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use hybridmailflow::diagnosis::{Context, KnowledgeBase};
+use hybridmailflow_engine::diagnosis::{Context, KnowledgeBase};
 
 include!("../tests/cases/diagnosis.rs");
 

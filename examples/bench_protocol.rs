@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hybridmailflow::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode};
+use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

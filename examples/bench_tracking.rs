@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use hybridmailflow::tracking::{TrackingFilter, TrackingReader};
+use hybridmailflow_engine::tracking::{TrackingFilter, TrackingReader};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -6,7 +6,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use hybridmailflow::logfile::format_utc_ms;
+use hybridmailflow_engine::logfile::format_utc_ms;
 
 const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 const FIELDS: &str =
@@ -308,7 +308,7 @@ fn main() {
             ]
         })
         .collect();
-    let mut clock = hybridmailflow::logfile::parse_utc_ms(b"2026-05-01T00:00:00Z").unwrap();
+    let mut clock = hybridmailflow_engine::logfile::parse_utc_ms(b"2026-05-01T00:00:00Z").unwrap();
     let (mut written, mut id) = (0u64, 0x08DE_A747_0000_0000u64);
     while written < target {
         let pick = rng.below(logs.len() as u64) as usize;

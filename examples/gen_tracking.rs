@@ -7,8 +7,8 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hybridmailflow::logfile::{format_utc_ms, parse_utc_ms};
-use hybridmailflow::tracking::generate_tracking_log;
+use hybridmailflow_engine::logfile::{format_utc_ms, parse_utc_ms};
+use hybridmailflow_engine::tracking::generate_tracking_log;
 
 /// About 10 MB of rows at the generator's average of some 700 bytes a row.
 const ROWS_PER_FILE: usize = 14_300;

@@ -1,7 +1,7 @@
 //! Whatever a certificate or connector holds (Import-Csv damage, odd distinguished names, non-ASCII), the
 //! certificate name functions answer without panicking, and their answers agree with each other.
 
-use hybridmailflow::config::certificate::{
+use hybridmailflow_engine::config::certificate::{
     covering_name, distinguished_names_equal, name_covers, parse_tls_certificate_name, subject_common_name_attribute,
     NameMatch, NameSource,
 };

@@ -3,8 +3,8 @@
 //! space; and routing agrees with a plain reading of Exchange's rule (every domain a `*` connector exists for is
 //! routed, and the chosen space matches the domain).
 
-use hybridmailflow::config::address_space::{recipient_domain, route, AddressSpace, Connector};
-use hybridmailflow::config::queue::{advise, submission_checklist, QueueFacts};
+use hybridmailflow_engine::config::address_space::{recipient_domain, route, AddressSpace, Connector};
+use hybridmailflow_engine::config::queue::{advise, submission_checklist, QueueFacts};
 use proptest::prelude::*;
 
 const REAL_SPACES: &[&str] = &[

@@ -2,7 +2,7 @@
 //! never panics, `best_match` agrees with the finding it stands for, findings sit on the layers
 //! `parse_last_error` peels; and a generated LastError gives back its LED.
 
-use hybridmailflow::diagnosis::{parse_last_error, Context, Direction, KnowledgeBase, LogKind, UNRECOGNIZED};
+use hybridmailflow_engine::diagnosis::{parse_last_error, Context, Direction, KnowledgeBase, LogKind, UNRECOGNIZED};
 use proptest::prelude::*;
 
 include!("cases/diagnosis.rs");

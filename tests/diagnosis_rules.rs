@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use hybridmailflow::diagnosis::{Context, Direction, KnowledgeBase, LogKind, Severity, UNRECOGNIZED};
+use hybridmailflow_engine::diagnosis::{Context, Direction, KnowledgeBase, LogKind, Severity, UNRECOGNIZED};
 
 include!("cases/diagnosis.rs");
 
-fn best(text: &str, ctx: &Context) -> hybridmailflow::diagnosis::Finding {
+fn best(text: &str, ctx: &Context) -> hybridmailflow_engine::diagnosis::Finding {
     KnowledgeBase::builtin().diagnose_best(text, ctx)
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use hybridmailflow::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
 
 fn sample_sessions() -> Vec<Session> {
     let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use hybridmailflow::protocol::{Next, ProtocolFilter, ProtocolReader, ReadMode};
+use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolReader, ReadMode};
 use proptest::prelude::*;
 
 const HEADER: &[u8] = b"#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hybridmailflow::protocol::{
+use hybridmailflow_engine::protocol::{
     AuthResult, Direction, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Role, Session,
     TlsMode,
 };
@@ -208,7 +208,7 @@ fn send_sessions_connect_failure_and_exo_rejection() {
         ["08DEA74796A6F002"]
     );
     let by_sender = ProtocolFilter {
-        senders: vec![hybridmailflow::pattern::Pattern::exact_or_wildcard(
+        senders: vec![hybridmailflow_engine::pattern::Pattern::exact_or_wildcard(
             "*@CLOUDMONKEYS.xyz",
         )],
         ..Default::default()
@@ -296,7 +296,7 @@ fn a_time_range_skips_files_outside_it_unread() {
         RECV_HEADER,
         &[],
     ));
-    let start = hybridmailflow::logfile::parse_utc_ms(b"2026-05-01T05:30:00Z").unwrap();
+    let start = hybridmailflow_engine::logfile::parse_utc_ms(b"2026-05-01T05:30:00Z").unwrap();
     let mut reader = ProtocolReader::new(
         ReadMode::Sessions,
         ProtocolFilter {
@@ -330,7 +330,7 @@ fn a_folder_means_every_protocol_log_under_it() {
 
 #[test]
 fn streams_read_in_parallel_give_what_one_reader_gives_in_the_same_order_however_many_readers() {
-    use hybridmailflow::protocol::{BatchEnd, ParallelReader};
+    use hybridmailflow_engine::protocol::{BatchEnd, ParallelReader};
     let samples = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
     for mode in [ReadMode::Sessions, ReadMode::Entries] {
         let mut single = ProtocolReader::new(mode, ProtocolFilter::default(), vec![samples.clone()]);

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use hybridmailflow::timeline::{
+use hybridmailflow_engine::timeline::{
     build_timelines, FlagKind, JoinKey, Location, Timeline, TimelineQuery, TimelineSources,
 };
-use hybridmailflow::trace::{import_trace, DayOrder};
+use hybridmailflow_engine::trace::{import_trace, DayOrder};
 
 const EXO_TO_ONPREM: &str = "<AM6PR02MB4312A1B2C3D4E5F6A7B8@AM6PR02MB4312.eurprd02.prod.outlook.com>";
 const ONPREM_TO_EXO: &str = "<c1a7e2d94f3b4e0a9d2f6b8a1e3c5d70@CMHYBD01.cloudmonkeys.xyz>";

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hybridmailflow::logfile::{parse_utc_ms, LineErrorKind};
-use hybridmailflow::tracking::{
+use hybridmailflow_engine::logfile::{parse_utc_ms, LineErrorKind};
+use hybridmailflow_engine::tracking::{
     EventDataValue, FileSkip, InternalMessageId, ReadStep, SourceContext, TrackingEvent, TrackingFileReader,
     TrackingFilter, TrackingNotice, TrackingReader, TRACKING_FIELDS_2019,
 };

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use hybridmailflow::tracking::{
+use hybridmailflow_engine::tracking::{
     parse_event_data, parse_message_info, parse_recipient_status, parse_source_context, split_multi_value,
     TrackingFileReader, TrackingFilter, TrackingReader, TRACKING_FIELDS_2019,
 };

@@ -4,8 +4,8 @@
 pub struct Case {
     pub rule: &'static str,
     pub text: &'static str,
-    pub direction: Option<hybridmailflow::diagnosis::Direction>,
-    pub log_type: Option<hybridmailflow::diagnosis::LogKind>,
+    pub direction: Option<hybridmailflow_engine::diagnosis::Direction>,
+    pub log_type: Option<hybridmailflow_engine::diagnosis::LogKind>,
     pub preceding: Option<&'static str>,
 }
 
@@ -15,10 +15,10 @@ const fn case(rule: &'static str, text: &'static str) -> Case {
 
 impl Case {
     const fn receive(self) -> Case {
-        Case { direction: Some(hybridmailflow::diagnosis::Direction::Receive), ..self }
+        Case { direction: Some(hybridmailflow_engine::diagnosis::Direction::Receive), ..self }
     }
 
-    const fn log(self, kind: hybridmailflow::diagnosis::LogKind) -> Case {
+    const fn log(self, kind: hybridmailflow_engine::diagnosis::LogKind) -> Case {
         Case { log_type: Some(kind), ..self }
     }
 
@@ -26,8 +26,8 @@ impl Case {
         Case { preceding: Some(command), ..self }
     }
 
-    pub fn context(&self) -> hybridmailflow::diagnosis::Context {
-        hybridmailflow::diagnosis::Context {
+    pub fn context(&self) -> hybridmailflow_engine::diagnosis::Context {
+        hybridmailflow_engine::diagnosis::Context {
             direction: self.direction,
             log_type: self.log_type,
             preceding: self.preceding.map(str::to_string),
@@ -36,7 +36,7 @@ impl Case {
     }
 }
 
-use hybridmailflow::diagnosis::LogKind::{MessageTrace, MessageTracking, ProtocolLog, Queue};
+use hybridmailflow_engine::diagnosis::LogKind::{MessageTrace, MessageTracking, ProtocolLog, Queue};
 
 pub const CASES: &[Case] = &[
     // Lab guide, section 5

@@ -58,9 +58,9 @@ namespace HybridMailFlow.Native
         {
             get
             {
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return "hybridmailflow.dll";
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return "libhybridmailflow.dylib";
-                return "libhybridmailflow.so";
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return "hybridmailflow_engine.dll";
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return "libhybridmailflow_engine.dylib";
+                return "libhybridmailflow_engine.so";
             }
         }
 

@@ -9,7 +9,7 @@ namespace HybridMailFlow.Native
     /// </summary>
     internal static partial class NativeMethods
     {
-        internal const string LibraryName = "hybridmailflow";
+        internal const string LibraryName = "hybridmailflow_engine";
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern uint hmf_abi_version();
