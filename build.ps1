@@ -3,10 +3,14 @@
     The one entry point of HybridMailFlow: build, test, demo, bench, package.
 .DESCRIPTION
     Build    cargo build (engine) + dotnet build (cmdlets, netstandard2.0 and net8.0) + the module in out/HybridMailFlow.
-    Test     Build, then every test: Rust (cargo test), the C ABI programs under valgrind, Pester in a fresh pwsh.
+    Test     Build and Package, then every test: Rust (cargo test), the C ABI programs under valgrind, Pester in a
+             fresh pwsh; then on Windows under wine: the C ABI programs and Pester twice (net8.0, netstandard2.0).
+             Prints how long each part took.
+    TestWindows  Build and Package, then the Windows tests alone (under wine on Linux).
     Demo     Build, then the sessions of the bundled sample logs with their outcomes.
     Bench    Build, then the benchmarks, side by side with the methods admins use today (see bench/run.ps1).
-    Package  Build, then out/HybridMailFlow-<version>.zip.
+    Package  Build, the win-x64 engine cross-compiled, then the module with both engines in out/HybridMailFlow,
+             out/HybridMailFlow-<version>.zip and out/HybridMailFlow.<version>.nupkg.
     Header   Regenerates include/hybridmailflow.h from the code (cbindgen).
 .EXAMPLE
     pwsh ./build.ps1 Test
@@ -14,7 +18,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Header')]
+    [ValidateSet('Build', 'Test', 'TestWindows', 'Demo', 'Bench', 'Package', 'Header')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -28,6 +32,9 @@ $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'HybridMailFlow'
 $isWindowsHost = [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows)
 $isMacHost = [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::OSX)
+
+. (Join-Path $root 'build/Windows.ps1')
+$script:timings = [System.Collections.Generic.List[object]]::new()
 
 function Write-Step {
     param([string] $Text)
@@ -165,37 +172,149 @@ function Invoke-CTests {
     }
 }
 
+# Runs one part of the build or tests and keeps how long it took for the summary.
+function Measure-Part {
+    param([string] $Name, [scriptblock] $Script)
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $result = 'passed'
+    try { & $Script } catch { $result = 'FAILED'; throw } finally {
+        $script:timings.Add([pscustomobject]@{ Part = $Name; Result = $result; Seconds = [math]::Round($clock.Elapsed.TotalSeconds, 1) })
+    }
+}
+
+function Write-Timings {
+    if ($script:timings.Count -eq 0) { return }
+    Write-Host ''
+    Write-Host 'How long each part took:'
+    $script:timings | Format-Table -AutoSize | Out-String | Write-Host
+    $total = ($script:timings | Measure-Object -Property Seconds -Sum).Sum
+    Write-Host ('Total: {0:N0} s ({1:N1} min)' -f $total, ($total / 60))
+}
+
+# The module folder with every engine the package holds (win-x64 cross-compiled beside this platform's), then its
+# zip and its .nupkg. The engines go in without symbols.
+function Invoke-Package {
+    param($Toolchain = (Get-WindowsToolchain))
+    $hostEngine = Join-Path $moduleOut ('runtimes/{0}/native/{1}' -f (Get-RuntimeIdentifier), (Get-NativeLibraryName))
+    if ($isWindowsHost) {
+        # Built on Windows (the MSVC target): the package holds this engine only.
+        $windowsEngine = $hostEngine
+    } else {
+        if (-not $Toolchain.Ready) { throw "The package needs the win-x64 engine, which cannot be built here: $($Toolchain.Why). Install it $($script:WindowsToolchainHint)." }
+        $windowsEngine = Invoke-WindowsEngineBuild -Toolchain $Toolchain
+        $native = Join-Path $moduleOut 'runtimes/win-x64/native'
+        $null = New-Item -ItemType Directory -Path $native -Force
+        Copy-Item -LiteralPath $windowsEngine -Destination $native -Force
+    }
+    $strip = Get-Command strip -ErrorAction SilentlyContinue
+    if ($strip -and -not $isWindowsHost) { Invoke-Native $strip.Source @(($(if ($isMacHost) { '-S' } else { '--strip-debug' })), $hostEngine) }
+
+    $version = (Import-PowerShellDataFile (Join-Path $root 'ps-module/HybridMailFlow.psd1')).ModuleVersion
+    $zip = Join-Path $out "HybridMailFlow-$version.zip"
+    if (Test-Path $zip) { Remove-Item $zip }
+    Compress-Archive -Path $moduleOut -DestinationPath $zip
+    Write-Step "Packaged $zip"
+
+    if (-not (Get-Command Publish-PSResource -ErrorAction SilentlyContinue)) {
+        throw 'Publish-PSResource (Microsoft.PowerShell.PSResourceGet, in PowerShell 7.4 and later) is needed to write the .nupkg.'
+    }
+    $nupkg = Join-Path $out "HybridMailFlow.$version.nupkg"
+    if (Test-Path $nupkg) { Remove-Item $nupkg }
+    # PSResourceGet packs through a repository: a folder one, registered under a name of its own for the moment.
+    $repository = Join-Path $out 'package-repository'
+    if (Test-Path $repository) { Remove-Item $repository -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $repository
+    $repositoryName = 'HybridMailFlowBuild' + [guid]::NewGuid().ToString('N')
+    Register-PSResourceRepository -Name $repositoryName -Uri $repository -Trusted
+    try {
+        Publish-PSResource -Path $moduleOut -Repository $repositoryName -SkipDependenciesCheck
+    } finally {
+        Unregister-PSResourceRepository -Name $repositoryName
+    }
+    Move-Item -LiteralPath (Join-Path $repository "HybridMailFlow.$version.nupkg") -Destination $nupkg
+    Remove-Item $repository -Recurse -Force
+    Write-Step "Packaged $nupkg (win-x64 and $(Get-RuntimeIdentifier) engines)"
+    [pscustomobject]@{ Nupkg = $nupkg; WindowsEngine = $windowsEngine }
+}
+
 function Invoke-Tests {
+    param($Package)
     $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
     # Tests build in the dev profile: a release build of every test binary would add minutes, and the
     # library the C and Pester tests load was built in $Configuration by Invoke-Build.
-    Write-Step 'Rust tests (cargo test)'
-    Invoke-Native $cargo @('test')
+    Measure-Part 'Rust tests' {
+        Write-Step 'Rust tests (cargo test)'
+        Invoke-Native $cargo @('test')
+    }
 
-    Invoke-CTests
+    Measure-Part 'C ABI programs (valgrind)' { Invoke-CTests }
 
-    Write-Step 'Pester tests (a new PowerShell process with the built module)'
-    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterTests.ps1'),
-        '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path $moduleOut 'HybridMailFlow.psd1'), '-TestPath', (Join-Path $root 'tests/pester'))
+    $pester = Get-PesterModulePath
+    $manifest = Join-Path $moduleOut 'HybridMailFlow.psd1'
+    if ($Package) { $env:HMF_PACKAGE_PATH = $Package.Nupkg }
+    Measure-Part "Pester ($(Get-RuntimeIdentifier))" {
+        Write-Step 'Pester tests (a new PowerShell process with the built module)'
+        Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterTests.ps1'),
+            '-PesterPath', $pester, '-ModulePath', $manifest, '-TestPath', (Join-Path $root 'tests/pester'))
+    }
+
+    Invoke-WindowsTests -Package $Package -PesterPath $pester
 }
 
-switch ($Task) {
-    'Build' { Invoke-Build }
-    'Test' { Invoke-Build; Invoke-Tests }
-    'Demo' { Invoke-Build; & (Join-Path $root 'ps-module/demo.ps1') -ModulePath (Join-Path $moduleOut 'HybridMailFlow.psd1') -SamplesPath (Join-Path $root 'samples') }
-    'Bench' { Invoke-Build; & (Join-Path $root 'bench/run.ps1') -ModulePath (Join-Path $moduleOut 'HybridMailFlow.psd1') -RepoRoot $root }
-    'Package' {
-        Invoke-Build
-        $version = (Import-PowerShellDataFile (Join-Path $root 'ps-module/HybridMailFlow.psd1')).ModuleVersion
-        $zip = Join-Path $out "HybridMailFlow-$version.zip"
-        if (Test-Path $zip) { Remove-Item $zip }
-        Compress-Archive -Path $moduleOut -DestinationPath $zip
-        Write-Step "Packaged $zip"
+function Invoke-WindowsTests {
+    param($Package, [string] $PesterPath)
+    $manifest = Join-Path $moduleOut 'HybridMailFlow.psd1'
+    $wine = Get-Wine
+    if ($isWindowsHost) {
+        Write-Step 'Windows host: the Windows tests above ran natively.'
+    } elseif (-not $Package -or -not $wine) {
+        $why = if (-not $Package) { 'the win-x64 engine could not be built' } else { 'wine is not installed' }
+        Write-Warning "The Windows tests did NOT run: $why. Install the toolchain $($script:WindowsToolchainHint)."
+        $script:timings.Add([pscustomobject]@{ Part = 'Windows tests'; Result = "SKIPPED: $why"; Seconds = 0 })
+    } else {
+        $wineEnvironment = Initialize-WinePrefix -Wine $wine
+        $wineEnvironment.HMF_PACKAGE_PATH = ConvertTo-WinePath $Package.Nupkg
+        Measure-Part 'C ABI programs (win-x64, wine)' { Invoke-WindowsCTests -Wine $wine -WineEnvironment $wineEnvironment -EngineDll $Package.WindowsEngine }
+        Measure-Part 'Windows test host (publish)' { $script:windowsHost = Publish-WindowsTestHost }
+        $hostExe = $script:windowsHost
+        Measure-Part 'Pester (win-x64, net8.0, wine)' {
+            Invoke-WindowsPesterTests -Wine $wine -WineEnvironment $wineEnvironment -HostExe $hostExe -ModuleManifest $manifest -PesterPath $PesterPath -Label 'net8.0'
+        }
+        Measure-Part 'Pester (win-x64, netstandard2.0, wine)' {
+            $netStandard = New-NetStandardModuleCopy -ModuleFolder $moduleOut
+            Invoke-WindowsPesterTests -Wine $wine -WineEnvironment $wineEnvironment -HostExe $hostExe -ModuleManifest $netStandard -PesterPath $PesterPath -Label 'netstandard2.0'
+        }
     }
-    'Header' {
-        $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
-        $env:HMF_BLESS = '1'
-        try { Invoke-Native $cargo @('test', '--test', 'header') } finally { Remove-Item Env:HMF_BLESS }
-        Write-Step 'include/hybridmailflow.h regenerated'
+}
+
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' {
+            Measure-Part 'Build' { Invoke-Build }
+            $toolchain = Get-WindowsToolchain
+            $package = $null
+            if ($toolchain.Ready -or $isWindowsHost) {
+                Measure-Part 'Package (win-x64 engine cross-compiled)' { $script:package = Invoke-Package -Toolchain $toolchain }
+                $package = $script:package
+            }
+            Invoke-Tests -Package $package
+        }
+        'TestWindows' {
+            Measure-Part 'Build' { Invoke-Build }
+            Measure-Part 'Package (win-x64 engine cross-compiled)' { $script:package = Invoke-Package }
+            Invoke-WindowsTests -Package $script:package -PesterPath (Get-PesterModulePath)
+        }
+        'Demo' { Invoke-Build; & (Join-Path $root 'ps-module/demo.ps1') -ModulePath (Join-Path $moduleOut 'HybridMailFlow.psd1') -SamplesPath (Join-Path $root 'samples') }
+        'Bench' { Invoke-Build; & (Join-Path $root 'bench/run.ps1') -ModulePath (Join-Path $moduleOut 'HybridMailFlow.psd1') -RepoRoot $root }
+        'Package' { Invoke-Build; $null = Invoke-Package }
+        'Header' {
+            $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
+            $env:HMF_BLESS = '1'
+            try { Invoke-Native $cargo @('test', '--test', 'header') } finally { Remove-Item Env:HMF_BLESS }
+            Write-Step 'include/hybridmailflow.h regenerated'
+        }
     }
+} finally {
+    Write-Timings
 }

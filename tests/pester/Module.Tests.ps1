@@ -54,6 +54,20 @@ Describe 'Importing the module' {
         $run = Invoke-InNewProcess -WorkingDirectory $TestDrive -Command "try { Import-Module '$manifestCopy' -ErrorAction Stop } catch { [Console]::Out.WriteLine(`$_.Exception.Message); exit 3 }"
         $run.ExitCode | Should -Be 3 -Because $run.Output
         $run.Output | Should -BeLike "*The HybridMailFlow engine for * was not found at '$(Join-Path $copy 'runtimes')*"
+        $run.Output | Should -BeLike '*This copy of the module holds no engine*build.ps1 Package*'
+    }
+
+    It 'names the engines it holds when this platform''s is not among them' {
+        $copy = Join-Path $TestDrive 'OtherPlatform/HybridMailFlow'
+        Copy-Item -LiteralPath $script:moduleRoot -Destination $copy -Recurse
+        $runtimes = Join-Path $copy 'runtimes'
+        $thisPlatform = (Get-HybridMailFlowVersion).RuntimeIdentifier
+        Remove-Item -LiteralPath (Join-Path $runtimes $thisPlatform) -Recurse
+        $null = New-Item -ItemType Directory -Path (Join-Path $runtimes 'osx-arm64/native')
+        $manifestCopy = (Join-Path $copy 'HybridMailFlow.psd1').Replace("'", "''")
+        $run = Invoke-InNewProcess -WorkingDirectory $TestDrive -Command "try { Import-Module '$manifestCopy' -ErrorAction Stop } catch { [Console]::Out.WriteLine(`$_.Exception.Message); exit 3 }"
+        $run.ExitCode | Should -Be 3 -Because $run.Output
+        $run.Output | Should -BeLike "*The HybridMailFlow engine for $thisPlatform was not found*holds the engines for *osx-arm64*"
     }
 }
 
@@ -76,8 +90,14 @@ Describe 'Get-HybridMailFlowVersion' {
         $version = Get-HybridMailFlowVersion
         $version.PSEdition | Should -Be $PSVersionTable.PSEdition
         $version.PSVersion | Should -Be ([string]$PSVersionTable.PSVersion)
-        $expectedRuntime = 'netstandard2.0'
-        if ($PSVersionTable.PSEdition -eq 'Core') { $expectedRuntime = 'net8.0' }
+        # The module loads bin/net8.0 in PowerShell 7 and bin/netstandard2.0 in Windows PowerShell; Runtime says
+        # which build that file is (the Windows tests also run PowerShell 7 with the netstandard2.0 build there).
+        $folder = 'netstandard2.0'
+        if ($PSVersionTable.PSEdition -eq 'Core') { $folder = 'net8.0' }
+        $assembly = [HybridMailFlow.Commands.ModuleInitializer].Assembly
+        $assembly.Location | Should -Be (Join-Path $script:moduleRoot "bin/$folder/HybridMailFlow.dll")
+        $framework = $assembly.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)[0].FrameworkName
+        $expectedRuntime = if ($framework -like '.NETStandard,Version=v2.0*') { 'netstandard2.0' } else { 'net8.0' }
         $version.Runtime | Should -Be $expectedRuntime
         $version.RuntimeIdentifier | Should -Match '^(win|linux|osx)-(x64|x86|arm64|arm)$'
         $version.NativeLibraryPath | Should -Be (Join-Path $script:moduleRoot "runtimes/$($version.RuntimeIdentifier)/native/$(Split-Path $version.NativeLibraryPath -Leaf)")

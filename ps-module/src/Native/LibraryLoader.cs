@@ -84,12 +84,54 @@ namespace HybridMailFlow.Native
                 if (!File.Exists(path))
                 {
                     throw new DllNotFoundException(string.Format(
-                        "The HybridMailFlow engine for {0} was not found at '{1}'. This build of the module does not include this platform.",
-                        RuntimeIdentifier, path));
+                        "The HybridMailFlow engine for {0} was not found at '{1}'. {2}",
+                        RuntimeIdentifier, path, MissingEngineFix(moduleRoot)));
                 }
                 Load(path);
                 CheckAbi(path);
                 loadedPath = path;
+            }
+        }
+
+        // What to do when this platform's engine is not in the module: the engines it holds, and the fix.
+        private static string MissingEngineFix(string moduleRoot)
+        {
+            var runtimes = Path.Combine(moduleRoot, "runtimes");
+            var present = Directory.Exists(runtimes)
+                ? string.Join(", ", Array.ConvertAll(Directory.GetDirectories(runtimes), Path.GetFileName))
+                : string.Empty;
+            var holds = present.Length == 0 ? "This copy of the module holds no engine" : "This copy of the module holds the engines for " + present;
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            {
+                return holds + ". Start the 64-bit Windows PowerShell or PowerShell 7 (Exchange Management Shell is 64-bit), not the (x86) one.";
+            }
+            return holds + ". Install the package built for every platform (HybridMailFlow-<version>.zip or .nupkg from build.ps1 Package), or build the module on this computer (build.ps1 Build).";
+        }
+
+        // .NET on Windows puts the loader's HRESULT in the message, e.g. "(0x8007007E)" for error 126.
+        private static int Win32ErrorOf(string message)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(message ?? string.Empty, @"0x8007([0-9A-Fa-f]{4})");
+            return match.Success ? Convert.ToInt32(match.Groups[1].Value, 16) : 0;
+        }
+
+        // The Win32 errors LoadLibrary gives for the engine, said as what to do.
+        private static string LoadFailureFix(int win32Error)
+        {
+            switch (win32Error)
+            {
+                case 5:
+                    return "Access is denied: give this account read and execute rights on the module folder.";
+                case 126:
+                case 127:
+                    return "A system DLL or function the engine needs is missing: the engine needs Windows 10 or Windows Server 2016 or later (on Exchange 2016 on Windows Server 2012 R2, copy the logs to a newer computer and read them there).";
+                case 193:
+                    return "The file is not a Windows x64 DLL: it is damaged or from another platform; reinstall the module from its package.";
+                case 225:
+                case 1260:
+                    return "Windows or an application control policy blocked the file: allow the module folder (AppLocker, WDAC, antivirus), and Unblock-File the files of a downloaded zip.";
+                default:
+                    return "Reinstall the module from its package; if that does not help, run Get-HybridMailFlowVersion in a new session and report the error.";
             }
         }
 
@@ -98,7 +140,19 @@ namespace HybridMailFlow.Native
 
         private static void Load(string path)
         {
-            handle = NativeLibrary.Load(path);
+            try
+            {
+                handle = NativeLibrary.Load(path);
+            }
+            catch (DllNotFoundException e)
+            {
+                // .NET's message names the file and the loader's reason (dlerror on Linux and macOS, the Win32 error text on Windows).
+                var fix = RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                    ? LoadFailureFix(Win32ErrorOf(e.Message))
+                    : "The engine of the package needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9); on an older system, build the module there (build.ps1 Build).";
+                throw new DllNotFoundException(string.Format("Cannot load the HybridMailFlow engine for {0} from '{1}': {2} {3}",
+                    RuntimeIdentifier, path, e.Message, fix), e);
+            }
             NativeLibrary.SetDllImportResolver(typeof(LibraryLoader).Assembly, Resolve);
         }
 
@@ -118,7 +172,9 @@ namespace HybridMailFlow.Native
             }
             if (LoadLibraryW(path) == IntPtr.Zero)
             {
-                throw new DllNotFoundException(string.Format("Cannot load '{0}' (Win32 error {1}).", path, Marshal.GetLastWin32Error()));
+                int error = Marshal.GetLastWin32Error();
+                throw new DllNotFoundException(string.Format("Cannot load the HybridMailFlow engine for {0} from '{1}' (Win32 error {2}). {3}",
+                    RuntimeIdentifier, path, error, LoadFailureFix(error)));
             }
         }
 #endif
