@@ -111,6 +111,14 @@ function Initialize-WinePrefix {
         Invoke-WithEnvironment $environment { & $Wine wineboot -i *> $null }
         if (-not (Test-Path $system32)) { throw "wine did not create the prefix $prefix ($Wine wineboot -i)" }
     }
+    # wine links the user's Documents, Desktop, ... to the Linux home: the tests' installs and profiles stay in the
+    # scratch prefix instead.
+    foreach ($link in Get-ChildItem -Path (Join-Path $prefix 'drive_c/users/*/*') -Force -ErrorAction SilentlyContinue) {
+        if ($link.LinkType -eq 'SymbolicLink') {
+            $link.Delete()
+            $null = New-Item -ItemType Directory -Path $link.FullName
+        }
+    }
     $standIn = Join-Path $out 'wine/bcryptprimitives.dll'
     Invoke-Native $script:MingwCompiler @('-shared', '-O2', '-Wall', '-Wextra', '-Werror', '-o', $standIn,
         (Join-Path $root 'tests/windows/bcryptprimitives.c'), '-ladvapi32')
