@@ -39,11 +39,11 @@ fn best_match_names_each_rule_and_builds_the_same_finding() {
         assert_eq!(best.finding(), kb.diagnose_best(case.text, &ctx), "{}", case.text);
     }
     let no_context = Context::default();
-    let unknown = kb.best_match("553 5.7.950 Something no rule knows", &no_context);
+    let unknown = kb.best_match("553 5.7.850 Something no rule knows", &no_context);
     assert_eq!((unknown.rule_id(), unknown.is_recognized()), (UNRECOGNIZED, false));
     assert_eq!(
         (unknown.code(), unknown.enhanced_code().map(|e| e.to_string())),
-        (Some(553), Some("5.7.950".to_string()))
+        (Some(553), Some("5.7.850".to_string()))
     );
     assert_eq!(unknown.severity(), Severity::Error);
 }
@@ -247,13 +247,13 @@ fn context_decides_between_rules_for_the_same_text() {
 #[test]
 fn unknown_text_gets_one_unrecognized_finding_with_the_rfc3463_meaning() {
     let kb = KnowledgeBase::builtin();
-    let all = kb.diagnose("553 5.7.950 Something no rule knows", &Context::default());
+    let all = kb.diagnose("553 5.7.850 Something no rule knows", &Context::default());
     assert_eq!(all.len(), 1);
     let finding = &all[0];
     assert_eq!(finding.rule_id, UNRECOGNIZED);
     assert_eq!(
         (finding.code, finding.enhanced_code.as_deref()),
-        (Some(553), Some("5.7.950"))
+        (Some(553), Some("5.7.850"))
     );
     assert!(
         finding.meaning.contains("permanent failure") && finding.meaning.contains("security or policy"),
