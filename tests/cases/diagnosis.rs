@@ -236,4 +236,7 @@ pub const CASES: &[Case] = &[
     case("HMF-5.5.3", "550 5.5.3 RESOLVER.ADR.RecipLimit; too many recipients"),
     case("HMF-5.7.3-ExchangeAuth", "550 5.7.3 Cannot achieve Exchange Server authentication"),
     case("HMF-5.7.900-999", "550 5.7.901 Delivery not authorized, message refused"),
+    case("EXO-4.3.2-ConcurrentConnections", "421 4.3.2 The maximum number of concurrent connections per resource forest has exceeded a limit, closing transmission channel. cloudfield.onmicrosoft.com. PRX8 [cloudfield.onmicrosoft.com]"),
+    case("EXO-4.7.3-OrgQueueQuota", "450 4.7.3 Organization queue quota exceeded."),
+    case("HMF-SHADOW-Redundancy", "451 4.4.0 Message failed to be made redundant"),
 ];
