@@ -120,6 +120,7 @@ text = ["scanner"]
             $script:applied = $null
             $filled = $command.Replace('<connector>', 'Outbound to Office 365').Replace('<tenant>', 'cloudfield').Replace('<domain>', 'cloudfield.onmicrosoft.com')
             Invoke-Expression $filled
+            $script:applied | Should -Not -BeNullOrEmpty -Because "'$filled' must reach Set-SendConnector"
             $settings = @{
                 PSTypeName = 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig'; Name = 'Outbound to Office 365'; Identity = 'Outbound to Office 365'
                 AddressSpaces = 'smtp:cloudfield.mail.onmicrosoft.com;1'; Enabled = $true; CloudServicesMailEnabled = $true; DNSRoutingEnabled = $true; SmartHosts = [string[]]@()
