@@ -39,11 +39,11 @@ fn best_match_names_each_rule_and_builds_the_same_finding() {
         assert_eq!(best.finding(), kb.diagnose_best(case.text, &ctx), "{}", case.text);
     }
     let no_context = Context::default();
-    let unknown = kb.best_match("553 5.7.950 Something no rule knows", &no_context);
+    let unknown = kb.best_match("553 5.7.850 Something no rule knows", &no_context);
     assert_eq!((unknown.rule_id(), unknown.is_recognized()), (UNRECOGNIZED, false));
     assert_eq!(
         (unknown.code(), unknown.enhanced_code().map(|e| e.to_string())),
-        (Some(553), Some("5.7.950".to_string()))
+        (Some(553), Some("5.7.850".to_string()))
     );
     assert_eq!(unknown.severity(), Severity::Error);
 }
@@ -247,13 +247,13 @@ fn context_decides_between_rules_for_the_same_text() {
 #[test]
 fn unknown_text_gets_one_unrecognized_finding_with_the_rfc3463_meaning() {
     let kb = KnowledgeBase::builtin();
-    let all = kb.diagnose("553 5.7.950 Something no rule knows", &Context::default());
+    let all = kb.diagnose("553 5.7.850 Something no rule knows", &Context::default());
     assert_eq!(all.len(), 1);
     let finding = &all[0];
     assert_eq!(finding.rule_id, UNRECOGNIZED);
     assert_eq!(
         (finding.code, finding.enhanced_code.as_deref()),
-        (Some(553), Some("5.7.950"))
+        (Some(553), Some("5.7.850"))
     );
     assert!(
         finding.meaning.contains("permanent failure") && finding.meaning.contains("security or policy"),
@@ -357,4 +357,181 @@ fn every_builtin_finding_has_a_learn_reference() {
         );
         assert!(!finding.causes.is_empty() && !finding.fix.is_empty(), "{}", case.rule);
     }
+}
+
+/// The best finding for `text` (no context), which must come from `rule`.
+fn explained(text: &str, rule: &str) -> hybridmailflow_engine::diagnosis::Finding {
+    let finding = best(text, &Context::default());
+    assert_eq!(finding.rule_id, rule, "{text}");
+    finding
+}
+
+fn ids_of_all(text: &str, ctx: &Context) -> Vec<String> {
+    KnowledgeBase::builtin()
+        .diagnose(text, ctx)
+        .into_iter()
+        .map(|f| f.rule_id)
+        .collect()
+}
+
+// Issue 13, item 7: answers that were wrong, each pinned on the exact text.
+#[test]
+fn a_missing_tls_certificate_name_is_the_local_certificate_after_a_renewal() {
+    let text = "454 4.7.5 The certificate specified in TlsCertificateName of the SendConnector could not be found.";
+    let finding = explained(text, "HMF-TLS-4.7.5-CertificateNotFound");
+    assert!(
+        finding.meaning.contains("local problem, not the remote certificate"),
+        "{}",
+        finding.meaning
+    );
+    assert!(finding.commands.contains(
+        &"$cert = Get-ExchangeCertificate -Thumbprint '<thumbprint>'; Set-SendConnector -Identity '<connector>' -TlsCertificateName \"<I>$($cert.Issuer)<S>$($cert.Subject)\"".to_string()
+    ), "{:#?}", finding.commands);
+}
+
+#[test]
+fn mailbox_full_is_not_a_submission_quota() {
+    let text = "554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded; Failed to process message due to a permanent exception";
+    assert_eq!(best(text, &Context::default()).rule_id, "HMF-5.2.2-MailboxFull");
+    assert!(!ids_of_all(text, &Context::default()).contains(&"EXO-5.2.2".to_string()));
+    assert_eq!(
+        best("550 5.2.2 Submission quota exceeded", &Context::default()).rule_id,
+        "EXO-5.2.2"
+    );
+}
+
+#[test]
+fn corrupt_content_and_conversion_failures_are_content_conversion_with_what_to_do() {
+    for text in [
+        "554 5.6.0 Corrupt message content",
+        "554 5.6.0 STOREDRV.Deliver.Exception:ConversionFailedException; Failed to process message due to a permanent exception with message Content conversion: Corrupt summary tnef content.",
+        "Microsoft.Exchange.Data.Storage.ConversionFailedException: Content conversion: Corrupt summary tnef content.",
+    ] {
+        let finding = best(text, &Context::default());
+        assert_eq!(finding.rule_id, "HMF-5.6.0-ContentConversion", "{text}");
+        assert!(finding.commands.iter().any(|c| c.contains("-ContentConversionTracingEnabled $true")));
+    }
+}
+
+#[test]
+fn external_forwarding_points_at_the_outbound_spam_policy_and_remote_domains() {
+    let finding = explained(
+        "550 5.7.520 Access denied, Your organization does not allow external forwarding.",
+        "EXO-5.7.520",
+    );
+    for needed in [
+        "Get-HostedOutboundSpamFilterPolicy",
+        "AutoForwardingMode On",
+        "Get-RemoteDomain",
+    ] {
+        assert!(
+            finding.commands.iter().any(|c| c.contains(needed)),
+            "{needed}: {:#?}",
+            finding.commands
+        );
+    }
+}
+
+#[test]
+fn a_message_deleted_by_an_administrator_is_final() {
+    let finding = explained(
+        "550 4.3.2 QUEUE.Admin; message deleted by administrative action",
+        "HMF-Q-AdminDeleted",
+    );
+    assert!(finding.meaning.contains("This is final"), "{}", finding.meaning);
+}
+
+#[test]
+fn message_delayed_is_a_notice_not_an_expiry() {
+    let ids = ids_of_all("4.4.7 Message delayed", &Context::default());
+    assert_eq!(ids[0], "HMF-4.4.7-Delayed");
+    assert!(!ids.contains(&"EXO-4.4.7".to_string()), "{ids:?}");
+    assert!(best("4.4.7 Message delayed", &Context::default())
+        .meaning
+        .contains("still in a queue"));
+}
+
+#[test]
+fn spamhaus_fixes_pass_our_send_connector_checks_and_look_up_the_listed_address() {
+    // A tracking FAIL's RecipientStatus: {IP=} is Exchange Online's address, the listed one is in the text.
+    let text = "[{LED=550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/27.7.57.241 (AS3130) [BN8NAM12FT042.eop-nam12.prod.protection.outlook.com]};{MSG=};{FQDN=cloudfield-onmicrosoft-com.mail.protection.outlook.com};{IP=40.93.4.4};{LRT=5/1/2026 6:06:57 AM}]";
+    let ctx = Context {
+        log_type: Some(LogKind::MessageTracking),
+        ..Context::default()
+    };
+    for finding in KnowledgeBase::builtin().diagnose(text, &ctx) {
+        for command in &finding.commands {
+            assert!(
+                !command.contains("smtp.office365.com"),
+                "{}: {command}",
+                finding.rule_id
+            );
+            assert!(!command.contains("40.93.4.4"), "{}: {command}", finding.rule_id);
+        }
+    }
+    let spamhaus = best(text, &ctx);
+    assert_eq!(spamhaus.rule_id, "HMF-BLOCKLIST-SPAMHAUS");
+    assert!(spamhaus
+        .commands
+        .contains(&"Resolve-DnsName -Name 27.7.57.241 -Type PTR".to_string()));
+    assert!(spamhaus
+        .commands
+        .iter()
+        .any(|c| c.contains("-SmartHosts '<tenant>.mail.protection.outlook.com'")));
+}
+
+#[test]
+fn connection_dropped_says_what_to_check() {
+    let finding = explained("421 4.4.2 Connection dropped", "HMF-CONN-Dropped");
+    assert!(
+        finding.fix.iter().any(|f| f.contains("last command before the drop")),
+        "{:#?}",
+        finding.fix
+    );
+    assert!(
+        finding.fix.iter().all(|f| !f.starts_with("Let the queue retry")),
+        "{:#?}",
+        finding.fix
+    );
+}
+
+#[test]
+fn spf_deferrals_and_tls_failures_quoted_by_exchange_online_are_what_they_are() {
+    let spf = explained(
+        "451 4.7.23 Temporary error: unable to verify SPF policy of cloudmonkeys.xyz",
+        "EXO-4.7.23",
+    );
+    assert!(spf.meaning.contains("not an SPF failure"));
+    for (text, rule) in [
+        (
+            "450 4.4.317 Cannot connect to remote server [Message=SecurityStatus: SEC_E_ILLEGAL_MESSAGE (0x80090326)]",
+            "EXO-4.4.317-TLS",
+        ),
+        (
+            "450 4.4.317 Cannot connect to remote server [Message=SocketError: ConnectionReset]",
+            "EXO-4.4.317-TLS",
+        ),
+        (
+            "450 4.4.317 Cannot connect to remote server [Message=UntrustedRoot]",
+            "EXO-4.4.317-UntrustedRoot",
+        ),
+        ("450 4.4.317 Cannot connect to remote server", "EXO-4.4.317"),
+    ] {
+        assert_eq!(best(text, &Context::default()).rule_id, rule, "{text}");
+    }
+}
+
+// Issue 13, item 9: the most specific finding first, and Confidence in the same order.
+#[test]
+fn a_text_that_names_the_cause_beats_the_generic_code_and_ranks_higher() {
+    let all = KnowledgeBase::builtin().diagnose(
+        "454 4.7.5 The certificate specified in TlsCertificateName of the SendConnector could not be found.",
+        &Context::default(),
+    );
+    assert_eq!(all[0].rule_id, "HMF-TLS-4.7.5-CertificateNotFound");
+    let generic = all
+        .iter()
+        .position(|f| f.rule_id == "HMF-SMTP-454-4.7.5")
+        .expect("the generic 454 4.7.5 still matches");
+    assert!(all[0].confidence > all[generic].confidence);
 }

@@ -27,10 +27,15 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/onprem-transport.toml"),
     ),
     ("rules/tls-auth.toml", include_str!("../../rules/tls-auth.toml")),
+    (
+        "rules/exchange-server.toml",
+        include_str!("../../rules/exchange-server.toml"),
+    ),
 ];
 
-/// Scores: what a condition adds when it holds. A deeper layer adds more than any one condition, so the
-/// innermost cause wins over its wrapper.
+/// Evidence points: what a condition adds when it holds. A deeper layer adds more than any one condition, so the
+/// innermost cause wins over its wrapper. The sum (with the rule's `priority`) is the finding's score: it orders
+/// the findings and is the one input of their Confidence (see `confidence`), the same way for every rule.
 const EXACT_ENHANCED: i32 = 40;
 const RANGE_ENHANCED: i32 = 30;
 const BASIC: i32 = 10;
@@ -62,7 +67,6 @@ pub struct KnowledgeBase {
 struct Match {
     rule: u32,
     layer: usize,
-    specificity: i32,
     score: i32,
 }
 
@@ -191,7 +195,7 @@ impl<'a> BestMatch<'a> {
 
     pub fn confidence(&self) -> f32 {
         match self.best {
-            Some(best) => confidence(best.specificity),
+            Some(best) => confidence(best.score),
             None => unrecognized_confidence(self.innermost_codes()),
         }
     }
@@ -317,14 +321,7 @@ impl KnowledgeBase {
         let scanned = self.scan(text);
         let mut best: Option<Match> = None;
         self.for_each_match(&scanned, ctx, |m| {
-            let better = match best {
-                None => true,
-                Some(known) => match self.rank(&m, &known) {
-                    Ordering::Less => true,
-                    Ordering::Equal => m.layer > known.layer,
-                    Ordering::Greater => false,
-                },
-            };
+            let better = best.is_none_or(|known| self.rank(&m, &known) == Ordering::Less);
             if better {
                 best = Some(m);
             }
@@ -419,13 +416,15 @@ impl KnowledgeBase {
         Scanned { parsed, codes, hits }
     }
 
-    /// User rules first, then the higher score, then the earlier rule.
+    /// User rules first, then the higher score (so the higher Confidence), then the deeper layer, then the earlier
+    /// rule.
     fn rank(&self, a: &Match, b: &Match) -> Ordering {
         let (rule_a, rule_b) = (&self.rules[a.rule as usize], &self.rules[b.rule as usize]);
         rule_b
             .from_user
             .cmp(&rule_a.from_user)
             .then(b.score.cmp(&a.score))
+            .then(b.layer.cmp(&a.layer))
             .then(a.rule.cmp(&b.rule))
     }
 
@@ -446,7 +445,6 @@ impl KnowledgeBase {
                     on_match(Match {
                         rule,
                         layer: layer_index,
-                        specificity,
                         score,
                     });
                 }
@@ -592,22 +590,27 @@ impl KnowledgeBase {
             severity: rule.severity,
             matched_text: layer.to_string(),
             context_text: layers[..m.layer].iter().map(|l| l.to_string()).collect(),
-            confidence: confidence(m.specificity),
+            confidence: confidence(m.score),
         }
     }
 }
 
-fn confidence(specificity: i32) -> f32 {
-    (0.3 + specificity as f32 / 150.0).min(0.97)
+/// How much evidence a finding has, from 0 to 1, the same for every rule: 1 - e^(-score/75). A bare reply code
+/// (10 points) gives 0.12, an exact enhanced code (40) 0.41, a code and the words that name the cause (70) 0.61,
+/// the same inside one wrapper (130) 0.82. It grows with the score, so findings listed best first have a Confidence
+/// that never rises down the list (user rules aside, which come first).
+fn confidence(score: i32) -> f32 {
+    1.0 - (-(score.max(0) as f32) / 75.0).exp()
 }
 
+/// Below any rule's: the meaning of the code's class is all there is.
 fn unrecognized_confidence(codes: LayerCodes) -> f32 {
     if codes.codes.enhanced.is_some() {
-        0.2
+        0.1
     } else if codes.codes.basic.is_some() {
-        0.15
-    } else {
         0.05
+    } else {
+        0.0
     }
 }
 
@@ -706,6 +709,7 @@ impl<'t> Values<'t> {
                     .map(scan::strip_port)
                     .or_else(|| scan::first_ipv4(text))
             }
+            "sending_ip" => scan::sending_ip(text),
             "fqdn" => {
                 let fields = self.parsed.fields();
                 fields

@@ -138,6 +138,7 @@ pub struct Finding {
     pub matched_text: String,
     /// The wrappers peeled off to reach `matched_text`, outermost first.
     pub context_text: Vec<String>,
-    /// 0..1: how specific the match was (a code and a text and a context beat a bare reply code).
+    /// 0..1, from the evidence points of what matched (codes, words, context, the wrapper layers peeled): the same
+    /// formula for every rule, and the order of `diagnose` (README, "Confidence").
     pub confidence: f32,
 }

@@ -315,11 +315,18 @@ fn peel(layer: &str, markers: Markers) -> Option<&str> {
     None
 }
 
-/// `  "response." Attempted failover...` → `response`.
+/// `  "response." Attempted failover...` → `response`. Texts pasted from a web page or a document often carry
+/// typographic quotes (“response.”) instead of the straight ones Exchange writes.
 fn quoted_payload(after_marker: &str) -> Option<&str> {
-    let body = after_marker.trim_start().strip_prefix('"')?;
-    let end = find(body, "\" Attempted")
-        .or_else(|| body.rfind('"'))
+    let trimmed = after_marker.trim_start();
+    let (body, close) = match trimmed.strip_prefix('"') {
+        Some(body) => (body, '"'),
+        None => (trimmed.strip_prefix('\u{201c}')?, '\u{201d}'),
+    };
+    let end = body
+        .find(close)
+        .filter(|at| body[at + close.len_utf8()..].trim_start().starts_with("Attempted"))
+        .or_else(|| body.rfind(close))
         .unwrap_or(body.len());
     Some(body[..end].trim().trim_end_matches('.').trim_end())
 }
@@ -415,6 +422,15 @@ mod tests {
         assert_eq!(parsed.wrappers.len(), 2);
         assert!(parsed.wrappers[0].starts_with("450 4.7.0 Proxy session setup failed"));
         assert!(parsed.wrappers[1].starts_with("451 4.4.0 Primary target IP address responded with"));
+    }
+
+    #[test]
+    fn typographic_quotes_of_a_pasted_text_are_peeled_like_straight_ones() {
+        let parsed = parse_last_error(
+            "451 4.4.0 Primary target IP address responded with: \u{201c}421 4.2.1 Unable to connect.\u{201d} Attempted failover to alternate host, but that did not succeed.",
+        );
+        assert_eq!(parsed.innermost, "421 4.2.1 Unable to connect");
+        assert_eq!(parsed.enhanced_code.as_deref(), Some("4.2.1"));
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(crate) const PLACEHOLDERS: &[&str] = &[
     "address",
     "connector",
     "ip",
+    "sending_ip",
     "fqdn",
     "certificate_subject",
     "expected_name",

@@ -272,6 +272,30 @@ fn ipv4_end(bytes: &[u8], start: usize) -> Option<usize> {
     (!longer).then_some(pos)
 }
 
+/// The address a remote server named as the sender's when it refused it: `Client host [ip]` (blocklists),
+/// `banned sending IP [ip]`, `banned sender[ip]`, `query/ip/ip` (Spamhaus), `try again later from [ip]` (4.7.500).
+/// Not the `{IP=}` of a LastError: that is the host the message was last sent to.
+pub fn sending_ip(text: &str) -> Option<&str> {
+    const KEYS: [&str; 6] = [
+        "Client host [",
+        "sending IP [",
+        "banned sender[",
+        "banned sender [",
+        "query/ip/",
+        "later from [",
+    ];
+    KEYS.iter().find_map(|key| {
+        let value = value_after(text, key, b"] ,;)\"'")?;
+        is_ip_literal(value).then_some(value)
+    })
+}
+
+fn is_ip_literal(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    ipv4_end(bytes, 0) == Some(bytes.len())
+        || (value.contains(':') && bytes.iter().all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.')))
+}
+
 /// `a.b.c.d:port` → `a.b.c.d`; `[v6]:port` → `v6`; anything else unchanged.
 pub fn strip_port(endpoint: &str) -> &str {
     if let Some(rest) = endpoint.strip_prefix('[') {
@@ -460,6 +484,19 @@ mod tests {
     fn extracts_values_for_commands() {
         assert_eq!(first_ipv4("Client host [27.7.57.241] blocked"), Some("27.7.57.241"));
         assert_eq!(first_ipv4("version 15.01.2375.007 only"), None);
+        assert_eq!(
+            sending_ip("[{LED=550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus};{IP=40.93.4.4}]"),
+            Some("27.7.57.241")
+        );
+        assert_eq!(
+            sending_ip("550 5.7.606 Access denied, banned sending IP [2a01:111:f200:2004::240]."),
+            Some("2a01:111:f200:2004::240")
+        );
+        assert_eq!(
+            sending_ip("451 4.7.500 Server busy. Please try again later from [27.7.57.241]. (AS761)"),
+            Some("27.7.57.241")
+        );
+        assert_eq!(sending_ip("Client host [mail.cloudmonkeys.xyz] blocked"), None);
         assert_eq!(strip_port("40.93.131.26:25"), "40.93.131.26");
         assert_eq!(strip_port("[2a01:111:f200:2004::240]:25"), "2a01:111:f200:2004::240");
         assert_eq!(

@@ -5,6 +5,7 @@ BeforeAll {
     if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/HybridMailFlow/HybridMailFlow.psd1' }
     Import-Module $modulePath -Force
     $script:samples = Join-Path $PSScriptRoot '../../samples'
+    $script:corpusPath = Join-Path $PSScriptRoot '../data/diagnosis/corpus.tsv'
 }
 
 Describe 'Resolve-HybridSmtpError' {
@@ -84,6 +85,56 @@ text = ["scanner"]
 '@
         (Resolve-HybridSmtpError '503 5.5.2 Send hello first (scanner)' -RulePath $rules).RuleId | Should -Be 'SITE-SCANNER'
         (Resolve-HybridSmtpError '503 5.5.2 Send hello first' -RulePath $rules).RuleId | Should -Be 'HMF-SMTP-503-5.5.2'
+    }
+
+    It 'explains every text of the corpus of real errors as the engine does, from where it was seen' {
+        $corpus = Get-Content -LiteralPath $script:corpusPath -Encoding UTF8 | Where-Object { $_ -and -not $_.StartsWith('#') } | ForEach-Object {
+            $rule, $kind, $sources, $text = $_ -split "`t", 4
+            [pscustomobject]@{ Rule = $rule; Kind = $kind; Text = $text }
+        }
+        $corpus.Count | Should -BeGreaterOrEqual 150
+        $wrong = foreach ($entry in $corpus) {
+            $found = Resolve-HybridSmtpError -Message $entry.Text -Source $entry.Kind
+            if ($found.RuleId -ne $entry.Rule) { '{0}: {1} instead of {2}' -f $entry.Text, $found.RuleId, $entry.Rule }
+        }
+        $wrong | Should -BeNullOrEmpty
+    }
+
+    It 'proposes only Set-SendConnector commands that Test-HybridSendConnector passes on the hybrid connector' {
+        # Each command runs against stand-ins that record what it sets: Get-ExchangeCertificate gives the lab's
+        # certificate, the placeholders an admin fills get the lab's values, and the settings go onto the
+        # connector the Hybrid Configuration Wizard writes, configured right. Every check they touch must pass.
+        function Get-ExchangeCertificate { [pscustomobject]@{ Issuer = 'CN=R3, O=Let''s Encrypt, C=US'; Subject = 'CN=mail.cloudmonkeys.xyz' } }
+        function Set-SendConnector {
+            [CmdletBinding()]
+            param([Parameter(Position = 0)] $Identity, $AddressSpaces, $SmartHosts, $DNSRoutingEnabled, $RequireTLS, $TlsAuthLevel, $TlsDomain,
+                $TlsCertificateName, $Fqdn, $CloudServicesMailEnabled, $ProtocolLoggingLevel, $Enabled, $FrontendProxyEnabled, $UseExternalDNSServersEnabled)
+            $script:applied = @{} + $PSBoundParameters
+        }
+        $checkOf = @{ Enabled = 'Enabled'; TlsAuthLevel = 'TlsAuthLevel'; TlsDomain = 'TlsDomain'; RequireTLS = 'RequireTLS'; CloudServicesMailEnabled = 'CloudServicesMailEnabled'
+            DNSRoutingEnabled = 'Routing'; SmartHosts = 'Routing'; TlsCertificateName = 'TlsCertificateName'; Fqdn = 'Fqdn'; ProtocolLoggingLevel = 'ProtocolLoggingLevel' }
+        $texts = Get-Content -LiteralPath $script:corpusPath -Encoding UTF8 | Where-Object { $_ -and -not $_.StartsWith('#') } | ForEach-Object { ($_ -split "`t", 4)[3] }
+        $commands = $texts | Resolve-HybridSmtpError -All | ForEach-Object { $_.Commands } | Where-Object { $_ -match '(^|; )Set-SendConnector ' } | Sort-Object -Unique
+        $commands.Count | Should -BeGreaterThan 3
+        $refused = foreach ($command in $commands) {
+            $script:applied = $null
+            $filled = $command.Replace('<connector>', 'Outbound to Office 365').Replace('<tenant>', 'cloudfield').Replace('<domain>', 'cloudfield.onmicrosoft.com')
+            Invoke-Expression $filled
+            $script:applied | Should -Not -BeNullOrEmpty -Because "'$filled' must reach Set-SendConnector"
+            $settings = @{
+                PSTypeName = 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig'; Name = 'Outbound to Office 365'; Identity = 'Outbound to Office 365'
+                AddressSpaces = 'smtp:cloudfield.mail.onmicrosoft.com;1'; Enabled = $true; CloudServicesMailEnabled = $true; DNSRoutingEnabled = $true; SmartHosts = [string[]]@()
+                RequireTLS = $true; TlsAuthLevel = 'DomainValidation'; TlsDomain = 'mail.protection.outlook.com'; Fqdn = 'mail.cloudmonkeys.xyz'; ProtocolLoggingLevel = 'Verbose'
+                TlsCertificateName = '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=mail.cloudmonkeys.xyz'
+            }
+            $touched = foreach ($name in @($script:applied.Keys)) {
+                if ($name -ne 'Identity' -and $name -ne 'AddressSpaces') { $settings[$name] = $script:applied[$name] }
+                $checkOf[$name]
+            }
+            [pscustomobject]$settings | Test-HybridSendConnector | Where-Object { $_.Check -in $touched -and $_.Result -notin 'Pass', 'Skipped' } |
+                ForEach-Object { '{0}: {1} {2} ({3})' -f $command, $_.Check, $_.Result, $_.Reason }
+        }
+        $refused | Should -BeNullOrEmpty
     }
 
     It 'names the file and the rule when a rule file is wrong' {
