@@ -19,6 +19,19 @@ BeforeAll {
     $script:shell = @('pwsh.exe', 'pwsh', 'powershell.exe') | ForEach-Object { Join-Path $PSHOME $_ } |
         Where-Object { Test-Path $_ -PathType Leaf } | Select-Object -First 1
 
+    # A copy of the module whose runtimes/ holds only the engines named (none by default). Copied without them rather
+    # than deleted after: wine's file system refused to delete a copied folder tree at times.
+    function Copy-ModuleWithEngines {
+        param([string] $Destination, [string[]] $Engines = @())
+        $null = New-Item -ItemType Directory -Path $Destination -Force
+        Get-ChildItem -LiteralPath $script:moduleRoot | Where-Object Name -ne 'runtimes' | Copy-Item -Destination $Destination -Recurse
+        foreach ($rid in $Engines) {
+            $target = Join-Path $Destination "runtimes/$rid"
+            $null = New-Item -ItemType Directory -Path (Split-Path $target) -Force
+            Copy-Item -LiteralPath (Join-Path $script:moduleRoot "runtimes/$rid") -Destination $target -Recurse
+        }
+    }
+
     # Runs a command in a new PowerShell process started in $WorkingDirectory; returns its output and exit code.
     function Invoke-InNewProcess {
         param([string] $WorkingDirectory, [string] $Command)
@@ -48,8 +61,7 @@ Describe 'Importing the module' {
 
     It 'fails with the path it tried when the native engine is missing' {
         $copy = Join-Path $TestDrive 'HybridMailFlow'
-        Copy-Item -LiteralPath $script:moduleRoot -Destination $copy -Recurse
-        Remove-Item -LiteralPath (Join-Path $copy 'runtimes') -Recurse
+        Copy-ModuleWithEngines -Destination $copy
         $manifestCopy = (Join-Path $copy 'HybridMailFlow.psd1').Replace("'", "''")
         $run = Invoke-InNewProcess -WorkingDirectory $TestDrive -Command "try { Import-Module '$manifestCopy' -ErrorAction Stop } catch { [Console]::Out.WriteLine(`$_.Exception.Message); exit 3 }"
         $run.ExitCode | Should -Be 3 -Because $run.Output
@@ -59,11 +71,9 @@ Describe 'Importing the module' {
 
     It 'names the engines it holds when this platform''s is not among them' {
         $copy = Join-Path $TestDrive 'OtherPlatform/HybridMailFlow'
-        Copy-Item -LiteralPath $script:moduleRoot -Destination $copy -Recurse
-        $runtimes = Join-Path $copy 'runtimes'
         $thisPlatform = (Get-HybridMailFlowVersion).RuntimeIdentifier
-        Remove-Item -LiteralPath (Join-Path $runtimes $thisPlatform) -Recurse
-        $null = New-Item -ItemType Directory -Path (Join-Path $runtimes 'osx-arm64/native')
+        Copy-ModuleWithEngines -Destination $copy
+        $null = New-Item -ItemType Directory -Path (Join-Path $copy 'runtimes/osx-arm64/native')
         $manifestCopy = (Join-Path $copy 'HybridMailFlow.psd1').Replace("'", "''")
         $run = Invoke-InNewProcess -WorkingDirectory $TestDrive -Command "try { Import-Module '$manifestCopy' -ErrorAction Stop } catch { [Console]::Out.WriteLine(`$_.Exception.Message); exit 3 }"
         $run.ExitCode | Should -Be 3 -Because $run.Output
