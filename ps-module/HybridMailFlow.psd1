@@ -28,6 +28,7 @@
         'Trace-HybridMessage'
     )
     FunctionsToExport    = @(
+        'Export-HybridCsv'
         'Find-HybridLogPath'
         'Invoke-HybridMailFlowCheck'
     )
