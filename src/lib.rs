@@ -10,6 +10,7 @@ pub mod diagnosis;
 pub mod logfile;
 pub mod net;
 pub mod pattern;
+pub mod powershell;
 pub mod protocol;
 pub mod timeline;
 pub mod trace;

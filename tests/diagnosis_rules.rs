@@ -85,7 +85,7 @@ fn commands_are_filled_with_values_from_the_text() {
     assert!(
         spamhaus
             .commands
-            .contains(&"Resolve-DnsName -Name 27.7.57.241 -Type PTR".to_string()),
+            .contains(&"Resolve-DnsName -Name '27.7.57.241' -Type PTR".to_string()),
         "{:#?}",
         spamhaus.commands
     );
@@ -117,7 +117,7 @@ fn commands_are_filled_with_values_from_the_text() {
     );
     assert_eq!(
         refused.commands[0],
-        "Test-NetConnection -ComputerName 27.7.57.241 -Port 25"
+        "Test-NetConnection -ComputerName '27.7.57.241' -Port 25"
     );
 }
 
@@ -473,7 +473,7 @@ fn spamhaus_fixes_pass_our_send_connector_checks_and_look_up_the_listed_address(
     assert_eq!(spamhaus.rule_id, "HMF-BLOCKLIST-SPAMHAUS");
     assert!(spamhaus
         .commands
-        .contains(&"Resolve-DnsName -Name 27.7.57.241 -Type PTR".to_string()));
+        .contains(&"Resolve-DnsName -Name '27.7.57.241' -Type PTR".to_string()));
     assert!(spamhaus
         .commands
         .iter()

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::powershell::single_quoted;
+
 /// One address space of a send connector, e.g. `SMTP:*.contoso.com;1`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddressSpace {
@@ -256,11 +258,6 @@ pub fn route(connectors: &[Connector], domain: &str) -> Option<Route> {
     })
 }
 
-/// Quotes a value for a PowerShell single-quoted string.
-pub fn ps_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
-
 /// The connector to extend so that `domain` is routed: the hybrid connector for the tenant's Microsoft
 /// domains (`*.onmicrosoft.com`), else the enabled connector whose spaces share the most of the domain's
 /// parent labels, else the hybrid connector, else the first enabled one.
@@ -302,12 +299,12 @@ pub fn address_space_fix(connector: &Connector, domain: &str) -> Vec<String> {
     let mut all: Vec<String> = connector
         .address_spaces
         .iter()
-        .map(|s| ps_quote(&s.to_command_text()))
+        .map(|s| single_quoted(&s.to_command_text()))
         .collect();
-    all.push(ps_quote(&added_text));
-    let name = ps_quote(&connector.name);
+    all.push(single_quoted(&added_text));
+    let name = single_quoted(&connector.name);
     vec![
-        format!("Set-SendConnector -Identity {name} -AddressSpaces @{{Add={}}}", ps_quote(&added_text)),
+        format!("Set-SendConnector -Identity {name} -AddressSpaces @{{Add={}}}", single_quoted(&added_text)),
         format!("Set-SendConnector -Identity {name} -AddressSpaces {}", all.join(",")),
         "Get-Queue | Where-Object { $_.DeliveryType -eq 'Unreachable' -and $_.MessageCount -gt 0 } | Retry-Queue -Resubmit $true".to_string(),
     ]

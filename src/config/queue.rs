@@ -2,8 +2,8 @@
 //! NextHopDomain), what its status means, what to do, and the exact commands, after the lab guide's queue
 //! status table (4.2) and retry commands (4.3). The LastError itself is diagnosed by the knowledge base.
 
-use super::address_space::ps_quote;
 use crate::diagnosis::Severity;
+use crate::powershell::single_quoted;
 
 /// The special queues Exchange keeps beside the delivery queues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub struct QueueAdvice {
 pub fn advise(facts: &QueueFacts) -> QueueAdvice {
     let (server, queue) = split_identity(facts.identity);
     let kind = queue_kind(facts);
-    let id = ps_quote(facts.identity.trim());
+    let id = single_quoted(facts.identity.trim());
     let messages = facts.message_count.unwrap_or(0);
     let over_threshold = matches!((facts.message_count, facts.threshold), (Some(count), Some(limit)) if count > limit);
     let status = facts.status.trim();
@@ -189,7 +189,7 @@ pub fn advise(facts: &QueueFacts) -> QueueAdvice {
         commands.insert(0, list_messages.clone());
         commands.push(format!(
             "Get-Service MSExchangeTransport -ComputerName {}",
-            ps_quote(server)
+            single_quoted(server)
         ));
     }
     if over_threshold {
@@ -222,18 +222,21 @@ pub fn submission_checklist(server: &str) -> QueueAdvice {
         if server.is_empty() {
             cmd.to_string()
         } else {
-            format!("{cmd} -ComputerName {}", ps_quote(server))
+            format!("{cmd} -ComputerName {}", single_quoted(server))
         }
     };
     let server_arg = if server.is_empty() {
         "$env:COMPUTERNAME".to_string()
     } else {
-        ps_quote(server)
+        single_quoted(server)
     };
     let submission = if server.is_empty() {
         "Get-Queue | Where-Object { $_.Identity -like '*\\Submission' }".to_string()
     } else {
-        format!("Get-Queue -Identity {}", ps_quote(&format!("{server}\\Submission")))
+        format!(
+            "Get-Queue -Identity {}",
+            single_quoted(&format!("{server}\\Submission"))
+        )
     };
     QueueAdvice {
         server: server.to_string(),

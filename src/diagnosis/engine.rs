@@ -14,6 +14,7 @@ use super::rfc3463;
 use super::rules::{parse_rule_file, EnhancedRange, Rule, RuleError, Segment, PLACEHOLDERS};
 use super::scan::{self, EnhancedCode};
 use super::{Context, Finding, Severity, UNRECOGNIZED};
+use crate::powershell;
 
 const BUILTIN_FILES: &[(&str, &str)] = &[
     ("rules/lab.toml", include_str!("../../rules/lab.toml")),
@@ -749,7 +750,7 @@ fn fill(segments: &[Segment], values: &mut Values<'_>, captures: Option<&regex::
         match segment {
             Segment::Literal(text) => command.push_str(text),
             Segment::Value(index) => match values.get(*index) {
-                Some(value) => command.push_str(value),
+                Some(value) => powershell::push_single_quoted_content(&mut command, value),
                 None => {
                     command.push('<');
                     command.push_str(PLACEHOLDERS[*index]);
@@ -762,7 +763,7 @@ fn fill(segments: &[Segment], values: &mut Values<'_>, captures: Option<&regex::
                     .map(|m| scan::sanitize_value(m.as_str()))
                     .filter(|v| !v.is_empty());
                 match captured {
-                    Some(value) => command.push_str(&value),
+                    Some(value) => powershell::push_single_quoted_content(&mut command, &value),
                     None => {
                         command.push('<');
                         command.push_str(name);

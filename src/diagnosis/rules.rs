@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use super::scan::EnhancedCode;
 use super::{Direction, LogKind, Severity};
+use crate::powershell::SINGLE_QUOTES;
 
 /// A rule file could not be used. Names the file, the rule (position and id) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -357,9 +358,35 @@ fn parse_enhanced_condition(text: &str) -> Result<EnhancedCondition, String> {
 
 /// Splits a template into literal text and `{name}` placeholders. Braces that do not enclose a lower-case
 /// identifier (`@{Add='x'}`, `{ $_.Status }`) are PowerShell and stay literal.
+/// Where a command's text is: PowerShell expands `$` and runs `$(...)` outside strings and inside "...", not in '...'.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    Bare,
+    Single,
+    Double,
+}
+
+fn quoting_after(mut state: Quoting, text: &str) -> Quoting {
+    for c in text.chars() {
+        state = match state {
+            Quoting::Bare if SINGLE_QUOTES.contains(&c) => Quoting::Single,
+            Quoting::Bare if c == '"' => Quoting::Double,
+            // A doubled quote inside '...' is an escaped quote: it leaves and enters again.
+            Quoting::Single if SINGLE_QUOTES.contains(&c) => Quoting::Bare,
+            Quoting::Double if c == '"' => Quoting::Bare,
+            same => same,
+        };
+    }
+    state
+}
+
+/// Compiles a command template. Every `{placeholder}` must stand inside a single-quoted string: its value, taken from
+/// a log or a remote server's reply, is then escaped by PowerShell's rules for single-quoted strings and cannot
+/// become code or another argument.
 fn compile_template(template: &str, captures: &[&str]) -> Result<Vec<Segment>, String> {
     let mut segments = Vec::new();
     let mut literal = String::new();
+    let mut quoting = Quoting::Bare;
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
@@ -375,10 +402,17 @@ fn compile_template(template: &str, captures: &[&str]) -> Result<Vec<Segment>, S
             continue;
         }
         literal.push_str(&rest[..open]);
+        quoting = quoting_after(quoting, &literal);
         if !literal.is_empty() {
             segments.push(Segment::Literal(std::mem::take(&mut literal)));
         }
         let name = &after[..name_len];
+        if quoting != Quoting::Single {
+            return Err(format!(
+                "command '{template}' puts {{{name}}} outside single quotes: write '{{{name}}}' so that the value, \
+                 which comes from a log, is quoted by PowerShell's rules"
+            ));
+        }
         if let Some(index) = PLACEHOLDERS.iter().position(|p| *p == name) {
             segments.push(Segment::Value(index));
         } else if captures.contains(&name) {
@@ -409,7 +443,7 @@ title = "A test rule"
 severity = "warning"
 match = { enhanced = ["4.7.500-699"], text = ["server busy"] }
 meaning = "Throttled."
-commands = ["Get-InboundConnector | Format-List Name,SenderIPAddresses", "Test-NetConnection {fqdn} -Port 25"]
+commands = ["Get-InboundConnector | Format-List Name,SenderIPAddresses", "Test-NetConnection '{fqdn}' -Port 25"]
 "#;
 
     fn error_of(text: &str) -> RuleError {
@@ -517,13 +551,36 @@ commands = ["Get-InboundConnector | Format-List Name,SenderIPAddresses", "Test-N
     #[test]
     fn powershell_braces_stay_literal_and_captures_are_placeholders() {
         let segments = compile_template(
-            "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} {level}",
+            "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} '{level}'",
             &["level"],
         )
         .unwrap();
         assert!(
-            matches!(&segments[0], Segment::Literal(l) if l == "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} ")
+            matches!(&segments[0], Segment::Literal(l) if l == "Get-Service | Where-Object { $_.Status } ; Set-X @{Add='y'} '")
         );
         assert!(matches!(&segments[1], Segment::Capture(c) if c == "level"));
+        assert!(matches!(&segments[2], Segment::Literal(l) if l == "'"));
+    }
+
+    #[test]
+    fn a_placeholder_outside_single_quotes_is_refused() {
+        for template in [
+            "Get-Recipient {address}",
+            "Resolve-DnsName -Name \"_dmarc.{domain}\"",
+            "Set-X -Name 'it''s' {domain}",
+            "Get-Queue '{server}\\Unreachable' | Where-Object { $_.NextHopDomain -eq {domain} }",
+        ] {
+            let error = compile_template(template, &[]).unwrap_err();
+            assert!(error.contains("outside single quotes"), "{template}: {error}");
+        }
+        for template in [
+            "Get-Recipient '{address}'",
+            "Resolve-DnsName -Name '_dmarc.{domain}'",
+            "Set-X -Name 'it''s' -Domain '{domain}'",
+            "Set-X -Name \"it's\" -Domain \u{2018}{domain}\u{2019}",
+            "Set-SendConnector 'x' -AddressSpaces @{Add='smtp:{domain};1'}",
+        ] {
+            assert!(compile_template(template, &[]).is_ok(), "{template}");
+        }
     }
 }

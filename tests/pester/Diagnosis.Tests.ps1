@@ -18,7 +18,7 @@ Describe 'Resolve-HybridSmtpError' {
         $d.Meaning | Should -Not -BeNullOrEmpty
         $d.Cause | Should -Be $d.Causes[0]
         $d.Fix.Count | Should -BeGreaterThan 0
-        $d.Commands | Should -Contain "Set-TransportService <server> -InternalDNSServers '<domain controller IP>' -InternalDNSAdapterEnabled `$false"
+        $d.Commands | Should -Contain "Set-TransportService '<server>' -InternalDNSServers '<domain controller IP>' -InternalDNSAdapterEnabled `$false"
         $d.References | ForEach-Object { $_ | Should -BeLike 'https://learn.microsoft.com/*' }
         $d.Severity | Should -BeIn 'Info', 'Warning', 'Error', 'Critical'
         $d.Confidence | Should -BeGreaterThan 0.5

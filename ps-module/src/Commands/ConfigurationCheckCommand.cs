@@ -64,7 +64,7 @@ namespace HybridMailFlow.Commands
         /// <summary>A PowerShell single-quoted string literal.</summary>
         protected static string Quote(string text)
         {
-            return "'" + (text ?? string.Empty).Replace("'", "''") + "'";
+            return PowerShellText.SingleQuoted(text);
         }
 
         /// <summary>A PowerShell list of single-quoted literals: 'a','b'.</summary>

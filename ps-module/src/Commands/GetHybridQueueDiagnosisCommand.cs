@@ -165,7 +165,8 @@ namespace HybridMailFlow.Commands
                 if (advice.Kind != "Unreachable")
                 {
                     commands.AddRange(row.Diagnosis.Commands
-                        .Select(c => c.Replace("'<queue>'", Quote(queue.Identity)).Replace("<server>", advice.Server ?? "<server>"))
+                        .Select(c => PowerShellText.FillPlaceholder(c, "queue", queue.Identity))
+                        .Select(c => advice.Server == null ? c : PowerShellText.FillPlaceholder(c, "server", advice.Server))
                         .Where(c => !commands.Contains(c)));
                 }
             }
@@ -188,7 +189,7 @@ namespace HybridMailFlow.Commands
             {
                 // The knowledge base writes <connector> where the text does not name it; the queue's NextHopConnector does.
                 row.NextHopConnector = connector.Name;
-                commands = commands.Select(c => c.Replace("'<connector>'", Quote(connector.Name)).Replace("<connector>", connector.Name)).ToList();
+                commands = commands.Select(c => PowerShellText.FillPlaceholder(c, "connector", connector.Name)).ToList();
             }
             row.Commands = new ValueList<string>(commands);
             return row;
@@ -221,7 +222,7 @@ namespace HybridMailFlow.Commands
             }
             if (filled.Count == 0)
             {
-                filled.Add(commands[placeholder].Replace("'<domain>'", string.Join(", ", domains.Select(Quote))));
+                filled.Add(commands[placeholder].Replace("'<domain>'", string.Join(", ", domains.Select(PowerShellText.SingleQuoted))));
             }
             commands.RemoveAt(placeholder);
             commands.InsertRange(placeholder, filled);
@@ -459,11 +460,6 @@ namespace HybridMailFlow.Commands
         {
             var slash = identity.IndexOf('\\');
             return slash < 0 ? string.Empty : identity.Substring(0, slash);
-        }
-
-        internal static string Quote(string value)
-        {
-            return "'" + value.Replace("'", "''") + "'";
         }
 
         private sealed class QueueFacts

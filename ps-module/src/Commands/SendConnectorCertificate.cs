@@ -73,7 +73,7 @@ namespace HybridMailFlow.Commands
             var suggestion = names.FirstOrDefault(n => !n.StartsWith("*", StringComparison.Ordinal)) ?? "mail.<your domain>";
             return check("Fqdn", string.Format("Fqdn = '{0}'; names on {1}: {2}", fqdn, which, string.Join(", ", names)), CheckResult.Fail, expected,
                 "The connector's Fqdn is not on the certificate it presents (a wildcard covers one label only): Exchange Online's inbound connector and TLS checks see a name mismatch (SubjectMismatch).",
-                set + " -Fqdn " + GetHybridQueueDiagnosisCommand.Quote(suggestion));
+                set + " -Fqdn " + PowerShellText.SingleQuoted(suggestion));
         }
 
         /// <summary>CertificateDomains: live, deserialized, or a joined CSV string.</summary>

@@ -133,7 +133,7 @@ namespace HybridMailFlow.Commands
         private IEnumerable<SendConnectorCheck> HybridChecks(SendConnectors.Connector connector)
         {
             var o = connector.Source;
-            var id = GetHybridQueueDiagnosisCommand.Quote(connector.Name);
+            var id = PowerShellText.SingleQuoted(connector.Name);
             var set = "Set-SendConnector -Identity " + id;
             Func<string, string, CheckResult, string, string, string, SendConnectorCheck> check = (name, evidence, result, expected, reason, fix) => new SendConnectorCheck
             {
