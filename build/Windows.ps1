@@ -36,6 +36,20 @@ function Get-WindowsToolchain {
     [pscustomobject]@{ Ready = $false; Why = 'no Rust compiler with the Windows standard library or its source' }
 }
 
+# The vendored crates the host's cargo builds from: beside the checkout (../shared/crates/vendor, as .ci/run uses
+# them), else the directory source use-vendored.sh wrote into cargo's own config. $null when cargo uses crates.io.
+function Get-VendoredCratesFolder {
+    $beside = Join-Path $root '../shared/crates/vendor'
+    if (Test-Path $beside) { return (Resolve-Path $beside).Path }
+    $cargoHome = if ($env:CARGO_HOME) { $env:CARGO_HOME } else { Join-Path $HOME '.cargo' }
+    $config = Join-Path $cargoHome 'config.toml'
+    if (Test-Path $config) {
+        $match = Select-String -LiteralPath $config -Pattern '^\s*directory\s*=\s*"([^"]+)"' | Select-Object -First 1
+        if ($match -and (Test-Path $match.Matches[0].Groups[1].Value)) { return $match.Matches[0].Groups[1].Value }
+    }
+    $null
+}
+
 # Cargo's home for the cross build: offline, its crates from the project's vendored crates beside the checkout and
 # the standard library's own vendored dependencies, side by side in one directory source (their names differ).
 function New-CrossCargoHome {
@@ -44,8 +58,8 @@ function New-CrossCargoHome {
     $cargoHome = Join-Path $crossRoot 'cargo-home'
     $null = New-Item -ItemType Directory -Path $cargoHome -Force
     $config = @("[target.$($script:WindowsTriple)]", "linker = `"$($script:MingwCompiler)`"")
-    $vendored = Join-Path $root '../shared/crates/vendor'
-    if (Test-Path $vendored) {
+    $vendored = Get-VendoredCratesFolder
+    if ($vendored) {
         $crates = Join-Path $crossRoot 'crates'
         if (Test-Path $crates) { Remove-Item $crates -Recurse -Force }
         $null = New-Item -ItemType Directory -Path $crates
