@@ -67,27 +67,37 @@ impl fmt::Display for LineError {
 impl std::error::Error for LineError {}
 
 impl LineError {
-    /// What a reading thread hands on when the engine panicked: reading stops, and the caller is told why.
-    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LineError {
+    /// What a reading thread hands on when the engine panicked outside the reading of any one line or session:
+    /// reading stops, and the caller is told why.
+    pub fn from_panic(panic: &str) -> LineError {
+        LineError::internal(Arc::from(""), 0, "reading stopped", panic)
+    }
+
+    /// A panic caught while the engine read `line` of `path`: that line is skipped, reading goes on.
+    pub fn line_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(path, line, "this line was skipped", panic)
+    }
+
+    /// A panic caught while the engine diagnosed the event of `line` of `path`: the event goes without findings.
+    pub fn diagnosis_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(path, line, "this line's event is given without its diagnosis", panic)
+    }
+
+    /// A panic caught while the engine completed a session (or turned it into lines): the session is skipped, and
+    /// the error names its first line.
+    pub fn session_lost(path: Arc<str>, line: u64, session_id: &str, panic: &str) -> LineError {
+        let lost = format!("session {session_id} starting on this line was skipped");
+        LineError::internal(path, line, &lost, panic)
+    }
+
+    fn internal(path: Arc<str>, line: u64, lost: &str, panic: &str) -> LineError {
         LineError {
-            path: Arc::from(""),
-            line: 0,
+            path,
+            line,
             kind: LineErrorKind::Internal,
-            message: format!(
-                "internal error in the HybridMailFlow engine, reading stopped: {}",
-                panic_text(payload)
-            ),
+            message: format!("internal error in the HybridMailFlow engine, {lost}: {panic}"),
         }
     }
-}
-
-/// The text a caught panic carried.
-pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -224,6 +234,27 @@ impl<R: Read> LogReader<R> {
             kind,
             message: message.into(),
         }
+    }
+
+    /// Where the reader is: what tells, after a caught panic, whether it moved on.
+    pub fn position(&self) -> (u64, u64) {
+        (self.line_no, self.stats.bytes)
+    }
+
+    /// The error for a panic caught while reading on from `before` (a [`Self::position`]): the line it was on is
+    /// skipped. A reader that had not moved would panic again on the same bytes: the rest of its file is skipped.
+    pub fn panicked(&mut self, before: Option<(u64, u64)>, panic: &str) -> LineError {
+        self.stats.skipped += 1;
+        if before == Some(self.position()) {
+            self.done = true;
+            return LineError::internal(
+                self.path.clone(),
+                self.line_no,
+                "the rest of this file was skipped",
+                panic,
+            );
+        }
+        LineError::line_lost(self.path.clone(), self.line_no, panic)
     }
 
     /// Stops reading this file after a whole-file error found by the consumer (a different log type, say).
@@ -479,6 +510,29 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(stats.truncated, 1);
         assert!(matches!(last, ReadOutcome::Truncated { line: 7 }));
+    }
+
+    #[test]
+    fn a_caught_panic_skips_its_line_or_the_rest_of_a_file_the_reader_could_not_move_through() {
+        let text = format!("{HEADER}1,2,3,4,5,6,7,8,9\r\n1,2,3,4,5,6,7,8,9\r\n");
+        let mut reader = LogReader::new("RECV.LOG", text.as_bytes());
+        let before = reader.position();
+        assert!(matches!(reader.next_row(), ReadOutcome::Record));
+        let moved_on = reader.panicked(Some(before), "index out of bounds");
+        assert_eq!((moved_on.line, moved_on.kind), (6, LineErrorKind::Internal));
+        assert!(
+            moved_on.message.contains("this line was skipped: index out of bounds"),
+            "{}",
+            moved_on.message
+        );
+        let stuck = reader.panicked(Some(reader.position()), "index out of bounds");
+        assert!(
+            stuck.message.contains("the rest of this file was skipped"),
+            "{}",
+            stuck.message
+        );
+        assert!(matches!(reader.next_row(), ReadOutcome::End));
+        assert_eq!(reader.stats().skipped, 2);
     }
 
     /// A reader over a buffer that grows between calls, as the file Exchange is writing does.
