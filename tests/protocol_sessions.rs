@@ -564,3 +564,42 @@ fn text_in_another_script_in_every_field_keeps_each_session_whole() {
         (receive.len() + send.len(), Vec::<String>::new())
     );
 }
+
+/// Issue 19: a log whose lines end in a lone CR read as nothing at all, without an error. Lines end as Get-Content
+/// ends them: CRLF, LF or CR, and each line's offset still points at it.
+#[test]
+fn logs_whose_lines_end_in_cr_or_lf_alone_give_the_sessions_of_crlf_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = exo_inbound(dir.path());
+    let (want, errors) = read_sessions(crlf.clone(), ProtocolFilter::default());
+    assert_eq!((want.len(), errors.len()), (1, 0));
+    for (ending, name) in [("\r", "cr"), ("\n", "lf")] {
+        let copies: Vec<PathBuf> = crlf
+            .iter()
+            .map(|path| {
+                let folder = dir.path().join(name);
+                let copy = folder.join(path.strip_prefix(dir.path()).unwrap());
+                std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+                let text = std::fs::read_to_string(path).unwrap().replace("\r\n", ending);
+                std::fs::write(&copy, text).unwrap();
+                copy
+            })
+            .collect();
+        let (got, errors) = read_sessions(copies.clone(), ProtocolFilter::default());
+        assert_eq!(errors, Vec::<String>::new(), "{ending:?}");
+        assert_eq!(got.len(), 1, "{ending:?}");
+        let (a, b) = (&want[0], &got[0]);
+        assert_eq!(
+            (&a.session_id, a.outcome, &a.raw_lines),
+            (&b.session_id, b.outcome, &b.raw_lines),
+            "{ending:?}"
+        );
+        for (origin, raw) in b.line_origins.iter().zip(b.raw_lines.split('\n')) {
+            let file = std::fs::read(&*b.files[origin.file as usize]).unwrap();
+            assert!(
+                file[origin.offset as usize..].starts_with(raw.as_bytes()),
+                "{ending:?}: {raw}"
+            );
+        }
+    }
+}

@@ -255,7 +255,7 @@ Describe 'Bad input' {
     }
 }
 
-Describe 'Text in any script' {
+Describe 'Text in any script, lines ending in any way' {
     It 'reads every session of a folder where a client wrote text in another script after MAIL FROM, and writes nothing to stderr (issue 19)' {
         # Any SMTP client can send this; the engine once stopped the whole read on it, said so on stderr and named
         # neither file nor line.
@@ -291,6 +291,32 @@ $sessions = @(Get-HybridSmtpSession -Path FOLDER -ErrorVariable readErrors -Erro
         $result.MailFrom | Should -Be 'a@b.example'
         $result.Tail | Should -Be '08DEA74796A6E007,08DEA74796A6E008,08DEA74796A6E009'
         $result.Failures | Should -Be 3
+    }
+
+    It 'reads the lines again for a session whose id holds characters beyond ASCII' {
+        $folder = Join-Path $TestDrive 'id-beyond-ascii'
+        $lines = Get-RejectedLines -Id '08DEA74796A6É0Ü1' -Time '2026-05-01T08:00:00'
+        $null = New-ProtocolLog -Path (Join-Path $folder 'RECV2026050108-1.LOG') -Lines $lines
+        $s = Get-HybridSmtpSession -Path $folder
+        $s.SessionId | Should -Be '08DEA74796A6É0Ü1'
+        $s.Lines.RawText | Should -Be ($lines -join [Environment]::NewLine)
+        $s.Lines.Count | Should -Be 5
+        $s.Lines[3].Data | Should -Be '503 5.5.2 Send hello first'
+    }
+
+    It 'reads logs whose lines end in CR alone, or LF alone, as Get-Content does' -TestCases @(
+        @{ Ending = 'CR'; Break = "`r" }
+        @{ Ending = 'LF'; Break = "`n" }
+    ) {
+        $folder = Join-Path $TestDrive "ending-$Ending"
+        $file = New-ProtocolLog -Path (Join-Path $folder 'RECV2026050105-1.LOG') -Lines $hour5
+        [System.IO.File]::WriteAllText($file.FullName, ((Get-Content -LiteralPath $file.FullName) -join $Break) + $Break, (New-Object System.Text.UTF8Encoding($true)))
+        $sessions = Get-HybridSmtpSession -Path $folder -ErrorVariable errs
+        $errs.Count | Should -Be 0
+        $sessions.SessionId | Should -Be @('08DEA74796A60001', '08DEA74796A60002', '08DEA74796A60003')
+        $sessions[0].Outcome | Should -Be 'Delivered'
+        ($sessions[1].Lines.RawText -split "\r?\n") | Should -Be (Get-RejectedLines -Id '08DEA74796A60002' -Time '2026-05-01T05:20:00')
+        $sessions[1].Lines[4].LineNumber | Should -Be (6 + 13 + 4)
     }
 }
 
