@@ -87,9 +87,8 @@ impl LineError {
 
     /// A panic caught while the engine completed a session (or turned it into lines): the session is skipped, and
     /// the error names its first line.
-    pub fn session_lost(path: Arc<str>, line: u64, session_id: &str, panic: &str) -> LineError {
-        let lost = format!("session {session_id} starting on this line was skipped");
-        LineError::internal(path, line, &lost, panic)
+    pub fn session_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(path, line, "the session starting on this line was skipped", panic)
     }
 
     fn internal(path: Arc<str>, line: u64, lost: &str, panic: &str) -> LineError {

@@ -651,8 +651,7 @@ impl ProtocolReader {
         if let Some(OpenSession { start, builder }) = self.open.remove(key) {
             self.open_by_start.remove(&start);
             let (start_ms, order) = start;
-            let (id, first) = builder.identity();
-            let (id, first) = (id.to_owned(), first);
+            let first = builder.first_line();
             let knowledge = self.knowledge;
             match catch_quietly(move || {
                 let mut session = builder.finish();
@@ -664,7 +663,7 @@ impl ProtocolReader {
                     order,
                     session: Box::new(session),
                 })),
-                Err(panic) => self.out.push_back(session_lost(first, &id, &panic)),
+                Err(panic) => self.out.push_back(session_lost(first, &panic)),
             }
         }
     }
@@ -718,9 +717,7 @@ impl ProtocolReader {
                 self.stats.entries += entries.len() as u64;
                 self.out.extend(entries.into_iter().map(ProtocolItem::Entry));
             }
-            Err(panic) => self
-                .out
-                .push_back(session_lost(session.first_line(), &session.session_id, &panic)),
+            Err(panic) => self.out.push_back(session_lost(session.first_line(), &panic)),
         }
     }
 
@@ -888,9 +885,9 @@ fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> R
 }
 
 /// The error that says a session was lost to a panic, at its first line.
-fn session_lost(first: Option<LineRef>, session_id: &str, panic: &str) -> ProtocolItem {
+fn session_lost(first: Option<LineRef>, panic: &str) -> ProtocolItem {
     let (path, line) = first.map_or((Arc::from(""), 0), |at| (at.path, at.line));
-    ProtocolItem::Error(LineError::session_lost(path, line, session_id, panic))
+    ProtocolItem::Error(LineError::session_lost(path, line, panic))
 }
 
 fn intern(map: &mut HashMap<Box<str>, Arc<str>>, text: &str) -> Arc<str> {
@@ -1133,7 +1130,7 @@ mod tests {
         assert_eq!((errors[0].line, errors[0].kind), (11, LineErrorKind::Internal));
         assert!(errors[0]
             .message
-            .contains("session 08DEA74796A6E2C2 starting on this line was skipped"));
+            .contains("the session starting on this line was skipped"));
     }
 
     #[test]

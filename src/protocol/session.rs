@@ -392,9 +392,9 @@ impl SessionBuilder {
         self.session.end_ms
     }
 
-    /// The session's id and where its first line is, for an error that reports the session lost.
-    pub fn identity(&self) -> (&str, Option<LineRef>) {
-        (&self.session.session_id, self.session.first_line())
+    /// Where the session's first line is.
+    pub fn first_line(&self) -> Option<LineRef> {
+        self.session.first_line()
     }
 
     pub fn is_closed(&self) -> bool {
