@@ -25,6 +25,11 @@
         (the generated sets share no ids), against the target of 10 seconds;
       - the alternative an admin has: Get-HybridMessageTrackingLog -MessageId, then Get-HybridSmtpSession |
         Where-Object MessageIds -contains, over the same sets;
+    The allocator (last, or alone with -AllocatorOnly):
+      - the engine alone built with mimalloc (the default build) and with the system allocator (cargo
+        --no-default-features, in target/system-alloc), run in turns over the same files: sessions on one thread
+        and on one thread per core, tracking events as owned values;
+      - Get-HybridSmtpSession over the subset with each engine in the module;
     and prints the ratios. Called by `build.ps1 Bench`.
 .PARAMETER SizeMB
     Size of each full set (default 1024 MB).
@@ -32,6 +37,8 @@
     Size of the subsets the slow methods run on (default 100 MB).
 .PARAMETER ProtocolOnly
     Only the SMTP protocol-log measurements (a quicker loop while working on them).
+.PARAMETER AllocatorOnly
+    Only the side-by-side of the allocators.
 .PARAMETER WarmUpSeconds
     How long each method runs over its warm-up set before the clock starts (default 10 s, at least three runs).
 #>
@@ -40,6 +47,7 @@ param(
     [int] $SizeMB = 1024,
     [int] $SubsetMB = 100,
     [switch] $ProtocolOnly,
+    [switch] $AllocatorOnly,
     [double] $WarmUpSeconds = 10,
     [Parameter(Mandatory = $true)] [string] $ModulePath,
     [Parameter(Mandatory = $true)] [string] $RepoRoot
@@ -77,7 +85,8 @@ function Get-LogSet {
 # 5 MB were not enough: after 3 s of warm-up .NET's compiling thread still took 120-150 ms of CPU per 100 MB run,
 # after 10 s 42-60 ms. So the warm-up runs for $WarmUpSeconds (at least three runs; -WarmOnce: one run, for first
 # use). Without $WarmPath (scripts that name their own folders) the run is cold. With -Again the script runs a second
-# time in the same process, timed apart (SecondsAgain). Peak memory is over all the runs.
+# time in the same process, timed apart (SecondsAgain). Peak memory is over all the runs; CpuSeconds is the process's
+# CPU during the timed run.
 function Measure-InChild {
     param([string] $Label, [string] $Script, [string] $Path, [string] $WarmPath, [string] $Setup = '', [switch] $Again, [switch] $WarmOnce)
     $runs = if ($Again) { 2 } else { 1 }
@@ -93,14 +102,17 @@ if (`$target) {
     do { `$null = & { $Script }; `$warmUps++ } while (`$warmUps -lt $warmRuns -or `$warmClock.Elapsed.TotalSeconds -lt $($warmSeconds.ToString([cultureinfo]::InvariantCulture)))
 }
 `$target = '$Path'
+`$cpu = @()
 `$times = foreach (`$run in 1..$runs) {
+    `$cpuBefore = [System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
     `$sw = [System.Diagnostics.Stopwatch]::StartNew()
     `$count = & { $Script }
     `$sw.Stop()
+    `$cpu += ([System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - `$cpuBefore).TotalSeconds.ToString([cultureinfo]::InvariantCulture)
     `$sw.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
 }
 `$peak = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
-'RESULT {0} {1} {2} {3}' -f (`$times -join ','), `$count, `$peak, `$warmUps
+'RESULT {0} {1} {2} {3} {4}' -f (`$times -join ','), `$count, `$peak, `$warmUps, (`$cpu -join ',')
 "@
     $output = & $pwshExe -NoProfile -NonInteractive -Command $wrapper
     $line = $output | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
@@ -115,6 +127,11 @@ if (`$target) {
     $result.Items = [long]$parts[2]
     $result.PeakMemoryMB = [math]::Round([double]$parts[3] / 1MB, 0)
     $result.WarmUpRuns = [int]$parts[4]
+    # CPU of the whole process during the timed run (every thread: ours, .NET's compiler and collector): on a machine
+    # shared with other work, less disturbed by the neighbours than the time.
+    $cpu = @($parts[5].Split(',') | ForEach-Object { [math]::Round([double]::Parse($_, [cultureinfo]::InvariantCulture), 2) })
+    $result.CpuSeconds = $cpu[0]
+    $result.CpuSecondsAgain = if ($Again) { $cpu[1] } else { $null }
     [pscustomobject]$result
 }
 
@@ -123,10 +140,93 @@ function Get-FolderMB {
     [math]::Round(((Get-ChildItem -Path $Path -Recurse -File -Filter '*.LOG' | Measure-Object -Property Length -Sum).Sum) / 1MB, 0)
 }
 
+# The engine with each allocator over the same files: the default build (mimalloc) against one with the system
+# allocator, built into a target folder of its own so that neither replaces the other. The runs take turns, so that
+# both meet the same neighbours on a shared machine, and the best of five of each is counted, in MB per second of
+# time and per second of CPU (all threads; Linux): CPU is what a neighbour's build disturbs least. Then
+# Get-HybridSmtpSession with each engine, the module copied with the other engine in it, three rounds in turns.
+function Measure-Allocator {
+    param([string] $ProtocolPath, [string] $ProtocolSubset, [string] $TrackingPath, [string] $WarmPath)
+    $manifest = Join-Path $RepoRoot 'Cargo.toml'
+    $systemTarget = Join-Path $RepoRoot 'target/system-alloc'
+    $what = @('build', '--quiet', '--release', '--manifest-path', $manifest, '--lib', '--example', 'bench_protocol', '--example', 'bench_tracking')
+    Invoke-Cargo $what
+    Invoke-Cargo ($what + @('--no-default-features', '--target-dir', $systemTarget))
+    $builds = [ordered]@{ mimalloc = Join-Path $RepoRoot 'target/release'; system = Join-Path $systemTarget 'release' }
+    $cores = [Environment]::ProcessorCount
+    $cases = @(
+        @{ Name = 'Engine alone: sessions, one thread'; Exe = 'bench_protocol'; Arguments = @($ProtocolPath, 'sessions'); Figures = 'mb_per_s', 'mb_per_cpu_s' }
+        @{ Name = "Engine alone: sessions, $cores threads"; Exe = 'bench_protocol'; Arguments = @($ProtocolPath, 'sessions', '--threads', "$cores"); Figures = 'mb_per_s', 'mb_per_cpu_s' }
+        @{ Name = 'Engine alone: tracking events, owned'; Exe = 'bench_tracking'; Arguments = @($TrackingPath); Figures = 'owned_mb_per_s', 'owned_mb_per_cpu_s' }
+    )
+    $rows = foreach ($case in $cases) {
+        $best = @{}
+        foreach ($run in 1..5) {
+            foreach ($allocator in $builds.Keys) {
+                $exe = Join-Path $builds[$allocator] "examples/$($case.Exe)"
+                $output = & $exe @($case.Arguments)
+                if ($LASTEXITCODE -ne 0) { throw "$exe $($case.Arguments -join ' ') failed" }
+                if (-not ($output -match "allocator[ =]$allocator\b")) { throw "$exe was not built with $allocator`: $output" }
+                foreach ($pair in (($output | Select-Object -Last 1) -split ' ' | Where-Object { $_ -like '*=*' })) {
+                    $name, $value = $pair -split '=', 2
+                    if ($case.Figures -notcontains $name) { continue }
+                    $key = "$allocator $name"
+                    $best[$key] = [math]::Max([double]$best[$key], [double]::Parse($value, [cultureinfo]::InvariantCulture))
+                }
+            }
+        }
+        $time, $cpu = $case.Figures
+        [pscustomobject][ordered]@{
+            Measurement                 = $case.Name
+            'MB/s mimalloc'             = [math]::Round($best["mimalloc $time"], 1)
+            'MB/s system'               = [math]::Round($best["system $time"], 1)
+            'Ratio'                     = [math]::Round($best["mimalloc $time"] / [math]::Max($best["system $time"], 0.001), 2)
+            'MB/CPU s mimalloc'         = [math]::Round($best["mimalloc $cpu"], 1)
+            'MB/CPU s system'           = [math]::Round($best["system $cpu"], 1)
+            'CPU ratio'                 = [math]::Round($best["mimalloc $cpu"] / [math]::Max($best["system $cpu"], 0.001), 2)
+        }
+    }
+    Write-Host 'The engine alone with each allocator (best of 5 in turns; ratio: mimalloc / system, above 1 when mimalloc is faster)'
+    $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+    $systemModule = Join-Path $benchRoot 'module-system-alloc/HybridMailFlow'
+    if (Test-Path $systemModule) { Remove-Item $systemModule -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path (Split-Path $systemModule) -Force
+    Copy-Item (Split-Path $ModulePath) $systemModule -Recurse
+    foreach ($engine in Get-ChildItem (Join-Path $systemModule 'runtimes') -Recurse -File -Filter '*hybridmailflow_engine*') {
+        Copy-Item (Join-Path $builds.system $engine.Name) $engine.FullName -Force
+    }
+    $count = '(Get-HybridSmtpSession -Path $target | Measure-Object).Count'
+    $subsetSize = Get-FolderMB $ProtocolSubset
+    $modules = [ordered]@{ mimalloc = $ModulePath; system = Join-Path $systemModule 'HybridMailFlow.psd1' }
+    $cmdlet = foreach ($round in 1..3) {
+        foreach ($allocator in $modules.Keys) {
+            $run = Measure-InChild "Get-HybridSmtpSession, $subsetSize MB, $allocator, round $round" $count -Path $ProtocolSubset -WarmPath $WarmPath -Setup "Import-Module '$($modules[$allocator])'" -Again
+            $run | Add-Member -NotePropertyName Allocator -NotePropertyValue $allocator -PassThru
+        }
+    }
+    $cmdlet | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    $least = { param($allocator, $property) (@($cmdlet | Where-Object Allocator -eq $allocator) | Measure-Object $property -Minimum).Minimum }
+    $ratio = { param($property) [math]::Round((& $least system $property) / [math]::Max((& $least mimalloc $property), 0.001), 2) }
+    $peak = { param($allocator) $runs = @($cmdlet | Where-Object Allocator -eq $allocator); '{0}-{1}' -f ($runs | Measure-Object PeakMemoryMB -Minimum).Minimum, ($runs | Measure-Object PeakMemoryMB -Maximum).Maximum }
+    [pscustomobject][ordered]@{
+        "Get-HybridSmtpSession over $subsetSize MB, best of 3 (s), mimalloc vs system" = '{0} vs {1}' -f (& $least mimalloc Seconds), (& $least system Seconds)
+        'Speed ratio mimalloc / system: first run, run again in the same process'     = '{0}, {1}' -f (& $ratio Seconds), (& $ratio SecondsAgain)
+        'CPU ratio mimalloc / system: first run, run again in the same process'       = '{0}, {1}' -f (& $ratio CpuSeconds), (& $ratio CpuSecondsAgain)
+        'Peak MB (range of 3), mimalloc vs system'                                     = '{0} vs {1}' -f (& $peak mimalloc), (& $peak system)
+    } | Format-List | Out-String | Write-Host
+}
+
 $full = Get-LogSet -Name "protocol-$SizeMB" -Megabytes $SizeMB
 $subset = Get-LogSet -Name "protocol-$SubsetMB" -Megabytes $SubsetMB
 $fullMB = Get-FolderMB $full
 $subsetMB = Get-FolderMB $subset
+$protocolWarm = Get-LogSet -Name 'protocol-5' -Megabytes 5
+if ($AllocatorOnly) {
+    $trackingFull = Get-LogSet -Name "tracking-$SizeMB" -Megabytes $SizeMB -Generator 'gen_tracking'
+    Measure-Allocator -ProtocolPath $full -ProtocolSubset $subset -TrackingPath $trackingFull -WarmPath $protocolWarm
+    return
+}
 
 Invoke-Cargo @('build', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'bench_protocol')
 $engineExe = Join-Path $RepoRoot 'target/release/examples/bench_protocol'
@@ -143,7 +243,6 @@ $import = "Import-Module '$ModulePath'"
 # The warm-up set: 5 MB of the same generator (about a thousand sessions), so that the warm-up runs the code that
 # runs per object, ours and PowerShell's pipeline alike, many times over. First use is measured apart: one warm-up run
 # over the samples (21 sessions), which only loads the code.
-$protocolWarm = Get-LogSet -Name 'protocol-5' -Megabytes 5
 $protocolSamples = Join-Path $RepoRoot 'samples'
 $sessions = '(Get-HybridSmtpSession -Path $target | Measure-Object).Count'
 $reference = @"
@@ -254,3 +353,5 @@ $tracing | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     'Speed ratio vs tracking log + sessions | Where-Object' = & $ratio $tracing[1].Seconds $tracing[0].Seconds
     'Hops found (Trace-HybridMessage vs the alternative''s objects)' = '{0} vs {1}' -f $tracing[0].Items, $tracing[1].Items
 } | Format-List | Out-String | Write-Host
+
+Measure-Allocator -ProtocolPath $full -ProtocolSubset $subset -TrackingPath $trackingFull -WarmPath $protocolWarm

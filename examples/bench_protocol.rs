@@ -1,33 +1,80 @@
-//! The engine alone over a folder of protocol logs: `bench_protocol <dir> [entries|sessions]`.
-//! Prints one machine-readable line: `engine <mode> bytes=<n> seconds=<s> mb_per_s=<x> items=<n>`.
+//! The engine alone over a folder of protocol logs: `bench_protocol <dir> [entries|sessions] [--threads N]`.
+//! With `--threads N` (N > 1) the folder's streams are read on up to N threads and merged, as the cmdlets read
+//! them; otherwise on this thread alone. Prints one machine-readable line:
+//! `engine <mode> threads=<n> allocator=<mimalloc|system> bytes=<n> seconds=<s> mb_per_s=<x> cpu_seconds=<s>
+//! mb_per_cpu_s=<x> items=<n>` (the CPU figures on Linux only: MB per second of CPU of all threads).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode};
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
+use hybridmailflow_engine::protocol::{
+    BatchEnd, Next, ParallelReader, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode,
+};
+
+fn is_record(item: &ProtocolItem) -> bool {
+    matches!(item, ProtocolItem::Entry(_) | ProtocolItem::Session(_))
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = PathBuf::from(args.get(1).expect("usage: bench_protocol <dir> [entries|sessions]"));
+    let dir = PathBuf::from(
+        args.get(1)
+            .expect("usage: bench_protocol <dir> [entries|sessions] [--threads N]"),
+    );
     let mode = match args.get(2).map(String::as_str) {
         Some("entries") => ReadMode::Entries,
         _ => ReadMode::Sessions,
     };
+    let threads = match args.iter().position(|a| a == "--threads") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|n| n.parse::<usize>().ok())
+            .expect("--threads needs a number"),
+        None => 1,
+    };
     let started = Instant::now();
-    let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![dir]);
+    let cpu_before = cpu_time::cpu_seconds();
+    let reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![dir]);
     let mut items = 0u64;
-    while let Next::Item(item) = reader.next() {
-        items += u64::from(matches!(item, ProtocolItem::Entry(_) | ProtocolItem::Session(_)));
-    }
+    let bytes = if threads > 1 {
+        let mut parallel = ParallelReader::start(reader.into_stream_readers(threads));
+        loop {
+            let batch = parallel.next_batch(256);
+            items += batch.items.iter().filter(|i| is_record(i)).count() as u64;
+            if batch.end == BatchEnd::End {
+                break parallel.stats().bytes;
+            }
+        }
+    } else {
+        let mut reader = reader;
+        while let Next::Item(item) = reader.next() {
+            items += u64::from(is_record(&item));
+        }
+        reader.stats().bytes
+    };
     let seconds = started.elapsed().as_secs_f64();
-    let bytes = reader.stats().bytes;
+    let megabytes = bytes as f64 / 1_048_576.0;
+    let cpu = match (cpu_before, cpu_time::cpu_seconds()) {
+        (Some(before), Some(after)) => {
+            let cpu_seconds = after - before;
+            format!(
+                " cpu_seconds={cpu_seconds:.2} mb_per_cpu_s={:.1}",
+                megabytes / cpu_seconds.max(0.01)
+            )
+        }
+        _ => String::new(),
+    };
     println!(
-        "engine {} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1} items={items}",
+        "engine {} threads={threads} allocator={} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1}{cpu} items={items}",
         if mode == ReadMode::Entries {
             "entries"
         } else {
             "sessions"
         },
-        bytes as f64 / 1_048_576.0 / seconds
+        hybridmailflow_engine::ALLOCATOR,
+        megabytes / seconds
     );
 }

@@ -1,12 +1,16 @@
 //! Speed of the tracking engine alone, without the C ABI or PowerShell: `bench_tracking <dir> [--sender addr]`.
 //! Reads every MSGTRK*.LOG under `dir` once to warm the file cache, then times full reads: every event in the
 //! reader's reused buffer, every event as an owned value, and a sender search (raghu@cloudmonkeys.xyz unless
-//! `--sender` names another). The last line, `mb_per_s=... sender_mb_per_s=...`, is what bench/run.ps1 reads.
+//! `--sender` names another). The last line, `mb_per_s=... owned_mb_per_s=... sender_mb_per_s=...`, is what
+//! bench/run.ps1 reads; on Linux it ends with `owned_mb_per_cpu_s=...`, the owned run's MB per second of CPU.
 //! Run in release mode.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
 
 use hybridmailflow_engine::tracking::{TrackingFilter, TrackingReader};
 
@@ -40,11 +44,17 @@ fn main() -> ExitCode {
     {
         cached += std::fs::read(&path).map_or(0, |b| b.len() as u64);
     }
-    println!("{} files, {:.1} MB", warm.file_count(), cached as f64 / 1e6);
+    println!(
+        "{} files, {:.1} MB, allocator {}",
+        warm.file_count(),
+        cached as f64 / 1e6,
+        hybridmailflow_engine::ALLOCATOR
+    );
     println!("{:<28} {:>10} {:>8} {:>9}", "run", "events", "seconds", "MB/s");
 
     let run = |name: &str, filter: TrackingFilter, owned: bool| {
         let start = Instant::now();
+        let cpu_before = cpu_time::cpu_seconds();
         let mut reader = TrackingReader::new(vec![dir.clone()], filter);
         let (mut events, mut errors) = (0u64, 0u64);
         if owned {
@@ -63,17 +73,20 @@ fn main() -> ExitCode {
             }
         }
         let seconds = start.elapsed().as_secs_f64();
-        let stats = reader.stats();
-        let mb_per_s = stats.bytes as f64 / 1e6 / seconds;
+        let megabytes = reader.stats().bytes as f64 / 1e6;
+        let mb_per_s = megabytes / seconds;
         println!("{name:<28} {events:>10} {seconds:>8.2} {mb_per_s:>9.0}");
         if errors > 0 {
             println!("  ({errors} bad lines)");
         }
-        mb_per_s
+        let per_cpu = cpu_time::cpu_seconds()
+            .zip(cpu_before)
+            .map(|(after, before)| megabytes / (after - before).max(0.01));
+        (mb_per_s, per_cpu)
     };
-    let all = run("all events (reused buffer)", TrackingFilter::default(), false);
-    run("all events (owned)", TrackingFilter::default(), true);
-    let search = run(
+    let (all, _) = run("all events (reused buffer)", TrackingFilter::default(), false);
+    let (owned, owned_per_cpu) = run("all events (owned)", TrackingFilter::default(), true);
+    let (search, _) = run(
         &format!("sender {sender}"),
         TrackingFilter {
             sender: Some(sender.clone()),
@@ -81,6 +94,7 @@ fn main() -> ExitCode {
         },
         false,
     );
-    println!("mb_per_s={all:.1} sender_mb_per_s={search:.1}");
+    let per_cpu = owned_per_cpu.map_or(String::new(), |x| format!(" owned_mb_per_cpu_s={x:.1}"));
+    println!("mb_per_s={all:.1} owned_mb_per_s={owned:.1} sender_mb_per_s={search:.1}{per_cpu}");
     ExitCode::SUCCESS
 }

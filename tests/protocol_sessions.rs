@@ -425,3 +425,181 @@ fn line_offsets_point_at_each_line_in_its_file() {
         }
     }
 }
+
+/// Issue 19: a character of several bytes where a parser cut the text at a byte count (`MAIL FROM:<a@b.example>
+/// ééé` cut `ééé` at 5 bytes, looking for `SIZE=`) stopped the whole read. Text in another script in every field
+/// the session parsers read, receive and send, keeps every session whole.
+#[test]
+fn text_in_another_script_in_every_field_keeps_each_session_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let numbered = |minute: u32, connector: &str, id: &str, endpoints: &str, lines: &[(&str, &str, &str)]| {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(seq, (event, data, context))| {
+                format!("2026-05-01T06:{minute:02}:{seq:02}.000Z,{connector},{id},{seq},{endpoints},{event},{data},{context}")
+            })
+            .collect::<Vec<String>>()
+    };
+    let receive = numbered(0, FE, "08DEA74796A6E2D1", "192.168.1.13:25,40.93.131.26:31611", &[
+        ("+", "", ""),
+        ("*", "SMTPSubmit SMTPAcceptAnySender ééé", "Set Session Permissions"),
+        (">", "220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service prêt", ""),
+        ("<", "EHLO ñandú.example", ""),
+        (">", "250  CMHYBD01.cloudmonkeys.xyz Hello [40.93.131.26] SIZE 37748736 PIPELINING ÉTENDU STARTTLS", ""),
+        ("<", "STARTTLS ü", ""),
+        (">", "220 2.0.0 SMTP server ready ü", ""),
+        ("*", "\" CN=mäil.cloudmonkeys.xyz CN=R11, O=Lët's Éncrypt, C=US 04A1B2 9F3C2E7A11B4D5E6F708192A3B4C5D6E7F809A1B 2026-03-01T00:00:00.000Z 2026-05-30T00:00:00.000Z mäil.cloudmonkeys.xyz;autodiscover.cloudmonkeys.xyz\"", "Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names"),
+        ("*", "", "\"TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256é with strength 256é bits, MAC hash algorithm CALG_SHA_384 with strength ü bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 bits\""),
+        ("*", "", "TlsDomainCapabilities='Accépt'; Status='Succès'; Domain='mäil.protection.outlook.com'"),
+        ("*", "", "Client certificate chain validation status: 'ÉchecPartiel'"),
+        ("<", "AUTH ÑTLM", ""),
+        (">", "334 <authentication response ü>", ""),
+        ("*", "", "User Name: dömain\\üser"),
+        (">", "235 2.7.0 Authentication successful é", ""),
+        ("*", "Tarpit for '0.00:00:0é'", ""),
+        ("*", "Tarpit for 'ΣΣΣΣΣΣ' due to 'ééé'", ""),
+        ("<", "MAIL FROM:<a@b.example> ééé SIZÉ=1 SIZE=2048", ""),
+        ("<", "RCPT TO:<ramkï@cloudmonkeys.xyz> NOTIFY=ÑEVER", ""),
+        (">", "250 2.1.0 Sender OK ü", ""),
+        (">", "250 2.1.5 Recipient OK ü", ""),
+        ("*", "", "receiving message with InternetMessageId <ïd@cloudfield.onmicrosoft.com>"),
+        ("<", "BDAT 2048 LAST", ""),
+        (">", "\"250 2.6.0 <ïd@cloudfield.onmicrosoft.com> [InternalId=7301ü, Hostname=CMHYBD01.clöudmonkeys.xyz] Queued mail for delivery\"", ""),
+        ("*", "", "Proxy session was successfully set up to ñode.cloudmonkeys.xyz Proxied session id 08DEA74796A6ΣΣΣΣ"),
+        ("*", "", "Inbound AUTH LOGIN failed because of LögonDenied"),
+        ("*", "", "TLS negotiation failed with error ÉchecDeNégociation"),
+        ("*", "", "\"Failed to connect. Winsock error code: 10060, Win32 error code: 10060. Error: ÜÜ\""),
+        ("<", "QUIT ñ", ""),
+        (">", "221 2.0.0 Service closing transmission channel ñ", ""),
+        ("-", "", "Lôcal"),
+    ]);
+    let send = numbered(
+        1,
+        r"CMHYBD01\Outbound to Office 365 ü",
+        "08DEA74796A6E2D2",
+        "192.168.1.13:19871,104.47.74.33:25",
+        &[
+            ("+", "", ""),
+            (
+                "<",
+                "220 ΜΧ.protection.outlook.com Microsoft ESMTP MAIL Service ready à",
+                "",
+            ),
+            (">", "EHLO CMHYBD01.cloudmonkeys.xyz", ""),
+            ("<", "250-ΜΧ.protection.outlook.com Hello [203.0.113.5] ü", ""),
+            ("<", "250-SIZE é", ""),
+            ("<", "250 CHUNKING ü", ""),
+            (
+                "*",
+                "",
+                "sending message with RecordId 1234é and InternetMessageId <ïd@cloudmonkeys.xyz>",
+            ),
+            (">", "MAIL FROM:<raghu@cloudmonkeys.xyz> SIZE=ééé", ""),
+            (
+                "<",
+                "451 4.7.0 Temporary server error. Please try again later. PRX2 ü",
+                "",
+            ),
+            ("-", "", "Remote ü"),
+        ],
+    );
+    let receive: Vec<&str> = receive.iter().map(String::as_str).collect();
+    let send: Vec<&str> = send.iter().map(String::as_str).collect();
+    let files = vec![
+        write_log(
+            dir.path(),
+            "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG",
+            RECV_HEADER,
+            &receive,
+        ),
+        write_log(
+            dir.path(),
+            "CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050106-1.LOG",
+            SEND_HEADER,
+            &send,
+        ),
+    ];
+    let (sessions, errors) = read_sessions(files.clone(), ProtocolFilter::default());
+    assert_eq!(errors, Vec::<String>::new());
+    assert_eq!(sessions.len(), 2);
+    let r = &sessions[0];
+    assert_eq!((r.outcome, r.line_count as usize), (Outcome::Delivered, receive.len()));
+    assert_eq!(
+        (r.helo.as_str(), r.auth_mechanism.as_str(), r.auth_user.as_str()),
+        ("ñandú.example", "ÑTLM", "dömain\\üser")
+    );
+    assert_eq!(r.messages.len(), 1);
+    let m = &r.messages[0];
+    assert_eq!((m.mail_from.as_str(), m.size), ("a@b.example", Some(2048)));
+    assert_eq!(m.recipients, ["ramkï@cloudmonkeys.xyz"]);
+    assert_eq!(
+        (m.internal_id.as_str(), m.hostname.as_str()),
+        ("7301ü", "CMHYBD01.clöudmonkeys.xyz")
+    );
+    assert_eq!(m.internet_message_id, "<ïd@cloudfield.onmicrosoft.com>");
+    assert_eq!(r.tls.certificates[0].subject, "CN=mäil.cloudmonkeys.xyz");
+    let s = &sessions[1];
+    assert_eq!((s.direction, s.outcome), (Direction::Send, Outcome::TempFailed));
+    assert_eq!(
+        (s.messages[0].internal_id.as_str(), s.messages[0].size),
+        ("1234é", None)
+    );
+    assert!(
+        !s.diagnosis.is_empty(),
+        "the 451 ... PRX2 is diagnosed whatever follows it"
+    );
+
+    let mut lines = ProtocolReader::new(ReadMode::Entries, ProtocolFilter::default(), files);
+    let (mut entries, mut line_errors) = (0, Vec::new());
+    while let Next::Item(item) = lines.next() {
+        match item {
+            ProtocolItem::Entry(_) => entries += 1,
+            ProtocolItem::Error(e) => line_errors.push(e.to_string()),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        (entries, line_errors),
+        (receive.len() + send.len(), Vec::<String>::new())
+    );
+}
+
+/// Issue 19: a log whose lines end in a lone CR read as nothing at all, without an error. Lines end as Get-Content
+/// ends them: CRLF, LF or CR, and each line's offset still points at it.
+#[test]
+fn logs_whose_lines_end_in_cr_or_lf_alone_give_the_sessions_of_crlf_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = exo_inbound(dir.path());
+    let (want, errors) = read_sessions(crlf.clone(), ProtocolFilter::default());
+    assert_eq!((want.len(), errors.len()), (1, 0));
+    for (ending, name) in [("\r", "cr"), ("\n", "lf")] {
+        let copies: Vec<PathBuf> = crlf
+            .iter()
+            .map(|path| {
+                let folder = dir.path().join(name);
+                let copy = folder.join(path.strip_prefix(dir.path()).unwrap());
+                std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+                let text = std::fs::read_to_string(path).unwrap().replace("\r\n", ending);
+                std::fs::write(&copy, text).unwrap();
+                copy
+            })
+            .collect();
+        let (got, errors) = read_sessions(copies.clone(), ProtocolFilter::default());
+        assert_eq!(errors, Vec::<String>::new(), "{ending:?}");
+        assert_eq!(got.len(), 1, "{ending:?}");
+        let (a, b) = (&want[0], &got[0]);
+        assert_eq!(
+            (&a.session_id, a.outcome, &a.raw_lines),
+            (&b.session_id, b.outcome, &b.raw_lines),
+            "{ending:?}"
+        );
+        for (origin, raw) in b.line_origins.iter().zip(b.raw_lines.split('\n')) {
+            let file = std::fs::read(&*b.files[origin.file as usize]).unwrap();
+            assert!(
+                file[origin.offset as usize..].starts_with(raw.as_bytes()),
+                "{ending:?}: {raw}"
+            );
+        }
+    }
+}

@@ -1,10 +1,9 @@
 //! Turning results and panics into status codes, and the thread-local last error.
 
 use std::cell::RefCell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::types::{hmf_status, hmf_str};
-use crate::logfile::{LineError, LineErrorKind};
+use crate::logfile::{catch_quietly, LineError, LineErrorKind};
 
 /// Why a call failed: status, message and, where it concerns a file, path and 1-based line (0: whole file).
 #[derive(Debug, Clone)]
@@ -58,15 +57,13 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<FfiError>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` at the boundary: its error or panic becomes a status and the thread's last error.
+/// Runs `f` at the boundary: its error or panic becomes a status and the thread's last error; a panic writes
+/// nothing to the host's stderr.
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), FfiError>) -> hmf_status {
-    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+    let outcome = catch_quietly(f).unwrap_or_else(|panic| {
         Err(FfiError::new(
             hmf_status::HMF_PANIC,
-            format!(
-                "internal error in the HybridMailFlow engine: {}",
-                crate::logfile::panic_text(&*payload)
-            ),
+            format!("internal error in the HybridMailFlow engine: {panic}"),
         ))
     });
     match outcome {

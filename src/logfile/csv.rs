@@ -77,6 +77,24 @@ impl fmt::Display for CsvError {
     }
 }
 
+/// Appends `fields` to `line` as one row the way Exchange's `Utf8Csv` writes it (without the line break): a field is
+/// quoted, its quotes doubled, only when it holds `,` or `"`.
+pub fn write_csv_row<S: AsRef<str>>(line: &mut String, fields: impl IntoIterator<Item = S>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        let value = field.as_ref();
+        if i > 0 {
+            line.push(',');
+        }
+        if value.contains([',', '"']) {
+            line.push('"');
+            line.push_str(&value.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(value);
+        }
+    }
+}
+
 /// Splits `line` (without its line break) into `record`. Invalid UTF-8 is replaced, not rejected: a log line
 /// with one bad byte is still worth reading.
 pub fn split_csv_line(line: &[u8], record: &mut Record) -> Result<(), CsvError> {

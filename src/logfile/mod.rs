@@ -3,14 +3,15 @@
 
 mod csv;
 mod name;
+mod panics;
 mod read_ahead;
 mod reader;
 mod time;
 
-pub use csv::{split_csv_line, split_csv_text, CsvError, Record};
+pub use csv::{split_csv_line, split_csv_text, write_csv_row, CsvError, Record};
 pub use name::{LogFamily, LogFileName};
+pub use panics::catch_quietly;
+pub(crate) use panics::panic_if_asked;
 pub(crate) use read_ahead::{ReadAhead, Then};
-pub use reader::{
-    panic_text, LineError, LineErrorKind, LogHeader, LogReader, ReadOutcome, ReaderStats, DEFAULT_MAX_LINE_BYTES,
-};
+pub use reader::{LineError, LineErrorKind, LogHeader, LogReader, ReadOutcome, ReaderStats, DEFAULT_MAX_LINE_BYTES};
 pub use time::{format_utc_ms, parse_utc_ms, TimeCache};

@@ -2,14 +2,13 @@
 //! caller turns one batch into objects (the dearest part, in .NET), the thread already reads the next. At most two
 //! batches wait, so memory stays bounded.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::LineError;
+use super::{catch_quietly, LineError};
 
 /// What the reading thread does after sending a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +44,11 @@ impl<M: Send + 'static> ReadAhead<M> {
             .name(name.to_owned())
             .spawn(move || {
                 while !stop_worker.load(Ordering::Relaxed) {
-                    let (batch, then) = match catch_unwind(AssertUnwindSafe(|| read(None))) {
+                    let (batch, then) = match catch_quietly(|| read(None)) {
                         Ok(read) => read,
-                        Err(payload) => {
-                            let error = LineError::from_panic(&*payload);
-                            let Ok((batch, _)) = catch_unwind(AssertUnwindSafe(|| read(Some(error)))) else {
+                        Err(panic) => {
+                            let error = LineError::from_panic(&panic);
+                            let Ok((batch, _)) = catch_quietly(|| read(Some(error))) else {
                                 break;
                             };
                             (batch, Then::Stop)

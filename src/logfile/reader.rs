@@ -1,6 +1,8 @@
 //! Streams the rows of one Exchange log file. Memory is one line buffer and one record, however large the file;
-//! a line over the size limit is skipped while it is read, never held. The file Exchange is writing now ends in a
-//! line without its line break: in follow mode that line waits for the rest, otherwise it is counted as truncated.
+//! a line over the size limit is skipped while it is read, never held. Lines end as `Get-Content` ends them: CRLF
+//! (what Exchange writes), LF, or a lone CR (a log that went through an old Mac tool or a careless conversion).
+//! The file Exchange is writing now ends in a line without its line break: in follow mode that line waits for the
+//! rest, otherwise it is counted as truncated.
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
@@ -67,27 +69,36 @@ impl fmt::Display for LineError {
 impl std::error::Error for LineError {}
 
 impl LineError {
-    /// What a reading thread hands on when the engine panicked: reading stops, and the caller is told why.
-    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> LineError {
+    /// What a reading thread hands on when the engine panicked outside the reading of any one line or session:
+    /// reading stops, and the caller is told why.
+    pub fn from_panic(panic: &str) -> LineError {
+        LineError::internal(Arc::from(""), 0, "reading stopped", panic)
+    }
+
+    /// A panic caught while the engine read `line` of `path`: that line is skipped, reading goes on.
+    pub fn line_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(path, line, "this line was skipped", panic)
+    }
+
+    /// A panic caught while the engine diagnosed the event of `line` of `path`: the event goes without findings.
+    pub fn diagnosis_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(path, line, "this line's event is given without its diagnosis", panic)
+    }
+
+    /// A panic caught while the engine completed a session (or turned it into lines): the session is skipped, and
+    /// the error names its first line.
+    pub fn session_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(path, line, "the session starting on this line was skipped", panic)
+    }
+
+    fn internal(path: Arc<str>, line: u64, lost: &str, panic: &str) -> LineError {
         LineError {
-            path: Arc::from(""),
-            line: 0,
+            path,
+            line,
             kind: LineErrorKind::Internal,
-            message: format!(
-                "internal error in the HybridMailFlow engine, reading stopped: {}",
-                panic_text(payload)
-            ),
+            message: format!("internal error in the HybridMailFlow engine, {lost}: {panic}"),
         }
     }
-}
-
-/// The text a caught panic carried.
-pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -141,6 +152,8 @@ pub struct LogReader<R: Read> {
     done: bool,
     /// The last read ended without a line break: the next read continues that line.
     continuing: bool,
+    /// The last line ended with a CR at the end of the buffer: an LF that follows belongs to that line end.
+    after_cr: bool,
     /// Byte offset in the file of the line last read (readers always start at the file's first byte).
     line_start: u64,
 }
@@ -162,6 +175,7 @@ impl<R: Read> LogReader<R> {
             stats: ReaderStats::default(),
             done: false,
             continuing: false,
+            after_cr: false,
             line_start: 0,
         }
     }
@@ -224,6 +238,27 @@ impl<R: Read> LogReader<R> {
             kind,
             message: message.into(),
         }
+    }
+
+    /// Where the reader is: what tells, after a caught panic, whether it moved on.
+    pub fn position(&self) -> (u64, u64) {
+        (self.line_no, self.stats.bytes)
+    }
+
+    /// The error for a panic caught while reading on from `before` (a [`Self::position`]): the line it was on is
+    /// skipped. A reader that had not moved would panic again on the same bytes: the rest of its file is skipped.
+    pub fn panicked(&mut self, before: Option<(u64, u64)>, panic: &str) -> LineError {
+        self.stats.skipped += 1;
+        if before == Some(self.position()) {
+            self.done = true;
+            return LineError::internal(
+                self.path.clone(),
+                self.line_no,
+                "the rest of this file was skipped",
+                panic,
+            );
+        }
+        LineError::line_lost(self.path.clone(), self.line_no, panic)
     }
 
     /// Stops reading this file after a whole-file error found by the consumer (a different log type, say).
@@ -297,9 +332,6 @@ impl<R: Read> LogReader<R> {
         if self.line_no == 1 && self.line.starts_with(b"\xEF\xBB\xBF") {
             self.line.drain(..3);
         }
-        if self.line.last() == Some(&b'\r') {
-            self.line.pop();
-        }
         if self.line.is_empty() {
             return None;
         }
@@ -369,11 +401,15 @@ impl<R: Read> LogReader<R> {
         }
     }
 
-    /// Reads up to the next `\n` into `self.line`, keeping at most `max_line` bytes of it. A partial line
-    /// left by a previous `Partial` is continued, which is how follow mode picks up a line being written.
+    /// Reads up to the next line end (CRLF, LF or CR) into `self.line`, keeping at most `max_line` bytes of the
+    /// line. A partial line left by a previous `Partial` is continued, which is how follow mode picks up a line
+    /// being written.
     fn read_line(&mut self) -> io::Result<LineRead> {
         if !std::mem::take(&mut self.continuing) {
             self.line.clear();
+            if std::mem::take(&mut self.after_cr) {
+                self.skip_lf_after_cr()?;
+            }
             self.line_start = self.stats.bytes;
         }
         loop {
@@ -389,7 +425,14 @@ impl<R: Read> LogReader<R> {
                 self.continuing = true;
                 return Ok(LineRead::Partial);
             }
-            let (chunk, found) = match memchr::memchr(b'\n', available) {
+            let (chunk, found) = match memchr::memchr2(b'\n', b'\r', available) {
+                Some(i) if available[i] == b'\r' => match available.get(i + 1) {
+                    Some(b'\n') => (&available[..i], Some(i + 2)),
+                    next => {
+                        self.after_cr = next.is_none();
+                        (&available[..i], Some(i + 1))
+                    }
+                },
                 Some(i) => (&available[..i], Some(i + 1)),
                 None => (available, None),
             };
@@ -412,6 +455,27 @@ impl<R: Read> LogReader<R> {
                     return Ok(LineRead::TooLong(len));
                 }
                 return Ok(LineRead::Complete);
+            }
+        }
+    }
+
+    /// The LF of a CRLF whose CR ended the last buffer. At the end of the data for now it is looked for again by
+    /// the next read (follow mode: Exchange may not have written it yet).
+    fn skip_lf_after_cr(&mut self) -> io::Result<()> {
+        loop {
+            match self.src.fill_buf() {
+                Ok([]) => {
+                    self.after_cr = true;
+                    return Ok(());
+                }
+                Ok([b'\n', ..]) => {
+                    self.src.consume(1);
+                    self.stats.bytes += 1;
+                    return Ok(());
+                }
+                Ok(_) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
             }
         }
     }
@@ -479,6 +543,99 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(stats.truncated, 1);
         assert!(matches!(last, ReadOutcome::Truncated { line: 7 }));
+    }
+
+    /// Hands out one byte per read, so that every line end falls at the end of the reader's buffer.
+    struct OneByteAtATime<'a>(&'a [u8]);
+    impl Read for OneByteAtATime<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            buf[0] = *first;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    /// (fields of each row, offset of each row, line number of each row).
+    fn rows_of(reader: &mut LogReader<impl Read>) -> Vec<(Vec<String>, u64, u64)> {
+        let mut rows = Vec::new();
+        while let ReadOutcome::Record = reader.next_row() {
+            let fields = reader.record().iter().map(str::to_owned).collect();
+            rows.push((fields, reader.line_offset(), reader.line_number()));
+        }
+        rows
+    }
+
+    #[test]
+    fn lines_end_in_crlf_lf_or_cr_alone_as_get_content_reads_them() {
+        let lines = [
+            "#Fields: date-time,session-id,data",
+            "2026-05-01T06:00:00.000Z,08DEA74796A6E001,EHLO CMEDGE01.cloudmonkeys.xyz",
+            "",
+            "2026-05-01T06:00:01.000Z,08DEA74796A6E001,MAIL FROM:<a@b.example> ééé",
+            "2026-05-01T06:00:02.000Z,08DEA74796A6E001,QUIT",
+        ];
+        let want_fields: Vec<Vec<String>> = [1, 3, 4]
+            .iter()
+            .map(|&i| lines[i].split(',').map(str::to_owned).collect())
+            .collect();
+        for ending in ["\r\n", "\n", "\r"] {
+            let text = lines.join(ending) + ending;
+            let starts: Vec<u64> = [1, 3, 4]
+                .iter()
+                .map(|&i| lines[..i].iter().map(|l| (l.len() + ending.len()) as u64).sum())
+                .collect();
+            let whole = rows_of(&mut LogReader::new("RECV.LOG", text.as_bytes()));
+            let byte_by_byte = rows_of(&mut LogReader::new("RECV.LOG", OneByteAtATime(text.as_bytes())));
+            assert_eq!(whole, byte_by_byte, "{ending:?}");
+            let fields: Vec<_> = whole.iter().map(|(f, _, _)| f.clone()).collect();
+            assert_eq!(fields, want_fields, "{ending:?}");
+            let places: Vec<_> = whole.iter().map(|(_, offset, line)| (*offset, *line)).collect();
+            assert_eq!(places, [(starts[0], 2), (starts[1], 4), (starts[2], 5)], "{ending:?}");
+            assert!(text.as_bytes()[starts[1] as usize..].starts_with(lines[3].as_bytes()));
+        }
+        // Endings mixed in one file, and a CR of a CRLF at the end of the data for now: its LF, written later,
+        // starts no empty line.
+        let mixed = format!("{}\r{}\n{}\r\n{}\r", lines[0], lines[1], lines[3], lines[4]);
+        let rows = rows_of(&mut LogReader::new("RECV.LOG", mixed.as_bytes()));
+        assert_eq!(rows.iter().map(|(_, _, line)| *line).collect::<Vec<_>>(), [2, 3, 4]);
+        let shared = std::rc::Rc::new(std::cell::RefCell::new((format!("{}\r", lines[0]).into_bytes(), 0)));
+        let mut followed = LogReader::new("RECV.LOG", Growing(shared.clone())).with_follow(true);
+        assert!(matches!(followed.next_row(), ReadOutcome::Pending));
+        shared
+            .borrow_mut()
+            .0
+            .extend_from_slice(format!("\n{}\r\n", lines[1]).as_bytes());
+        assert!(matches!(followed.next_row(), ReadOutcome::Record));
+        assert_eq!(
+            (followed.line_number(), followed.line_offset()),
+            (2, lines[0].len() as u64 + 2)
+        );
+    }
+
+    #[test]
+    fn a_caught_panic_skips_its_line_or_the_rest_of_a_file_the_reader_could_not_move_through() {
+        let text = format!("{HEADER}1,2,3,4,5,6,7,8,9\r\n1,2,3,4,5,6,7,8,9\r\n");
+        let mut reader = LogReader::new("RECV.LOG", text.as_bytes());
+        let before = reader.position();
+        assert!(matches!(reader.next_row(), ReadOutcome::Record));
+        let moved_on = reader.panicked(Some(before), "index out of bounds");
+        assert_eq!((moved_on.line, moved_on.kind), (6, LineErrorKind::Internal));
+        assert!(
+            moved_on.message.contains("this line was skipped: index out of bounds"),
+            "{}",
+            moved_on.message
+        );
+        let stuck = reader.panicked(Some(reader.position()), "index out of bounds");
+        assert!(
+            stuck.message.contains("the rest of this file was skipped"),
+            "{}",
+            stuck.message
+        );
+        assert!(matches!(reader.next_row(), ReadOutcome::End));
+        assert_eq!(reader.stats().skipped, 2);
     }
 
     /// A reader over a buffer that grows between calls, as the file Exchange is writing does.

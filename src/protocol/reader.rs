@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
-use super::session::{Outcome, Session, SessionBuilder};
+use super::session::{LineRef, Outcome, Session, SessionBuilder};
 use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{
-    split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record, TimeCache,
+    catch_quietly, split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record,
+    TimeCache,
 };
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
@@ -406,7 +407,9 @@ impl ProtocolReader {
                 return Next::Item(item);
             }
             if let Some(Reverse((time_ms, index))) = self.ready.pop() {
-                self.take_record(index, time_ms);
+                if let Err(panic) = catch_quietly(|| self.take_record(index, time_ms)) {
+                    self.report_panic(index, None, &panic);
+                }
                 self.advance(index);
                 continue;
             }
@@ -441,8 +444,35 @@ impl ProtocolReader {
         }
     }
 
-    /// Moves stream `index` to its next row, opening its next file when one ends.
+    /// Moves stream `index` to its next row, opening its next file when one ends. A panic costs the line it was
+    /// met on (the rest of the file when the reader could not move past it); reading goes on after it.
     fn advance(&mut self, index: usize) -> Advance {
+        loop {
+            let before = self.streams[index]
+                .current
+                .as_ref()
+                .map(|f| (f.path.clone(), f.reader.position()));
+            match catch_quietly(|| self.read_row(index)) {
+                Ok(advance) => return advance,
+                Err(panic) => self.report_panic(index, before, &panic),
+            }
+        }
+    }
+
+    /// An error for a panic caught while stream `index` was at a line: that line is skipped, or the rest of the
+    /// file when the reader is still where it was `before` the panic.
+    fn report_panic(&mut self, index: usize, before: Option<(Arc<str>, (u64, u64))>, panic: &str) {
+        let Some(file) = self.streams[index].current.as_mut() else {
+            return;
+        };
+        let stuck_at = before
+            .filter(|(path, _)| Arc::ptr_eq(path, &file.path))
+            .map(|(_, at)| at);
+        let err = file.reader.panicked(stuck_at, panic);
+        self.out.push_back(ProtocolItem::Error(err));
+    }
+
+    fn read_row(&mut self, index: usize) -> Advance {
         loop {
             if self.streams[index].current.is_none() && !self.open_next_file(index) {
                 return Advance::Exhausted;
@@ -616,17 +646,25 @@ impl ProtocolReader {
         self.release_sessions(false);
     }
 
+    /// Completes and diagnoses a session; a panic there costs that session, reported at its first line.
     fn finish_session(&mut self, key: &SessionKey) {
         if let Some(OpenSession { start, builder }) = self.open.remove(key) {
             self.open_by_start.remove(&start);
             let (start_ms, order) = start;
-            let mut session = builder.finish();
-            session.diagnose(self.knowledge);
-            self.finished.push(Reverse(Finished {
-                start_ms,
-                order,
-                session: Box::new(session),
-            }));
+            let first = builder.first_line();
+            let knowledge = self.knowledge;
+            match catch_quietly(move || {
+                let mut session = builder.finish();
+                session.diagnose(knowledge);
+                session
+            }) {
+                Ok(session) => self.finished.push(Reverse(Finished {
+                    start_ms,
+                    order,
+                    session: Box::new(session),
+                })),
+                Err(panic) => self.out.push_back(session_lost(first, &panic)),
+            }
         }
     }
 
@@ -656,22 +694,30 @@ impl ProtocolReader {
         }
     }
 
+    /// Hands out a finished session that passes the filter, or its lines; a panic there costs that session.
     fn emit_session(&mut self, session: Box<Session>) {
-        if !self.filter.session_ok(&session) {
-            return;
-        }
-        match self.mode {
-            ReadMode::Sessions => {
+        let emitted = match catch_quietly(|| self.filter.session_ok(&session)) {
+            Ok(false) => return,
+            Ok(true) if self.mode == ReadMode::Sessions => {
                 self.stats.sessions += 1;
                 self.out.push_back(ProtocolItem::Session(session));
+                return;
             }
-            ReadMode::Entries => {
-                for mut entry in session_entries(&session, &self.contexts, &self.streams, &mut self.interned) {
+            Ok(true) => catch_quietly(|| {
+                let mut entries = session_entries(&session, &self.contexts, &self.streams, &mut self.interned);
+                for entry in &mut entries {
                     entry.diagnose(self.knowledge);
-                    self.stats.entries += 1;
-                    self.out.push_back(ProtocolItem::Entry(entry));
                 }
+                entries
+            }),
+            Err(panic) => Err(panic),
+        };
+        match emitted {
+            Ok(entries) => {
+                self.stats.entries += entries.len() as u64;
+                self.out.extend(entries.into_iter().map(ProtocolItem::Entry));
             }
+            Err(panic) => self.out.push_back(session_lost(session.first_line(), &panic)),
         }
     }
 
@@ -838,6 +884,12 @@ fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> R
     })
 }
 
+/// The error that says a session was lost to a panic, at its first line.
+fn session_lost(first: Option<LineRef>, panic: &str) -> ProtocolItem {
+    let (path, line) = first.map_or((Arc::from(""), 0), |at| (at.path, at.line));
+    ProtocolItem::Error(LineError::session_lost(path, line, panic))
+}
+
 fn intern(map: &mut HashMap<Box<str>, Arc<str>>, text: &str) -> Arc<str> {
     if let Some(found) = map.get(text) {
         return found.clone();
@@ -968,21 +1020,143 @@ pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry,
                 kind,
                 message,
             };
-            split_csv_line(raw.trim_end_matches('\r').as_bytes(), &mut record)
-                .map_err(|e| fail(LineErrorKind::BadQuoting, e.to_string()))?;
-            if record.len() != STANDARD_FIELDS.len() {
-                return Err(fail(
-                    LineErrorKind::FieldCount,
-                    format!("has {} fields where a protocol log has 9", record.len()),
-                ));
-            }
-            let view = ctx
-                .columns
-                .view(&record)
-                .map_err(|(kind, message)| fail(kind, message))?;
-            let mut entry = make_entry(&view, &path, line, &ctx, &mut interned);
-            entry.diagnose(KnowledgeBase::builtin());
-            Ok(entry)
+            catch_quietly(|| {
+                split_csv_line(raw.trim_end_matches('\r').as_bytes(), &mut record)
+                    .map_err(|e| fail(LineErrorKind::BadQuoting, e.to_string()))?;
+                if record.len() != STANDARD_FIELDS.len() {
+                    return Err(fail(
+                        LineErrorKind::FieldCount,
+                        format!("has {} fields where a protocol log has 9", record.len()),
+                    ));
+                }
+                let view = ctx
+                    .columns
+                    .view(&record)
+                    .map_err(|(kind, message)| fail(kind, message))?;
+                let mut entry = make_entry(&view, &path, line, &ctx, &mut interned);
+                entry.diagnose(KnowledgeBase::builtin());
+                Ok(entry)
+            })
+            .unwrap_or_else(|panic| Err(LineError::line_lost(path.clone(), line, &panic)))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
+
+    /// Three sessions of one file; `data` of session B's MAIL FROM line (line 10) is `b_mail`.
+    fn three_sessions(b_mail: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("RECV2026050106-1.LOG");
+        let fe = r"CMHYBD01\Default Frontend CMHYBD01";
+        let mut text = HEADER.to_owned();
+        for (id, second, mail) in [
+            ("08DEA74796A6E2C1", 1, "MAIL FROM:<raghu@cloudmonkeys.xyz>"),
+            ("08DEA74796A6E2C2", 2, b_mail),
+            ("08DEA74796A6E2C3", 3, "MAIL FROM:<ramki@cloudmonkeys.xyz>"),
+        ] {
+            for (seq, event, data) in [
+                (0, "+", ""),
+                (1, "<", "EHLO CMEDGE01.cloudmonkeys.xyz"),
+                (2, "<", mail),
+                (3, ">", "550 5.7.1 Unable to relay"),
+                (4, "-", ""),
+            ] {
+                text.push_str(&format!(
+                    "2026-05-01T06:00:0{second}.00{seq}Z,{fe},{id},{seq},192.168.1.13:25,192.168.1.20:5000{second},{event},{data},\r\n"
+                ));
+            }
+        }
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn read(mode: ReadMode, path: &Path) -> (Vec<ProtocolItem>, Vec<LineError>) {
+        let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![path.to_path_buf()]);
+        let (mut records, mut errors) = (Vec::new(), Vec::new());
+        while let Next::Item(item) = reader.next() {
+            match item {
+                ProtocolItem::Error(e) => errors.push(e),
+                item @ (ProtocolItem::Session(_) | ProtocolItem::Entry(_)) => records.push(item),
+                _ => {}
+            }
+        }
+        (records, errors)
+    }
+
+    fn sessions(items: Vec<ProtocolItem>) -> Vec<Session> {
+        items
+            .into_iter()
+            .filter_map(|i| match i {
+                ProtocolItem::Session(s) => Some(*s),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_panic_on_a_line_costs_that_line_and_names_it() {
+        let (_dir, path) = three_sessions("MAIL FROM:<a@b.example> <hmf-panic:line>");
+        let (items, errors) = read(ReadMode::Sessions, &path);
+        let sessions = sessions(items);
+        assert_eq!(sessions.len(), 3, "{errors:?}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let error = &errors[0];
+        assert_eq!(
+            (&*error.path, error.line, error.kind),
+            (path.to_str().unwrap(), 13, LineErrorKind::Internal)
+        );
+        assert!(
+            error.message.contains("this line was skipped") && error.message.contains("a test asked for a panic"),
+            "{}",
+            error.message
+        );
+        let b = &sessions[1];
+        assert_eq!((b.line_count, b.outcome), (4, Outcome::Rejected));
+        assert!(sessions.iter().all(|s| s.outcome == Outcome::Rejected));
+    }
+
+    #[test]
+    fn a_panic_completing_a_session_costs_that_session_and_names_its_first_line() {
+        let (_dir, path) = three_sessions("MAIL FROM:<a@b.example> <hmf-panic:session>");
+        let (items, errors) = read(ReadMode::Sessions, &path);
+        let ids: Vec<String> = sessions(items).into_iter().map(|s| s.session_id).collect();
+        assert_eq!(ids, ["08DEA74796A6E2C1", "08DEA74796A6E2C3"]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].kind), (11, LineErrorKind::Internal));
+        assert!(errors[0]
+            .message
+            .contains("the session starting on this line was skipped"));
+    }
+
+    #[test]
+    fn a_panic_on_a_line_read_as_lines_costs_that_line() {
+        let (_dir, path) = three_sessions("MAIL FROM:<a@b.example> <hmf-panic:line>");
+        let (items, errors) = read(ReadMode::Entries, &path);
+        // Lines are read whole (no session filter): only a session builder panics on this line, so every line
+        // comes back. With a filter that needs sessions, the line goes through the builder and is lost.
+        assert_eq!((items.len(), errors.len()), (15, 0));
+        let mut reader = ProtocolReader::new(
+            ReadMode::Entries,
+            ProtocolFilter {
+                outcomes: vec![Outcome::Rejected],
+                ..ProtocolFilter::default()
+            },
+            vec![path.clone()],
+        );
+        let (mut entries, mut errors) = (0, Vec::new());
+        while let Next::Item(item) = reader.next() {
+            match item {
+                ProtocolItem::Entry(_) => entries += 1,
+                ProtocolItem::Error(e) => errors.push((e.line, e.kind)),
+                _ => {}
+            }
+        }
+        assert_eq!(entries, 14);
+        assert_eq!(errors, [(13, LineErrorKind::Internal)]);
+    }
 }

@@ -249,6 +249,11 @@ impl Session {
         self.diagnosis = knowledge.diagnose(text, &context);
     }
 
+    /// Where the session's first line is.
+    pub fn first_line(&self) -> Option<LineRef> {
+        self.line_ref(0)
+    }
+
     fn line_ref(&self, index: usize) -> Option<LineRef> {
         let origin = self.line_origins.get(index)?;
         Some(LineRef {
@@ -387,6 +392,11 @@ impl SessionBuilder {
         self.session.end_ms
     }
 
+    /// Where the session's first line is.
+    pub fn first_line(&self) -> Option<LineRef> {
+        self.session.first_line()
+    }
+
     pub fn is_closed(&self) -> bool {
         self.closed
     }
@@ -394,6 +404,7 @@ impl SessionBuilder {
     /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable; `offset` is where
     /// it starts in its file.
     pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, offset: u64, raw: &str) {
+        crate::logfile::panic_if_asked(raw, "line");
         let s = &mut self.session;
         if !s.files.last().is_some_and(|f| Arc::ptr_eq(f, path)) {
             s.files.push(path.clone());
@@ -485,7 +496,9 @@ impl SessionBuilder {
             _ if is("BDAT") => {
                 self.data_started_ms.get_or_insert(time_ms);
                 let mut args = rest.split_whitespace();
-                self.bdat_bytes += args.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+                self.bdat_bytes = self
+                    .bdat_bytes
+                    .saturating_add(args.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0));
                 Verb::Bdat {
                     last: args.any(|a| a.eq_ignore_ascii_case("LAST")),
                 }
@@ -609,7 +622,7 @@ impl SessionBuilder {
         let size = m.size;
         self.bdat_bytes = 0;
         if let Some(size) = size {
-            s.bytes = Some(s.bytes.unwrap_or(0) + size);
+            s.bytes = Some(s.bytes.unwrap_or(0).saturating_add(size));
             if let Some(start) = self.data_started_ms.take() {
                 let ms = time_ms - start;
                 if ms > 0 {
@@ -661,7 +674,7 @@ impl SessionBuilder {
         } else if let Some(user) = text.strip_prefix("User Name: ") {
             s.auth_user = user.trim().to_owned();
         } else if let Some(span) = tarpit(data).or_else(|| tarpit(context)) {
-            s.tarpit_ms += span;
+            s.tarpit_ms = s.tarpit_ms.saturating_add(span);
         } else if is_connect_failure(text) {
             self.failure.get_or_insert((Failure::Connect, at, text.to_owned()));
         } else if has(text, &PHRASES.proxy) || has(text, &PHRASES.proxy_capital) {
@@ -685,6 +698,7 @@ impl SessionBuilder {
 
     /// Completes the session: classifies it and tells whether the remote is Exchange Online.
     pub fn finish(mut self) -> Session {
+        crate::logfile::panic_if_asked(&self.session.raw_lines, "session");
         let s = &mut self.session;
         s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
             || is_exchange_online_host(&s.remote_host)
@@ -756,9 +770,13 @@ fn angle_address(rest: &str) -> String {
     after_colon.split_whitespace().next().unwrap_or("").to_owned()
 }
 
+/// The value of `KEY=value` among the words of `text` (`SIZE=` in `FROM:<a@b> SIZE=1234`). A word is split where
+/// `key` would end only when that is a character boundary: the words come from the remote, in any script.
 fn parameter<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    text.split_whitespace()
-        .find_map(|w| (w.len() > key.len() && w[..key.len()].eq_ignore_ascii_case(key)).then(|| &w[key.len()..]))
+    text.split_whitespace().find_map(|w| {
+        let (name, value) = w.split_at_checked(key.len())?;
+        (!value.is_empty() && name.eq_ignore_ascii_case(key)).then_some(value)
+    })
 }
 
 /// `4.7.0` at the start of a reply's text: class 2, 4 or 5, then two numbers of one to three digits.
@@ -920,8 +938,10 @@ fn tarpit(text: &str) -> Option<i64> {
     let mut parts = clock.split(':');
     let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
     let seconds: f64 = sec.parse().ok()?;
-    let total = days.parse::<i64>().ok()? * 86_400 + h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60;
-    Some(total * 1000 + (seconds * 1000.0) as i64)
+    // Parts of u32 cannot overflow i64 however large the remote's text makes them.
+    let part = |text: &str| text.parse::<u32>().ok().map(i64::from);
+    let total = part(days)? * 86_400 + part(h)? * 3600 + part(m)? * 60;
+    Some((total * 1000).saturating_add((seconds * 1000.0) as i64))
 }
 
 fn is_connect_failure(text: &str) -> bool {

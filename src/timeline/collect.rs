@@ -378,9 +378,10 @@ fn search_file(
             continue;
         }
         hit = true;
-        let start = memchr::memrchr(b'\n', &buffer[..m.start()]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &buffer[m.end()..]).map_or(buffer.len(), |i| m.end() + i);
-        on_line(String::from_utf8_lossy(&buffer[start..end]).trim_end_matches('\r'));
+        // Lines end as the log reader ends them: CRLF, LF or CR.
+        let start = memchr::memrchr2(b'\n', b'\r', &buffer[..m.start()]).map_or(0, |i| i + 1);
+        let end = memchr::memchr2(b'\n', b'\r', &buffer[m.end()..]).map_or(buffer.len(), |i| m.end() + i);
+        on_line(&String::from_utf8_lossy(&buffer[start..end]));
         next_line_start = end;
     }
     hit

@@ -7,6 +7,7 @@ use super::mep::parse_meps;
 use super::text::{decode, split_rows, Row};
 use super::{TraceEvent, TraceFormat};
 use crate::diagnosis::{parse_last_error, Context, KnowledgeBase, LogKind, UNRECOGNIZED};
+use crate::logfile::catch_quietly;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TraceIssueKind {
@@ -197,6 +198,12 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
         line,
         message,
     };
+    // A row (or the rest of the file) not read: counted, and said with the file and line.
+    let skip = |out: &mut TraceImport, kind, line, what: String| {
+        out.skipped_rows += 1;
+        out.issues
+            .push(issue(kind, line, format!("{}, line {line}: {what}", file_name(path))));
+    };
     let Some((header, data)) = rows.split_first() else {
         out.issues.push(issue(
             TraceIssueKind::NotATrace,
@@ -239,18 +246,12 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
     for row in data {
         out.rows += 1;
         if row.fields.len() > header.fields.len() {
-            out.skipped_rows += 1;
-            out.issues.push(issue(
-                TraceIssueKind::BadRow,
-                row.line,
-                format!(
-                    "{}, line {}: has {} fields where the header names {}; skipped",
-                    file_name(path),
-                    row.line,
-                    row.fields.len(),
-                    header.fields.len()
-                ),
-            ));
+            let what = format!(
+                "has {} fields where the header names {}; skipped",
+                row.fields.len(),
+                header.fields.len()
+            );
+            skip(&mut out, TraceIssueKind::BadRow, row.line, what);
             continue;
         }
         for (i, value) in row.fields.iter().enumerate() {
@@ -271,34 +272,31 @@ pub fn import_trace(path: &str, bytes: &[u8], culture_order: DayOrder) -> TraceI
                 ));
             }
         }
-        match event_of(&columns, row, format, order, path) {
-            Ok(events) => {
-                for mut event in events {
-                    diagnose(&mut event, kb, &ctx);
-                    out.events.push(event);
+        let read = catch_quietly(|| {
+            event_of(&columns, row, format, order, path).map(|mut events| {
+                for event in &mut events {
+                    diagnose(event, kb, &ctx);
                 }
-            }
-            Err(message) => {
-                out.skipped_rows += 1;
-                out.issues.push(issue(
-                    TraceIssueKind::BadTime,
-                    row.line,
-                    format!("{}, line {}: {message}; skipped", file_name(path), row.line),
-                ));
+                events
+            })
+        });
+        match read {
+            Ok(Ok(events)) => out.events.extend(events),
+            Ok(Err(message)) => skip(
+                &mut out,
+                TraceIssueKind::BadTime,
+                row.line,
+                format!("{message}; skipped"),
+            ),
+            Err(panic) => {
+                let what = format!("internal error in the HybridMailFlow engine, this row was skipped: {panic}");
+                skip(&mut out, TraceIssueKind::BadRow, row.line, what);
             }
         }
     }
     if let Some(broken) = broken {
-        out.skipped_rows += 1;
-        out.issues.push(issue(
-            TraceIssueKind::BadRow,
-            broken.line,
-            format!(
-                "{}, line {}: a quoted field is never closed; the rest of the file is skipped",
-                file_name(path),
-                broken.line
-            ),
-        ));
+        let what = "a quoted field is never closed; the rest of the file is skipped".to_owned();
+        skip(&mut out, TraceIssueKind::BadRow, broken.line, what);
     }
     out
 }

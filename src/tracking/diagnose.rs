@@ -45,6 +45,7 @@ impl TrackingDiagnoser {
 
     /// The findings for `event`, one entry per distinct failure text; empty for events that report no failure.
     pub fn diagnose(&mut self, event: &TrackingEvent) -> Vec<DiagnosedText> {
+        crate::logfile::panic_if_asked(&event.message_subject, "diagnosis");
         let id = event.event_id.as_str();
         if id.eq_ignore_ascii_case("DSN") {
             return self

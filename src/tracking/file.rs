@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::event::{field, fill_event, Columns, RowNumbers, TrackingEvent};
 use super::filter::{file_may_match, Matcher, TrackingFilter};
-use crate::logfile::{parse_utc_ms, LineError, LineErrorKind, LogReader, ReadOutcome, ReaderStats};
+use crate::logfile::{catch_quietly, parse_utc_ms, LineError, LineErrorKind, LogReader, ReadOutcome, ReaderStats};
 
 /// The `#Log-type` of message-tracking files.
 pub const TRACKING_LOG_TYPE: &str = "Message Tracking Log";
@@ -93,7 +93,9 @@ impl<R: Read> TrackingFileReader<R> {
         }
         match self.advance() {
             FileStep::Row(_) => {
-                fill_from(self.schema.as_ref(), &self.reader, self.numbers, &mut self.event);
+                if let Err(e) = fill_guarded(self.schema.as_ref(), &mut self.reader, self.numbers, &mut self.event) {
+                    return Some(Err(e));
+                }
                 self.emitted += 1;
                 Some(Ok(&self.event))
             }
@@ -102,8 +104,15 @@ impl<R: Read> TrackingFileReader<R> {
         }
     }
 
-    /// Reads up to the next row that passes the filter.
+    /// Reads up to the next row that passes the filter. A panic costs the line it was met on (the rest of the file
+    /// when the reader could not move past it), reported as an error; the next call reads on.
     pub(crate) fn advance(&mut self) -> FileStep {
+        let before = self.reader.position();
+        catch_quietly(|| self.next_passing_row())
+            .unwrap_or_else(|panic| FileStep::Error(self.reader.panicked(Some(before), &panic)))
+    }
+
+    fn next_passing_row(&mut self) -> FileStep {
         loop {
             if self.finished {
                 return FileStep::End;
@@ -155,9 +164,9 @@ impl<R: Read> TrackingFileReader<R> {
         }
     }
 
-    /// Builds the event of the row [`Self::advance`] stopped at.
-    pub(crate) fn fill(&self, event: &mut TrackingEvent) {
-        fill_from(self.schema.as_ref(), &self.reader, self.numbers, event);
+    /// Builds the event of the row [`Self::advance`] stopped at; a panic costs that row, reported as an error.
+    pub(crate) fn fill(&mut self, event: &mut TrackingEvent) -> Result<(), LineError> {
+        fill_guarded(self.schema.as_ref(), &mut self.reader, self.numbers, event)
     }
 
     fn bad_number(&mut self, name: &str, text: &str) -> LineError {
@@ -193,7 +202,17 @@ impl<R: Read> TrackingFileReader<R> {
     }
 }
 
+fn fill_guarded<R: Read>(
+    schema: Option<&Schema>,
+    reader: &mut LogReader<R>,
+    numbers: RowNumbers,
+    event: &mut TrackingEvent,
+) -> Result<(), LineError> {
+    catch_quietly(|| fill_from(schema, reader, numbers, event)).map_err(|panic| reader.panicked(None, &panic))
+}
+
 fn fill_from<R: Read>(schema: Option<&Schema>, reader: &LogReader<R>, numbers: RowNumbers, event: &mut TrackingEvent) {
+    crate::logfile::panic_if_asked(reader.raw_text(), "event");
     let schema = schema.expect("a row was read, so its header was checked");
     fill_event(event, &schema.columns, reader.record(), numbers);
     if !Arc::ptr_eq(&event.path, reader.path()) {

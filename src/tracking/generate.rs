@@ -3,10 +3,9 @@
 //! internet through the Edge, group expansion, shadow redundancy, deferrals and rejections, with thousands of
 //! senders and recipients. Deterministic for a seed.
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::logfile::format_utc_ms;
+use crate::logfile::{format_utc_ms, write_csv_row};
 
 pub const TRACKING_FIELDS_2019: &str = "date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status,total-bytes,recipient-count,related-recipient-address,reference,message-subject,sender-address,return-path,message-info,directionality,tenant-id,original-client-ip,original-server-ip,custom-data,transport-traffic-type,log-id,schema-version";
 
@@ -444,16 +443,7 @@ impl Generator {
     /// One CSV line as `Utf8Csv` writes it: a field is quoted only when it holds `,` or `"`.
     fn format(&mut self, row: &Row) -> &str {
         self.line.clear();
-        for (i, value) in row.iter().enumerate() {
-            if i > 0 {
-                self.line.push(',');
-            }
-            if value.contains([',', '"']) {
-                let _ = write!(self.line, "\"{}\"", value.replace('"', "\"\""));
-            } else {
-                self.line.push_str(value);
-            }
-        }
+        write_csv_row(&mut self.line, row.iter());
         self.line.push_str("\r\n");
         &self.line
     }

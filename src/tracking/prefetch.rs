@@ -9,7 +9,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use super::diagnose::{DiagnosedText, TrackingDiagnoser};
 use super::event::TrackingEvent;
 use super::reader::{ReadStep, TrackingNotice, TrackingReader, TrackingStats};
-use crate::logfile::{LineError, ReadAhead, Then};
+use crate::logfile::{catch_quietly, LineError, ReadAhead, Then};
 
 /// One item of a batch, in the order read.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +131,13 @@ fn read_batch(
         }
         match reader.read_into(&mut events[count]) {
             Some(ReadStep::Event) => {
-                let diagnosis = diagnoser.diagnose(&events[count]);
+                // A panic while diagnosing costs the diagnosis, not the event.
+                let event = &events[count];
+                let diagnosis = catch_quietly(|| diagnoser.diagnose(event)).unwrap_or_else(|panic| {
+                    let error = LineError::diagnosis_lost(event.path.clone(), event.line, &panic);
+                    items.push(BatchItem::Notice(TrackingNotice::Error(error)));
+                    Vec::new()
+                });
                 items.push(BatchItem::Event {
                     index: count,
                     diagnosis,

@@ -172,10 +172,10 @@ impl TrackingReader {
     pub fn next_event(&mut self) -> Option<Result<&TrackingEvent, LineError>> {
         loop {
             match self.step()? {
-                Step::Row(index) => {
-                    self.take_row(index, None);
-                    return Some(Ok(&self.event));
-                }
+                Step::Row(index) => match self.take_row(index, None) {
+                    Ok(()) => return Some(Ok(&self.event)),
+                    Err(e) => return Some(Err(e)),
+                },
                 Step::Notice(TrackingNotice::Error(e)) => return Some(Err(e)),
                 Step::Notice(_) => {}
             }
@@ -186,10 +186,10 @@ impl TrackingReader {
     /// another thread uses to fill batches of events it recycles.
     pub fn read_into(&mut self, event: &mut TrackingEvent) -> Option<ReadStep> {
         match self.step()? {
-            Step::Row(index) => {
-                self.take_row(index, Some(event));
-                Some(ReadStep::Event)
-            }
+            Step::Row(index) => Some(match self.take_row(index, Some(event)) {
+                Ok(()) => ReadStep::Event,
+                Err(e) => ReadStep::Notice(TrackingNotice::Error(e)),
+            }),
             Step::Notice(notice) => Some(ReadStep::Notice(notice)),
         }
     }
@@ -218,12 +218,13 @@ impl TrackingReader {
     }
 
     /// Builds the event of stream `index`'s ready row (into `event`, or the reader's own buffer) and moves the
-    /// stream on.
-    fn take_row(&mut self, index: usize, event: Option<&mut TrackingEvent>) {
-        let file = self.streams[index].current.as_ref().expect("a ready stream has a file");
-        file.fill(event.unwrap_or(&mut self.event));
-        self.stats.events += 1;
+    /// stream on. A row whose event could not be built is an error instead.
+    fn take_row(&mut self, index: usize, event: Option<&mut TrackingEvent>) -> Result<(), LineError> {
+        let file = self.streams[index].current.as_mut().expect("a ready stream has a file");
+        let filled = file.fill(event.unwrap_or(&mut self.event));
+        self.stats.events += u64::from(filled.is_ok());
         self.advance(index);
+        filled
     }
 
     /// Moves stream `index` to its next passing row, opening its next file when one ends.
@@ -333,8 +334,7 @@ impl Iterator for TrackingReader {
             match self.step()? {
                 Step::Row(index) => {
                     let mut event = TrackingEvent::default();
-                    self.take_row(index, Some(&mut event));
-                    return Some(Ok(event));
+                    return Some(self.take_row(index, Some(&mut event)).map(|()| event));
                 }
                 Step::Notice(TrackingNotice::Error(e)) => return Some(Err(e)),
                 Step::Notice(_) => {}
@@ -450,5 +450,78 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(server_from_path(path).as_deref(), *want, "{path}");
         }
+    }
+
+    /// The lab's transport log with `marker` put into the subject of its row on line `line`, in a folder of its own.
+    fn lab_with_marker(line: usize, marker: &str) -> (tempfile::TempDir, PathBuf, usize) {
+        let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tracking/CMHYBD01/MessageTracking");
+        let text = std::fs::read_to_string(lab.join("MSGTRK2026050106-1.LOG")).unwrap();
+        let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+        lines[line - 1] =
+            lines[line - 1].replacen("Hybrid mail flow test", &format!("Hybrid mail flow test {marker}"), 1);
+        assert!(lines[line - 1].contains(marker), "line {line} has the lab's subject");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("MSGTRK2026050106-1.LOG");
+        std::fs::write(&path, lines.join("\r\n")).unwrap();
+        let rows = lines
+            .iter()
+            .filter(|l| !l.is_empty() && !l.starts_with(['#', '\u{feff}']))
+            .count();
+        (dir, path, rows)
+    }
+
+    #[test]
+    fn a_panic_building_an_event_costs_that_line_and_names_it() {
+        let (_dir, path, rows) = lab_with_marker(7, "<hmf-panic:event>");
+        let mut reader = TrackingReader::new(vec![path.clone()], TrackingFilter::default());
+        let (mut events, mut errors) = (0, Vec::new());
+        while let Some(item) = reader.next_event() {
+            match item {
+                Ok(_) => events += 1,
+                Err(e) => errors.push(e),
+            }
+        }
+        assert_eq!(events, rows - 1);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((&*errors[0].path, errors[0].line), (path.to_str().unwrap(), 7));
+        assert_eq!(errors[0].kind, LineErrorKind::Internal);
+        assert!(
+            errors[0].message.contains("this line was skipped"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(reader.stats().events, rows as u64 - 1);
+    }
+
+    #[test]
+    fn a_panic_while_diagnosing_costs_that_events_diagnosis_only() {
+        use crate::tracking::{BatchItem, TrackingBatch, TrackingPrefetcher};
+        let (_dir, path, rows) = lab_with_marker(6, "<hmf-panic:diagnosis>");
+        let reader = TrackingReader::new(vec![path.clone()], TrackingFilter::default());
+        let mut prefetcher = TrackingPrefetcher::start(reader, 4, |batch: TrackingBatch| {
+            let mut seen = Vec::new();
+            for item in &batch.items {
+                match item {
+                    BatchItem::Event { index, .. } => seen.push(Ok(batch.event(*index).line)),
+                    BatchItem::Notice(TrackingNotice::Error(e)) => seen.push(Err(e.clone())),
+                    BatchItem::Notice(_) => {}
+                }
+            }
+            seen
+        });
+        let mut seen = Vec::new();
+        while let Some((batch, _)) = prefetcher.next_batch() {
+            seen.extend(batch);
+        }
+        let lines: Vec<u64> = seen.iter().filter_map(|s| s.as_ref().ok().copied()).collect();
+        assert_eq!(lines.len(), rows, "every event comes back");
+        let errors: Vec<&LineError> = seen.iter().filter_map(|s| s.as_ref().err()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].kind), (6, LineErrorKind::Internal));
+        assert!(
+            errors[0].message.contains("without its diagnosis"),
+            "{}",
+            errors[0].message
+        );
     }
 }

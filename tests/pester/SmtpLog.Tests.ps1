@@ -1,9 +1,11 @@
 ﻿# Get-HybridSmtpSession and Get-HybridSmtpLogEntry, as an admin and a support engineer use them.
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'ChildProcess.ps1')
     $modulePath = $env:HMF_MODULE_PATH
     if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/HybridMailFlow/HybridMailFlow.psd1' }
     Import-Module $modulePath -Force
+    $script:manifest = (Resolve-Path $modulePath).Path
 
     $script:fields = '#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context'
     function New-ProtocolLog {
@@ -250,6 +252,71 @@ Describe 'Bad input' {
         $errs.Count | Should -Be 0
         ($s | Where-Object { $_ -is [HybridMailFlow.SmtpSession] }).Outcome | Should -Be 'Incomplete'
         (($s | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'last line incomplete'
+    }
+}
+
+Describe 'Text in any script, lines ending in any way' {
+    It 'reads every session of a folder where a client wrote text in another script after MAIL FROM, and writes nothing to stderr (issue 19)' {
+        # Any SMTP client can send this; the engine once stopped the whole read on it, said so on stderr and named
+        # neither file nor line.
+        $folder = Join-Path $TestDrive 'other-script/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
+        $lines = @()
+        foreach ($n in 1..6) {
+            $session = Get-InboundLines -Id "08DEA74796A6E00$n" -Remote '40.93.131.26' -Time "2026-05-01T07:0${n}:00"
+            if ($n -eq 4) { $session[4] = $session[4].Replace('MAIL FROM:<sender@fabrikam.example> SIZE=2048', 'MAIL FROM:<a@b.example> ééé') }
+            $lines += $session
+        }
+        foreach ($n in 7..9) { $lines += Get-RejectedLines -Id "08DEA74796A6E00$n" -Time "2026-05-01T07:0${n}:00" }
+        $null = New-ProtocolLog -Path (Join-Path $folder 'RECV2026050107-1.LOG') -Lines $lines
+        $child = @'
+$ErrorActionPreference = 'Stop'
+Import-Module MANIFEST
+$sessions = @(Get-HybridSmtpSession -Path FOLDER -ErrorVariable readErrors -ErrorAction SilentlyContinue)
+[pscustomobject]@{
+    Sessions = $sessions.Count
+    Errors   = @($readErrors | ForEach-Object { $_.Exception.Message })
+    MailFrom = ($sessions | Where-Object SessionId -eq '08DEA74796A6E004').MailFrom
+    Tail     = @(Get-HybridSmtpSession -Path FOLDER -Tail 3).SessionId -join ','
+    Failures = (Get-HybridSmtpSession -Path FOLDER | Get-HybridMailFlowSummary | Where-Object { $_.Category -eq 'Total' -and $_.Name -eq 'Failures' }).Count
+} | ConvertTo-Json -Compress
+'@
+        $literal = { param($text) "'{0}'" -f $text.Replace("'", "''") }
+        $child = $child.Replace('MANIFEST', (& $literal $script:manifest)).Replace('FOLDER', (& $literal (Join-Path $TestDrive 'other-script')))
+        $run = Invoke-ChildPowerShell -Script $child -Environment @{ RUST_BACKTRACE = '1' }
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $run.Error | Should -BeNullOrEmpty
+        $result = $run.Output[-1] | ConvertFrom-Json
+        $result.Sessions | Should -Be 9
+        $result.Errors | Should -BeNullOrEmpty
+        $result.MailFrom | Should -Be 'a@b.example'
+        $result.Tail | Should -Be '08DEA74796A6E007,08DEA74796A6E008,08DEA74796A6E009'
+        $result.Failures | Should -Be 3
+    }
+
+    It 'reads the lines again for a session whose id holds characters beyond ASCII' {
+        $folder = Join-Path $TestDrive 'id-beyond-ascii'
+        $lines = Get-RejectedLines -Id '08DEA74796A6É0Ü1' -Time '2026-05-01T08:00:00'
+        $null = New-ProtocolLog -Path (Join-Path $folder 'RECV2026050108-1.LOG') -Lines $lines
+        $s = Get-HybridSmtpSession -Path $folder
+        $s.SessionId | Should -Be '08DEA74796A6É0Ü1'
+        $s.Lines.RawText | Should -Be ($lines -join [Environment]::NewLine)
+        $s.Lines.Count | Should -Be 5
+        $s.Lines[3].Data | Should -Be '503 5.5.2 Send hello first'
+    }
+
+    It 'reads logs whose lines end in CR alone, or LF alone, as Get-Content does' -TestCases @(
+        @{ Ending = 'CR'; Break = "`r" }
+        @{ Ending = 'LF'; Break = "`n" }
+    ) {
+        $folder = Join-Path $TestDrive "ending-$Ending"
+        $file = New-ProtocolLog -Path (Join-Path $folder 'RECV2026050105-1.LOG') -Lines $hour5
+        [System.IO.File]::WriteAllText($file.FullName, ((Get-Content -LiteralPath $file.FullName) -join $Break) + $Break, (New-Object System.Text.UTF8Encoding($true)))
+        $sessions = Get-HybridSmtpSession -Path $folder -ErrorVariable errs
+        $errs.Count | Should -Be 0
+        $sessions.SessionId | Should -Be @('08DEA74796A60001', '08DEA74796A60002', '08DEA74796A60003')
+        $sessions[0].Outcome | Should -Be 'Delivered'
+        ($sessions[1].Lines.RawText -split "\r?\n") | Should -Be (Get-RejectedLines -Id '08DEA74796A60002' -Time '2026-05-01T05:20:00')
+        $sessions[1].Lines[4].LineNumber | Should -Be (6 + 13 + 4)
     }
 }
 

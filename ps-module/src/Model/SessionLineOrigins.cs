@@ -32,11 +32,13 @@ namespace HybridMailFlow
         /// <summary>
         /// The lines joined with '\n' as the engine kept them (line ends removed). Each line must still hold the
         /// session id: a log file rewritten since reads as an error naming the file and line, never as other lines.
+        /// The id is looked for in the line decoded as the engine decoded it (UTF-8, bytes that are not UTF-8
+        /// replaced): an id is whatever the log holds, in any script or none.
         /// </summary>
         internal byte[] ReadLines(string sessionId)
         {
             var output = new MemoryStream();
-            var id = Encoding.ASCII.GetBytes(sessionId ?? string.Empty);
+            var id = sessionId ?? string.Empty;
             FileStream stream = null;
             long openIndex = -1;
             try
@@ -55,7 +57,7 @@ namespace HybridMailFlow
                         openIndex = FileIndexes[i];
                     }
                     var line = ReadLine(stream, (long)Offsets[i]);
-                    if (line == null || IndexOf(line, id) < 0)
+                    if (line == null || Encoding.UTF8.GetString(line).IndexOf(id, StringComparison.Ordinal) < 0)
                     {
                         throw new IOException(string.Format(
                             "{0}:{1}: the log file changed since the session was read (the line no longer belongs to session {2}); read it again.",
@@ -78,7 +80,10 @@ namespace HybridMailFlow
             return output.ToArray();
         }
 
-        /// <summary>The line starting at offset, without its line end; null when it does not end before the limit.</summary>
+        /// <summary>
+        /// The line starting at offset, without its line end (CRLF, LF or CR, as the engine reads them); null when it
+        /// does not end before the limit.
+        /// </summary>
         private static byte[] ReadLine(FileStream stream, long offset)
         {
             if (offset >= stream.Length)
@@ -95,37 +100,22 @@ namespace HybridMailFlow
                 {
                     return null;
                 }
-                int end = Array.IndexOf(buffer, (byte)'\n', 0, read);
+                int end = LineEnd(buffer, read);
                 if (end >= 0)
                 {
                     line.Write(buffer, 0, end);
-                    var bytes = line.ToArray();
-                    int length = bytes.Length > 0 && bytes[bytes.Length - 1] == (byte)'\r' ? bytes.Length - 1 : bytes.Length;
-                    if (length != bytes.Length)
-                    {
-                        Array.Resize(ref bytes, length);
-                    }
-                    return bytes;
+                    return line.ToArray();
                 }
                 line.Write(buffer, 0, read);
             }
             return null;
         }
 
-        private static int IndexOf(byte[] haystack, byte[] needle)
+        private static int LineEnd(byte[] buffer, int count)
         {
-            if (needle.Length == 0)
+            for (int i = 0; i < count; i++)
             {
-                return 0;
-            }
-            for (int i = 0; i + needle.Length <= haystack.Length; i++)
-            {
-                int j = 0;
-                while (j < needle.Length && haystack[i + j] == needle[j])
-                {
-                    j++;
-                }
-                if (j == needle.Length)
+                if (buffer[i] == (byte)'\n' || buffer[i] == (byte)'\r')
                 {
                     return i;
                 }
