@@ -22,8 +22,10 @@
         'Import-HybridMessageTrace'
         'Resolve-HybridSmtpError'
         'Test-HybridCertificate'
+        'Test-HybridDnsRecord'
         'Test-HybridReceiveConnector'
         'Test-HybridSendConnector'
+        'Test-HybridSmtpEndpoint'
         'Test-HybridTransportDns'
         'Trace-HybridMessage'
     )

@@ -64,13 +64,13 @@ namespace HybridMailFlow.Commands
         /// <summary>A PowerShell single-quoted string literal.</summary>
         protected static string Quote(string text)
         {
-            return "'" + (text ?? string.Empty).Replace("'", "''") + "'";
+            return PowerShellLiteral.Quote(text);
         }
 
         /// <summary>A PowerShell list of single-quoted literals: 'a','b'.</summary>
         protected static string QuoteList(IEnumerable<string> items)
         {
-            return string.Join(",", items.Select(Quote));
+            return PowerShellLiteral.QuoteList(items);
         }
 
         protected static bool ContainsName(IEnumerable<string> values, string name)

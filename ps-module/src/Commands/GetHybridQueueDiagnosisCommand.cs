@@ -463,7 +463,7 @@ namespace HybridMailFlow.Commands
 
         internal static string Quote(string value)
         {
-            return "'" + value.Replace("'", "''") + "'";
+            return PowerShellLiteral.Quote(value);
         }
 
         private sealed class QueueFacts
