@@ -114,9 +114,9 @@
                 -Fix 'Run the Hybrid Configuration Wizard again; it creates the connector "Outbound to <guid>".' -Server $Server
         } else {
             $validate = $null
-            if ($recipients) { $validate = "Validate-OutboundConnector -Identity '$($connector.Name)' -Recipients '$recipients'" }
+            if ($recipients) { $validate = "Validate-OutboundConnector -Identity $(ConvertTo-HybridLiteral $connector.Name) -Recipients $(ConvertTo-HybridLiteral $recipients)" }
             if ("$($connector.Enabled)" -eq 'False') {
-                $step = New-HybridMailFlowCheck $list 9 $connectorCheck Fail "The connector $($connector.Name) is disabled." -Evidence $evidence -Fix 'Enable it.' -Command "Set-OutboundConnector -Identity '$($connector.Name)' -Enabled `$true" -Server $Server
+                $step = New-HybridMailFlowCheck $list 9 $connectorCheck Fail "The connector $($connector.Name) is disabled." -Evidence $evidence -Fix 'Enable it.' -Command "Set-OutboundConnector -Identity $(ConvertTo-HybridLiteral $connector.Name) -Enabled `$true" -Server $Server
             } elseif ("$($connector.IsValidated)" -ne 'True') {
                 $step = New-HybridMailFlowCheck $list 9 $connectorCheck Warn "The connector $($connector.Name) has not been validated, or its last validation failed." -Evidence $evidence `
                     -Fix 'Validate it with an on-premises mailbox as recipient (give -ValidationRecipient for the command).' -Command $validate -Server $Server

@@ -389,7 +389,7 @@ Describe 'Invoke-HybridMailFlowCheck probing the lab''s DNS and SMTP servers' {
         }
         # Exchange Online connects on port 25; the lab's postfix presents CMEDGE01's certificate on a port of its own.
         Mock -ModuleName HybridMailFlow Test-HybridSmtpEndpoint { HybridMailFlow\Test-HybridSmtpEndpoint @PesterBoundParameters -Port $script:smtp.Ports.Mismatch }
-        $step = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01) 9
+        $step = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01 -DnsServer $script:dnsGood.Server) 9
         $step.Result | Should -Be 'Fail'
         $step.Reason | Should -Match '^127\.0\.0\.1:25 fails what the connector''s validation needs \(TlsFailed\)'
         $step.Reason | Should -Match 'The certificate does not cover mail\.cloudmonkeys\.xyz \(subject CN=cmedge01\.cloudmonkeys\.xyz; names cmedge01\.cloudmonkeys\.xyz\)'

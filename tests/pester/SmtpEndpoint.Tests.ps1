@@ -206,6 +206,14 @@ Describe 'Test-HybridSmtpEndpoint against postfix' {
         $results[1].Diagnosis[0].RuleId | Should -Be 'HMF-WINSOCK-10061'
     }
 
+    It 'a host name that does not resolve: ConnectFailed with the DNS diagnosis' {
+        if ($script:noLab) { Set-ItResult -Skipped -Because $script:noLab }
+        $result = Test-HybridSmtpEndpoint -ComputerName smtp.cloudmonkeys.xyz -DnsServer $script:dns.Server -TimeoutSeconds 5
+        $result.Outcome | Should -Be 'ConnectFailed'
+        $result.OutcomeText | Should -Be 'smtp.cloudmonkeys.xyz does not resolve: smtp.cloudmonkeys.xyz does not exist (NXDOMAIN).'
+        $result.Diagnosis[0].Input | Should -Match '^451 4\.4\.0 DNS query failed\. The error was: SMTPSEND\.DNS\.NonExistentDomain'
+    }
+
     It 'says so when the domain has no MX host at all' {
         if ($script:noLab) { Set-ItResult -Skipped -Because $script:noLab }
         $missing = Test-HybridSmtpEndpoint -DomainName nowhere.cloudmonkeys.xyz -DnsServer $script:dns.Server -Port $script:smtp.Ports.Good
@@ -219,9 +227,13 @@ Describe 'Test-HybridSmtpEndpoint against postfix' {
         $result = Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -Port $script:smtp.Ports.Good -ExpectedName mail.cloudmonkeys.xyz
         $result.PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpEndpointTest'
         $result.Steps[0].PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpProbeStep'
+        # A table wider than the console drops the columns that do not fit: at 120 columns every one is there.
         $table = $result | Format-Table | Out-String -Width 120
-        $table | Should -Match 'TlsFailed'
-        @($table -split "`r?`n" | Where-Object { $_.Length -gt 120 }) | Should -BeNullOrEmpty
+        $table | Should -Match 'ComputerName\s+Port\s+Outcome\s+TLS\s+Certificate\s+Reason'
+        $table | Should -Match '127\.0\.0\.1\s+\d+\s+TlsFailed\s+Tls1[23]\s+CN=mail\.cloudmonkeys\.xyz\s+The certificate chain'
+        $steps = $result.Steps | Format-Table | Out-String -Width 120
+        $steps | Should -Match 'Step\s+Command\s+ms\s+OK\s+Reply or error'
+        $steps | Should -Match 'QUIT\s+QUIT\s+\d+\s+True\s+221 '
         $csv = $result | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv
         $csv.StepsText | Should -Match 'STARTTLS -> 220'
         $csv.Extensions | Should -Match 'PIPELINING; '
@@ -233,7 +245,7 @@ Describe 'Test-HybridSmtpEndpoint against postfix' {
 Describe 'Test-HybridSmtpEndpoint against a scripted server' {
     It 'reads a hostile banner and replies safely: control characters replaced, long lines cut, commands quoted' {
         $banner = "220 mx.fabrikam.example ESMTP " + [char]27 + '[31mred' + ('A' * 5000)
-        $server = Start-ScriptedSmtpServer -Reply @(
+        $result = Invoke-ScriptedProbe -Parameters @{ From = 'raghu@cloudmonkeys.xyz'; To = 'partner@fabrikam.example' } -Reply @(
             $banner
             "250-mx.fabrikam.example Hello`n250-SIZE 10240000`n250 8BITMIME"
             '250 2.1.0 Sender OK'
@@ -241,11 +253,6 @@ Describe 'Test-HybridSmtpEndpoint against a scripted server' {
             '250 2.0.0 Reset'
             '221 2.0.0 Bye'
         )
-        try {
-            $result = Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -Port $server.Port -From raghu@cloudmonkeys.xyz -To partner@fabrikam.example -TimeoutSeconds 10
-        } finally {
-            Stop-ScriptedSmtpServer $server
-        }
         $result.Banner | Should -Not -Match ([char]27)
         $result.Banner | Should -Match ([regex]::Escape("ESMTP $([char]0xFFFD)[31mred"))
         $result.Banner | Should -Match '\[\.\.\.\]$'
@@ -261,13 +268,33 @@ Describe 'Test-HybridSmtpEndpoint against a scripted server' {
         }
     }
 
-    It 'a 554 banner is Rejected, and the probe still says QUIT' {
-        $server = Start-ScriptedSmtpServer -Reply @('554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied', '221 2.0.0 Bye')
-        try {
-            $result = Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
-        } finally {
-            Stop-ScriptedSmtpServer $server
+    It 'a TLS handshake the server cuts off is TlsFailed, and bytes sent ahead of TLS are discarded and reported' {
+        $result = Invoke-ScriptedProbe -Reply @(
+            '220 mx.fabrikam.example ESMTP'
+            "250-mx.fabrikam.example`n250 STARTTLS"
+            "220 2.0.0 Ready to start TLS`n250 2.0.0 injected before TLS"
+            '<close>'
+        )
+        $result.StartTlsOffered | Should -BeTrue
+        $result.TlsSucceeded | Should -BeFalse
+        $result.Outcome | Should -Be 'TlsFailed'
+        $tls = Get-ProbeStep $result 'TLS'
+        $tls.Succeeded | Should -BeFalse
+        $tls.Error | Should -Match '^The TLS handshake failed: '
+        if ([System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows)) {
+            # SChannel names the status itself (wine's says UnsupportedFunction).
+            $tls.Diagnosis[0].Input | Should -Match '^TLS negotiation failed with error [A-Za-z]+$'
+            $tls.Diagnosis[0].RuleId | Should -BeIn 'HMF-TLS-SocketError', 'HMF-TLS-NegotiationFailed'
+        } else {
+            $tls.Diagnosis[0].Input | Should -Be 'TLS negotiation failed with error SocketError'
+            $tls.Diagnosis[0].RuleId | Should -Be 'HMF-TLS-SocketError'
         }
+        $result.Reason | Should -Match 'sent 31 bytes after its reply to STARTTLS, before TLS began; they were discarded'
+        @($result.Steps | ForEach-Object { $_.Step }) | Should -Be @('Connect', 'Banner', 'EHLO', 'STARTTLS', 'TLS')
+    }
+
+    It 'a 554 banner is Rejected, and the probe still says QUIT' {
+        $result = Invoke-ScriptedProbe -Reply @('554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied', '221 2.0.0 Bye')
         $result.Outcome | Should -Be 'Rejected'
         @($result.Steps | ForEach-Object { $_.Step }) | Should -Be @('Connect', 'Banner', 'QUIT')
         (Get-ProbeStep $result 'Banner').Error | Should -Match '554 5\.7\.1'
@@ -275,12 +302,7 @@ Describe 'Test-HybridSmtpEndpoint against a scripted server' {
     }
 
     It 'a port that speaks something else than SMTP: Dropped, saying what came back' {
-        $server = Start-ScriptedSmtpServer -Reply @('HTTP/1.1 400 Bad Request')
-        try {
-            $result = Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
-        } finally {
-            Stop-ScriptedSmtpServer $server
-        }
+        $result = Invoke-ScriptedProbe -Reply @('HTTP/1.1 400 Bad Request')
         $result.Outcome | Should -Be 'Dropped'
         $result.OutcomeText | Should -Be 'The server sent a line that is not an SMTP reply: HTTP/1.1 400 Bad Request'
     }
@@ -318,24 +340,13 @@ Describe 'Test-HybridSmtpEndpoint when the connection fails' {
     }
 
     It 'reset: a server that resets the connection is Dropped, with the diagnosis of a reset' {
-        $server = Start-ScriptedSmtpServer -Reset
-        try {
-            $result = Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -Port $server.Port -TimeoutSeconds 5
-        } finally {
-            Stop-ScriptedSmtpServer $server
-        }
+        $result = Invoke-ScriptedProbe -Reset
         $result.Outcome | Should -Be 'Dropped'
         $result.OutcomeText | Should -Be 'The connection was reset by the server or a device in between.'
         $result.Diagnosis[0].Input | Should -Be '421 4.4.2 Connection dropped due to ConnectionReset'
         $result.Diagnosis[0].RuleId | Should -Be 'HMF-CONN-DroppedSocketError'
     }
 
-    It 'a name that does not resolve: ConnectFailed with the DNS diagnosis' {
-        $result = Test-HybridSmtpEndpoint -ComputerName 'no-such-host.invalid' -TimeoutSeconds 5
-        $result.Outcome | Should -Be 'ConnectFailed'
-        $result.OutcomeText | Should -Match 'no-such-host\.invalid'
-        $result.Diagnosis[0].Input | Should -Match '^451 4\.4\.0 DNS query failed'
-    }
 
     It 'refuses addresses SMTP cannot carry before connecting' {
         { Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -To "a@b.example>`r`nDATA" } | Should -Throw -ErrorId 'HybridMailFlow.BadSmtpArgument,HybridMailFlow.Commands.TestHybridSmtpEndpointCommand'

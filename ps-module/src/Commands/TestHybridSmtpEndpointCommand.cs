@@ -5,7 +5,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Net.NetworkInformation;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using DnsClient;
 using DnsClient.Protocol;
@@ -205,7 +204,7 @@ namespace HybridMailFlow.Commands
             {
                 if (dns != null)
                 {
-                    addresses = dns.Addresses(host);
+                    addresses = dns.Addresses(host, out why);
                 }
                 else
                 {
@@ -233,7 +232,7 @@ namespace HybridMailFlow.Commands
             }
             if (addresses.Count == 0)
             {
-                why = string.Format("{0} has no A or AAAA record.", host);
+                why = string.Format("{0} does not resolve: {1}.", host, why ?? "no A or AAAA record");
                 return false;
             }
             return true;

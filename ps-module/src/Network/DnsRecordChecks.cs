@@ -565,12 +565,12 @@ namespace HybridMailFlow.Network
             }
             foreach (var host in options.HostNames)
             {
-                var addresses = dns.Addresses(host);
+                string absence;
+                var addresses = dns.Addresses(host, out absence);
                 if (addresses.Count == 0)
                 {
-                    var answer = dns.Query(host, QueryType.A);
                     var missing = New("HostAddress", host, "A", CheckResult.Fail, string.Format(
-                        "{0} does not resolve ({1}): the connectors and Exchange Online that use the name cannot connect.", host, answer.Absence), answer.Absence, "an A record with the public address");
+                        "{0} does not resolve ({1}): the connectors and Exchange Online that use the name cannot connect.", host, absence), absence, "an A record with the public address");
                     missing.Fix = string.Format("Publish an A record for {0} with the public address the router forwards to Exchange on TCP 25.", host);
                     yield return missing;
                     continue;

@@ -139,7 +139,7 @@ namespace HybridMailFlow.Network
             }
             catch (SocketException e)
             {
-                silent = new DnsServerException(string.Format("The DNS server {0} cannot be reached for {1} {2}: {3}", Description, name, type, e.Message), e);
+                silent = new DnsServerException(string.Format("The DNS server {0} did not answer {1} {2}: {3}", Description, name, type, e.Message), e);
                 throw silent;
             }
         }
@@ -147,9 +147,17 @@ namespace HybridMailFlow.Network
         /// <summary>The IPv4 and IPv6 addresses of a host, following CNAMEs.</summary>
         public IList<IPAddress> Addresses(string host)
         {
-            var found = new List<IPAddress>();
-            found.AddRange(Query(host, QueryType.A).Of<ARecord>().Select(r => r.Address));
+            string absence;
+            return Addresses(host, out absence);
+        }
+
+        /// <summary>The addresses of a host; when there are none, why: NXDOMAIN, no A record, the server's error.</summary>
+        public IList<IPAddress> Addresses(string host, out string absence)
+        {
+            var v4 = Query(host, QueryType.A);
+            var found = v4.Of<ARecord>().Select(r => r.Address).ToList();
             found.AddRange(Query(host, QueryType.AAAA).Of<AaaaRecord>().Select(r => r.Address));
+            absence = found.Count == 0 ? v4.Absence : null;
             return found;
         }
 

@@ -6,7 +6,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace HybridMailFlow.Network
@@ -167,7 +166,7 @@ namespace HybridMailFlow.Network
             {
                 TargetHost = targetHost,
                 EnabledSslProtocols = SslProtocols.None,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
                 AllowTlsResume = false,
             });
 #else

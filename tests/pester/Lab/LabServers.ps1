@@ -147,13 +147,7 @@ function Start-LabSmtpServer {
     )
     Invoke-LabTool postfix @('-c', $config, 'start')
     $server = [pscustomobject]@{ Config = $config; Ports = [pscustomobject]$ports; Log = Join-Path $Path 'postfix.log' }
-    foreach ($port in $ports.Values) {
-        if (-not (Wait-LabPort -Port $port)) {
-            Stop-LabSmtpServer $server
-            throw "postfix did not listen on 127.0.0.1:$port within 15 s: $(Get-Content -LiteralPath $server.Log -Raw -ErrorAction SilentlyContinue)"
-        }
-    }
-    $server
+    Confirm-LabListening -Server $server -Port $ports.Values -Stop { param($started) Stop-LabSmtpServer $started }
 }
 
 function Stop-LabSmtpServer {
@@ -161,21 +155,29 @@ function Stop-LabSmtpServer {
     if ($Server) { & (Get-LabTool postfix) -c $Server.Config stop *> $null }
 }
 
-function Wait-LabPort {
-    param([int] $Port)
-    $deadline = [DateTime]::UtcNow.AddSeconds(15)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        $client = [System.Net.Sockets.TcpClient]::new()
-        try {
-            $client.Connect([System.Net.IPAddress]::Loopback, $Port)
-            return $true
-        } catch {
-            Start-Sleep -Milliseconds 100
-        } finally {
-            $client.Dispose()
+# Returns the server once each port accepts connections; else stops it and fails with its log.
+function Confirm-LabListening {
+    param($Server, [int[]] $Port, [scriptblock] $Stop)
+    foreach ($one in $Port) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        $listening = $false
+        while (-not $listening -and [DateTime]::UtcNow -lt $deadline) {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            try {
+                $client.Connect([System.Net.IPAddress]::Loopback, $one)
+                $listening = $true
+            } catch {
+                Start-Sleep -Milliseconds 100
+            } finally {
+                $client.Dispose()
+            }
+        }
+        if (-not $listening) {
+            & $Stop $Server
+            throw "Nothing listened on 127.0.0.1:$one within 15 s: $(Get-Content -LiteralPath $Server.Log -Raw -ErrorAction SilentlyContinue)"
         }
     }
-    $false
+    $Server
 }
 
 # A knotd serving the given zones (name => zone-file text) on its own port of 127.0.0.1. Returns the server
@@ -198,11 +200,7 @@ function Start-LabDnsServer {
     $log = Join-Path $Path 'knotd.log'
     $process = Start-Process -FilePath (Get-LabTool knotd) -ArgumentList @('-c', $config) -RedirectStandardError $log -RedirectStandardOutput (Join-Path $Path 'knotd.out') -PassThru
     $server = [pscustomobject]@{ Server = "127.0.0.1:$port"; Process = $process; Log = $log }
-    if (-not (Wait-LabPort -Port $port)) {
-        Stop-LabDnsServer $server
-        throw "knotd did not listen on 127.0.0.1:$port within 15 s: $(Get-Content -LiteralPath $log -Raw -ErrorAction SilentlyContinue)"
-    }
-    $server
+    Confirm-LabListening -Server $server -Port $port -Stop { param($started) Stop-LabDnsServer $started }
 }
 
 function Stop-LabDnsServer {

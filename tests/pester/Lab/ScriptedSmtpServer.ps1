@@ -1,7 +1,9 @@
 ﻿# A scripted SMTP server inside the test's own process (a background runspace), for what a real server will not do:
-# hostile replies, a reply that is no SMTP at all, a reset. It answers one connection on 127.0.0.1 with the replies
-# given, in order: the first is the banner, each next one answers the next line the client sends. Being .NET only,
-# it runs wherever the tests run, Windows (wine) included. Dot-source this file.
+# hostile replies, a reply that is no SMTP at all, a reset, a TLS handshake cut off. It answers one connection on
+# 127.0.0.1 with the replies given, in order: the first is the banner, each next one answers the next line the client
+# sends; '<close>' closes the connection at once, without waiting for a line (after a 220 to STARTTLS the client
+# sends a TLS hello, not a line). Being .NET only, it runs wherever the tests run, Windows (wine) included.
+# Dot-source this file.
 
 function Start-ScriptedSmtpServer {
     param([string[]] $Reply, [switch] $Reset)
@@ -21,6 +23,7 @@ function Start-ScriptedSmtpServer {
                 $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII)
                 $first = $true
                 foreach ($text in $Reply) {
+                    if ($text -eq '<close>') { return }
                     if (-not $first -and $null -eq $reader.ReadLine()) { return }
                     $first = $false
                     $bytes = [System.Text.Encoding]::UTF8.GetBytes(($text -replace "`n", "`r`n") + "`r`n")
@@ -48,4 +51,16 @@ function Start-SilentListener {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $listener.Start()
     [pscustomobject]@{ Port = $listener.LocalEndpoint.Port; Listener = $listener }
+}
+
+# Test-HybridSmtpEndpoint against a scripted server that answers with -Reply (or resets: -Reset); the server is
+# stopped whatever happens.
+function Invoke-ScriptedProbe {
+    param([string[]] $Reply, [switch] $Reset, [hashtable] $Parameters = @{})
+    $server = Start-ScriptedSmtpServer -Reply $Reply -Reset:$Reset
+    try {
+        Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10 @Parameters
+    } finally {
+        Stop-ScriptedSmtpServer $server
+    }
 }
