@@ -185,7 +185,11 @@ Describe 'Test-HybridDnsRecord when the DNS server does not answer' {
         $dnsErrors[0].FullyQualifiedErrorId | Should -Be 'HybridMailFlow.DnsServerNotAnswering,HybridMailFlow.Commands.TestHybridDnsRecordCommand'
     }
 
-    It 'refuses a server that is not an address' {
+    It 'refuses a server that is not an address, and names that are not names, before asking anything' {
         { Test-HybridDnsRecord -DomainName cloudmonkeys.xyz -Server 'dns.example:53' } | Should -Throw -ErrorId 'HybridMailFlow.BadDnsServer,HybridMailFlow.Commands.TestHybridDnsRecordCommand'
+        { Test-HybridDnsRecord -DomainName cloudmonkeys.xyz -HostName "mail`n.cloudmonkeys.xyz" -Server '127.0.0.1:1' } | Should -Throw -ErrorId 'HybridMailFlow.BadHostName,HybridMailFlow.Commands.TestHybridDnsRecordCommand'
+        $checks = @(Test-HybridDnsRecord -DomainName 'cloud monkeys.xyz' -Server '127.0.0.1:1' -ErrorVariable bad -ErrorAction SilentlyContinue)
+        $checks | Should -BeNullOrEmpty
+        $bad[0].FullyQualifiedErrorId | Should -Be 'HybridMailFlow.BadDomainName,HybridMailFlow.Commands.TestHybridDnsRecordCommand'
     }
 }

@@ -348,8 +348,11 @@ Describe 'Test-HybridSmtpEndpoint when the connection fails' {
     }
 
 
-    It 'refuses addresses SMTP cannot carry before connecting' {
+    It 'refuses addresses and names SMTP cannot carry before connecting' {
         { Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -To "a@b.example>`r`nDATA" } | Should -Throw -ErrorId 'HybridMailFlow.BadSmtpArgument,HybridMailFlow.Commands.TestHybridSmtpEndpointCommand'
         { Test-HybridSmtpEndpoint -ComputerName 127.0.0.1 -HeloName 'bad name' } | Should -Throw -ErrorId 'HybridMailFlow.BadSmtpArgument,HybridMailFlow.Commands.TestHybridSmtpEndpointCommand'
+        $results = @(Test-HybridSmtpEndpoint -ComputerName "mail.cloudmonkeys.xyz`r`nQUIT" -ErrorVariable bad -ErrorAction SilentlyContinue)
+        $results | Should -BeNullOrEmpty
+        $bad[0].FullyQualifiedErrorId | Should -Be 'HybridMailFlow.BadHostName,HybridMailFlow.Commands.TestHybridSmtpEndpointCommand'
     }
 }

@@ -73,6 +73,14 @@ namespace HybridMailFlow.Commands
         protected override void BeginProcessing()
         {
             LibraryLoader.EnsureLoaded();
+            foreach (var name in (HostName ?? new string[0]).Concat(HeloName ?? new string[0]))
+            {
+                if (!Endpoints.IsHost(name.Trim().TrimEnd('.')))
+                {
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(string.Format("'{0}' is not a host name.", Untrusted.Printable(name))),
+                        "HybridMailFlow.BadHostName", ErrorCategory.InvalidArgument, name));
+                }
+            }
             try
             {
                 dns = DnsResolver.Create(Server, TimeSpan.FromSeconds(TimeoutSeconds));
@@ -96,8 +104,10 @@ namespace HybridMailFlow.Commands
             var kinds = AllChecks.Where(k => Check == null || Check.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
             foreach (var domain in DomainName)
             {
-                if (string.IsNullOrWhiteSpace(domain))
+                if (!Endpoints.IsHost(domain.Trim().TrimEnd('.')))
                 {
+                    WriteError(new ErrorRecord(new ArgumentException(string.Format("'{0}' is not a domain name.", Untrusted.Printable(domain))),
+                        "HybridMailFlow.BadDomainName", ErrorCategory.InvalidArgument, domain));
                     continue;
                 }
                 var checks = new DnsRecordChecks(dns, domain, options);

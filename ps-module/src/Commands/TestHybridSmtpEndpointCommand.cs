@@ -124,17 +124,23 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == DomainNameSet)
+            var domains = ParameterSetName == DomainNameSet;
+            foreach (var given in domains ? DomainName : ComputerName)
             {
-                foreach (var domain in DomainName)
+                var name = given.Trim().TrimEnd('.');
+                if (!Endpoints.IsHost(name))
                 {
-                    TestDomain(domain.Trim().TrimEnd('.'));
+                    WriteError(new ErrorRecord(new ArgumentException(string.Format("'{0}' is not a host name or an address.", Untrusted.Printable(given))),
+                        "HybridMailFlow.BadHostName", ErrorCategory.InvalidArgument, given));
                 }
-                return;
-            }
-            foreach (var name in ComputerName)
-            {
-                TestHost(name.Trim().TrimEnd('.'), null, null);
+                else if (domains)
+                {
+                    TestDomain(name);
+                }
+                else
+                {
+                    TestHost(name, null, null);
+                }
             }
         }
 
@@ -242,7 +248,7 @@ namespace HybridMailFlow.Commands
         {
             if (bad)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(string.Format("-{0} '{1}' {2}.", parameter, SmtpConnection.Printable(value ?? string.Empty), why)),
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(string.Format("-{0} '{1}' {2}.", parameter, Untrusted.Printable(value ?? string.Empty), why)),
                     "HybridMailFlow.BadSmtpArgument", ErrorCategory.InvalidArgument, value));
             }
         }

@@ -185,19 +185,29 @@ namespace HybridMailFlow.Network
         /// <summary>A DNS name as written in records: without the root's trailing dot.</summary>
         public static string Plain(DnsString name)
         {
-            return name == null ? null : name.Value.TrimEnd('.');
+            return name == null ? null : Untrusted.Printable(name.Value.TrimEnd('.'));
         }
 
         /// <summary>A TXT record's strings joined, as SPF and DMARC read them (RFC 7208 3.3).</summary>
         public static string Text(TxtRecord record)
         {
-            return string.Concat(record.Text);
+            return Untrusted.Printable(string.Concat(record.Text));
         }
     }
 
     /// <summary>Host and port as admins write them: 127.0.0.1:5353, [::1]:5353, 10.0.0.2.</summary>
     internal static class Endpoints
     {
+        private static readonly System.Text.RegularExpressions.Regex Name = new System.Text.RegularExpressions.Regex(
+            @"^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9])?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary>A DNS name (letters, digits, '-', '_', dots) or an address, bare or in brackets.</summary>
+        public static bool IsHost(string text)
+        {
+            IPAddress address;
+            return text != null && (Name.IsMatch(text) || IPAddress.TryParse(text.Trim('[', ']'), out address));
+        }
+
         public static IPEndPoint Parse(string text, int defaultPort)
         {
             var value = (text ?? string.Empty).Trim();

@@ -218,18 +218,7 @@ namespace HybridMailFlow.Network
                 }
             }
             var text = Encoding.UTF8.GetString(line.ToArray()).TrimEnd('\r');
-            return Printable(text) + (truncated ? " [...]" : string.Empty);
-        }
-
-        /// <summary>Control characters (an escape sequence for the console, say) as U+FFFD: replies are shown and exported.</summary>
-        public static string Printable(string text)
-        {
-            var result = new StringBuilder(text.Length);
-            foreach (var c in text)
-            {
-                result.Append(char.IsControl(c) && c != '\t' ? '\uFFFD' : c);
-            }
-            return result.ToString();
+            return Untrusted.Printable(text) + (truncated ? " [...]" : string.Empty);
         }
 
         private static string Shorten(string text)

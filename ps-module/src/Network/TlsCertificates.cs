@@ -66,8 +66,8 @@ namespace HybridMailFlow.Network
             return new SmtpTlsCertificate
             {
                 Kind = kind,
-                Subject = certificate.Subject,
-                Issuer = certificate.Issuer,
+                Subject = Untrusted.Printable(certificate.Subject),
+                Issuer = Untrusted.Printable(certificate.Issuer),
                 SerialNumber = certificate.SerialNumber,
                 Thumbprint = certificate.Thumbprint,
                 NotBefore = certificate.NotBefore.ToUniversalTime(),
@@ -105,7 +105,7 @@ namespace HybridMailFlow.Network
                 }
                 if (tag == 0x82)
                 {
-                    names.Add(SmtpConnection.Printable(Encoding.ASCII.GetString(der, position, length)));
+                    names.Add(Untrusted.Printable(Encoding.ASCII.GetString(der, position, length)));
                 }
                 else if (tag == 0x87 && (length == 4 || length == 16))
                 {
