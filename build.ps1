@@ -109,7 +109,9 @@ function Invoke-Build {
     foreach ($framework in 'netstandard2.0', 'net8.0') {
         $bin = Join-Path $moduleOut "bin/$framework"
         $null = New-Item -ItemType Directory -Path $bin -Force
-        Copy-Item (Join-Path $root "ps-module/src/bin/$Configuration/$framework/HybridMailFlow.dll") $bin
+        # HybridMailFlow.dll and the DLLs it needs (DnsClient, and System.Buffers for .NET Framework): the csproj copies
+        # exactly those into its output.
+        Copy-Item (Join-Path $root "ps-module/src/bin/$Configuration/$framework/*.dll") $bin
     }
     $native = Join-Path $moduleOut ('runtimes/{0}/native' -f (Get-RuntimeIdentifier))
     $null = New-Item -ItemType Directory -Path $native -Force

@@ -226,6 +226,8 @@ function New-NetStandardModuleCopy {
     if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
     $null = New-Item -ItemType Directory -Path (Split-Path $copy) -Force
     Copy-Item -LiteralPath $ModuleFolder -Destination $copy -Recurse
-    Copy-Item -LiteralPath (Join-Path $copy 'bin/netstandard2.0/HybridMailFlow.dll') -Destination (Join-Path $copy 'bin/net8.0/HybridMailFlow.dll') -Force
+    # Its dependencies too (DnsClient's build for .NET Framework), as Windows PowerShell would load them.
+    Remove-Item -Path (Join-Path $copy 'bin/net8.0/*.dll')
+    Copy-Item -Path (Join-Path $copy 'bin/netstandard2.0/*.dll') -Destination (Join-Path $copy 'bin/net8.0') -Force
     Join-Path $copy 'HybridMailFlow.psd1'
 }

@@ -5,7 +5,7 @@
     Author               = 'HybridMailFlow contributors'
     CompanyName          = 'HybridMailFlow'
     Copyright            = '(c) HybridMailFlow contributors. MIT License.'
-    Description          = 'Finds why mail does not flow in an Exchange Server 2016/2019 hybrid with Exchange Online: SMTP protocol logs rebuilt into sessions, with outcomes and the line that decided them; message tracking logs read like Get-MessageTrackingLog on any computer, with a mail-flow summary.'
+    Description          = 'Finds why mail does not flow in an Exchange Server 2016/2019 hybrid with Exchange Online: SMTP protocol logs rebuilt into sessions, with outcomes and the line that decided them; message tracking logs read like Get-MessageTrackingLog on any computer, with a mail-flow summary; live SMTP and DNS probes of the endpoints and records of the hybrid.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     # Windows PowerShell loads the netstandard2.0 build, which needs .NET Framework 4.7.2 or later.
@@ -22,8 +22,10 @@
         'Import-HybridMessageTrace'
         'Resolve-HybridSmtpError'
         'Test-HybridCertificate'
+        'Test-HybridDnsRecord'
         'Test-HybridReceiveConnector'
         'Test-HybridSendConnector'
+        'Test-HybridSmtpEndpoint'
         'Test-HybridTransportDns'
         'Trace-HybridMessage'
     )

@@ -4,7 +4,7 @@
     param([Parameter(Mandatory = $true)] $Invocation)
     if (-not $Invocation.Available) {
         $where = 'run this in the Exchange Management Shell on the server'
-        if ($Invocation.Name -in 'Get-Service', 'Resolve-DnsName', 'Test-NetConnection') {
+        if ($Invocation.Name -in 'Get-Service', 'Test-NetConnection') {
             $where = 'it exists only on Windows'
         } elseif ($Invocation.Name -in 'Get-OutboundConnector', 'Validate-OutboundConnector') {
             $where = 'connect to Exchange Online PowerShell first (Connect-ExchangeOnline)'

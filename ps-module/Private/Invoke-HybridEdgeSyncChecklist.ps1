@@ -3,7 +3,8 @@
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)] [string] $Server,
-        [string] $EdgeServer
+        [string] $EdgeServer,
+        [string] $DnsServer
     )
     $list = 'EdgeSync'
     $subscription = $null
@@ -114,20 +115,16 @@
 
     # 18. This server resolves the Edge server's name.
     $dnsCheck = 'The Edge server''s FQDN resolves from this server'
-    $resolver = Get-Command -Name 'Resolve-DnsName' -CommandType Cmdlet, Function, Alias -ErrorAction Ignore
     if (-not $EdgeServer) {
         New-HybridMailFlowCheck $list 18 $dnsCheck Skipped 'No Edge server: Get-EdgeSubscription lists none (or is absent); give -EdgeServer.' -Server $Server
-    } elseif (-not $resolver) {
-        New-HybridMailFlowCheck $list 18 $dnsCheck Skipped 'The cmdlet Resolve-DnsName is absent: it exists only on Windows.' -Command "Resolve-DnsName -Name '$EdgeServer'" -Server $Server
     } else {
-        $answer = Invoke-HybridExchangeCommand -Name 'Resolve-DnsName' -Parameters @{ Name = $EdgeServer; Type = 'A' }
-        $addresses = @($answer.Output | Where-Object { $_.IPAddress } | ForEach-Object { "$($_.IPAddress)" })
-        if ($addresses.Count -gt 0) {
-            New-HybridMailFlowCheck $list 18 $dnsCheck Pass "$EdgeServer resolves to $($addresses -join ', ')." -Evidence ($addresses -join ', ') -Server $Server
+        $answer = Resolve-HybridHostName -Name $EdgeServer -DnsServer $DnsServer
+        if ($answer.Resolved) {
+            New-HybridMailFlowCheck $list 18 $dnsCheck Pass "$EdgeServer resolves to $($answer.Addresses -join ', ')." -Evidence ($answer.Addresses -join ', ') -Server $Server
+        } elseif ($null -eq $answer.Resolved) {
+            New-HybridMailFlowCheck $list 18 $dnsCheck Skipped "The name $EdgeServer could not be looked up: $($answer.Reason)" -Server $Server
         } else {
-            $why = $answer.Error
-            if (-not $why) { $why = 'no A record' }
-            New-HybridMailFlowCheck $list 18 $dnsCheck Fail "$EdgeServer does not resolve: $why. EdgeSync and mail to the Edge need its name." -Evidence $why `
+            New-HybridMailFlowCheck $list 18 $dnsCheck Fail "$EdgeServer does not resolve: $($answer.Reason) EdgeSync and mail to the Edge need its name." -Evidence $answer.Reason `
                 -Fix "Add an A record for $EdgeServer in the internal DNS zone (the Edge is not domain-joined, so it does not register itself), or a hosts file entry on $Server." -Server $Server
         }
     }

@@ -6,9 +6,12 @@
         [string[]] $Domain,
         [string] $HybridName,
         [string] $ValidationRecipient,
-        [int] $Hours = 24
+        [int] $Hours = 24,
+        [string] $DnsServer
     )
     $list = 'ExchangeOnlineToOnPremises'
+    $dns = @{}
+    if ($DnsServer) { $dns.Server = $DnsServer }
 
     # 7. The MX of each accepted domain points to Exchange Online Protection.
     if (-not $Domain) {
@@ -17,30 +20,54 @@
                 Where-Object { $_ -and $_ -notlike '*.onmicrosoft.com' })
     }
     $mxCheck = 'The MX record points to Exchange Online Protection'
-    $resolver = Get-Command -Name 'Resolve-DnsName' -CommandType Cmdlet, Function, Alias -ErrorAction Ignore
     if (-not $Domain) {
         New-HybridMailFlowCheck $list 7 $mxCheck Skipped 'No domain to look up: give -Domain (Get-AcceptedDomain is absent or lists no authoritative domain).' -Server $Server
-    } elseif (-not $resolver) {
-        New-HybridMailFlowCheck $list 7 $mxCheck Skipped 'The cmdlet Resolve-DnsName is absent: it exists only on Windows.' -Command (($Domain | ForEach-Object { "Resolve-DnsName -Name '$_' -Type MX" }) -join '; ') -Server $Server
     } else {
-        $wrong = @()
-        $evidence = @()
-        foreach ($name in $Domain) {
-            $mx = Invoke-HybridExchangeCommand -Name 'Resolve-DnsName' -Parameters @{ Name = $name; Type = 'MX' }
-            $hosts = @($mx.Output | Where-Object { $_.NameExchange } | Sort-Object Preference | ForEach-Object { "$($_.NameExchange)".TrimEnd('.') })
-            if ($mx.Error) {
-                $wrong += $name
-                $evidence += "${name}: $($mx.Error)"
-            } else {
-                $evidence += "${name}: MX $($hosts -join ', ')"
-                if (@($hosts | Where-Object { $_ -like '*.mail.protection.outlook.com' }).Count -eq 0) { $wrong += $name }
-            }
-        }
-        if ($wrong.Count -gt 0) {
-            New-HybridMailFlowCheck $list 7 $mxCheck Fail "The MX of $($wrong -join ', ') does not point to <domain>.mail.protection.outlook.com: mail does not enter through Exchange Online." `
-                -Evidence ($evidence -join '; ') -Fix 'Point the MX record at the tenant''s endpoint (shown in the Microsoft 365 admin center, Domains), e.g. cloudmonkeys-xyz.mail.protection.outlook.com.' -Server $Server
+        $mx = @(foreach ($name in $Domain) { Test-HybridDnsRecord -DomainName $name -Check MX @dns -ErrorAction SilentlyContinue })
+        $evidence = ($mx | ForEach-Object { "$($_.DomainName): MX $($_.Evidence)" }) -join '; '
+        $answered = @($mx | Where-Object { "$($_.Result)" -ne 'Skipped' })
+        $wrong = @($answered | Where-Object { "$($_.Result)" -eq 'Fail' })
+        $doubtful = @($answered | Where-Object { "$($_.Result)" -eq 'Warn' })
+        if ($answered.Count -eq 0) {
+            New-HybridMailFlowCheck $list 7 $mxCheck Skipped "The MX records cannot be read: $(@($mx)[0].Message)" -Server $Server
+        } elseif ($wrong.Count -gt 0) {
+            New-HybridMailFlowCheck $list 7 $mxCheck Fail (($wrong | ForEach-Object { $_.Message }) -join ' ') -Evidence $evidence `
+                -Fix (($wrong | ForEach-Object { "$($_.Fix) Publish: $($_.Record)" }) -join ' ') -Command (($wrong | Where-Object { $_.Command } | ForEach-Object { $_.Command }) -join '; ') -Server $Server
+        } elseif ($doubtful.Count -gt 0) {
+            New-HybridMailFlowCheck $list 7 $mxCheck Warn (($doubtful | ForEach-Object { $_.Message }) -join ' ') -Evidence $evidence -Fix (($doubtful | ForEach-Object { $_.Fix }) -join ' ') -Server $Server
         } else {
-            New-HybridMailFlowCheck $list 7 $mxCheck Pass "The MX of $($Domain -join ', ') points to Exchange Online Protection." -Evidence ($evidence -join '; ') -Server $Server
+            New-HybridMailFlowCheck $list 7 $mxCheck Pass "The MX of $($Domain -join ', ') points to Exchange Online Protection." -Evidence $evidence -Server $Server
+        }
+    }
+
+    # The endpoint Exchange Online connects to for its outbound connector to on-premises, probed as the connector
+    # does (port 25, STARTTLS, the certificate against its TlsDomain, the validation recipient): the smart host of
+    # that connector, else -HybridName. Steps 8 and 9 read the answer.
+    $outbound = Invoke-HybridExchangeCommand -Name 'Get-OutboundConnector'
+    $onPremises = @($outbound.Output | Where-Object { "$($_.ConnectorType)" -eq 'OnPremises' })
+    $connector = $null
+    if ($onPremises.Count -gt 0) { $connector = $onPremises[0] }
+    if (-not $HybridName -and $connector -and $connector.TlsDomain) { $HybridName = "$($connector.TlsDomain)" }
+    $recipients = @($ValidationRecipient) + @($(if ($connector) { $connector.ValidationRecipients })) | Where-Object { $_ } | Select-Object -First 1
+    $endpoint = @($(if ($connector) { $connector.SmartHosts }) | Where-Object { $_ } | ForEach-Object { "$_" }) + @($HybridName) | Where-Object { $_ } | Select-Object -First 1
+    $probe = $null
+    $probeCommand = $null
+    $probeSkipped = $null
+    if ($endpoint) {
+        $probeParameters = @{ ComputerName = $endpoint; ErrorAction = 'SilentlyContinue' }
+        $probeCommand = "Test-HybridSmtpEndpoint -ComputerName $(ConvertTo-HybridLiteral $endpoint)"
+        if ($HybridName) {
+            $probeParameters.ExpectedName = $HybridName
+            $probeCommand += " -ExpectedName $(ConvertTo-HybridLiteral $HybridName)"
+        }
+        if ($recipients) {
+            $probeParameters.To = $recipients
+            $probeCommand += " -To $(ConvertTo-HybridLiteral $recipients)"
+        }
+        if ($DnsServer) { $probeParameters.DnsServer = $DnsServer }
+        $probe = Test-HybridSmtpEndpoint @probeParameters
+        if ($probe -and "$($probe.Outcome)" -eq 'ConnectFailed') {
+            $probeSkipped = "The probe of ${endpoint}:25 was skipped: it cannot be reached from this computer ($($probe.OutcomeText)); from inside the network that may be the router, not the server: run $probeCommand from outside."
         }
     }
 
@@ -60,40 +87,61 @@
             New-HybridMailFlowCheck $list 8 $portCheck Pass "$($sessions.Count) connection(s) from Exchange Online in the last $Hours hours; the last at $($last.Start.ToString('u')) from $($last.RemoteAddress) ($($last.Outcome))." `
                 -Evidence (($sessions | Group-Object Outcome | ForEach-Object { "$($_.Name): $($_.Count)" }) -join ', ') -Command $rerun -Server $Server
         } else {
-            New-HybridMailFlowCheck $list 8 $portCheck Warn "No connection from Exchange Online in the SmtpReceive logs of the last $Hours hours." `
-                -Evidence ("Folders read: " + (($folders | ForEach-Object { $_.Path }) -join '; ')) `
+            $reason = "No connection from Exchange Online in the SmtpReceive logs of the last $Hours hours."
+            $evidence = "Folders read: " + (($folders | ForEach-Object { $_.Path }) -join '; ')
+            if ($probeSkipped) {
+                $reason += " $probeSkipped"
+            } elseif ($probe) {
+                $reason += " ${endpoint}:25 answers from this computer ($($probe.Banner)): the SMTP service listens, so look at the router's forwarding of TCP 25 from the internet and the firewalls."
+                $evidence += "; probe: $($probe.Outcome), $($probe.Reason)"
+            }
+            New-HybridMailFlowCheck $list 8 $portCheck Warn $reason -Evidence $evidence `
                 -Fix 'Check that the router forwards TCP 25 of the public address the MX and the outbound connector''s smart host resolve to, to this server''s internal address, and that no firewall drops it; then validate the connector (step 9).' `
-                -Command $rerun -Server $Server
+                -Command ((@($rerun, $probeCommand) | Where-Object { $_ }) -join '; ') -Server $Server
         }
     }
 
-    # 9. Exchange Online's outbound connector to on-premises: enabled, TLS, validated.
-    $outbound = Invoke-HybridExchangeCommand -Name 'Get-OutboundConnector'
+    # 9. Exchange Online's outbound connector to on-premises: enabled, TLS, validated; and its smart host answering as
+    # Validate-OutboundConnector needs, by the probe.
     $connectorCheck = 'Exchange Online''s outbound connector to on-premises is valid'
+    $step = $null
     if (-not $outbound.Available -or $outbound.Error) {
-        New-HybridMailFlowCheck $list 9 $connectorCheck Skipped (Get-HybridAbsentReason $outbound) -Server $Server
+        $step = New-HybridMailFlowCheck $list 9 $connectorCheck Skipped (Get-HybridAbsentReason $outbound) -Server $Server
     } else {
-        $onPremises = @($outbound.Output | Where-Object { "$($_.ConnectorType)" -eq 'OnPremises' })
         $evidence = ($onPremises | ForEach-Object { "$($_.Name): Enabled=$($_.Enabled) TlsSettings=$($_.TlsSettings) TlsDomain=$($_.TlsDomain) SmartHosts=$(@($_.SmartHosts) -join ',') IsValidated=$($_.IsValidated) LastValidationTimestamp=$($_.LastValidationTimestamp)" }) -join '; '
-        if ($onPremises.Count -eq 0) {
-            New-HybridMailFlowCheck $list 9 $connectorCheck Fail 'Exchange Online has no outbound connector of type OnPremises: mail to on-premises mailboxes goes by MX, not through the hybrid.' `
+        if (-not $connector) {
+            $step = New-HybridMailFlowCheck $list 9 $connectorCheck Fail 'Exchange Online has no outbound connector of type OnPremises: mail to on-premises mailboxes goes by MX, not through the hybrid.' `
                 -Fix 'Run the Hybrid Configuration Wizard again; it creates the connector "Outbound to <guid>".' -Server $Server
         } else {
-            $connector = $onPremises[0]
-            if (-not $HybridName -and $connector.TlsDomain) { $HybridName = "$($connector.TlsDomain)" }
-            $recipients = @($ValidationRecipient) + @($connector.ValidationRecipients) | Where-Object { $_ } | Select-Object -First 1
             $validate = $null
-            if ($recipients) { $validate = "Validate-OutboundConnector -Identity '$($connector.Name)' -Recipients '$recipients'" }
+            if ($recipients) { $validate = "Validate-OutboundConnector -Identity $(ConvertTo-HybridLiteral $connector.Name) -Recipients $(ConvertTo-HybridLiteral $recipients)" }
             if ("$($connector.Enabled)" -eq 'False') {
-                New-HybridMailFlowCheck $list 9 $connectorCheck Fail "The connector $($connector.Name) is disabled." -Evidence $evidence -Fix 'Enable it.' -Command "Set-OutboundConnector -Identity '$($connector.Name)' -Enabled `$true" -Server $Server
+                $step = New-HybridMailFlowCheck $list 9 $connectorCheck Fail "The connector $($connector.Name) is disabled." -Evidence $evidence -Fix 'Enable it.' -Command "Set-OutboundConnector -Identity $(ConvertTo-HybridLiteral $connector.Name) -Enabled `$true" -Server $Server
             } elseif ("$($connector.IsValidated)" -ne 'True') {
-                New-HybridMailFlowCheck $list 9 $connectorCheck Warn "The connector $($connector.Name) has not been validated, or its last validation failed." -Evidence $evidence `
+                $step = New-HybridMailFlowCheck $list 9 $connectorCheck Warn "The connector $($connector.Name) has not been validated, or its last validation failed." -Evidence $evidence `
                     -Fix 'Validate it with an on-premises mailbox as recipient (give -ValidationRecipient for the command).' -Command $validate -Server $Server
             } else {
-                New-HybridMailFlowCheck $list 9 $connectorCheck Pass "The connector $($connector.Name) is enabled and validated ($($connector.LastValidationTimestamp))." -Evidence $evidence -Server $Server
+                $step = New-HybridMailFlowCheck $list 9 $connectorCheck Pass "The connector $($connector.Name) is enabled and validated ($($connector.LastValidationTimestamp))." -Evidence $evidence -Server $Server
             }
         }
     }
+    if ($probe -and -not $probeSkipped) {
+        $step.Evidence = (@($step.Evidence, "probe: $($probe.Outcome), $($probe.Reason)") | Where-Object { $_ }) -join ' | '
+        if ("$($probe.Outcome)" -ne 'NoMessage') {
+            $finding = @($probe.Diagnosis)[0]
+            $step.Result = [HybridMailFlow.CheckResult]::Fail
+            $step.Reason = "${endpoint}:25 fails what the connector's validation needs ($($probe.Outcome)): $($probe.Reason) $($step.Reason)"
+            if ($finding) { $step.Fix = (@("$($finding.Title): $(@($finding.Fix) -join ' ')", $step.Fix) | Where-Object { $_ }) -join ' ' }
+            $step.Command = (@($step.Command, $probeCommand) | Where-Object { $_ }) -join '; '
+        } elseif ("$($step.Result)" -eq 'Skipped') {
+            $step.Result = [HybridMailFlow.CheckResult]::Pass
+            $step.Reason = "${endpoint}:25 answers as Exchange Online's connector needs: $($probe.Reason) ($($step.Reason) The connector itself was not read.)"
+            $step.Command = $probeCommand
+        }
+    } elseif ($probeSkipped) {
+        $step.Reason = "$($step.Reason) $probeSkipped"
+    }
+    $step
 
     # 10 and 11: the receive connectors Exchange Online reaches, against the server's certificates.
     $receive = Invoke-HybridExchangeCommand -Name 'Get-ReceiveConnector' -Parameters @{ Server = $Server }
@@ -121,19 +169,18 @@
         -NoneReason 'The cmdlets Get-TransportService and Get-FrontendTransportService are absent: run this in the Exchange Management Shell on the server.' -Server $Server
     $exchangeServers = Invoke-HybridExchangeCommand -Name 'Get-ExchangeServer'
     $names = @($exchangeServers.Output | ForEach-Object { "$($_.Fqdn)" } | Where-Object { $_ })
-    if ($names.Count -gt 0 -and (Get-Command -Name 'Resolve-DnsName' -CommandType Cmdlet, Function, Alias -ErrorAction Ignore)) {
-        $unresolved = @()
-        $resolved = @()
-        foreach ($name in $names) {
-            $answer = Invoke-HybridExchangeCommand -Name 'Resolve-DnsName' -Parameters @{ Name = $name; Type = 'A' }
-            $addresses = @($answer.Output | Where-Object { $_.IPAddress } | ForEach-Object { "$($_.IPAddress)" })
-            if ($addresses.Count -gt 0) { $resolved += "$name=$($addresses -join ',')" } else { $unresolved += $name }
-        }
+    if ($names.Count -gt 0) {
+        $answers = @(Resolve-HybridHostName -Name $names -DnsServer $DnsServer)
+        $unresolved = @($answers | Where-Object { $_.Resolved -eq $false } | ForEach-Object { $_.Name })
+        $unanswered = @($answers | Where-Object { $null -eq $_.Resolved })
+        $resolved = @($answers | Where-Object { $_.Resolved } | ForEach-Object { "$($_.Name)=$($_.Addresses -join ',')" })
         $step.Evidence = (@($step.Evidence, "Resolved: $($resolved -join '; ')") | Where-Object { $_ }) -join ' | '
         if ($unresolved.Count -gt 0) {
             $step.Result = [HybridMailFlow.CheckResult]::Fail
             $step.Reason = (@("This server cannot resolve $($unresolved -join ', '): proxying and delivery to it fail (PRX2, 451 4.4.0 DNS query failed).", $step.Reason) | Where-Object { $_ }) -join ' '
             $step.Fix = (@('Register the servers'' A records in the internal DNS zone and make sure this server asks only internal DNS servers.', $step.Fix) | Where-Object { $_ }) -join ' '
+        } elseif ($unanswered.Count -gt 0 -and "$($step.Result)" -eq 'Skipped') {
+            $step.Reason = (@($step.Reason, "The names of the Exchange servers could not be looked up: $($unanswered[0].Reason)") | Where-Object { $_ }) -join ' '
         } elseif ("$($step.Result)" -eq 'Skipped') {
             $step.Result = [HybridMailFlow.CheckResult]::Pass
             $step.Reason = "The Exchange servers' names resolve: $($resolved -join '; ')."

@@ -16,18 +16,26 @@
         (Test-HybridSendConnector on Get-SendConnector; by default the *.mail.onmicrosoft.com accepted domains),
         and the external DNS servers of the transport services (Test-HybridTransportDns).
 
-        ExchangeOnlineToOnPremises (steps 7 to 12): the MX of the accepted domains (Resolve-DnsName), connections
-        from Exchange Online in this server's SmtpReceive logs (Find-HybridLogPath, Get-HybridSmtpSession),
-        Exchange Online's outbound connector to on-premises (Get-OutboundConnector, in a session connected to
-        Exchange Online), the receive connectors' certificate against the name Exchange Online expects and their
+        ExchangeOnlineToOnPremises (steps 7 to 12): the MX of the accepted domains (Test-HybridDnsRecord -Check MX),
+        connections from Exchange Online in this server's SmtpReceive logs (Find-HybridLogPath,
+        Get-HybridSmtpSession) and, when there are none, whether the endpoint Exchange Online connects to answers
+        on port 25 from here, Exchange Online's outbound connector to on-premises (Get-OutboundConnector, in a
+        session connected to Exchange Online) with its smart host probed as the connector's validation does
+        (Test-HybridSmtpEndpoint: STARTTLS, the certificate against the connector's TlsDomain, the validation
+        recipient), the receive connectors' certificate against the name Exchange Online expects and their
         protocol logging (Test-HybridReceiveConnector and Test-HybridCertificate on Get-ReceiveConnector and
         Get-ExchangeCertificate), and the internal DNS servers (Test-HybridTransportDns) with the Exchange
-        servers' FQDNs resolving from this server (Get-ExchangeServer, Resolve-DnsName).
+        servers' FQDNs resolving from this server (Get-ExchangeServer, Test-HybridDnsRecord).
 
         EdgeSync (steps 13 to 18): the ADAM_MSExchange service (on the Edge server), LDAP ports 50389 and 50636
         (Test-NetConnection), Test-EdgeSynchronization -FullCompareMode with its CredentialRecords (0 means
         re-subscribe: the command is given), the firewall, and the resolution of the Edge server's name
-        (Resolve-DnsName).
+        (Test-HybridDnsRecord).
+
+        The probes run on any operating system. An endpoint that cannot be reached from this computer is not
+        judged by its probe (from inside the network, the router may be what fails): the step says the probe was
+        skipped and why, and names the Test-HybridSmtpEndpoint command to run from outside. A DNS server that
+        does not answer leaves the steps it answers Skipped with the reason.
 
         A step whose cmdlet is not in the session (outside the Exchange Management Shell, not on Windows, not
         connected to Exchange Online) is Skipped with the reason; the other steps still run.
@@ -48,11 +56,17 @@
         onmicrosoft.com ones.
 
     .PARAMETER HybridName
-        Step 10: the name Exchange Online expects the on-premises certificate to carry, e.g. mail.cloudmonkeys.xyz.
-        Defaults to the TlsDomain of Exchange Online's outbound connector to on-premises.
+        Steps 8 to 10: the name Exchange Online expects the on-premises certificate to carry, e.g.
+        mail.cloudmonkeys.xyz. Defaults to the TlsDomain of Exchange Online's outbound connector to on-premises.
+        Without Exchange Online PowerShell, it is also the endpoint probed on port 25.
 
     .PARAMETER ValidationRecipient
-        Step 9: an on-premises mailbox to validate Exchange Online's outbound connector with.
+        Step 9: an on-premises mailbox to validate Exchange Online's outbound connector with; the probe tries it
+        with RCPT TO (nothing is sent).
+
+    .PARAMETER DnsServer
+        Steps 7, 9, 12 and 18: the DNS server to ask, address or address:port (e.g. 8.8.8.8 to see the MX as the
+        internet does). The default is this computer's resolvers.
 
     .PARAMETER EdgeServer
         Steps 14, 17 and 18: the Edge server's FQDN. Defaults to the Edge subscription's (Get-EdgeSubscription).
@@ -93,6 +107,12 @@
         Test-HybridReceiveConnector
 
     .LINK
+        Test-HybridSmtpEndpoint
+
+    .LINK
+        Test-HybridDnsRecord
+
+    .LINK
         about_HybridMailFlow
     #>
     [CmdletBinding()]
@@ -123,7 +143,10 @@
         [int] $MessageCountThreshold = 100,
 
         [ValidateRange(1, 720)]
-        [int] $Hours = 24
+        [int] $Hours = 24,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $DnsServer
     )
 
     if ($Checklist -contains 'MailStuckOnPremises') {
@@ -132,10 +155,10 @@
     }
     if ($Checklist -contains 'ExchangeOnlineToOnPremises') {
         Write-Verbose 'Checklist: Exchange Online mail not reaching on-premises (steps 7 to 12)'
-        Invoke-HybridInboundChecklist -Server $Server -Domain $Domain -HybridName $HybridName -ValidationRecipient $ValidationRecipient -Hours $Hours
+        Invoke-HybridInboundChecklist -Server $Server -Domain $Domain -HybridName $HybridName -ValidationRecipient $ValidationRecipient -Hours $Hours -DnsServer $DnsServer
     }
     if ($Checklist -contains 'EdgeSync') {
         Write-Verbose 'Checklist: EdgeSync failing (steps 13 to 18)'
-        Invoke-HybridEdgeSyncChecklist -Server $Server -EdgeServer $EdgeServer
+        Invoke-HybridEdgeSyncChecklist -Server $Server -EdgeServer $EdgeServer -DnsServer $DnsServer
     }
 }

@@ -1,16 +1,18 @@
 ﻿# Invoke-HybridMailFlowCheck: the lab guide's three checklists, run against the Exchange cmdlets (mocked here, as
-# the Exchange Management Shell and Windows would answer on the lab's CMHYBD01 and CMEDGE01).
+# the Exchange Management Shell and Windows would answer on the lab's CMHYBD01 and CMEDGE01), and its DNS and SMTP
+# probes (mocked, and on Linux against the lab's knotd and postfix).
 
 BeforeAll {
     $modulePath = $env:HMF_MODULE_PATH
     if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/HybridMailFlow/HybridMailFlow.psd1' }
     Import-Module $modulePath -Force
+    . (Join-Path $PSScriptRoot 'Lab/LabServers.ps1')
     $script:savedInstallPath = $env:ExchangeInstallPath
     $env:ExchangeInstallPath = $null
 
     $script:exchangeCommands = @(
         'Get-Service', 'Get-MailboxDatabase', 'Get-Queue', 'Get-SendConnector', 'Get-AcceptedDomain', 'Get-TransportService',
-        'Get-FrontendTransportService', 'Resolve-DnsName', 'Get-OutboundConnector', 'Get-ReceiveConnector', 'Get-ExchangeCertificate',
+        'Get-FrontendTransportService', 'Get-OutboundConnector', 'Get-ReceiveConnector', 'Get-ExchangeCertificate',
         'Get-EdgeSubscription', 'Test-NetConnection', 'Test-EdgeSynchronization', 'Get-ExchangeServer'
     )
     # Stand-ins for the Exchange and Windows cmdlets, so that Mock has commands to replace; removed after the tests.
@@ -18,7 +20,7 @@ BeforeAll {
         foreach ($name in $script:exchangeCommands) {
             # The parameters the checklists pass, so that the mocks see them by name.
             Set-Item -Path "Function:\global:$name" -Value {
-                param($Name, $Type, $ComputerName, $Port, $Server, $Identity, [switch] $Status, [switch] $FullCompareMode)
+                param($Name, $ComputerName, $Port, $Server, $Identity, [switch] $Status, [switch] $FullCompareMode)
             }
         }
     }
@@ -31,6 +33,20 @@ BeforeAll {
     function Get-Step {
         param($Checks, [int] $Step)
         @($Checks | Where-Object { $_.Step -eq $Step })
+    }
+
+    # A check as Test-HybridDnsRecord returns it.
+    function New-DnsAnswer {
+        param([string] $Check, [string] $Name, [string] $Result, [string] $Evidence, [string] $Message = "$Name checked.", [string] $Fix, [string] $Record, [string] $Command)
+        [pscustomobject]@{ DomainName = $Name; Check = $Check; Name = $Name; Result = $Result; Message = $Message; Evidence = $Evidence; Fix = $Fix; Record = $Record; Command = $Command }
+    }
+
+    # DNS as the lab's answers it: the MX at Exchange Online, every host name at an internal address.
+    function Set-HealthyDns {
+        Mock -ModuleName HybridMailFlow Test-HybridDnsRecord {
+            if ($Check -contains 'MX') { return New-DnsAnswer MX "$DomainName" Pass '0 cloudmonkeys-xyz.mail.protection.outlook.com' }
+            foreach ($name in $HostName) { New-DnsAnswer HostAddress $name Warn '172.16.10.5 (Private)' }
+        }
     }
 
     # The lab in good health: what each cmdlet returns.
@@ -65,9 +81,11 @@ BeforeAll {
         Mock -ModuleName HybridMailFlow Get-FrontendTransportService {
             [pscustomobject]@{ PSTypeName = 'Microsoft.Exchange.Data.Directory.SystemConfiguration.FrontendTransportServerPresentationObject'; Name = 'CMHYBD01'; InternalDNSServers = @('192.168.1.11'); InternalDNSAdapterEnabled = $false; ExternalDNSServers = @('8.8.8.8', '8.8.4.4'); ExternalDNSAdapterEnabled = $false }
         }
-        Mock -ModuleName HybridMailFlow Resolve-DnsName {
-            if ($Type -eq 'MX') { return [pscustomobject]@{ Name = $Name; Type = 'MX'; NameExchange = 'cloudmonkeys-xyz.mail.protection.outlook.com'; Preference = 0 } }
-            [pscustomobject]@{ Name = $Name; Type = 'A'; IPAddress = '172.16.10.5' }
+        Set-HealthyDns
+        # The endpoint Exchange Online connects to answers as its connector's validation needs.
+        Mock -ModuleName HybridMailFlow Test-HybridSmtpEndpoint {
+            [pscustomobject]@{ ComputerName = $ComputerName[0]; Port = 25; Banner = '220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready'; Outcome = 'NoMessage'
+                Result = 'Pass'; Reason = "$($ComputerName[0]):25 answered; STARTTLS with Tls12; certificate CN=mail.cloudmonkeys.xyz with a valid chain; it covers $ExpectedName."; Diagnosis = @() }
         }
         Mock -ModuleName HybridMailFlow Get-OutboundConnector {
             [pscustomobject]@{ Name = 'Outbound to 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b'; ConnectorType = 'OnPremises'; Enabled = $true; TlsSettings = 'DomainValidation'; TlsDomain = 'mail.cloudmonkeys.xyz'; SmartHosts = @('mail.cloudmonkeys.xyz'); IsValidated = $true; LastValidationTimestamp = [datetime]'2026-11-20 09:30'; ValidationRecipients = @('raghu@cloudmonkeys.xyz') }
@@ -169,11 +187,16 @@ Describe 'Invoke-HybridMailFlowCheck in the Exchange Management Shell' {
         Mock -ModuleName HybridMailFlow Get-FrontendTransportService {
             [pscustomobject]@{ PSTypeName = 'Microsoft.Exchange.Data.Directory.SystemConfiguration.FrontendTransportServerPresentationObject'; Name = 'CMHYBD01'; InternalDNSServers = @('202.88.152.10', '202.88.152.8', '192.168.1.11'); InternalDNSAdapterEnabled = $true; ExternalDNSServers = @(); ExternalDNSAdapterEnabled = $true }
         }
-        Mock -ModuleName HybridMailFlow Resolve-DnsName { [pscustomobject]@{ Name = $Name; Type = 'MX'; NameExchange = 'mail.cloudmonkeys.xyz'; Preference = 10 } }
+        Mock -ModuleName HybridMailFlow Test-HybridDnsRecord {
+            New-DnsAnswer MX "$DomainName" Fail '10 mail.cloudmonkeys.xyz' -Message 'The MX of cloudmonkeys.xyz points to mail.cloudmonkeys.xyz (preference 10), not to Exchange Online.' `
+                -Fix 'Point the MX at Exchange Online.' -Record 'cloudmonkeys.xyz. 3600 IN MX 0 cloudmonkeys-xyz.mail.protection.outlook.com.'
+        } -ParameterFilter { $Check -contains 'MX' }
         $checks = @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01)
         $checks.Step | Should -Be (7..12)
         (Get-Step $checks 7).Result | Should -Be 'Fail'
-        (Get-Step $checks 7).Evidence | Should -Be 'cloudmonkeys.xyz: MX mail.cloudmonkeys.xyz'
+        (Get-Step $checks 7).Evidence | Should -Be 'cloudmonkeys.xyz: MX 10 mail.cloudmonkeys.xyz'
+        (Get-Step $checks 7).Reason | Should -Be 'The MX of cloudmonkeys.xyz points to mail.cloudmonkeys.xyz (preference 10), not to Exchange Online.'
+        (Get-Step $checks 7).Fix | Should -Be 'Point the MX at Exchange Online. Publish: cloudmonkeys.xyz. 3600 IN MX 0 cloudmonkeys-xyz.mail.protection.outlook.com.'
         $tls = Get-Step $checks 10
         $tls.Result | Should -Be 'Fail'
         $tls.Reason | Should -Match 'SubjectMismatch: the Fqdn cmedge01\.cloudmonkeys\.xyz'
@@ -186,10 +209,9 @@ Describe 'Invoke-HybridMailFlowCheck in the Exchange Management Shell' {
     }
 
     It 'Exchange Online to on-premises: fails step 12 when this server cannot resolve an Exchange server''s name' {
-        Mock -ModuleName HybridMailFlow Resolve-DnsName {
-            if ($Type -eq 'MX') { return [pscustomobject]@{ Name = $Name; Type = 'MX'; NameExchange = 'cloudmonkeys-xyz.mail.protection.outlook.com'; Preference = 0 } }
-            throw "${Name} : DNS name does not exist"
-        }
+        Mock -ModuleName HybridMailFlow Test-HybridDnsRecord {
+            New-DnsAnswer HostAddress "$HostName" Fail "$HostName does not exist (NXDOMAIN)"
+        } -ParameterFilter { $Check -contains 'HostAddress' }
         $dns = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01) 12
         $dns.Result | Should -Be 'Fail'
         $dns.Reason | Should -Match '^This server cannot resolve CMHYBD01\.cloudmonkeys\.xyz'
@@ -202,9 +224,57 @@ Describe 'Invoke-HybridMailFlowCheck in the Exchange Management Shell' {
         }
         $checks = @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01 -ValidationRecipient raghu@cloudmonkeys.xyz -Hours 6)
         (Get-Step $checks 8).Result | Should -Be 'Warn'
-        (Get-Step $checks 8).Reason | Should -Be 'No connection from Exchange Online in the SmtpReceive logs of the last 6 hours.'
+        (Get-Step $checks 8).Reason | Should -Be ('No connection from Exchange Online in the SmtpReceive logs of the last 6 hours. mail.cloudmonkeys.xyz:25 answers from this computer ' +
+            '(220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready): the SMTP service listens, so look at the router''s forwarding of TCP 25 from the internet and the firewalls.')
         (Get-Step $checks 9).Result | Should -Be 'Warn'
         (Get-Step $checks 9).Command | Should -Be "Validate-OutboundConnector -Identity 'Outbound to 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b' -Recipients 'raghu@cloudmonkeys.xyz'"
+    }
+
+    It 'Exchange Online to on-premises: probes the outbound connector''s smart host as its validation does, and fails step 9 with the probe''s diagnosis' {
+        Mock -ModuleName HybridMailFlow Test-HybridSmtpEndpoint {
+            [pscustomobject]@{ ComputerName = $ComputerName[0]; Port = 25; Banner = '220 cmedge01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready'; Outcome = 'TlsFailed'; Result = 'Fail'
+                Reason = 'The certificate does not cover mail.cloudmonkeys.xyz (subject CN=cmedge01.cloudmonkeys.xyz; names cmedge01.cloudmonkeys.xyz): the connector that expects that name refuses it with SubjectMismatch.'
+                Diagnosis = @([pscustomobject]@{ RuleId = 'EXO-4.4.317-SubjectMismatch'; Title = 'Exchange Online rejects the on-premises certificate: subject mismatch (4.4.317)'; Fix = @('Keep one certificate for the public name enabled for SMTP.') }) }
+        }
+        $checks = @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01)
+        Should -Invoke -ModuleName HybridMailFlow Test-HybridSmtpEndpoint -Times 1 -Exactly -ParameterFilter {
+            $ComputerName -eq 'mail.cloudmonkeys.xyz' -and $ExpectedName -eq 'mail.cloudmonkeys.xyz' -and $To -eq 'raghu@cloudmonkeys.xyz'
+        }
+        $step = Get-Step $checks 9
+        $step.Result | Should -Be 'Fail'
+        $step.Reason | Should -Match '^mail\.cloudmonkeys\.xyz:25 fails what the connector''s validation needs \(TlsFailed\): The certificate does not cover mail\.cloudmonkeys\.xyz'
+        $step.Reason | Should -Match 'is enabled and validated'
+        $step.Fix | Should -Be 'Exchange Online rejects the on-premises certificate: subject mismatch (4.4.317): Keep one certificate for the public name enabled for SMTP.'
+        $step.Command | Should -Be "Test-HybridSmtpEndpoint -ComputerName 'mail.cloudmonkeys.xyz' -ExpectedName 'mail.cloudmonkeys.xyz' -To 'raghu@cloudmonkeys.xyz'"
+        # The logs showed Exchange Online's connections: step 8 passes on them.
+        (Get-Step $checks 8).Result | Should -Be 'Pass'
+    }
+
+    It 'Exchange Online to on-premises: an endpoint that cannot be reached from here is not judged; steps 8 and 9 say the probe was skipped and why' {
+        $script:closedPort = Get-ClosedPort
+        Mock -ModuleName HybridMailFlow Get-OutboundConnector {
+            [pscustomobject]@{ Name = 'Outbound to 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b'; ConnectorType = 'OnPremises'; Enabled = $true; TlsSettings = 'DomainValidation'; TlsDomain = 'mail.cloudmonkeys.xyz'; SmartHosts = @('127.0.0.1'); IsValidated = $true; LastValidationTimestamp = [datetime]'2026-11-20 09:30'; ValidationRecipients = @() }
+        }
+        Mock -ModuleName HybridMailFlow Test-HybridSmtpEndpoint { HybridMailFlow\Test-HybridSmtpEndpoint @PesterBoundParameters -Port $script:closedPort -TimeoutSeconds 5 }
+        Mock -ModuleName HybridMailFlow Get-HybridSmtpSession { }
+        $checks = @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01)
+        $skipped = "The probe of 127.0.0.1:25 was skipped: it cannot be reached from this computer (The connection to 127.0.0.1:$($script:closedPort) was refused"
+        $step9 = Get-Step $checks 9
+        $step9.Result | Should -Be 'Pass'
+        $step9.Reason | Should -BeLike "The connector Outbound to 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b is enabled and validated (*). $skipped*"
+        $step8 = Get-Step $checks 8
+        $step8.Result | Should -Be 'Warn'
+        $step8.Reason | Should -BeLike "No connection from Exchange Online in the SmtpReceive logs of the last 24 hours. $skipped*run Test-HybridSmtpEndpoint -ComputerName '127.0.0.1' -ExpectedName 'mail.cloudmonkeys.xyz' from outside."
+    }
+
+    It 'Exchange Online to on-premises: without Exchange Online PowerShell, the -HybridName endpoint is probed instead' {
+        Mock -ModuleName HybridMailFlow Get-OutboundConnector { throw 'Connect-ExchangeOnline first' }
+        $checks = @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01 -HybridName mail.cloudmonkeys.xyz)
+        Should -Invoke -ModuleName HybridMailFlow Test-HybridSmtpEndpoint -Times 1 -Exactly -ParameterFilter { $ComputerName -eq 'mail.cloudmonkeys.xyz' -and $ExpectedName -eq 'mail.cloudmonkeys.xyz' }
+        $step = Get-Step $checks 9
+        $step.Result | Should -Be 'Pass'
+        $step.Reason | Should -Match '^mail\.cloudmonkeys\.xyz:25 answers as Exchange Online''s connector needs: .*Get-OutboundConnector failed: Connect-ExchangeOnline first The connector itself was not read\.\)$'
+        $step.Command | Should -Be "Test-HybridSmtpEndpoint -ComputerName 'mail.cloudmonkeys.xyz' -ExpectedName 'mail.cloudmonkeys.xyz'"
     }
 
     It 'EdgeSync: LDAP unavailable with CredentialRecords 0 gives the re-subscription, closed ports the firewall rule' {
@@ -231,12 +301,12 @@ Describe 'Invoke-HybridMailFlowCheck in the Exchange Management Shell' {
 
     It 'EdgeSync: a stopped ADAM service on the Edge, and an Edge name that does not resolve' {
         Mock -ModuleName HybridMailFlow Get-Service { [pscustomobject]@{ Name = 'ADAM_MSExchange'; Status = 'Stopped'; StartType = 'Automatic' } }
-        Mock -ModuleName HybridMailFlow Resolve-DnsName { throw 'CMEDGE01.cloudmonkeys.xyz : DNS name does not exist' }
+        Mock -ModuleName HybridMailFlow Test-HybridDnsRecord { New-DnsAnswer HostAddress "$HostName" Fail "$HostName does not exist (NXDOMAIN)" }
         $checks = @(Invoke-HybridMailFlowCheck -Checklist EdgeSync -Server CMHYBD01 -EdgeServer CMEDGE01.cloudmonkeys.xyz)
         (Get-Step $checks 13).Result | Should -Be 'Fail'
         (Get-Step $checks 13).Command | Should -Be "Start-Service -Name 'ADAM_MSExchange'"
         (Get-Step $checks 18).Result | Should -Be 'Fail'
-        (Get-Step $checks 18).Reason | Should -Match 'DNS name does not exist'
+        (Get-Step $checks 18).Reason | Should -Match 'CMEDGE01\.cloudmonkeys\.xyz does not exist \(NXDOMAIN\)'
     }
 
     It 'exports flat to CSV' {
@@ -259,5 +329,71 @@ Describe 'Invoke-HybridMailFlowCheck outside the Exchange Management Shell' {
         (Get-Step $checks 15).Reason | Should -Match 'Test-EdgeSynchronization is absent'
         (Get-Step $checks 14).Reason | Should -Match 'give -EdgeServer'
         $checks | ForEach-Object { "$($_.Result)" | Should -BeIn 'Skipped', 'Pass', 'Warn', 'Fail' }
+    }
+}
+
+Describe 'Invoke-HybridMailFlowCheck probing the lab''s DNS and SMTP servers' {
+    BeforeAll {
+        $script:noLab = Get-LabUnavailableReason
+        if (-not $script:noLab) {
+            Assert-LabTools
+            $root = Join-Path $TestDrive 'lab'
+            $certificates = New-LabCertificates -Path (Join-Path $root 'certificates')
+            $script:smtp = Start-LabSmtpServer -Path (Join-Path $root 'postfix') -Certificates $certificates
+            $script:dnsGood = Start-LabDnsServer -Path (Join-Path $root 'knot-good') -Zones (Get-LabZones)
+            $script:dnsMx = Start-LabDnsServer -Path (Join-Path $root 'knot-mx') -Zones (Get-LabZones -Break MxElsewhere)
+        }
+        Add-ExchangeStandIns
+    }
+    AfterAll {
+        Remove-ExchangeStandIns
+        if (-not $script:noLab) {
+            Stop-LabSmtpServer $script:smtp
+            Stop-LabDnsServer $script:dnsGood
+            Stop-LabDnsServer $script:dnsMx
+        }
+    }
+    BeforeEach {
+        Set-HealthyLab
+        # The real DNS probe, asking the lab's knotd.
+        Mock -ModuleName HybridMailFlow Test-HybridDnsRecord { HybridMailFlow\Test-HybridDnsRecord @PesterBoundParameters }
+    }
+
+    It 'step 7 reads the MX from -DnsServer: Exchange Online first passes, an MX on-premises fails with the record to publish' {
+        if ($script:noLab) { Set-ItResult -Skipped -Because $script:noLab }
+        $good = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01 -DnsServer $script:dnsGood.Server) 7
+        $good.Result | Should -Be 'Pass'
+        $good.Evidence | Should -Be 'cloudmonkeys.xyz: MX 0 cloudmonkeys-xyz.mail.protection.outlook.com'
+        $wrong = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01 -DnsServer $script:dnsMx.Server) 7
+        $wrong.Result | Should -Be 'Fail'
+        $wrong.Evidence | Should -Be 'cloudmonkeys.xyz: MX 10 mail.cloudmonkeys.xyz'
+        $wrong.Reason | Should -Match 'points to mail\.cloudmonkeys\.xyz \(preference 10\), not to Exchange Online'
+        $wrong.Fix | Should -Match ([regex]::Escape('Publish: cloudmonkeys.xyz. 3600 IN MX 0 cloudmonkeys-xyz.mail.protection.outlook.com.'))
+        $wrong.Command | Should -Match ([regex]::Escape("Add-DnsServerResourceRecordMX -ZoneName 'cloudmonkeys.xyz' -Name '.' -MailExchange 'cloudmonkeys-xyz.mail.protection.outlook.com' -Preference 0"))
+    }
+
+    It 'step 18 resolves the Edge server''s name through -DnsServer' {
+        if ($script:noLab) { Set-ItResult -Skipped -Because $script:noLab }
+        $edge = Get-Step @(Invoke-HybridMailFlowCheck -Checklist EdgeSync -Server CMHYBD01 -EdgeServer cmedge01.cloudmonkeys.xyz -DnsServer $script:dnsGood.Server) 18
+        $edge.Result | Should -Be 'Pass'
+        $edge.Reason | Should -Be 'cmedge01.cloudmonkeys.xyz resolves to 192.168.1.25.'
+        $missing = Get-Step @(Invoke-HybridMailFlowCheck -Checklist EdgeSync -Server CMHYBD01 -EdgeServer cmedge02.cloudmonkeys.xyz -DnsServer $script:dnsGood.Server) 18
+        $missing.Result | Should -Be 'Fail'
+        $missing.Reason | Should -Match '^cmedge02\.cloudmonkeys\.xyz does not resolve: cmedge02\.cloudmonkeys\.xyz does not exist \(NXDOMAIN\)'
+    }
+
+    It 'step 9 probes the smart host against postfix and finds the lab''s SubjectMismatch' {
+        if ($script:noLab) { Set-ItResult -Skipped -Because $script:noLab }
+        Mock -ModuleName HybridMailFlow Get-OutboundConnector {
+            [pscustomobject]@{ Name = 'Outbound to 6a0f3b1e-2c4d-4e8f-9a1b-3c5d7e9f1a2b'; ConnectorType = 'OnPremises'; Enabled = $true; TlsSettings = 'DomainValidation'; TlsDomain = 'mail.cloudmonkeys.xyz'; SmartHosts = @('127.0.0.1'); IsValidated = $true; LastValidationTimestamp = [datetime]'2026-11-20 09:30'; ValidationRecipients = @('raghu@cloudmonkeys.xyz') }
+        }
+        # Exchange Online connects on port 25; the lab's postfix presents CMEDGE01's certificate on a port of its own.
+        Mock -ModuleName HybridMailFlow Test-HybridSmtpEndpoint { HybridMailFlow\Test-HybridSmtpEndpoint @PesterBoundParameters -Port $script:smtp.Ports.Mismatch }
+        $step = Get-Step @(Invoke-HybridMailFlowCheck -Checklist ExchangeOnlineToOnPremises -Server CMHYBD01 -DnsServer $script:dnsGood.Server) 9
+        $step.Result | Should -Be 'Fail'
+        $step.Reason | Should -Match '^127\.0\.0\.1:25 fails what the connector''s validation needs \(TlsFailed\)'
+        $step.Reason | Should -Match 'The certificate does not cover mail\.cloudmonkeys\.xyz \(subject CN=cmedge01\.cloudmonkeys\.xyz; names cmedge01\.cloudmonkeys\.xyz\)'
+        $step.Evidence | Should -Match 'probe: TlsFailed'
+        $step.Command | Should -Be "Test-HybridSmtpEndpoint -ComputerName '127.0.0.1' -ExpectedName 'mail.cloudmonkeys.xyz' -To 'raghu@cloudmonkeys.xyz'"
     }
 }

@@ -70,7 +70,7 @@ namespace HybridMailFlow.Commands
         /// <summary>A PowerShell list of single-quoted literals: 'a','b'.</summary>
         protected static string QuoteList(IEnumerable<string> items)
         {
-            return string.Join(",", items.Select(Quote));
+            return string.Join(",", items.Select(PowerShellText.SingleQuoted));
         }
 
         protected static bool ContainsName(IEnumerable<string> values, string name)
