@@ -141,7 +141,7 @@ Describe 'Test-HybridSmtpEndpoint against postfix' {
         $expired.NameMatches | Should -BeTrue
         $expired.Outcome | Should -Be 'TlsFailed'
         $expired.Diagnosis[0].RuleId | Should -Be 'EXO-4.7.320'
-        @($expired.Diagnosis[0].Commands) | Should -Contain 'Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services SMTP -Force'
+        @($expired.Diagnosis[0].Commands) | Should -Contain "Enable-ExchangeCertificate -Thumbprint '<thumbprint>' -Services SMTP -Force"
     }
 
     It 'fails a server that offers no STARTTLS, and still tries the recipient in the clear' {
@@ -170,7 +170,7 @@ Describe 'Test-HybridSmtpEndpoint against postfix' {
         $steps[1].Reply | Should -Be '550 5.1.1 <ghost@cloudmonkeys.xyz>: Recipient address rejected: User unknown in relay recipient table'
         $refused.OutcomeText | Should -Be 'RCPT TO:<ghost@cloudmonkeys.xyz> was answered 550 5.1.1 <ghost@cloudmonkeys.xyz>: Recipient address rejected: User unknown in relay recipient table'
         $refused.Diagnosis[0].RuleId | Should -Be 'EXO-5.1.1'
-        @($refused.Diagnosis[0].Commands) | Should -Contain 'Get-Recipient ghost@cloudmonkeys.xyz | Format-List Name, RecipientType, EmailAddresses'
+        @($refused.Diagnosis[0].Commands) | Should -Contain "Get-Recipient 'ghost@cloudmonkeys.xyz' | Format-List Name, RecipientType, EmailAddresses"
     }
 
     It 'fails a certificate from an authority this computer does not trust' {
@@ -316,7 +316,7 @@ Describe 'Test-HybridSmtpEndpoint when the connection fails' {
         "$($result.Result)" | Should -Be 'Fail'
         $result.OutcomeText | Should -Be "The connection to 127.0.0.1:$port was refused: nothing listens on that port, or a firewall rejects it."
         $result.Diagnosis[0].RuleId | Should -Be 'HMF-WINSOCK-10061'
-        @($result.Diagnosis[0].Commands) | Should -Contain 'Test-NetConnection -ComputerName 127.0.0.1 -Port 25'
+        @($result.Diagnosis[0].Commands) | Should -Contain "Test-NetConnection -ComputerName '127.0.0.1' -Port 25"
         @($result.Steps).Count | Should -Be 1
     }
 
