@@ -623,6 +623,23 @@ Describe 'Export-HybridMailFlowReport' {
             Get-PageProblems $browser | Should -BeNullOrEmpty
         }
 
+        It 'prints the charts and tables, in colour, without the filters and buttons' {
+            if (-not $onLinux) { Set-ItResult -Skipped -Because $notInBrowser; return }
+            $null = Send-DevTools $browser 'Emulation.setEmulatedMedia' @{ media = 'print' }
+            try {
+                Invoke-PageScript $browser 'getComputedStyle(document.querySelector(".table-tools")).display' | Should -Be 'none'
+                Invoke-PageScript $browser 'getComputedStyle(document.querySelector("button.show-example")).display' | Should -Be 'none'
+                Invoke-PageScript $browser 'getComputedStyle(document.body).printColorAdjust' | Should -Be 'exact'
+                Invoke-PageScript $browser 'document.querySelector("#chart-sessions svg").getBoundingClientRect().height > 100' | Should -BeTrue
+                $pdf = Send-DevTools $browser 'Page.printToPDF' @{ printBackground = $true }
+                $bytes = [Convert]::FromBase64String($pdf.data)
+                [System.Text.Encoding]::ASCII.GetString($bytes, 0, 5) | Should -Be '%PDF-'
+                [System.IO.File]::WriteAllBytes((Join-Path $screenshots 'samples.pdf'), $bytes)
+            } finally {
+                $null = Send-DevTools $browser 'Emulation.setEmulatedMedia' @{ media = '' }
+            }
+        }
+
         It 'saves a screenshot of the whole page with the test output' {
             if (-not $onLinux) { Set-ItResult -Skipped -Because $notInBrowser; return }
             $shot = Save-PageScreenshot $browser (Join-Path $screenshots 'samples.png')

@@ -291,18 +291,7 @@ namespace HybridMailFlow.Commands
 
         private void ReadSmtpLogs()
         {
-            if (SmtpLogPath == null)
-            {
-                return;
-            }
-            var paths = new LogPathList(this);
-            paths.Add(SmtpLogPath, null);
-            if (paths.Paths.Count == 0)
-            {
-                return;
-            }
-            progress = new FileProgress(this, "Reading SMTP protocol logs for the report");
-            try
+            ReadLogs(SmtpLogPath, "Reading SMTP protocol logs for the report", paths =>
             {
                 var stats = ProtocolLogReader.Read(new ProtocolReadOptions
                 {
@@ -313,28 +302,12 @@ namespace HybridMailFlow.Commands
                     DefaultServer = paths.LocalServer(),
                 }, this);
                 WriteVerbose(string.Format("SMTP protocol logs: {0} file(s), {1} line(s), {2} session(s).", stats.Files, stats.Lines, stats.Sessions));
-            }
-            catch (NativeException e)
-            {
-                ThrowTerminatingError(e.ToErrorRecord(null));
-            }
-            progress.Complete();
+            });
         }
 
         private void ReadTrackingLogs()
         {
-            if (TrackingLogPath == null)
-            {
-                return;
-            }
-            var paths = new LogPathList(this);
-            paths.Add(TrackingLogPath, null);
-            if (paths.Paths.Count == 0)
-            {
-                return;
-            }
-            progress = new FileProgress(this, "Reading message tracking logs for the report");
-            try
+            ReadLogs(TrackingLogPath, "Reading message tracking logs for the report", paths =>
             {
                 var stats = MessageTrackingLogReader.Read(new TrackingReadOptions
                 {
@@ -344,6 +317,26 @@ namespace HybridMailFlow.Commands
                     DefaultServer = paths.LocalServer(),
                 }, this);
                 WriteVerbose(GetHybridMessageTrackingLogCommand.VerboseSummary(stats));
+            });
+        }
+
+        /// <summary>The logs a path parameter names, read with progress; an engine error ends the command.</summary>
+        private void ReadLogs(string[] patterns, string activity, Action<LogPathList> read)
+        {
+            if (patterns == null)
+            {
+                return;
+            }
+            var paths = new LogPathList(this);
+            paths.Add(patterns, null);
+            if (paths.Paths.Count == 0)
+            {
+                return;
+            }
+            progress = new FileProgress(this, activity);
+            try
+            {
+                read(paths);
             }
             catch (NativeException e)
             {

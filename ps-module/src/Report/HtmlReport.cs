@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using HybridMailFlow.Commands;
 
 namespace HybridMailFlow.Report
 {
@@ -42,15 +43,19 @@ namespace HybridMailFlow.Report
             w.Open("body");
             Header(w, m);
             w.Open("main");
-            Overview(w, m);
-            Activity(w, m);
-            Failures(w, m);
-            Traffic(w, m);
-            Endpoints(w, m);
-            Tls(w, m);
-            Messages(w, m);
-            Queues(w, m);
-            Checks(w, m);
+            Section(w, "overview", "Overview", null, () => Overview(w, m));
+            Section(w, "activity", "Outcomes over time", null, () => Activity(w, m));
+            Section(w, "failures", "Failures by diagnosis", m.Groups.Count == 0 ? "No failure in the input." : null, () => Failures(w, m));
+            Section(w, "traffic", "Exchange Online, Internet and internal traffic", null, () => Traffic(w, m));
+            Section(w, "connectors", "Per connector", m.Connectors.Count == 0 ? "No connector was named in the input." : null, () => Connectors(w, m));
+            Section(w, "remote-hosts", "Per remote host", m.RemoteHosts.Count == 0 ? "No remote host was named in the input." : null, () => RemoteHosts(w, m));
+            Section(w, "tls", "TLS protocols and certificates", m.TlsProtocols.Count == 0 && m.Certificates.Count == 0 ? "No session logged TLS." : null, () => Tls(w, m));
+            Section(w, "messages", "Where messages stopped, and the slowest hops",
+                m.Timelines == 0 ? "No timelines were given: pipe Trace-HybridMessage's timelines to add where each message is and its slowest hops." : null, () => Messages(w, m));
+            Section(w, "queues", "Queues", m.Queues == 0 ? "No queues were given: pipe Get-Queue | Get-HybridQueueDiagnosis to add them." : null, () => Queues(w, m));
+            Section(w, "checks", "Configuration findings",
+                m.Checks == 0 ? "No checks were given: pipe the output of Test-HybridReceiveConnector, Test-HybridSendConnector, Test-HybridCertificate, Test-HybridTransportDns or Invoke-HybridMailFlowCheck to add them." : null,
+                () => Checks(w, m));
             w.Close("main");
             w.Open("footer").Text("Written by HybridMailFlow " + ModuleVersion() + " (Export-HybridMailFlowReport) on " + Format.LocalTime(m.Options.NowUtc) + ".").Close("footer");
             w.Open("script", "type", "application/json", "id", "hmf-examples");
@@ -96,7 +101,6 @@ namespace HybridMailFlow.Report
 
         private static void Overview(HtmlWriter w, ReportModel m)
         {
-            Section(w, "overview", "Overview");
             w.Open("div", "class", "cards");
             var missing = new List<string>();
             Card(w, m.Sessions, "SMTP sessions", "sessions.total", missing, "SMTP sessions (Get-HybridSmtpSession, -SmtpLogPath)",
@@ -136,7 +140,6 @@ namespace HybridMailFlow.Report
                 }
                 table.Write(w, "Servers");
             }
-            w.Close("section");
         }
 
         private static void Card(HtmlWriter w, long total, string title, string figure, List<string> missing, string missingText, params Tuple<long, string, string, string>[] parts)
@@ -160,7 +163,6 @@ namespace HybridMailFlow.Report
 
         private static void Activity(HtmlWriter w, ReportModel m)
         {
-            Section(w, "activity", "Outcomes over time");
             var any = false;
             foreach (var chart in new[] { Tuple.Create(m.SessionSeries, "chart-sessions"), Tuple.Create(m.TrackingSeries, "chart-tracking"), Tuple.Create(m.TraceSeries, "chart-trace") })
             {
@@ -179,7 +181,6 @@ namespace HybridMailFlow.Report
             Counts(w, "tbl-events", "Message tracking events by event id", "Event id", "Events", m.TrackingEventIds);
             Counts(w, "tbl-trace-status", "Exchange Online trace by status", "Status", "Events", m.TraceStatuses);
             w.Close("div");
-            w.Close("section");
         }
 
         private static void Counts(HtmlWriter w, string id, string label, string name, string unit, Tally tally)
@@ -192,7 +193,7 @@ namespace HybridMailFlow.Report
             var table = new Table(id).Column(name).Column(unit, true).Column("Share", true);
             foreach (var entry in tally.Largest())
             {
-                table.Add().Text(entry.Key).Number(entry.Value).Text(Format.Percent(entry.Value, tally.Total), "num");
+                table.Add().Text(entry.Name).Number(entry.Count).Text(Format.Percent(entry.Count, tally.Total), "num");
             }
             table.Write(w, label);
             w.Close("div");
@@ -200,19 +201,12 @@ namespace HybridMailFlow.Report
 
         private static void Failures(HtmlWriter w, ReportModel m)
         {
-            Section(w, "failures", "Failures by diagnosis");
-            if (m.Groups.Count == 0)
-            {
-                Note(w, "No failure in the input.");
-                w.Close("section");
-                return;
-            }
             var groups = m.Groups.Values.OrderBy(g => g.SeverityRank).ThenByDescending(g => g.Count).ThenBy(g => g.Info.RuleId, StringComparer.Ordinal).ToList();
             var summary = new Table("tbl-diagnoses").Column("Severity").Column("Diagnosis").Column("Rule").Column("Failures", true).Column("Seen in")
                 .Column("First seen").Column("Last seen").Column("Servers");
             foreach (var g in groups)
             {
-                summary.Add().Badge(g.Info.Severity ?? "Unknown", SeverityClass(g.Info.Severity)).Text(g.Info.Title).Code(g.Info.RuleId, "nowrap").Number(g.Count).Text(SeenIn(g))
+                summary.Add().Badge(g.Info.Severity ?? "Unknown", BadgeClass(g.Info.Severity)).Text(g.Info.Title).Code(g.Info.RuleId, "nowrap").Number(g.Count).Text(SeenIn(g))
                     .Time(g.First).Time(g.Last).Text(string.Join(", ", g.Servers));
             }
             summary.Write(w, "Failures by diagnosis");
@@ -221,14 +215,13 @@ namespace HybridMailFlow.Report
             {
                 Group(w, groups[i], "failure-" + (i + 1).ToString(CultureInfo.InvariantCulture));
             }
-            w.Close("section");
         }
 
         private static void Group(HtmlWriter w, FailureGroup g, string id)
         {
             var info = g.Info;
             w.Open("article", "class", "failure", "id", id, "data-rule", info.RuleId);
-            w.Open("h3").Element("span", info.Severity ?? "Unknown", "class", "badge " + SeverityClass(info.Severity)).Text(" " + info.Title).Close("h3");
+            w.Open("h3").Element("span", info.Severity ?? "Unknown", "class", "badge " + BadgeClass(info.Severity)).Text(" " + info.Title).Close("h3");
             w.Open("p", "class", "rule").Element("code", info.RuleId);
             if (info.EnhancedCode != null)
             {
@@ -302,7 +295,6 @@ namespace HybridMailFlow.Report
 
         private static void Traffic(HtmlWriter w, ReportModel m)
         {
-            Section(w, "traffic", "Exchange Online, Internet and internal traffic");
             if (m.Traffic.Count == 0)
             {
                 Note(w, "No SMTP sessions or SMTP tracking events were given.");
@@ -327,59 +319,36 @@ namespace HybridMailFlow.Report
                 w.Open("p").Text("Exchange Online message trace: ").Figure("strong", m.TraceEvents, "trace.traffic").Text(" events, ")
                     .Figure("strong", m.TraceFailures, "trace.traffic.failures").Text(" failed or deferred (by status under Outcomes over time).").Close("p");
             }
-            w.Close("section");
         }
 
-        private static void Endpoints(HtmlWriter w, ReportModel m)
+        private static void Connectors(HtmlWriter w, ReportModel m)
         {
-            Section(w, "connectors", "Per connector");
-            if (m.Connectors.Count == 0)
+            var table = new Table("tbl-connectors").Column("Connector").Column("Direction").Column("Servers").Column("Sessions", true).Column("Delivered", true).Column("Failed", true)
+                .Column("Messages", true).Column("Bytes", true).Column("With TLS", true).Column("Tracking events", true).Column("Tracking failures", true).Column("Most frequent failure");
+            table.Total = m.Connectors.Count;
+            foreach (var c in m.Connectors.Values.OrderByDescending(c => c.Activity).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Take(m.Options.MaxRows))
             {
-                Note(w, "No connector was named in the input.");
+                table.Add().Text(c.Name).Text(c.Direction).Text(string.Join(", ", c.Servers)).Number(c.Sessions).Number(c.Delivered).Number(c.Failed).Number(c.Messages)
+                    .Text(Format.Bytes(c.Bytes), "num").Text(Format.Percent(c.TlsSessions, c.Sessions), "num").Number(c.TrackingEvents).Number(c.TrackingFailures).Text(c.TopRule());
             }
-            else
-            {
-                var table = new Table("tbl-connectors").Column("Connector").Column("Direction").Column("Servers").Column("Sessions", true).Column("Delivered", true).Column("Failed", true)
-                    .Column("Messages", true).Column("Bytes", true).Column("With TLS", true).Column("Tracking events", true).Column("Tracking failures", true).Column("Most frequent failure");
-                table.Total = m.Connectors.Count;
-                foreach (var c in m.Connectors.Values.OrderByDescending(c => c.Activity).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Take(m.Options.MaxRows))
-                {
-                    table.Add().Text(c.Name).Text(c.Direction).Text(string.Join(", ", c.Servers)).Number(c.Sessions).Number(c.Delivered).Number(c.Failed).Number(c.Messages)
-                        .Text(Format.Bytes(c.Bytes), "num").Text(Format.Percent(c.TlsSessions, c.Sessions), "num").Number(c.TrackingEvents).Number(c.TrackingFailures).Text(c.TopRule());
-                }
-                table.Write(w, "Connectors");
-            }
-            w.Close("section");
+            table.Write(w, "Connectors");
+        }
 
-            Section(w, "remote-hosts", "Per remote host");
-            if (m.RemoteHosts.Count == 0)
+        private static void RemoteHosts(HtmlWriter w, ReportModel m)
+        {
+            var table = new Table("tbl-remote-hosts").Column("Remote host").Column("Addresses").Column("Traffic").Column("Servers").Column("Sessions", true).Column("Delivered", true)
+                .Column("Failed", true).Column("Messages", true).Column("Tracking events", true).Column("Most frequent failure");
+            table.Total = m.RemoteHosts.Count;
+            foreach (var r in m.RemoteHosts.Values.OrderByDescending(r => r.Activity).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Take(m.Options.MaxRows))
             {
-                Note(w, "No remote host was named in the input.");
+                table.Add().Text(r.Name).Text(string.Join(", ", r.Addresses)).Text(r.Traffic).Text(string.Join(", ", r.Servers)).Number(r.Sessions).Number(r.Delivered)
+                    .Number(r.Failed).Number(r.Messages).Number(r.TrackingEvents).Text(r.TopRule());
             }
-            else
-            {
-                var table = new Table("tbl-remote-hosts").Column("Remote host").Column("Addresses").Column("Traffic").Column("Servers").Column("Sessions", true).Column("Delivered", true)
-                    .Column("Failed", true).Column("Messages", true).Column("Tracking events", true).Column("Most frequent failure");
-                table.Total = m.RemoteHosts.Count;
-                foreach (var r in m.RemoteHosts.Values.OrderByDescending(r => r.Activity).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Take(m.Options.MaxRows))
-                {
-                    table.Add().Text(r.Name).Text(string.Join(", ", r.Addresses)).Text(r.Traffic).Text(string.Join(", ", r.Servers)).Number(r.Sessions).Number(r.Delivered)
-                        .Number(r.Failed).Number(r.Messages).Number(r.TrackingEvents).Text(r.TopRule());
-                }
-                table.Write(w, "Remote hosts");
-            }
-            w.Close("section");
+            table.Write(w, "Remote hosts");
         }
 
         private static void Tls(HtmlWriter w, ReportModel m)
         {
-            Section(w, "tls", "TLS protocols and certificates");
-            if (m.TlsProtocols.Count == 0 && m.Certificates.Count == 0)
-            {
-                Note(w, "No session logged TLS.");
-                w.Close("section");
-                return;
-            }
             var protocols = m.TlsProtocols.Values.OrderByDescending(p => p.Total).ThenBy(p => p.Protocol, StringComparer.Ordinal).ToList();
             Charts.Bars(w, "chart-tls", "SMTP sessions by TLS protocol", protocols.Select(p => new KeyValuePair<string, long>(p.Protocol, p.Total)).ToList(),
                 p => ReportModel.IsDeprecatedTls(p) || p.StartsWith("Failed", StringComparison.Ordinal) ? "#c62828" : "#1565c0");
@@ -399,7 +368,7 @@ namespace HybridMailFlow.Report
                 var ciphers = new Table("tbl-ciphers").Column("Cipher").Column("Sessions", true);
                 foreach (var c in m.Ciphers.Largest())
                 {
-                    ciphers.Add().Code(c.Key).Number(c.Value);
+                    ciphers.Add().Code(c.Name).Number(c.Count);
                 }
                 ciphers.Write(w, "Ciphers");
                 w.Close("div");
@@ -425,7 +394,6 @@ namespace HybridMailFlow.Report
                     .Number(c.Sessions).Text(string.Join(", ", c.Servers)).Text(string.Join(", ", c.Remotes)).Time(c.FirstSeen).Time(c.LastSeen);
             }
             certificates.Write(w, "Certificates");
-            w.Close("section");
         }
 
         private static Tuple<string, string> CertificateStatus(CertificateStats c, DateTime now, DateTime soon)
@@ -448,13 +416,6 @@ namespace HybridMailFlow.Report
 
         private static void Messages(HtmlWriter w, ReportModel m)
         {
-            Section(w, "messages", "Where messages stopped, and the slowest hops");
-            if (m.Timelines == 0)
-            {
-                Note(w, "No timelines were given: pipe Trace-HybridMessage's timelines to add where each message is and its slowest hops.");
-                w.Close("section");
-                return;
-            }
             w.Open("div", "class", "columns");
             Counts(w, "tbl-locations", "Timelines by where the message is", "Location", "Timelines", m.TimelineLocations);
             Counts(w, "tbl-flags", "What looks wrong in the timelines", "Flag", "Timelines", m.TimelineFlags);
@@ -488,54 +449,37 @@ namespace HybridMailFlow.Report
                 }
                 table.Write(w, "The slowest hops");
             }
-            w.Close("section");
         }
 
         private static void Queues(HtmlWriter w, ReportModel m)
         {
-            Section(w, "queues", "Queues");
-            if (m.Queues == 0)
-            {
-                Note(w, "No queues were given: pipe Get-Queue | Get-HybridQueueDiagnosis to add them.");
-                w.Close("section");
-                return;
-            }
             var table = new Table("tbl-queues").Column("Severity").Column("Queue").Column("Kind").Column("Status").Column("State").Column("Messages", true).Column("Next hop")
                 .Column("Last error").Column("Diagnosis").Column("Action").Column("Commands");
             table.Total = m.Queues;
             foreach (var q in m.QueueRows.OrderBy(q => ReportModel.SeverityRank(q.Severity)).ThenByDescending(q => q.MessageCount ?? 0))
             {
-                table.Add().Badge(q.Severity ?? "Unknown", SeverityClass(q.Severity)).Text(q.Identity).Text(q.Kind).Text(q.Status).Text(q.State).Number(q.MessageCount)
+                table.Add().Badge(q.Severity ?? "Unknown", BadgeClass(q.Severity)).Text(q.Identity).Text(q.Kind).Text(q.Status).Text(q.State).Number(q.MessageCount)
                     .Text(q.NextHop).Code(q.LastError).Text(q.Diagnosis).Text(q.Action).Code(q.Commands);
             }
             table.Write(w, "Queues");
-            w.Close("section");
         }
 
         private static void Checks(HtmlWriter w, ReportModel m)
         {
-            Section(w, "checks", "Configuration findings");
-            if (m.Checks == 0)
-            {
-                Note(w, "No checks were given: pipe the output of Test-HybridReceiveConnector, Test-HybridSendConnector, Test-HybridCertificate, Test-HybridTransportDns or Invoke-HybridMailFlowCheck to add them.");
-                w.Close("section");
-                return;
-            }
             w.Open("p");
             foreach (var result in new[] { "Fail", "Warn", "Skipped", "Pass" })
             {
-                w.Figure("strong", m.CheckResults[result], "checks." + result.ToLowerInvariant(), m.CheckResults[result] > 0 ? ResultClass(result) : null).Text(" " + result + "  ");
+                w.Figure("strong", m.CheckResults[result], "checks." + result.ToLowerInvariant(), m.CheckResults[result] > 0 ? BadgeClass(result) : null).Text(" " + result + "  ");
             }
             w.Close("p");
             var table = new Table("tbl-checks").Column("Result").Column("Area").Column("Server").Column("Object").Column("Check").Column("Finding").Column("Evidence").Column("Fix").Column("Command");
             table.Total = m.Checks;
             foreach (var c in m.CheckRows.OrderBy(c => ResultRank(c.Result)).ThenBy(c => c.Area, StringComparer.Ordinal).ThenBy(c => c.Identity, StringComparer.Ordinal).Take(m.Options.MaxRows * 4))
             {
-                table.Add(c.Result == "Fail" || c.Result == "Warn" ? "flag" : null).Badge(c.Result ?? "Unknown", ResultClass(c.Result)).Text(c.Area).Text(c.Server).Text(c.Identity)
+                table.Add(c.Result == "Fail" || c.Result == "Warn" ? "flag" : null).Badge(c.Result ?? "Unknown", BadgeClass(c.Result)).Text(c.Area).Text(c.Server).Text(c.Identity)
                     .Text(c.Check).Text(c.Message).Text(c.Evidence).Text(c.Fix).Code(c.Command);
             }
             table.Write(w, "Checks");
-            w.Close("section");
         }
 
         /// <summary>The examples' details as JSON, which the page shows when an example's Details button is pressed.</summary>
@@ -566,9 +510,19 @@ namespace HybridMailFlow.Report
             json.EndArray().EndObject();
         }
 
-        private static void Section(HtmlWriter w, string id, string title)
+        /// <summary>A section of the page: its heading, then its content, or the note that says why it has none.</summary>
+        private static void Section(HtmlWriter w, string id, string title, string emptyNote, Action content)
         {
             w.Open("section", "id", id).Element("h2", title);
+            if (emptyNote != null)
+            {
+                Note(w, emptyNote);
+            }
+            else
+            {
+                content();
+            }
+            w.Close("section");
         }
 
         private static void Note(HtmlWriter w, string text)
@@ -576,26 +530,23 @@ namespace HybridMailFlow.Report
             w.Element("p", text, "class", "note");
         }
 
-        private static string SeverityClass(string severity)
+        /// <summary>The colour of a severity (Critical, Error, Warning, Info) or a check's result (Fail, Warn, Pass, Skipped).</summary>
+        private static string BadgeClass(string word)
         {
-            switch (severity)
+            switch (word)
             {
-                case "Critical": return "bad";
-                case "Error": return "bad";
-                case "Warning": return "warn";
-                case "Info": return "ok";
-                default: return "muted";
-            }
-        }
-
-        private static string ResultClass(string result)
-        {
-            switch (result)
-            {
-                case "Fail": return "bad";
-                case "Warn": return "warn";
-                case "Pass": return "ok";
-                default: return "muted";
+                case "Critical":
+                case "Error":
+                case "Fail":
+                    return "bad";
+                case "Warning":
+                case "Warn":
+                    return "warn";
+                case "Info":
+                case "Pass":
+                    return "ok";
+                default:
+                    return "muted";
             }
         }
 

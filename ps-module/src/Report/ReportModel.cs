@@ -22,47 +22,6 @@ namespace HybridMailFlow.Report
         public DateTime NowUtc = DateTime.UtcNow;
     }
 
-    /// <summary>Counts by name, without regard to case (the first spelling seen is shown), biggest first.</summary>
-    internal sealed class Tally
-    {
-        private readonly Dictionary<string, long> counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, string> spellings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-
-        public long Total { get; private set; }
-
-        public int Count
-        {
-            get { return counts.Count; }
-        }
-
-        public void Add(string name, long by = 1)
-        {
-            name = string.IsNullOrEmpty(name) ? "(none)" : name;
-            long count;
-            if (!counts.TryGetValue(name, out count))
-            {
-                spellings[name] = name;
-            }
-            counts[name] = count + by;
-            Total += by;
-        }
-
-        public long this[string name]
-        {
-            get
-            {
-                long count;
-                return counts.TryGetValue(name, out count) ? count : 0;
-            }
-        }
-
-        public IEnumerable<KeyValuePair<string, long>> Largest()
-        {
-            return counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.OrdinalIgnoreCase)
-                .Select(c => new KeyValuePair<string, long>(spellings[c.Key], c.Value));
-        }
-    }
-
     /// <summary>
     /// Counts over time by category, in 5-minute buckets of UTC; the chart groups them into the width it shows.
     /// </summary>
@@ -130,16 +89,9 @@ namespace HybridMailFlow.Report
         }
     }
 
-    /// <summary>What happened through one connector or with one remote host.</summary>
-    internal sealed class EndpointStats
+    /// <summary>What a set of sessions and SMTP tracking events came to: a traffic class, a connector, a remote host.</summary>
+    internal class FlowCounts
     {
-        private const int MaxNames = 4;
-
-        public string Name;
-        public string Direction;
-        public string Traffic;
-        public readonly SortedSet<string> Servers = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-        public readonly SortedSet<string> Addresses = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         public long Sessions;
         public long Delivered;
         public long Failed;
@@ -148,6 +100,34 @@ namespace HybridMailFlow.Report
         public long TlsSessions;
         public long TrackingEvents;
         public long TrackingFailures;
+
+        public void Count(SessionRecord s)
+        {
+            Sessions++;
+            Delivered += s.Outcome == "Delivered" ? 1 : 0;
+            Failed += s.Failed ? 1 : 0;
+            Messages += s.Accepted;
+            Bytes += s.Bytes;
+            TlsSessions += s.TlsSucceeded == true ? 1 : 0;
+        }
+
+        public void Count(TrackingRecord e)
+        {
+            TrackingEvents++;
+            TrackingFailures += e.IsFailure ? 1 : 0;
+        }
+    }
+
+    /// <summary>What happened through one connector or with one remote host.</summary>
+    internal sealed class EndpointStats : FlowCounts
+    {
+        private const int MaxNames = 4;
+
+        public string Name;
+        public string Direction;
+        public string Traffic;
+        public readonly SortedSet<string> Servers = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        public readonly SortedSet<string> Addresses = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         public readonly Tally Rules = new Tally();
 
         public long Activity
@@ -165,8 +145,8 @@ namespace HybridMailFlow.Report
 
         public string TopRule()
         {
-            var top = Rules.Largest().FirstOrDefault();
-            return top.Key == null ? null : top.Key + " (" + Format.Count(top.Value) + ")";
+            var top = Rules.Largest(1).FirstOrDefault();
+            return top == null ? null : top.Name + " (" + Format.Count(top.Count) + ")";
         }
     }
 
@@ -194,18 +174,10 @@ namespace HybridMailFlow.Report
         }
     }
 
-    internal sealed class TrafficStats
+    internal sealed class TrafficStats : FlowCounts
     {
         public string Traffic;
         public string Direction;
-        public long Sessions;
-        public long Delivered;
-        public long Failed;
-        public long Messages;
-        public long Bytes;
-        public long TlsSessions;
-        public long TrackingEvents;
-        public long TrackingFailures;
     }
 
     internal sealed class HopRow
@@ -265,47 +237,40 @@ namespace HybridMailFlow.Report
         /// <summary>Test-HybridCertificate, Test-HybridReceiveConnector, Test-HybridTransportDns (ConfigurationCheck).</summary>
         public static CheckRow OfConfiguration(PSObject o)
         {
-            return new CheckRow
-            {
-                Area = Text(o, "Area"),
-                Server = Text(o, "Server"),
-                Identity = Text(o, "Identity"),
-                Check = Text(o, "Check"),
-                Result = Text(o, "Result"),
-                Message = Text(o, "Message"),
-                Evidence = Text(o, "Evidence"),
-                Fix = Text(o, "Fix"),
-                Command = Text(o, "Command"),
-            };
-        }
-
-        /// <summary>Test-HybridSendConnector's checks of the hybrid connector (SendConnectorCheck): its Fix is the command.</summary>
-        public static CheckRow OfSendConnector(PSObject o)
-        {
-            var expected = Text(o, "Expected");
-            return new CheckRow
-            {
-                Area = "SendConnector",
-                Identity = Text(o, "Connector"),
-                Check = Text(o, "Check"),
-                Result = Text(o, "Result"),
-                Message = Text(o, "Reason"),
-                Evidence = expected == null ? Text(o, "Evidence") : Text(o, "Evidence") + " (expected: " + expected + ")",
-                Command = Text(o, "Fix"),
-            };
+            return Common(o, Text(o, "Area"), Text(o, "Identity"), Text(o, "Message"));
         }
 
         /// <summary>Invoke-HybridMailFlowCheck's steps (MailFlowCheck).</summary>
         public static CheckRow OfChecklist(PSObject o)
         {
+            return Common(o, Text(o, "Checklist"), "Step " + Text(o, "Step"), Text(o, "Reason"));
+        }
+
+        /// <summary>Test-HybridSendConnector's checks of the hybrid connector (SendConnectorCheck): its Fix is the command.</summary>
+        public static CheckRow OfSendConnector(PSObject o)
+        {
+            var row = Common(o, "SendConnector", Text(o, "Connector"), Text(o, "Reason"));
+            var expected = Text(o, "Expected");
+            if (expected != null)
+            {
+                row.Evidence += " (expected: " + expected + ")";
+            }
+            row.Command = row.Fix;
+            row.Fix = null;
+            return row;
+        }
+
+        /// <summary>What every kind of check names alike (Check, Result, Evidence, Fix, Command, Server); the rest as the kind names it.</summary>
+        private static CheckRow Common(PSObject o, string area, string identity, string message)
+        {
             return new CheckRow
             {
-                Area = Text(o, "Checklist"),
+                Area = area,
                 Server = Text(o, "Server"),
-                Identity = "Step " + Text(o, "Step"),
+                Identity = identity,
                 Check = Text(o, "Check"),
                 Result = Text(o, "Result"),
-                Message = Text(o, "Reason"),
+                Message = message,
                 Evidence = Text(o, "Evidence"),
                 Fix = Text(o, "Fix"),
                 Command = Text(o, "Command"),
@@ -436,11 +401,8 @@ namespace HybridMailFlow.Report
             Sessions++;
             See(s.StartUtc);
             CountServer(s.Server, "Sessions");
-            var outcome = SessionSeries.Categories[SessionSeries.CategoryOf(s.Outcome)];
             SessionOutcomeCounts.Add(s.Outcome);
             SessionSeries.Add(s.StartUtc, SessionSeries.CategoryOf(s.Outcome));
-            var delivered = outcome == "Delivered";
-            var tls = s.TlsSucceeded == true;
             string rule = null;
             if (s.Failed)
             {
@@ -450,29 +412,16 @@ namespace HybridMailFlow.Report
             }
 
             var traffic = TrafficOf(s.IsExchangeOnline, s.AddressClass);
-            var flow = Get(Traffic, traffic + "|" + s.Direction, () => new TrafficStats { Traffic = traffic, Direction = s.Direction });
-            flow.Sessions++;
-            flow.Delivered += delivered ? 1 : 0;
-            flow.Failed += s.Failed ? 1 : 0;
-            flow.Messages += s.Accepted;
-            flow.Bytes += s.Bytes;
-            flow.TlsSessions += tls ? 1 : 0;
-
             var connector = Get(Connectors, s.ConnectorId ?? "(none)", () => new EndpointStats { Name = s.ConnectorId ?? "(none)", Direction = s.Direction + " (" + s.Role + ")" });
             var remoteName = RemoteName(s.RemoteHost, s.RemoteAddress);
             var remote = Get(RemoteHosts, remoteName, () => new EndpointStats { Name = remoteName, Traffic = traffic });
-            foreach (var endpoint in new[] { connector, remote })
+            Get(Traffic, traffic + "|" + s.Direction, () => new TrafficStats { Traffic = traffic, Direction = s.Direction }).Count(s);
+            connector.Count(s);
+            remote.Count(s);
+            if (rule != null)
             {
-                endpoint.Sessions++;
-                endpoint.Delivered += delivered ? 1 : 0;
-                endpoint.Failed += s.Failed ? 1 : 0;
-                endpoint.Messages += s.Accepted;
-                endpoint.Bytes += s.Bytes;
-                endpoint.TlsSessions += tls ? 1 : 0;
-                if (rule != null)
-                {
-                    endpoint.Rules.Add(rule);
-                }
+                connector.Rules.Add(rule);
+                remote.Rules.Add(rule);
             }
             EndpointStats.AddName(connector.Servers, s.Server);
             EndpointStats.AddName(remote.Servers, s.Server);
@@ -523,19 +472,16 @@ namespace HybridMailFlow.Report
             }
             var direction = string.Equals(e.EventId, "SEND", StringComparison.OrdinalIgnoreCase) ? "Send" : "Receive";
             var traffic = TrafficOf(false, ClassOf(e.RemoteAddress));
-            var flow = Get(Traffic, traffic + "|" + direction, () => new TrafficStats { Traffic = traffic, Direction = direction });
-            flow.TrackingEvents++;
-            flow.TrackingFailures += e.IsFailure ? 1 : 0;
+            Get(Traffic, traffic + "|" + direction, () => new TrafficStats { Traffic = traffic, Direction = direction }).Count(e);
             var remoteName = RemoteName(e.RemoteHost, e.RemoteAddress);
             var remote = Get(RemoteHosts, remoteName, () => new EndpointStats { Name = remoteName, Traffic = traffic });
-            remote.TrackingEvents++;
+            remote.Count(e);
             EndpointStats.AddName(remote.Addresses, e.RemoteAddress);
             EndpointStats.AddName(remote.Servers, e.Server);
             if (e.ConnectorId != null)
             {
                 var connector = Get(Connectors, e.ConnectorId, () => new EndpointStats { Name = e.ConnectorId, Direction = direction });
-                connector.TrackingEvents++;
-                connector.TrackingFailures += e.IsFailure ? 1 : 0;
+                connector.Count(e);
                 EndpointStats.AddName(connector.Servers, e.Server);
                 if (rule != null)
                 {
