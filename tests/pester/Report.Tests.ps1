@@ -128,37 +128,51 @@ BeforeAll {
     }
 
     # A large set of two servers' SmtpReceive logs over six hours: deliveries from some 800 Exchange Online hosts,
-    # logon failures from the Internet, PRX2, load-balancer probes and commands out of order.
+    # logon failures from the Internet, PRX2, load-balancer probes and commands out of order. Each kind of session is
+    # written once as a template, then copied with its time, id, address and name: quick enough under wine too.
     function New-GeneratedLogs {
         param([string] $Folder, [int] $Count)
+        $templates = @{}
+        foreach ($server in 'CMHYBD01\Default Frontend CMHYBD01', 'CMEDGE01\Default internal receive connector CMEDGE01') {
+            $kinds = @{
+                Delivered = Get-DeliveredSteps 'HOSTNAME' 'SESSIONID'
+                Logon     = Get-RefusedSteps '[198.51.100.1]' 'scan@fabrikam.example' '535 5.7.3 Authentication unsuccessful'
+                Prx2      = Get-RefusedSteps 'HOSTNAME' 'ramki@cloudfield.onmicrosoft.com' '451 4.7.0 Temporary server error. Please try again later. PRX2'
+                Probe     = @(@('>', '220 CMHYBD01 ready'), @('<', 'EHLO lb01.cloudmonkeys.xyz'), @('>', '250  CMHYBD01 Hello'), @('<', 'QUIT'), @('>', '221 2.0.0 Bye'))
+                Hello     = @(@('>', '220 CMHYBD01 ready'), @('<', 'MAIL FROM:<scanner@cloudmonkeys.xyz>'), @('>', '503 5.5.2 Send hello first'), @('<', 'QUIT'), @('>', '221 2.0.0 Bye'))
+            }
+            foreach ($kind in $kinds.Keys) {
+                $lines = New-SessionLines ([DateTime]::SpecifyKind([DateTime]'2000-01-01T00:00:00', 'Utc')) $server 'SESSIONID' 'REMOTEIP' $kinds[$kind]
+                $templates["$server|$kind"] = ($lines -join "`r`n") + "`r`n"
+            }
+        }
         $start = [DateTime]::SpecifyKind([DateTime]'2026-05-01T00:00:00', 'Utc')
         $files = @{}
         for ($i = 0; $i -lt $Count; $i++) {
             $time = $start.AddSeconds([Math]::Floor($i * 21600.0 / $Count))
             if ($time.Minute -eq 59 -and $time.Second -eq 59) { $time = $time.AddSeconds(-1) }
-            $edge = ($i % 3) -eq 0
-            $connector = 'CMHYBD01\Default Frontend CMHYBD01'
+            $server = 'CMHYBD01\Default Frontend CMHYBD01'
             $folderName = 'CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
-            if ($edge) {
-                $connector = 'CMEDGE01\Default internal receive connector CMEDGE01'
+            if (($i % 3) -eq 0) {
+                $server = 'CMEDGE01\Default internal receive connector CMEDGE01'
                 $folderName = 'CMEDGE01/Edge/ProtocolLog/SmtpReceive'
             }
-            $id = '08DEA7479C' + $i.ToString('X6')
             $host800 = $i % 800
-            $exoAddress = '40.93.{0}.{1}' -f [Math]::Floor($host800 / 250), ($host800 % 250 + 1)
-            $exoName = 'NAM{0:D4}.outbound.protection.outlook.com' -f $host800
+            $address = '40.93.{0}.{1}' -f [Math]::Floor($host800 / 250), ($host800 % 250 + 1)
+            $kind = 'Delivered'
             switch ($i % 10) {
-                6 { $lines = New-SessionLines $time $connector $id ('198.51.100.{0}' -f ($i % 50 + 1)) (Get-RefusedSteps '[198.51.100.1]' 'scan@fabrikam.example' '535 5.7.3 Authentication unsuccessful') }
-                7 { $lines = New-SessionLines $time $connector $id $exoAddress (Get-RefusedSteps $exoName 'ramki@cloudfield.onmicrosoft.com' '451 4.7.0 Temporary server error. Please try again later. PRX2') }
-                8 { $lines = New-SessionLines $time $connector $id '192.168.1.2' @(@('>', '220 CMHYBD01 ready'), @('<', 'EHLO lb01.cloudmonkeys.xyz'), @('>', '250  CMHYBD01 Hello'), @('<', 'QUIT'), @('>', '221 2.0.0 Bye')) }
-                9 { $lines = New-SessionLines $time $connector $id ('192.168.1.{0}' -f (50 + $i % 20)) @(@('>', '220 CMHYBD01 ready'), @('<', 'MAIL FROM:<scanner@cloudmonkeys.xyz>'), @('>', '503 5.5.2 Send hello first'), @('<', 'QUIT'), @('>', '221 2.0.0 Bye')) }
-                default { $lines = New-SessionLines $time $connector $id $exoAddress (Get-DeliveredSteps $exoName $id) }
+                6 { $kind = 'Logon'; $address = '198.51.100.{0}' -f ($i % 50 + 1) }
+                7 { $kind = 'Prx2' }
+                8 { $kind = 'Probe'; $address = '192.168.1.2' }
+                9 { $kind = 'Hello'; $address = '192.168.1.{0}' -f (50 + $i % 20) }
             }
+            $text = $templates["$server|$kind"].Replace('2000-01-01T00:00:00', $time.ToString('yyyy-MM-ddTHH:mm:ss', [cultureinfo]::InvariantCulture))
+            $text = $text.Replace('SESSIONID', '08DEA7479C' + $i.ToString('X6')).Replace('REMOTEIP', $address).Replace('HOSTNAME', ('NAM{0:D4}.outbound.protection.outlook.com' -f $host800))
             $file = Join-Path (Join-Path $Folder $folderName) ('RECV{0:yyyyMMddHH}-1.LOG' -f $time)
-            if (-not $files.ContainsKey($file)) { $files[$file] = New-Object System.Collections.Generic.List[string] }
-            $files[$file].AddRange([string[]]$lines)
+            if (-not $files.ContainsKey($file)) { $files[$file] = New-Object System.Text.StringBuilder }
+            $null = $files[$file].Append($text)
         }
-        foreach ($file in $files.Keys) { Write-ProtocolLog $file $files[$file].ToArray() }
+        foreach ($file in $files.Keys) { Write-ProtocolLog $file @($files[$file].ToString().TrimEnd()) }
     }
 
     # What remote parties can put in a log: markup, a script end tag, line separators, spreadsheet formulas.

@@ -124,11 +124,6 @@ namespace HybridMailFlow.Report
             this.sb = sb;
         }
 
-        public StringBuilder Builder
-        {
-            get { return sb; }
-        }
-
         /// <summary>Markup of our own (constants, numbers we formatted); never text from the input.</summary>
         public HtmlWriter Raw(string markup)
         {

@@ -117,7 +117,7 @@ namespace HybridMailFlow.Report
         public object Finding;
         public string FailureText;
 
-        public object Source;
+        public object Origin;
 
         public static SessionRecord Of(SmtpSession s)
         {
@@ -141,7 +141,7 @@ namespace HybridMailFlow.Report
                 Certificates = new List<CertificateRecord>(s.Certificates.Count),
                 Accepted = s.AcceptedCount,
                 Bytes = s.Bytes ?? 0,
-                Source = s,
+                Origin = s,
             };
             foreach (var c in s.Certificates)
             {
@@ -188,7 +188,7 @@ namespace HybridMailFlow.Report
                 Certificates = CertificatesOf(o),
                 Accepted = Int(Property(o, "AcceptedCount")) ?? 0,
                 Bytes = Long(Property(o, "Bytes")) ?? 0,
-                Source = o,
+                Origin = o,
             };
             if (record.Failed)
             {
@@ -512,9 +512,9 @@ namespace HybridMailFlow.Report
 
         private static readonly string[] ErrorTextDetails = { "Input", "Source", "MatchedText", "Context", "Code", "EnhancedCode" };
 
-        public static Example OfSession(object source, SessionRecord r)
+        public static Example OfSession(SessionRecord r)
         {
-            var o = PSObject.AsPSObject(source);
+            var o = PSObject.AsPSObject(r.Origin);
             var outcomePath = Text(o, "OutcomePath");
             var outcomeLine = Text(o, "OutcomeLine");
             var example = New(SourceKind.Session, o, SessionDetails);
@@ -526,7 +526,7 @@ namespace HybridMailFlow.Report
             example.Place = PlaceOf(outcomePath, outcomeLine);
             example.Deciding = Text(o, "OutcomeText") ?? Text(o, "LastError") ?? Text(o, "DisconnectReason");
             example.LinesTitle = "The session's lines";
-            var session = source as SmtpSession;
+            var session = r.Origin as SmtpSession;
             if (session != null)
             {
                 AddLines(example, session, outcomePath);

@@ -408,7 +408,7 @@ namespace HybridMailFlow.Report
             {
                 SessionsFailed++;
                 CountServer(s.Server, "Failures");
-                rule = Failure(SourceKind.Session, s.StartUtc, s.Server, s.Finding, s.FailureText, s.Outcome, () => Examples.OfSession(s.Source, s));
+                rule = Failure(SourceKind.Session, s.StartUtc, s.Server, s.Finding, s.FailureText, s.Outcome, () => Examples.OfSession(s));
             }
 
             var traffic = TrafficOf(s.IsExchangeOnline, s.AddressClass);
