@@ -13,6 +13,7 @@
       each after warm-up runs over a 5 MB set for -WarmUpSeconds, and the 100 MB pair once more in the same
       process; and Get-HybridSmtpSession's first use in a new process (one warm-up run over the 21 sessions of
       the samples only);
+      - Export-HybridMailFlowReport -SmtpLogPath over the 100 MB subset: its time and the report's size;
     Message tracking logs:
       - the Rust engine alone (MB/s on one core, all events and a sender search);
       - Get-HybridMessageTrackingLog over the full set and the subset, without a filter and with -Sender;
@@ -258,6 +259,9 @@ $results = @(
 )
 $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
+# The HTML report of the same 100 MB, read by the command itself: its time, and its size (as Items, in bytes).
+$reportRun = Measure-InChild "Export-HybridMailFlowReport -SmtpLogPath, $subsetMB MB" "(Export-HybridMailFlowReport -Path (Join-Path ([System.IO.Path]::GetTempPath()) 'hmf-bench-report.html') -SmtpLogPath `$target).Length" -Path $subset -WarmPath $protocolWarm -Setup $import
+
 $ours = $results[1]
 $theirs = $results[2]
 $summary = [ordered]@{
@@ -268,6 +272,7 @@ $summary = [ordered]@{
     "Speed ratio, ours on first use in a new process"       = [math]::Round($theirs.Seconds / [math]::Max($results[3].Seconds, 0.001), 1)
     "Memory ratio vs Get-Content|ConvertFrom-Csv ($subsetMB MB)" = [math]::Round($theirs.PeakMemoryMB / [math]::Max($ours.PeakMemoryMB, 1), 1)
     "Get-HybridSmtpSession peak MB: $subsetMB MB vs $fullMB MB" = '{0} vs {1}' -f $ours.PeakMemoryMB, $results[0].PeakMemoryMB
+    "Export-HybridMailFlowReport over $subsetMB MB: time, report size" = '{0} s, {1:N0} KB (peak {2} MB)' -f $reportRun.Seconds, ($reportRun.Items / 1KB), $reportRun.PeakMemoryMB
 }
 [pscustomobject]$summary | Format-List | Out-String | Write-Host
 if ($ProtocolOnly) { return }

@@ -13,6 +13,7 @@
     FormatsToProcess     = @('HybridMailFlow.format.ps1xml')
     TypesToProcess       = @('HybridMailFlow.types.ps1xml')
     CmdletsToExport      = @(
+        'Export-HybridMailFlowReport'
         'Get-HybridMailFlowSummary'
         'Get-HybridMailFlowVersion'
         'Get-HybridMessageTrackingLog'

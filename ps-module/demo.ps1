@@ -1,12 +1,14 @@
 ﻿<#
 .SYNOPSIS
     Shows HybridMailFlow on the bundled sample logs of the lab (CMHYBD01, CMEDGE01): the SMTP sessions, their
-    outcomes, and what went wrong where. Run through `pwsh ./build.ps1 Demo`.
+    outcomes, and what went wrong where; then writes the HTML report of the samples and prints its path. Run
+    through `pwsh ./build.ps1 Demo`.
 #>
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/HybridMailFlow/HybridMailFlow.psd1'),
-    [string] $SamplesPath = (Join-Path $PSScriptRoot '../samples')
+    [string] $SamplesPath = (Join-Path $PSScriptRoot '../samples'),
+    [string] $ReportPath = (Join-Path $PSScriptRoot '../out/samples-report.html')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -46,3 +48,8 @@ $failed | Where-Object { $_.Diagnosis[0].RuleId -eq 'HMF-PRX2' } | Select-Object
 Write-Section 'Exchange Online sessions and their TLS'
 $sessions | Where-Object IsExchangeOnline | Select-Object Server, Direction, RemoteHost, TlsProtocol, CertificateSubject, TlsDomainCapabilities, Outcome |
     Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+
+Write-Section 'The report of the samples, to open in a browser (Export-HybridMailFlowReport)'
+$report = Export-HybridMailFlowReport -Path $ReportPath -SmtpLogPath $SamplesPath -Title 'Mail flow report of the lab samples'
+Write-Host ('{0:N0} sessions, {1:N0} failures under {2} diagnoses, {3:N0} KB:' -f $report.Sessions, $report.Failures, $report.Diagnoses, ($report.Length / 1KB))
+Write-Host $report.Path

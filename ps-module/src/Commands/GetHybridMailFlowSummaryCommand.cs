@@ -29,7 +29,7 @@ namespace HybridMailFlow.Commands
         private MailFlowSummary summary;
         private LogPathList paths;
         private FileProgress progress;
-        private readonly Dictionary<string, SmtpErrorDiagnosis> diagnosed = new Dictionary<string, SmtpErrorDiagnosis>();
+        private readonly DiagnosisCache diagnoses = new DiagnosisCache(ErrorSource.MessageTracking);
 
         /// <summary>
         /// Tracking events (HybridMailFlow.MessageTrackingEvent, or Get-MessageTrackingLog objects: matched by their
@@ -248,7 +248,7 @@ namespace HybridMailFlow.Commands
                 facts.FailureText = FailureTextOf(statuses, Text(o, "SourceContext"), eventId);
                 if (status != null)
                 {
-                    facts.FailureDiagnosis = Diagnose(status);
+                    facts.FailureDiagnosis = diagnoses.Diagnose(status);
                 }
             }
             var info = Text(o, "MessageInfo");
@@ -316,7 +316,7 @@ namespace HybridMailFlow.Commands
             if (IsFailedOutcome(outcome))
             {
                 facts.FailureText = Text(o, "OutcomeText") ?? Text(o, "LastError") ?? outcome;
-                facts.FailureDiagnosis = Diagnose(facts.FailureText);
+                facts.FailureDiagnosis = diagnoses.Diagnose(facts.FailureText);
             }
             var mailFrom = Text(o, "MailFrom");
             var recipients = Values(Property(o, "Recipients"), true).ToList();
@@ -328,7 +328,7 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>The remote side of an SMTP event: the client of a RECEIVE, the server of a SEND.</summary>
-        private static string RemoteHostOf(string eventId, string source, string clientHostname, string clientIp, string serverHostname, string serverIp)
+        internal static string RemoteHostOf(string eventId, string source, string clientHostname, string clientIp, string serverHostname, string serverIp)
         {
             if (!string.Equals(source, "SMTP", StringComparison.OrdinalIgnoreCase))
             {
@@ -346,7 +346,7 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>FAIL, DEFER, DROP and the events named for a failure or deferral; not DSN, which reports a failure counted already.</summary>
-        private static bool IsFailureEvent(string eventId)
+        internal static bool IsFailureEvent(string eventId)
         {
             if (string.IsNullOrEmpty(eventId))
             {
@@ -356,13 +356,13 @@ namespace HybridMailFlow.Commands
             return id == "DROP" || id.EndsWith("FAIL", StringComparison.Ordinal) || id.EndsWith("DEFER", StringComparison.Ordinal);
         }
 
-        private static bool IsFailedOutcome(string outcome)
+        internal static bool IsFailedOutcome(string outcome)
         {
             return !string.IsNullOrEmpty(outcome) && outcome != "Delivered" && outcome != "NoMessage" && outcome != "Incomplete";
         }
 
         /// <summary>Statuses that report a failure: not To/Cc/Bcc, not a 2xx reply.</summary>
-        private static IEnumerable<string> FailedStatuses(IEnumerable<string> statuses)
+        internal static IEnumerable<string> FailedStatuses(IEnumerable<string> statuses)
         {
             foreach (var status in statuses)
             {
@@ -376,14 +376,14 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>The error of a failure event: its first failed status, else its source context, else its event id.</summary>
-        private static string FailureTextOf(IEnumerable<string> statuses, string sourceContext, string eventId)
+        internal static string FailureTextOf(IEnumerable<string> statuses, string sourceContext, string eventId)
         {
             var status = FailedStatuses(statuses).FirstOrDefault();
             return status != null ? ErrorOf(status) : sourceContext ?? eventId;
         }
 
         /// <summary>The LED of a bracketed status ([{LED=...};{MSG=...};...]), or the text itself.</summary>
-        private static string ErrorOf(string status)
+        internal static string ErrorOf(string status)
         {
             if (status == null)
             {
@@ -391,17 +391,6 @@ namespace HybridMailFlow.Commands
             }
             var match = BracketedLed.Match(status);
             return match.Success ? match.Groups[1].Value : status;
-        }
-
-        private SmtpErrorDiagnosis Diagnose(string text)
-        {
-            SmtpErrorDiagnosis finding;
-            if (!diagnosed.TryGetValue(text, out finding))
-            {
-                finding = Diagnosis.Diagnose(null, text, 0, ErrorSource.MessageTracking, null, false)[0];
-                diagnosed[text] = finding;
-            }
-            return finding;
         }
     }
 }

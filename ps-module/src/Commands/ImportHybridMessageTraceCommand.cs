@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Management.Automation;
-using HybridMailFlow.Native;
 
 namespace HybridMailFlow.Commands
 {
@@ -15,9 +12,7 @@ namespace HybridMailFlow.Commands
     [OutputType(typeof(MessageTraceEvent))]
     public sealed class ImportHybridMessageTraceCommand : PSCmdlet, IDisposable
     {
-        private TraceImporter importer;
-        private int files;
-        private int skippedRows;
+        private TraceReading reading;
 
         /// <summary>Export files; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
@@ -38,86 +33,34 @@ namespace HybridMailFlow.Commands
 
         protected override void BeginProcessing()
         {
-            importer = new TraceImporter();
+            reading = new TraceReading(this);
         }
 
         protected override void ProcessRecord()
         {
             if (ParameterSetName == "InputObject")
             {
-                Emit("InputObject", TraceCsv.FromObjects(InputObject), InputObject);
+                WriteObject(reading.Read(InputObject), true);
                 return;
             }
             var list = new LogPathList(this);
             list.Add(Path, LiteralPath);
-            foreach (var file in list.Paths)
+            foreach (var events in reading.ReadFiles(list.Paths))
             {
-                if (Directory.Exists(file))
-                {
-                    WriteError(new ErrorRecord(new IOException(string.Format("'{0}' is a folder: give the export files (e.g. {0}{1}*.csv).", file, System.IO.Path.DirectorySeparatorChar)),
-                        "HybridMailFlow.PathIsFolder", ErrorCategory.InvalidArgument, file));
-                    continue;
-                }
-                byte[] bytes;
-                try
-                {
-                    bytes = File.ReadAllBytes(file);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    WriteError(new ErrorRecord(e, "HybridMailFlow.IoError", ErrorCategory.ReadError, file));
-                    continue;
-                }
-                Emit(file, bytes, null);
-            }
-        }
-
-        private void Emit(string name, byte[] bytes, object target)
-        {
-            files++;
-            var issues = new List<TraceIssue>();
-            List<MessageTraceEvent> events;
-            try
-            {
-                events = importer.Read(name, bytes, issues);
-            }
-            catch (NativeException e)
-            {
-                WriteError(e.ToErrorRecord(target ?? name));
-                return;
-            }
-            foreach (var issue in issues)
-            {
-                if (issue.IsWarning)
-                {
-                    WriteWarning(issue.Message);
-                }
-                else
-                {
-                    if (issue.Line > 0)
-                    {
-                        skippedRows++;
-                    }
-                    WriteError(issue.ToErrorRecord());
-                }
-            }
-            WriteVerbose(string.Format("{0}: {1} events, {2} rows skipped", name, events.Count, issues.FindAll(i => !i.IsWarning && i.Line > 0).Count));
-            foreach (var e in events)
-            {
-                WriteObject(e);
+                WriteObject(events, true);
             }
         }
 
         protected override void EndProcessing()
         {
-            WriteVerbose(string.Format("Import-HybridMessageTrace: {0} inputs read, {1} rows skipped.", files, skippedRows));
+            WriteVerbose(string.Format("Import-HybridMessageTrace: {0} inputs read, {1} rows skipped.", reading.Inputs, reading.SkippedRows));
         }
 
         public void Dispose()
         {
-            if (importer != null)
+            if (reading != null)
             {
-                importer.Dispose();
+                reading.Dispose();
             }
         }
     }

@@ -58,16 +58,16 @@ namespace HybridMailFlow.Commands
         private DateTime? first;
         private DateTime? last;
         private readonly HashSet<ulong> messages = new HashSet<ulong>();
-        private readonly Counter eventIds = new Counter();
-        private readonly Counter sources = new Counter();
-        private readonly Counter outcomes = new Counter();
-        private readonly Counter roles = new Counter();
-        private readonly Counter connectors = new Counter();
-        private readonly Counter remoteHosts = new Counter();
-        private readonly Counter errorCodes = new Counter();
-        private readonly Counter failureTexts = new Counter();
-        private readonly Counter senders = new Counter();
-        private readonly Counter recipients = new Counter();
+        private readonly Tally eventIds = new Tally();
+        private readonly Tally sources = new Tally();
+        private readonly Tally outcomes = new Tally();
+        private readonly Tally roles = new Tally();
+        private readonly Tally connectors = new Tally();
+        private readonly Tally remoteHosts = new Tally();
+        private readonly Tally errorCodes = new Tally();
+        private readonly Tally failureTexts = new Tally();
+        private readonly Tally senders = new Tally();
+        private readonly Tally recipients = new Tally();
         private readonly HashSet<ulong> senderMessages = new HashSet<ulong>();
         private readonly HashSet<ulong> recipientMessages = new HashSet<ulong>();
         private readonly SortedDictionary<DateTime, long> hours = new SortedDictionary<DateTime, long>();
@@ -154,16 +154,16 @@ namespace HybridMailFlow.Commands
             }
             yield return Row("Total", "Messages", messages.Count, null, "distinct message ids");
             yield return Row("Total", "Failures", failures, null, events > 0 ? "FAIL, DEFER, DROP and other failure events" : "sessions that failed");
-            foreach (var row in eventIds.Rows("EventId", events, int.MaxValue)) yield return row;
-            foreach (var row in sources.Rows("Source", events, int.MaxValue)) yield return row;
-            foreach (var row in outcomes.Rows("Outcome", sessions, int.MaxValue)) yield return row;
-            foreach (var row in roles.Rows("Role", sessions, int.MaxValue)) yield return row;
-            foreach (var row in connectors.Rows("Connector", connectors.Total, top)) yield return row;
-            foreach (var row in remoteHosts.Rows("RemoteHost", remoteHosts.Total, top)) yield return row;
-            foreach (var row in errorCodes.Rows("ErrorCode", failures, top)) yield return row;
-            foreach (var row in failureTexts.Rows("Failure", failures, top)) yield return row;
-            foreach (var row in senders.Rows("Sender", messages.Count, top)) yield return row;
-            foreach (var row in recipients.Rows("Recipient", messages.Count, top)) yield return row;
+            foreach (var row in Rows(eventIds, "EventId", events, int.MaxValue)) yield return row;
+            foreach (var row in Rows(sources, "Source", events, int.MaxValue)) yield return row;
+            foreach (var row in Rows(outcomes, "Outcome", sessions, int.MaxValue)) yield return row;
+            foreach (var row in Rows(roles, "Role", sessions, int.MaxValue)) yield return row;
+            foreach (var row in Rows(connectors, "Connector", connectors.Total, top)) yield return row;
+            foreach (var row in Rows(remoteHosts, "RemoteHost", remoteHosts.Total, top)) yield return row;
+            foreach (var row in Rows(errorCodes, "ErrorCode", failures, top)) yield return row;
+            foreach (var row in Rows(failureTexts, "Failure", failures, top)) yield return row;
+            foreach (var row in Rows(senders, "Sender", messages.Count, top)) yield return row;
+            foreach (var row in Rows(recipients, "Recipient", messages.Count, top)) yield return row;
             long counted = events + sessions;
             foreach (var hour in hours)
             {
@@ -216,7 +216,7 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>Counts `address` once per message it appears in.</summary>
-        private static void CountOnce(Counter counter, HashSet<ulong> seen, string address, string messageId)
+        private static void CountOnce(Tally counter, HashSet<ulong> seen, string address, string messageId)
         {
             if (!string.IsNullOrEmpty(address) && seen.Add(Hash(address, messageId)))
             {
@@ -275,50 +275,15 @@ namespace HybridMailFlow.Commands
             return new MailFlowSummaryRow { Category = category, Name = name, Count = count, Percent = percent, Detail = detail };
         }
 
+        /// <summary>The rows of a category: its `limit` biggest counts, biggest first.</summary>
+        private static IEnumerable<MailFlowSummaryRow> Rows(Tally tally, string category, long whole, int limit)
+        {
+            return tally.Largest(limit).Select(e => Row(category, e.Name, e.Count, Percent(e.Count, whole), e.Detail));
+        }
+
         private static double? Percent(long count, long whole)
         {
             return whole == 0 ? (double?)null : Math.Round(100.0 * count / whole, 1);
-        }
-
-        /// <summary>Counts by name (without regard to case; the first spelling seen is shown), with a detail per name.</summary>
-        private sealed class Counter
-        {
-            private readonly Dictionary<string, Entry> entries = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
-
-            public long Total { get; private set; }
-
-            public void Add(string name, string detail = null)
-            {
-                if (string.IsNullOrEmpty(name))
-                {
-                    return;
-                }
-                Entry entry;
-                if (!entries.TryGetValue(name, out entry))
-                {
-                    entry = new Entry { Name = name, Detail = detail };
-                    entries[name] = entry;
-                }
-                entry.Count++;
-                Total++;
-            }
-
-            /// <summary>The `limit` biggest counts, biggest first (ties by name).</summary>
-            public IEnumerable<MailFlowSummaryRow> Rows(string category, long whole, int limit)
-            {
-                return entries.Values
-                    .OrderByDescending(e => e.Count)
-                    .ThenBy(e => e.Name, StringComparer.OrdinalIgnoreCase)
-                    .Take(limit)
-                    .Select(e => Row(category, e.Name, e.Count, Percent(e.Count, whole), e.Detail));
-            }
-
-            private sealed class Entry
-            {
-                public string Name;
-                public string Detail;
-                public long Count;
-            }
         }
     }
 }
