@@ -100,6 +100,12 @@ namespace HybridMailFlow.Network
                 }
                 throw new SmtpConnectionException(socket.SocketErrorCode, Describe(socket.SocketErrorCode, Endpoints.Format(address.ToString(), port), socket.Message), socket);
             }
+            catch (SocketException socket)
+            {
+                // A reset that arrives between the handshake and the first read fails the socket's set-up here.
+                client.Dispose();
+                throw new SmtpConnectionException(socket.SocketErrorCode, Describe(socket.SocketErrorCode, Endpoints.Format(address.ToString(), port), socket.Message), socket);
+            }
             catch
             {
                 client.Dispose();

@@ -90,6 +90,13 @@ namespace HybridMailFlow.Network
                 connection = SmtpConnection.Connect(address, options.Port, options.Timeout);
                 Succeed(connect, "Connected to " + endpoint);
             }
+            catch (SmtpConnectionException e) when (e.Error == SocketError.ConnectionReset)
+            {
+                // A refused connection is ConnectionRefused; a reset means the server accepted, then dropped it
+                // (seen when the reset is processed before the connect completes).
+                Fail(connect, "Dropped", e.Message, "421 4.4.2 Connection dropped due to " + DropReason(e.Error), null);
+                return Finish();
+            }
             catch (SmtpConnectionException e)
             {
                 Fail(connect, "ConnectFailed", e.Message, WinsockText(e.Error, e.Message, endpoint), null);
