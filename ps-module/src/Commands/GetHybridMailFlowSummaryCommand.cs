@@ -284,7 +284,7 @@ namespace HybridMailFlow.Commands
             };
             if (IsFailedOutcome(s.Outcome))
             {
-                facts.FailureText = s.OutcomeText ?? s.LastError ?? s.DisconnectReason ?? s.Outcome;
+                facts.FailureText = s.Failure ?? s.Outcome;
                 facts.FailureDiagnosis = s.Diagnosis.Count > 0 ? s.Diagnosis[0] : null;
             }
             for (int i = 0; i < s.Messages.Count; i++)
@@ -315,7 +315,9 @@ namespace HybridMailFlow.Commands
             };
             if (IsFailedOutcome(outcome))
             {
-                facts.FailureText = Text(o, "OutcomeText") ?? Text(o, "LastError") ?? outcome;
+                facts.FailureText = Text(o, "Failure")
+                    ?? SmtpSession.DescribeFailure(outcome, Text(o, "LastError"), Text(o, "OutcomeText"), Text(o, "DisconnectReason"), null)
+                    ?? outcome;
                 facts.FailureDiagnosis = Diagnose(facts.FailureText);
             }
             var mailFrom = Text(o, "MailFrom");
