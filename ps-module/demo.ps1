@@ -26,7 +26,7 @@ $sessions = @(Get-HybridSmtpSession -Path $SamplesPath)
 $sessions | Format-Table -AutoSize:$false | Out-String -Width 120 | Write-Host
 
 Write-Section 'Sessions by outcome'
-$sessions | Group-Object Outcome | Sort-Object Count -Descending | Select-Object Count, Name | Format-Table -AutoSize | Out-String | Write-Host
+$sessions | Group-Object Outcome | Sort-Object Count -Descending | Select-Object Count, Name | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 
 Write-Section 'What failed, where (the line that decided it), and what it means'
 $failed = @($sessions | Where-Object { $_.Diagnosis.Count -gt 0 })
@@ -37,17 +37,20 @@ $failed | ForEach-Object {
         Role      = $_.Role
         Outcome   = $_.Outcome
         Line      = $place
-        Diagnosis = $_.Diagnosis[0].Title
+        Diagnosis = [HybridMailFlow.TextLayout]::Wrap($_.Diagnosis[0].Title, 62)
     }
-} | Format-Table -Wrap | Out-String -Width 160 | Write-Host
+} | Format-Table -Wrap | Out-String -Width 120 | Write-Host
 
 Write-Section 'The fix for the PRX2 failure (Resolve-HybridSmtpError explains any error text the same way)'
 $failed | Where-Object { $_.Diagnosis[0].RuleId -eq 'HMF-PRX2' } | Select-Object -First 1 | ForEach-Object { $_.Diagnosis[0] } |
-    Format-List | Out-String -Width 120 | Write-Host
+    Out-String -Width 120 | Write-Host
 
 Write-Section 'Exchange Online sessions and their TLS'
-$sessions | Where-Object IsExchangeOnline | Select-Object Server, Direction, RemoteHost, TlsProtocol, CertificateSubject, TlsDomainCapabilities, Outcome |
-    Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+$sessions | Where-Object IsExchangeOnline |
+    Format-Table Server, Direction, RemoteHost,
+        @{ Label = 'TLS'; Expression = { $_.TlsProtocol -replace '^SP_PROT_|_(SERVER|CLIENT)$' } },
+        @{ Label = 'Certificate'; Expression = { $_.CertificateSubject -replace ',.*$' } }, Outcome -AutoSize |
+    Out-String -Width 120 | Write-Host
 
 Write-Section 'The report of the samples, to open in a browser (Export-HybridMailFlowReport)'
 $report = Export-HybridMailFlowReport -Path $ReportPath -SmtpLogPath $SamplesPath -Title 'Mail flow report of the lab samples'

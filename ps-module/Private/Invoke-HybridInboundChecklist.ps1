@@ -84,7 +84,7 @@
         $rerun = "Find-HybridLogPath -LogKind SmtpReceive -ExistingOnly | Get-HybridSmtpSession -Start (Get-Date).AddHours(-$Hours) | Where-Object IsExchangeOnline"
         if ($sessions.Count -gt 0) {
             $last = $sessions | Sort-Object Start | Select-Object -Last 1
-            New-HybridMailFlowCheck $list 8 $portCheck Pass "$($sessions.Count) connection(s) from Exchange Online in the last $Hours hours; the last at $($last.Start.ToString('u')) from $($last.RemoteAddress) ($($last.Outcome))." `
+            New-HybridMailFlowCheck $list 8 $portCheck Pass "$($sessions.Count) connection(s) from Exchange Online in the last $Hours hours; the last at $($last.Start.ToUniversalTime().ToString('u')) from $($last.RemoteAddress) ($($last.Outcome))." `
                 -Evidence (($sessions | Group-Object Outcome | ForEach-Object { "$($_.Name): $($_.Count)" }) -join ', ') -Command $rerun -Server $Server
         } else {
             $reason = "No connection from Exchange Online in the SmtpReceive logs of the last $Hours hours."

@@ -9,7 +9,7 @@
         InputObject = 'Tracking events (HybridMailFlow.MessageTrackingEvent or Get-MessageTrackingLog objects), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking); usually from the pipeline.'
         Path        = 'Message tracking log files or folders to summarize. Wildcards are expanded.'
         LiteralPath = 'Message tracking log files or folders, used exactly as written (no wildcards).'
-        Start       = 'With -Path or -LiteralPath: only events at or after this time (local time unless the DateTime is UTC).'
+        Start       = 'With -Path or -LiteralPath: only events at or after this time (local time unless the DateTime is of kind Utc, as on every command of this module).'
         End         = 'With -Path or -LiteralPath: only events at or before this time.'
         Top         = 'How many rows each ranked category gives (connectors, remote hosts, error codes, failures, senders, recipients). The default is 10.'
     }

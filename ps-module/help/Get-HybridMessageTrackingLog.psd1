@@ -8,7 +8,7 @@
     Parameters  = @{
         Path              = 'Message tracking log files or folders. Wildcards are expanded. A folder means every MSGTRK*.LOG file under it.'
         LiteralPath       = 'Message tracking log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
-        Start             = 'Only events at or after this time. A DateTime of kind Local or Unspecified is local time; the logs are in UTC.'
+        Start             = 'Only events at or after this time. Local time unless the DateTime is of kind Utc, as on every command of this module; the times of the objects are local too (with their UTC twins).'
         End               = 'Only events at or before this time.'
         EventId           = 'Only events with one of these event ids (RECEIVE, SEND, DELIVER, FAIL, DEFER, DSN, ...), without regard to case.'
         Source            = 'Only events from one of these sources (SMTP, STOREDRIVER, AGENT, ROUTING, ...), without regard to case.'

@@ -19,8 +19,8 @@
     Examples    = @(
         @{
             Title   = 'Every queue of this server, explained'
-            Code    = 'Get-Queue | Get-HybridQueueDiagnosis | Where-Object Severity -ne ''Info'' | Format-List Identity, State, Meaning, Action, Commands, DiagnosisTitle'
-            Remarks = 'Lists the queues that need attention with what their state means and the commands to run.'
+            Code    = 'Get-Queue | Get-HybridQueueDiagnosis | Where-Object Severity -ne ''Info'''
+            Remarks = 'Lists the queues that need attention with what their state means, the diagnosis of their last error and every command to run, each on a line of its own (the default view; Format-Table gives a line per queue).'
         }
         @{
             Title   = 'Queues and their messages, with the age of the oldest message'

@@ -1,13 +1,13 @@
 ﻿@{
     Synopsis    = 'Reads Exchange SMTP protocol-log lines as typed objects.'
     Description = @(
-        'Get-HybridSmtpLogEntry returns one object per line of SMTP Receive and SMTP Send protocol logs: the time (UTC, and LocalTime), server, connector, session id, sequence number, local and remote endpoint (address and port apart), event, data and context, with the file and line number it came from. A failure line carries the diagnosis of its text.'
+        'Get-HybridSmtpLogEntry returns one object per line of SMTP Receive and SMTP Send protocol logs: the time (DateTime, local; DateTimeUtc), server, connector, session id, sequence number, local and remote endpoint (address and port apart), event, data and context, with the file and line number it came from. A failure line carries the diagnosis of its text.'
         'The schema of each file is its #Fields line. A folder given to -Path or -LiteralPath means every RECV*.LOG and SEND*.LOG file under it; without a path, the protocol-log folders of this Exchange server are read (see Find-HybridLogPath). Session filters (-Outcome, -Sender, -Recipient, -RemoteAddress, -Connector) return the lines of the sessions that match. A line that cannot be read is a non-terminating error naming the file and line; the rest is still read.'
     )
     Parameters  = @{
         Path          = 'Protocol log files or folders. Wildcards are expanded. A folder means every RECV*/SEND* .LOG file under it.'
         LiteralPath   = 'Protocol log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
-        Start         = 'Only lines at or after this time. A DateTime of kind Local or Unspecified is local time; the logs are in UTC.'
+        Start         = 'Only lines at or after this time. Local time unless the DateTime is of kind Utc, as on every command of this module; the times of the objects are local too (with their UTC twins).'
         End           = 'Only lines at or before this time.'
         Tail          = 'Only the last N lines, read from the newest files back, like Get-Content -Tail.'
         Wait          = 'After the existing lines, keeps reading the newest file as Exchange writes it, through the hourly roll to the next file, until Ctrl+C.'

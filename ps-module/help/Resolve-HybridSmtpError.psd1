@@ -29,8 +29,8 @@
         }
         @{
             Title   = 'Every failed session of the last hour, explained'
-            Code    = "Get-HybridSmtpSession -Start (Get-Date).AddHours(-1) -Outcome Rejected, TempFailed, TlsFailed | Resolve-HybridSmtpError | Format-List"
-            Remarks = 'Rebuilds the sessions of the local server that failed in the last hour and explains the line that decided each.'
+            Code    = "Get-HybridSmtpSession -Start (Get-Date).AddHours(-1) -Outcome Rejected, TempFailed, TlsFailed | Resolve-HybridSmtpError"
+            Remarks = 'Rebuilds the sessions of the local server that failed in the last hour and explains the line that decided each: the default view shows the meaning, the fix and every command on a line of its own.'
         }
     )
     Links       = @('Get-HybridSmtpSession', 'about_HybridMailFlow')

@@ -80,6 +80,8 @@ enum Column {
 /// Header names of each column across the exports (Get-MessageTrace*, the admin center's snake_case reports, Graph).
 const NAMES: &[(&str, Column)] = &[
     ("Received", Column::Received),
+    // This module's own objects, exported: Received is local time there, ReceivedUtc the time to read.
+    ("ReceivedUtc", Column::Received),
     ("Date", Column::Received),
     ("DateTime", Column::Received),
     ("receivedDateTime", Column::Received),
@@ -133,17 +135,31 @@ struct Columns {
 }
 
 impl Columns {
+    /// Where several columns give the time, one whose name says UTC is read and the others are left: the
+    /// others may be local time, which a file does not say.
     fn from_header(header: &[String]) -> Columns {
-        let index = header
+        let names: Vec<&str> = header
+            .iter()
+            .map(|name| name.trim().trim_start_matches('\u{feff}'))
+            .collect();
+        let says_utc = |name: &str| name.len() >= 3 && name.as_bytes()[name.len() - 3..].eq_ignore_ascii_case(b"utc");
+        let mut index: Vec<Option<Column>> = names
             .iter()
             .map(|name| {
-                let name = name.trim().trim_start_matches('\u{feff}');
                 NAMES
                     .iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
                     .map(|&(_, c)| c)
             })
             .collect();
+        let utc_time = (0..names.len()).any(|i| index[i] == Some(Column::Received) && says_utc(names[i]));
+        if utc_time {
+            for i in 0..names.len() {
+                if index[i] == Some(Column::Received) && !says_utc(names[i]) {
+                    index[i] = None;
+                }
+            }
+        }
         Columns { index }
     }
 
@@ -593,6 +609,14 @@ mod tests {
             "{}",
             result.issues[0].message
         );
+    }
+
+    #[test]
+    fn a_time_column_named_utc_is_read_before_one_that_may_be_local() {
+        let ours = import("Received,ReceivedUtc,SenderAddress,RecipientAddress,MessageId\n5/1/2026 2:00:00 AM,5/1/2026 6:00:00 AM,a@cloudmonkeys.xyz,b@cloudmonkeys.xyz,<1@x>\n");
+        assert_eq!(format_utc_ms(ours.events[0].received_ms), "2026-05-01T06:00:00.000Z");
+        let report = import("origin_timestamp,origin_timestamp_utc,sender_address,recipient_status,message_id\n2026-05-01 02:00:00,2026-05-01 06:00:00,a@cloudmonkeys.xyz,b@cloudmonkeys.xyz##Receive,<1@x>\n");
+        assert_eq!(format_utc_ms(report.events[0].received_ms), "2026-05-01T06:00:00.000Z");
     }
 
     #[test]

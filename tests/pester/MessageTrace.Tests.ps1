@@ -15,14 +15,16 @@ BeforeAll {
 
 Describe 'Import-HybridMessageTrace' {
     Context 'Get-MessageTraceV2 exports' {
-        It 'reads a Windows PowerShell 5.1 export (#TYPE, ASCII, every field quoted, remote-session columns, US dates) with Received in UTC' {
+        It 'reads a Windows PowerShell 5.1 export (#TYPE, ASCII, every field quoted, remote-session columns, US dates) with Received local and ReceivedUtc' {
             $events = Import-HybridMessageTrace -Path (Join-Path $exo 'MessageTraceV2-ps51.csv')
             $events.Count | Should -Be 3
             $first = $events[0]
             $first.PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.MessageTraceEvent'
-            $first.Received | Should -Be (& $utc '2026-05-01 09:05:10')
-            $first.Received.Kind | Should -Be 'Utc'
-            $first.ReceivedLocal | Should -Be $first.Received.ToLocalTime()
+            $first.ReceivedUtc | Should -Be (& $utc '2026-05-01 09:05:10')
+            $first.ReceivedUtc.Kind | Should -Be 'Utc'
+            $first.Received.Kind | Should -Be 'Local'
+            $first.Received | Should -Be $first.ReceivedUtc.ToLocalTime()
+            $first.ReceivedLocal | Should -Be $first.Received
             $first.SenderAddress | Should -Be 'ann@cloudmonkeys.xyz'
             $first.RecipientAddress | Should -Be 'raghu@cloudmonkeys.xyz'
             $first.MessageId | Should -Be $m1
@@ -52,7 +54,7 @@ Describe 'Import-HybridMessageTrace' {
             $objects | Export-Csv -Path $unicode -Encoding Unicode -IncludeTypeInformation
             $events = Import-HybridMessageTrace -LiteralPath $unicode
             $events.MessageId | Should -Be @($m1, $m2, $m4)
-            $events[1].Received | Should -Be (& $utc '2026-05-01 09:10:04')
+            $events[1].ReceivedUtc | Should -Be (& $utc '2026-05-01 09:10:04')
         }
 
         It 'takes the live objects of Get-MessageTraceV2 from the pipeline, their DateTime as UTC' {
@@ -62,7 +64,7 @@ Describe 'Import-HybridMessageTrace' {
                 FromIP = '27.7.57.241'; Size = 7342; MessageId = $m2; MessageTraceId = [guid]'5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0002'
             }
             $event = $live | Import-HybridMessageTrace
-            $event.Received | Should -Be (& $utc '2026-05-01 09:10:04')
+            $event.ReceivedUtc | Should -Be (& $utc '2026-05-01 09:10:04')
             $event.MessageTraceId | Should -Be '5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0002'
             $event.NetworkMessageId | Should -Be '5b1f7a0c-3c1e-4f0e-9a7b-08de87aa0002'
             $event.Path | Should -Be 'InputObject'
@@ -114,7 +116,7 @@ Describe 'Import-HybridMessageTrace' {
             $m4row.Event | Should -Be 'Send'
             $m4row.Status | Should -Be 'Delivered'
             $m4row.FromIP | Should -Be '198.51.100.20'
-            $m4row.Received | Should -Be (& $utc '2026-05-01 09:15:00.22')
+            $m4row.ReceivedUtc | Should -Be (& $utc '2026-05-01 09:15:00.22')
         }
 
         It 'splits several recipients, each with its own status' {

@@ -200,8 +200,10 @@ Describe 'Get-HybridQueueDiagnosis' {
         $r = $objects | Get-HybridQueueDiagnosis -SendConnector $hybrid
         $r.Count | Should -Be 1
         $r.MessagesSeen | Should -Be 2
-        $r.OldestMessageReceived.Kind | Should -Be 'Utc'
-        $r.OldestMessageReceived | Should -Be $received.ToUniversalTime()
+        $r.OldestMessageReceivedUtc.Kind | Should -Be 'Utc'
+        $r.OldestMessageReceivedUtc | Should -Be $received.ToUniversalTime()
+        $r.OldestMessageReceived.Kind | Should -Be 'Local'
+        $r.OldestMessageReceived | Should -Be $received.ToUniversalTime().ToLocalTime()
         $r.OldestMessageAge.TotalHours | Should -BeGreaterOrEqual 5
         $r.OldestMessageAge.TotalHours | Should -BeLessThan 5.1
         $r.RecipientDomains | Should -Be @('cloudfield.onmicrosoft.com')

@@ -293,8 +293,8 @@ Describe 'Export-HybridMailFlowReport' {
         }
 
         It 'gives the period and the servers, in local time with the UTC offset' {
-            $first = ($sessions.Start | Measure-Object -Minimum).Minimum
-            $last = ($sessions.Start | Measure-Object -Maximum).Maximum
+            $first = ($sessions.StartUtc | Measure-Object -Minimum).Minimum
+            $last = ($sessions.StartUtc | Measure-Object -Maximum).Maximum
             $html | Should -Match ([regex]::Escape('data-figure="period.first" data-value="' + $first.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [cultureinfo]::InvariantCulture) + '">' + (Format-LocalTime $first) + '<'))
             $html | Should -Match ([regex]::Escape('data-figure="period.last" data-value="' + $last.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [cultureinfo]::InvariantCulture) + '">' + (Format-LocalTime $last) + '<'))
             $html | Should -Match ([regex]::Escape('<span data-figure="servers">CMEDGE01, CMHYBD01</span>'))

@@ -68,13 +68,16 @@ Describe 'Get-HybridSmtpSession' {
         $split.Files.Count | Should -Be 2
     }
 
-    It 'returns typed objects with a stable type name and UTC times' {
+    It 'returns typed objects with a stable type name, local times and their UTC twins' {
         $s = Get-HybridSmtpSession -Path $script:logs | Select-Object -First 1
         $s.PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.SmtpSession'
-        $s.Start | Should -BeOfType [datetime]
-        $s.Start.Kind | Should -Be 'Utc'
-        $s.Start | Should -Be ([datetime]::new(2026, 5, 1, 5, 10, 0, 100, [DateTimeKind]::Utc))
-        $s.StartLocal | Should -Be $s.Start.ToLocalTime()
+        $s.StartUtc | Should -BeOfType [datetime]
+        $s.StartUtc.Kind | Should -Be 'Utc'
+        $s.StartUtc | Should -Be ([datetime]::new(2026, 5, 1, 5, 10, 0, 100, [DateTimeKind]::Utc))
+        $s.Start.Kind | Should -Be 'Local'
+        $s.Start | Should -Be $s.StartUtc.ToLocalTime()
+        $s.End | Should -Be $s.EndUtc.ToLocalTime()
+        $s.StartLocal | Should -Be $s.Start
         $s.Duration | Should -Be ([timespan]::FromMilliseconds(502))
     }
 
@@ -330,7 +333,9 @@ Describe 'Get-HybridSmtpLogEntry' {
         $entries[1].Data | Should -BeLike '220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready at Fri, 1 May 2026*'
         $entries[0].RemoteAddress | Should -Be '40.93.131.26'
         $entries[0].LineNumber | Should -Be 6
-        $entries[0].DateTime.Kind | Should -Be 'Utc'
+        $entries[0].DateTimeUtc.Kind | Should -Be 'Utc'
+        $entries[0].DateTime.Kind | Should -Be 'Local'
+        $entries[0].DateTime | Should -Be $entries[0].DateTimeUtc.ToLocalTime()
     }
 
     It 'gives the last N lines with -Tail, like Get-Content -Tail' {
@@ -415,7 +420,7 @@ Describe 'The bundled lab samples' {
 
     It 'fills every output property a delivered Exchange Online session has' {
         $s = $script:sampleSessions | Where-Object SessionId -eq '08DEA74796A6E2C8'
-        $filled = 'Server', 'ConnectorId', 'Direction', 'Role', 'SessionId', 'Start', 'End', 'StartLocal', 'EndLocal', 'Duration',
+        $filled = 'Server', 'ConnectorId', 'Direction', 'Role', 'SessionId', 'Start', 'End', 'StartUtc', 'EndUtc', 'StartLocal', 'EndLocal', 'Duration',
             'LocalAddress', 'LocalPort', 'RemoteAddress', 'RemotePort', 'RemoteAddressClass', 'IsExchangeOnline', 'Helo', 'RemoteHost',
             'Banner', 'Extensions', 'ExtensionsText', 'TlsMode', 'TlsSucceeded', 'TlsProtocol', 'TlsCipher', 'TlsCipherStrength', 'TlsMac',
             'TlsKeyExchange', 'TlsKeyExchangeStrength', 'Certificates', 'CertificateSubject', 'CertificateIssuer', 'CertificateThumbprint',

@@ -31,8 +31,9 @@ Describe 'Trace-HybridMessage' {
             $t.Hops[1].Latency | Should -Be ([TimeSpan]::FromSeconds(1))
             $t.Hops[1].Connector | Should -Be 'Outbound to cloudmonkeys'
             $t.Hops[2].SessionId | Should -Be '08DEA7479A7A0001'
-            $t.Hops[2].Time | Should -Be ([DateTime]::SpecifyKind([DateTime]'2026-05-01T09:05:12', 'Utc'))
-            $t.Hops[2].TimeLocal | Should -Be $t.Hops[2].Time.ToLocalTime()
+            $t.Hops[2].TimeUtc | Should -Be ([DateTime]::SpecifyKind([DateTime]'2026-05-01T09:05:12', 'Utc'))
+            $t.Hops[2].Time | Should -Be $t.Hops[2].TimeUtc.ToLocalTime()
+            $t.Hops[2].TimeLocal | Should -Be $t.Hops[2].Time
             ($t.Hops | Where-Object { $_.Event -eq 'RECEIVE' -and $_.Server -eq 'CMHYBD01' }).JoinedBy | Should -Be 'InternalId'
             $t.Flags.Count | Should -Be 0
         }

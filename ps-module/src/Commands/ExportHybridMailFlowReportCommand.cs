@@ -165,8 +165,8 @@ namespace HybridMailFlow.Commands
                 Failures = model.Failures,
                 Diagnoses = model.Groups.Count,
                 Servers = new ValueList<string>(model.ServerCounts.Keys.OrderBy(s => s, StringComparer.OrdinalIgnoreCase).ToList()),
-                First = model.First,
-                Last = model.Last,
+                FirstUtc = model.First,
+                LastUtc = model.Last,
                 Elapsed = clock.Elapsed,
             });
         }

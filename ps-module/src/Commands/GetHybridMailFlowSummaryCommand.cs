@@ -177,7 +177,7 @@ namespace HybridMailFlow.Commands
 
         void ITrackingSink.FileStarted(string path, int index, int count)
         {
-            progress.Started(path, index, count);
+            progress.Started(path, count);
         }
 
         void ITrackingSink.FileDone(string path, HmfFileEvent stats)
@@ -284,7 +284,7 @@ namespace HybridMailFlow.Commands
             };
             if (IsFailedOutcome(s.Outcome))
             {
-                facts.FailureText = s.OutcomeText ?? s.LastError ?? s.DisconnectReason ?? s.Outcome;
+                facts.FailureText = s.Failure ?? s.Outcome;
                 facts.FailureDiagnosis = s.Diagnosis.Count > 0 ? s.Diagnosis[0] : null;
             }
             for (int i = 0; i < s.Messages.Count; i++)
@@ -315,7 +315,9 @@ namespace HybridMailFlow.Commands
             };
             if (IsFailedOutcome(outcome))
             {
-                facts.FailureText = Text(o, "OutcomeText") ?? Text(o, "LastError") ?? outcome;
+                facts.FailureText = Text(o, "Failure")
+                    ?? SmtpSession.DescribeFailure(outcome, Text(o, "LastError"), Text(o, "OutcomeText"), Text(o, "DisconnectReason"), null)
+                    ?? outcome;
                 facts.FailureDiagnosis = diagnoses.Diagnose(facts.FailureText);
             }
             var mailFrom = Text(o, "MailFrom");

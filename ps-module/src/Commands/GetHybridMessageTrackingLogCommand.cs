@@ -198,7 +198,7 @@ namespace HybridMailFlow.Commands
 
         void ITrackingSink.FileStarted(string path, int index, int count)
         {
-            progress.Started(path, index, count);
+            progress.Started(path, count);
         }
 
         void ITrackingSink.FileDone(string path, HmfFileEvent stats)

@@ -176,7 +176,7 @@ namespace HybridMailFlow.Commands
                 row.RecipientDomains = new ValueList<string>(messages.Domains.ToList());
                 if (messages.Oldest.HasValue)
                 {
-                    row.OldestMessageReceived = messages.Oldest;
+                    row.OldestMessageReceivedUtc = messages.Oldest;
                     row.OldestMessageAge = DateTime.UtcNow - messages.Oldest.Value;
                 }
                 if (advice.Kind == "Unreachable")

@@ -89,12 +89,20 @@ namespace HybridMailFlow.Commands
         }
     }
 
-    /// <summary>Write-Progress over the files a command reads, and each file's counts in the verbose stream.</summary>
+    /// <summary>
+    /// Write-Progress over the files a command reads, and each file's counts in the verbose stream. The percentage
+    /// is the share of the files reached so far, read or skipped unread: readers that run side by side number
+    /// their files each from their own first one, so the numbers the engine gives interleave and would make the
+    /// bar go back; a count of files reached only grows.
+    /// </summary>
     internal sealed class FileProgress
     {
+        private const int ActivityId = 0x484D46;
         private readonly PSCmdlet cmdlet;
         private readonly string activity;
-        private ProgressRecord progress;
+        private int filesReached;
+        private int percent = -1;
+        private bool written;
 
         public FileProgress(PSCmdlet cmdlet, string activity)
         {
@@ -102,24 +110,30 @@ namespace HybridMailFlow.Commands
             this.activity = activity;
         }
 
-        public void Started(string path, int index, int count)
+        public void Started(string path, int count)
         {
+            filesReached++;
             if (count < 2)
             {
                 return;
             }
-            if (progress == null)
+            // -Wait follows files that did not exist when the count was made.
+            percent = Math.Max(percent, Math.Min(100, (filesReached - 1) * 100 / count));
+            // A record of its own each time: a host may keep the records it is given (PowerShell.Streams.Progress does).
+            cmdlet.WriteProgress(new ProgressRecord(ActivityId, activity, Path.GetFileName(path))
             {
-                progress = new ProgressRecord(0x484D46, activity, "Starting");
-            }
-            progress.StatusDescription = Path.GetFileName(path);
-            progress.CurrentOperation = path;
-            progress.PercentComplete = Math.Min(100, index * 100 / count);
-            cmdlet.WriteProgress(progress);
+                CurrentOperation = path,
+                PercentComplete = percent,
+            });
+            written = true;
         }
 
         public void Done(string path, HmfFileEvent stats)
         {
+            if (stats.SkippedByTime != 0 || stats.SkippedByServer != 0)
+            {
+                filesReached++;
+            }
             if (stats.SkippedByTime != 0)
             {
                 cmdlet.WriteVerbose(string.Format("{0}: skipped unread, it is outside the time range.", path));
@@ -144,10 +158,13 @@ namespace HybridMailFlow.Commands
 
         public void Complete()
         {
-            if (progress != null)
+            if (written)
             {
-                progress.RecordType = ProgressRecordType.Completed;
-                cmdlet.WriteProgress(progress);
+                cmdlet.WriteProgress(new ProgressRecord(ActivityId, activity, "Done")
+                {
+                    PercentComplete = 100,
+                    RecordType = ProgressRecordType.Completed,
+                });
             }
         }
     }

@@ -115,7 +115,7 @@ namespace HybridMailFlow.Commands
                 Add(query, NativeMethods.TimelineProtocolPath, ResolvePaths(ProtocolLogPath));
                 var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
                 var hasEnd = MyInvocation.BoundParameters.ContainsKey("End");
-                NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? ToMs(Start) : 0, hasEnd, hasEnd ? ToMs(End) : 0));
+                NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? Times.ToUnixMs(Start) : 0, hasEnd, hasEnd ? Times.ToUnixMs(End) : 0));
                 NativeCall.Check(NativeMethods.hmf_timeline_query_set_slow_threshold(query, (long)SlowThreshold.TotalMilliseconds));
                 AddTrace(query);
                 TimelineResultHandle result;
@@ -126,12 +126,6 @@ namespace HybridMailFlow.Commands
                     Emit(result, clock.Elapsed);
                 }
             }
-        }
-
-        private static long ToMs(DateTime time)
-        {
-            var utc = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
-            return (long)(utc - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMilliseconds;
         }
 
         private static string PropertyText(PSObject o, string name)
@@ -272,7 +266,7 @@ namespace HybridMailFlow.Commands
                         MessageId = messageId,
                         Recipient = recipient,
                         Index = index,
-                        Time = hops.GetUtc(hopRow, "TimeMs") ?? DateTime.MinValue,
+                        TimeUtc = hops.GetUtc(hopRow, "TimeMs") ?? DateTime.MinValue,
                         Server = hops.Get(hopRow, "Server"),
                         Component = hops.Get(hopRow, "Component"),
                         Connector = hops.Get(hopRow, "Connector"),
@@ -312,8 +306,8 @@ namespace HybridMailFlow.Commands
                     ErrorTitle = timelines.Get(t, "ErrorTitle"),
                     Hops = new ValueList<TimelineHop>(timelineHops),
                     Flags = new ValueList<string>(timelineFlags),
-                    FirstSeen = timelines.GetUtc(t, "FirstMs"),
-                    LastSeen = timelines.GetUtc(t, "LastMs"),
+                    FirstSeenUtc = timelines.GetUtc(t, "FirstMs"),
+                    LastSeenUtc = timelines.GetUtc(t, "LastMs"),
                 });
             }
         }

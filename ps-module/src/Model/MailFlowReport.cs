@@ -33,12 +33,14 @@ namespace HybridMailFlow
         /// <summary>The servers the input names.</summary>
         public ValueList<string> Servers { get; internal set; }
 
-        /// <summary>The first and last time in the input, UTC.</summary>
-        public DateTime? First { get; internal set; }
+        /// <summary>The first and last time in the input, local time (the module's one rule for time).</summary>
+        public DateTime? First { get { return Times.Local(FirstUtc); } }
 
-        public DateTime? Last { get; internal set; }
-        public DateTime? FirstLocal { get { return First.HasValue ? First.Value.ToLocalTime() : (DateTime?)null; } }
-        public DateTime? LastLocal { get { return Last.HasValue ? Last.Value.ToLocalTime() : (DateTime?)null; } }
+        public DateTime? Last { get { return Times.Local(LastUtc); } }
+
+        public DateTime? FirstUtc { get; internal set; }
+
+        public DateTime? LastUtc { get; internal set; }
 
         /// <summary>From the command's start to the file written: reading the logs it was given, counting, writing.</summary>
         public TimeSpan Elapsed { get; internal set; }

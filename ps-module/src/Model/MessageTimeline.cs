@@ -39,14 +39,21 @@ namespace HybridMailFlow
 
         public string FlagsText { get { return string.Join(" | ", Flags); } }
 
+        /// <summary>The first and last hop's time, local (the module's one rule for time: see Times).</summary>
+        public DateTime? FirstSeen { get { return Times.Local(FirstSeenUtc); } }
+
+        public DateTime? LastSeen { get { return Times.Local(LastSeenUtc); } }
+
         /// <summary>The first and last hop's time, UTC.</summary>
-        public DateTime? FirstSeen { get; internal set; }
+        public DateTime? FirstSeenUtc { get; internal set; }
 
-        public DateTime? LastSeen { get; internal set; }
-        public DateTime? FirstSeenLocal { get { return FirstSeen.HasValue ? FirstSeen.Value.ToLocalTime() : (DateTime?)null; } }
-        public DateTime? LastSeenLocal { get { return LastSeen.HasValue ? LastSeen.Value.ToLocalTime() : (DateTime?)null; } }
+        public DateTime? LastSeenUtc { get; internal set; }
 
-        public TimeSpan? Duration { get { return FirstSeen.HasValue && LastSeen.HasValue ? LastSeen - FirstSeen : null; } }
+        /// <summary>FirstSeen and LastSeen under the names earlier versions gave the local times, for scripts that use them.</summary>
+        public DateTime? FirstSeenLocal { get { return FirstSeen; } }
+        public DateTime? LastSeenLocal { get { return LastSeen; } }
+
+        public TimeSpan? Duration { get { return FirstSeenUtc.HasValue && LastSeenUtc.HasValue ? LastSeenUtc - FirstSeenUtc : null; } }
     }
 
     /// <summary>One hop of a message's timeline (PSTypeName HybridMailFlow.TimelineHop); flat, for Export-Csv.</summary>
@@ -60,10 +67,14 @@ namespace HybridMailFlow
         /// <summary>0-based place in the timeline.</summary>
         public int Index { get; internal set; }
 
-        /// <summary>When it happened, UTC.</summary>
-        public DateTime Time { get; internal set; }
+        /// <summary>When it happened, local (the module's one rule for time: see Times).</summary>
+        public DateTime Time { get { return TimeUtc.ToLocalTime(); } }
 
-        public DateTime TimeLocal { get { return Time.ToLocalTime(); } }
+        /// <summary>When it happened, UTC.</summary>
+        public DateTime TimeUtc { get; internal set; }
+
+        /// <summary>Time under the name earlier versions gave the local time, for scripts that use it.</summary>
+        public DateTime TimeLocal { get { return Time; } }
         public string Server { get; internal set; }
 
         /// <summary>FrontEnd, Hub, Edge, Mailbox or Exchange Online.</summary>
@@ -114,7 +125,7 @@ namespace HybridMailFlow
         /// <summary>One line per hop, so that a timeline's Hops export to CSV as its path, not as type names.</summary>
         public override string ToString()
         {
-            return string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:yyyy-MM-ddTHH:mm:ss.fffZ} {1} {2} {3} {4}", Time, Component, Event, Server, Status).TrimEnd();
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:yyyy-MM-ddTHH:mm:ss.fffZ} {1} {2} {3} {4}", TimeUtc, Component, Event, Server, Status).TrimEnd();
         }
     }
 }

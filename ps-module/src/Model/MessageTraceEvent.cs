@@ -9,11 +9,17 @@ namespace HybridMailFlow
     /// </summary>
     public sealed class MessageTraceEvent
     {
-        /// <summary>When Exchange Online received the message (summary rows) or logged the event (detail and report rows), UTC.</summary>
-        public DateTime Received { get; internal set; }
+        /// <summary>
+        /// When Exchange Online received the message (summary rows) or logged the event (detail and report rows),
+        /// local (the module's one rule for time: see Times; Get-MessageTraceV2 itself gives UTC, here ReceivedUtc).
+        /// </summary>
+        public DateTime Received { get { return ReceivedUtc.ToLocalTime(); } }
 
-        /// <summary>Received in this computer's time zone.</summary>
-        public DateTime ReceivedLocal { get { return Received.ToLocalTime(); } }
+        /// <summary>The same instant, UTC, as Exchange Online exports it.</summary>
+        public DateTime ReceivedUtc { get; internal set; }
+
+        /// <summary>Received under the name earlier versions gave the local time, for scripts that use it.</summary>
+        public DateTime ReceivedLocal { get { return Received; } }
 
         public string SenderAddress { get; internal set; }
         public string RecipientAddress { get; internal set; }

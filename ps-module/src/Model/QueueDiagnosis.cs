@@ -67,10 +67,13 @@ namespace HybridMailFlow
         public bool OverThreshold { get; internal set; }
         public int MessageCountThreshold { get; internal set; }
 
-        /// <summary>From the Get-Message objects given for this queue: how many, the oldest's DateReceived (UTC and local) and its age.</summary>
+        /// <summary>From the Get-Message objects given for this queue: how many, the oldest's DateReceived (local, and UTC) and its age.</summary>
         public int MessagesSeen { get; internal set; }
-        public DateTime? OldestMessageReceived { get; internal set; }
-        public DateTime? OldestMessageReceivedLocal { get { return OldestMessageReceived.HasValue ? OldestMessageReceived.Value.ToLocalTime() : (DateTime?)null; } }
+        public DateTime? OldestMessageReceived { get { return Times.Local(OldestMessageReceivedUtc); } }
+        public DateTime? OldestMessageReceivedUtc { get; internal set; }
+
+        /// <summary>OldestMessageReceived under the name earlier versions gave the local time, for scripts that use it.</summary>
+        public DateTime? OldestMessageReceivedLocal { get { return OldestMessageReceived; } }
         public TimeSpan? OldestMessageAge { get; internal set; }
 
         /// <summary>The recipient domains of the messages given for this queue.</summary>

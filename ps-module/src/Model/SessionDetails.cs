@@ -88,8 +88,8 @@ namespace HybridMailFlow
                     Issuer = r.String(),
                     SerialNumber = r.String(),
                     Thumbprint = r.String(),
-                    NotBefore = r.Time(),
-                    NotAfter = r.Time(),
+                    NotBeforeUtc = r.Time(),
+                    NotAfterUtc = r.Time(),
                     SubjectAlternativeNames = r.List(),
                 };
             }
@@ -170,7 +170,7 @@ namespace HybridMailFlow
             public DateTime? Time()
             {
                 long ms = Long();
-                return ms == long.MinValue ? (DateTime?)null : Native.ProtocolLogReader.FromUnixMs(ms);
+                return ms == long.MinValue ? (DateTime?)null : Times.FromUnixMs(ms);
             }
 
             /// <summary>The string, null when empty.</summary>

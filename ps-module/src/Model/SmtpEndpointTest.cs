@@ -17,8 +17,10 @@ namespace HybridMailFlow
         /// <summary>The reply (its lines joined with a line break), or what the step saw: the address connected to, the TLS parameters.</summary>
         public string Reply { get; internal set; }
 
-        /// <summary>When the step started (UTC).</summary>
-        public DateTime Time { get; internal set; }
+        /// <summary>When the step started, local (the module's one rule for time: see Times).</summary>
+        public DateTime Time { get { return TimeUtc.ToLocalTime(); } }
+
+        public DateTime TimeUtc { get; internal set; }
 
         public TimeSpan Duration { get; internal set; }
 
@@ -60,8 +62,10 @@ namespace HybridMailFlow
 
         public int Port { get; internal set; }
 
-        /// <summary>When the probe started (UTC).</summary>
-        public DateTime Start { get; internal set; }
+        /// <summary>When the probe started, local (the module's one rule for time: see Times).</summary>
+        public DateTime Start { get { return StartUtc.ToLocalTime(); } }
+
+        public DateTime StartUtc { get; internal set; }
 
         public TimeSpan Duration { get; internal set; }
 

@@ -5,11 +5,14 @@ namespace HybridMailFlow
     /// <summary>One line of an SMTP protocol log (PSTypeName HybridMailFlow.SmtpLogEntry).</summary>
     public sealed class SmtpLogEntry
     {
-        /// <summary>The line's date-time, UTC.</summary>
-        public DateTime DateTime { get; internal set; }
+        /// <summary>The line's date-time, local (the module's one rule for time: see Times).</summary>
+        public DateTime DateTime { get { return DateTimeUtc.ToLocalTime(); } }
 
-        /// <summary>The same time in this computer's time zone.</summary>
-        public DateTime LocalTime { get { return DateTime.ToLocalTime(); } }
+        /// <summary>The line's date-time, UTC, as the log writes it.</summary>
+        public DateTime DateTimeUtc { get; internal set; }
+
+        /// <summary>DateTime under the name earlier versions gave the local time, for scripts that use it.</summary>
+        public DateTime LocalTime { get { return DateTime; } }
 
         public string Server { get; internal set; }
         public string ConnectorId { get; internal set; }

@@ -15,8 +15,11 @@ namespace HybridMailFlow
         public string Issuer { get; internal set; }
         public string SerialNumber { get; internal set; }
         public string Thumbprint { get; internal set; }
-        public DateTime? NotBefore { get; internal set; }
-        public DateTime? NotAfter { get; internal set; }
+        /// <summary>The validity, local (the module's one rule for time: see Times), as Get-ExchangeCertificate shows it.</summary>
+        public DateTime? NotBefore { get { return Times.Local(NotBeforeUtc); } }
+        public DateTime? NotAfter { get { return Times.Local(NotAfterUtc); } }
+        public DateTime? NotBeforeUtc { get; internal set; }
+        public DateTime? NotAfterUtc { get; internal set; }
         public ValueList<string> SubjectAlternativeNames { get; internal set; }
 
         public override string ToString()
@@ -69,15 +72,21 @@ namespace HybridMailFlow
 
         public string SessionId { get; internal set; }
 
-        /// <summary>First line's time, UTC.</summary>
-        public DateTime Start { get; internal set; }
+        /// <summary>First line's time, local (the module's one rule for time: see Times).</summary>
+        public DateTime Start { get { return StartUtc.ToLocalTime(); } }
 
-        /// <summary>Last line's time, UTC.</summary>
-        public DateTime End { get; internal set; }
+        /// <summary>Last line's time, local.</summary>
+        public DateTime End { get { return EndUtc.ToLocalTime(); } }
 
-        public DateTime StartLocal { get { return Start.ToLocalTime(); } }
-        public DateTime EndLocal { get { return End.ToLocalTime(); } }
-        public TimeSpan Duration { get { return End - Start; } }
+        /// <summary>First line's time, UTC, as the log writes it.</summary>
+        public DateTime StartUtc { get; internal set; }
+
+        public DateTime EndUtc { get; internal set; }
+
+        /// <summary>Start and End under the names earlier versions gave the local times, for scripts that use them.</summary>
+        public DateTime StartLocal { get { return Start; } }
+        public DateTime EndLocal { get { return End; } }
+        public TimeSpan Duration { get { return EndUtc - StartUtc; } }
 
         public string LocalAddress { get; internal set; }
         public int? LocalPort { get; internal set; }
@@ -181,6 +190,58 @@ namespace HybridMailFlow
 
         /// <summary>For a failed session: what its deciding line means and how to fix it, best first.</summary>
         public ValueList<SmtpErrorDiagnosis> Diagnosis { get; internal set; }
+
+        /// <summary>
+        /// What went wrong, in words: LastError, else the text that decided a failed outcome, else the diagnosis's
+        /// title or how the connection ended; never a bare Remote or Local, nor a raw log line. Null when nothing
+        /// failed (Delivered, NoMessage and Incomplete sessions without a LastError).
+        /// </summary>
+        public string Failure
+        {
+            get
+            {
+                return DescribeFailure(Outcome, LastError, OutcomeText, DisconnectReason, Diagnosis.Count > 0 ? Diagnosis[0].Title : null);
+            }
+        }
+
+        /// <summary>Failure, from a session's flat properties (a deserialized or re-imported session has only those).</summary>
+        internal static string DescribeFailure(string outcome, string lastError, string outcomeText, string disconnectReason, string diagnosisTitle)
+        {
+            if (!string.IsNullOrEmpty(lastError))
+            {
+                return lastError;
+            }
+            if (outcome == "Delivered" || outcome == "NoMessage" || outcome == "Incomplete")
+            {
+                return null;
+            }
+            // A dropped session's deciding text is its disconnect reason: who closed the connection, not why.
+            if (outcome != "Dropped" && !string.IsNullOrEmpty(outcomeText) && !IsBareDisconnectReason(outcomeText))
+            {
+                return outcomeText;
+            }
+            if (!string.IsNullOrEmpty(diagnosisTitle))
+            {
+                return diagnosisTitle;
+            }
+            switch (disconnectReason)
+            {
+                case "Remote":
+                    return "The remote host closed the connection without QUIT";
+                case "Local":
+                    return "This server closed the connection without QUIT";
+                case null:
+                case "":
+                    return "The connection ended without QUIT";
+                default:
+                    return "The connection ended: " + disconnectReason;
+            }
+        }
+
+        private static bool IsBareDisconnectReason(string text)
+        {
+            return text.Equals("Remote", StringComparison.OrdinalIgnoreCase) || text.Equals("Local", StringComparison.OrdinalIgnoreCase);
+        }
 
         public int LineCount { get; internal set; }
 

@@ -74,8 +74,8 @@ namespace HybridMailFlow.Native
                 if (o.Start.HasValue || o.End.HasValue)
                 {
                     NativeCall.Check(NativeMethods.hmf_tracking_reader_set_time_range(reader,
-                        o.Start.HasValue, o.Start.HasValue ? ProtocolLogReader.UnixMs(o.Start.Value) : 0,
-                        o.End.HasValue, o.End.HasValue ? ProtocolLogReader.UnixMs(o.End.Value) : 0));
+                        o.Start.HasValue, o.Start.HasValue ? Times.ToUnixMs(o.Start.Value) : 0,
+                        o.End.HasValue, o.End.HasValue ? Times.ToUnixMs(o.End.Value) : 0));
                 }
                 AddFilters(reader, TrackingAbi.FilterEventId, o.EventIds);
                 AddFilters(reader, TrackingAbi.FilterSource, o.Sources);
@@ -160,7 +160,7 @@ namespace HybridMailFlow.Native
             var statuses = strings.List(e->RecipientStatus);
             var result = new MessageTrackingEvent
             {
-                TimestampUtc = ProtocolLogReader.FromUnixMs(e->TimestampMs),
+                TimestampUtc = Times.FromUnixMs(e->TimestampMs),
                 ClientIp = strings.Get(e->ClientIp),
                 ClientHostname = strings.Get(e->ClientHostname),
                 ServerIp = strings.Get(e->ServerIp),
@@ -194,7 +194,7 @@ namespace HybridMailFlow.Native
                 LogVersion = strings.Get(e->LogVersion),
                 LogId = Utf8.ReadOrNull(e->LogId),
                 RecipientStatusDetails = StatusDetailsOf(e, recipients, statuses, strings),
-                OriginationTimeUtc = e->OriginationMs == long.MinValue ? (DateTime?)null : ProtocolLogReader.FromUnixMs(e->OriginationMs),
+                OriginationTimeUtc = e->OriginationMs == long.MinValue ? (DateTime?)null : Times.FromUnixMs(e->OriginationMs),
                 LatencyComponents = LatencyOf(e, strings),
             };
             result.Diagnosis = FindingsOf(e, result, strings);

@@ -85,7 +85,7 @@ namespace HybridMailFlow.Native
         public DateTime? GetUtc(int row, string column)
         {
             var ms = GetInt64(row, column);
-            return ms.HasValue ? new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(ms.Value) : (DateTime?)null;
+            return ms.HasValue ? Times.FromUnixMs(ms.Value) : (DateTime?)null;
         }
 
         /// <summary>A list column (items joined with a line feed).</summary>

@@ -79,7 +79,7 @@ namespace HybridMailFlow.Native
                 if (o.Start.HasValue || o.End.HasValue)
                 {
                     NativeCall.Check(NativeMethods.hmf_protocol_reader_set_time_range(
-                        reader, o.Start.HasValue, o.Start.HasValue ? UnixMs(o.Start.Value) : 0, o.End.HasValue, o.End.HasValue ? UnixMs(o.End.Value) : 0));
+                        reader, o.Start.HasValue, o.Start.HasValue ? Times.ToUnixMs(o.Start.Value) : 0, o.End.HasValue, o.End.HasValue ? Times.ToUnixMs(o.End.Value) : 0));
                 }
                 AddFilters(reader, Abi.FilterSessionId, o.SessionIds);
                 AddFilters(reader, Abi.FilterRemoteAddress, o.RemoteAddresses);
@@ -129,20 +129,6 @@ namespace HybridMailFlow.Native
             }
         }
 
-        internal static long UnixMs(DateTime time)
-        {
-            var utc = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
-            return (utc.Ticks - UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
-        }
-
-        internal static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static DateTime FromUnixMs(long ms)
-        {
-            return UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond);
-        }
-
         [MethodImpl(Jit.Eager)]
         private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool, SessionPacker packer)
         {
@@ -182,7 +168,7 @@ namespace HybridMailFlow.Native
             var symbol = ((char)e->Event).ToString();
             var entry = new SmtpLogEntry
             {
-                DateTime = FromUnixMs(e->TimeMs),
+                DateTimeUtc = Times.FromUnixMs(e->TimeMs),
                 Server = strings.Get(e->Server),
                 ConnectorId = strings.Get(e->ConnectorId),
                 SessionId = strings.Get(e->SessionId),
@@ -226,8 +212,8 @@ namespace HybridMailFlow.Native
                 Direction = s->Direction == Abi.DirectionSend ? "Send" : "Receive",
                 Role = pool.Get(s->Role) ?? string.Empty,
                 SessionId = Utf8.Read(s->SessionId),
-                Start = FromUnixMs(s->StartMs),
-                End = FromUnixMs(s->EndMs),
+                StartUtc = Times.FromUnixMs(s->StartMs),
+                EndUtc = Times.FromUnixMs(s->EndMs),
                 LocalAddress = pool.Get(s->LocalAddress),
                 LocalPort = s->LocalPort < 0 ? (int?)null : s->LocalPort,
                 RemoteAddress = pool.Get(s->RemoteAddress),

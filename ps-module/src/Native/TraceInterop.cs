@@ -48,7 +48,7 @@ namespace HybridMailFlow.Native
             var code = t.GetInt64(i, "ReasonCode");
             return new MessageTraceEvent
             {
-                Received = t.GetUtc(i, "ReceivedMs") ?? DateTime.MinValue,
+                ReceivedUtc = t.GetUtc(i, "ReceivedMs") ?? DateTime.MinValue,
                 SenderAddress = t.Get(i, "SenderAddress"),
                 RecipientAddress = t.Get(i, "RecipientAddress"),
                 Subject = t.Get(i, "Subject"),

@@ -281,9 +281,9 @@ namespace HybridMailFlow.Network
                         : "450 4.4.317 Cannot connect to remote server [Message=" + text + "] [LastAttemptedServerName=" + computerName + "] [LastAttemptedIP=" + endpoint + "]", "STARTTLS");
                 }
             }
-            if (certificate.NotAfter.HasValue && certificate.NotAfter.Value > DateTime.UtcNow && certificate.NotAfter.Value < DateTime.UtcNow.AddDays(options.ExpiringDays))
+            if (certificate.NotAfterUtc.HasValue && certificate.NotAfterUtc.Value > DateTime.UtcNow && certificate.NotAfterUtc.Value < DateTime.UtcNow.AddDays(options.ExpiringDays))
             {
-                warnings.Add(string.Format(CultureInfo.InvariantCulture, "The certificate expires in {0:0} days, on {1:yyyy-MM-dd HH:mm} UTC.", (certificate.NotAfter.Value - DateTime.UtcNow).TotalDays, certificate.NotAfter.Value));
+                warnings.Add(string.Format(CultureInfo.InvariantCulture, "The certificate expires in {0:0} days, on {1:yyyy-MM-dd HH:mm} UTC.", (certificate.NotAfterUtc.Value - DateTime.UtcNow).TotalDays, certificate.NotAfterUtc.Value));
             }
             if (result.TlsProtocol == "Tls" || result.TlsProtocol == "Tls11" || result.TlsProtocol == "Ssl3")
             {
@@ -372,7 +372,7 @@ namespace HybridMailFlow.Network
         // Steps run one after the other: one clock times the step in progress.
         private SmtpProbeStep Record(string name, string command)
         {
-            var step = new SmtpProbeStep { Step = name, Command = command, Time = DateTime.UtcNow, Diagnosis = ValueList<SmtpErrorDiagnosis>.None };
+            var step = new SmtpProbeStep { Step = name, Command = command, TimeUtc = DateTime.UtcNow, Diagnosis = ValueList<SmtpErrorDiagnosis>.None };
             current = step;
             clock.Restart();
             steps.Add(step);
@@ -432,7 +432,7 @@ namespace HybridMailFlow.Network
                 Preference = preference,
                 AddressesText = string.Join("; ", addresses),
                 Port = options.Port,
-                Start = DateTime.UtcNow,
+                StartUtc = DateTime.UtcNow,
                 Helo = options.Helo,
                 ExpectedName = options.ExpectedName,
                 Extensions = ValueList<string>.None,
@@ -443,7 +443,7 @@ namespace HybridMailFlow.Network
 
         private SmtpEndpointTest Finish()
         {
-            result.Duration = DateTime.UtcNow - result.Start;
+            result.Duration = DateTime.UtcNow - result.StartUtc;
             result.Steps = new ValueList<SmtpProbeStep>(steps.ToList());
             result.Diagnosis = new ValueList<SmtpErrorDiagnosis>(findings.ToList());
             result.Outcome = firstOutcome ?? "NoMessage";

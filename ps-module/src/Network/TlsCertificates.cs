@@ -70,8 +70,8 @@ namespace HybridMailFlow.Network
                 Issuer = Untrusted.Printable(certificate.Issuer),
                 SerialNumber = certificate.SerialNumber,
                 Thumbprint = certificate.Thumbprint,
-                NotBefore = certificate.NotBefore.ToUniversalTime(),
-                NotAfter = certificate.NotAfter.ToUniversalTime(),
+                NotBeforeUtc = certificate.NotBefore.ToUniversalTime(),
+                NotAfterUtc = certificate.NotAfter.ToUniversalTime(),
                 SubjectAlternativeNames = new ValueList<string>(AlternativeNames(certificate)),
             };
         }

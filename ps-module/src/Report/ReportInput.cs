@@ -123,7 +123,7 @@ namespace HybridMailFlow.Report
         {
             var record = new SessionRecord
             {
-                StartUtc = s.Start,
+                StartUtc = s.StartUtc,
                 Server = s.Server,
                 ConnectorId = s.ConnectorId,
                 Direction = s.Direction,
@@ -151,8 +151,8 @@ namespace HybridMailFlow.Report
                     Subject = c.Subject,
                     Issuer = c.Issuer,
                     Thumbprint = c.Thumbprint,
-                    NotBefore = c.NotBefore,
-                    NotAfter = c.NotAfter,
+                    NotBefore = c.NotBeforeUtc,
+                    NotAfter = c.NotAfterUtc,
                     SubjectAlternativeNames = c.SubjectAlternativeNames.ToString(),
                 });
             }
@@ -170,7 +170,7 @@ namespace HybridMailFlow.Report
             var outcome = Text(o, "Outcome");
             var record = new SessionRecord
             {
-                StartUtc = Times.Utc(Property(o, "Start"), true) ?? DateTime.MinValue,
+                StartUtc = Times.Utc(Property(o, "StartUtc"), true) ?? Times.Utc(Property(o, "Start"), false) ?? DateTime.MinValue,
                 Server = Text(o, "Server"),
                 ConnectorId = Text(o, "ConnectorId"),
                 Direction = Text(o, "Direction"),
@@ -218,8 +218,8 @@ namespace HybridMailFlow.Report
                         Subject = Text(c, "Subject"),
                         Issuer = Text(c, "Issuer"),
                         Thumbprint = Text(c, "Thumbprint"),
-                        NotBefore = Times.Utc(Property(c, "NotBefore"), true),
-                        NotAfter = Times.Utc(Property(c, "NotAfter"), true),
+                        NotBefore = Times.Utc(Property(c, "NotBeforeUtc"), true) ?? Times.Utc(Property(c, "NotBefore"), false),
+                        NotAfter = Times.Utc(Property(c, "NotAfterUtc"), true) ?? Times.Utc(Property(c, "NotAfter"), false),
                         SubjectAlternativeNames = string.Join("; ", Values(Property(c, "SubjectAlternativeNames"), true)),
                     });
                 }
@@ -231,7 +231,7 @@ namespace HybridMailFlow.Report
                     Subject = Text(o, "CertificateSubject"),
                     Issuer = Text(o, "CertificateIssuer"),
                     Thumbprint = Text(o, "CertificateThumbprint"),
-                    NotAfter = Times.Utc(Property(o, "CertificateNotAfter"), true),
+                    NotAfter = Times.Utc(Property(o, "CertificateNotAfter"), false),
                     SubjectAlternativeNames = Text(o, "CertificateSubjectAlternativeNames"),
                 });
             }
@@ -388,7 +388,7 @@ namespace HybridMailFlow.Report
         {
             return new TraceRecord
             {
-                ReceivedUtc = e.Received,
+                ReceivedUtc = e.ReceivedUtc,
                 Status = e.Status,
                 Event = e.Event,
                 Reason = e.Reason,
@@ -401,7 +401,7 @@ namespace HybridMailFlow.Report
         {
             return new TraceRecord
             {
-                ReceivedUtc = Times.Utc(Property(o, "Received"), true),
+                ReceivedUtc = Times.Utc(Property(o, "ReceivedUtc"), true) ?? Times.Utc(Property(o, "Received"), false),
                 Status = Text(o, "Status"),
                 Event = Text(o, "Event"),
                 Reason = Text(o, "Reason"),
@@ -411,42 +411,6 @@ namespace HybridMailFlow.Report
         }
     }
 
-    /// <summary>Times of objects in any shape: DateTimes of any kind, or text (Import-Csv).</summary>
-    internal static class Times
-    {
-        /// <summary>The value as UTC; a time without a kind is UTC when `unspecifiedIsUtc` (this module's UTC properties), else local.</summary>
-        public static DateTime? Utc(object value, bool unspecifiedIsUtc)
-        {
-            DateTime time;
-            if (value is DateTime)
-            {
-                time = (DateTime)value;
-            }
-            else if (value is DateTimeOffset)
-            {
-                return ((DateTimeOffset)value).UtcDateTime;
-            }
-            else
-            {
-                var text = value == null ? null : value.ToString();
-                if (string.IsNullOrEmpty(text)
-                    || !(DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out time)
-                        || DateTime.TryParse(text, CultureInfo.CurrentCulture, DateTimeStyles.AllowWhiteSpaces, out time)))
-                {
-                    return null;
-                }
-            }
-            switch (time.Kind)
-            {
-                case DateTimeKind.Utc:
-                    return time;
-                case DateTimeKind.Local:
-                    return time.ToUniversalTime();
-                default:
-                    return unspecifiedIsUtc ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
-            }
-        }
-    }
 
     /// <summary>One example of a failure: what the examples table shows, and the details the page shows on demand.</summary>
     internal sealed class Example

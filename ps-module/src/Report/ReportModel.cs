@@ -509,8 +509,8 @@ namespace HybridMailFlow.Report
         {
             Timelines++;
             var location = Text(o, "Location");
-            var first = Times.Utc(Property(o, "FirstSeen"), true);
-            var last = Times.Utc(Property(o, "LastSeen"), true);
+            var first = (Times.Utc(Property(o, "FirstSeenUtc"), true) ?? Times.Utc(Property(o, "FirstSeen"), false));
+            var last = (Times.Utc(Property(o, "LastSeenUtc"), true) ?? Times.Utc(Property(o, "LastSeen"), false));
             See(first);
             See(last);
             TimelineLocations.Add(location);
@@ -565,7 +565,7 @@ namespace HybridMailFlow.Report
                     {
                         MessageId = Text(timeline, "MessageId"),
                         Recipient = Text(timeline, "Recipient"),
-                        TimeUtc = Times.Utc(Property(hop, "Time"), true),
+                        TimeUtc = Times.Utc(Property(hop, "TimeUtc"), true) ?? Times.Utc(Property(hop, "Time"), false),
                         From = previous,
                         Server = server,
                         Component = Text(hop, "Component"),
