@@ -420,7 +420,8 @@ Describe 'Export-HybridMailFlowReport' {
             $now = [DateTime]::UtcNow
             $first = Get-HybridSmtpSession -Path $samples | Select-Object -First 1
             $soon = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($first, 3))
-            $soon.Certificates[0].NotAfter = $now.AddDays(10)
+            $soon.Certificates[0].NotAfterUtc = $now.AddDays(10)
+            $soon.Certificates[0].NotAfter = $now.AddDays(10).ToLocalTime()
             $soon.Certificates[0].Thumbprint = 'A1'
             $gone = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($first, 3))
             $gone.Certificates = @([pscustomobject]@{ Kind = 'Remote certificate'; Subject = 'CN=old.fabrikam.example'; Issuer = 'CN=CA'; Thumbprint = 'B2'; NotBefore = $now.AddYears(-1); NotAfter = $now.AddDays(-1); SubjectAlternativeNames = @() })

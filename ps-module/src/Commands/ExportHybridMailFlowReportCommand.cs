@@ -409,12 +409,12 @@ namespace HybridMailFlow.Commands
 
         void IProtocolSink.FileStarted(string path, int index, int count)
         {
-            progress.Started(path, index, count);
+            progress.Started(path, count);
         }
 
         void ITrackingSink.FileStarted(string path, int index, int count)
         {
-            progress.Started(path, index, count);
+            progress.Started(path, count);
         }
 
         void IProtocolSink.FileDone(string path, HmfFileEvent stats)
