@@ -28,6 +28,8 @@ namespace HybridMailFlow.Commands
     /// </summary>
     public abstract class SmtpLogCommandBase : PSCmdlet, IProtocolSink
     {
+        internal static readonly string[] ProtocolLogPrefixes = { "RECV", "SEND" };
+
         private LogPathList paths;
         private FileProgress progress;
 
@@ -118,6 +120,7 @@ namespace HybridMailFlow.Commands
             {
                 AddDefaultFolders();
             }
+            paths.ReportFoldersWithoutLogs(ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)", Wait.IsPresent);
             if (paths.Paths.Count == 0)
             {
                 return;
