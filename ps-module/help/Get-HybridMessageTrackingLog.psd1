@@ -31,6 +31,11 @@
     }
     Examples    = @(
         @{
+            Title   = 'The bundled samples: a refused message and its DSN'
+            Code    = "Get-HybridMessageTrackingLog -Path ./samples -Reference '<7d4e2a91c3b84f5e9a6d1c0b8e2f4a36@CMHYBD01.cloudmonkeys.xyz>'; Get-HybridMessageTrackingLog -Path ./samples -EventId FAIL | ForEach-Object { `$_.Diagnosis[0].Title }"
+            Remarks = 'Run from the repository: the DSN that reports the message Spamhaus refused, found by its Reference, and what the failure means.'
+        }
+        @{
             Title   = 'What happened to the mail of one sender'
             Code    = "Get-HybridMessageTrackingLog -Path .\CMHYBD01\MessageTracking -Sender raghu@cloudmonkeys.xyz -Start (Get-Date).AddHours(-2) |`n    Select-Object Timestamp, EventId, Source, RecipientsText, StatusLED"
             Remarks = 'Reads logs copied from CMHYBD01 and shows every event of the messages raghu sent in the last two hours, with the recipients and the error of any failure.'

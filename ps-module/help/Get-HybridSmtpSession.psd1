@@ -24,6 +24,11 @@
     }
     Examples    = @(
         @{
+            Title   = 'The bundled samples, and an export without the raw lines'
+            Code    = "Get-HybridSmtpSession -Path ./samples | Where-Object Outcome -ne 'Delivered' | Export-Csv failed.csv -NoTypeInformation"
+            Remarks = 'Run from the repository. Lines is hidden, so the export holds the sessions without their raw lines; Select-Object *, Lines puts them in.'
+        }
+        @{
             Title   = 'Failed sessions of the last two hours'
             Code    = "Get-HybridSmtpSession -Path 'C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive' -Start (Get-Date).AddHours(-2) |`n    Where-Object Outcome -ne 'Delivered' | Export-Csv failed.csv -NoTypeInformation"
             Remarks = 'Rebuilds the FrontEnd receive sessions of the last two hours and exports those that did not deliver.'
