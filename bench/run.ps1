@@ -14,6 +14,8 @@
       process; and Get-HybridSmtpSession's first use in a new process (one warm-up run over the 21 sessions of
       the samples only);
       - Export-HybridMailFlowReport -SmtpLogPath over the 100 MB subset: its time and the report's size;
+      - Get-HybridSmtpSession | Export-Csv of the subset, time and CSV size, against the same with the raw lines
+        put in (Select-Object *, Lines), as every export wrote them before Lines was hidden;
     Message tracking logs:
       - the Rust engine alone (MB/s on one core, all events and a sender search);
       - Get-HybridMessageTrackingLog over the full set and the subset, without a filter and with -Sender;
@@ -275,6 +277,22 @@ $summary = [ordered]@{
     "Export-HybridMailFlowReport over $subsetMB MB: time, report size" = '{0} s, {1:N0} KB (peak {2} MB)' -f $reportRun.Seconds, ($reportRun.Items / 1KB), $reportRun.PeakMemoryMB
 }
 [pscustomobject]$summary | Format-List | Out-String | Write-Host
+
+# Export-Csv of the sessions: a plain export leaves the raw lines out (Lines is hidden); the lines put in with
+# Select-Object *, Lines are what every export wrote before (the same files read again, one cell per session).
+# The item count is the CSV's size in bytes.
+$exportPlain = '$csv = Join-Path ([System.IO.Path]::GetTempPath()) "hmf-bench-$PID.csv"; Get-HybridSmtpSession -Path $target | Export-Csv $csv -NoTypeInformation; (Get-Item $csv).Length; Remove-Item $csv'
+$exportLines = '$csv = Join-Path ([System.IO.Path]::GetTempPath()) "hmf-bench-$PID.csv"; Get-HybridSmtpSession -Path $target | Select-Object *, Lines | Export-Csv $csv -NoTypeInformation; (Get-Item $csv).Length; Remove-Item $csv'
+$exports = @(
+    Measure-InChild "Get-HybridSmtpSession | Export-Csv, $subsetMB MB" $exportPlain -Path $subset -WarmPath $protocolWarm -Setup $import
+    Measure-InChild "Get-HybridSmtpSession | Select-Object *, Lines | Export-Csv, $subsetMB MB" $exportLines -Path $subset -WarmPath $protocolWarm -Setup $import
+)
+$exports | Select-Object Measurement, Seconds, @{ n = 'CsvMB'; e = { [math]::Round($_.Items / 1MB, 1) } }, PeakMemoryMB, CpuSeconds |
+    Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+[pscustomobject][ordered]@{
+    "Export-Csv of the sessions ($subsetMB MB): time, with the lines / without" = [math]::Round($exports[1].Seconds / [math]::Max($exports[0].Seconds, 0.001), 1)
+    "Export-Csv of the sessions ($subsetMB MB): size, with the lines / without" = [math]::Round($exports[1].Items / [math]::Max($exports[0].Items, 1), 1)
+} | Format-List | Out-String | Write-Host
 if ($ProtocolOnly) { return }
 
 # Message tracking logs.

@@ -184,6 +184,12 @@
 // name matches the FQDN that starts with it.
 #define HMF_TRACKING_FILTER_SERVER 9
 
+// A value of the reference field, whole, without regard to case; angle brackets optional.
+#define HMF_TRACKING_FILTER_REFERENCE 10
+
+// The transport-traffic-type field, whole, without regard to case.
+#define HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE 11
+
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
   HMF_OK = 0,

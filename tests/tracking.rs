@@ -591,13 +591,19 @@ fn filters_select_what_get_message_tracking_log_would() {
             |e| e.network_message_id == "0f3b7c2e-5d41-4a8e-9c07-08dea7480b12",
         ),
         (
-            "-Start -End",
+            "-Start -End: up to, but not including, the end",
             f(|f| {
                 f.start_ms = Some(t("2026-05-01T06:30:00Z"));
                 f.end_ms = Some(t("2026-05-01T06:40:00.015Z"));
             }),
-            6,
-            |e| (t("2026-05-01T06:30:00Z")..=t("2026-05-01T06:40:00.015Z")).contains(&e.timestamp_ms),
+            5,
+            |e| (t("2026-05-01T06:30:00Z")..t("2026-05-01T06:40:00.015Z")).contains(&e.timestamp_ms),
+        ),
+        (
+            "-Reference",
+            f(|f| f.reference = Some("NOT-IN-THE-LAB@cloudmonkeys.xyz".into())),
+            0,
+            |_| false,
         ),
         (
             "-Sender -EventId",

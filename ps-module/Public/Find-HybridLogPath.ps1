@@ -26,7 +26,10 @@
 
     .PARAMETER Server
         The Exchange server whose transport services are asked for their log folders when the Exchange cmdlets
-        are loaded, and the name the output carries. Defaults to this computer.
+        are loaded, and the name the output carries. Defaults to this computer; with an -ExchangeInstallPath other
+        than this computer's own, to the server the logs there name (a receive protocol log's connector id
+        SERVER\Connector, a tracking log's server-hostname on RECEIVE, SUBMIT and DELIVER rows), else the name of
+        the copied folder.
 
     .PARAMETER LogKind
         Only folders of these kinds of log: SmtpReceive, SmtpSend, MessageTracking.
@@ -53,7 +56,7 @@
         Find-HybridLogPath -ExchangeInstallPath /cases/4711/CMEDGE01 -ExistingOnly
 
         Lists the log folders in a copy of the Edge server CMEDGE01's Exchange folder, collected for a support
-        case and read on another computer.
+        case and read on another computer; Server is CMEDGE01, as its logs name it.
 
     .INPUTS
         None.
@@ -95,6 +98,11 @@
     }
 
     $role = Get-HybridTransportRole -ExchangeInstallPath $ExchangeInstallPath
+    if (-not $PSBoundParameters.ContainsKey('Server') -and $ExchangeInstallPath -and -not $hasTransportService -and
+        $ExchangeInstallPath.TrimEnd('\', '/') -ne "$env:ExchangeInstallPath".TrimEnd('\', '/')) {
+        # A copy of another server's folder: this computer's name would be wrong on every row.
+        $Server = Get-HybridCopiedServerName -ExchangeInstallPath $ExchangeInstallPath -Role $role
+    }
     $configured = Get-HybridConfiguredLogFolder -Server $Server -Role $role
 
     foreach ($folder in Get-HybridDefaultLogFolder -Role $role) {

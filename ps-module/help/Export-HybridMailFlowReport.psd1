@@ -14,7 +14,7 @@
         TrackingLogPath = 'Message tracking log files or folders to read, as Get-HybridMessageTrackingLog -Path does. Wildcards are expanded.'
         MessageTrace = 'Exchange Online trace: export files (paths or Get-ChildItem objects; every format Import-HybridMessageTrace reads) or the objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.'
         Start        = 'With -SmtpLogPath and -TrackingLogPath: only sessions and events at or after this time (local time unless the DateTime is UTC). Objects from the pipeline are taken as they are.'
-        End          = 'With -SmtpLogPath and -TrackingLogPath: only sessions and events at or before this time.'
+        End          = 'With -SmtpLogPath and -TrackingLogPath: only sessions and events before this time (up to, but not including it).'
         Title        = 'The heading of the report and of the browser tab. The default is "Mail flow report".'
         ExampleCount = 'How many examples each diagnosis shows, the first ones seen (1 to 100; the default is 5). The counts include them all.'
         MaxRows      = 'How many rows the tables of connectors, remote hosts, certificates, messages not delivered and queues show at most, the largest first (the checks table shows four times as many). The default is 500; the figures count every row.'

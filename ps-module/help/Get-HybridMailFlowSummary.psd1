@@ -10,7 +10,7 @@
         Path        = 'Message tracking log files or folders to summarize. Wildcards are expanded.'
         LiteralPath = 'Message tracking log files or folders, used exactly as written (no wildcards).'
         Start       = 'With -Path or -LiteralPath: only events at or after this time (local time unless the DateTime is of kind Utc, as on every command of this module).'
-        End         = 'With -Path or -LiteralPath: only events at or before this time.'
+        End         = 'With -Path or -LiteralPath: only events before this time (up to, but not including it).'
         Top         = 'How many rows each ranked category gives (connectors, remote hosts, error codes, failures, senders, recipients). The default is 10.'
     }
     Outputs     = @{

@@ -9,7 +9,7 @@
         Path              = 'Message tracking log files or folders. Wildcards are expanded. A folder means every MSGTRK*.LOG file under it.'
         LiteralPath       = 'Message tracking log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
         Start             = 'Only events at or after this time. Local time unless the DateTime is of kind Utc, as on every command of this module; the times of the objects are local too (with their UTC twins).'
-        End               = 'Only events at or before this time.'
+        End               = 'Only events before this time: up to, but not including it, as Get-MessageTrackingLog documents.'
         EventId           = 'Only events with one of these event ids (RECEIVE, SEND, DELIVER, FAIL, DEFER, DSN, ...), without regard to case.'
         Source            = 'Only events from one of these sources (SMTP, STOREDRIVER, AGENT, ROUTING, ...), without regard to case.'
         Sender            = 'Only events whose sender address is this address, whole, without regard to case.'
@@ -17,7 +17,12 @@
         MessageSubject    = 'Only events whose subject contains this text, without regard to case.'
         MessageId         = 'Only events of the message with this Message-ID, with or without its angle brackets.'
         InternalMessageId = 'Only events with this internal message id (a number each server gives a message).'
-        NetworkMessageId  = 'Only events with this network message id (the GUID a message keeps across servers).'
+        NetworkMessageId  = 'Only events with this network message id (the GUID a message keeps across servers), written with or without dashes or braces, without regard to case.'
+        Reference         = 'Only events with this value in their Reference field (a DSN''s is the message id of the message it reports), whole, without regard to case; angle brackets optional.'
+        TransportTrafficType = 'Only events with this TransportTrafficType (Email, ...), whole, without regard to case.'
+        DomainController  = 'Accepted so that scripts written for Get-MessageTrackingLog run unchanged, and ignored (-Verbose says so): the logs are read from their files, not through Active Directory.'
+        MessageTrackingLogPath = 'The MessageTrackingLogPath of a Get-TransportService object from the pipeline: that server''s message tracking folder is read, through its admin share (\\SERVER\C$\...) when the server is not this computer.'
+        TransportServer   = 'The server (the Identity of a Get-TransportService object from the pipeline) whose MessageTrackingLogPath is read; this computer''s own folder is read as it is, another server''s through its admin share.'
         Server            = 'Only the events of this server: the one named by the folder a copied log is in (for example D:\Case\CMHYBD01\MessageTracking), else the server-hostname of each row. A short name matches its FQDN.'
         ResultSize        = 'At most this many events: a number, or Unlimited (the default; reading files puts no load on a server).'
     }
@@ -25,6 +30,11 @@
         'HybridMailFlow.MessageTrackingEvent' = 'One object per event, with the properties of Get-MessageTrackingLog and more. Every list exports to CSV as its values.'
     }
     Examples    = @(
+        @{
+            Title   = 'The bundled samples: a refused message and its DSN'
+            Code    = "Get-HybridMessageTrackingLog -Path ./samples -Reference '<7d4e2a91c3b84f5e9a6d1c0b8e2f4a36@CMHYBD01.cloudmonkeys.xyz>'; Get-HybridMessageTrackingLog -Path ./samples -EventId FAIL | ForEach-Object { `$_.Diagnosis[0].Title }"
+            Remarks = 'Run from the repository: the DSN that reports the message Spamhaus refused, found by its Reference, and what the failure means.'
+        }
         @{
             Title   = 'What happened to the mail of one sender'
             Code    = "Get-HybridMessageTrackingLog -Path .\CMHYBD01\MessageTracking -Sender raghu@cloudmonkeys.xyz -Start (Get-Date).AddHours(-2) |`n    Select-Object Timestamp, EventId, Source, RecipientsText, StatusLED"
@@ -39,6 +49,11 @@
             Title   = 'An export that keeps the recipients'
             Code    = "Get-ChildItem .\logs -Filter 'MSGTRK*.LOG' | Get-HybridMessageTrackingLog -EventId FAIL | Export-Csv failed.csv -NoTypeInformation"
             Remarks = 'Recipients, RecipientStatus, Reference and EventData are written as their values, not System.String[].'
+        }
+        @{
+            Title   = 'Every transport server of the organization'
+            Code    = "Get-TransportService | Get-HybridMessageTrackingLog -MessageId '<20260501091500.4411@mta.fabrikam.example>'"
+            Remarks = 'In the Exchange Management Shell: reads each server''s MessageTrackingLogPath, another server''s through its admin share (\\CMEDGE01\C$\...).'
         }
     )
     Links       = @('Get-HybridMailFlowSummary', 'Find-HybridLogPath', 'Resolve-HybridSmtpError', 'Get-HybridSmtpSession', 'about_HybridMailFlow')

@@ -8,7 +8,7 @@
         Path          = 'Protocol log files or folders. Wildcards are expanded. A folder means every RECV*/SEND* .LOG file under it.'
         LiteralPath   = 'Protocol log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
         Start         = 'Only lines at or after this time. Local time unless the DateTime is of kind Utc, as on every command of this module; the times of the objects are local too (with their UTC twins).'
-        End           = 'Only lines at or before this time.'
+        End           = 'Only lines before this time: up to, but not including it, as on every command of this module.'
         Tail          = 'Only the last N lines, read from the newest files back, like Get-Content -Tail.'
         Wait          = 'After the existing lines, keeps reading the newest file as Exchange writes it, through the hourly roll to the next file, until Ctrl+C.'
         SessionId     = 'Only the lines of these session ids.'

@@ -9,7 +9,7 @@
         Path          = 'Protocol log files or folders. Wildcards are expanded. A folder means every RECV*/SEND* .LOG file under it.'
         LiteralPath   = 'Protocol log files or folders, used exactly as written (no wildcards). Get-ChildItem and Find-HybridLogPath output binds to it.'
         Start         = 'Only sessions that end at or after this time. Local time unless the DateTime is of kind Utc, as on every command of this module; the times of the objects are local too (with their UTC twins).'
-        End           = 'Only sessions that start at or before this time.'
+        End           = 'Only sessions that start before this time: up to, but not including it, as on every command of this module.'
         Tail          = 'Only the last N sessions, read from the newest files back, like Get-Content -Tail.'
         Wait          = 'After the existing lines, keeps reading the newest file as Exchange writes it, through the hourly roll to the next file, until Ctrl+C.'
         SessionId     = 'Only these session ids (the 16 hexadecimal digits of the session-id field).'
@@ -23,6 +23,11 @@
         'HybridMailFlow.SmtpSession' = 'One object per SMTP session. Collections (Recipients, Responses...) export to CSV as text; the raw lines are in Lines.'
     }
     Examples    = @(
+        @{
+            Title   = 'The bundled samples, and an export without the raw lines'
+            Code    = "Get-HybridSmtpSession -Path ./samples | Where-Object Outcome -ne 'Delivered' | Export-Csv failed.csv -NoTypeInformation"
+            Remarks = 'Run from the repository. Lines is hidden, so the export holds the sessions without their raw lines; Select-Object *, Lines puts them in.'
+        }
         @{
             Title   = 'Failed sessions of the last two hours'
             Code    = "Get-HybridSmtpSession -Path 'C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive' -Start (Get-Date).AddHours(-2) |`n    Where-Object Outcome -ne 'Delivered' | Export-Csv failed.csv -NoTypeInformation"

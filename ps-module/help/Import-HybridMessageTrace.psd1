@@ -15,6 +15,11 @@
     }
     Examples    = @(
         @{
+            Title   = 'The trace export of the bundled samples'
+            Code    = 'Import-HybridMessageTrace -Path ./samples/exo/MessageTraceV2.csv | Format-Table Received, SenderAddress, RecipientAddress, Status'
+            Remarks = 'Run from the repository: a PowerShell 7 export of Get-MessageTraceV2 for the lab''s messages that went through Exchange Online.'
+        }
+        @{
             Title   = 'An export from Windows PowerShell 5.1'
             Code    = 'Import-HybridMessageTrace -Path .\trace.csv | Where-Object Status -ne Delivered | Format-Table'
             Remarks = 'Reads a Get-MessageTraceV2 export with its #TYPE line and culture dates; Received is local time, ReceivedUtc the UTC time of the export.'

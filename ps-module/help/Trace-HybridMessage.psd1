@@ -11,7 +11,7 @@
         Sender           = 'Trace the messages of these senders found in the trace or the tracking logs; wildcards allowed. Use -Start and -End for the window.'
         Recipient        = 'Trace the messages to these recipients; wildcards allowed.'
         Start            = 'With -Sender or -Recipient: messages at or after this time (local time unless the DateTime is of kind Utc, as on every command of this module).'
-        End              = 'With -Sender or -Recipient: messages at or before this time.'
+        End              = 'With -Sender or -Recipient: messages before this time (up to, but not including it).'
         TrackingLogPath  = 'Message tracking log files or folders, of one server or several (wildcards allowed).'
         ProtocolLogPath  = 'SMTP protocol log files or folders (FrontEnd, Hub, Edge; several servers; wildcards allowed).'
         MessageTrace     = 'Exchange Online trace: export files (paths or Get-ChildItem objects) or objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.'
@@ -22,6 +22,11 @@
         'HybridMailFlow.MessageTimeline' = 'One per message and recipient, with its hops (HybridMailFlow.TimelineHop) in time order.'
     }
     Examples    = @(
+        @{
+            Title   = 'A message of the bundled samples, across Exchange Online, the Edge and the mailbox server'
+            Code    = "(Trace-HybridMessage -MessageId '<JH0PR01MB5544C6D7E8F9A0B1@JH0PR01MB5544.apcprd01.prod.outlook.com>' -TrackingLogPath ./samples -ProtocolLogPath ./samples -MessageTrace ./samples/exo/*.csv).Hops | Format-Table Time, Server, Event, Source"
+            Remarks = 'Run from the repository: the Exchange Online trace, CMEDGE01''s SMTP session and tracking events, and CMHYBD01''s delivery, in one timeline. An id found nowhere is a warning that names what was searched.'
+        }
         @{
             Title   = 'Where is this message?'
             Code    = "Trace-HybridMessage -MessageId '<c1a7e2d94f3b4e0a9d2f6b8a1e3c5d70@CMHYBD01.cloudmonkeys.xyz>' -TrackingLogPath .\case\CMHYBD01, .\case\CMEDGE01 -ProtocolLogPath .\case -MessageTrace .\case\exo\*.csv"

@@ -36,6 +36,10 @@ pub const HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID: u32 = 8;
 /// The server whose events to return: the server a file's folder names, else each row's server-hostname. A short
 /// name matches the FQDN that starts with it.
 pub const HMF_TRACKING_FILTER_SERVER: u32 = 9;
+/// A value of the reference field, whole, without regard to case; angle brackets optional.
+pub const HMF_TRACKING_FILTER_REFERENCE: u32 = 10;
+/// The transport-traffic-type field, whole, without regard to case.
+pub const HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE: u32 = 11;
 
 /// One component of a message-info latency breakdown (`SRV=<server>:TOTAL-HUB=0.453|SMR=0.209(SMRDE=0.001|...)`).
 #[repr(C)]
@@ -269,6 +273,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
                 once(&mut filter.network_message_id, "the network message id filter")?
             }
             HMF_TRACKING_FILTER_SERVER => once(&mut filter.server, "the server filter")?,
+            HMF_TRACKING_FILTER_REFERENCE => once(&mut filter.reference, "the reference filter")?,
+            HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE => {
+                once(&mut filter.transport_traffic_type, "the transport traffic type filter")?
+            }
             other => return Err(invalid(format!("unknown filter kind {other}"))),
         }
         Ok(())

@@ -70,7 +70,7 @@ impl ProtocolFilter {
 
     fn line_ok(&self, line: &LineView<'_>) -> bool {
         self.start_ms.is_none_or(|s| line.time_ms >= s)
-            && self.end_ms.is_none_or(|e| line.time_ms <= e)
+            && self.end_ms.is_none_or(|e| line.time_ms < e)
             && self.session_id_ok(line.session_id)
             && self.connector_ok(line.connector_id)
             && (self.remote_addresses.is_empty()
@@ -78,8 +78,9 @@ impl ProtocolFilter {
     }
 
     pub fn session_ok(&self, s: &Session) -> bool {
+        // -End excludes its moment, as Get-MessageTrackingLog's does: a session begun at End is after the window.
         self.start_ms.is_none_or(|start| s.end_ms >= start)
-            && self.end_ms.is_none_or(|end| s.start_ms <= end)
+            && self.end_ms.is_none_or(|end| s.start_ms < end)
             && self.session_id_ok(&s.session_id)
             && self.connector_ok(&s.connector_id)
             && self.remote_ok(&s.remote.address)

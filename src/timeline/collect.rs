@@ -52,7 +52,7 @@ pub(crate) fn bracketed(id: &str) -> String {
 }
 
 fn in_window(q: &TimelineQuery, ms: i64) -> bool {
-    q.start_ms.is_none_or(|s| ms >= s) && q.end_ms.is_none_or(|e| ms <= e)
+    q.start_ms.is_none_or(|s| ms >= s) && q.end_ms.is_none_or(|e| ms < e)
 }
 
 fn any_pattern(patterns: &[Pattern], value: &str) -> bool {

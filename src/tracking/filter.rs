@@ -13,7 +13,7 @@ const FILE_SLACK_MS: i64 = 15 * 60_000;
 pub struct TrackingFilter {
     /// Events at or after this time (ms since the Unix epoch, UTC).
     pub start_ms: Option<i64>,
-    /// Events at or before this time.
+    /// Events before this time: up to, but not including it, as Exchange documents `-End`.
     pub end_ms: Option<i64>,
     /// Any of these event ids, without regard to case.
     pub event_ids: Vec<String>,
@@ -28,7 +28,14 @@ pub struct TrackingFilter {
     /// The message-id, with or without its angle brackets.
     pub message_id: Option<String>,
     pub internal_message_id: Option<String>,
+    /// The NetworkMessageId, a GUID: in any of its written forms (with or without dashes or braces), without
+    /// regard to case.
     pub network_message_id: Option<String>,
+    /// A value of the reference field (a DSN's is the message-id of the message it reports): any of its values,
+    /// whole, without regard to case, angle brackets optional.
+    pub reference: Option<String>,
+    /// The transport-traffic-type field, whole, without regard to case.
+    pub transport_traffic_type: Option<String>,
     /// The server whose events to return: the server a file comes from when known, else the row's
     /// server-hostname. A short name matches the FQDN that starts with it.
     pub server: Option<String>,
@@ -128,6 +135,45 @@ fn strip_angle_brackets(id: &str) -> &str {
     id.strip_prefix('<').and_then(|s| s.strip_suffix('>')).unwrap_or(id)
 }
 
+/// The 32 hex digits of a GUID written with or without dashes and braces, in lower case; `None` for anything else.
+fn guid_digits(text: &str) -> Option<[u8; 32]> {
+    let text = text.trim();
+    let text = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+    let mut digits = [0u8; 32];
+    let mut count = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'-' && text.len() == 36 && matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        if !b.is_ascii_hexdigit() || count == 32 {
+            return None;
+        }
+        digits[count] = b.to_ascii_lowercase();
+        count += 1;
+    }
+    (count == 32).then_some(digits)
+}
+
+/// A NetworkMessageId filter: the GUID's digits when the value is one, else the text.
+#[derive(Debug, Clone)]
+enum NetworkId {
+    Guid([u8; 32]),
+    Text(Needle),
+}
+
+impl NetworkId {
+    fn new(text: &str) -> NetworkId {
+        guid_digits(text).map_or_else(|| NetworkId::Text(Needle::new(text)), NetworkId::Guid)
+    }
+
+    fn matches(&self, field: &str) -> bool {
+        match self {
+            NetworkId::Guid(wanted) => guid_digits(field).is_some_and(|found| &found == wanted),
+            NetworkId::Text(needle) => needle.equals(field),
+        }
+    }
+}
+
 /// A [`TrackingFilter`] prepared for checking rows.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
@@ -136,8 +182,10 @@ pub(crate) struct Matcher {
     recipients: Vec<Needle>,
     subject: Option<Needle>,
     message_id: Option<Needle>,
-    network_message_id: Option<Needle>,
+    network_message_id: Option<NetworkId>,
     internal_message_id: Option<String>,
+    reference: Option<Needle>,
+    transport_traffic_type: Option<Needle>,
 }
 
 impl Matcher {
@@ -150,7 +198,12 @@ impl Matcher {
                 .message_id
                 .as_deref()
                 .map(|id| Needle::new(strip_angle_brackets(id))),
-            network_message_id: filter.network_message_id.as_deref().map(Needle::new),
+            network_message_id: filter.network_message_id.as_deref().map(NetworkId::new),
+            reference: filter
+                .reference
+                .as_deref()
+                .map(|id| Needle::new(strip_angle_brackets(id))),
+            transport_traffic_type: filter.transport_traffic_type.as_deref().map(Needle::new),
             internal_message_id: filter.internal_message_id.as_deref().map(|id| id.trim().to_owned()),
             filter: filter.clone(),
         }
@@ -171,7 +224,7 @@ impl Matcher {
     /// The row checks, cheapest first. `check_server` is false when the file's server has already been matched.
     pub fn row_ok(&self, columns: &Columns, record: &Record, time_ms: i64, check_server: bool) -> bool {
         let f = &self.filter;
-        if f.start_ms.is_some_and(|s| time_ms < s) || f.end_ms.is_some_and(|e| time_ms > e) {
+        if f.start_ms.is_some_and(|s| time_ms < s) || f.end_ms.is_some_and(|e| time_ms >= e) {
             return false;
         }
         if !f.event_ids.is_empty() {
@@ -197,7 +250,18 @@ impl Matcher {
             }
         }
         if let Some(id) = &self.network_message_id {
-            if !id.equals(field(record, columns.network_message_id)) {
+            if !id.matches(field(record, columns.network_message_id)) {
+                return false;
+            }
+        }
+        if let Some(kind) = &self.transport_traffic_type {
+            if !kind.equals(field(record, columns.transport_traffic_type)) {
+                return false;
+            }
+        }
+        if let Some(reference) = &self.reference {
+            let raw = field(record, columns.reference);
+            if !super::values::split_multi_value(raw).any(|value| reference.equals(strip_angle_brackets(&value))) {
                 return false;
             }
         }
@@ -305,6 +369,25 @@ mod tests {
     }
 
     #[test]
+    fn guids_read_in_any_written_form() {
+        let digits = Some(*b"6a638d201e63493a80a208da9a4ff8da");
+        let cases: &[(&str, Option<[u8; 32]>)] = &[
+            ("6a638d20-1e63-493a-80a2-08da9a4ff8da", digits),
+            ("6A638D201E63493A80A208DA9A4FF8DA", digits),
+            ("{6a638d20-1e63-493a-80a2-08da9a4ff8da}", digits),
+            (" 6a638d20-1e63-493a-80a2-08da9a4ff8da ", digits),
+            ("6a638d20-1e63-493a-80a2-08da9a4ff8d", None),
+            ("6a638d20-1e63493a-80a2-08da9a4ff8da", None),
+            ("6a638d20-1e63-493a-80a2-08da9a4ff8dg", None),
+            ("6a638d201e63493a80a208da9a4ff8da00", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(guid_digits(text), *want, "{text}");
+        }
+    }
+
+    #[test]
     fn host_names_match_short_or_full() {
         let cases: &[(&str, &str, bool)] = &[
             ("CMHYBD01", "CMHYBD01", true),
@@ -343,7 +426,7 @@ mod tests {
         assert!(Needle::new("ÄRGER IM BÜRO").equals("ärger im büro"));
     }
 
-    const FIELDS: &str = "date-time,server-hostname,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,message-subject,sender-address";
+    const FIELDS: &str = "date-time,server-hostname,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,message-subject,sender-address,reference,transport-traffic-type";
 
     fn row_ok(filter: &TrackingFilter, row: &str, check_server: bool) -> bool {
         let header = LogHeader {
@@ -359,7 +442,7 @@ mod tests {
 
     #[test]
     fn rows_are_checked_like_get_message_tracking_log() {
-        let row = "2026-05-01T06:06:57.291Z,CMHYBD01,SMTP,SEND,40926819106817,<a1b2@CMHYBD01.cloudmonkeys.xyz>,6a638d20-1e63-493a-80a2-08da9a4ff8da,ramki@cloudfield.onmicrosoft.com;'o''neil@cloudfield.onmicrosoft.com',Quarterly Report Q2,Raghu@CloudMonkeys.xyz";
+        let row = "2026-05-01T06:06:57.291Z,CMHYBD01,SMTP,SEND,40926819106817,<a1b2@CMHYBD01.cloudmonkeys.xyz>,6a638d20-1e63-493a-80a2-08da9a4ff8da,ramki@cloudfield.onmicrosoft.com;'o''neil@cloudfield.onmicrosoft.com',Quarterly Report Q2,Raghu@CloudMonkeys.xyz,<f00d@cmedge01.cloudmonkeys.xyz>;<a1b2@CMHYBD01.cloudmonkeys.xyz>,Email";
         let none = TrackingFilter::default();
         let with = |f: fn(&mut TrackingFilter)| {
             let mut filter = TrackingFilter::default();
@@ -378,7 +461,16 @@ mod tests {
                 with(|f| f.start_ms = Some(t("2026-05-01T06:06:57.292Z"))),
                 false,
             ),
-            ("end at", with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.291Z"))), true),
+            (
+                "end at: up to, but not including it",
+                with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.291Z"))),
+                false,
+            ),
+            (
+                "end after",
+                with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.292Z"))),
+                true,
+            ),
             (
                 "end before",
                 with(|f| f.end_ms = Some(t("2026-05-01T06:06:57.290Z"))),
@@ -465,6 +557,42 @@ mod tests {
             (
                 "network id other",
                 with(|f| f.network_message_id = Some("6a638d20-1e63-493a-80a2-08da9a4ff8db".into())),
+                false,
+            ),
+            (
+                "network id without dashes",
+                with(|f| f.network_message_id = Some("6a638d201e63493a80a208da9a4ff8da".into())),
+                true,
+            ),
+            (
+                "network id in braces",
+                with(|f| f.network_message_id = Some("{6a638d20-1e63-493a-80a2-08da9a4ff8da}".into())),
+                true,
+            ),
+            (
+                "network id, one digit short",
+                with(|f| f.network_message_id = Some("6a638d201e63493a80a208da9a4ff8d".into())),
+                false,
+            ),
+            (
+                "reference, either value, without brackets",
+                with(|f| f.reference = Some("A1B2@cmhybd01.cloudmonkeys.xyz".into())),
+                true,
+            ),
+            (
+                "reference with brackets",
+                with(|f| f.reference = Some("<f00d@cmedge01.cloudmonkeys.xyz>".into())),
+                true,
+            ),
+            ("reference is whole", with(|f| f.reference = Some("a1b2".into())), false),
+            (
+                "transport traffic type any case",
+                with(|f| f.transport_traffic_type = Some("email".into())),
+                true,
+            ),
+            (
+                "transport traffic type other",
+                with(|f| f.transport_traffic_type = Some("Email2".into())),
                 false,
             ),
             (

@@ -110,6 +110,28 @@ Describe 'Find-HybridLogPath without the Exchange cmdlets' {
             Should -Be @('Edge SmtpReceive True', 'Edge SmtpSend False', 'Edge MessageTracking True')
     }
 
+    It 'names the server a copied folder came from as its logs name it, not this computer' {
+        $root = New-ExchangeTree (Join-Path $TestDrive 'case-4711') @('TransportRoles\Logs\Edge\ProtocolLog\SmtpReceive', 'TransportRoles\Logs\MessageTracking')
+        $receive = Join-Expected $root 'TransportRoles\Logs\Edge\ProtocolLog\SmtpReceive'
+        $lines = @(
+            '#Software: Microsoft Exchange Server'
+            '#Version: 15.0.0.0'
+            '#Log-type: SMTP Receive Protocol Log'
+            '#Date: 2026-05-01T05:30:00.000Z'
+            '#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context'
+            '2026-05-01T05:30:00.015Z,CMEDGE01\Default internal receive connector CMEDGE01,08DEA74796A6D001,0,192.168.1.25:25,40.93.131.40:23456,+,,'
+        )
+        [System.IO.File]::WriteAllText((Join-Path $receive 'RECV2026050105-1.LOG'), ($lines -join "`r`n") + "`r`n", (New-Object System.Text.UTF8Encoding($true)))
+        $found = @(Find-HybridLogPath -ExchangeInstallPath $root)
+        $found.Count | Should -BeGreaterThan 0
+        $found | ForEach-Object { $_.Server | Should -Be 'CMEDGE01' }
+
+        # Tracking logs alone: the server-hostname of a RECEIVE row (a SEND row names the next hop).
+        $tracking = New-ExchangeTree (Join-Path $TestDrive 'case-4712') @('TransportRoles\Logs\MessageTracking')
+        Copy-Item -Path (Join-Path $PSScriptRoot '../../samples/CMHYBD01/MessageTracking/MSGTRK2026050105-1.LOG') -Destination (Join-Expected $tracking 'TransportRoles\Logs\MessageTracking')
+        @(Find-HybridLogPath -ExchangeInstallPath $tracking -LogKind MessageTracking)[0].Server | Should -Be 'CMHYBD01'
+    }
+
     It 'pipes the existing receive folders to Get-HybridSmtpSession' {
         $root = New-ExchangeTree (Join-Path $TestDrive 'CMHYBD01-c') @('TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive')
         $connector = 'CMHYBD01\Default Frontend CMHYBD01'

@@ -222,7 +222,7 @@ Describe 'Get-HybridMessageTrackingLog' {
         @{ Name = '-MessageId'; Parameters = @{ MessageId = 'c3e8a9172f6d4b0a8e5c1d7f3b9a2e40@CMHYBD01.cloudmonkeys.xyz' }; Count = 2; Check = { $_.MessageId -eq '<c3e8a9172f6d4b0a8e5c1d7f3b9a2e40@CMHYBD01.cloudmonkeys.xyz>' } }
         @{ Name = '-InternalMessageId'; Parameters = @{ InternalMessageId = '451' }; Count = 3; Check = { $_.InternalMessageId -eq 451 } }
         @{ Name = '-NetworkMessageId'; Parameters = @{ NetworkMessageId = '6A638D20-1E63-493A-80A2-08DEA74796A6' }; Count = 13; Check = { $_.NetworkMessageId -eq '6a638d20-1e63-493a-80a2-08dea74796a6' } }
-        @{ Name = '-Start -End'; Parameters = @{ Start = [datetime]::new(2026, 5, 1, 6, 30, 0, [DateTimeKind]::Utc); End = [datetime]::new(2026, 5, 1, 6, 45, 0, [DateTimeKind]::Utc) }; Count = 23; Check = { $_.TimestampUtc -ge [datetime]::new(2026, 5, 1, 6, 30, 0, [DateTimeKind]::Utc) -and $_.TimestampUtc -le [datetime]::new(2026, 5, 1, 6, 45, 0, [DateTimeKind]::Utc) } }
+        @{ Name = '-Start -End'; Parameters = @{ Start = [datetime]::new(2026, 5, 1, 6, 30, 0, [DateTimeKind]::Utc); End = [datetime]::new(2026, 5, 1, 6, 45, 0, [DateTimeKind]::Utc) }; Count = 22; Check = { $_.TimestampUtc -ge [datetime]::new(2026, 5, 1, 6, 30, 0, [DateTimeKind]::Utc) -and $_.TimestampUtc -lt [datetime]::new(2026, 5, 1, 6, 45, 0, [DateTimeKind]::Utc) } }
         @{ Name = '-ResultSize'; Parameters = @{ ResultSize = 3 }; Count = 3; Check = { $true } }
         @{ Name = '-ResultSize Unlimited'; Parameters = @{ ResultSize = 'Unlimited' }; Count = 55; Check = { $true } }
     ) {
@@ -468,5 +468,71 @@ Describe 'Get-HybridMailFlowSummary' {
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.UnsupportedInput*'
         (Get-Row $rows 'Total' 'Events').Count | Should -Be 1
+    }
+}
+
+Describe 'Get-MessageTrackingLog parity' {
+    BeforeAll {
+        $script:samples = (Resolve-Path (Join-Path $PSScriptRoot '../../samples')).Path
+        $script:refused = '<7d4e2a91c3b84f5e9a6d1c0b8e2f4a36@CMHYBD01.cloudmonkeys.xyz>'
+    }
+
+    It 'ends -End before the end time: up to, but not including it' {
+        $failedAt = [datetime]::new(2026, 5, 1, 6, 25, 30, 900, [DateTimeKind]::Utc)
+        $start = [datetime]::new(2026, 5, 1, 6, 25, 0, 0, [DateTimeKind]::Utc)
+        @(Get-HybridMessageTrackingLog -Path $script:samples -Start $start -End $failedAt).EventId | Should -Be @('RECEIVE')
+        @(Get-HybridMessageTrackingLog -Path $script:samples -Start $start -End $failedAt.AddMilliseconds(1)).EventId | Should -Be @('RECEIVE', 'FAIL')
+    }
+
+    It 'filters by -Reference as a value of the field, with or without angle brackets' {
+        $dsn = @(Get-HybridMessageTrackingLog -Path $script:samples -Reference $script:refused)
+        $dsn.EventId | Should -Be @('DSN', 'DELIVER')
+        $dsn | ForEach-Object { $_.Reference | Should -Contain $script:refused }
+        @(Get-HybridMessageTrackingLog -Path $script:samples -Reference $script:refused.Trim('<', '>').ToUpperInvariant()).Count | Should -Be 2
+        @(Get-HybridMessageTrackingLog -Path $script:samples -Reference '7d4e2a91').Count | Should -Be 0
+    }
+
+    It 'filters by -TransportTrafficType, whole and without regard to case' {
+        $all = @(Get-HybridMessageTrackingLog -Path $script:samples)
+        @(Get-HybridMessageTrackingLog -Path $script:samples -TransportTrafficType email).Count | Should -Be $all.Count
+        @(Get-HybridMessageTrackingLog -Path $script:samples -TransportTrafficType Emai).Count | Should -Be 0
+    }
+
+    It 'takes -NetworkMessageId as a GUID in any of its forms' {
+        foreach ($id in '6a638d20-1e63-493a-80a2-08dea7470b02', '6A638D201E63493A80A208DEA7470B02', '{6a638d20-1e63-493a-80a2-08dea7470b02}') {
+            @(Get-HybridMessageTrackingLog -Path $script:samples -NetworkMessageId $id).EventId | Should -Be @('RECEIVE', 'DELIVER')
+        }
+        @(Get-HybridMessageTrackingLog -Path $script:samples -NetworkMessageId '6a638d201e63493a80a208dea7470b0').Count | Should -Be 0
+    }
+
+    It 'accepts -DomainController and says in -Verbose that it is ignored' {
+        $verbose = @(Get-HybridMessageTrackingLog -Path $script:samples -DomainController dc01.cloudmonkeys.xyz -ResultSize 1 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        ($verbose.Message -join "`n") | Should -BeLike '*-DomainController dc01.cloudmonkeys.xyz is ignored*'
+    }
+
+    It 'reads the MessageTrackingLogPath of each Get-TransportService object from the pipeline, another server''s through its admin share' {
+        $here = [pscustomobject]@{ Identity = [Environment]::MachineName; Name = [Environment]::MachineName; MessageTrackingLogPath = (Join-Path $script:samples 'CMHYBD01/MessageTracking') }
+        $edge = [pscustomobject]@{ Identity = 'CMEDGE01'; Name = 'CMEDGE01'; MessageTrackingLogPath = 'C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\MessageTracking' }
+        $events = @($here, $edge | Get-HybridMessageTrackingLog -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $events.Count | Should -Be 12
+        $failures.Count | Should -Be 1
+        $failures[0].TargetObject | Should -Be '\\CMEDGE01\C$\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\MessageTracking'
+    }
+
+    It 'completes -ResultSize with Unlimited, not file names' {
+        $line = 'Get-HybridMessageTrackingLog -ResultSize '
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('Unlimited')
+        $line = 'Get-HybridMessageTrackingLog -ResultSize unl'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('Unlimited')
+        @(Get-HybridMessageTrackingLog -Path $script:samples -ResultSize Unlimited).Count | Should -Be 14
+    }
+
+    It 'says a folder without tracking logs holds none, naming the files it expected' {
+        $empty = Join-Path $TestDrive 'no-tracking'
+        $null = New-Item -ItemType Directory -Force -Path $empty
+        @(Get-HybridMessageTrackingLog -Path $empty -ErrorVariable failures -ErrorAction SilentlyContinue).Count | Should -Be 0
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.NoLogs,*'
+        $failures[0].Exception.Message | Should -BeLike "*no-tracking' holds no message tracking log (MSGTRK*.LOG*"
     }
 }

@@ -86,6 +86,8 @@ Describe 'Get-HybridMailFlowVersion' {
         $version = Get-HybridMailFlowVersion
         $version.PSObject.TypeNames[0] | Should -Be 'HybridMailFlow.VersionInfo'
         $version.ModuleVersion | Should -Be $script:module.Version
+        $version.ModuleVersion | Should -BeOfType [string]
+        ($version | ConvertTo-Json | ConvertFrom-Json).ModuleVersion | Should -Be $script:module.Version.ToString()
         $cargoVersion = (Select-String -LiteralPath (Join-Path $script:repoRoot 'Cargo.toml') -Pattern '^version\s*=\s*"([^"]+)"' | Select-Object -First 1).Matches[0].Groups[1].Value
         $version.EngineVersion | Should -Be $cargoVersion
     }

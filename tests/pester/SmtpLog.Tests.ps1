@@ -208,7 +208,21 @@ Describe 'Get-HybridSmtpSession' {
         $rows[0].LastError | Should -Be '503 5.5.2 Send hello first'
         $rows[0].Responses | Should -Be '220; 503 5.5.2'
         (Get-Content $csv -Raw) | Should -Not -Match 'System\.String\[\]|System\.Object\[\]|HybridMailFlow\.'
+        $rows[0].PSObject.Properties.Name | Should -Not -Contain 'Lines'
+    }
+
+    It 'leaves the raw lines out of a plain export, and puts them in with Select-Object *, Lines' {
+        $plain = Join-Path $TestDrive 'plain.csv'
+        $withLines = Join-Path $TestDrive 'with-lines.csv'
+        $sessions = @(Get-HybridSmtpSession -Path $script:logs)
+        $sessions | Export-Csv $plain -NoTypeInformation
+        $sessions | Select-Object *, Lines | Export-Csv $withLines -NoTypeInformation
+        (Get-Content $plain -Raw) | Should -Not -Match ',08DEA74796A60002,3,'
+        (Get-Item $plain).Length | Should -BeLessThan (Get-Item $withLines).Length
+        $rows = @(Import-Csv $withLines | Where-Object Outcome -eq 'Rejected')
         $rows[0].Lines | Should -BeLike '*,08DEA74796A60002,3,*503 5.5.2 Send hello first*'
+        ($sessions | Get-Member -Name Lines) | Should -BeNullOrEmpty
+        $sessions[0].Lines.Count | Should -Be $sessions[0].LineCount
     }
 
     It 'groups naturally by outcome' {
@@ -355,16 +369,49 @@ Describe 'Get-HybridSmtpLogEntry' {
 }
 
 Describe 'Following a log as Exchange writes it (-Wait)' {
+    BeforeAll {
+        # Get-HybridSmtpSession -Wait in a PowerShell of its own, each session into $Found; BeginInvoke starts it.
+        function Start-FollowingSessions {
+            param([string] $Dir, [System.Collections.Concurrent.ConcurrentQueue[object]] $Found)
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($module, $dir, $found)
+                Import-Module $module
+                Get-HybridSmtpSession -Path $dir -Wait | ForEach-Object { $found.Enqueue($_) }
+            }).AddArgument((Get-Module HybridMailFlow).Path).AddArgument($Dir).AddArgument($Found)
+            $ps
+        }
+    }
+
+    It 'with -Wait says it waits for the first file, and reads it once written' {
+        $dir = Join-Path $TestDrive 'wait-empty'
+        $null = New-Item -ItemType Directory -Force -Path $dir
+        $found = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
+        $ps = Start-FollowingSessions -Dir $dir -Found $found
+        $async = $ps.BeginInvoke()
+        try {
+            $deadline = (Get-Date).AddSeconds(20)
+            while ($ps.Streams.Warning.Count -lt 1 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $ps.Streams.Warning[0].Message | Should -BeLike "*wait-empty' holds no SMTP protocol log (RECV*.LOG or SEND*.LOG) yet: waiting for the first one*"
+            Start-Sleep -Milliseconds 500
+            $ps.Streams.Error.Count | Should -Be 0
+            $async.IsCompleted | Should -BeFalse
+            $null = New-ProtocolLog -Path (Join-Path $dir 'RECV2026050112-1.LOG') -Lines (Get-InboundLines -Id '08DEA74796A6F009' -Remote '40.93.131.26' -Time '2026-05-01T12:00:00')
+            $deadline = (Get-Date).AddSeconds(20)
+            while ($found.Count -lt 1 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @($found.ToArray()).SessionId | Should -Be @('08DEA74796A6F009')
+            $ps.Streams.Error.Count | Should -Be 0
+        } finally {
+            $ps.Stop()
+            $ps.Dispose()
+        }
+    }
+
     It 'returns new sessions as they are written, through the hourly roll, until stopped' {
         $dir = Join-Path $TestDrive 'follow/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
         $null = New-ProtocolLog -Path (Join-Path $dir 'RECV2026050110-1.LOG') -Lines (Get-InboundLines -Id '08DEA74796A6F001' -Remote '40.93.131.26' -Time '2026-05-01T10:00:00')
         $found = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript({
-            param($module, $dir, $found)
-            Import-Module $module
-            Get-HybridSmtpSession -Path $dir -Wait | ForEach-Object { $found.Enqueue($_) }
-        }).AddArgument((Get-Module HybridMailFlow).Path).AddArgument($dir).AddArgument($found)
+        $ps = Start-FollowingSessions -Dir $dir -Found $found
         $async = $ps.BeginInvoke()
         try {
             $deadline = (Get-Date).AddSeconds(20)
@@ -461,5 +508,20 @@ Describe 'The bundled lab samples' {
         $byId['08DEA74796A6E402'].ConnectorId | Should -Be 'Внутренний соединитель отправки для вход. подкл. прокси-сервера'
         $byId['08DEA74796A6F104'].IsExchangeOnline | Should -BeTrue
         $byId['08DEA74796A6F103'].IsExchangeOnline | Should -BeFalse
+    }
+}
+
+Describe 'A folder without protocol logs' {
+    It 'is an error that names the folder and the files it expected' {
+        $empty = Join-Path $TestDrive 'no-protocol-logs'
+        $null = New-Item -ItemType Directory -Force -Path $empty
+        Set-Content -LiteralPath (Join-Path $empty 'notes.txt') -Value 'not a log'
+        $sessions = @(Get-HybridSmtpSession -Path $empty -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $sessions.Count | Should -Be 0
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.NoLogs,*'
+        $failures[0].Exception.Message | Should -BeLike "*no-protocol-logs' holds no SMTP protocol log (RECV*.LOG or SEND*.LOG)*"
+        @(Get-HybridSmtpLogEntry -LiteralPath $empty -ErrorVariable lineFailures -ErrorAction SilentlyContinue).Count | Should -Be 0
+        $lineFailures[0].FullyQualifiedErrorId | Should -BeLike 'HybridMailFlow.NoLogs,*'
     }
 }

@@ -135,3 +135,31 @@ Describe 'Trace-HybridMessage' {
         }
     }
 }
+
+Describe 'Trace-HybridMessage when nothing is found' {
+    It 'warns, naming the id and what was searched, when the id is found nowhere' {
+        $output = @(Trace-HybridMessage -MessageId '<nowhere@cloudmonkeys.xyz>' @script:logs -MessageTrace (Join-Path $script:exo 'MessageTraceV2-ps7.csv') -WarningVariable warnings -WarningAction SilentlyContinue)
+        $output.Count | Should -Be 0
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike '*No message with Message-ID <nowhere@cloudmonkeys.xyz> was found*message tracking logs in*protocol logs in*MessageTraceV2-ps7.csv*'
+    }
+
+    It 'is an error naming the files expected when a log path holds no logs' {
+        $empty = Join-Path $TestDrive 'no-logs'
+        $null = New-Item -ItemType Directory -Force -Path $empty
+        $output = @(Trace-HybridMessage -MessageId $script:exoToOnPrem -TrackingLogPath $empty -ProtocolLogPath $empty -ErrorVariable failures -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue)
+        $output.Count | Should -Be 0
+        @($failures | Where-Object FullyQualifiedErrorId -like 'HybridMailFlow.NoLogs,*').Count | Should -Be 2
+        ($failures.Exception.Message -join "`n") | Should -BeLike '*holds no message tracking log (MSGTRK*.LOG)*holds no SMTP protocol log (RECV*.LOG or SEND*.LOG)*'
+        $warnings[0].Message | Should -BeLike '*was found. Searched nothing*'
+    }
+
+    It 'traces a message of the bundled samples through Exchange Online, the Edge and the mailbox server' {
+        $samples = Join-Path $PSScriptRoot '../../samples'
+        $timeline = @(Trace-HybridMessage -MessageId '<JH0PR01MB5544C6D7E8F9A0B1@JH0PR01MB5544.apcprd01.prod.outlook.com>' -TrackingLogPath $samples -ProtocolLogPath $samples -MessageTrace (Join-Path $samples 'exo/MessageTraceV2.csv'))
+        $timeline.Count | Should -Be 1
+        $timeline[0].Location | Should -Be 'DeliveredOnPremises'
+        @($timeline[0].Hops.Source | Sort-Object -Unique) | Should -Be @('MessageTrace', 'MessageTracking', 'ProtocolLog')
+        @($timeline[0].Hops.Server | Sort-Object -Unique) | Should -Be @('CMEDGE01', 'CMHYBD01', 'Exchange Online')
+    }
+}

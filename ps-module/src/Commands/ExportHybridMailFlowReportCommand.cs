@@ -61,7 +61,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>With -SmtpLogPath and -TrackingLogPath: only what happened at or before this time.</summary>
+        /// <summary>With -SmtpLogPath and -TrackingLogPath: only what happened before this time (up to, but not including it).</summary>
         [Parameter]
         public DateTime End { get; set; }
 

@@ -56,7 +56,7 @@ namespace HybridMailFlow.Commands
         [Parameter(ParameterSetName = "LiteralPath")]
         public DateTime Start { get; set; }
 
-        /// <summary>With -Path: only events at or before this time.</summary>
+        /// <summary>With -Path: only events before this time (up to, but not including it).</summary>
         [Parameter(ParameterSetName = "Path")]
         [Parameter(ParameterSetName = "LiteralPath")]
         public DateTime End { get; set; }

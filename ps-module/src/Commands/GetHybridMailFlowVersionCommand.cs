@@ -24,7 +24,7 @@ namespace HybridMailFlow.Commands
             WriteObject(new VersionInfo
             {
                 // The assembly carries the manifest's ModuleVersion (see HybridMailFlow.csproj), as major.minor.build.
-                ModuleVersion = new Version(assemblyVersion.Major, assemblyVersion.Minor, assemblyVersion.Build),
+                ModuleVersion = new Version(assemblyVersion.Major, assemblyVersion.Minor, assemblyVersion.Build).ToString(),
                 EngineVersion = Utf8.Read(NativeMethods.hmf_library_version()),
                 AbiVersion = NativeMethods.hmf_abi_version(),
                 Runtime = Runtime,

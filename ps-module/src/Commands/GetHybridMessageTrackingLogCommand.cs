@@ -21,6 +21,8 @@ namespace HybridMailFlow.Commands
     [OutputType(typeof(MessageTrackingEvent))]
     public sealed class GetHybridMessageTrackingLogCommand : PSCmdlet, ITrackingSink
     {
+        internal static readonly string[] TrackingLogPrefixes = { "MSGTRK" };
+
         private LogPathList paths;
         private FileProgress progress;
 
@@ -40,7 +42,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>Events at or before this time.</summary>
+        /// <summary>Events before this time: up to, but not including it, as Get-MessageTrackingLog.</summary>
         [Parameter]
         public DateTime End { get; set; }
 
@@ -80,9 +82,38 @@ namespace HybridMailFlow.Commands
         [ValidateNotNullOrEmpty]
         public string InternalMessageId { get; set; }
 
+        /// <summary>The NetworkMessageId, a GUID in any of its written forms (with or without dashes or braces).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string NetworkMessageId { get; set; }
+
+        /// <summary>A value of the Reference field (a DSN's is the message id it reports), whole; angle brackets optional.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Reference { get; set; }
+
+        /// <summary>The TransportTrafficType field (Email, ...), whole, without regard to case.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string TransportTrafficType { get; set; }
+
+        /// <summary>Accepted for scripts written for Get-MessageTrackingLog, and ignored: logs are read from files, not through Active Directory.</summary>
+        [Parameter]
+        public string DomainController { get; set; }
+
+        /// <summary>
+        /// The MessageTrackingLogPath of a Get-TransportService object from the pipeline: that server's folder,
+        /// through its admin share (\\SERVER\C$\...) when the server is not this computer.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string MessageTrackingLogPath { get; set; }
+
+        /// <summary>The server of a Get-TransportService object from the pipeline (its Identity), whose MessageTrackingLogPath is read.</summary>
+        [Parameter(ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
+        [Alias("Identity")]
+        [ValidateNotNullOrEmpty]
+        public string TransportServer { get; set; }
 
         /// <summary>
         /// Only the events of this server: the server a log's folder names (D:\Case\CMHYBD01\MessageTracking), else
@@ -95,6 +126,7 @@ namespace HybridMailFlow.Commands
         /// <summary>At most this many events, or Unlimited (the default: logs on disk have no remote cost to bound).</summary>
         [Parameter]
         [ValidateNotNull]
+        [ArgumentCompleter(typeof(ResultSizeCompleter))]
         public ResultSize ResultSize { get; set; }
 
         bool ITrackingSink.Stopping
@@ -111,8 +143,39 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == "TransportService")
+            {
+                paths.AddExisting(TransportServiceFolder(MessageTrackingLogPath, TransportServer));
+                return;
+            }
             // Only the parameter set's own values are bound; the other is null.
             paths.Add(Path, LiteralPath);
+        }
+
+        /// <summary>
+        /// A transport service's MessageTrackingLogPath as this computer reaches it: as it is on the server itself,
+        /// else through the drive's admin share of the server (C:\... as \\CMEDGE01\C$\...).
+        /// </summary>
+        internal static string TransportServiceFolder(string configuredPath, string server)
+        {
+            var path = configuredPath.Trim();
+            if (string.IsNullOrEmpty(server) || IsThisComputer(server))
+            {
+                return path;
+            }
+            if (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'))
+            {
+                return string.Format(@"\\{0}\{1}$\{2}", server.Trim(), char.ToUpperInvariant(path[0]), path.Substring(3).Replace('/', '\\'));
+            }
+            return path;
+        }
+
+        private static bool IsThisComputer(string server)
+        {
+            var name = server.Trim();
+            var firstLabel = name.Split('.')[0];
+            return firstLabel.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+                || name.Equals("localhost", StringComparison.OrdinalIgnoreCase);
         }
 
         protected override void EndProcessing()
@@ -121,6 +184,11 @@ namespace HybridMailFlow.Commands
             {
                 AddLocalServerFolder();
             }
+            if (MyInvocation.BoundParameters.ContainsKey("DomainController"))
+            {
+                WriteVerbose(string.Format("-DomainController {0} is ignored: the logs are read from their files, not through Active Directory.", DomainController));
+            }
+            paths.ReportFoldersWithoutLogs(TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG: MSGTRK, MSGTRKMA, MSGTRKMD, MSGTRKMS)", false);
             if (paths.Paths.Count == 0)
             {
                 return;
@@ -138,6 +206,8 @@ namespace HybridMailFlow.Commands
                 MessageId = MessageId,
                 InternalMessageId = InternalMessageId,
                 NetworkMessageId = NetworkMessageId,
+                Reference = Reference,
+                TransportTrafficType = TransportTrafficType,
                 Server = Server,
                 ResultSize = ResultSize == null ? null : ResultSize.Value,
                 DefaultServer = paths.LocalServer(),

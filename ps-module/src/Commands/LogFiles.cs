@@ -75,6 +75,58 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>
+        /// Each folder given that holds no log of the kind a command reads (no file whose name starts with one of
+        /// <paramref name="prefixes"/> and ends in .LOG, in it or below it) is a non-terminating error naming the
+        /// folder and the files expected, and leaves the list. With <paramref name="waiting"/> (-Wait) a warning says
+        /// the command waits for the first such file instead, and when no path holds one yet, it waits (until
+        /// Ctrl+C) for one to be written.
+        /// </summary>
+        public void ReportFoldersWithoutLogs(string[] prefixes, string expected, bool waiting)
+        {
+            var empty = Paths.Where(p => Directory.Exists(p) && !HoldsLogs(p, prefixes)).ToList();
+            foreach (var folder in empty)
+            {
+                if (waiting)
+                {
+                    cmdlet.WriteWarning(string.Format("'{0}' holds no {1} yet: waiting for the first one to be written (Ctrl+C to stop).", folder, expected));
+                    continue;
+                }
+                cmdlet.WriteError(new ErrorRecord(
+                    new ItemNotFoundException(string.Format("'{0}' holds no {1}, in it or in its subfolders: nothing was read from it.", folder, expected)),
+                    "HybridMailFlow.NoLogs", ErrorCategory.ObjectNotFound, folder));
+            }
+            if (waiting && empty.Count == Paths.Count)
+            {
+                while (!cmdlet.Stopping && !empty.Any(folder => HoldsLogs(folder, prefixes)))
+                {
+                    System.Threading.Thread.Sleep(250);
+                }
+            }
+            // The engine would say the same of a folder still empty, once more.
+            Paths.RemoveAll(p => empty.Contains(p) && !HoldsLogs(p, prefixes));
+        }
+
+        private static bool HoldsLogs(string folder, string[] prefixes)
+        {
+            try
+            {
+                return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                    .Select(System.IO.Path.GetFileName)
+                    .Any(name => name.EndsWith(".LOG", StringComparison.OrdinalIgnoreCase)
+                        && prefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // A subfolder this account cannot list: the engine reads what it can, and says what it could not.
+                return true;
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+        }
+
+        /// <summary>
         /// The server name for logs read where Exchange wrote them: their path does not name the server. Null when
         /// the logs are not under this computer's Exchange installation.
         /// </summary>

@@ -28,6 +28,8 @@ namespace HybridMailFlow.Commands
     /// </summary>
     public abstract class SmtpLogCommandBase : PSCmdlet, IProtocolSink
     {
+        internal static readonly string[] ProtocolLogPrefixes = { "RECV", "SEND" };
+
         private LogPathList paths;
         private FileProgress progress;
 
@@ -47,7 +49,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>Only lines at or before this time (sessions that start at or before it).</summary>
+        /// <summary>Only lines before this time (sessions that start before it): up to, but not including it.</summary>
         [Parameter]
         public DateTime End { get; set; }
 
@@ -118,6 +120,7 @@ namespace HybridMailFlow.Commands
             {
                 AddDefaultFolders();
             }
+            paths.ReportFoldersWithoutLogs(ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)", Wait.IsPresent);
             if (paths.Paths.Count == 0)
             {
                 return;

@@ -18,6 +18,9 @@ namespace HybridMailFlow.Commands
     {
         private readonly List<string> messageIds = new List<string>();
         private readonly List<PSObject> traceObjects = new List<PSObject>();
+        private readonly List<string> traceSources = new List<string>();
+        private List<string> trackingPaths;
+        private List<string> protocolPaths;
 
         /// <summary>Message-IDs to trace, with or without angle brackets.</summary>
         [Parameter(Position = 0)]
@@ -43,7 +46,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>With -Sender or -Recipient: messages at or before this time.</summary>
+        /// <summary>With -Sender or -Recipient: messages before this time (up to, but not including it).</summary>
         [Parameter]
         public DateTime End { get; set; }
 
@@ -111,8 +114,10 @@ namespace HybridMailFlow.Commands
                 Add(query, NativeMethods.TimelineNetworkMessageId, NetworkMessageId);
                 Add(query, NativeMethods.TimelineSender, Sender);
                 Add(query, NativeMethods.TimelineRecipient, Recipient);
-                Add(query, NativeMethods.TimelineTrackingPath, ResolvePaths(TrackingLogPath));
-                Add(query, NativeMethods.TimelineProtocolPath, ResolvePaths(ProtocolLogPath));
+                trackingPaths = ResolvePaths(TrackingLogPath, GetHybridMessageTrackingLogCommand.TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG)");
+                protocolPaths = ResolvePaths(ProtocolLogPath, SmtpLogCommandBase.ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)");
+                Add(query, NativeMethods.TimelineTrackingPath, trackingPaths);
+                Add(query, NativeMethods.TimelineProtocolPath, protocolPaths);
                 var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
                 var hasEnd = MyInvocation.BoundParameters.ContainsKey("End");
                 NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? Times.ToUnixMs(Start) : 0, hasEnd, hasEnd ? Times.ToUnixMs(End) : 0));
@@ -153,7 +158,7 @@ namespace HybridMailFlow.Commands
             }
         }
 
-        private List<string> ResolvePaths(string[] patterns)
+        private List<string> ResolvePaths(string[] patterns, string[] logPrefixes = null, string expected = null)
         {
             if (patterns == null)
             {
@@ -161,7 +166,51 @@ namespace HybridMailFlow.Commands
             }
             var list = new LogPathList(this);
             list.Add(patterns, null);
+            if (logPrefixes != null)
+            {
+                list.ReportFoldersWithoutLogs(logPrefixes, expected, false);
+            }
             return list.Paths;
+        }
+
+        /// <summary>Nothing found is said: what was looked for, and where.</summary>
+        private void WarnNothingFound()
+        {
+            var wanted = new List<string>();
+            if (messageIds.Count > 0)
+            {
+                wanted.Add("Message-ID " + string.Join(", ", messageIds));
+            }
+            if (NetworkMessageId != null)
+            {
+                wanted.Add("NetworkMessageId " + string.Join(", ", NetworkMessageId));
+            }
+            if (Sender != null)
+            {
+                wanted.Add("sender " + string.Join(", ", Sender));
+            }
+            if (Recipient != null)
+            {
+                wanted.Add("recipient " + string.Join(", ", Recipient));
+            }
+            var searched = new List<string>();
+            if (trackingPaths != null && trackingPaths.Count > 0)
+            {
+                searched.Add("the message tracking logs in " + string.Join(", ", trackingPaths));
+            }
+            if (protocolPaths != null && protocolPaths.Count > 0)
+            {
+                searched.Add("the SMTP protocol logs in " + string.Join(", ", protocolPaths));
+            }
+            if (traceSources.Count > 0)
+            {
+                searched.Add("the Exchange Online trace " + string.Join(", ", traceSources));
+            }
+            var where = searched.Count == 0
+                ? "nothing: no -TrackingLogPath, -ProtocolLogPath or -MessageTrace held anything to search"
+                : string.Join("; ", searched);
+            var window = MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End") ? " (within -Start/-End)" : string.Empty;
+            WriteWarning(string.Format("No message with {0} was found{1}. Searched {2}.", string.Join("; ", wanted), window, where));
         }
 
         private void AddTrace(TimelineQueryHandle query)
@@ -189,11 +238,13 @@ namespace HybridMailFlow.Commands
                         continue;
                     }
                     AddTraceBytes(query, resolved, bytes);
+                    traceSources.Add(resolved);
                 }
             }
             if (objects.Count > 0)
             {
                 AddTraceBytes(query, "InputObject", TraceCsv.FromObjects(objects));
+                traceSources.Add(string.Format("objects ({0})", objects.Count));
             }
         }
 
@@ -231,6 +282,10 @@ namespace HybridMailFlow.Commands
             var timelines = Table(result, NativeMethods.TimelineTableTimelines);
             var hops = Table(result, NativeMethods.TimelineTableHops);
             var flags = Table(result, NativeMethods.TimelineTableFlags);
+            if (timelines.Rows == 0)
+            {
+                WarnNothingFound();
+            }
             var hopRow = 0;
             var flagRow = 0;
             for (int t = 0; t < timelines.Rows; t++)

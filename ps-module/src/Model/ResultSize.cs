@@ -1,5 +1,9 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Language;
 
 namespace HybridMailFlow
 {
@@ -47,6 +51,19 @@ namespace HybridMailFlow
         public override string ToString()
         {
             return Value.HasValue ? Value.Value.ToString(CultureInfo.InvariantCulture) : "Unlimited";
+        }
+    }
+
+    /// <summary>Tab completion of -ResultSize: Unlimited (a number is typed), never the file names of the folder.</summary>
+    public sealed class ResultSizeCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            if ("Unlimited".StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new CompletionResult("Unlimited", "Unlimited", CompletionResultType.ParameterValue, "Every result");
+            }
         }
     }
 }

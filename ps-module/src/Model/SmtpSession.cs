@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Management.Automation;
 using System.Text;
 
 namespace HybridMailFlow
@@ -249,9 +250,12 @@ namespace HybridMailFlow
         public ValueList<string> Files { get; internal set; }
 
         /// <summary>
-        /// The session's lines: enumerate or index them for objects (read on first use); as text (Export-Csv,
-        /// ToString, RawText) they are the lines as written in the log.
+        /// The session's lines: enumerate or index them for objects (read on first use); as text (ToString,
+        /// RawText) they are the lines as written in the log. Hidden, so that Export-Csv, Select-Object * and
+        /// Get-Member leave them out: reading every session's lines again made an export of 300 MB of logs larger
+        /// than the logs. `$session.Lines` works as ever; `Select-Object *, Lines` puts them in a CSV.
         /// </summary>
+        [Hidden]
         public SmtpSessionLines Lines
         {
             get

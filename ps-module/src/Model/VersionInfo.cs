@@ -8,8 +8,11 @@ namespace HybridMailFlow
     /// </summary>
     public sealed class VersionInfo
     {
-        /// <summary>The module's version (ModuleVersion of HybridMailFlow.psd1).</summary>
-        public Version ModuleVersion { get; internal set; }
+        /// <summary>
+        /// The module's version (ModuleVersion of HybridMailFlow.psd1) as text, e.g. 0.1.0: a string so that
+        /// ConvertTo-Json and Export-Csv write it as it reads, not as Major, Minor, Build and Revision.
+        /// </summary>
+        public string ModuleVersion { get; internal set; }
 
         /// <summary>The native engine's version (hmf_library_version).</summary>
         public string EngineVersion { get; internal set; }

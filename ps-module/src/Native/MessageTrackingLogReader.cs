@@ -19,6 +19,8 @@ namespace HybridMailFlow.Native
         public string MessageId;
         public string InternalMessageId;
         public string NetworkMessageId;
+        public string Reference;
+        public string TransportTrafficType;
         public string Server;
         public long? ResultSize;
         public string DefaultServer;
@@ -86,6 +88,8 @@ namespace HybridMailFlow.Native
                 AddFilter(reader, TrackingAbi.FilterInternalMessageId, o.InternalMessageId);
                 AddFilter(reader, TrackingAbi.FilterNetworkMessageId, o.NetworkMessageId);
                 AddFilter(reader, TrackingAbi.FilterServer, o.Server);
+                AddFilter(reader, TrackingAbi.FilterReference, o.Reference);
+                AddFilter(reader, TrackingAbi.FilterTransportTrafficType, o.TransportTrafficType);
                 if (o.ResultSize.HasValue)
                 {
                     NativeCall.Check(NativeMethods.hmf_tracking_reader_set_result_size(reader, (ulong)Math.Max(0, o.ResultSize.Value)));

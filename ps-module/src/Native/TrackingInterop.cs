@@ -97,6 +97,8 @@ namespace HybridMailFlow.Native
         public const uint FilterInternalMessageId = 7;
         public const uint FilterNetworkMessageId = 8;
         public const uint FilterServer = 9;
+        public const uint FilterReference = 10;
+        public const uint FilterTransportTrafficType = 11;
     }
 
     /// <summary>A native message-tracking reader; released with hmf_tracking_reader_free.</summary>
