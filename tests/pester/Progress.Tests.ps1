@@ -33,7 +33,7 @@ Describe 'Write-Progress of the log readers' {
         @{ Command = 'Get-HybridSmtpSession -Path $folders.samples' }
         @{ Command = 'Get-HybridSmtpLogEntry -Path $folders.samples' }
         @{ Command = 'Get-HybridSmtpSession -Path $folders.samples -Start "2026-05-01 06:00" -End "2026-05-01 06:30"' }
-        @{ Command = 'Get-ChildItem -Path $folders.samples -Recurse -File -Filter *.LOG | Sort-Object Name -Descending | Get-HybridSmtpSession' }
+        @{ Command = 'Get-ChildItem -Path $folders.samples -Recurse -File -Include RECV*.LOG, SEND*.LOG | Sort-Object Name -Descending | Get-HybridSmtpSession' }
         @{ Command = 'Get-HybridMessageTrackingLog -Path $folders.tracking, $folders.timeline' }
         @{ Command = 'Get-HybridMailFlowSummary -Path $folders.tracking, $folders.timeline' }
     ) {

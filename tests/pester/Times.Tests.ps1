@@ -33,7 +33,8 @@ function Select-Window($window) {
     $sessions = @(Get-HybridSmtpSession -Path $lab @window)
     $lines = @(Get-HybridSmtpLogEntry -Path $lab @window)
     $events = @(Get-HybridMessageTrackingLog -Path $lab @window)
-    $timelines = @(Trace-HybridMessage @trace @window)
+    # The misread window finds nothing, and says so in a warning: this output must stay JSON.
+    $timelines = @(Trace-HybridMessage @trace @window -WarningAction SilentlyContinue)
     $summary = Get-HybridMailFlowSummary -Path $lab @window | Where-Object { $_.Category -eq 'Total' -and $_.Name -eq 'Events' }
     [pscustomobject]@{
         Sessions        = @($sessions | ForEach-Object { '{0} {1:yyyy-MM-dd HH:mm:ss.fff zzz}' -f $_.SessionId, $_.Start })
