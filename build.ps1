@@ -12,17 +12,29 @@
     Package  Build, the win-x64 engine cross-compiled, then the module with both engines in out/HybridMailFlow,
              out/HybridMailFlow-<version>.zip and out/HybridMailFlow.<version>.nupkg.
     Header   Regenerates include/hybridmailflow.h from the code (cbindgen).
+    Fuzz     The seeded mutation fuzzer (examples/fuzz) over every reader and parser of the engine for -Seconds
+             (default 60; Test runs it for 60), from -Seed (default: a new one, printed); an input that panics is
+             saved under tests/data/fuzz-regressions and fails the task.
 .EXAMPLE
     pwsh ./build.ps1 Test
+.EXAMPLE
+    pwsh ./build.ps1 Fuzz -Seconds 900
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'TestWindows', 'Demo', 'Bench', 'Package', 'Header')]
+    [ValidateSet('Build', 'Test', 'TestWindows', 'Demo', 'Bench', 'Package', 'Header', 'Fuzz')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Fuzz: how long to run.
+    [ValidateRange(1, 1000000)]
+    [double] $Seconds = 60,
+
+    # Fuzz: the seed of the inputs; the same seed gives the same inputs.
+    [Nullable[long]] $Seed
 )
 
 $ErrorActionPreference = 'Stop'
@@ -239,6 +251,16 @@ function Invoke-Package {
     [pscustomobject]@{ Nupkg = $nupkg; WindowsEngine = $windowsEngine }
 }
 
+# The fuzzer always runs optimized: in the dev profile it makes a tenth of the inputs.
+function Invoke-Fuzz {
+    param([double] $Seconds)
+    $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
+    $fuzzSeed = if ($null -ne $Seed) { $Seed } else { Get-Random -Minimum 1 -Maximum ([int]::MaxValue) }
+    Write-Step "Fuzzing the engine for $Seconds s (seed $fuzzSeed)"
+    Invoke-Native $cargo @('run', '--release', '--quiet', '--example', 'fuzz', '--',
+        '--seconds', [string]$Seconds, '--seed', [string]$fuzzSeed)
+}
+
 function Invoke-Tests {
     param($Package)
     $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
@@ -248,6 +270,8 @@ function Invoke-Tests {
         Write-Step 'Rust tests (cargo test)'
         Invoke-Native $cargo @('test')
     }
+
+    Measure-Part 'Fuzz (60 s)' { Invoke-Fuzz -Seconds 60 }
 
     Measure-Part 'C ABI programs (valgrind)' { Invoke-CTests }
 
@@ -310,6 +334,7 @@ try {
         'Demo' { Invoke-Build; & (Join-Path $root 'ps-module/demo.ps1') -ModulePath (Join-Path $moduleOut 'HybridMailFlow.psd1') -SamplesPath (Join-Path $root 'samples') }
         'Bench' { Invoke-Build; & (Join-Path $root 'bench/run.ps1') -ModulePath (Join-Path $moduleOut 'HybridMailFlow.psd1') -RepoRoot $root }
         'Package' { Invoke-Build; $null = Invoke-Package }
+        'Fuzz' { Measure-Part "Fuzz ($Seconds s)" { Invoke-Fuzz -Seconds $Seconds } }
         'Header' {
             $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
             $env:HMF_BLESS = '1'

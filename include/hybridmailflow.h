@@ -71,6 +71,11 @@
 
 #define HMF_ITEM_TRACKING_EVENT 6
 
+// Follow mode: the followed file (`error->path`) was truncated, rewritten or replaced and is read again from its
+// start; `error->message` says which (`was truncated; reading it again from the start`), `error->status` is
+// `HMF_OK`. Sessions open in it were handed out as they were.
+#define HMF_ITEM_FILE_RESTARTED 7
+
 // Batch states (`hmf_batch_view.state`). Append-only.
 // More items may follow: call next_batch again.
 #define HMF_BATCH_MORE 0

@@ -24,6 +24,10 @@ pub const HMF_ITEM_ERROR: u32 = 3;
 pub const HMF_ITEM_FILE_STARTED: u32 = 4;
 pub const HMF_ITEM_FILE_DONE: u32 = 5;
 pub const HMF_ITEM_TRACKING_EVENT: u32 = 6;
+/// Follow mode: the followed file (`error->path`) was truncated, rewritten or replaced and is read again from its
+/// start; `error->message` says which (`was truncated; reading it again from the start`), `error->status` is
+/// `HMF_OK`. Sessions open in it were handed out as they were.
+pub const HMF_ITEM_FILE_RESTARTED: u32 = 7;
 
 /// Batch states (`hmf_batch_view.state`). Append-only.
 /// More items may follow: call next_batch again.
@@ -144,12 +148,17 @@ impl hmf_batch {
     }
 
     pub(crate) fn push_error(&mut self, err: FfiError) {
+        self.push_error_item(HMF_ITEM_ERROR, err);
+    }
+
+    /// An item of `kind` whose `error` tells what happened.
+    pub(crate) fn push_error_item(&mut self, kind: u32, err: FfiError) {
         let view = error_view(&mut self.arena, err);
         assert!(self.errors.len() < self.errors.capacity(), "errors sized beforehand");
         self.errors.push(view);
         self.items.push(hmf_item {
             error: self.errors.last().expect("pushed"),
-            ..hmf_item::empty(HMF_ITEM_ERROR)
+            ..hmf_item::empty(kind)
         });
     }
 

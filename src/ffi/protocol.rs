@@ -542,7 +542,7 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
     let count = |f: fn(&ProtocolItem) -> bool| items.iter().filter(|i| f(i)).count();
     let n_entries = count(|i| matches!(i, ProtocolItem::Entry(_)));
     let n_sessions = count(|i| matches!(i, ProtocolItem::Session(_)));
-    let n_errors = count(|i| matches!(i, ProtocolItem::Error(_)));
+    let n_errors = count(|i| matches!(i, ProtocolItem::Error(_) | ProtocolItem::FileRestarted { .. }));
     let n_files = count(|i| matches!(i, ProtocolItem::FileStarted { .. } | ProtocolItem::FileDone { .. }));
     let mut b = hmf_batch::with_capacity(items.len(), n_errors, n_files, state);
     // Exact capacities: the views below point into these vectors, which must therefore never reallocate.
@@ -584,6 +584,16 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
                 });
             }
             ProtocolItem::Error(e) => b.push_error(FfiError::from(e)),
+            ProtocolItem::FileRestarted { path, change } => b.push_error_item(
+                HMF_ITEM_FILE_RESTARTED,
+                FfiError {
+                    path: path.to_string(),
+                    ..FfiError::new(
+                        hmf_status::HMF_OK,
+                        format!("was {}; reading it again from the start", change.as_str()),
+                    )
+                },
+            ),
             ProtocolItem::FileStarted { path, index, count } => {
                 let event = file_event(&mut b.arena, &path);
                 b.push_file(

@@ -7,6 +7,7 @@ mod panics;
 mod read_ahead;
 mod reader;
 mod time;
+mod watched;
 
 pub use csv::{split_csv_line, split_csv_text, write_csv_row, CsvError, Record};
 pub use name::{LogFamily, LogFileName};
@@ -15,3 +16,4 @@ pub(crate) use panics::panic_if_asked;
 pub(crate) use read_ahead::{ReadAhead, Then};
 pub use reader::{LineError, LineErrorKind, LogHeader, LogReader, ReadOutcome, ReaderStats, DEFAULT_MAX_LINE_BYTES};
 pub use time::{format_utc_ms, parse_utc_ms, TimeCache};
+pub use watched::{FileChange, WatchedFile};

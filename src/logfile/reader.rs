@@ -192,6 +192,11 @@ impl<R: Read> LogReader<R> {
         self
     }
 
+    /// What the lines are read from.
+    pub fn source(&self) -> &R {
+        self.src.get_ref()
+    }
+
     pub fn path(&self) -> &Arc<str> {
         &self.path
     }

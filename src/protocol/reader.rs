@@ -3,7 +3,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
-use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,8 +11,8 @@ use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, P
 use super::session::{LineRef, Outcome, Session, SessionBuilder};
 use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{
-    catch_quietly, split_csv_line, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome, ReaderStats, Record,
-    TimeCache,
+    catch_quietly, split_csv_line, FileChange, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome,
+    ReaderStats, Record, TimeCache, WatchedFile,
 };
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
@@ -108,6 +108,12 @@ pub enum ProtocolItem {
         stats: ReaderStats,
         skipped_by_time: bool,
     },
+    /// Follow mode: the followed file was truncated, rewritten or replaced; it is read again from its start, and
+    /// the sessions open in it were finished as they were.
+    FileRestarted {
+        path: Arc<str>,
+        change: FileChange,
+    },
 }
 
 /// What one call to [`ProtocolReader::next`] gives.
@@ -139,7 +145,7 @@ struct FileContext {
 }
 
 struct CurrentFile {
-    reader: LogReader<File>,
+    reader: LogReader<WatchedFile>,
     path: Arc<str>,
     context: Option<FileContext>,
     times: TimeCache,
@@ -427,6 +433,9 @@ impl ProtocolReader {
                 if !self.streams[index].pending {
                     continue;
                 }
+                // A file cut, rewritten or replaced since it was last read is read again from its start: looked at
+                // before reading on, which would start in the middle of a line of the new content.
+                self.restart_if_changed(index);
                 // What was added to the followed file comes first; only a file with nothing more gives way to a
                 // newer one.
                 let mut next = self.advance(index);
@@ -542,7 +551,7 @@ impl ProtocolReader {
                 index: number,
                 count,
             });
-            match File::open(&path_buf) {
+            match WatchedFile::open(&path_buf) {
                 Ok(file) => {
                     let reader = LogReader::new(path.clone(), file)
                         .with_max_line_bytes(self.max_line_bytes)
@@ -745,6 +754,33 @@ impl ProtocolReader {
         true
     }
 
+    /// Follow mode: when the followed file of stream `index` is no longer what was read of it, finishes the sessions
+    /// open in it and reads it again from its start.
+    fn restart_if_changed(&mut self, index: usize) {
+        let Some(file) = self.streams[index].current.as_ref() else {
+            return;
+        };
+        let Some(change) = file.reader.source().change(Path::new(file.path.as_ref())) else {
+            return;
+        };
+        let path = file.path.clone();
+        self.close_current(index);
+        let open_in_file: Vec<SessionKey> = self
+            .open
+            .iter()
+            .filter(|(_, open)| open.builder.has_lines_of(&path))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in open_in_file {
+            self.finish_session(&key);
+        }
+        self.out.push_back(ProtocolItem::FileRestarted {
+            path: path.clone(),
+            change,
+        });
+        self.streams[index].files.push_front(PathBuf::from(path.as_ref()));
+    }
+
     fn read_tail(&mut self, n: usize) {
         let mut take = 1usize;
         // A session can begin in the file before the one holding its end: once enough sessions are found,
@@ -794,7 +830,7 @@ impl ProtocolReader {
 
     fn follow_from_end(&mut self, index: usize, path_buf: PathBuf) {
         let path: Arc<str> = Arc::from(path_buf.to_string_lossy().as_ref());
-        let Ok(file) = File::open(&path_buf) else { return };
+        let Ok(file) = WatchedFile::open(&path_buf) else { return };
         let mut reader = LogReader::new(path.clone(), file)
             .with_max_line_bytes(self.max_line_bytes)
             .with_follow(true);
@@ -866,7 +902,7 @@ fn group_streams(files: &[PathBuf]) -> Vec<Stream> {
     streams.into_iter().map(|(_, s)| s).collect()
 }
 
-fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> Result<FileContext, String> {
+fn file_context(reader: &LogReader<impl Read>, path: &str, default_server: &str) -> Result<FileContext, String> {
     let header = reader.header();
     let file_name = Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or("");
     let direction = Direction::detect(header, file_name).ok_or_else(|| {
@@ -1159,5 +1195,113 @@ mod tests {
         }
         assert_eq!(entries, 14);
         assert_eq!(errors, [(13, LineErrorKind::Internal)]);
+    }
+
+    /// The log of sessions `ids` (each five lines: connect, EHLO, MAIL FROM, 550, disconnect), `second` apart.
+    fn log_of(ids: &[&str]) -> String {
+        let mut text = HEADER.to_owned();
+        for (second, id) in ids.iter().enumerate() {
+            for (seq, event, data) in [
+                (0, "+", ""),
+                (1, "<", "EHLO CMEDGE01.cloudmonkeys.xyz"),
+                (2, "<", "MAIL FROM:<raghu@cloudmonkeys.xyz>"),
+                (3, ">", "550 5.7.1 Unable to relay"),
+                (4, "-", ""),
+            ] {
+                text.push_str(&format!(
+                    "2026-05-01T06:00:{second:02}.00{seq}Z,CMHYBD01\\Default Frontend CMHYBD01,{id},{seq},192.168.1.13:25,192.168.1.20:50000,{event},{data},\r\n"
+                ));
+            }
+        }
+        text
+    }
+
+    /// What a follow reader hands out until it has nothing more for now: each session as its id and first line,
+    /// errors and restarts as text.
+    fn follow_until_pending(reader: &mut ProtocolReader) -> (Vec<(String, u64)>, Vec<String>) {
+        let (mut sessions, mut notices) = (Vec::new(), Vec::new());
+        loop {
+            match reader.next() {
+                Next::Item(ProtocolItem::Session(s)) => {
+                    sessions.push((s.session_id.clone(), s.first_line().map_or(0, |l| l.line)))
+                }
+                Next::Item(ProtocolItem::Error(e)) => notices.push(e.to_string()),
+                Next::Item(ProtocolItem::FileRestarted { change, .. }) => notices.push(change.as_str().to_owned()),
+                Next::Item(_) => {}
+                Next::Pending | Next::End => return (sessions, notices),
+            }
+        }
+    }
+
+    fn owned(sessions: &[(&str, u64)]) -> Vec<(String, u64)> {
+        sessions.iter().map(|(id, line)| ((*id).to_owned(), *line)).collect()
+    }
+
+    #[test]
+    fn a_followed_file_cut_rewritten_or_replaced_is_read_again_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("RECV2026050106-1.LOG");
+        std::fs::write(&path, log_of(&["A1", "A2", "A3"])).unwrap();
+        let mut reader =
+            ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), vec![path.clone()]).follow(true);
+        let (sessions, notices) = follow_until_pending(&mut reader);
+        assert_eq!(sessions, owned(&[("A1", 6), ("A2", 11), ("A3", 16)]));
+        assert!(notices.is_empty(), "{notices:?}");
+
+        // Truncated and written again shorter.
+        std::fs::write(&path, log_of(&["B1"])).unwrap();
+        assert_eq!(
+            follow_until_pending(&mut reader),
+            (owned(&[("B1", 6)]), vec!["truncated".to_owned()])
+        );
+
+        // Truncated and written again longer: not read on from the old offset, in the middle of a line.
+        std::fs::write(&path, log_of(&["C1", "C2", "C3", "C4"])).unwrap();
+        assert_eq!(
+            follow_until_pending(&mut reader),
+            (
+                owned(&[("C1", 6), ("C2", 11), ("C3", 16), ("C4", 21)]),
+                vec!["rewritten".to_owned()]
+            )
+        );
+
+        // Deleted: nothing until a new file is there.
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(follow_until_pending(&mut reader), (Vec::new(), Vec::new()));
+        std::fs::write(&path, log_of(&["D1", "D2"])).unwrap();
+        assert_eq!(
+            follow_until_pending(&mut reader),
+            (
+                owned(&[("D1", 6), ("D2", 11)]),
+                vec!["replaced by a new file".to_owned()]
+            )
+        );
+
+        // Then it grows as usual.
+        let mut grown = log_of(&["D1", "D2", "D3"]);
+        grown.drain(..log_of(&["D1", "D2"]).len());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, grown.as_bytes()))
+            .unwrap();
+        assert_eq!(follow_until_pending(&mut reader), (owned(&[("D3", 16)]), Vec::new()));
+    }
+
+    #[test]
+    fn a_session_open_when_its_file_is_cut_is_handed_out_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("RECV2026050106-1.LOG");
+        let mut open = log_of(&["A1"]);
+        open.truncate(open.len() - open.lines().last().unwrap().len() - 1);
+        std::fs::write(&path, &open).unwrap();
+        let mut reader =
+            ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), vec![path.clone()]).follow(true);
+        assert_eq!(follow_until_pending(&mut reader), (Vec::new(), Vec::new()));
+        std::fs::write(&path, log_of(&["B1"])).unwrap();
+        assert_eq!(
+            follow_until_pending(&mut reader),
+            (owned(&[("A1", 6), ("B1", 6)]), vec!["rewritten".to_owned()])
+        );
     }
 }

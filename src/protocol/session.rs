@@ -392,6 +392,11 @@ impl SessionBuilder {
         self.session.end_ms
     }
 
+    /// Whether any line so far came from the file `path`.
+    pub fn has_lines_of(&self, path: &str) -> bool {
+        self.session.files.iter().any(|f| f.as_ref() == path)
+    }
+
     /// Where the session's first line is.
     pub fn first_line(&self) -> Option<LineRef> {
         self.session.first_line()

@@ -428,6 +428,71 @@ Describe 'Following a log as Exchange writes it (-Wait)' {
             $ps.Dispose()
         }
     }
+
+    Context 'when the followed file is cut, written again or replaced' {
+        BeforeAll {
+            # A Get-HybridSmtpSession -Wait over $Dir in a runspace of its own, and the sessions it returned.
+            function Start-Follow {
+                param([string] $Dir)
+                $follow = @{ Found = [System.Collections.Concurrent.ConcurrentQueue[object]]::new(); PS = [powershell]::Create() }
+                $null = $follow.PS.AddScript({
+                    param($module, $dir, $found)
+                    Import-Module $module
+                    Get-HybridSmtpSession -Path $dir -Wait | ForEach-Object { $found.Enqueue($_) }
+                }).AddArgument((Get-Module HybridMailFlow).Path).AddArgument($Dir).AddArgument($follow.Found)
+                $follow.Async = $follow.PS.BeginInvoke()
+                $follow
+            }
+            function Wait-Sessions {
+                param($Follow, [int] $Count)
+                $deadline = (Get-Date).AddSeconds(20)
+                while ($Follow.Found.Count -lt $Count -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                @($Follow.Found.ToArray())
+            }
+            function Stop-Follow {
+                param($Follow)
+                $Follow.PS.Stop()
+                $Follow.PS.Dispose()
+            }
+            # Each session of Get-InboundLines is 13 lines; the header 5. The 250 2.6.0 that delivers is its 10th line.
+            function Get-DeliveredAt { param([int] $Index) 5 + 13 * $Index + 10 }
+        }
+
+        It 'reads a file <Case> from its start, numbers its lines from 1 and says so' -TestCases @(
+            @{ Case = 'cut and written again shorter'; Before = 3; After = 1; Delete = $false; Said = 'truncated' }
+            # Written as one, the file is seen rewritten; seen between the cut and the write, truncated. Either way
+            # it is not read on from the old offset, in the middle of a line ("has 8 fields where ... names 9").
+            @{ Case = 'cut and written again longer'; Before = 1; After = 3; Delete = $false; Said = '(truncated|rewritten)' }
+            @{ Case = 'deleted and created again'; Before = 1; After = 2; Delete = $true; Said = 'replaced by a new file' }
+        ) {
+            param($Case, $Before, $After, $Delete, $Said)
+            $dir = Join-Path $TestDrive "$Case/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive"
+            $file = Join-Path $dir 'RECV2026050110-1.LOG'
+            $ids = foreach ($i in 1..($Before + $After)) { '08DEA74796A6F1{0:D2}' -f $i }
+            $linesOf = { param([string[]] $Of) foreach ($id in $Of) { Get-InboundLines -Id $id -Remote '40.93.131.26' -Time ('2026-05-01T10:{0}:00' -f $id.Substring(14)) } }
+            $null = New-ProtocolLog -Path $file -Lines (& $linesOf $ids[0..($Before - 1)])
+            $follow = Start-Follow $dir
+            try {
+                (Wait-Sessions $follow $Before).Count | Should -Be $Before
+                if ($Delete) {
+                    Remove-Item -LiteralPath $file
+                    Start-Sleep -Milliseconds 1200
+                }
+                $null = New-ProtocolLog -Path $file -Lines (& $linesOf $ids[$Before..($ids.Count - 1)])
+                $found = Wait-Sessions $follow $ids.Count
+                $found.SessionId | Should -Be $ids
+                $new = $found[$Before..($ids.Count - 1)]
+                $new.Outcome | Should -Be (@('Delivered') * $After)
+                $new.OutcomeLine | Should -Be @(foreach ($i in 0..($After - 1)) { Get-DeliveredAt $i })
+                $new[-1].Lines[0].LineNumber | Should -Be (6 + 13 * ($After - 1))
+                @($follow.PS.Streams.Warning.Message) | Should -Match "^$([regex]::Escape($file)) was $Said; reading it again from the start$"
+                @($follow.PS.Streams.Warning).Count | Should -Be 1
+                $follow.PS.Streams.Error.Count | Should -Be 0
+            } finally {
+                Stop-Follow $follow
+            }
+        }
+    }
 }
 
 Describe 'The bundled lab samples' {

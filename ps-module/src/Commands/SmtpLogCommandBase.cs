@@ -185,6 +185,11 @@ namespace HybridMailFlow.Commands
             progress.Done(path, stats);
         }
 
+        void IProtocolSink.FileRestarted(string path, string message)
+        {
+            WriteWarning(path + " " + message);
+        }
+
         /// <summary>Without -Path: the local server's protocol-log folders, as Find-HybridLogPath finds them.</summary>
         private void AddDefaultFolders()
         {

@@ -181,7 +181,7 @@ namespace HybridMailFlow
                 {
                     return null;
                 }
-                string value = Encoding.UTF8.GetString(bytes, at, length);
+                string value = Untrusted.Printable(Encoding.UTF8.GetString(bytes, at, length));
                 at += length;
                 return value;
             }

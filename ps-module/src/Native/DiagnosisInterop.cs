@@ -105,8 +105,9 @@ namespace HybridMailFlow.Native
                     MatchedText = Utf8.ReadOrNull(f.MatchedText),
                     Context = Lists.Read(f.ContextText),
                     Confidence = Math.Round(f.Confidence, 2),
-                    Input = input,
-                    Source = source,
+                    // The text diagnosed may come from the caller rather than the engine: shown the same way.
+                    Input = Untrusted.Printable(input),
+                    Source = Untrusted.Printable(source),
                 };
             }
             return result;
@@ -117,13 +118,14 @@ namespace HybridMailFlow.Native
     internal static class Lists
     {
         [MethodImpl(Jit.Eager)]
-        public static unsafe string[] ReadArray(HmfStrList list)
+        /// <summary>The strings of a list; <paramref name="raw"/> as the engine has them (see Utf8.ReadRaw).</summary>
+        public static unsafe string[] ReadArray(HmfStrList list, bool raw = false)
         {
             var result = new string[(int)list.Len];
             var items = (HmfStr*)list.Items;
             for (int i = 0; i < result.Length; i++)
             {
-                result[i] = Utf8.Read(items[i]);
+                result[i] = raw ? Utf8.ReadRaw(items[i]) : Utf8.Read(items[i]);
             }
             return result;
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace HybridMailFlow.Native
@@ -56,7 +57,8 @@ namespace HybridMailFlow.Native
                 columns[names[i]] = i;
             }
             width = names.Length;
-            cells = Lists.ReadArray(table.Cells);
+            // Raw: a list cell's items are joined with a line feed, which is taken apart before it is shown.
+            cells = Lists.ReadArray(table.Cells, raw: true);
             Rows = width == 0 ? 0 : cells.Length / width;
         }
 
@@ -64,6 +66,11 @@ namespace HybridMailFlow.Native
 
         /// <summary>The cell, or null when it is empty or the engine has no such column.</summary>
         public string Get(int row, string column)
+        {
+            return Untrusted.Printable(GetRaw(row, column));
+        }
+
+        private string GetRaw(int row, string column)
         {
             int index;
             if (!columns.TryGetValue(column, out index))
@@ -91,8 +98,8 @@ namespace HybridMailFlow.Native
         /// <summary>A list column (items joined with a line feed).</summary>
         public ValueList<string> GetList(int row, string column)
         {
-            var text = Get(row, column);
-            return text == null ? ValueList<string>.None : new ValueList<string>(text.Split('\n'));
+            var text = GetRaw(row, column);
+            return text == null ? ValueList<string>.None : new ValueList<string>(text.Split('\n').Select(Untrusted.Printable).ToArray());
         }
     }
 }

@@ -35,9 +35,18 @@ namespace HybridMailFlow.Native
             return (UIntPtr)Encoding.UTF8.GetByteCount(s ?? string.Empty);
         }
 
-        /// <summary>The string's text; empty for length 0, whatever the pointer (NULL included).</summary>
+        /// <summary>
+        /// The string's text, control characters shown as \xHH (<see cref="Untrusted.Printable"/>): what every
+        /// property gets. Empty for length 0, whatever the pointer (NULL included).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe string Read(HmfStr s)
+        public static string Read(HmfStr s)
+        {
+            return Untrusted.Printable(ReadRaw(s));
+        }
+
+        /// <summary>The string's text as the engine has it: for text taken apart before it is shown.</summary>
+        public static unsafe string ReadRaw(HmfStr s)
         {
             if (s.Len == UIntPtr.Zero)
             {

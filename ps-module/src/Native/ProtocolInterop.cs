@@ -195,6 +195,7 @@ namespace HybridMailFlow.Native
         public const uint ItemError = 3;
         public const uint ItemFileStarted = 4;
         public const uint ItemFileDone = 5;
+        public const uint ItemFileRestarted = 7;
 
         public const uint BatchMore = 0;
         public const uint BatchPending = 1;

@@ -33,6 +33,8 @@ namespace HybridMailFlow.Native
         void LineError(NativeError error);
         void FileStarted(string path, int index, int count);
         void FileDone(string path, HmfFileEvent stats);
+        /// <summary>-Wait: a followed file was truncated, rewritten or replaced and is read again from its start.</summary>
+        void FileRestarted(string path, string message);
     }
 
     /// <summary>Drives a native protocol-log reader: configure, then read batch after batch into managed objects.</summary>
@@ -156,6 +158,10 @@ namespace HybridMailFlow.Native
                     case Abi.ItemFileDone:
                         var done = (HmfFileEvent*)item.File;
                         sink.FileDone(Utf8.Read(done->Path), *done);
+                        break;
+                    case Abi.ItemFileRestarted:
+                        var restarted = (HmfError*)item.Error;
+                        sink.FileRestarted(Utf8.Read(restarted->Path), Utf8.Read(restarted->Message));
                         break;
                 }
             }
