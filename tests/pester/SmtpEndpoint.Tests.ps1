@@ -254,7 +254,7 @@ Describe 'Test-HybridSmtpEndpoint against a scripted server' {
             '221 2.0.0 Bye'
         )
         $result.Banner | Should -Not -Match ([char]27)
-        $result.Banner | Should -Match ([regex]::Escape(ESMTP \x1b[31mred))
+        $result.Banner | Should -Match ([regex]::Escape('ESMTP \x1b[31mred'))
         $result.Banner | Should -Match '\[\.\.\.\]$'
         $result.Banner.Length | Should -BeLessThan 2200
         @($result.Extensions) | Should -Be @('SIZE 10240000', '8BITMIME')
