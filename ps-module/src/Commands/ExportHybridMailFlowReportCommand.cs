@@ -417,6 +417,12 @@ namespace HybridMailFlow.Commands
             progress.Started(path, count);
         }
 
+        void IProtocolSink.FileRestarted(string path, string message)
+        {
+            // The report does not follow files (no -Wait); a file cut while it is read is said all the same.
+            WriteWarning(path + " " + message);
+        }
+
         void IProtocolSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
