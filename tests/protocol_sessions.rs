@@ -603,3 +603,244 @@ fn logs_whose_lines_end_in_cr_or_lf_alone_give_the_sessions_of_crlf_logs() {
         }
     }
 }
+
+/// A session's lines from (event, data, context) triples, numbered and timed in order.
+fn session_lines(connector: &str, id: &str, local: &str, remote: &str, rows: &[(&str, &str, &str)]) -> Vec<String> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, (event, data, context))| {
+            let quote = |text: &str| {
+                if text.contains(',') || text.contains('"') {
+                    format!("\"{}\"", text.replace('"', "\"\""))
+                } else {
+                    text.to_owned()
+                }
+            };
+            format!(
+                "2026-05-01T06:40:{:02}.000Z,{connector},{id},{i},{local},{remote},{event},{},{}",
+                i,
+                quote(data),
+                quote(context)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_decisive_failure_decides_the_outcome_whether_or_not_the_end_is_logged() {
+    const CONNECT: (&str, &str, &str) = ("*", "", "attempting to connect");
+    const WINSOCK: (&str, &str, &str) = (
+        "*",
+        "",
+        "Failed to connect. Winsock error code: 10061, Win32 error code: 10061, Destination domain: cloudfield.mail.protection.outlook.com",
+    );
+    const DISCONNECT: (&str, &str, &str) = ("-", "", "Local");
+    let send_open: &[(&str, &str, &str)] = &[
+        CONNECT,
+        ("+", "", ""),
+        (
+            "<",
+            "220 CMEDGE01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready",
+            "",
+        ),
+        (">", "EHLO CMHYBD01.cloudmonkeys.xyz", ""),
+        ("<", "250 CMEDGE01.cloudmonkeys.xyz Hello [192.168.1.13]", ""),
+    ];
+    let receive_open: &[(&str, &str, &str)] = &[
+        ("+", "", ""),
+        (
+            ">",
+            "220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready",
+            "",
+        ),
+        ("<", "EHLO mail.fabrikam.example", ""),
+        (">", "250 CMHYBD01.cloudmonkeys.xyz Hello [203.0.113.25]", ""),
+        ("<", "MAIL FROM:<partner@fabrikam.example>", ""),
+        (">", "250 2.1.0 Sender OK", ""),
+        ("<", "RCPT TO:<nobody@cloudmonkeys.xyz>", ""),
+    ];
+    let with = |open: &[(&'static str, &'static str, &'static str)],
+                rest: &[(&'static str, &'static str, &'static str)]| {
+        open.iter().chain(rest).copied().collect::<Vec<_>>()
+    };
+    // (what, direction, lines, outcome, ended, the deciding line's text holds)
+    type Case<'a> = (
+        &'a str,
+        Direction,
+        Vec<(&'a str, &'a str, &'a str)>,
+        Outcome,
+        bool,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "failed connection, no disconnect line",
+            Direction::Send,
+            vec![CONNECT, WINSOCK],
+            Outcome::ConnectFailed,
+            false,
+            "10061",
+        ),
+        (
+            "failed connection with its disconnect",
+            Direction::Send,
+            vec![CONNECT, WINSOCK, DISCONNECT],
+            Outcome::ConnectFailed,
+            true,
+            "10061",
+        ),
+        (
+            "outbound AUTH refused, last line",
+            Direction::Send,
+            with(
+                send_open,
+                &[
+                    (">", "X-EXPS GSSAPI", ""),
+                    ("*", "", "Outbound Authentication failed with LogonDenied"),
+                ],
+            ),
+            Outcome::AuthFailed,
+            false,
+            "LogonDenied",
+        ),
+        (
+            "TLS failed, last line",
+            Direction::Send,
+            with(
+                send_open,
+                &[
+                    (">", "STARTTLS", ""),
+                    ("<", "220 2.0.0 SMTP server ready", ""),
+                    ("*", "", "TLS negotiation failed with error UnknownCredentials"),
+                ],
+            ),
+            Outcome::TlsFailed,
+            false,
+            "UnknownCredentials",
+        ),
+        (
+            "5xx to the last command",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[(">", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", "")],
+            ),
+            Outcome::Rejected,
+            false,
+            "5.1.1",
+        ),
+        (
+            "5xx to the last command, then the end",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[
+                    (">", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", ""),
+                    ("<", "QUIT", ""),
+                    (">", "221 2.0.0 Service closing transmission channel", ""),
+                    DISCONNECT,
+                ],
+            ),
+            Outcome::Rejected,
+            true,
+            "5.1.1",
+        ),
+        (
+            "421: the server closes the channel",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[(">", "421 4.3.2 Service not available, closing transmission channel", "")],
+            ),
+            Outcome::TempFailed,
+            false,
+            "421",
+        ),
+        (
+            "4xx the client may retry in the session",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[(
+                    ">",
+                    "451 4.7.0 Temporary server error. Please try again later. PRX3",
+                    "",
+                )],
+            ),
+            Outcome::Incomplete,
+            false,
+            "PRX3",
+        ),
+        (
+            "5xx, then the client went on",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[
+                    (">", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", ""),
+                    ("<", "RCPT TO:<raghu@cloudmonkeys.xyz>", ""),
+                    (">", "250 2.1.5 Recipient OK", ""),
+                ],
+            ),
+            Outcome::Incomplete,
+            false,
+            "Recipient OK",
+        ),
+        (
+            "nothing decisive yet",
+            Direction::Receive,
+            receive_open.to_vec(),
+            Outcome::Incomplete,
+            false,
+            "RCPT TO",
+        ),
+        (
+            "accepted, end not logged",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[
+                    (">", "250 2.1.5 Recipient OK", ""),
+                    ("<", "BDAT 512 LAST", ""),
+                    (
+                        ">",
+                        "250 2.6.0 <a1@fabrikam.example> [InternalId=1, Hostname=CMHYBD01] Queued mail for delivery",
+                        "",
+                    ),
+                ],
+            ),
+            Outcome::Delivered,
+            false,
+            "Queued mail",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (n, (what, direction, rows, outcome, ended, text)) in cases.iter().enumerate() {
+        let id = format!("08DEA74796A6D{n:03X}");
+        let (relative, header, connector, local, remote) = match direction {
+            Direction::Send => (
+                format!("c{n}/Hub/ProtocolLog/SmtpSend/SEND2026050106-1.LOG"),
+                SEND_HEADER,
+                "Outbound to Office 365",
+                "192.168.1.13:50001",
+                "40.107.22.54:25",
+            ),
+            Direction::Receive => (
+                format!("c{n}/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG"),
+                RECV_HEADER,
+                FE,
+                "192.168.1.13:25",
+                "203.0.113.25:50001",
+            ),
+        };
+        let lines = session_lines(connector, &id, local, remote, rows);
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let path = write_log(dir.path(), &relative, header, &lines);
+        let (sessions, errors) = read_sessions(vec![path], ProtocolFilter::default());
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+        assert_eq!(sessions.len(), 1, "{what}");
+        let s = &sessions[0];
+        assert_eq!((s.outcome, s.ended), (*outcome, *ended), "{what}");
+        assert!(s.outcome_text.contains(text), "{what}: {}", s.outcome_text);
+    }
+}

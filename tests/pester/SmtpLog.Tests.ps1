@@ -255,6 +255,54 @@ Describe 'Bad input' {
     }
 }
 
+Describe 'Sessions whose end is not in the log' {
+    BeforeAll {
+        $hcw = 'Outbound to Office 365 - 6c3b1d42-9a7e-4c1b-8f0e-2d5a7b9c1e33'
+        $send = @(
+            "2026-05-01T07:00:00.000Z,$hcw,08DEA74796A6B001,0,,40.107.22.54:25,*,,attempting to connect"
+            "2026-05-01T07:00:21.000Z,$hcw,08DEA74796A6B001,1,,40.107.22.54:25,*,,""Failed to connect. Winsock error code: 10061, Win32 error code: 10061, Destination domain: cloudfield.mail.protection.outlook.com"""
+            "2026-05-01T07:01:00.000Z,$hcw,08DEA74796A6B002,0,192.168.1.13:50001,40.107.22.54:25,+,,"
+            "2026-05-01T07:01:00.100Z,$hcw,08DEA74796A6B002,1,192.168.1.13:50001,40.107.22.54:25,<,220 AM6PR02MB4312.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready,"
+            "2026-05-01T07:01:00.200Z,$hcw,08DEA74796A6B002,2,192.168.1.13:50001,40.107.22.54:25,>,EHLO mail.cloudmonkeys.xyz,"
+            "2026-05-01T07:01:00.300Z,$hcw,08DEA74796A6B002,3,192.168.1.13:50001,40.107.22.54:25,<,250 AM6PR02MB4312.mail.protection.outlook.com Hello [27.7.57.241],"
+            "2026-05-01T07:01:00.400Z,$hcw,08DEA74796A6B002,4,192.168.1.13:50001,40.107.22.54:25,*,,Outbound Authentication failed with LogonDenied"
+            "2026-05-01T07:02:00.000Z,$hcw,08DEA74796A6B003,0,192.168.1.13:50002,40.107.22.54:25,+,,"
+            "2026-05-01T07:02:00.100Z,$hcw,08DEA74796A6B003,1,192.168.1.13:50002,40.107.22.54:25,<,220 AM6PR02MB4312.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready,"
+            "2026-05-01T07:02:00.200Z,$hcw,08DEA74796A6B003,2,192.168.1.13:50002,40.107.22.54:25,>,MAIL FROM:<raghu@cloudmonkeys.xyz>,"
+            "2026-05-01T07:02:00.300Z,$hcw,08DEA74796A6B003,3,192.168.1.13:50002,40.107.22.54:25,<,550 5.7.64 TenantAttribution; Relay Access Denied,"
+            "2026-05-01T07:03:00.000Z,$hcw,08DEA74796A6B004,0,192.168.1.13:50003,40.107.22.54:25,+,,"
+            "2026-05-01T07:03:00.100Z,$hcw,08DEA74796A6B004,1,192.168.1.13:50003,40.107.22.54:25,<,220 AM6PR02MB4312.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready,"
+            "2026-05-01T07:03:00.200Z,$hcw,08DEA74796A6B004,2,192.168.1.13:50003,40.107.22.54:25,>,EHLO mail.cloudmonkeys.xyz,"
+        )
+        $script:openEnded = Join-Path $TestDrive 'unended/CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050107-1.LOG'
+        $null = New-ProtocolLog -Path $script:openEnded -Lines $send -Send
+        $script:unended = @(Get-HybridSmtpSession -LiteralPath $script:openEnded)
+    }
+
+    It 'session <Id> is <Outcome>, and Ended says its end was not seen' -TestCases @(
+        @{ Id = '08DEA74796A6B001'; Outcome = 'ConnectFailed'; Text = 'Winsock error code: 10061' }
+        @{ Id = '08DEA74796A6B002'; Outcome = 'AuthFailed'; Text = 'LogonDenied' }
+        @{ Id = '08DEA74796A6B003'; Outcome = 'Rejected'; Text = '550 5.7.64' }
+        @{ Id = '08DEA74796A6B004'; Outcome = 'Incomplete'; Text = 'EHLO mail.cloudmonkeys.xyz' }
+    ) {
+        param($Id, $Outcome, $Text)
+        $session = @($script:unended | Where-Object SessionId -eq $Id)
+        $session.Count | Should -Be 1
+        $session[0].Outcome | Should -Be $Outcome
+        $session[0].Ended | Should -BeFalse
+        $session[0].OutcomeText | Should -BeLike "*$Text*"
+    }
+
+    It 'says Ended for a session whose disconnect is logged' {
+        $ended = Get-HybridSmtpSession -Path $script:logs
+        $ended.Ended | Should -Be @($true, $true, $true, $true)
+    }
+
+    It 'keeps a decided session out of -Outcome Incomplete' {
+        (Get-HybridSmtpSession -LiteralPath $script:openEnded -Outcome Incomplete).SessionId | Should -Be '08DEA74796A6B004'
+    }
+}
+
 Describe 'Text in any script, lines ending in any way' {
     It 'reads every session of a folder where a client wrote text in another script after MAIL FROM, and writes nothing to stderr (issue 19)' {
         # Any SMTP client can send this; the engine once stopped the whole read on it, said so on stderr and named

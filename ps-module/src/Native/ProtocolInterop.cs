@@ -162,6 +162,7 @@ namespace HybridMailFlow.Native
         public IntPtr LineNumbers;
         public HmfStrList LineFiles;
         public IntPtr LineOffsets;
+        public uint Ended;
     }
 
     [StructLayout(LayoutKind.Sequential)]
