@@ -130,6 +130,17 @@ Describe 'Get-HybridMessageTrackingLog' {
         $send.LogVersion | Should -Be '15.02.1544.004'
     }
 
+    It 'reads a bracketed recipient status written without its single quotes as one status, not five parts' {
+        $timeline = Join-Path $PSScriptRoot '../data/timeline/CMHYBD01/MessageTracking/MSGTRK2026050109-1.LOG'
+        $fail = Get-HybridMessageTrackingLog -LiteralPath $timeline -EventId FAIL -Recipients buyer@fabrikam.example
+        @($fail.RecipientStatus).Count | Should -Be 1
+        $fail.StatusLED | Should -Be '550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/27.7.57.241'
+        $fail.StatusFQDN | Should -Be 'mx1.fabrikam.example'
+        $fail.StatusIP | Should -Be '203.0.113.25'
+        $fail.Diagnosis[0].Code | Should -Be 550
+        $fail.Diagnosis[0].EnhancedCode | Should -Be '5.7.1'
+    }
+
     It 'types custom-data values by their tag and keeps absent numbers absent' {
         $deliver = $script:events | Where-Object EventId -eq 'DELIVER'
         $attachments = $deliver.EventData | Where-Object Key -eq 'ATCH'
