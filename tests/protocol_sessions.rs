@@ -844,3 +844,126 @@ fn a_decisive_failure_decides_the_outcome_whether_or_not_the_end_is_logged() {
         assert!(s.outcome_text.contains(text), "{what}: {}", s.outcome_text);
     }
 }
+
+#[test]
+fn tail_over_several_folders_gives_the_last_by_time_across_all_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let quick = |id: &str, (hour, minute): (u32, u32)| -> Vec<String> {
+        [
+            ("+", ""),
+            (">", "220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready"),
+            ("<", "QUIT"),
+            (">", "221 2.0.0 Service closing transmission channel"),
+            ("-", ""),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (event, data))| {
+            format!("2026-05-01T{hour:02}:{minute:02}:00.{i:03}Z,{FE},{id},{i},192.168.1.13:25,192.168.1.25:50001,{event},{data},")
+        })
+        .collect()
+    };
+    // (folder, hour file, sessions as (id, (hour, minute))); the folder whose name sorts first holds the newest.
+    type Folder<'a> = (&'a str, &'a str, &'a [(&'a str, (u32, u32))]);
+    let folders: &[Folder] = &[
+        (
+            "a/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive",
+            "RECV2026050106-1.LOG",
+            &[("08DEA74796A6A050", (6, 50)), ("08DEA74796A6A055", (6, 55))],
+        ),
+        (
+            "b/CMHYBD01/Hub/ProtocolLog/SmtpReceive",
+            "RECV2026050106-1.LOG",
+            &[("08DEA74796A6B010", (6, 10))],
+        ),
+        (
+            "c/CMEDGE01/Edge/ProtocolLog/SmtpReceive",
+            "RECV2026050105-1.LOG",
+            &[("08DEA74796A6C000", (5, 0))],
+        ),
+        (
+            "c/CMEDGE01/Edge/ProtocolLog/SmtpReceive",
+            "RECV2026050106-1.LOG",
+            &[
+                ("08DEA74796A6C030", (6, 30)),
+                ("08DEA74796A6C035", (6, 35)),
+                ("08DEA74796A6C040", (6, 40)),
+            ],
+        ),
+    ];
+    let mut roots = Vec::new();
+    for (folder, file, sessions) in folders {
+        let lines: Vec<String> = sessions.iter().flat_map(|(id, minute)| quick(id, *minute)).collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        write_log(dir.path(), &format!("{folder}/{file}"), RECV_HEADER, &lines);
+        let root = dir.path().join(folder.split('/').next().unwrap());
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    let tail = |mode: ReadMode, n: usize| {
+        let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), roots.clone()).tail(n);
+        let mut got = Vec::new();
+        while let Next::Item(item) = reader.next() {
+            match item {
+                ProtocolItem::Session(s) => got.push(s.session_id.clone()),
+                ProtocolItem::Entry(e) => got.push(format!("{}#{}", e.session_id, e.sequence.unwrap())),
+                _ => {}
+            }
+        }
+        let stats = reader.stats();
+        (
+            got,
+            if mode == ReadMode::Sessions {
+                stats.sessions
+            } else {
+                stats.entries
+            },
+        )
+    };
+    let cases: &[(ReadMode, usize, &[&str])] = &[
+        (
+            ReadMode::Sessions,
+            3,
+            &["08DEA74796A6C040", "08DEA74796A6A050", "08DEA74796A6A055"],
+        ),
+        (ReadMode::Sessions, 1, &["08DEA74796A6A055"]),
+        (
+            ReadMode::Sessions,
+            5,
+            &[
+                "08DEA74796A6C030",
+                "08DEA74796A6C035",
+                "08DEA74796A6C040",
+                "08DEA74796A6A050",
+                "08DEA74796A6A055",
+            ],
+        ),
+        (ReadMode::Entries, 2, &["08DEA74796A6A055#3", "08DEA74796A6A055#4"]),
+        (
+            ReadMode::Entries,
+            6,
+            &[
+                "08DEA74796A6A050#4",
+                "08DEA74796A6A055#0",
+                "08DEA74796A6A055#1",
+                "08DEA74796A6A055#2",
+                "08DEA74796A6A055#3",
+                "08DEA74796A6A055#4",
+            ],
+        ),
+    ];
+    for (mode, n, want) in cases {
+        let (got, counted) = tail(*mode, *n);
+        assert_eq!(got, *want, "{mode:?} tail {n}");
+        assert_eq!(
+            counted,
+            want.len() as u64,
+            "{mode:?} tail {n}: the count is of what was returned"
+        );
+    }
+    // More than there are: every one, oldest first.
+    let (all, counted) = tail(ReadMode::Sessions, 100);
+    assert_eq!((all.len(), counted), (7, 7));
+    assert_eq!(all[0], "08DEA74796A6C000");
+}

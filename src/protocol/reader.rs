@@ -24,6 +24,9 @@ const ABANDON_AFTER_MS: i64 = 20 * 60_000;
 /// Files whose name says they end this long before the requested start are skipped unread. The slack lets a
 /// session that started before the range be rebuilt whole.
 const FILE_SLACK_MS: i64 = 3_600_000;
+/// Exchange starts the next hourly file on the first write after the hour: a file can hold lines a little past
+/// the hour its name gives.
+const TAIL_LINE_SLACK_MS: i64 = 5 * 60_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadMode {
@@ -744,13 +747,22 @@ impl ProtocolReader {
         true
     }
 
+    /// The last `n` items by time across every stream: files are read from the newest back until the files not
+    /// read can hold nothing newer than the oldest item kept. A file ends when its name's hour (or day) ends; for
+    /// sessions an hour more, so that a session that began in an older file is read whole.
     fn read_tail(&mut self, n: usize) {
-        let mut take = 1usize;
-        // A session can begin in the file before the one holding its end: once enough sessions are found,
-        // one more file is read so that the oldest of them is whole.
-        let mut widened = self.mode == ReadMode::Entries;
+        let names: Vec<Option<LogFileName>> = self.files.iter().map(|p| log_file_name(p)).collect();
+        let slack = if self.mode == ReadMode::Sessions {
+            FILE_SLACK_MS
+        } else {
+            TAIL_LINE_SLACK_MS
+        };
+        let mut from = self.files.len().saturating_sub(1);
         loop {
-            let from = self.files.len().saturating_sub(take);
+            // The files of every folder that start when the first file read does are read with it.
+            while from > 0 && names[from - 1].as_ref().map(|n| n.start_ms) == names[from].as_ref().map(|n| n.start_ms) {
+                from -= 1;
+            }
             let mut sub = ProtocolReader::new(self.mode, self.filter.clone(), self.files[from..].to_vec())
                 .default_server(&self.default_server)
                 .max_line_bytes(self.max_line_bytes);
@@ -768,17 +780,30 @@ impl ProtocolReader {
                     _ => {}
                 }
             }
-            if (items.len() >= n && widened) || from == 0 {
-                self.stats = sub.stats();
-                self.out.extend(errors);
-                self.out.extend(items);
-                break;
-            }
-            if items.len() >= n {
-                widened = true;
-                take += 1;
-            } else {
-                take *= 2;
+            let older_needed = match items.front() {
+                _ if from == 0 => None,
+                Some(oldest) if items.len() >= n => {
+                    let oldest_ms = item_time_ms(oldest);
+                    names[..from]
+                        .iter()
+                        .rposition(|name| name.as_ref().is_none_or(|name| name.end_ms() + slack > oldest_ms))
+                }
+                _ => Some(from.saturating_sub(self.files.len() - from)),
+            };
+            match older_needed {
+                Some(earlier) => from = earlier,
+                None => {
+                    self.stats = sub.stats();
+                    // What is handed out, not what was read to find it.
+                    let returned = items.len() as u64;
+                    match self.mode {
+                        ReadMode::Sessions => self.stats.sessions = returned,
+                        ReadMode::Entries => self.stats.entries = returned,
+                    }
+                    self.out.extend(errors);
+                    self.out.extend(items);
+                    break;
+                }
             }
         }
         // Afterwards only the newest file of each stream is followed, from its end: the tail covered the rest.
@@ -807,6 +832,19 @@ impl ProtocolReader {
             times: TimeCache::default(),
         });
         self.streams[index].pending = true;
+    }
+}
+
+fn log_file_name(path: &Path) -> Option<LogFileName> {
+    path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse)
+}
+
+/// The time that orders an item: a line's, or a session's start.
+fn item_time_ms(item: &ProtocolItem) -> i64 {
+    match item {
+        ProtocolItem::Entry(entry) => entry.time_ms,
+        ProtocolItem::Session(session) => session.start_ms,
+        _ => i64::MIN,
     }
 }
 

@@ -303,6 +303,22 @@ Describe 'Sessions whose end is not in the log' {
     }
 }
 
+Describe 'Logs as they reach a support engineer: copied, resaved, pasted, from several folders' {
+    It 'gives the last N by time across several folders with -Tail, and -Verbose counts what it returned' {
+        $folders = foreach ($server in 'A', 'B', 'C') { Join-Path $TestDrive "tail-$server/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive" }
+        # The folder whose name sorts first holds the newest sessions; the last one holds three in the same hour.
+        $null = New-ProtocolLog -Path (Join-Path $folders[0] 'RECV2026050110-1.LOG') -Lines ((Get-InboundLines -Id '08DEA74796A6A050' -Remote '40.93.131.26' -Time '2026-05-01T10:50:00') + (Get-InboundLines -Id '08DEA74796A6A055' -Remote '40.93.131.26' -Time '2026-05-01T10:55:00'))
+        $null = New-ProtocolLog -Path (Join-Path $folders[1] 'RECV2026050110-1.LOG') -Lines (Get-InboundLines -Id '08DEA74796A6B010' -Remote '40.93.131.26' -Time '2026-05-01T10:10:00')
+        $null = New-ProtocolLog -Path (Join-Path $folders[2] 'RECV2026050110-1.LOG') -Lines ((Get-InboundLines -Id '08DEA74796A6C030' -Remote '40.93.131.26' -Time '2026-05-01T10:30:00') + (Get-InboundLines -Id '08DEA74796A6C035' -Remote '40.93.131.26' -Time '2026-05-01T10:35:00') + (Get-InboundLines -Id '08DEA74796A6C040' -Remote '40.93.131.26' -Time '2026-05-01T10:40:00'))
+        $out = Get-HybridSmtpSession -Path ($folders | ForEach-Object { Split-Path (Split-Path (Split-Path (Split-Path $_))) }) -Tail 3 -Verbose 4>&1
+        ($out | Where-Object { $_ -is [HybridMailFlow.SmtpSession] }).SessionId | Should -Be @('08DEA74796A6C040', '08DEA74796A6A050', '08DEA74796A6A055')
+        (($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match '; 3 session\(s\)\.'
+        $lines = Get-HybridSmtpLogEntry -Path ($folders | ForEach-Object { Split-Path (Split-Path (Split-Path (Split-Path $_))) }) -Tail 2 -Verbose 4>&1
+        ($lines | Where-Object { $_ -is [HybridMailFlow.SmtpLogEntry] }).SessionId | Should -Be @('08DEA74796A6A055', '08DEA74796A6A055')
+        (($lines | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match '; 2 line\(s\) returned\.'
+    }
+}
+
 Describe 'Text in any script, lines ending in any way' {
     It 'reads every session of a folder where a client wrote text in another script after MAIL FROM, and writes nothing to stderr (issue 19)' {
         # Any SMTP client can send this; the engine once stopped the whole read on it, said so on stderr and named
