@@ -136,8 +136,27 @@ pub struct ProtocolStats {
 struct FileContext {
     columns: ProtocolColumns,
     direction: Direction,
+    /// The role the file's folder gives; `Unknown` for a folder that does not tell.
     role: Role,
+    /// The header's `#Version` is of Exchange 2010 or older, which had no front end.
+    before_2013: bool,
     server: String,
+}
+
+impl FileContext {
+    /// A line's role: its folder's, else what its connector and ports tell.
+    fn role_of(&self, view: &LineView<'_>) -> Role {
+        if self.role != Role::Unknown {
+            return self.role;
+        }
+        Role::infer(
+            self.direction,
+            view.connector_id,
+            view.local_endpoint,
+            view.remote_endpoint,
+            self.before_2013,
+        )
+    }
 }
 
 struct CurrentFile {
@@ -628,7 +647,7 @@ impl ProtocolReader {
                 key,
                 OpenSession {
                     start,
-                    builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view),
+                    builder: SessionBuilder::new(ctx.direction, ctx.role_of(&view), &server, &view),
                 },
             );
         }
@@ -918,6 +937,11 @@ fn file_context(reader: &LogReader<File>, path: &str, default_server: &str) -> R
         columns,
         direction,
         role: Role::from_path(path),
+        before_2013: header
+            .version
+            .as_deref()
+            .and_then(|v| v.trim().split('.').next()?.parse::<u32>().ok())
+            .is_some_and(|major| major < 15),
         server,
     })
 }
@@ -962,7 +986,7 @@ fn make_entry(
         data: view.data.to_owned(),
         context: view.context.to_owned(),
         direction: ctx.direction,
-        role: ctx.role,
+        role: ctx.role_of(view),
         diagnosis: Vec::new(),
     }
 }
@@ -1042,6 +1066,7 @@ pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry,
         columns: ProtocolColumns::from_header(&header).expect("standard fields are complete"),
         direction,
         role: Role::Unknown,
+        before_2013: false,
         server: String::new(),
     };
     let path: Arc<str> = Arc::from("");

@@ -304,6 +304,36 @@ Describe 'Sessions whose end is not in the log' {
 }
 
 Describe 'Logs as they reach a support engineer: copied, resaved, pasted, from several folders' {
+    It 'tells each session''s role by its connector and ports when logs of several services share one flat folder' {
+        $flat = Join-Path $TestDrive 'flat'
+        $null = New-Item -ItemType Directory -Path $flat -Force
+        $hub = @(
+            "2026-05-01T09:00:00.100Z,CMHYBD01\Default CMHYBD01,08DEA74796A6F201,0,192.168.1.13:2525,192.168.1.13:40001,+,,"
+            "2026-05-01T09:00:00.200Z,CMHYBD01\Default CMHYBD01,08DEA74796A6F201,1,192.168.1.13:2525,192.168.1.13:40001,-,,Local"
+            "2026-05-01T09:01:00.100Z,CMHYBD01\Standard CMHYBD01,08DEA74796A6F202,0,192.168.1.13:475,192.168.1.13:40002,+,,"
+            "2026-05-01T09:01:00.200Z,CMHYBD01\Standard CMHYBD01,08DEA74796A6F202,1,192.168.1.13:475,192.168.1.13:40002,-,,Local"
+            "2026-05-01T09:02:00.100Z,CMHYBD01\Partner relay,08DEA74796A6F203,0,192.168.1.13:2526,203.0.113.25:40003,+,,"
+            "2026-05-01T09:02:00.200Z,CMHYBD01\Partner relay,08DEA74796A6F203,1,192.168.1.13:2526,203.0.113.25:40003,-,,Local"
+        )
+        $null = New-ProtocolLog -Path (Join-Path $flat 'RECV2026050109-1.LOG') -Lines ((Get-InboundLines -Id '08DEA74796A6F200' -Remote '40.93.131.26' -Time '2026-05-01T08:59:00') + $hub)
+        $send = @(
+            "2026-05-01T09:03:00.100Z,Inbound Proxy Internal Send Connector,08DEA74796A6F204,0,,192.168.1.13:2525,*,,attempting to connect"
+            "2026-05-01T09:03:00.200Z,Inbound Proxy Internal Send Connector,08DEA74796A6F204,1,192.168.1.13:40004,192.168.1.13:2525,-,,Local"
+            "2026-05-01T09:04:00.100Z,EdgeSync - Inbound to Default-First-Site-Name,08DEA74796A6F205,0,,192.168.1.13:25,*,,attempting to connect"
+            "2026-05-01T09:04:00.200Z,EdgeSync - Inbound to Default-First-Site-Name,08DEA74796A6F205,1,10.0.0.5:40005,192.168.1.13:25,-,,Local"
+        )
+        $null = New-ProtocolLog -Path (Join-Path $flat 'SEND2026050109-1.LOG') -Lines $send -Send
+        $roles = @{}
+        Get-HybridSmtpSession -Path $flat | ForEach-Object { $roles[$_.SessionId] = $_.Role }
+        $roles['08DEA74796A6F200'] | Should -Be 'FrontEnd'
+        $roles['08DEA74796A6F201'] | Should -Be 'Hub'
+        $roles['08DEA74796A6F202'] | Should -Be 'MailboxDelivery'
+        $roles['08DEA74796A6F203'] | Should -Be 'Unknown'
+        $roles['08DEA74796A6F204'] | Should -Be 'FrontEnd'
+        $roles['08DEA74796A6F205'] | Should -Be 'Edge'
+        (Get-HybridSmtpLogEntry -Path $flat -SessionId 08DEA74796A6F201).Role | Should -Be @('Hub', 'Hub')
+    }
+
     It 'gives the last N by time across several folders with -Tail, and -Verbose counts what it returned' {
         $folders = foreach ($server in 'A', 'B', 'C') { Join-Path $TestDrive "tail-$server/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive" }
         # The folder whose name sorts first holds the newest sessions; the last one holds three in the same hour.
