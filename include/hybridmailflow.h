@@ -435,6 +435,10 @@ typedef struct {
   uint32_t skipped_by_time;
   // 1 when a tracking log was skipped unread because it comes from another server than the one asked for.
   uint32_t skipped_by_server;
+  // Damaged lines read after a repair (missing trailing fields, an empty protocol-log event), and the 1-based
+  // number of the first of them (0 when none) (ABI 5).
+  uint64_t repaired_lines;
+  uint64_t first_repaired_line;
 } hmf_file_event;
 
 // One component of a message-info latency breakdown (`SRV=<server>:TOTAL-HUB=0.453|SMR=0.209(SMRDE=0.001|...)`).

@@ -967,3 +967,76 @@ fn tail_over_several_folders_gives_the_last_by_time_across_all_of_them() {
     assert_eq!((all.len(), counted), (7, 7));
     assert_eq!(all[0], "08DEA74796A6C000");
 }
+
+#[test]
+fn lines_damaged_by_copying_are_read_repaired_and_counted_never_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let intact_paths = exo_inbound(&dir.path().join("intact"));
+    let mut intact_lines: Vec<String> = Vec::new();
+    for path in intact_paths.iter().rev() {
+        let text = std::fs::read_to_string(path).unwrap();
+        intact_lines.extend(
+            text.lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with('\u{feff}'))
+                .map(str::to_owned),
+        );
+    }
+    // The damage of a paste: `*` stripped from every information line, the empty last field of replies cut off,
+    // and line ends that are CRLF or LF by turns.
+    let damaged: Vec<String> = intact_lines
+        .iter()
+        .map(|line| line.replace(",*,", ",,"))
+        .map(|line| match line.strip_suffix(',') {
+            Some(cut) if line.contains(",>,") => cut.to_owned(),
+            _ => line,
+        })
+        .collect();
+    let changed: Vec<usize> = (0..damaged.len()).filter(|&i| damaged[i] != intact_lines[i]).collect();
+    assert!(changed.len() >= 8, "the damage reaches several kinds of line");
+    let mut text = format!("\u{feff}{RECV_HEADER}");
+    for (i, line) in damaged.iter().enumerate() {
+        text.push_str(line);
+        text.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+    }
+    let path = dir.path().join("flat/RECV2026050106-1.LOG");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+
+    let (intact, _) = read_sessions(intact_paths, ProtocolFilter::default());
+    let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), vec![path]);
+    let (mut sessions, mut errors, mut file_stats) = (Vec::new(), Vec::new(), Vec::new());
+    while let Next::Item(item) = reader.next() {
+        match item {
+            ProtocolItem::Session(s) => sessions.push(*s),
+            ProtocolItem::Error(e) => errors.push(e.to_string()),
+            ProtocolItem::FileDone { stats, .. } => file_stats.push(stats),
+            _ => {}
+        }
+    }
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(sessions.len(), 1);
+    let (got, want) = (&sessions[0], &intact[0]);
+    assert_eq!(
+        (
+            got.outcome,
+            got.line_count,
+            got.tls_succeeded,
+            &got.tls.domain_capabilities,
+            &got.permissions,
+            &got.messages
+        ),
+        (
+            want.outcome,
+            want.line_count,
+            want.tls_succeeded,
+            &want.tls.domain_capabilities,
+            &want.permissions,
+            &want.messages
+        )
+    );
+    let header_lines = RECV_HEADER.matches("\r\n").count() as u64;
+    assert_eq!(file_stats.len(), 1);
+    assert_eq!(file_stats[0].repaired, changed.len() as u64);
+    assert_eq!(file_stats[0].first_repaired_line, header_lines + 1 + changed[0] as u64);
+    assert_eq!(file_stats[0].records, damaged.len() as u64, "no line dropped");
+}

@@ -612,6 +612,8 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
                         records: stats.records,
                         skipped_lines: stats.skipped,
                         truncated_lines: stats.truncated,
+                        repaired_lines: stats.repaired,
+                        first_repaired_line: stats.first_repaired_line,
                         skipped_by_time: u32::from(skipped_by_time),
                         ..event
                     },

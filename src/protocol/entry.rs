@@ -288,25 +288,34 @@ impl ProtocolColumns {
                 ),
             )
         })?;
+        self.event_of(record)?;
+        Ok(time_ms)
+    }
+
+    /// The row's event. An empty one is read as `*`: the one event character that tools a log is pasted through
+    /// strip (Markdown and wikis take `*...*` for emphasis); every other event is a reply, command or connection
+    /// whose mark is not lost that way. [`Self::event_missing`] tells the reader to count the repair.
+    fn event_of(&self, record: &Record) -> Result<EventKind, (LineErrorKind, String)> {
         let event_text = record.get(self.event);
+        if event_text.is_empty() {
+            return Ok(EventKind::Information);
+        }
         EventKind::parse(event_text).ok_or_else(|| {
             (
                 LineErrorKind::BadValue,
                 format!("event '{}' is none of + - > < *; skipped", clip(event_text)),
             )
-        })?;
-        Ok(time_ms)
+        })
+    }
+
+    /// The row's event column is empty (read as `*`).
+    pub fn event_missing(&self, record: &Record) -> bool {
+        record.get(self.event).is_empty()
     }
 
     /// [`Self::view`] of a record whose time was already read (the merge of streams reads it first).
     pub fn view_at<'r>(&self, record: &'r Record, time_ms: i64) -> Result<LineView<'r>, (LineErrorKind, String)> {
-        let event_text = record.get(self.event);
-        let event = EventKind::parse(event_text).ok_or_else(|| {
-            (
-                LineErrorKind::BadValue,
-                format!("event '{}' is none of + - > < *; skipped", clip(event_text)),
-            )
-        })?;
+        let event = self.event_of(record)?;
         let opt = |i: Option<usize>| i.map_or("", |i| record.get(i));
         Ok(LineView {
             time_ms,

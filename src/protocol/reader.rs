@@ -517,6 +517,9 @@ impl ProtocolReader {
                     let ctx = file.context.as_ref().expect("set above");
                     match ctx.columns.time_of(file.reader.record(), &mut file.times) {
                         Ok(time_ms) => {
+                            if ctx.columns.event_missing(file.reader.record()) {
+                                file.reader.note_repair();
+                            }
                             self.ready.push(Reverse((time_ms, index)));
                             return Advance::Ready;
                         }

@@ -304,6 +304,30 @@ Describe 'Sessions whose end is not in the log' {
 }
 
 Describe 'Logs as they reach a support engineer: copied, resaved, pasted, from several folders' {
+    It 'reads lines damaged by a paste, warns with the count and the first line, and drops none' {
+        $good = Get-InboundLines -Id '08DEA74796A6DA01' -Remote '40.93.131.26' -Time '2026-05-01T08:00:00'
+        # The events of a paste through a tool that strips '*', replies that lost their empty last field, and
+        # lines that end in CRLF or LF by turns.
+        $damaged = @($good[0..2]) +
+            @("2026-05-01T08:00:00.150Z,$fe,08DEA74796A6DA01,2,192.168.1.13:25,40.93.131.26:31611,,,""TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 bits""") +
+            @($good[3..5]) + @($good[6].TrimEnd(','), $good[7].TrimEnd(',')) + @($good[8..12])
+        $path = Join-Path $TestDrive 'damaged/RECV2026050108-1.LOG'
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path $path)
+        $header = @('#Software: Microsoft Exchange Server', '#Version: 15.0.0.0', '#Log-type: SMTP Receive Protocol Log', '#Date: 2026-05-01T08:00:00.000Z', $script:fields)
+        $all = $header + $damaged
+        $text = ''
+        for ($i = 0; $i -lt $all.Count; $i++) { $text += $all[$i] + $(if ($i % 2) { "`n" } else { "`r`n" }) }
+        [System.IO.File]::WriteAllText($path, $text, (New-Object System.Text.UTF8Encoding($true)))
+        $out = Get-HybridSmtpSession -LiteralPath $path -ErrorVariable errs -WarningVariable warns -WarningAction SilentlyContinue
+        $errs.Count | Should -Be 0
+        $out.Outcome | Should -Be 'Delivered'
+        $out.LineCount | Should -Be 14
+        $out.TlsSucceeded | Should -BeTrue
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -BeLike '*RECV2026050108-1.LOG: 3 damaged line(s)*first on line 9*'
+        (Get-HybridSmtpLogEntry -LiteralPath $path -WarningAction SilentlyContinue | Where-Object LineNumber -eq 9).Event | Should -Be '*'
+    }
+
     It 'tells each session''s role by its connector and ports when logs of several services share one flat folder' {
         $flat = Join-Path $TestDrive 'flat'
         $null = New-Item -ItemType Directory -Path $flat -Force

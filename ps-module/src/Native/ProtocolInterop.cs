@@ -26,6 +26,8 @@ namespace HybridMailFlow.Native
         public ulong TruncatedLines;
         public uint SkippedByTime;
         public uint SkippedByServer;
+        public ulong RepairedLines;
+        public ulong FirstRepairedLine;
     }
 
     [StructLayout(LayoutKind.Sequential)]
