@@ -1040,3 +1040,97 @@ fn lines_damaged_by_copying_are_read_repaired_and_counted_never_dropped() {
     assert_eq!(file_stats[0].first_repaired_line, header_lines + 1 + changed[0] as u64);
     assert_eq!(file_stats[0].records, damaged.len() as u64, "no line dropped");
 }
+
+/// A file's text in another encoding, with that encoding's byte order mark.
+fn encode(text: &str, encoding: &str) -> Vec<u8> {
+    let text = text.trim_start_matches('\u{feff}');
+    let units = |big: bool| -> Vec<u8> {
+        let mark: &[u8] = if big { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] };
+        let mut out = mark.to_vec();
+        for unit in text.encode_utf16() {
+            out.extend_from_slice(&if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        out
+    };
+    match encoding {
+        "UTF-8 with BOM" => format!("\u{feff}{text}").into_bytes(),
+        "UTF-8 without BOM" => text.as_bytes().to_vec(),
+        "UTF-16 LE" => units(false),
+        "UTF-16 BE" => units(true),
+        other => panic!("{other}"),
+    }
+}
+
+/// The line starting at `offset` of a file in `encoding`, up to its line end, as text.
+fn line_at(bytes: &[u8], offset: u64, encoding: &str) -> String {
+    let rest = &bytes[offset as usize..];
+    if encoding.starts_with("UTF-16") {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|p| {
+                if encoding == "UTF-16 BE" {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    u16::from_le_bytes([p[0], p[1]])
+                }
+            })
+            .take_while(|&u| u != 0x0A && u != 0x0D)
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    let end = rest
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end]).into_owned()
+}
+
+#[test]
+fn a_log_in_any_encoding_gives_the_same_sessions_and_offsets_that_find_each_line_in_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let originals = exo_inbound(&dir.path().join("original"));
+    // A client's text beyond ASCII and beyond the Basic Multilingual Plane, where offsets in UTF-16 and UTF-8 part.
+    let extra = write_log(&dir.path().join("original"), "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050107-1.LOG", RECV_HEADER, &[
+        &format!("2026-05-01T07:00:00.100Z,{FE},08DEA74796A6E777,0,192.168.1.13:25,203.0.113.25:50001,+,,"),
+        &format!("2026-05-01T07:00:00.200Z,{FE},08DEA74796A6E777,1,192.168.1.13:25,203.0.113.25:50001,<,EHLO mail.fabrikam.example,"),
+        &format!("2026-05-01T07:00:00.300Z,{FE},08DEA74796A6E777,2,192.168.1.13:25,203.0.113.25:50001,<,MAIL FROM:<jürgen@fabrikam.example> 😀 日本,"),
+        &format!("2026-05-01T07:00:00.400Z,{FE},08DEA74796A6E777,3,192.168.1.13:25,203.0.113.25:50001,>,550 5.7.1 Ünzulässig 😀,"),
+        &format!("2026-05-01T07:00:00.500Z,{FE},08DEA74796A6E777,4,192.168.1.13:25,203.0.113.25:50001,-,,Remote"),
+    ]);
+    let mut originals = originals;
+    originals.push(extra);
+    let (want, _) = read_sessions(originals.clone(), ProtocolFilter::default());
+    assert_eq!(want.len(), 2);
+    for encoding in ["UTF-8 with BOM", "UTF-8 without BOM", "UTF-16 LE", "UTF-16 BE"] {
+        let folder = dir.path().join(encoding.replace(' ', "_"));
+        let mut paths = Vec::new();
+        for original in &originals {
+            let relative = original.strip_prefix(dir.path().join("original")).unwrap();
+            let path = folder.join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, encode(&std::fs::read_to_string(original).unwrap(), encoding)).unwrap();
+            paths.push(path);
+        }
+        let (got, errors) = read_sessions(paths, ProtocolFilter::default());
+        assert!(errors.is_empty(), "{encoding}: {errors:?}");
+        assert_eq!(got.len(), want.len(), "{encoding}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(
+                (&g.session_id, g.outcome, &g.raw_lines, &g.messages, &g.last_error),
+                (&w.session_id, w.outcome, &w.raw_lines, &w.messages, &w.last_error),
+                "{encoding}"
+            );
+            let numbers = |s: &Session| s.line_origins.iter().map(|o| o.line).collect::<Vec<_>>();
+            assert_eq!(numbers(g), numbers(w), "{encoding}");
+            for (raw, origin) in g.raw_lines.split('\n').zip(&g.line_origins) {
+                let bytes = std::fs::read(&*g.files[origin.file as usize]).unwrap();
+                assert_eq!(
+                    line_at(&bytes, origin.offset, encoding),
+                    raw,
+                    "{encoding} line {}",
+                    origin.line
+                );
+            }
+        }
+    }
+}

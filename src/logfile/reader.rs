@@ -9,6 +9,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use super::csv::{split_csv_text, Record};
+use super::encoding::{TextEncoding, Utf8Source};
 use super::time::parse_utc_ms;
 
 /// The longest line read (1 MiB). Exchange folds each SMTP line into one row, so a longer row is damage.
@@ -140,7 +141,10 @@ enum LineRead {
 }
 
 pub struct LogReader<R: Read> {
-    src: BufReader<R>,
+    src: BufReader<Utf8Source<R>>,
+    /// Known once the file's first two bytes are read. Offsets and byte counts are of the file, whatever its
+    /// encoding, so that a line can be found again in it.
+    encoding: Option<TextEncoding>,
     path: Arc<str>,
     header: LogHeader,
     line: Vec<u8>,
@@ -168,7 +172,8 @@ pub struct LogReader<R: Read> {
 impl<R: Read> LogReader<R> {
     pub fn new(path: impl Into<Arc<str>>, src: R) -> Self {
         Self {
-            src: BufReader::with_capacity(256 * 1024, src),
+            src: BufReader::with_capacity(256 * 1024, Utf8Source::new(src)),
+            encoding: None,
             path: path.into(),
             header: LogHeader::default(),
             line: Vec::with_capacity(1024),
@@ -202,6 +207,11 @@ impl<R: Read> LogReader<R> {
 
     pub fn path(&self) -> &Arc<str> {
         &self.path
+    }
+
+    /// The file's text encoding, once its first bytes are read.
+    pub fn encoding(&self) -> Option<TextEncoding> {
+        self.encoding
     }
 
     pub fn header(&self) -> &LogHeader {
@@ -369,7 +379,7 @@ impl<R: Read> LogReader<R> {
         if self.header.fields.is_empty() {
             let what =
                 if self.line.contains(&0) || self.line.starts_with(b"\xFF\xFE") || self.line.starts_with(b"\xFE\xFF") {
-                    "is not an Exchange log file (binary or UTF-16 content)"
+                    "is not an Exchange log file (binary content, or UTF-16 without its byte order mark)"
                 } else {
                     "is not an Exchange log file (no #Fields: header before the first row)"
                 };
@@ -439,6 +449,11 @@ impl<R: Read> LogReader<R> {
     /// line. A partial line left by a previous `Partial` is continued, which is how follow mode picks up a line
     /// being written.
     fn read_line(&mut self) -> io::Result<LineRead> {
+        if self.encoding.is_none() {
+            // Nothing is buffered before the encoding is known: the source gives no byte until then.
+            self.encoding = self.src.get_mut().detect()?;
+        }
+        let encoding = self.encoding.unwrap_or(TextEncoding::Utf8);
         if !std::mem::take(&mut self.continuing) {
             self.line.clear();
             if std::mem::take(&mut self.after_cr) {
@@ -481,8 +496,9 @@ impl<R: Read> LogReader<R> {
                 self.overflow += chunk.len();
             }
             let consumed = found.unwrap_or(chunk.len());
+            let source_len = encoding.source_len(&available[..consumed]);
             self.src.consume(consumed);
-            self.stats.bytes += consumed as u64;
+            self.stats.bytes += source_len;
             if found.is_some() {
                 if self.overflow > 0 {
                     let len = std::mem::take(&mut self.overflow);
@@ -504,7 +520,7 @@ impl<R: Read> LogReader<R> {
                 }
                 Ok([b'\n', ..]) => {
                     self.src.consume(1);
-                    self.stats.bytes += 1;
+                    self.stats.bytes += self.encoding.unwrap_or(TextEncoding::Utf8).source_len(b"\n");
                     return Ok(());
                 }
                 Ok(_) => return Ok(()),

@@ -88,6 +88,24 @@ Describe 'Get-HybridMessageTrackingLog' {
         @($script:events.Path | ForEach-Object { Split-Path $_ -Leaf } | Sort-Object -Unique).Count | Should -Be 5
     }
 
+    It 'reads tracking logs saved again as <Name> as it reads the originals' -TestCases @(
+        @{ Name = 'UTF-16 LE (Out-File in Windows PowerShell 5.1)'; BigEndian = $false }
+        @{ Name = 'UTF-16 BE'; BigEndian = $true }
+    ) {
+        param($Name, $BigEndian)
+        $copy = Join-Path $TestDrive "utf16-$BigEndian/CMHYBD01/MessageTracking"
+        $null = New-Item -ItemType Directory -Path $copy -Force
+        foreach ($file in Get-ChildItem -Path $script:lab -Filter 'MSGTRK*.LOG') {
+            $text = [System.IO.File]::ReadAllText($file.FullName)
+            [System.IO.File]::WriteAllText((Join-Path $copy $file.Name), $text, (New-Object System.Text.UnicodeEncoding($BigEndian, $true)))
+        }
+        $read = @(Get-HybridMessageTrackingLog -Path $copy -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        $read.Count | Should -Be $script:events.Count
+        ($read | ForEach-Object { '{0:o} {1} {2} {3}' -f $_.TimestampUtc, $_.EventId, $_.MessageSubject, $_.RecipientStatusText }) |
+            Should -Be ($script:events | ForEach-Object { '{0:o} {1} {2} {3}' -f $_.TimestampUtc, $_.EventId, $_.MessageSubject, $_.RecipientStatusText })
+    }
+
     It 'covers every event id and source of Exchange 2016/2019 in the lab logs' {
         $ids = 'AGENTINFO', 'BADMAIL', 'CLIENTSUBMISSION', 'DEFER', 'DELIVER', 'DELIVERFAIL', 'DROP', 'DSN', 'DUPLICATEDELIVER', 'DUPLICATEEXPAND',
             'DUPLICATEREDIRECT', 'EXPAND', 'FAIL', 'HADISCARD', 'HARECEIVE', 'HAREDIRECT', 'HAREDIRECTFAIL', 'INITMESSAGECREATED', 'LOAD',

@@ -304,6 +304,34 @@ Describe 'Sessions whose end is not in the log' {
 }
 
 Describe 'Logs as they reach a support engineer: copied, resaved, pasted, from several folders' {
+    It 'reads a protocol log saved as <Name>, and reads a session''s lines again from it' -TestCases @(
+        @{ Name = 'UTF-16 LE (Out-File in Windows PowerShell 5.1, Notepad''s Unicode)'; Encoding = 'Unicode' }
+        @{ Name = 'UTF-16 BE (Notepad''s Unicode big endian)'; Encoding = 'BigEndianUnicode' }
+        @{ Name = 'UTF-8 without BOM'; Encoding = 'UTF8NoBom' }
+    ) {
+        param($Name, $Encoding)
+        $folder = Join-Path $TestDrive "encoded-$Encoding"
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        $text = [System.IO.File]::ReadAllText((Join-Path $script:logs 'RECV2026050106-1.LOG'))
+        $text = $text.Replace('MAIL FROM:<sender@fabrikam.example>', 'MAIL FROM:<jürgen@fabrikam.example>')
+        $target = Join-Path $folder 'RECV2026050106-1.LOG'
+        $writeAs = switch ($Encoding) {
+            'Unicode' { New-Object System.Text.UnicodeEncoding($false, $true) }
+            'BigEndianUnicode' { New-Object System.Text.UnicodeEncoding($true, $true) }
+            'UTF8NoBom' { New-Object System.Text.UTF8Encoding($false) }
+        }
+        [System.IO.File]::WriteAllText($target, $text, $writeAs)
+        $sessions = @(Get-HybridSmtpSession -LiteralPath $target -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        $sessions.SessionId | Should -Be @('08DEA74796A60003', '08DEA74796A60004')
+        $sessions[1].Outcome | Should -Be 'Delivered'
+        $sessions[1].MailFrom | Should -Be 'jürgen@fabrikam.example'
+        $lines = $sessions[1].Lines.RawText -split "\r?\n"
+        $lines.Count | Should -Be 13
+        $lines[4] | Should -BeLike '*MAIL FROM:<jürgen@fabrikam.example>*'
+        $sessions[1].Lines[4].LineNumber | Should -Be 17
+    }
+
     It 'reads lines damaged by a paste, warns with the count and the first line, and drops none' {
         $good = Get-InboundLines -Id '08DEA74796A6DA01' -Remote '40.93.131.26' -Time '2026-05-01T08:00:00'
         # The events of a paste through a tool that strips '*', replies that lost their empty last field, and
