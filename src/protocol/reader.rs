@@ -17,7 +17,7 @@ use crate::logfile::{
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
 
-/// A session idle this long (in log time) while later lines are read is finished as `Incomplete`, so that
+/// A session idle this long (in log time) while later lines are read is finished without its end, so that
 /// sessions whose end was never logged do not hold memory or hold back the sessions after them. Exchange drops
 /// idle connections after 5 to 10 minutes (ConnectionInactivityTimeout), so a live session is never this idle.
 const ABANDON_AFTER_MS: i64 = 20 * 60_000;

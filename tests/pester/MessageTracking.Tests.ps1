@@ -106,6 +106,23 @@ Describe 'Get-HybridMessageTrackingLog' {
             Should -Be ($script:events | ForEach-Object { '{0:o} {1} {2} {3}' -f $_.TimestampUtc, $_.EventId, $_.MessageSubject, $_.RecipientStatusText })
     }
 
+    It 'reads rows that lost their trailing fields, and warns once with the count and the first line' {
+        $copy = Join-Path $TestDrive 'trimmed/CMHYBD01/MessageTracking'
+        $null = New-Item -ItemType Directory -Path $copy -Force
+        $source = Get-ChildItem -Path $script:lab -Filter 'MSGTRK2026050106-1.LOG'
+        $lines = [System.IO.File]::ReadAllLines($source.FullName)
+        $rows = @(for ($i = 0; $i -lt $lines.Count; $i++) { if (-not $lines[$i].StartsWith('#') -and $lines[$i].TrimStart([char]0xFEFF) -notlike '#*') { $i } })
+        # A paste that lost the schema-version of two rows (Exchange 2016/2019 rows end in it).
+        foreach ($i in $rows[1], $rows[3]) { $lines[$i] = $lines[$i].Substring(0, $lines[$i].LastIndexOf(',')) }
+        [System.IO.File]::WriteAllLines((Join-Path $copy $source.Name), $lines, (New-Object System.Text.UTF8Encoding($true)))
+        $read = @(Get-HybridMessageTrackingLog -Path $copy -ErrorVariable errs -WarningVariable warns -WarningAction SilentlyContinue)
+        $errs.Count | Should -Be 0
+        $read.Count | Should -Be @($script:events | Where-Object { (Split-Path $_.Path -Leaf) -eq $source.Name }).Count
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -BeLike "*$($source.Name): 2 damaged line(s)*first on line $($rows[1] + 1)*"
+        ($read | Where-Object LineNumber -eq ($rows[1] + 1)).SchemaVersion | Should -BeNullOrEmpty
+    }
+
     It 'covers every event id and source of Exchange 2016/2019 in the lab logs' {
         $ids = 'AGENTINFO', 'BADMAIL', 'CLIENTSUBMISSION', 'DEFER', 'DELIVER', 'DELIVERFAIL', 'DROP', 'DSN', 'DUPLICATEDELIVER', 'DUPLICATEEXPAND',
             'DUPLICATEREDIRECT', 'EXPAND', 'FAIL', 'HADISCARD', 'HARECEIVE', 'HAREDIRECT', 'HAREDIRECTFAIL', 'INITMESSAGECREATED', 'LOAD',
