@@ -11,7 +11,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 4
+#define HMF_ABI_VERSION 5
 
 // Struct ids for `hmf_struct_size`. Append-only.
 #define HMF_STRUCT_STR 1
@@ -414,6 +414,9 @@ typedef struct {
   // For each line: the byte offset in its file where it starts, so that a caller can read the lines again
   // from the files instead of copying `raw_lines` (ABI 4).
   const uint64_t *line_offsets;
+  // 1 when the session's end (its disconnect line) is in the logs read; 0 when it was never seen, whatever the
+  // outcome (ABI 5).
+  uint32_t ended;
 } hmf_session;
 
 // An error as C sees it. The strings belong to the library: the thread's last error keeps them until the next
@@ -443,6 +446,10 @@ typedef struct {
   uint32_t skipped_by_time;
   // 1 when a tracking log was skipped unread because it comes from another server than the one asked for.
   uint32_t skipped_by_server;
+  // Damaged lines read after a repair (missing trailing fields, an empty protocol-log event), and the 1-based
+  // number of the first of them (0 when none) (ABI 5).
+  uint64_t repaired_lines;
+  uint64_t first_repaired_line;
 } hmf_file_event;
 
 // One component of a message-info latency breakdown (`SRV=<server>:TOTAL-HUB=0.453|SMR=0.209(SMRDE=0.001|...)`).

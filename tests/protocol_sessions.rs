@@ -603,3 +603,534 @@ fn logs_whose_lines_end_in_cr_or_lf_alone_give_the_sessions_of_crlf_logs() {
         }
     }
 }
+
+/// A session's lines from (event, data, context) triples, numbered and timed in order.
+fn session_lines(connector: &str, id: &str, local: &str, remote: &str, rows: &[(&str, &str, &str)]) -> Vec<String> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, (event, data, context))| {
+            let quote = |text: &str| {
+                if text.contains(',') || text.contains('"') {
+                    format!("\"{}\"", text.replace('"', "\"\""))
+                } else {
+                    text.to_owned()
+                }
+            };
+            format!(
+                "2026-05-01T06:40:{:02}.000Z,{connector},{id},{i},{local},{remote},{event},{},{}",
+                i,
+                quote(data),
+                quote(context)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_decisive_failure_decides_the_outcome_whether_or_not_the_end_is_logged() {
+    const CONNECT: (&str, &str, &str) = ("*", "", "attempting to connect");
+    const WINSOCK: (&str, &str, &str) = (
+        "*",
+        "",
+        "Failed to connect. Winsock error code: 10061, Win32 error code: 10061, Destination domain: cloudfield.mail.protection.outlook.com",
+    );
+    const DISCONNECT: (&str, &str, &str) = ("-", "", "Local");
+    let send_open: &[(&str, &str, &str)] = &[
+        CONNECT,
+        ("+", "", ""),
+        (
+            "<",
+            "220 CMEDGE01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready",
+            "",
+        ),
+        (">", "EHLO CMHYBD01.cloudmonkeys.xyz", ""),
+        ("<", "250 CMEDGE01.cloudmonkeys.xyz Hello [192.168.1.13]", ""),
+    ];
+    let receive_open: &[(&str, &str, &str)] = &[
+        ("+", "", ""),
+        (
+            ">",
+            "220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready",
+            "",
+        ),
+        ("<", "EHLO mail.fabrikam.example", ""),
+        (">", "250 CMHYBD01.cloudmonkeys.xyz Hello [203.0.113.25]", ""),
+        ("<", "MAIL FROM:<partner@fabrikam.example>", ""),
+        (">", "250 2.1.0 Sender OK", ""),
+        ("<", "RCPT TO:<nobody@cloudmonkeys.xyz>", ""),
+    ];
+    let with = |open: &[(&'static str, &'static str, &'static str)],
+                rest: &[(&'static str, &'static str, &'static str)]| {
+        open.iter().chain(rest).copied().collect::<Vec<_>>()
+    };
+    // (what, direction, lines, outcome, ended, the deciding line's text holds)
+    type Case<'a> = (
+        &'a str,
+        Direction,
+        Vec<(&'a str, &'a str, &'a str)>,
+        Outcome,
+        bool,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "failed connection, no disconnect line",
+            Direction::Send,
+            vec![CONNECT, WINSOCK],
+            Outcome::ConnectFailed,
+            false,
+            "10061",
+        ),
+        (
+            "failed connection with its disconnect",
+            Direction::Send,
+            vec![CONNECT, WINSOCK, DISCONNECT],
+            Outcome::ConnectFailed,
+            true,
+            "10061",
+        ),
+        (
+            "outbound AUTH refused, last line",
+            Direction::Send,
+            with(
+                send_open,
+                &[
+                    (">", "X-EXPS GSSAPI", ""),
+                    ("*", "", "Outbound Authentication failed with LogonDenied"),
+                ],
+            ),
+            Outcome::AuthFailed,
+            false,
+            "LogonDenied",
+        ),
+        (
+            "TLS failed, last line",
+            Direction::Send,
+            with(
+                send_open,
+                &[
+                    (">", "STARTTLS", ""),
+                    ("<", "220 2.0.0 SMTP server ready", ""),
+                    ("*", "", "TLS negotiation failed with error UnknownCredentials"),
+                ],
+            ),
+            Outcome::TlsFailed,
+            false,
+            "UnknownCredentials",
+        ),
+        (
+            "5xx to the last command",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[(">", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", "")],
+            ),
+            Outcome::Rejected,
+            false,
+            "5.1.1",
+        ),
+        (
+            "5xx to the last command, then the end",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[
+                    (">", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", ""),
+                    ("<", "QUIT", ""),
+                    (">", "221 2.0.0 Service closing transmission channel", ""),
+                    DISCONNECT,
+                ],
+            ),
+            Outcome::Rejected,
+            true,
+            "5.1.1",
+        ),
+        (
+            "421: the server closes the channel",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[(">", "421 4.3.2 Service not available, closing transmission channel", "")],
+            ),
+            Outcome::TempFailed,
+            false,
+            "421",
+        ),
+        (
+            "4xx the client may retry in the session",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[(
+                    ">",
+                    "451 4.7.0 Temporary server error. Please try again later. PRX3",
+                    "",
+                )],
+            ),
+            Outcome::Incomplete,
+            false,
+            "PRX3",
+        ),
+        (
+            "5xx, then the client went on",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[
+                    (">", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", ""),
+                    ("<", "RCPT TO:<raghu@cloudmonkeys.xyz>", ""),
+                    (">", "250 2.1.5 Recipient OK", ""),
+                ],
+            ),
+            Outcome::Incomplete,
+            false,
+            "Recipient OK",
+        ),
+        (
+            "nothing decisive yet",
+            Direction::Receive,
+            receive_open.to_vec(),
+            Outcome::Incomplete,
+            false,
+            "RCPT TO",
+        ),
+        (
+            "accepted, end not logged",
+            Direction::Receive,
+            with(
+                receive_open,
+                &[
+                    (">", "250 2.1.5 Recipient OK", ""),
+                    ("<", "BDAT 512 LAST", ""),
+                    (
+                        ">",
+                        "250 2.6.0 <a1@fabrikam.example> [InternalId=1, Hostname=CMHYBD01] Queued mail for delivery",
+                        "",
+                    ),
+                ],
+            ),
+            Outcome::Delivered,
+            false,
+            "Queued mail",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (n, (what, direction, rows, outcome, ended, text)) in cases.iter().enumerate() {
+        let id = format!("08DEA74796A6D{n:03X}");
+        let (relative, header, connector, local, remote) = match direction {
+            Direction::Send => (
+                format!("c{n}/Hub/ProtocolLog/SmtpSend/SEND2026050106-1.LOG"),
+                SEND_HEADER,
+                "Outbound to Office 365",
+                "192.168.1.13:50001",
+                "40.107.22.54:25",
+            ),
+            Direction::Receive => (
+                format!("c{n}/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050106-1.LOG"),
+                RECV_HEADER,
+                FE,
+                "192.168.1.13:25",
+                "203.0.113.25:50001",
+            ),
+        };
+        let lines = session_lines(connector, &id, local, remote, rows);
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let path = write_log(dir.path(), &relative, header, &lines);
+        let (sessions, errors) = read_sessions(vec![path], ProtocolFilter::default());
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+        assert_eq!(sessions.len(), 1, "{what}");
+        let s = &sessions[0];
+        assert_eq!((s.outcome, s.ended), (*outcome, *ended), "{what}");
+        assert!(s.outcome_text.contains(text), "{what}: {}", s.outcome_text);
+    }
+}
+
+#[test]
+fn tail_over_several_folders_gives_the_last_by_time_across_all_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let quick = |id: &str, (hour, minute): (u32, u32)| -> Vec<String> {
+        [
+            ("+", ""),
+            (">", "220 CMHYBD01.cloudmonkeys.xyz Microsoft ESMTP MAIL Service ready"),
+            ("<", "QUIT"),
+            (">", "221 2.0.0 Service closing transmission channel"),
+            ("-", ""),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (event, data))| {
+            format!("2026-05-01T{hour:02}:{minute:02}:00.{i:03}Z,{FE},{id},{i},192.168.1.13:25,192.168.1.25:50001,{event},{data},")
+        })
+        .collect()
+    };
+    // (folder, hour file, sessions as (id, (hour, minute))); the folder whose name sorts first holds the newest.
+    type Folder<'a> = (&'a str, &'a str, &'a [(&'a str, (u32, u32))]);
+    let folders: &[Folder] = &[
+        (
+            "a/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive",
+            "RECV2026050106-1.LOG",
+            &[("08DEA74796A6A050", (6, 50)), ("08DEA74796A6A055", (6, 55))],
+        ),
+        (
+            "b/CMHYBD01/Hub/ProtocolLog/SmtpReceive",
+            "RECV2026050106-1.LOG",
+            &[("08DEA74796A6B010", (6, 10))],
+        ),
+        (
+            "c/CMEDGE01/Edge/ProtocolLog/SmtpReceive",
+            "RECV2026050105-1.LOG",
+            &[("08DEA74796A6C000", (5, 0))],
+        ),
+        (
+            "c/CMEDGE01/Edge/ProtocolLog/SmtpReceive",
+            "RECV2026050106-1.LOG",
+            &[
+                ("08DEA74796A6C030", (6, 30)),
+                ("08DEA74796A6C035", (6, 35)),
+                ("08DEA74796A6C040", (6, 40)),
+            ],
+        ),
+    ];
+    let mut roots = Vec::new();
+    for (folder, file, sessions) in folders {
+        let lines: Vec<String> = sessions.iter().flat_map(|(id, minute)| quick(id, *minute)).collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        write_log(dir.path(), &format!("{folder}/{file}"), RECV_HEADER, &lines);
+        let root = dir.path().join(folder.split('/').next().unwrap());
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    let tail = |mode: ReadMode, n: usize| {
+        let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), roots.clone()).tail(n);
+        let mut got = Vec::new();
+        while let Next::Item(item) = reader.next() {
+            match item {
+                ProtocolItem::Session(s) => got.push(s.session_id.clone()),
+                ProtocolItem::Entry(e) => got.push(format!("{}#{}", e.session_id, e.sequence.unwrap())),
+                _ => {}
+            }
+        }
+        let stats = reader.stats();
+        (
+            got,
+            if mode == ReadMode::Sessions {
+                stats.sessions
+            } else {
+                stats.entries
+            },
+        )
+    };
+    let cases: &[(ReadMode, usize, &[&str])] = &[
+        (
+            ReadMode::Sessions,
+            3,
+            &["08DEA74796A6C040", "08DEA74796A6A050", "08DEA74796A6A055"],
+        ),
+        (ReadMode::Sessions, 1, &["08DEA74796A6A055"]),
+        (
+            ReadMode::Sessions,
+            5,
+            &[
+                "08DEA74796A6C030",
+                "08DEA74796A6C035",
+                "08DEA74796A6C040",
+                "08DEA74796A6A050",
+                "08DEA74796A6A055",
+            ],
+        ),
+        (ReadMode::Entries, 2, &["08DEA74796A6A055#3", "08DEA74796A6A055#4"]),
+        (
+            ReadMode::Entries,
+            6,
+            &[
+                "08DEA74796A6A050#4",
+                "08DEA74796A6A055#0",
+                "08DEA74796A6A055#1",
+                "08DEA74796A6A055#2",
+                "08DEA74796A6A055#3",
+                "08DEA74796A6A055#4",
+            ],
+        ),
+    ];
+    for (mode, n, want) in cases {
+        let (got, counted) = tail(*mode, *n);
+        assert_eq!(got, *want, "{mode:?} tail {n}");
+        assert_eq!(
+            counted,
+            want.len() as u64,
+            "{mode:?} tail {n}: the count is of what was returned"
+        );
+    }
+    // More than there are: every one, oldest first.
+    let (all, counted) = tail(ReadMode::Sessions, 100);
+    assert_eq!((all.len(), counted), (7, 7));
+    assert_eq!(all[0], "08DEA74796A6C000");
+}
+
+#[test]
+fn lines_damaged_by_copying_are_read_repaired_and_counted_never_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let intact_paths = exo_inbound(&dir.path().join("intact"));
+    let mut intact_lines: Vec<String> = Vec::new();
+    for path in intact_paths.iter().rev() {
+        let text = std::fs::read_to_string(path).unwrap();
+        intact_lines.extend(
+            text.lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with('\u{feff}'))
+                .map(str::to_owned),
+        );
+    }
+    // The damage of a paste: `*` stripped from every information line, the empty last field of replies cut off,
+    // and line ends that are CRLF or LF by turns.
+    let damaged: Vec<String> = intact_lines
+        .iter()
+        .map(|line| line.replace(",*,", ",,"))
+        .map(|line| match line.strip_suffix(',') {
+            Some(cut) if line.contains(",>,") => cut.to_owned(),
+            _ => line,
+        })
+        .collect();
+    let changed: Vec<usize> = (0..damaged.len()).filter(|&i| damaged[i] != intact_lines[i]).collect();
+    assert!(changed.len() >= 8, "the damage reaches several kinds of line");
+    let mut text = format!("\u{feff}{RECV_HEADER}");
+    for (i, line) in damaged.iter().enumerate() {
+        text.push_str(line);
+        text.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+    }
+    let path = dir.path().join("flat/RECV2026050106-1.LOG");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+
+    let (intact, _) = read_sessions(intact_paths, ProtocolFilter::default());
+    let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), vec![path]);
+    let (mut sessions, mut errors, mut file_stats) = (Vec::new(), Vec::new(), Vec::new());
+    while let Next::Item(item) = reader.next() {
+        match item {
+            ProtocolItem::Session(s) => sessions.push(*s),
+            ProtocolItem::Error(e) => errors.push(e.to_string()),
+            ProtocolItem::FileDone { stats, .. } => file_stats.push(stats),
+            _ => {}
+        }
+    }
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(sessions.len(), 1);
+    let (got, want) = (&sessions[0], &intact[0]);
+    assert_eq!(
+        (
+            got.outcome,
+            got.line_count,
+            got.tls_succeeded,
+            &got.tls.domain_capabilities,
+            &got.permissions,
+            &got.messages
+        ),
+        (
+            want.outcome,
+            want.line_count,
+            want.tls_succeeded,
+            &want.tls.domain_capabilities,
+            &want.permissions,
+            &want.messages
+        )
+    );
+    let header_lines = RECV_HEADER.matches("\r\n").count() as u64;
+    assert_eq!(file_stats.len(), 1);
+    assert_eq!(file_stats[0].repaired, changed.len() as u64);
+    assert_eq!(file_stats[0].first_repaired_line, header_lines + 1 + changed[0] as u64);
+    assert_eq!(file_stats[0].records, damaged.len() as u64, "no line dropped");
+}
+
+/// A file's text in another encoding, with that encoding's byte order mark.
+fn encode(text: &str, encoding: &str) -> Vec<u8> {
+    let text = text.trim_start_matches('\u{feff}');
+    let units = |big: bool| -> Vec<u8> {
+        let mark: &[u8] = if big { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] };
+        let mut out = mark.to_vec();
+        for unit in text.encode_utf16() {
+            out.extend_from_slice(&if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        out
+    };
+    match encoding {
+        "UTF-8 with BOM" => format!("\u{feff}{text}").into_bytes(),
+        "UTF-8 without BOM" => text.as_bytes().to_vec(),
+        "UTF-16 LE" => units(false),
+        "UTF-16 BE" => units(true),
+        other => panic!("{other}"),
+    }
+}
+
+/// The line starting at `offset` of a file in `encoding`, up to its line end, as text.
+fn line_at(bytes: &[u8], offset: u64, encoding: &str) -> String {
+    let rest = &bytes[offset as usize..];
+    if encoding.starts_with("UTF-16") {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|p| {
+                if encoding == "UTF-16 BE" {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    u16::from_le_bytes([p[0], p[1]])
+                }
+            })
+            .take_while(|&u| u != 0x0A && u != 0x0D)
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    let end = rest
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end]).into_owned()
+}
+
+#[test]
+fn a_log_in_any_encoding_gives_the_same_sessions_and_offsets_that_find_each_line_in_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let originals = exo_inbound(&dir.path().join("original"));
+    // A client's text beyond ASCII and beyond the Basic Multilingual Plane, where offsets in UTF-16 and UTF-8 part.
+    let extra = write_log(&dir.path().join("original"), "CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive/RECV2026050107-1.LOG", RECV_HEADER, &[
+        &format!("2026-05-01T07:00:00.100Z,{FE},08DEA74796A6E777,0,192.168.1.13:25,203.0.113.25:50001,+,,"),
+        &format!("2026-05-01T07:00:00.200Z,{FE},08DEA74796A6E777,1,192.168.1.13:25,203.0.113.25:50001,<,EHLO mail.fabrikam.example,"),
+        &format!("2026-05-01T07:00:00.300Z,{FE},08DEA74796A6E777,2,192.168.1.13:25,203.0.113.25:50001,<,MAIL FROM:<jürgen@fabrikam.example> 😀 日本,"),
+        &format!("2026-05-01T07:00:00.400Z,{FE},08DEA74796A6E777,3,192.168.1.13:25,203.0.113.25:50001,>,550 5.7.1 Ünzulässig 😀,"),
+        &format!("2026-05-01T07:00:00.500Z,{FE},08DEA74796A6E777,4,192.168.1.13:25,203.0.113.25:50001,-,,Remote"),
+    ]);
+    let mut originals = originals;
+    originals.push(extra);
+    let (want, _) = read_sessions(originals.clone(), ProtocolFilter::default());
+    assert_eq!(want.len(), 2);
+    for encoding in ["UTF-8 with BOM", "UTF-8 without BOM", "UTF-16 LE", "UTF-16 BE"] {
+        let folder = dir.path().join(encoding.replace(' ', "_"));
+        let mut paths = Vec::new();
+        for original in &originals {
+            let relative = original.strip_prefix(dir.path().join("original")).unwrap();
+            let path = folder.join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, encode(&std::fs::read_to_string(original).unwrap(), encoding)).unwrap();
+            paths.push(path);
+        }
+        let (got, errors) = read_sessions(paths, ProtocolFilter::default());
+        assert!(errors.is_empty(), "{encoding}: {errors:?}");
+        assert_eq!(got.len(), want.len(), "{encoding}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(
+                (&g.session_id, g.outcome, &g.raw_lines, &g.messages, &g.last_error),
+                (&w.session_id, w.outcome, &w.raw_lines, &w.messages, &w.last_error),
+                "{encoding}"
+            );
+            let numbers = |s: &Session| s.line_origins.iter().map(|o| o.line).collect::<Vec<_>>();
+            assert_eq!(numbers(g), numbers(w), "{encoding}");
+            for (raw, origin) in g.raw_lines.split('\n').zip(&g.line_origins) {
+                let bytes = std::fs::read(&*g.files[origin.file as usize]).unwrap();
+                assert_eq!(
+                    line_at(&bytes, origin.offset, encoding),
+                    raw,
+                    "{encoding} line {}",
+                    origin.line
+                );
+            }
+        }
+    }
+}

@@ -923,3 +923,61 @@ fn a_folder_without_tracking_logs_is_an_error_not_silence() {
     assert_eq!((err.kind, err.line), (LineErrorKind::NotALog, 0));
     assert!(err.message.contains("MSGTRK"));
 }
+
+#[test]
+fn tracking_logs_saved_in_utf16_or_without_bom_read_as_the_originals() {
+    let originals: Vec<PathBuf> = std::fs::read_dir(lab()).unwrap().map(|e| e.unwrap().path()).collect();
+    let want = events(vec![lab()], TrackingFilter::default());
+    assert!(want.len() > 20);
+    let dir = tempfile::tempdir().unwrap();
+    // (folder, how the text is written)
+    type Encoder = fn(&str) -> Vec<u8>;
+    let encodings: &[(&str, Encoder)] = &[
+        ("utf8-no-bom", |t| t.trim_start_matches('\u{feff}').as_bytes().to_vec()),
+        ("utf16-le", |t| {
+            let mut out = vec![0xFF, 0xFE];
+            t.trim_start_matches('\u{feff}')
+                .encode_utf16()
+                .for_each(|u| out.extend_from_slice(&u.to_le_bytes()));
+            out
+        }),
+        ("utf16-be", |t| {
+            let mut out = vec![0xFE, 0xFF];
+            t.trim_start_matches('\u{feff}')
+                .encode_utf16()
+                .for_each(|u| out.extend_from_slice(&u.to_be_bytes()));
+            out
+        }),
+    ];
+    for (folder, write) in encodings {
+        let copy = dir.path().join(folder).join("CMHYBD01/MessageTracking");
+        std::fs::create_dir_all(&copy).unwrap();
+        for original in &originals {
+            let text = std::fs::read_to_string(original).unwrap();
+            std::fs::write(copy.join(original.file_name().unwrap()), write(&text)).unwrap();
+        }
+        let got = events(vec![copy], TrackingFilter::default());
+        assert_eq!(got.len(), want.len(), "{folder}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(
+                (
+                    g.timestamp_ms,
+                    &g.event_id,
+                    &g.recipient_status,
+                    &g.message_subject,
+                    &g.sender,
+                    g.line
+                ),
+                (
+                    w.timestamp_ms,
+                    &w.event_id,
+                    &w.recipient_status,
+                    &w.message_subject,
+                    &w.sender,
+                    w.line
+                ),
+                "{folder}"
+            );
+        }
+    }
+}

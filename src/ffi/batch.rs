@@ -56,6 +56,10 @@ pub struct hmf_file_event {
     pub skipped_by_time: u32,
     /// 1 when a tracking log was skipped unread because it comes from another server than the one asked for.
     pub skipped_by_server: u32,
+    /// Damaged lines read after a repair (missing trailing fields, an empty protocol-log event), and the 1-based
+    /// number of the first of them (0 when none) (ABI 5).
+    pub repaired_lines: u64,
+    pub first_repaired_line: u64,
 }
 
 /// One item of a batch: `kind` tells which pointer is set (the others are NULL).
@@ -296,5 +300,7 @@ pub(crate) fn file_event(arena: &mut Arena, path: &str) -> hmf_file_event {
         truncated_lines: 0,
         skipped_by_time: 0,
         skipped_by_server: 0,
+        repaired_lines: 0,
+        first_repaired_line: 0,
     }
 }

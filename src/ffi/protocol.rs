@@ -183,6 +183,9 @@ pub struct hmf_session {
     /// For each line: the byte offset in its file where it starts, so that a caller can read the lines again
     /// from the files instead of copying `raw_lines` (ABI 4).
     pub line_offsets: *const u64,
+    /// 1 when the session's end (its disconnect line) is in the logs read; 0 when it was never seen, whatever the
+    /// outcome (ABI 5).
+    pub ended: u32,
 }
 
 /// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
@@ -619,6 +622,8 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
                         records: stats.records,
                         skipped_lines: stats.skipped,
                         truncated_lines: stats.truncated,
+                        repaired_lines: stats.repaired,
+                        first_repaired_line: stats.first_repaired_line,
                         skipped_by_time: u32::from(skipped_by_time),
                         ..event
                     },
@@ -798,5 +803,6 @@ fn session_view(
         line_numbers: arena.numbers(s.line_origins.iter().map(|o| o.line).collect()),
         line_offsets: arena.numbers(s.line_origins.iter().map(|o| o.offset).collect()),
         line_files: arena.list(s.files.iter().map(|f| hmf_str::borrow(f)).collect()),
+        ended: u32::from(s.ended),
     }
 }

@@ -540,6 +540,8 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
                             records: stats.records,
                             skipped_lines: stats.skipped,
                             truncated_lines: stats.truncated,
+                            repaired_lines: stats.repaired,
+                            first_repaired_line: stats.first_repaired_line,
                             skipped_by_time: u32::from(*skipped == Some(FileSkip::Time)),
                             skipped_by_server: u32::from(*skipped == Some(FileSkip::Server)),
                             ..event

@@ -52,6 +52,14 @@ impl Record {
         std::mem::replace(&mut self.text, line)
     }
 
+    /// Adds empty fields up to `len` fields.
+    pub(crate) fn pad_to(&mut self, len: usize) {
+        let end = self.text.len();
+        while self.spans.len() < len {
+            self.spans.push((end, end));
+        }
+    }
+
     /// The whole text of a record set by [`Self::set_unquoted`], which is the line as written.
     pub(crate) fn unquoted_line(&self) -> &str {
         &self.text

@@ -2,6 +2,7 @@
 //! logs): a `#`-header block whose `#Fields:` line is the schema, then RFC 4180 rows written by `Utf8Csv`.
 
 mod csv;
+mod encoding;
 mod name;
 mod panics;
 mod read_ahead;
@@ -10,6 +11,7 @@ mod time;
 mod watched;
 
 pub use csv::{split_csv_line, split_csv_text, write_csv_row, CsvError, Record};
+pub use encoding::{utf8_in_place, TextEncoding, Utf8Source};
 pub use name::{LogFamily, LogFileName};
 pub use panics::catch_quietly;
 pub(crate) use panics::panic_if_asked;

@@ -9,6 +9,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use super::csv::{split_csv_text, Record};
+use super::encoding::{TextEncoding, Utf8Source};
 use super::time::parse_utc_ms;
 
 /// The longest line read (1 MiB). Exchange folds each SMTP line into one row, so a longer row is damage.
@@ -110,6 +111,11 @@ pub struct ReaderStats {
     pub skipped: u64,
     /// Last lines without a line break (the file was being written) that were not read.
     pub truncated: u64,
+    /// Damaged lines read after a repair (trailing fields missing, read as empty; an empty protocol-log event,
+    /// read as `*`), each returned as a record.
+    pub repaired: u64,
+    /// The 1-based number of the first repaired line; 0 when none was.
+    pub first_repaired_line: u64,
 }
 
 #[derive(Debug)]
@@ -135,7 +141,10 @@ enum LineRead {
 }
 
 pub struct LogReader<R: Read> {
-    src: BufReader<R>,
+    src: BufReader<Utf8Source<R>>,
+    /// Known once the file's first two bytes are read. Offsets and byte counts are of the file, whatever its
+    /// encoding, so that a line can be found again in it.
+    encoding: Option<TextEncoding>,
     path: Arc<str>,
     header: LogHeader,
     line: Vec<u8>,
@@ -156,12 +165,15 @@ pub struct LogReader<R: Read> {
     after_cr: bool,
     /// Byte offset in the file of the line last read (readers always start at the file's first byte).
     line_start: u64,
+    /// The line last read was counted as repaired (a consumer that then refuses it takes the count back).
+    repaired_line: bool,
 }
 
 impl<R: Read> LogReader<R> {
     pub fn new(path: impl Into<Arc<str>>, src: R) -> Self {
         Self {
-            src: BufReader::with_capacity(256 * 1024, src),
+            src: BufReader::with_capacity(256 * 1024, Utf8Source::new(src)),
+            encoding: None,
             path: path.into(),
             header: LogHeader::default(),
             line: Vec::with_capacity(1024),
@@ -177,6 +189,7 @@ impl<R: Read> LogReader<R> {
             continuing: false,
             after_cr: false,
             line_start: 0,
+            repaired_line: false,
         }
     }
 
@@ -194,11 +207,16 @@ impl<R: Read> LogReader<R> {
 
     /// What the lines are read from.
     pub fn source(&self) -> &R {
-        self.src.get_ref()
+        self.src.get_ref().get_ref()
     }
 
     pub fn path(&self) -> &Arc<str> {
         &self.path
+    }
+
+    /// The file's text encoding, once its first bytes are read.
+    pub fn encoding(&self) -> Option<TextEncoding> {
+        self.encoding
     }
 
     pub fn header(&self) -> &LogHeader {
@@ -237,11 +255,29 @@ impl<R: Read> LogReader<R> {
     /// An error at the current line, counted as a skipped line. For consumers that find a row's values bad.
     pub fn line_error(&mut self, kind: LineErrorKind, message: impl Into<String>) -> LineError {
         self.stats.skipped += 1;
+        if std::mem::take(&mut self.repaired_line) {
+            // Skipped, not repaired: a line is counted once.
+            self.stats.repaired -= 1;
+            if self.stats.first_repaired_line == self.line_no {
+                self.stats.first_repaired_line = 0;
+            }
+        }
         LineError {
             path: self.path.clone(),
             line: self.line_no,
             kind,
             message: message.into(),
+        }
+    }
+
+    /// Counts the current line as repaired: a consumer read a damaged value of it in a known way.
+    pub fn note_repair(&mut self) {
+        if std::mem::replace(&mut self.repaired_line, true) {
+            return;
+        }
+        self.stats.repaired += 1;
+        if self.stats.first_repaired_line == 0 {
+            self.stats.first_repaired_line = self.line_no;
         }
     }
 
@@ -334,6 +370,7 @@ impl<R: Read> LogReader<R> {
 
     /// Interprets the complete line in `self.line`; `None` for lines that produce nothing (headers, blanks).
     fn take_line(&mut self) -> Option<ReadOutcome> {
+        self.repaired_line = false;
         if self.line_no == 1 && self.line.starts_with(b"\xEF\xBB\xBF") {
             self.line.drain(..3);
         }
@@ -347,7 +384,7 @@ impl<R: Read> LogReader<R> {
         if self.header.fields.is_empty() {
             let what =
                 if self.line.contains(&0) || self.line.starts_with(b"\xFF\xFE") || self.line.starts_with(b"\xFE\xFF") {
-                    "is not an Exchange log file (binary or UTF-16 content)"
+                    "is not an Exchange log file (binary content, or UTF-16 without its byte order mark)"
                 } else {
                     "is not an Exchange log file (no #Fields: header before the first row)"
                 };
@@ -378,6 +415,13 @@ impl<R: Read> LogReader<R> {
                     self.line_error(LineErrorKind::BadQuoting, e.to_string()),
                 ));
             }
+        }
+        let want = self.header.fields.len();
+        if self.record.len() < want && self.record.len() * 2 > want {
+            // A copy that lost trailing fields (`,,` trimmed by an editor or a paste): they read as empty. A row
+            // with half its fields or fewer is not a damaged row but other text, refused below.
+            self.record.pad_to(want);
+            self.note_repair();
         }
         if self.record.len() != self.header.fields.len() {
             let (got, want) = (self.record.len(), self.header.fields.len());
@@ -410,6 +454,11 @@ impl<R: Read> LogReader<R> {
     /// line. A partial line left by a previous `Partial` is continued, which is how follow mode picks up a line
     /// being written.
     fn read_line(&mut self) -> io::Result<LineRead> {
+        if self.encoding.is_none() {
+            // Nothing is buffered before the encoding is known: the source gives no byte until then.
+            self.encoding = self.src.get_mut().detect()?;
+        }
+        let encoding = self.encoding.unwrap_or(TextEncoding::Utf8);
         if !std::mem::take(&mut self.continuing) {
             self.line.clear();
             if std::mem::take(&mut self.after_cr) {
@@ -452,8 +501,9 @@ impl<R: Read> LogReader<R> {
                 self.overflow += chunk.len();
             }
             let consumed = found.unwrap_or(chunk.len());
+            let source_len = encoding.source_len(&available[..consumed]);
             self.src.consume(consumed);
-            self.stats.bytes += consumed as u64;
+            self.stats.bytes += source_len;
             if found.is_some() {
                 if self.overflow > 0 {
                     let len = std::mem::take(&mut self.overflow);
@@ -475,7 +525,7 @@ impl<R: Read> LogReader<R> {
                 }
                 Ok([b'\n', ..]) => {
                     self.src.consume(1);
-                    self.stats.bytes += 1;
+                    self.stats.bytes += self.encoding.unwrap_or(TextEncoding::Utf8).source_len(b"\n");
                     return Ok(());
                 }
                 Ok(_) => return Ok(()),
@@ -531,6 +581,55 @@ mod tests {
         assert_eq!(stats.skipped, 3);
         assert_eq!(stats.records, 1);
         assert!(matches!(last, ReadOutcome::End));
+    }
+
+    #[test]
+    fn rows_that_lost_trailing_fields_are_read_as_empty_and_counted_as_repaired() {
+        // (rows after the header, fields of each record read (None: refused), repaired, first repaired line)
+        type Case<'a> = (&'a [&'a str], &'a [Option<&'a str>], u64, u64);
+        let cases: &[Case] = &[
+            (&["1,2,3,4,5,6,7,8,9"], &[Some("1,2,3,4,5,6,7,8,9")], 0, 0),
+            (&["1,2,3,4,5,6,7,8"], &[Some("1,2,3,4,5,6,7,8,")], 1, 6),
+            (
+                &["1,2,3,4,5,6,7,8,9", "1,2,3,4,5,6,7", "1,2,3,4,5,6,7,8"],
+                &[
+                    Some("1,2,3,4,5,6,7,8,9"),
+                    Some("1,2,3,4,5,6,7,,"),
+                    Some("1,2,3,4,5,6,7,8,"),
+                ],
+                2,
+                7,
+            ),
+            (
+                &[r#"1,2,3,4,5,"six, quoted",7,8"#],
+                &[Some("1,2,3,4,5,six, quoted,7,8,")],
+                1,
+                6,
+            ),
+            // Half the fields or fewer: other text, not a damaged row.
+            (&["1,2,3,4"], &[None], 0, 0),
+            (&["1,2,3,4,5,6,7,8,9,10"], &[None], 0, 0),
+        ];
+        for (rows, want, repaired, first) in cases {
+            let text = format!("{HEADER}{}\r\n", rows.join("\r\n"));
+            let (items, stats, _) = read_all(text.as_bytes(), 1024);
+            let got: Vec<Option<String>> = items.iter().map(|i| i.as_ref().ok().map(|f| f.join(","))).collect();
+            let want: Vec<Option<String>> = want.iter().map(|w| w.map(str::to_owned)).collect();
+            assert_eq!(got, want, "{rows:?}");
+            assert_eq!(
+                (stats.repaired, stats.first_repaired_line),
+                (*repaired, *first),
+                "{rows:?}"
+            );
+        }
+        // A consumer that refuses a repaired row takes the repair back: the line is counted once, as skipped.
+        let text = format!("{HEADER}bad-time,2,3,4,5,6,7,8\r\n1,2,3,4,5,6,7,8\r\n");
+        let mut reader = LogReader::new("RECV.LOG", text.as_bytes());
+        assert!(matches!(reader.next_row(), ReadOutcome::Record));
+        reader.line_error(LineErrorKind::BadTime, "bad time");
+        assert!(matches!(reader.next_row(), ReadOutcome::Record));
+        let stats = reader.stats();
+        assert_eq!((stats.repaired, stats.first_repaired_line, stats.skipped), (1, 7, 1));
     }
 
     #[test]

@@ -94,6 +94,73 @@ impl Role {
         }
     }
 
+    /// The role of a line whose folder does not tell (logs copied into one flat folder): its connector's name,
+    /// else the port its service listens on (the local port on receive, the remote one on send), read with what
+    /// the header says of the Exchange version (2010 and older have no front end). `Unknown` when none tells.
+    /// Connector names are free text in the server's language; ports are not.
+    pub fn infer(direction: Direction, connector_id: &str, local: &str, remote: &str, before_2013: bool) -> Role {
+        if let Some(role) = Role::from_connector(connector_id) {
+            return role;
+        }
+        let port = |endpoint: &str| {
+            endpoint
+                .trim()
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.parse::<u16>().ok())
+        };
+        match direction {
+            // Front End Transport listens on 25 (Default Frontend), 587 (Client Frontend) and 717 (Outbound Proxy
+            // Frontend); Transport on 2525 (Default) and 465 (Client Proxy); Mailbox Transport Delivery on 475.
+            // Port 25 is also Edge's, and the Hub's before Exchange 2013.
+            Direction::Receive => match port(local) {
+                Some(25) if before_2013 => Role::Hub,
+                Some(25 | 587 | 717) => Role::FrontEnd,
+                Some(2525 | 465) => Role::Hub,
+                Some(475) => Role::MailboxDelivery,
+                _ => Role::Unknown,
+            },
+            // Only Transport sends to Mailbox Transport Delivery (475) and through an outbound proxy front end
+            // (717); only Front End Transport proxies a client's session to Transport's Client Proxy (465).
+            // Port 25 and 2525 are sent to by several services.
+            Direction::Send => match port(remote) {
+                Some(475 | 717) => Role::Hub,
+                Some(465) => Role::FrontEnd,
+                _ => Role::Unknown,
+            },
+        }
+    }
+
+    /// The role whose built-in connector this is, by its English name or a localized one seen in real logs. A
+    /// receive connector's id is `SERVER\Name`.
+    fn from_connector(connector_id: &str) -> Option<Role> {
+        let name = connector_id.rsplit('\\').next().unwrap_or(connector_id).trim();
+        // A whole word or words at the start: `Default CMHYBD01` is Transport's, `Defaults relay` is no one's.
+        let starts = |prefix: &str| {
+            name.is_char_boundary(prefix.len().min(name.len()))
+                && name.len() >= prefix.len()
+                && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+                && (prefix.ends_with(' ') || name[prefix.len()..].is_empty() || name[prefix.len()..].starts_with(' '))
+        };
+        const BY_NAME: &[(&str, Role)] = &[
+            ("Default Frontend", Role::FrontEnd),
+            ("Client Frontend", Role::FrontEnd),
+            ("Outbound Proxy Frontend", Role::FrontEnd),
+            ("Inbound Proxy Internal Send Connector", Role::FrontEnd),
+            (
+                "Внутренний соединитель отправки для вход. подкл. прокси-сервера",
+                Role::FrontEnd,
+            ),
+            ("Default internal receive connector", Role::Edge),
+            ("EdgeSync - ", Role::Edge),
+            ("Intra-Organization SMTP Send Connector", Role::Hub),
+            ("组织内 SMTP 发送连接器", Role::Hub),
+            ("Client Proxy", Role::Hub),
+            // Transport's own receive connector, `Default CMHYBD01` (the two above start alike and come first).
+            ("Default", Role::Hub),
+        ];
+        BY_NAME.iter().find(|(prefix, _)| starts(prefix)).map(|(_, role)| *role)
+    }
+
     /// Folder names of the roles, as they stand in a log path.
     fn folder_names() -> &'static [&'static str] {
         &["frontend", "hub", "edge", "mailbox"]
@@ -221,25 +288,34 @@ impl ProtocolColumns {
                 ),
             )
         })?;
+        self.event_of(record)?;
+        Ok(time_ms)
+    }
+
+    /// The row's event. An empty one is read as `*`: the one event character that tools a log is pasted through
+    /// strip (Markdown and wikis take `*...*` for emphasis); every other event is a reply, command or connection
+    /// whose mark is not lost that way. [`Self::event_missing`] tells the reader to count the repair.
+    fn event_of(&self, record: &Record) -> Result<EventKind, (LineErrorKind, String)> {
         let event_text = record.get(self.event);
+        if event_text.is_empty() {
+            return Ok(EventKind::Information);
+        }
         EventKind::parse(event_text).ok_or_else(|| {
             (
                 LineErrorKind::BadValue,
                 format!("event '{}' is none of + - > < *; skipped", clip(event_text)),
             )
-        })?;
-        Ok(time_ms)
+        })
+    }
+
+    /// The row's event column is empty (read as `*`).
+    pub fn event_missing(&self, record: &Record) -> bool {
+        record.get(self.event).is_empty()
     }
 
     /// [`Self::view`] of a record whose time was already read (the merge of streams reads it first).
     pub fn view_at<'r>(&self, record: &'r Record, time_ms: i64) -> Result<LineView<'r>, (LineErrorKind, String)> {
-        let event_text = record.get(self.event);
-        let event = EventKind::parse(event_text).ok_or_else(|| {
-            (
-                LineErrorKind::BadValue,
-                format!("event '{}' is none of + - > < *; skipped", clip(event_text)),
-            )
-        })?;
+        let event = self.event_of(record)?;
         let opt = |i: Option<usize>| i.map_or("", |i| record.get(i));
         Ok(LineView {
             time_ms,
@@ -360,6 +436,224 @@ pub fn server_of(connector_id: &str, file_server: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_from_connector_port_and_version_when_the_folder_does_not_tell() {
+        use Direction::{Receive, Send};
+        // (direction, connector id, local endpoint, remote endpoint, Exchange 2010 or older, role)
+        let cases: &[(Direction, &str, &str, &str, bool, Role)] = &[
+            (
+                Receive,
+                r"CMHYBD01\Default Frontend CMHYBD01",
+                "192.168.1.13:25",
+                "40.93.131.26:31611",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Client Frontend CMHYBD01",
+                "192.168.1.13:587",
+                "192.168.1.50:50001",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Outbound Proxy Frontend CMHYBD01",
+                "192.168.1.13:717",
+                "192.168.1.13:50002",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Default CMHYBD01",
+                "192.168.1.13:2525",
+                "192.168.1.13:50003",
+                false,
+                Role::Hub,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Client Proxy CMHYBD01",
+                "192.168.1.13:465",
+                "192.168.1.13:50004",
+                false,
+                Role::Hub,
+            ),
+            (
+                Receive,
+                r"CMEDGE01\Default internal receive connector CMEDGE01",
+                "10.0.0.5:25",
+                "192.168.1.13:50005",
+                false,
+                Role::Edge,
+            ),
+            (
+                Send,
+                "Inbound Proxy Internal Send Connector",
+                "192.168.1.13:50006",
+                "192.168.1.13:2525",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Send,
+                "Внутренний соединитель отправки для вход. подкл. прокси-сервера",
+                "",
+                "192.168.1.13:2525",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Send,
+                "Intra-Organization SMTP Send Connector",
+                "192.168.1.13:50007",
+                "192.168.1.14:2525",
+                false,
+                Role::Hub,
+            ),
+            (
+                Send,
+                "组织内 SMTP 发送连接器",
+                "192.168.1.13:50008",
+                "192.168.1.14:475",
+                false,
+                Role::Hub,
+            ),
+            (
+                Send,
+                "EdgeSync - Inbound to Default-First-Site-Name",
+                "10.0.0.5:50009",
+                "192.168.1.13:25",
+                false,
+                Role::Edge,
+            ),
+            (
+                Send,
+                "EdgeSync - Default-First-Site-Name to Internet",
+                "10.0.0.5:50010",
+                "203.0.113.25:25",
+                false,
+                Role::Edge,
+            ),
+            // Names in the server's language, or the admin's own: the port tells.
+            (
+                Receive,
+                r"CMHYBD01\Frontend par défaut CMHYBD01",
+                "192.168.1.13:25",
+                "40.93.131.26:31611",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Client-Front-End CMHYBD01",
+                "[fe80::1]:587",
+                "[fe80::2]:50011",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Standard CMHYBD01",
+                "192.168.1.13:2525",
+                "192.168.1.13:50012",
+                false,
+                Role::Hub,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Clientproxy CMHYBD01",
+                "192.168.1.13:465",
+                "192.168.1.13:50013",
+                false,
+                Role::Hub,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Relay scanners",
+                "192.168.1.13:475",
+                "192.168.1.14:50014",
+                false,
+                Role::MailboxDelivery,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Relay scanners",
+                "192.168.1.13:25",
+                "192.168.1.60:50015",
+                false,
+                Role::FrontEnd,
+            ),
+            (
+                Receive,
+                r"EX\Default ",
+                "192.168.1.13:25",
+                "91.112.61.94:55171",
+                true,
+                Role::Hub,
+            ),
+            (
+                Receive,
+                r"EX\Relay",
+                "192.168.1.13:25",
+                "91.112.61.94:55171",
+                true,
+                Role::Hub,
+            ),
+            (
+                Send,
+                "Outbound to Office 365 - 6c3b1d42-9a7e-4c1b-8f0e-2d5a7b9c1e33",
+                "192.168.1.13:50016",
+                "192.168.1.13:717",
+                false,
+                Role::Hub,
+            ),
+            (
+                Send,
+                "Outbound to cloudfield",
+                "192.168.1.13:50017",
+                "192.168.1.14:465",
+                false,
+                Role::FrontEnd,
+            ),
+            // Nothing tells: several services send to 25 and 2525; a custom port; no endpoint.
+            (
+                Send,
+                "Outbound to Office 365 - 6c3b1d42-9a7e-4c1b-8f0e-2d5a7b9c1e33",
+                "192.168.1.13:50018",
+                "40.107.22.54:25",
+                false,
+                Role::Unknown,
+            ),
+            (
+                Send,
+                "Intra-Org (localized)",
+                "",
+                "192.168.1.14:2525",
+                false,
+                Role::Unknown,
+            ),
+            (
+                Receive,
+                r"CMHYBD01\Partner relay",
+                "192.168.1.13:2526",
+                "203.0.113.25:50019",
+                false,
+                Role::Unknown,
+            ),
+            (Receive, r"CMHYBD01\Defaults relay", "", "", false, Role::Unknown),
+        ];
+        for (direction, connector, local, remote, before_2013, role) in cases {
+            assert_eq!(
+                Role::infer(*direction, connector, local, remote, *before_2013),
+                *role,
+                "{connector} {local} {remote}"
+            );
+        }
+    }
 
     #[test]
     fn role_and_server_from_paths() {

@@ -17,13 +17,16 @@ use crate::logfile::{
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
 
-/// A session idle this long (in log time) while later lines are read is finished as `Incomplete`, so that
+/// A session idle this long (in log time) while later lines are read is finished without its end, so that
 /// sessions whose end was never logged do not hold memory or hold back the sessions after them. Exchange drops
 /// idle connections after 5 to 10 minutes (ConnectionInactivityTimeout), so a live session is never this idle.
 const ABANDON_AFTER_MS: i64 = 20 * 60_000;
 /// Files whose name says they end this long before the requested start are skipped unread. The slack lets a
 /// session that started before the range be rebuilt whole.
 const FILE_SLACK_MS: i64 = 3_600_000;
+/// Exchange starts the next hourly file on the first write after the hour: a file can hold lines a little past
+/// the hour its name gives.
+const TAIL_LINE_SLACK_MS: i64 = 5 * 60_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadMode {
@@ -140,8 +143,27 @@ pub struct ProtocolStats {
 struct FileContext {
     columns: ProtocolColumns,
     direction: Direction,
+    /// The role the file's folder gives; `Unknown` for a folder that does not tell.
     role: Role,
+    /// The header's `#Version` is of Exchange 2010 or older, which had no front end.
+    before_2013: bool,
     server: String,
+}
+
+impl FileContext {
+    /// A line's role: its folder's, else what its connector and ports tell.
+    fn role_of(&self, view: &LineView<'_>) -> Role {
+        if self.role != Role::Unknown {
+            return self.role;
+        }
+        Role::infer(
+            self.direction,
+            view.connector_id,
+            view.local_endpoint,
+            view.remote_endpoint,
+            self.before_2013,
+        )
+    }
 }
 
 struct CurrentFile {
@@ -505,6 +527,9 @@ impl ProtocolReader {
                     let ctx = file.context.as_ref().expect("set above");
                     match ctx.columns.time_of(file.reader.record(), &mut file.times) {
                         Ok(time_ms) => {
+                            if ctx.columns.event_missing(file.reader.record()) {
+                                file.reader.note_repair();
+                            }
                             self.ready.push(Reverse((time_ms, index)));
                             return Advance::Ready;
                         }
@@ -635,7 +660,7 @@ impl ProtocolReader {
                 key,
                 OpenSession {
                     start,
-                    builder: SessionBuilder::new(ctx.direction, ctx.role, &server, &view),
+                    builder: SessionBuilder::new(ctx.direction, ctx.role_of(&view), &server, &view),
                 },
             );
         }
@@ -781,13 +806,22 @@ impl ProtocolReader {
         self.streams[index].files.push_front(PathBuf::from(path.as_ref()));
     }
 
+    /// The last `n` items by time across every stream: files are read from the newest back until the files not
+    /// read can hold nothing newer than the oldest item kept. A file ends when its name's hour (or day) ends; for
+    /// sessions an hour more, so that a session that began in an older file is read whole.
     fn read_tail(&mut self, n: usize) {
-        let mut take = 1usize;
-        // A session can begin in the file before the one holding its end: once enough sessions are found,
-        // one more file is read so that the oldest of them is whole.
-        let mut widened = self.mode == ReadMode::Entries;
+        let names: Vec<Option<LogFileName>> = self.files.iter().map(|p| log_file_name(p)).collect();
+        let slack = if self.mode == ReadMode::Sessions {
+            FILE_SLACK_MS
+        } else {
+            TAIL_LINE_SLACK_MS
+        };
+        let mut from = self.files.len().saturating_sub(1);
         loop {
-            let from = self.files.len().saturating_sub(take);
+            // The files of every folder that start when the first file read does are read with it.
+            while from > 0 && names[from - 1].as_ref().map(|n| n.start_ms) == names[from].as_ref().map(|n| n.start_ms) {
+                from -= 1;
+            }
             let mut sub = ProtocolReader::new(self.mode, self.filter.clone(), self.files[from..].to_vec())
                 .default_server(&self.default_server)
                 .max_line_bytes(self.max_line_bytes);
@@ -805,17 +839,30 @@ impl ProtocolReader {
                     _ => {}
                 }
             }
-            if (items.len() >= n && widened) || from == 0 {
-                self.stats = sub.stats();
-                self.out.extend(errors);
-                self.out.extend(items);
-                break;
-            }
-            if items.len() >= n {
-                widened = true;
-                take += 1;
-            } else {
-                take *= 2;
+            let older_needed = match items.front() {
+                _ if from == 0 => None,
+                Some(oldest) if items.len() >= n => {
+                    let oldest_ms = item_time_ms(oldest);
+                    names[..from]
+                        .iter()
+                        .rposition(|name| name.as_ref().is_none_or(|name| name.end_ms() + slack > oldest_ms))
+                }
+                _ => Some(from.saturating_sub(self.files.len() - from)),
+            };
+            match older_needed {
+                Some(earlier) => from = earlier,
+                None => {
+                    self.stats = sub.stats();
+                    // What is handed out, not what was read to find it.
+                    let returned = items.len() as u64;
+                    match self.mode {
+                        ReadMode::Sessions => self.stats.sessions = returned,
+                        ReadMode::Entries => self.stats.entries = returned,
+                    }
+                    self.out.extend(errors);
+                    self.out.extend(items);
+                    break;
+                }
             }
         }
         // Afterwards only the newest file of each stream is followed, from its end: the tail covered the rest.
@@ -844,6 +891,19 @@ impl ProtocolReader {
             times: TimeCache::default(),
         });
         self.streams[index].pending = true;
+    }
+}
+
+fn log_file_name(path: &Path) -> Option<LogFileName> {
+    path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse)
+}
+
+/// The time that orders an item: a line's, or a session's start.
+fn item_time_ms(item: &ProtocolItem) -> i64 {
+    match item {
+        ProtocolItem::Entry(entry) => entry.time_ms,
+        ProtocolItem::Session(session) => session.start_ms,
+        _ => i64::MIN,
     }
 }
 
@@ -917,6 +977,11 @@ fn file_context(reader: &LogReader<impl Read>, path: &str, default_server: &str)
         columns,
         direction,
         role: Role::from_path(path),
+        before_2013: header
+            .version
+            .as_deref()
+            .and_then(|v| v.trim().split('.').next()?.parse::<u32>().ok())
+            .is_some_and(|major| major < 15),
         server,
     })
 }
@@ -961,7 +1026,7 @@ fn make_entry(
         data: view.data.to_owned(),
         context: view.context.to_owned(),
         direction: ctx.direction,
-        role: ctx.role,
+        role: ctx.role_of(view),
         diagnosis: Vec::new(),
     }
 }
@@ -1041,6 +1106,7 @@ pub fn parse_raw_lines(text: &str, direction: Direction) -> Vec<Result<LogEntry,
         columns: ProtocolColumns::from_header(&header).expect("standard fields are complete"),
         direction,
         role: Role::Unknown,
+        before_2013: false,
         server: String::new(),
     };
     let path: Arc<str> = Arc::from("");

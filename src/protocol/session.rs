@@ -169,6 +169,9 @@ pub struct Session {
     /// The command `last_error` answered (`MAIL FROM`, `STARTTLS`, ...), when known.
     pub error_command: String,
     pub disconnect_reason: String,
+    /// The session's end (a disconnect line) is in the logs read. An outcome can be decided without it: an
+    /// accepted message, a failed connection, TLS or AUTH, or an error reply that ended the exchange.
+    pub ended: bool,
     pub outcome: Outcome,
     /// The line that decided the outcome and its text.
     pub outcome_line: Option<LineRef>,
@@ -316,6 +319,8 @@ pub struct SessionBuilder {
     failure: Option<(Failure, usize, String)>,
     error_verb: Option<Verb>,
     last_error_at: Option<usize>,
+    /// A command followed the last error reply: the exchange went on after it.
+    command_after_error: bool,
     first_accept_at: Option<(usize, String)>,
     disconnect_at: Option<usize>,
 }
@@ -355,6 +360,7 @@ impl SessionBuilder {
             last_error: String::new(),
             error_command: String::new(),
             disconnect_reason: String::new(),
+            ended: false,
             outcome: Outcome::Incomplete,
             outcome_line: None,
             outcome_text: String::new(),
@@ -379,6 +385,7 @@ impl SessionBuilder {
             failure: None,
             error_verb: None,
             last_error_at: None,
+            command_after_error: false,
             first_accept_at: None,
             disconnect_at: None,
         }
@@ -452,6 +459,7 @@ impl SessionBuilder {
             // Credentials (logged masked) are not commands; the AUTH reply is still to come.
             return;
         }
+        self.command_after_error = self.last_error_at.is_some();
         let (word, rest) = split_word(data);
         // Commands are matched without upper-casing a copy: this runs on every command line.
         let is = |name: &str| word.eq_ignore_ascii_case(name);
@@ -571,6 +579,7 @@ impl SessionBuilder {
                 s.last_error = data.to_owned();
                 self.error_verb = verb;
                 self.last_error_at = Some(at);
+                self.command_after_error = false;
                 if let Some(m) = s.messages.last_mut() {
                     if matches!(verb, Some(Verb::Data | Verb::Bdat { .. } | Verb::Mail)) {
                         m.response = data.to_owned();
@@ -701,30 +710,53 @@ impl SessionBuilder {
         self.disconnect_at = Some(at);
     }
 
+    /// For a session whose end is not in the logs: the outcome of an error reply after which no command was
+    /// sent, when that reply ends the exchange: a 5xx (permanent: the client has nothing to retry in this session)
+    /// or a 421 (the server closes the channel).
+    fn final_error_reply(&self) -> Option<Outcome> {
+        if self.last_error_at.is_none() || self.command_after_error {
+            return None;
+        }
+        let last_error = &self.session.last_error;
+        if last_error.starts_with('5') {
+            Some(Outcome::Rejected)
+        } else if last_error.starts_with("421") {
+            Some(Outcome::TempFailed)
+        } else {
+            None
+        }
+    }
+
     /// Completes the session: classifies it and tells whether the remote is Exchange Online.
     pub fn finish(mut self) -> Session {
         crate::logfile::panic_if_asked(&self.session.raw_lines, "session");
+        let final_error_reply = self.final_error_reply();
         let s = &mut self.session;
         s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
             || is_exchange_online_host(&s.remote_host)
             || (s.direction == Direction::Receive && is_exchange_online_host(&s.helo));
         let never_connected = s.direction == Direction::Send && self.replies_from_remote == 0;
         let error_line = || self.last_error_at;
-        let (outcome, at, text) = if let Some((at, text)) = self.first_accept_at {
-            (Outcome::Delivered, Some(at), text)
-        } else if !self.closed {
-            (Outcome::Incomplete, s.line_origins.len().checked_sub(1), String::new())
-        } else if let Some((kind, at, text)) = self
+        let decisive_failure = self
             .failure
             .clone()
-            .filter(|(k, _, _)| *k == Failure::Connect || !never_connected)
-        {
+            .filter(|(k, _, _)| *k == Failure::Connect || !never_connected);
+        let (outcome, at, text) = if let Some((at, text)) = self.first_accept_at {
+            (Outcome::Delivered, Some(at), text)
+        } else if let Some((kind, at, text)) = decisive_failure {
+            // A failed connection, TLS negotiation or authentication ends the session whether or not its
+            // disconnect is logged (a failed connection has none: `*,,Failed to connect...` is the last line).
             let outcome = match kind {
                 Failure::Connect => Outcome::ConnectFailed,
                 Failure::Tls => Outcome::TlsFailed,
                 Failure::Auth => Outcome::AuthFailed,
             };
             (outcome, Some(at), text)
+        } else if !self.closed {
+            match final_error_reply {
+                Some(outcome) => (outcome, error_line(), s.last_error.clone()),
+                None => (Outcome::Incomplete, s.line_origins.len().checked_sub(1), String::new()),
+            }
         } else if never_connected {
             (Outcome::ConnectFailed, self.disconnect_at, s.disconnect_reason.clone())
         } else if self.error_verb == Some(Verb::Auth) {
@@ -744,6 +776,7 @@ impl SessionBuilder {
             text
         };
         s.outcome = outcome;
+        s.ended = self.closed;
         s.outcome_line = at.and_then(|i| s.line_ref(i));
         s.error_command = self.error_verb.map_or("", Verb::command).to_owned();
         self.session

@@ -371,6 +371,8 @@ fn search_file(
     }
     found.stats.files_searched += 1;
     found.stats.bytes_searched += buffer.len() as u64;
+    // A log saved again as UTF-16 is searched as the UTF-8 the ids are.
+    crate::logfile::utf8_in_place(buffer);
     let mut hit = false;
     let mut next_line_start = 0;
     for m in searcher.find_iter(&buffer[..]) {

@@ -33,8 +33,15 @@ impl<'a> Iterator for MultiValues<'a> {
         let text = self.rest;
         let bytes = text.as_bytes();
         if bytes.first() != Some(&b'\'') {
-            // Exchange quotes every member holding a `'`, so an unquoted member ends at the next `;`.
-            return Some(Cow::Borrowed(match memchr::memchr(b';', bytes) {
+            // Exchange quotes every member holding a `'`, so an unquoted member ends at the next `;`; but a
+            // bracketed recipient status (`[{LED=...};{MSG=};...]`) written without its quotes is one member, whose
+            // parts are joined by `;` too: it ends at the `}]` that closes it.
+            let end = match bracketed_end(bytes) {
+                Some(after) if after == bytes.len() => None,
+                Some(after) => Some(after),
+                None => memchr::memchr(b';', bytes),
+            };
+            return Some(Cow::Borrowed(match end {
                 Some(semi) => {
                     self.rest = &text[semi + 1..];
                     &text[..semi]
@@ -79,6 +86,17 @@ impl<'a> Iterator for MultiValues<'a> {
         }
         Some(member)
     }
+}
+
+/// Where an unquoted member that opens with `[{` ends: just after the first `}]` followed by `;` or the end of the
+/// field; `None` when the member is not bracketed, or not closed (then `;` separates as usual).
+fn bracketed_end(bytes: &[u8]) -> Option<usize> {
+    if !bytes.starts_with(b"[{") {
+        return None;
+    }
+    memchr::memmem::find_iter(bytes, b"}]")
+        .map(|close| close + 2)
+        .find(|&after| matches!(bytes.get(after), None | Some(b';')))
 }
 
 fn append<'a>(member: &mut Cow<'a, str>, piece: &'a str) {
@@ -233,6 +251,36 @@ mod tests {
                 "S:DeliveryPriority=Normal;'S:Note=a;b'",
                 &["S:DeliveryPriority=Normal", "S:Note=a;b"],
             ),
+            // A bracketed status written without the quotes FormatCollection would give it is one member.
+            (
+                "[{LED=550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus};{MSG=};{FQDN=mx1.fabrikam.example};{IP=203.0.113.25};{LRT=}]",
+                &["[{LED=550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus};{MSG=};{FQDN=mx1.fabrikam.example};{IP=203.0.113.25};{LRT=}]"],
+            ),
+            (
+                "[{LED=451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain};{MSG=};{FQDN=};{IP=};{LRT=}];250 2.1.5 Recipient OK",
+                &[
+                    "[{LED=451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain};{MSG=};{FQDN=};{IP=};{LRT=}]",
+                    "250 2.1.5 Recipient OK",
+                ],
+            ),
+            (
+                "250 2.1.5 Recipient OK;[{LED=550 5.1.1 RESOLVER.ADR.RecipNotFound; not found};{MSG=};{FQDN=};{IP=};{LRT=}]",
+                &[
+                    "250 2.1.5 Recipient OK",
+                    "[{LED=550 5.1.1 RESOLVER.ADR.RecipNotFound; not found};{MSG=};{FQDN=};{IP=};{LRT=}]",
+                ],
+            ),
+            (
+                "[{LED=};{MSG=}];[{LED=};{IP=}]",
+                &["[{LED=};{MSG=}]", "[{LED=};{IP=}]"],
+            ),
+            // `}]` inside the LED text, not followed by `;` or the end, does not close the member.
+            (
+                "[{LED=550 5.7.1 rule {x}] matched; rejected};{MSG=}]",
+                &["[{LED=550 5.7.1 rule {x}] matched; rejected};{MSG=}]"],
+            ),
+            // Not closed: damage, split as any unquoted member.
+            ("[{LED=550 5.7.1 cut;{MSG=", &["[{LED=550 5.7.1 cut", "{MSG="]),
         ];
         for (field, want) in cases {
             assert_eq!(split(field), *want, "{field}");

@@ -88,6 +88,41 @@ Describe 'Get-HybridMessageTrackingLog' {
         @($script:events.Path | ForEach-Object { Split-Path $_ -Leaf } | Sort-Object -Unique).Count | Should -Be 5
     }
 
+    It 'reads tracking logs saved again as <Name> as it reads the originals' -TestCases @(
+        @{ Name = 'UTF-16 LE (Out-File in Windows PowerShell 5.1)'; BigEndian = $false }
+        @{ Name = 'UTF-16 BE'; BigEndian = $true }
+    ) {
+        param($Name, $BigEndian)
+        $copy = Join-Path $TestDrive "utf16-$BigEndian/CMHYBD01/MessageTracking"
+        $null = New-Item -ItemType Directory -Path $copy -Force
+        foreach ($file in Get-ChildItem -Path $script:lab -Filter 'MSGTRK*.LOG') {
+            $text = [System.IO.File]::ReadAllText($file.FullName)
+            [System.IO.File]::WriteAllText((Join-Path $copy $file.Name), $text, (New-Object System.Text.UnicodeEncoding($BigEndian, $true)))
+        }
+        $read = @(Get-HybridMessageTrackingLog -Path $copy -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        $read.Count | Should -Be $script:events.Count
+        ($read | ForEach-Object { '{0:o} {1} {2} {3}' -f $_.TimestampUtc, $_.EventId, $_.MessageSubject, $_.RecipientStatusText }) |
+            Should -Be ($script:events | ForEach-Object { '{0:o} {1} {2} {3}' -f $_.TimestampUtc, $_.EventId, $_.MessageSubject, $_.RecipientStatusText })
+    }
+
+    It 'reads rows that lost their trailing fields, and warns once with the count and the first line' {
+        $copy = Join-Path $TestDrive 'trimmed/CMHYBD01/MessageTracking'
+        $null = New-Item -ItemType Directory -Path $copy -Force
+        $source = Get-ChildItem -Path $script:lab -Filter 'MSGTRK2026050106-1.LOG'
+        $lines = [System.IO.File]::ReadAllLines($source.FullName)
+        $rows = @(for ($i = 0; $i -lt $lines.Count; $i++) { if (-not $lines[$i].StartsWith('#') -and $lines[$i].TrimStart([char]0xFEFF) -notlike '#*') { $i } })
+        # A paste that lost the schema-version of two rows (Exchange 2016/2019 rows end in it).
+        foreach ($i in $rows[1], $rows[3]) { $lines[$i] = $lines[$i].Substring(0, $lines[$i].LastIndexOf(',')) }
+        [System.IO.File]::WriteAllLines((Join-Path $copy $source.Name), $lines, (New-Object System.Text.UTF8Encoding($true)))
+        $read = @(Get-HybridMessageTrackingLog -Path $copy -ErrorVariable errs -WarningVariable warns -WarningAction SilentlyContinue)
+        $errs.Count | Should -Be 0
+        $read.Count | Should -Be @($script:events | Where-Object { (Split-Path $_.Path -Leaf) -eq $source.Name }).Count
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -BeLike "*$($source.Name): 2 damaged line(s)*first on line $($rows[1] + 1)*"
+        ($read | Where-Object LineNumber -eq ($rows[1] + 1)).SchemaVersion | Should -BeNullOrEmpty
+    }
+
     It 'covers every event id and source of Exchange 2016/2019 in the lab logs' {
         $ids = 'AGENTINFO', 'BADMAIL', 'CLIENTSUBMISSION', 'DEFER', 'DELIVER', 'DELIVERFAIL', 'DROP', 'DSN', 'DUPLICATEDELIVER', 'DUPLICATEEXPAND',
             'DUPLICATEREDIRECT', 'EXPAND', 'FAIL', 'HADISCARD', 'HARECEIVE', 'HAREDIRECT', 'HAREDIRECTFAIL', 'INITMESSAGECREATED', 'LOAD',
@@ -128,6 +163,17 @@ Describe 'Get-HybridMessageTrackingLog' {
         $send.Path | Should -BeLike '*MSGTRK2026050106-1.LOG'
         $send.LineNumber | Should -Be 9
         $send.LogVersion | Should -Be '15.02.1544.004'
+    }
+
+    It 'reads a bracketed recipient status written without its single quotes as one status, not five parts' {
+        $timeline = Join-Path $PSScriptRoot '../data/timeline/CMHYBD01/MessageTracking/MSGTRK2026050109-1.LOG'
+        $fail = Get-HybridMessageTrackingLog -LiteralPath $timeline -EventId FAIL -Recipients buyer@fabrikam.example
+        @($fail.RecipientStatus).Count | Should -Be 1
+        $fail.StatusLED | Should -Be '550 5.7.1 Service unavailable, Client host [27.7.57.241] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/27.7.57.241'
+        $fail.StatusFQDN | Should -Be 'mx1.fabrikam.example'
+        $fail.StatusIP | Should -Be '203.0.113.25'
+        $fail.Diagnosis[0].Code | Should -Be 550
+        $fail.Diagnosis[0].EnhancedCode | Should -Be '5.7.1'
     }
 
     It 'types custom-data values by their tag and keeps absent numbers absent' {

@@ -272,6 +272,152 @@ Describe 'Bad input' {
     }
 }
 
+Describe 'Sessions whose end is not in the log' {
+    BeforeAll {
+        $hcw = 'Outbound to Office 365 - 6c3b1d42-9a7e-4c1b-8f0e-2d5a7b9c1e33'
+        $send = @(
+            "2026-05-01T07:00:00.000Z,$hcw,08DEA74796A6B001,0,,40.107.22.54:25,*,,attempting to connect"
+            "2026-05-01T07:00:21.000Z,$hcw,08DEA74796A6B001,1,,40.107.22.54:25,*,,""Failed to connect. Winsock error code: 10061, Win32 error code: 10061, Destination domain: cloudfield.mail.protection.outlook.com"""
+            "2026-05-01T07:01:00.000Z,$hcw,08DEA74796A6B002,0,192.168.1.13:50001,40.107.22.54:25,+,,"
+            "2026-05-01T07:01:00.100Z,$hcw,08DEA74796A6B002,1,192.168.1.13:50001,40.107.22.54:25,<,220 AM6PR02MB4312.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready,"
+            "2026-05-01T07:01:00.200Z,$hcw,08DEA74796A6B002,2,192.168.1.13:50001,40.107.22.54:25,>,EHLO mail.cloudmonkeys.xyz,"
+            "2026-05-01T07:01:00.300Z,$hcw,08DEA74796A6B002,3,192.168.1.13:50001,40.107.22.54:25,<,250 AM6PR02MB4312.mail.protection.outlook.com Hello [27.7.57.241],"
+            "2026-05-01T07:01:00.400Z,$hcw,08DEA74796A6B002,4,192.168.1.13:50001,40.107.22.54:25,*,,Outbound Authentication failed with LogonDenied"
+            "2026-05-01T07:02:00.000Z,$hcw,08DEA74796A6B003,0,192.168.1.13:50002,40.107.22.54:25,+,,"
+            "2026-05-01T07:02:00.100Z,$hcw,08DEA74796A6B003,1,192.168.1.13:50002,40.107.22.54:25,<,220 AM6PR02MB4312.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready,"
+            "2026-05-01T07:02:00.200Z,$hcw,08DEA74796A6B003,2,192.168.1.13:50002,40.107.22.54:25,>,MAIL FROM:<raghu@cloudmonkeys.xyz>,"
+            "2026-05-01T07:02:00.300Z,$hcw,08DEA74796A6B003,3,192.168.1.13:50002,40.107.22.54:25,<,550 5.7.64 TenantAttribution; Relay Access Denied,"
+            "2026-05-01T07:03:00.000Z,$hcw,08DEA74796A6B004,0,192.168.1.13:50003,40.107.22.54:25,+,,"
+            "2026-05-01T07:03:00.100Z,$hcw,08DEA74796A6B004,1,192.168.1.13:50003,40.107.22.54:25,<,220 AM6PR02MB4312.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready,"
+            "2026-05-01T07:03:00.200Z,$hcw,08DEA74796A6B004,2,192.168.1.13:50003,40.107.22.54:25,>,EHLO mail.cloudmonkeys.xyz,"
+        )
+        $script:openEnded = Join-Path $TestDrive 'unended/CMHYBD01/Hub/ProtocolLog/SmtpSend/SEND2026050107-1.LOG'
+        $null = New-ProtocolLog -Path $script:openEnded -Lines $send -Send
+        $script:unended = @(Get-HybridSmtpSession -LiteralPath $script:openEnded)
+    }
+
+    It 'session <Id> is <Outcome>, and Ended says its end was not seen' -TestCases @(
+        @{ Id = '08DEA74796A6B001'; Outcome = 'ConnectFailed'; Text = 'Winsock error code: 10061' }
+        @{ Id = '08DEA74796A6B002'; Outcome = 'AuthFailed'; Text = 'LogonDenied' }
+        @{ Id = '08DEA74796A6B003'; Outcome = 'Rejected'; Text = '550 5.7.64' }
+        @{ Id = '08DEA74796A6B004'; Outcome = 'Incomplete'; Text = 'EHLO mail.cloudmonkeys.xyz' }
+    ) {
+        param($Id, $Outcome, $Text)
+        $session = @($script:unended | Where-Object SessionId -eq $Id)
+        $session.Count | Should -Be 1
+        $session[0].Outcome | Should -Be $Outcome
+        $session[0].Ended | Should -BeFalse
+        $session[0].OutcomeText | Should -BeLike "*$Text*"
+    }
+
+    It 'says Ended for a session whose disconnect is logged' {
+        $ended = Get-HybridSmtpSession -Path $script:logs
+        $ended.Ended | Should -Be @($true, $true, $true, $true)
+    }
+
+    It 'keeps a decided session out of -Outcome Incomplete' {
+        (Get-HybridSmtpSession -LiteralPath $script:openEnded -Outcome Incomplete).SessionId | Should -Be '08DEA74796A6B004'
+    }
+}
+
+Describe 'Logs as they reach a support engineer: copied, resaved, pasted, from several folders' {
+    It 'reads a protocol log saved as <Name>, and reads a session''s lines again from it' -TestCases @(
+        @{ Name = 'UTF-16 LE (Out-File in Windows PowerShell 5.1, Notepad''s Unicode)'; Encoding = 'Unicode' }
+        @{ Name = 'UTF-16 BE (Notepad''s Unicode big endian)'; Encoding = 'BigEndianUnicode' }
+        @{ Name = 'UTF-8 without BOM'; Encoding = 'UTF8NoBom' }
+    ) {
+        param($Name, $Encoding)
+        $folder = Join-Path $TestDrive "encoded-$Encoding"
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        $text = [System.IO.File]::ReadAllText((Join-Path $script:logs 'RECV2026050106-1.LOG'))
+        $text = $text.Replace('MAIL FROM:<sender@fabrikam.example>', 'MAIL FROM:<jürgen@fabrikam.example>')
+        $target = Join-Path $folder 'RECV2026050106-1.LOG'
+        $writeAs = switch ($Encoding) {
+            'Unicode' { New-Object System.Text.UnicodeEncoding($false, $true) }
+            'BigEndianUnicode' { New-Object System.Text.UnicodeEncoding($true, $true) }
+            'UTF8NoBom' { New-Object System.Text.UTF8Encoding($false) }
+        }
+        [System.IO.File]::WriteAllText($target, $text, $writeAs)
+        $sessions = @(Get-HybridSmtpSession -LiteralPath $target -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        $sessions.SessionId | Should -Be @('08DEA74796A60003', '08DEA74796A60004')
+        $sessions[1].Outcome | Should -Be 'Delivered'
+        $sessions[1].MailFrom | Should -Be 'jürgen@fabrikam.example'
+        $lines = $sessions[1].Lines.RawText -split "\r?\n"
+        $lines.Count | Should -Be 13
+        $lines[4] | Should -BeLike '*MAIL FROM:<jürgen@fabrikam.example>*'
+        $sessions[1].Lines[4].LineNumber | Should -Be 17
+    }
+
+    It 'reads lines damaged by a paste, warns with the count and the first line, and drops none' {
+        $good = Get-InboundLines -Id '08DEA74796A6DA01' -Remote '40.93.131.26' -Time '2026-05-01T08:00:00'
+        # The events of a paste through a tool that strips '*', replies that lost their empty last field, and
+        # lines that end in CRLF or LF by turns.
+        $damaged = @($good[0..2]) +
+            @("2026-05-01T08:00:00.150Z,$fe,08DEA74796A6DA01,2,192.168.1.13:25,40.93.131.26:31611,,,""TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 bits""") +
+            @($good[3..5]) + @($good[6].TrimEnd(','), $good[7].TrimEnd(',')) + @($good[8..12])
+        $path = Join-Path $TestDrive 'damaged/RECV2026050108-1.LOG'
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path $path)
+        $header = @('#Software: Microsoft Exchange Server', '#Version: 15.0.0.0', '#Log-type: SMTP Receive Protocol Log', '#Date: 2026-05-01T08:00:00.000Z', $script:fields)
+        $all = $header + $damaged
+        $text = ''
+        for ($i = 0; $i -lt $all.Count; $i++) { $text += $all[$i] + $(if ($i % 2) { "`n" } else { "`r`n" }) }
+        [System.IO.File]::WriteAllText($path, $text, (New-Object System.Text.UTF8Encoding($true)))
+        $out = Get-HybridSmtpSession -LiteralPath $path -ErrorVariable errs -WarningVariable warns -WarningAction SilentlyContinue
+        $errs.Count | Should -Be 0
+        $out.Outcome | Should -Be 'Delivered'
+        $out.LineCount | Should -Be 14
+        $out.TlsSucceeded | Should -BeTrue
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -BeLike '*RECV2026050108-1.LOG: 3 damaged line(s)*first on line 9*'
+        (Get-HybridSmtpLogEntry -LiteralPath $path -WarningAction SilentlyContinue | Where-Object LineNumber -eq 9).Event | Should -Be '*'
+    }
+
+    It 'tells each session''s role by its connector and ports when logs of several services share one flat folder' {
+        $flat = Join-Path $TestDrive 'flat'
+        $null = New-Item -ItemType Directory -Path $flat -Force
+        $hub = @(
+            "2026-05-01T09:00:00.100Z,CMHYBD01\Default CMHYBD01,08DEA74796A6F201,0,192.168.1.13:2525,192.168.1.13:40001,+,,"
+            "2026-05-01T09:00:00.200Z,CMHYBD01\Default CMHYBD01,08DEA74796A6F201,1,192.168.1.13:2525,192.168.1.13:40001,-,,Local"
+            "2026-05-01T09:01:00.100Z,CMHYBD01\Standard CMHYBD01,08DEA74796A6F202,0,192.168.1.13:475,192.168.1.13:40002,+,,"
+            "2026-05-01T09:01:00.200Z,CMHYBD01\Standard CMHYBD01,08DEA74796A6F202,1,192.168.1.13:475,192.168.1.13:40002,-,,Local"
+            "2026-05-01T09:02:00.100Z,CMHYBD01\Partner relay,08DEA74796A6F203,0,192.168.1.13:2526,203.0.113.25:40003,+,,"
+            "2026-05-01T09:02:00.200Z,CMHYBD01\Partner relay,08DEA74796A6F203,1,192.168.1.13:2526,203.0.113.25:40003,-,,Local"
+        )
+        $null = New-ProtocolLog -Path (Join-Path $flat 'RECV2026050109-1.LOG') -Lines ((Get-InboundLines -Id '08DEA74796A6F200' -Remote '40.93.131.26' -Time '2026-05-01T08:59:00') + $hub)
+        $send = @(
+            "2026-05-01T09:03:00.100Z,Inbound Proxy Internal Send Connector,08DEA74796A6F204,0,,192.168.1.13:2525,*,,attempting to connect"
+            "2026-05-01T09:03:00.200Z,Inbound Proxy Internal Send Connector,08DEA74796A6F204,1,192.168.1.13:40004,192.168.1.13:2525,-,,Local"
+            "2026-05-01T09:04:00.100Z,EdgeSync - Inbound to Default-First-Site-Name,08DEA74796A6F205,0,,192.168.1.13:25,*,,attempting to connect"
+            "2026-05-01T09:04:00.200Z,EdgeSync - Inbound to Default-First-Site-Name,08DEA74796A6F205,1,10.0.0.5:40005,192.168.1.13:25,-,,Local"
+        )
+        $null = New-ProtocolLog -Path (Join-Path $flat 'SEND2026050109-1.LOG') -Lines $send -Send
+        $roles = @{}
+        Get-HybridSmtpSession -Path $flat | ForEach-Object { $roles[$_.SessionId] = $_.Role }
+        $roles['08DEA74796A6F200'] | Should -Be 'FrontEnd'
+        $roles['08DEA74796A6F201'] | Should -Be 'Hub'
+        $roles['08DEA74796A6F202'] | Should -Be 'MailboxDelivery'
+        $roles['08DEA74796A6F203'] | Should -Be 'Unknown'
+        $roles['08DEA74796A6F204'] | Should -Be 'FrontEnd'
+        $roles['08DEA74796A6F205'] | Should -Be 'Edge'
+        (Get-HybridSmtpLogEntry -Path $flat -SessionId 08DEA74796A6F201).Role | Should -Be @('Hub', 'Hub')
+    }
+
+    It 'gives the last N by time across several folders with -Tail, and -Verbose counts what it returned' {
+        $folders = foreach ($server in 'A', 'B', 'C') { Join-Path $TestDrive "tail-$server/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive" }
+        # The folder whose name sorts first holds the newest sessions; the last one holds three in the same hour.
+        $null = New-ProtocolLog -Path (Join-Path $folders[0] 'RECV2026050110-1.LOG') -Lines ((Get-InboundLines -Id '08DEA74796A6A050' -Remote '40.93.131.26' -Time '2026-05-01T10:50:00') + (Get-InboundLines -Id '08DEA74796A6A055' -Remote '40.93.131.26' -Time '2026-05-01T10:55:00'))
+        $null = New-ProtocolLog -Path (Join-Path $folders[1] 'RECV2026050110-1.LOG') -Lines (Get-InboundLines -Id '08DEA74796A6B010' -Remote '40.93.131.26' -Time '2026-05-01T10:10:00')
+        $null = New-ProtocolLog -Path (Join-Path $folders[2] 'RECV2026050110-1.LOG') -Lines ((Get-InboundLines -Id '08DEA74796A6C030' -Remote '40.93.131.26' -Time '2026-05-01T10:30:00') + (Get-InboundLines -Id '08DEA74796A6C035' -Remote '40.93.131.26' -Time '2026-05-01T10:35:00') + (Get-InboundLines -Id '08DEA74796A6C040' -Remote '40.93.131.26' -Time '2026-05-01T10:40:00'))
+        $out = Get-HybridSmtpSession -Path ($folders | ForEach-Object { Split-Path (Split-Path (Split-Path (Split-Path $_))) }) -Tail 3 -Verbose 4>&1
+        ($out | Where-Object { $_ -is [HybridMailFlow.SmtpSession] }).SessionId | Should -Be @('08DEA74796A6C040', '08DEA74796A6A050', '08DEA74796A6A055')
+        (($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match '; 3 session\(s\)\.'
+        $lines = Get-HybridSmtpLogEntry -Path ($folders | ForEach-Object { Split-Path (Split-Path (Split-Path (Split-Path $_))) }) -Tail 2 -Verbose 4>&1
+        ($lines | Where-Object { $_ -is [HybridMailFlow.SmtpLogEntry] }).SessionId | Should -Be @('08DEA74796A6A055', '08DEA74796A6A055')
+        (($lines | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match '; 2 line\(s\) returned\.'
+    }
+}
+
 Describe 'Text in any script, lines ending in any way' {
     It 'reads every session of a folder where a client wrote text in another script after MAIL FROM, and writes nothing to stderr (issue 19)' {
         # Any SMTP client can send this; the engine once stopped the whole read on it, said so on stderr and named

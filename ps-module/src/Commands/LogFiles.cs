@@ -206,6 +206,12 @@ namespace HybridMailFlow.Commands
                 text += ", last line incomplete (the file is still being written) and not read";
             }
             cmdlet.WriteVerbose(text + ".");
+            if (stats.RepairedLines > 0)
+            {
+                cmdlet.WriteWarning(string.Format(
+                    "{0}: {1} damaged line(s) read after a repair, the first on line {2} (trailing fields missing, read as empty; an empty event column, read as '*').",
+                    path, stats.RepairedLines, stats.FirstRepairedLine));
+            }
         }
 
         public void Complete()

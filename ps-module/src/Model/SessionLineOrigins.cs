@@ -40,6 +40,7 @@ namespace HybridMailFlow
             var output = new MemoryStream();
             var id = sessionId ?? string.Empty;
             FileStream stream = null;
+            bool? utf16BigEndian = null;
             long openIndex = -1;
             try
             {
@@ -54,9 +55,10 @@ namespace HybridMailFlow
                         }
                         // Exchange keeps writing the current log: share it as Get-Content does.
                         stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.RandomAccess);
+                        utf16BigEndian = Utf16ByteOrder(stream);
                         openIndex = FileIndexes[i];
                     }
-                    var line = ReadLine(stream, (long)Offsets[i]);
+                    var line = utf16BigEndian.HasValue ? ReadUtf16Line(stream, (long)Offsets[i], utf16BigEndian.Value) : ReadLine(stream, (long)Offsets[i]);
                     if (line == null || Encoding.UTF8.GetString(line).IndexOf(id, StringComparison.Ordinal) < 0)
                     {
                         throw new IOException(string.Format(
@@ -107,6 +109,60 @@ namespace HybridMailFlow
                     return line.ToArray();
                 }
                 line.Write(buffer, 0, read);
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// For a file that starts with a UTF-16 byte order mark (a log saved again by Windows PowerShell 5.1 or
+        /// Notepad), whether it is big endian; else null: the engine read it as UTF-8. Its offsets are of the file
+        /// either way.
+        /// </summary>
+        private static bool? Utf16ByteOrder(FileStream stream)
+        {
+            if (stream.Length < 2)
+            {
+                return null;
+            }
+            stream.Seek(0, SeekOrigin.Begin);
+            int first = stream.ReadByte(), second = stream.ReadByte();
+            if (first == 0xFF && second == 0xFE)
+            {
+                return false;
+            }
+            if (first == 0xFE && second == 0xFF)
+            {
+                return true;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The UTF-16 line starting at offset, up to its CR or LF unit, as the UTF-8 the engine read (units that are
+        /// not a character replaced, as the engine replaces them); null when it does not end before the limit.
+        /// </summary>
+        private static byte[] ReadUtf16Line(FileStream stream, long offset, bool bigEndian)
+        {
+            if (offset >= stream.Length || offset % 2 != 0)
+            {
+                return null;
+            }
+            stream.Seek(offset, SeekOrigin.Begin);
+            var line = new MemoryStream();
+            var pair = new byte[2];
+            while (line.Length <= 2L * MaxLineBytes)
+            {
+                if (stream.Read(pair, 0, 2) != 2)
+                {
+                    return null;
+                }
+                int unit = bigEndian ? (pair[0] << 8) | pair[1] : (pair[1] << 8) | pair[0];
+                if (unit == '\n' || unit == '\r')
+                {
+                    var text = new UnicodeEncoding(bigEndian, false).GetString(line.GetBuffer(), 0, (int)line.Length);
+                    return Encoding.UTF8.GetBytes(text);
+                }
+                line.Write(pair, 0, 2);
             }
             return null;
         }

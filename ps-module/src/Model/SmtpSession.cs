@@ -184,6 +184,12 @@ namespace HybridMailFlow
         /// <summary>Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage or Incomplete.</summary>
         public string Outcome { get; internal set; }
 
+        /// <summary>
+        /// True when the session's end (its disconnect line) is in the logs read. A session can have an outcome without
+        /// it (a failed connection logs none); false with Outcome Incomplete means still open or ended in a log not read.
+        /// </summary>
+        public bool Ended { get; internal set; }
+
         /// <summary>The file and line that decided the outcome, and its text.</summary>
         public string OutcomePath { get { return Details.OutcomePath; } }
         public long? OutcomeLine { get; internal set; }

@@ -26,6 +26,8 @@ namespace HybridMailFlow.Native
         public ulong TruncatedLines;
         public uint SkippedByTime;
         public uint SkippedByServer;
+        public ulong RepairedLines;
+        public ulong FirstRepairedLine;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -162,6 +164,7 @@ namespace HybridMailFlow.Native
         public IntPtr LineNumbers;
         public HmfStrList LineFiles;
         public IntPtr LineOffsets;
+        public uint Ended;
     }
 
     [StructLayout(LayoutKind.Sequential)]

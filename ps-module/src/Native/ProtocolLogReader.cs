@@ -234,6 +234,7 @@ namespace HybridMailFlow.Native
                 Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
                 LastError = pool.Get(s->LastError),
                 Outcome = pool.Get(s->Outcome) ?? string.Empty,
+                Ended = s->Ended != 0,
                 OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
                 LineCount = (int)s->LineCount,
             };
