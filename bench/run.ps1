@@ -33,7 +33,8 @@
         --no-default-features, in target/system-alloc), run in turns over the same files: sessions on one thread
         and on one thread per core, tracking events as owned values;
       - Get-HybridSmtpSession over the subset with each engine in the module;
-    and prints the ratios. Called by `build.ps1 Bench`.
+    and prints the ratios; then what must hold whatever the input (bench/robustness.ps1: damaged files, hostile
+    texts, reads stopped early). Called by `build.ps1 Bench`.
 .PARAMETER SizeMB
     Size of each full set (default 1024 MB).
 .PARAMETER SubsetMB
@@ -378,3 +379,6 @@ $tracing | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 } | Format-List | Out-String | Write-Host
 
 Measure-Allocator -ProtocolPath $full -ProtocolSubset $subset -TrackingPath $trackingFull -WarmPath $protocolWarm
+
+# What must hold whatever the input: damaged files, hostile texts, reads stopped early (bench/robustness.ps1).
+& (Join-Path $PSScriptRoot 'robustness.ps1') -ModulePath $ModulePath -RepoRoot $RepoRoot
