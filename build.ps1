@@ -266,6 +266,12 @@ function Invoke-Tests {
     $cargo = Assert-Command cargo 'install Rust (https://rustup.rs)'
     # Tests build in the dev profile: a release build of every test binary would add minutes, and the
     # library the C and Pester tests load was built in $Configuration by Invoke-Build.
+    # The habits that keep the code as style.md says: rustfmt's layout, and no clippy warning in any target.
+    Measure-Part 'Rust format and lints' {
+        Write-Step 'cargo fmt --check, cargo clippy --all-targets -- -D warnings'
+        Invoke-Native $cargo @('fmt', '--check')
+        Invoke-Native $cargo @('clippy', '--all-targets', '--', '-D', 'warnings')
+    }
     Measure-Part 'Rust tests' {
         Write-Step 'Rust tests (cargo test)'
         Invoke-Native $cargo @('test')

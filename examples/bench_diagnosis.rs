@@ -44,7 +44,7 @@ fn main() {
         );
     };
 
-    if only.as_deref().map_or(true, |path| path == "best_match") {
+    if only.as_deref().is_none_or(|path| path == "best_match") {
         let started = Instant::now();
         let mut checksum = 0usize;
         for _ in 0..rounds {
@@ -55,7 +55,7 @@ fn main() {
         }
         report("best_match", started.elapsed().as_secs_f64(), checksum);
     }
-    if only.as_deref().map_or(true, |path| path == "diagnose_best") {
+    if only.as_deref().is_none_or(|path| path == "diagnose_best") {
         let started = Instant::now();
         let mut checksum = 0usize;
         for _ in 0..rounds {

@@ -116,7 +116,8 @@
 // A connector id: `*`/`?` wildcards, or without them any part of the name.
 #define HMF_FILTER_CONNECTOR 3
 
-// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage, Incomplete).
+// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage,
+// Incomplete).
 #define HMF_FILTER_OUTCOME 4
 
 // A MAIL FROM address: exact (case-insensitive) or with wildcards.
@@ -706,15 +707,30 @@ hmf_str hmf_library_version(void);
 size_t hmf_struct_size(uint32_t id);
 
 // The items of a batch, valid until the batch is freed.
-hmf_status hmf_batch_view_get(const hmf_batch *batch, hmf_batch_view *out);
+//
+// # Safety
+// `batch` is NULL or a live `hmf_batch` this library made, not yet freed; `out` is NULL or points to a writable
+// `hmf_batch_view`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_batch_view_get(const hmf_batch *batch,
+                              hmf_batch_view *out);
 
 // Frees a batch and everything its views point into. NULL is accepted.
+//
+// # Safety
+// `batch` is NULL or a live `hmf_batch` this library made, not yet freed; none is used after the call returns, beyond
+// what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_batch_free(hmf_batch *batch);
 
 // Whether the certificate name `cert_name` (a subject CN or a SAN, possibly `*.domain`) covers `host`:
 // writes HMF_CERT_MATCH_NONE, _EXACT or _WILDCARD to `*out`. Case-insensitive, a trailing dot ignored; a
 // wildcard is the whole leftmost label and stands for exactly one label (`*.cloudmonkeys.xyz` covers
 // `mail.cloudmonkeys.xyz`, not `a.b.cloudmonkeys.xyz` nor `cloudmonkeys.xyz`).
+//
+// # Safety
+// `cert_name` points to `cert_name_len` readable bytes (NULL only when `cert_name_len` is 0); `host` points to
+// `host_len` readable bytes (NULL only when `host_len` is 0); `out` is NULL or points to a writable `u32`; none is
+// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_cert_name_covers(const uint8_t *cert_name,
                                 size_t cert_name_len,
                                 const uint8_t *host,
@@ -725,6 +741,12 @@ hmf_status hmf_cert_name_covers(const uint8_t *cert_name,
 // `Get-ExchangeCertificate`'s CertificateDomains may be given whole, the CN among them does no harm), then the
 // common name of `subject` (may be empty). An exact name wins over a wildcard. `names` may be NULL when
 // `name_count` is 0.
+//
+// # Safety
+// `subject` points to `subject_len` readable bytes (NULL only when `subject_len` is 0); `names` is NULL or points to a
+// valid `hmf_str` (an array of the length given with it); `host` points to `host_len` readable bytes (NULL only when
+// `host_len` is 0); `out` is NULL or points to a writable `hmf_cert_name_match`; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_cert_find_covering_name(const uint8_t *subject,
                                        size_t subject_len,
                                        const hmf_str *names,
@@ -735,12 +757,22 @@ hmf_status hmf_cert_find_covering_name(const uint8_t *subject,
 
 // Where the common name is in a subject such as `CN=mail.cloudmonkeys.xyz, O=Cloud Monkeys` (the form of
 // `Get-ExchangeCertificate`'s Subject): a span of `subject`, without quotes.
+//
+// # Safety
+// `subject` points to `subject_len` readable bytes (NULL only when `subject_len` is 0); `out` is NULL or points to a
+// writable `hmf_span`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
 hmf_status hmf_cert_subject_common_name(const uint8_t *subject,
                                         size_t subject_len,
                                         hmf_span *out);
 
 // Takes a connector's TlsCertificateName `<I>issuer<S>subject` apart into spans of `text`. Both spans are
 // not found when the text is not in that form.
+//
+// # Safety
+// `text` points to `text_len` readable bytes (NULL only when `text_len` is 0); `issuer` is NULL or a live `hmf_span`
+// this library made, not yet freed; `subject` is NULL or a live `hmf_span` this library made, not yet freed; none is
+// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_tls_certificate_name_parse(const uint8_t *text,
                                           size_t text_len,
                                           hmf_span *issuer,
@@ -748,6 +780,11 @@ hmf_status hmf_tls_certificate_name_parse(const uint8_t *text,
 
 // Whether two distinguished names name the same subject or issuer: same attributes in the same order, without
 // regard to case or the spaces around separators.
+//
+// # Safety
+// `a` points to `a_len` readable bytes (NULL only when `a_len` is 0); `b` points to `b_len` readable bytes (NULL only
+// when `b_len` is 0); `out` is NULL or points to a writable `bool`; none is used after the call returns, beyond what
+// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_distinguished_names_equal(const uint8_t *a,
                                          size_t a_len,
                                          const uint8_t *b,
@@ -756,15 +793,31 @@ hmf_status hmf_distinguished_names_equal(const uint8_t *a,
 
 // Classifies an address (`192.168.1.11`, `8.8.8.8`, `fe80::1%3`): private, public, loopback, Exchange Online,
 // and whether it is a well-known public DNS resolver.
+//
+// # Safety
+// `text` points to `text_len` readable bytes (NULL only when `text_len` is 0); `out` is NULL or points to a writable
+// `hmf_address_info`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
 hmf_status hmf_address_classify(const uint8_t *text,
                                 size_t text_len,
                                 hmf_address_info *out);
 
 // Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
-hmf_status hmf_ip_range_parse(const uint8_t *text, size_t text_len, hmf_ip_range_info *out);
+//
+// # Safety
+// `text` points to `text_len` readable bytes (NULL only when `text_len` is 0); `out` is NULL or points to a writable
+// `hmf_ip_range_info`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_ip_range_parse(const uint8_t *text,
+                              size_t text_len,
+                              hmf_ip_range_info *out);
 
 // The advice for one queue from what `Get-Queue` shows of it; any string may be empty. `message_count` and
 // `threshold` are -1 when not known (no threshold: nothing is flagged).
+//
+// # Safety
+// Each string argument points to its `_len` readable bytes (NULL only when that length is 0); `out` is NULL or
+// points to a writable `*mut hmf_queue_assessment`; none is used after the call returns.
 hmf_status hmf_queue_advise(const uint8_t *identity,
                             size_t identity_len,
                             const uint8_t *status,
@@ -781,25 +834,52 @@ hmf_status hmf_queue_advise(const uint8_t *identity,
 
 // The checklist for mail that never reaches the Submission queue ("stuck in Drafts") on `server` (may be
 // empty: this server).
+//
+// # Safety
+// `server` points to `server_len` readable bytes (NULL only when `server_len` is 0); `out` is NULL or points to a
+// writable `*mut hmf_queue_assessment`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_submission_checklist(const uint8_t *server,
                                     size_t server_len,
                                     hmf_queue_assessment **out);
 
 // The advice, valid until `hmf_queue_assessment_free`.
+//
+// # Safety
+// `assessment` is NULL or a live `hmf_queue_assessment` this library made, not yet freed; `out` is NULL or points to a
+// writable `*const hmf_queue_advice`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_queue_assessment_get(const hmf_queue_assessment *assessment,
                                     const hmf_queue_advice **out);
 
 // Frees an assessment. NULL is accepted.
+//
+// # Safety
+// `assessment` is NULL or a live `hmf_queue_assessment` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_queue_assessment_free(hmf_queue_assessment *assessment);
 
 // An empty route table.
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_route_table`; none is used after the call returns, beyond what the
+// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_route_table_new(hmf_route_table **out);
 
 // Frees a route table. NULL is accepted.
+//
+// # Safety
+// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_route_table_free(hmf_route_table *table);
 
 // Adds a send connector; its address spaces follow with `hmf_route_table_add_address_space`. `hybrid` marks
 // the connector to extend for the tenant's domains.
+//
+// # Safety
+// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; `name` points to `name_len` readable
+// bytes (NULL only when `name_len` is 0); none is used after the call returns, beyond what the rules of
+// `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_route_table_add_connector(hmf_route_table *table,
                                          const uint8_t *name,
                                          size_t name_len,
@@ -810,12 +890,22 @@ hmf_status hmf_route_table_add_connector(hmf_route_table *table,
 // Adds an address space (`smtp:*.contoso.com;1`, `contoso.com`, `*`, `--`) to the connector added last. Text
 // that is not an address space fails with HMF_INVALID_ARGUMENT and a message naming it and why; the connector
 // keeps its other spaces.
+//
+// # Safety
+// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; `text` points to `text_len` readable
+// bytes (NULL only when `text_len` is 0); none is used after the call returns, beyond what the rules of
+// `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_route_table_add_address_space(hmf_route_table *table,
                                              const uint8_t *text,
                                              size_t text_len);
 
 // Routes a recipient domain (or address) through the connectors added. The result is valid until the next
 // call on this table or its free.
+//
+// # Safety
+// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; `recipient` points to `recipient_len`
+// readable bytes (NULL only when `recipient_len` is 0); `out` is NULL or points to a writable `hmf_route`; none is
+// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_route_table_route(hmf_route_table *table,
                                  const uint8_t *recipient,
                                  size_t recipient_len,
@@ -824,6 +914,12 @@ hmf_status hmf_route_table_route(hmf_route_table *table,
 // Creates a knowledge base of the built-in rules plus the rules in `rules_toml` (the format of the
 // built-in rules files); `source_name` (a file name) is what errors in them are reported against. A rule
 // file that cannot be read fails with HMF_INVALID_ARGUMENT and a message naming the file and the rule.
+//
+// # Safety
+// `rules_toml` points to `rules_len` readable bytes (NULL only when `rules_len` is 0); `source_name` points to
+// `source_len` readable bytes (NULL only when `source_len` is 0); `out` is NULL or points to a writable `*mut
+// hmf_knowledge_base`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
 hmf_status hmf_knowledge_base_new(const uint8_t *rules_toml,
                                   size_t rules_len,
                                   const uint8_t *source_name,
@@ -831,12 +927,22 @@ hmf_status hmf_knowledge_base_new(const uint8_t *rules_toml,
                                   hmf_knowledge_base **out);
 
 // Frees a knowledge base. NULL is accepted.
+//
+// # Safety
+// `knowledge` is NULL or a live `hmf_knowledge_base` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_knowledge_base_free(hmf_knowledge_base *knowledge);
 
 // Diagnoses `text`. `knowledge` may be NULL for the built-in rules. `direction`: 0 unknown, 1 receive, 2 send.
 // `log_kind`: 0 unknown, 1 protocol log, 2 message tracking, 3 queue, 4 message trace, 5 NDR. `preceding`: the
 // command that drew the reply (may be empty). With `all` false only the best finding is returned. There is
 // always at least one finding: text no rule knows gets "Unrecognized" with the meaning of its status code.
+//
+// # Safety
+// `knowledge` is NULL or a live `hmf_knowledge_base` this library made, not yet freed; `text` points to `text_len`
+// readable bytes (NULL only when `text_len` is 0); `preceding` points to `preceding_len` readable bytes (NULL only
+// when `preceding_len` is 0); `out` is NULL or points to a writable `*mut hmf_findings`; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_diagnose(const hmf_knowledge_base *knowledge,
                         const uint8_t *text,
                         size_t text_len,
@@ -848,28 +954,61 @@ hmf_status hmf_diagnose(const hmf_knowledge_base *knowledge,
                         hmf_findings **out);
 
 // The findings (best first), valid until `hmf_findings_free`.
-hmf_status hmf_findings_get(const hmf_findings *findings, const hmf_finding **items, size_t *count);
+//
+// # Safety
+// `findings` is NULL or a live `hmf_findings` this library made, not yet freed; `items` is NULL or points to a valid
+// `*const hmf_finding`; `count` is NULL or points to a valid `usize`; none is used after the call returns, beyond what
+// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_findings_get(const hmf_findings *findings,
+                            const hmf_finding **items,
+                            size_t *count);
 
 // Frees findings. NULL is accepted.
+//
+// # Safety
+// `findings` is NULL or a live `hmf_findings` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_findings_free(hmf_findings *findings);
 
 // Writes the last error of this thread to `*out`. Returns `HMF_OK` and writes when there is one; returns
 // `HMF_INVALID_ARGUMENT` (leaving `*out` unwritten) when the last call on this thread succeeded.
 // The strings stay valid until the next `hmf_` call on this thread.
+//
+// # Safety
+// `out` is NULL or points to a writable `hmf_error`; none is used after the call returns, beyond what the rules of
+// `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_last_error(hmf_error *out);
 
 // Creates a reader of lines (HMF_READ_ENTRIES) or sessions (HMF_READ_SESSIONS).
-hmf_status hmf_protocol_reader_new(uint32_t mode, hmf_protocol_reader **out);
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_protocol_reader`; none is used after the call returns, beyond what
+// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_protocol_reader_new(uint32_t mode,
+                                   hmf_protocol_reader **out);
 
 // Frees a reader. NULL is accepted.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_protocol_reader_free(hmf_protocol_reader *reader);
 
 // Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `path` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_protocol_reader_add_path(hmf_protocol_reader *reader,
                                         const uint8_t *path,
                                         size_t len);
 
 // Keeps lines (or sessions overlapping the range) between start and end, milliseconds since the Unix epoch.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_protocol_reader_set_time_range(hmf_protocol_reader *reader,
                                               bool has_start,
                                               int64_t start_ms,
@@ -878,44 +1017,92 @@ hmf_status hmf_protocol_reader_set_time_range(hmf_protocol_reader *reader,
 
 // Adds a filter value (see HMF_FILTER_*). A value that cannot be read (a bad address range, an unknown
 // outcome) is refused with HMF_INVALID_ARGUMENT and a message saying why.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `value` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_protocol_reader_add_filter(hmf_protocol_reader *reader,
                                           uint32_t kind,
                                           const uint8_t *value,
                                           size_t len);
 
 // Only the last `count` lines or sessions, from the newest files.
-hmf_status hmf_protocol_reader_set_tail(hmf_protocol_reader *reader, uint64_t count);
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_protocol_reader_set_tail(hmf_protocol_reader *reader,
+                                        uint64_t count);
 
 // Follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
-hmf_status hmf_protocol_reader_set_follow(hmf_protocol_reader *reader, bool follow);
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_protocol_reader_set_follow(hmf_protocol_reader *reader,
+                                          bool follow);
 
 // The server name for files whose path and connector ids do not name one (the local server's own logs).
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `name` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_protocol_reader_set_default_server(hmf_protocol_reader *reader,
                                                   const uint8_t *name,
                                                   size_t len);
 
 // Reads up to `max_items` items (0 means 256) into a new batch. The batch's state tells whether to call again.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
+// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+// returned string or handle borrows.
 hmf_status hmf_protocol_reader_next_batch(hmf_protocol_reader *reader,
                                           size_t max_items,
                                           hmf_batch **out);
 
-hmf_status hmf_protocol_reader_stats(const hmf_protocol_reader *reader, hmf_protocol_stats *out);
+// # Safety
+// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
+// writable `hmf_protocol_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+// returned string or handle borrows.
+hmf_status hmf_protocol_reader_stats(const hmf_protocol_reader *reader,
+                                     hmf_protocol_stats *out);
 
 // Reads the lines of a session (its `raw_lines`, joined with '\n') as entries. Path and line numbers are
 // left empty: the session's `line_files`/`line_numbers` tell them.
+//
+// # Safety
+// `text` points to `len` readable bytes (NULL only when `len` is 0); `out` is NULL or points to a writable `*mut
+// hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or
+// handle borrows.
 hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     size_t len,
                                     uint32_t direction,
                                     hmf_batch **out);
 
 // Creates an empty query.
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_timeline_query`; none is used after the call returns, beyond what
+// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_timeline_query_new(hmf_timeline_query **out);
 
 // Frees a query. NULL is accepted.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_timeline_query_free(hmf_timeline_query *query);
 
 // Adds a value of a kind (HMF_TIMELINE_*): ids and addresses to trace, log paths to read. An empty value or an
 // unknown kind is refused with HMF_INVALID_ARGUMENT.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `value` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_timeline_query_add(hmf_timeline_query *query,
                                   uint32_t kind,
                                   const uint8_t *value,
@@ -923,6 +1110,10 @@ hmf_status hmf_timeline_query_add(hmf_timeline_query *query,
 
 // For sender and recipient searches: the time window (milliseconds since the Unix epoch, inclusive). Log
 // files whose name shows they are outside it are not searched.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_timeline_query_set_time_range(hmf_timeline_query *query,
                                              bool has_start,
                                              int64_t start_ms,
@@ -930,11 +1121,21 @@ hmf_status hmf_timeline_query_set_time_range(hmf_timeline_query *query,
                                              int64_t end_ms);
 
 // A hop slower than this since the previous one is flagged (default five minutes). 0 or less is refused.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_timeline_query_set_slow_threshold(hmf_timeline_query *query,
                                                  int64_t ms);
 
 // Adds an Exchange Online trace export (the bytes of a file, or the CSV of live objects), read as
 // `hmf_trace_import_read` reads it; its problems appear among the result's issues.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `name` points to `name_len`
+// readable bytes (NULL only when `name_len` is 0); `bytes` points to `bytes_len` readable bytes (NULL only when
+// `bytes_len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
 hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
                                         const uint8_t *name,
                                         size_t name_len,
@@ -943,20 +1144,43 @@ hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
                                         bool day_first);
 
 // Traces the query's messages. The query can be run again (its sources are read again).
-hmf_status hmf_timeline_query_run(const hmf_timeline_query *query, hmf_timeline_result **out);
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `out` is NULL or points to a
+// writable `*mut hmf_timeline_result`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
+hmf_status hmf_timeline_query_run(const hmf_timeline_query *query,
+                                  hmf_timeline_result **out);
 
 // Frees a result and its tables. NULL is accepted.
+//
+// # Safety
+// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_timeline_result_free(hmf_timeline_result *result);
 
 // One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
+//
+// # Safety
+// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `out` is NULL or points to a
+// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
 hmf_status hmf_timeline_result_table(const hmf_timeline_result *result,
                                      uint32_t table,
                                      hmf_table *out);
 
 // Creates a trace importer.
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_trace_import`; none is used after the call returns, beyond what the
+// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_trace_import_new(hmf_trace_import **out);
 
 // Frees an importer and its tables. NULL is accepted.
+//
+// # Safety
+// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_trace_import_free(hmf_trace_import *import);
 
 // Reads one export: `bytes` in any encoding an export uses (UTF-16 LE, UTF-8 with or without BOM, ASCII,
@@ -964,6 +1188,12 @@ void hmf_trace_import_free(hmf_trace_import *import);
 // names it in events and issues. `day_first` says how the exporting culture writes `a/b/yyyy` dates when the
 // file's own dates do not tell. The tables of the previous read are replaced (and their views invalidated).
 // A file that is not a trace export is an issue of kind NotATrace, not a failed call.
+//
+// # Safety
+// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `name` points to `name_len` readable
+// bytes (NULL only when `name_len` is 0); `bytes` points to `bytes_len` readable bytes (NULL only when `bytes_len` is
+// 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle
+// borrows.
 hmf_status hmf_trace_import_read(hmf_trace_import *import,
                                  const uint8_t *name,
                                  size_t name_len,
@@ -973,26 +1203,54 @@ hmf_status hmf_trace_import_read(hmf_trace_import *import,
 
 // The events of the last read (columns: see the module's documentation of Import-HybridMessageTrace; each
 // column is found by name).
+//
+// # Safety
+// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `out` is NULL or points to a
+// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
 hmf_status hmf_trace_import_events(const hmf_trace_import *import,
                                    hmf_table *out);
 
 // The issues of the last read: Kind, Path, Line, Message.
-hmf_status hmf_trace_import_issues(const hmf_trace_import *import, hmf_table *out);
+//
+// # Safety
+// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `out` is NULL or points to a
+// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_trace_import_issues(const hmf_trace_import *import,
+                                   hmf_table *out);
 
 // Creates a message-tracking reader.
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_tracking_reader`; none is used after the call returns, beyond what
+// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_tracking_reader_new(hmf_tracking_reader **out);
 
 // Frees a reader, stopping its reading thread. NULL is accepted.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_tracking_reader_free(hmf_tracking_reader *reader);
 
 // Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
 // whatever order the paths are added in.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `path` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_tracking_reader_add_path(hmf_tracking_reader *reader,
                                         const uint8_t *path,
                                         size_t len);
 
 // Keeps events between start and end (inclusive), milliseconds since the Unix epoch. Files whose name or #Date
 // shows they are outside the range are skipped unread.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_tracking_reader_set_time_range(hmf_tracking_reader *reader,
                                               bool has_start,
                                               int64_t start_ms,
@@ -1001,15 +1259,30 @@ hmf_status hmf_tracking_reader_set_time_range(hmf_tracking_reader *reader,
 
 // Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
 // is refused with HMF_INVALID_ARGUMENT.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `value` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_tracking_reader_add_filter(hmf_tracking_reader *reader,
                                           uint32_t kind,
                                           const uint8_t *value,
                                           size_t len);
 
 // Returns at most `count` events.
-hmf_status hmf_tracking_reader_set_result_size(hmf_tracking_reader *reader, uint64_t count);
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
+// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_tracking_reader_set_result_size(hmf_tracking_reader *reader,
+                                               uint64_t count);
 
 // The server of files whose path does not name one (the local server's own logs), for the server filter.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `name` points to `len` readable
+// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
 hmf_status hmf_tracking_reader_set_default_server(hmf_tracking_reader *reader,
                                                   const uint8_t *name,
                                                   size_t len);
@@ -1017,12 +1290,23 @@ hmf_status hmf_tracking_reader_set_default_server(hmf_tracking_reader *reader,
 // The next batch of up to `max_items` items (0 means 256): events, errors and file events, in order. The first
 // call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
 // return empty END batches.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
+// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+// returned string or handle borrows.
 hmf_status hmf_tracking_reader_next_batch(hmf_tracking_reader *reader,
                                           size_t max_items,
                                           hmf_batch **out);
 
 // Totals as of the last batch taken.
-hmf_status hmf_tracking_reader_stats(const hmf_tracking_reader *reader, hmf_tracking_stats *out);
+//
+// # Safety
+// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
+// writable `hmf_tracking_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+// returned string or handle borrows.
+hmf_status hmf_tracking_reader_stats(const hmf_tracking_reader *reader,
+                                     hmf_tracking_stats *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -177,6 +177,11 @@ impl hmf_batch {
 }
 
 /// The items of a batch, valid until the batch is freed.
+///
+/// # Safety
+/// `batch` is NULL or a live `hmf_batch` this library made, not yet freed; `out` is NULL or points to a writable
+/// `hmf_batch_view`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut hmf_batch_view) -> hmf_status {
     guard(|| {
@@ -196,6 +201,10 @@ pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut h
 }
 
 /// Frees a batch and everything its views point into. NULL is accepted.
+///
+/// # Safety
+/// `batch` is NULL or a live `hmf_batch` this library made, not yet freed; none is used after the call returns, beyond
+/// what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
     if !batch.is_null() {

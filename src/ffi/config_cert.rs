@@ -68,6 +68,11 @@ fn match_kind(kind: Option<NameMatch>) -> u32 {
 /// writes HMF_CERT_MATCH_NONE, _EXACT or _WILDCARD to `*out`. Case-insensitive, a trailing dot ignored; a
 /// wildcard is the whole leftmost label and stands for exactly one label (`*.cloudmonkeys.xyz` covers
 /// `mail.cloudmonkeys.xyz`, not `a.b.cloudmonkeys.xyz` nor `cloudmonkeys.xyz`).
+///
+/// # Safety
+/// `cert_name` points to `cert_name_len` readable bytes (NULL only when `cert_name_len` is 0); `host` points to
+/// `host_len` readable bytes (NULL only when `host_len` is 0); `out` is NULL or points to a writable `u32`; none is
+/// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_cert_name_covers(
     cert_name: *const u8,
@@ -89,6 +94,12 @@ pub unsafe extern "C" fn hmf_cert_name_covers(
 /// `Get-ExchangeCertificate`'s CertificateDomains may be given whole, the CN among them does no harm), then the
 /// common name of `subject` (may be empty). An exact name wins over a wildcard. `names` may be NULL when
 /// `name_count` is 0.
+///
+/// # Safety
+/// `subject` points to `subject_len` readable bytes (NULL only when `subject_len` is 0); `names` is NULL or points to a
+/// valid `hmf_str` (an array of the length given with it); `host` points to `host_len` readable bytes (NULL only when
+/// `host_len` is 0); `out` is NULL or points to a writable `hmf_cert_name_match`; none is used after the call returns,
+/// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_cert_find_covering_name(
     subject: *const u8,
@@ -137,6 +148,11 @@ pub unsafe extern "C" fn hmf_cert_find_covering_name(
 
 /// Where the common name is in a subject such as `CN=mail.cloudmonkeys.xyz, O=Cloud Monkeys` (the form of
 /// `Get-ExchangeCertificate`'s Subject): a span of `subject`, without quotes.
+///
+/// # Safety
+/// `subject` points to `subject_len` readable bytes (NULL only when `subject_len` is 0); `out` is NULL or points to a
+/// writable `hmf_span`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_cert_subject_common_name(
     subject: *const u8,
@@ -154,6 +170,11 @@ pub unsafe extern "C" fn hmf_cert_subject_common_name(
 
 /// Takes a connector's TlsCertificateName `<I>issuer<S>subject` apart into spans of `text`. Both spans are
 /// not found when the text is not in that form.
+///
+/// # Safety
+/// `text` points to `text_len` readable bytes (NULL only when `text_len` is 0); `issuer` is NULL or a live `hmf_span`
+/// this library made, not yet freed; `subject` is NULL or a live `hmf_span` this library made, not yet freed; none is
+/// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tls_certificate_name_parse(
     text: *const u8,
@@ -179,6 +200,11 @@ pub unsafe extern "C" fn hmf_tls_certificate_name_parse(
 
 /// Whether two distinguished names name the same subject or issuer: same attributes in the same order, without
 /// regard to case or the spaces around separators.
+///
+/// # Safety
+/// `a` points to `a_len` readable bytes (NULL only when `a_len` is 0); `b` points to `b_len` readable bytes (NULL only
+/// when `b_len` is 0); `out` is NULL or points to a writable `bool`; none is used after the call returns, beyond what
+/// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_distinguished_names_equal(
     a: *const u8,
@@ -208,6 +234,11 @@ pub struct hmf_address_info {
 
 /// Classifies an address (`192.168.1.11`, `8.8.8.8`, `fe80::1%3`): private, public, loopback, Exchange Online,
 /// and whether it is a well-known public DNS resolver.
+///
+/// # Safety
+/// `text` points to `text_len` readable bytes (NULL only when `text_len` is 0); `out` is NULL or points to a writable
+/// `hmf_address_info`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_address_classify(
     text: *const u8,
@@ -237,6 +268,11 @@ pub struct hmf_ip_range_info {
 }
 
 /// Reads a RemoteIPRanges entry (`0.0.0.0-255.255.255.255`, `192.168.1.0/24`, `40.92.0.10`).
+///
+/// # Safety
+/// `text` points to `text_len` readable bytes (NULL only when `text_len` is 0); `out` is NULL or points to a writable
+/// `hmf_ip_range_info`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_ip_range_parse(
     text: *const u8,

@@ -106,6 +106,10 @@ fn assessment(advice: QueueAdvice, last_error: &str) -> hmf_queue_assessment {
 
 /// The advice for one queue from what `Get-Queue` shows of it; any string may be empty. `message_count` and
 /// `threshold` are -1 when not known (no threshold: nothing is flagged).
+///
+/// # Safety
+/// Each string argument points to its `_len` readable bytes (NULL only when that length is 0); `out` is NULL or
+/// points to a writable `*mut hmf_queue_assessment`; none is used after the call returns.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn hmf_queue_advise(
@@ -141,6 +145,11 @@ pub unsafe extern "C" fn hmf_queue_advise(
 
 /// The checklist for mail that never reaches the Submission queue ("stuck in Drafts") on `server` (may be
 /// empty: this server).
+///
+/// # Safety
+/// `server` points to `server_len` readable bytes (NULL only when `server_len` is 0); `out` is NULL or points to a
+/// writable `*mut hmf_queue_assessment`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_submission_checklist(
     server: *const u8,
@@ -156,6 +165,11 @@ pub unsafe extern "C" fn hmf_submission_checklist(
 }
 
 /// The advice, valid until `hmf_queue_assessment_free`.
+///
+/// # Safety
+/// `assessment` is NULL or a live `hmf_queue_assessment` this library made, not yet freed; `out` is NULL or points to a
+/// writable `*const hmf_queue_advice`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_queue_assessment_get(
     assessment: *const hmf_queue_assessment,
@@ -170,6 +184,10 @@ pub unsafe extern "C" fn hmf_queue_assessment_get(
 }
 
 /// Frees an assessment. NULL is accepted.
+///
+/// # Safety
+/// `assessment` is NULL or a live `hmf_queue_assessment` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_queue_assessment_free(assessment: *mut hmf_queue_assessment) {
     if !assessment.is_null() {
@@ -214,6 +232,10 @@ pub struct hmf_route_table {
 }
 
 /// An empty route table.
+///
+/// # Safety
+/// `out` is NULL or points to a writable `*mut hmf_route_table`; none is used after the call returns, beyond what the
+/// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_route_table_new(out: *mut *mut hmf_route_table) -> hmf_status {
     guard(|| {
@@ -227,6 +249,10 @@ pub unsafe extern "C" fn hmf_route_table_new(out: *mut *mut hmf_route_table) -> 
 }
 
 /// Frees a route table. NULL is accepted.
+///
+/// # Safety
+/// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; none is used after the call returns,
+/// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_route_table_free(table: *mut hmf_route_table) {
     if !table.is_null() {
@@ -239,6 +265,11 @@ pub unsafe extern "C" fn hmf_route_table_free(table: *mut hmf_route_table) {
 
 /// Adds a send connector; its address spaces follow with `hmf_route_table_add_address_space`. `hybrid` marks
 /// the connector to extend for the tenant's domains.
+///
+/// # Safety
+/// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; `name` points to `name_len` readable
+/// bytes (NULL only when `name_len` is 0); none is used after the call returns, beyond what the rules of
+/// `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_route_table_add_connector(
     table: *mut hmf_route_table,
@@ -265,6 +296,11 @@ pub unsafe extern "C" fn hmf_route_table_add_connector(
 /// Adds an address space (`smtp:*.contoso.com;1`, `contoso.com`, `*`, `--`) to the connector added last. Text
 /// that is not an address space fails with HMF_INVALID_ARGUMENT and a message naming it and why; the connector
 /// keeps its other spaces.
+///
+/// # Safety
+/// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; `text` points to `text_len` readable
+/// bytes (NULL only when `text_len` is 0); none is used after the call returns, beyond what the rules of
+/// `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_route_table_add_address_space(
     table: *mut hmf_route_table,
@@ -289,6 +325,11 @@ pub unsafe extern "C" fn hmf_route_table_add_address_space(
 
 /// Routes a recipient domain (or address) through the connectors added. The result is valid until the next
 /// call on this table or its free.
+///
+/// # Safety
+/// `table` is NULL or a live `hmf_route_table` this library made, not yet freed; `recipient` points to `recipient_len`
+/// readable bytes (NULL only when `recipient_len` is 0); `out` is NULL or points to a writable `hmf_route`; none is
+/// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_route_table_route(
     table: *mut hmf_route_table,

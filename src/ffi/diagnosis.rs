@@ -72,6 +72,12 @@ pub struct hmf_findings {
 /// Creates a knowledge base of the built-in rules plus the rules in `rules_toml` (the format of the
 /// built-in rules files); `source_name` (a file name) is what errors in them are reported against. A rule
 /// file that cannot be read fails with HMF_INVALID_ARGUMENT and a message naming the file and the rule.
+///
+/// # Safety
+/// `rules_toml` points to `rules_len` readable bytes (NULL only when `rules_len` is 0); `source_name` points to
+/// `source_len` readable bytes (NULL only when `source_len` is 0); `out` is NULL or points to a writable `*mut
+/// hmf_knowledge_base`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_knowledge_base_new(
     rules_toml: *const u8,
@@ -92,6 +98,10 @@ pub unsafe extern "C" fn hmf_knowledge_base_new(
 }
 
 /// Frees a knowledge base. NULL is accepted.
+///
+/// # Safety
+/// `knowledge` is NULL or a live `hmf_knowledge_base` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_knowledge_base_free(knowledge: *mut hmf_knowledge_base) {
     if !knowledge.is_null() {
@@ -106,6 +116,12 @@ pub unsafe extern "C" fn hmf_knowledge_base_free(knowledge: *mut hmf_knowledge_b
 /// `log_kind`: 0 unknown, 1 protocol log, 2 message tracking, 3 queue, 4 message trace, 5 NDR. `preceding`: the
 /// command that drew the reply (may be empty). With `all` false only the best finding is returned. There is
 /// always at least one finding: text no rule knows gets "Unrecognized" with the meaning of its status code.
+///
+/// # Safety
+/// `knowledge` is NULL or a live `hmf_knowledge_base` this library made, not yet freed; `text` points to `text_len`
+/// readable bytes (NULL only when `text_len` is 0); `preceding` points to `preceding_len` readable bytes (NULL only
+/// when `preceding_len` is 0); `out` is NULL or points to a writable `*mut hmf_findings`; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_diagnose(
     knowledge: *const hmf_knowledge_base,
@@ -160,6 +176,11 @@ pub unsafe extern "C" fn hmf_diagnose(
 }
 
 /// The findings (best first), valid until `hmf_findings_free`.
+///
+/// # Safety
+/// `findings` is NULL or a live `hmf_findings` this library made, not yet freed; `items` is NULL or points to a valid
+/// `*const hmf_finding`; `count` is NULL or points to a valid `usize`; none is used after the call returns, beyond what
+/// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_findings_get(
     findings: *const hmf_findings,
@@ -181,6 +202,10 @@ pub unsafe extern "C" fn hmf_findings_get(
 }
 
 /// Frees findings. NULL is accepted.
+///
+/// # Safety
+/// `findings` is NULL or a live `hmf_findings` this library made, not yet freed; none is used after the call returns,
+/// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_findings_free(findings: *mut hmf_findings) {
     if !findings.is_null() {

@@ -94,6 +94,10 @@ pub struct hmf_error {
 /// Writes the last error of this thread to `*out`. Returns `HMF_OK` and writes when there is one; returns
 /// `HMF_INVALID_ARGUMENT` (leaving `*out` unwritten) when the last call on this thread succeeded.
 /// The strings stay valid until the next `hmf_` call on this thread.
+///
+/// # Safety
+/// `out` is NULL or points to a writable `hmf_error`; none is used after the call returns, beyond what the rules of
+/// `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_last_error(out: *mut hmf_error) -> hmf_status {
     if out.is_null() {

@@ -29,7 +29,8 @@ pub const HMF_FILTER_SESSION_ID: u32 = 1;
 pub const HMF_FILTER_REMOTE_ADDRESS: u32 = 2;
 /// A connector id: `*`/`?` wildcards, or without them any part of the name.
 pub const HMF_FILTER_CONNECTOR: u32 = 3;
-/// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage, Incomplete).
+/// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage,
+/// Incomplete).
 pub const HMF_FILTER_OUTCOME: u32 = 4;
 /// A MAIL FROM address: exact (case-insensitive) or with wildcards.
 pub const HMF_FILTER_SENDER: u32 = 5;
@@ -269,6 +270,8 @@ struct Config {
 /// What the views of a protocol batch point into, besides its arena.
 struct ProtocolRecords {
     entries: Vec<LogEntry>,
+    // Boxed: the views hold pointers into each session, which must not move when the vector grows.
+    #[allow(clippy::vec_box)]
     sessions: Vec<Box<Session>>,
     entry_views: Vec<hmf_protocol_entry>,
     session_views: Vec<hmf_session>,
@@ -289,6 +292,10 @@ impl hmf_protocol_reader {
 }
 
 /// Creates a reader of lines (HMF_READ_ENTRIES) or sessions (HMF_READ_SESSIONS).
+///
+/// # Safety
+/// `out` is NULL or points to a writable `*mut hmf_protocol_reader`; none is used after the call returns, beyond what
+/// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_new(mode: u32, out: *mut *mut hmf_protocol_reader) -> hmf_status {
     guard(|| {
@@ -320,6 +327,10 @@ pub unsafe extern "C" fn hmf_protocol_reader_new(mode: u32, out: *mut *mut hmf_p
 }
 
 /// Frees a reader. NULL is accepted.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_free(reader: *mut hmf_protocol_reader) {
     if !reader.is_null() {
@@ -331,6 +342,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_free(reader: *mut hmf_protocol_read
 }
 
 /// Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `path` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_add_path(
     reader: *mut hmf_protocol_reader,
@@ -346,6 +362,10 @@ pub unsafe extern "C" fn hmf_protocol_reader_add_path(
 }
 
 /// Keeps lines (or sessions overlapping the range) between start and end, milliseconds since the Unix epoch.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_set_time_range(
     reader: *mut hmf_protocol_reader,
@@ -365,6 +385,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_time_range(
 
 /// Adds a filter value (see HMF_FILTER_*). A value that cannot be read (a bad address range, an unknown
 /// outcome) is refused with HMF_INVALID_ARGUMENT and a message saying why.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `value` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_add_filter(
     reader: *mut hmf_protocol_reader,
@@ -398,6 +423,10 @@ pub unsafe extern "C" fn hmf_protocol_reader_add_filter(
 }
 
 /// Only the last `count` lines or sessions, from the newest files.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_set_tail(reader: *mut hmf_protocol_reader, count: u64) -> hmf_status {
     guard(|| {
@@ -408,6 +437,10 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_tail(reader: *mut hmf_protocol_
 }
 
 /// Follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_set_follow(reader: *mut hmf_protocol_reader, follow: bool) -> hmf_status {
     guard(|| {
@@ -418,6 +451,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_follow(reader: *mut hmf_protoco
 }
 
 /// The server name for files whose path and connector ids do not name one (the local server's own logs).
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `name` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_set_default_server(
     reader: *mut hmf_protocol_reader,
@@ -433,6 +471,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_default_server(
 }
 
 /// Reads up to `max_items` items (0 means 256) into a new batch. The batch's state tells whether to call again.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
+/// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+/// returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_next_batch(
     reader: *mut hmf_protocol_reader,
@@ -484,6 +527,10 @@ pub struct hmf_protocol_stats {
     pub sessions: u64,
 }
 
+/// # Safety
+/// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
+/// writable `hmf_protocol_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+/// returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_stats(
     reader: *const hmf_protocol_reader,
@@ -509,6 +556,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_stats(
 
 /// Reads the lines of a session (its `raw_lines`, joined with '\n') as entries. Path and line numbers are
 /// left empty: the session's `line_files`/`line_numbers` tell them.
+///
+/// # Safety
+/// `text` points to `len` readable bytes (NULL only when `len` is 0); `out` is NULL or points to a writable `*mut
+/// hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or
+/// handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_parse_lines(
     text: *const u8,

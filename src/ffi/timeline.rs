@@ -95,6 +95,10 @@ const STATS_COLUMNS: &[&str] = &[
 ];
 
 /// Creates an empty query.
+///
+/// # Safety
+/// `out` is NULL or points to a writable `*mut hmf_timeline_query`; none is used after the call returns, beyond what
+/// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_new(out: *mut *mut hmf_timeline_query) -> hmf_status {
     guard(|| {
@@ -113,6 +117,10 @@ pub unsafe extern "C" fn hmf_timeline_query_new(out: *mut *mut hmf_timeline_quer
 }
 
 /// Frees a query. NULL is accepted.
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_free(query: *mut hmf_timeline_query) {
     if !query.is_null() {
@@ -125,6 +133,11 @@ pub unsafe extern "C" fn hmf_timeline_query_free(query: *mut hmf_timeline_query)
 
 /// Adds a value of a kind (HMF_TIMELINE_*): ids and addresses to trace, log paths to read. An empty value or an
 /// unknown kind is refused with HMF_INVALID_ARGUMENT.
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `value` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_add(
     query: *mut hmf_timeline_query,
@@ -162,6 +175,10 @@ pub unsafe extern "C" fn hmf_timeline_query_add(
 
 /// For sender and recipient searches: the time window (milliseconds since the Unix epoch, inclusive). Log
 /// files whose name shows they are outside it are not searched.
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_set_time_range(
     query: *mut hmf_timeline_query,
@@ -179,6 +196,10 @@ pub unsafe extern "C" fn hmf_timeline_query_set_time_range(
 }
 
 /// A hop slower than this since the previous one is flagged (default five minutes). 0 or less is refused.
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_set_slow_threshold(query: *mut hmf_timeline_query, ms: i64) -> hmf_status {
     guard(|| {
@@ -196,6 +217,12 @@ pub unsafe extern "C" fn hmf_timeline_query_set_slow_threshold(query: *mut hmf_t
 
 /// Adds an Exchange Online trace export (the bytes of a file, or the CSV of live objects), read as
 /// `hmf_trace_import_read` reads it; its problems appear among the result's issues.
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `name` points to `name_len`
+/// readable bytes (NULL only when `name_len` is 0); `bytes` points to `bytes_len` readable bytes (NULL only when
+/// `bytes_len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_add_trace(
     query: *mut hmf_timeline_query,
@@ -232,6 +259,11 @@ pub unsafe extern "C" fn hmf_timeline_query_add_trace(
 }
 
 /// Traces the query's messages. The query can be run again (its sources are read again).
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `out` is NULL or points to a
+/// writable `*mut hmf_timeline_result`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_run(
     query: *const hmf_timeline_query,
@@ -338,6 +370,10 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
 }
 
 /// Frees a result and its tables. NULL is accepted.
+///
+/// # Safety
+/// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_result_free(result: *mut hmf_timeline_result) {
     if !result.is_null() {
@@ -361,6 +397,11 @@ pub const HMF_TIMELINE_TABLE_ISSUES: u32 = 4;
 pub const HMF_TIMELINE_TABLE_STATS: u32 = 5;
 
 /// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
+///
+/// # Safety
+/// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `out` is NULL or points to a
+/// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_result_table(
     result: *const hmf_timeline_result,

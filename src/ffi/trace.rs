@@ -143,6 +143,10 @@ fn tables_of(import: &TraceImport) -> (OwnedTable, OwnedTable) {
 }
 
 /// Creates a trace importer.
+///
+/// # Safety
+/// `out` is NULL or points to a writable `*mut hmf_trace_import`; none is used after the call returns, beyond what the
+/// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_new(out: *mut *mut hmf_trace_import) -> hmf_status {
     guard(|| {
@@ -154,6 +158,10 @@ pub unsafe extern "C" fn hmf_trace_import_new(out: *mut *mut hmf_trace_import) -
 }
 
 /// Frees an importer and its tables. NULL is accepted.
+///
+/// # Safety
+/// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; none is used after the call returns,
+/// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_free(import: *mut hmf_trace_import) {
     if !import.is_null() {
@@ -169,6 +177,12 @@ pub unsafe extern "C" fn hmf_trace_import_free(import: *mut hmf_trace_import) {
 /// names it in events and issues. `day_first` says how the exporting culture writes `a/b/yyyy` dates when the
 /// file's own dates do not tell. The tables of the previous read are replaced (and their views invalidated).
 /// A file that is not a trace export is an issue of kind NotATrace, not a failed call.
+///
+/// # Safety
+/// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `name` points to `name_len` readable
+/// bytes (NULL only when `name_len` is 0); `bytes` points to `bytes_len` readable bytes (NULL only when `bytes_len` is
+/// 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle
+/// borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_read(
     import: *mut hmf_trace_import,
@@ -196,6 +210,11 @@ pub unsafe extern "C" fn hmf_trace_import_read(
 
 /// The events of the last read (columns: see the module's documentation of Import-HybridMessageTrace; each
 /// column is found by name).
+///
+/// # Safety
+/// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `out` is NULL or points to a
+/// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_events(import: *const hmf_trace_import, out: *mut hmf_table) -> hmf_status {
     guard(|| {
@@ -206,6 +225,11 @@ pub unsafe extern "C" fn hmf_trace_import_events(import: *const hmf_trace_import
 }
 
 /// The issues of the last read: Kind, Path, Line, Message.
+///
+/// # Safety
+/// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `out` is NULL or points to a
+/// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+/// string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_issues(import: *const hmf_trace_import, out: *mut hmf_table) -> hmf_status {
     guard(|| {

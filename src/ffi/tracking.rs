@@ -172,6 +172,10 @@ impl hmf_tracking_reader {
 }
 
 /// Creates a message-tracking reader.
+///
+/// # Safety
+/// `out` is NULL or points to a writable `*mut hmf_tracking_reader`; none is used after the call returns, beyond what
+/// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_new(out: *mut *mut hmf_tracking_reader) -> hmf_status {
     guard(|| {
@@ -190,6 +194,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_new(out: *mut *mut hmf_tracking_rea
 }
 
 /// Frees a reader, stopping its reading thread. NULL is accepted.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_free(reader: *mut hmf_tracking_reader) {
     if !reader.is_null() {
@@ -202,6 +210,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_free(reader: *mut hmf_tracking_read
 
 /// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
 /// whatever order the paths are added in.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `path` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_add_path(
     reader: *mut hmf_tracking_reader,
@@ -218,6 +231,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_path(
 
 /// Keeps events between start and end (inclusive), milliseconds since the Unix epoch. Files whose name or #Date
 /// shows they are outside the range are skipped unread.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_set_time_range(
     reader: *mut hmf_tracking_reader,
@@ -237,6 +254,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_time_range(
 
 /// Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
 /// is refused with HMF_INVALID_ARGUMENT.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `value` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
     reader: *mut hmf_tracking_reader,
@@ -284,6 +306,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
 }
 
 /// Returns at most `count` events.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
+/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(
     reader: *mut hmf_tracking_reader,
@@ -297,6 +323,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(
 }
 
 /// The server of files whose path does not name one (the local server's own logs), for the server filter.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `name` points to `len` readable
+/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(
     reader: *mut hmf_tracking_reader,
@@ -314,6 +345,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(
 /// The next batch of up to `max_items` items (0 means 256): events, errors and file events, in order. The first
 /// call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
 /// return empty END batches.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
+/// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+/// returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_next_batch(
     reader: *mut hmf_tracking_reader,
@@ -347,6 +383,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_next_batch(
 }
 
 /// Totals as of the last batch taken.
+///
+/// # Safety
+/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
+/// writable `hmf_tracking_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+/// returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_stats(
     reader: *const hmf_tracking_reader,

@@ -78,6 +78,7 @@ mod tests {
     use crate::logfile::parse_utc_ms;
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of cases, read across
     fn parses_exchange_log_names() {
         let t = |s: &str| parse_utc_ms(s.as_bytes()).unwrap();
         let cases: &[(&str, Option<(&str, LogFamily, i64, bool, u32)>)] = &[

@@ -542,6 +542,7 @@ mod tests {
 
     const HEADER: &str = "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2023-01-11T16:00:04.113Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
 
+    #[allow(clippy::type_complexity)] // what a test compares, read at once
     fn read_all(text: &[u8], max: usize) -> (Vec<Result<Vec<String>, (u64, LineErrorKind)>>, ReaderStats, ReadOutcome) {
         let mut r = LogReader::new("RECV.LOG", text).with_max_line_bytes(max);
         let mut out = Vec::new();

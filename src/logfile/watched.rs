@@ -4,9 +4,10 @@
 //! the file it was opened from apart from what is at its path now.
 //!
 //! A file is known again by its identity: on Unix its device and inode. On Windows the standard library gives no
-//! stable file index, so its creation time stands in; Windows keeps the creation time of a file deleted and made
-//! again under the same name within 15 seconds ("file tunneling"), so such a replacement is seen by the checks that
-//! follow instead: a size below what was read, or different bytes just before where reading stopped.
+//! stable file index, and the creation time is no identity either: Windows keeps it for a file deleted and made again
+//! under the same name within 15 seconds ("file tunneling"), and wine reports one that moves as the file is written.
+//! There a replacement is seen by the checks that follow: a size below what was read, or different bytes just before
+//! where reading stopped.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom};
@@ -104,13 +105,7 @@ fn identity(metadata: &Metadata) -> Option<(u64, u64)> {
     Some((metadata.dev(), metadata.ino()))
 }
 
-#[cfg(windows)]
-fn identity(metadata: &Metadata) -> Option<(u64, u64)> {
-    use std::os::windows::fs::MetadataExt;
-    Some((metadata.creation_time(), 0))
-}
-
-#[cfg(not(any(unix, windows)))]
+#[cfg(not(unix))]
 fn identity(_metadata: &Metadata) -> Option<(u64, u64)> {
     None
 }

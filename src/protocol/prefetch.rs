@@ -87,6 +87,7 @@ impl<T: Send + 'static> Prefetcher<T> {
     }
 
     /// The next batch and how it ends; `None` once the last was taken (or the thread stopped).
+    #[allow(clippy::should_implement_trait)] // a batch with how it ends; an Iterator would hide the end
     pub fn next(&mut self) -> Option<(T, BatchEnd)> {
         let (built, end, stats) = self.ahead.next()?;
         if stats != ProtocolStats::default() {

@@ -121,6 +121,7 @@ pub enum ProtocolItem {
 
 /// What one call to [`ProtocolReader::next`] gives.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per call, moved once: boxing would cost an allocation per item
 pub enum Next {
     Item(ProtocolItem),
     /// Follow mode: nothing more yet; call again later.
@@ -421,6 +422,7 @@ impl ProtocolReader {
     }
 
     /// The next item, in order.
+    #[allow(clippy::should_implement_trait)] // `Pending` in follow mode is neither an item nor the end
     pub fn next(&mut self) -> Next {
         if !self.started {
             self.started = true;
@@ -558,7 +560,7 @@ impl ProtocolReader {
                 .and_then(|n| n.to_str())
                 .and_then(LogFileName::parse);
             self.files_opened += 1;
-            if !self.filter.file_in_range(name.as_ref()) && !(self.follow && last_of_stream) {
+            if !(self.filter.file_in_range(name.as_ref()) || self.follow && last_of_stream) {
                 self.stats.files_skipped_by_time += 1;
                 self.out.push_back(ProtocolItem::FileDone {
                     path,

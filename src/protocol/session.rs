@@ -998,10 +998,10 @@ fn read_proxy(s: &mut Session, text: &str) {
     {
         s.proxy_status = text.to_owned();
     }
-    let hex_ids = text
+    let mut hex_ids = text
         .split(|c: char| !c.is_ascii_hexdigit())
         .filter(|w| w.len() == 16 && *w != s.session_id);
-    if let Some(id) = hex_ids.last() {
+    if let Some(id) = hex_ids.next_back() {
         s.proxied_session_id = id.to_owned();
     }
     if let Some(rest) = text

@@ -233,6 +233,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of cases, read across
     fn reads_the_combined_certificate_row() {
         let cases: &[(&str, &str, &str, &str, &str, &[&str])] = &[
             (

@@ -556,13 +556,7 @@ fn timeline_of(
         }
     }
     let (location, location_server, summary, error, rule, title) = locate(&hops);
-    let pick = |f: &dyn Fn(&Hop) -> &str| {
-        hops.iter()
-            .map(|h| f(h))
-            .find(|v| !v.is_empty())
-            .unwrap_or("")
-            .to_string()
-    };
+    let pick = |f: &dyn Fn(&Hop) -> &str| hops.iter().map(f).find(|v| !v.is_empty()).unwrap_or("").to_string();
     let subject = c
         .trace_events
         .iter()

@@ -92,14 +92,13 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
                 .network_message_ids
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case(&e.network_message_id));
-        if by_id
+        if (by_id
             || (by_address
                 && in_window(query, e.received_ms)
-                && address_ok(&e.sender_address, &[e.recipient_address.as_str()]))
+                && address_ok(&e.sender_address, &[e.recipient_address.as_str()])))
+            && !e.message_id.is_empty()
         {
-            if !e.message_id.is_empty() {
-                push_unique(&mut trace_ids, &bracketed(&e.message_id));
-            }
+            push_unique(&mut trace_ids, &bracketed(&e.message_id));
         }
     }
     for id in trace_ids {

@@ -47,7 +47,7 @@ impl<R: Read> TrackingFileReader<R> {
     }
 
     pub(crate) fn with_matcher(reader: LogReader<R>, matcher: Arc<Matcher>, file_server: Option<&str>) -> Self {
-        let check_server_rows = file_server.map_or(true, |server| !matcher.server_ok(server));
+        let check_server_rows = file_server.is_none_or(|server| !matcher.server_ok(server));
         Self {
             reader,
             matcher,

@@ -218,7 +218,7 @@ impl Matcher {
         self.filter
             .server
             .as_deref()
-            .map_or(true, |wanted| host_matches(wanted, file_server))
+            .is_none_or(|wanted| host_matches(wanted, file_server))
     }
 
     /// The row checks, cheapest first. `check_server` is false when the file's server has already been matched.

@@ -42,6 +42,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of cases, read across
     fn splits_bracketed_statuses_into_their_parts() {
         let cases: &[(&str, Option<(&str, &str, &str, &str, &str)>)] = &[
             (

@@ -612,6 +612,9 @@ Describe 'Following a log as Exchange writes it (-Wait)' {
             @{ Case = 'deleted and created again'; Before = 1; After = 2; Delete = $true; Said = 'replaced by a new file' }
         ) {
             param($Case, $Before, $After, $Delete, $Said)
+            # Windows gives no file identity to compare (see src/logfile/watched.rs): a new file is seen by its size
+            # or its bytes instead.
+            if ($Delete -and [System.IO.Path]::DirectorySeparatorChar -eq '\') { $Said = '(truncated|rewritten)' }
             $dir = Join-Path $TestDrive "$Case/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive"
             $file = Join-Path $dir 'RECV2026050110-1.LOG'
             $ids = foreach ($i in 1..($Before + $After)) { '08DEA74796A6F1{0:D2}' -f $i }
