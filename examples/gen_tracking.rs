@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hybridmailflow_engine::logfile::{format_utc_ms, parse_utc_ms};
-use hybridmailflow_engine::tracking::generate_tracking_log;
+
+#[path = "common/tracking_log.rs"]
+mod tracking_log;
+use tracking_log::generate_tracking_log;
 
 /// About 10 MB of rows at the generator's average of some 700 bytes a row.
 const ROWS_PER_FILE: usize = 14_300;

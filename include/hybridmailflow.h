@@ -7,8 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TimelineQuery_DEFAULT_SLOW_THRESHOLD_MS (5 * 60000)
-
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
 #define HMF_ABI_VERSION 5

@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use super::error::{guard, hmf_error, FfiError};
 use super::out_ptr;
 use super::types::{hmf_status, hmf_str};
+use super::Handle;
 
 /// A list of strings owned by a batch.
 #[repr(C)]
@@ -185,7 +186,7 @@ impl hmf_batch {
 #[no_mangle]
 pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut hmf_batch_view) -> hmf_status {
     guard(|| {
-        let b = batch.as_ref().ok_or_else(|| FfiError::null("batch"))?;
+        let b = Handle::arg(batch)?;
         let out = out_ptr(out, "out")?;
         *out = hmf_batch_view {
             items: if b.items.is_empty() {
@@ -207,20 +208,21 @@ pub unsafe extern "C" fn hmf_batch_view_get(batch: *const hmf_batch, out: *mut h
 /// what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_batch_free(batch: *mut hmf_batch) {
-    if !batch.is_null() {
-        let _ = guard(|| {
-            let mut batch = Box::from_raw(batch);
-            if let Some(reclaim) = batch.reclaim.take() {
-                let freed = Freed {
-                    _records: std::mem::replace(&mut batch.records, Box::new(())),
-                    _arena: std::mem::take(&mut batch.arena),
-                };
-                // When the reading thread has ended (or is behind), it is freed here instead.
-                let _ = reclaim.try_send(freed);
-            }
-            drop(batch);
-            Ok(())
-        });
+    Handle::free(batch);
+}
+
+impl Handle for hmf_batch {
+    const ARG: &'static str = "batch";
+
+    fn release(mut self: Box<Self>) {
+        if let Some(reclaim) = self.reclaim.take() {
+            let freed = Freed {
+                _records: std::mem::replace(&mut self.records, Box::new(())),
+                _arena: std::mem::take(&mut self.arena),
+            };
+            // When the reading thread has ended (or is behind), it is freed here instead.
+            let _ = reclaim.try_send(freed);
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 use super::batch::{hmf_str_list, Arena};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::Handle;
 use super::{arg_str, out_ptr};
 use crate::config::address_space::{
     address_space_fix, connector_to_extend, recipient_domain, route, AddressSpace, Connector,
@@ -138,7 +139,7 @@ pub unsafe extern "C" fn hmf_queue_advise(
             threshold: u64::try_from(threshold).ok(),
         };
         let last_error = arg_str(last_error, last_error_len, "last_error")?;
-        *out = Box::into_raw(Box::new(assessment(advise(&facts), last_error)));
+        assessment(advise(&facts), last_error).hand_out(out);
         Ok(())
     })
 }
@@ -159,7 +160,7 @@ pub unsafe extern "C" fn hmf_submission_checklist(
     guard(|| {
         let out = out_ptr(out, "out")?;
         let server = arg_str(server, server_len, "server")?;
-        *out = Box::into_raw(Box::new(assessment(submission_checklist(server), "")));
+        assessment(submission_checklist(server), "").hand_out(out);
         Ok(())
     })
 }
@@ -176,7 +177,7 @@ pub unsafe extern "C" fn hmf_queue_assessment_get(
     out: *mut *const hmf_queue_advice,
 ) -> hmf_status {
     guard(|| {
-        let assessment = assessment.as_ref().ok_or_else(|| FfiError::null("assessment"))?;
+        let assessment = Handle::arg(assessment)?;
         let out = out_ptr(out, "out")?;
         *out = &assessment.view;
         Ok(())
@@ -190,12 +191,7 @@ pub unsafe extern "C" fn hmf_queue_assessment_get(
 /// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_queue_assessment_free(assessment: *mut hmf_queue_assessment) {
-    if !assessment.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(assessment));
-            Ok(())
-        });
-    }
+    Handle::free(assessment);
 }
 
 /// The connector chosen for a recipient domain, or, when none routes it, the connector to extend and the
@@ -240,10 +236,11 @@ pub struct hmf_route_table {
 pub unsafe extern "C" fn hmf_route_table_new(out: *mut *mut hmf_route_table) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        *out = Box::into_raw(Box::new(hmf_route_table {
+        hmf_route_table {
             connectors: Vec::new(),
             last: None,
-        }));
+        }
+        .hand_out(out);
         Ok(())
     })
 }
@@ -255,12 +252,7 @@ pub unsafe extern "C" fn hmf_route_table_new(out: *mut *mut hmf_route_table) -> 
 /// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_route_table_free(table: *mut hmf_route_table) {
-    if !table.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(table));
-            Ok(())
-        });
-    }
+    Handle::free(table);
 }
 
 /// Adds a send connector; its address spaces follow with `hmf_route_table_add_address_space`. `hybrid` marks
@@ -280,7 +272,7 @@ pub unsafe extern "C" fn hmf_route_table_add_connector(
     hybrid: bool,
 ) -> hmf_status {
     guard(|| {
-        let table = table.as_mut().ok_or_else(|| FfiError::null("table"))?;
+        let table = Handle::arg_mut(table)?;
         let name = arg_str(name, name_len, "name")?;
         table.connectors.push(Connector {
             name: name.to_string(),
@@ -308,7 +300,7 @@ pub unsafe extern "C" fn hmf_route_table_add_address_space(
     text_len: usize,
 ) -> hmf_status {
     guard(|| {
-        let table = table.as_mut().ok_or_else(|| FfiError::null("table"))?;
+        let table = Handle::arg_mut(table)?;
         let text = arg_str(text, text_len, "text")?;
         let connector = table.connectors.last_mut().ok_or_else(|| {
             FfiError::new(
@@ -338,7 +330,7 @@ pub unsafe extern "C" fn hmf_route_table_route(
     out: *mut hmf_route,
 ) -> hmf_status {
     guard(|| {
-        let table = table.as_mut().ok_or_else(|| FfiError::null("table"))?;
+        let table = Handle::arg_mut(table)?;
         let recipient = arg_str(recipient, recipient_len, "recipient")?;
         let out = out_ptr(out, "out")?;
         let domain = recipient_domain(recipient);
@@ -393,4 +385,12 @@ pub unsafe extern "C" fn hmf_route_table_route(
         table.last = Some((arena, view));
         Ok(())
     })
+}
+
+impl Handle for hmf_queue_assessment {
+    const ARG: &'static str = "assessment";
+}
+
+impl Handle for hmf_route_table {
+    const ARG: &'static str = "table";
 }

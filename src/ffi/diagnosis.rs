@@ -5,6 +5,7 @@ use std::ptr;
 use super::batch::{hmf_str_list, Arena};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::Handle;
 use super::{arg_str, out_ptr};
 use crate::diagnosis::{Context, Direction, Finding, KnowledgeBase, LogKind};
 
@@ -92,7 +93,7 @@ pub unsafe extern "C" fn hmf_knowledge_base_new(
         let source = arg_str(source_name, source_len, "source_name")?;
         let knowledge = KnowledgeBase::with_user_rules(rules, source)
             .map_err(|e| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, e.to_string()))?;
-        *out = Box::into_raw(Box::new(hmf_knowledge_base { knowledge }));
+        hmf_knowledge_base { knowledge }.hand_out(out);
         Ok(())
     })
 }
@@ -104,12 +105,7 @@ pub unsafe extern "C" fn hmf_knowledge_base_new(
 /// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_knowledge_base_free(knowledge: *mut hmf_knowledge_base) {
-    if !knowledge.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(knowledge));
-            Ok(())
-        });
-    }
+    Handle::free(knowledge);
 }
 
 /// Diagnoses `text`. `knowledge` may be NULL for the built-in rules. `direction`: 0 unknown, 1 receive, 2 send.
@@ -166,11 +162,12 @@ pub unsafe extern "C" fn hmf_diagnose(
         };
         let mut arena = Arena::default();
         let views = finding_views(&mut arena, &findings);
-        *out = Box::into_raw(Box::new(hmf_findings {
+        hmf_findings {
             _findings: findings,
             _arena: arena,
             views,
-        }));
+        }
+        .hand_out(out);
         Ok(())
     })
 }
@@ -188,7 +185,7 @@ pub unsafe extern "C" fn hmf_findings_get(
     count: *mut usize,
 ) -> hmf_status {
     guard(|| {
-        let f = findings.as_ref().ok_or_else(|| FfiError::null("findings"))?;
+        let f = Handle::arg(findings)?;
         let items = out_ptr(items, "items")?;
         let count = out_ptr(count, "count")?;
         *items = if f.views.is_empty() {
@@ -208,10 +205,13 @@ pub unsafe extern "C" fn hmf_findings_get(
 /// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_findings_free(findings: *mut hmf_findings) {
-    if !findings.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(findings));
-            Ok(())
-        });
-    }
+    Handle::free(findings);
+}
+
+impl Handle for hmf_knowledge_base {
+    const ARG: &'static str = "knowledge";
+}
+
+impl Handle for hmf_findings {
+    const ARG: &'static str = "findings";
 }

@@ -10,6 +10,7 @@ use super::batch::*;
 use super::diagnosis::{finding_views, hmf_finding};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
 use crate::net::{classify, Cidr, Endpoint};
 use crate::pattern::Pattern;
@@ -318,10 +319,11 @@ pub unsafe extern "C" fn hmf_protocol_reader_new(mode: u32, out: *mut *mut hmf_p
             follow: false,
             default_server: String::new(),
         };
-        *out = Box::into_raw(Box::new(hmf_protocol_reader {
+        hmf_protocol_reader {
             config: Some(config),
             reader: None,
-        }));
+        }
+        .hand_out(out);
         Ok(())
     })
 }
@@ -333,12 +335,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_new(mode: u32, out: *mut *mut hmf_p
 /// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_free(reader: *mut hmf_protocol_reader) {
-    if !reader.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(reader));
-            Ok(())
-        });
-    }
+    Handle::free(reader);
 }
 
 /// Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
@@ -354,7 +351,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_add_path(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let path = arg_str(path, len, "path")?;
         r.config()?.paths.push(PathBuf::from(path));
         Ok(())
@@ -375,7 +372,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_time_range(
     end_ms: i64,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let filter = &mut r.config()?.filter;
         filter.start_ms = has_start.then_some(start_ms);
         filter.end_ms = has_end.then_some(end_ms);
@@ -398,7 +395,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_add_filter(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let value = arg_str(value, len, "value")?;
         let invalid = |what: String| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, what);
         let filter = &mut r.config()?.filter;
@@ -430,7 +427,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_add_filter(
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_set_tail(reader: *mut hmf_protocol_reader, count: u64) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         r.config()?.tail = Some(usize::try_from(count).unwrap_or(usize::MAX));
         Ok(())
     })
@@ -444,7 +441,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_tail(reader: *mut hmf_protocol_
 #[no_mangle]
 pub unsafe extern "C" fn hmf_protocol_reader_set_follow(reader: *mut hmf_protocol_reader, follow: bool) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         r.config()?.follow = follow;
         Ok(())
     })
@@ -463,7 +460,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_set_default_server(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let name = arg_str(name, len, "name")?;
         r.config()?.default_server = name.to_owned();
         Ok(())
@@ -483,7 +480,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_next_batch(
     out: *mut *mut hmf_batch,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let out = out_ptr(out, "out")?;
         let max = if max_items == 0 { 256 } else { max_items };
         if r.reader.is_none() {
@@ -537,7 +534,7 @@ pub unsafe extern "C" fn hmf_protocol_reader_stats(
     out: *mut hmf_protocol_stats,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_ref().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg(reader)?;
         let out = out_ptr(out, "out")?;
         let s = r.reader.as_ref().map(Source::stats).unwrap_or_default();
         *out = hmf_protocol_stats {
@@ -588,7 +585,7 @@ pub unsafe extern "C" fn hmf_protocol_parse_lines(
                 Err(e) => ProtocolItem::Error(e),
             })
             .collect();
-        *out = Box::into_raw(Box::new(build_batch(items, HMF_BATCH_END)));
+        build_batch(items, HMF_BATCH_END).hand_out(out);
         Ok(())
     })
 }
@@ -857,4 +854,8 @@ fn session_view(
         line_files: arena.list(s.files.iter().map(|f| hmf_str::borrow(f)).collect()),
         ended: u32::from(s.ended),
     }
+}
+
+impl Handle for hmf_protocol_reader {
+    const ARG: &'static str = "reader";
 }

@@ -7,6 +7,7 @@ use super::error::{guard, FfiError};
 use super::table::{hmf_table, OwnedTable};
 use super::trace::{issue_kind_name, ISSUE_COLUMNS};
 use super::types::hmf_status;
+use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
 use crate::timeline::{build_timelines, TimelineQuery, TimelineSources};
 use crate::trace::{import_trace, DayOrder};
@@ -107,11 +108,12 @@ pub unsafe extern "C" fn hmf_timeline_query_new(out: *mut *mut hmf_timeline_quer
             slow_threshold_ms: TimelineQuery::DEFAULT_SLOW_THRESHOLD_MS,
             ..TimelineQuery::default()
         };
-        *out = Box::into_raw(Box::new(hmf_timeline_query {
+        hmf_timeline_query {
             query,
             sources: TimelineSources::default(),
             trace_issues: Vec::new(),
-        }));
+        }
+        .hand_out(out);
         Ok(())
     })
 }
@@ -123,12 +125,7 @@ pub unsafe extern "C" fn hmf_timeline_query_new(out: *mut *mut hmf_timeline_quer
 /// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_free(query: *mut hmf_timeline_query) {
-    if !query.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(query));
-            Ok(())
-        });
-    }
+    Handle::free(query);
 }
 
 /// Adds a value of a kind (HMF_TIMELINE_*): ids and addresses to trace, log paths to read. An empty value or an
@@ -146,7 +143,7 @@ pub unsafe extern "C" fn hmf_timeline_query_add(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        let q = Handle::arg_mut(query)?;
         let value = arg_str(value, len, "value")?;
         if value.trim().is_empty() {
             return Err(FfiError::new(
@@ -188,7 +185,7 @@ pub unsafe extern "C" fn hmf_timeline_query_set_time_range(
     end_ms: i64,
 ) -> hmf_status {
     guard(|| {
-        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        let q = Handle::arg_mut(query)?;
         q.query.start_ms = has_start.then_some(start_ms);
         q.query.end_ms = has_end.then_some(end_ms);
         Ok(())
@@ -203,7 +200,7 @@ pub unsafe extern "C" fn hmf_timeline_query_set_time_range(
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_query_set_slow_threshold(query: *mut hmf_timeline_query, ms: i64) -> hmf_status {
     guard(|| {
-        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        let q = Handle::arg_mut(query)?;
         if ms <= 0 {
             return Err(FfiError::new(
                 hmf_status::HMF_INVALID_ARGUMENT,
@@ -233,7 +230,7 @@ pub unsafe extern "C" fn hmf_timeline_query_add_trace(
     day_first: bool,
 ) -> hmf_status {
     guard(|| {
-        let q = query.as_mut().ok_or_else(|| FfiError::null("query"))?;
+        let q = Handle::arg_mut(query)?;
         let name = arg_str(name, name_len, "name")?;
         let bytes = arg_bytes(bytes, bytes_len, "bytes")?;
         let import = import_trace(
@@ -270,7 +267,7 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
     out: *mut *mut hmf_timeline_result,
 ) -> hmf_status {
     guard(|| {
-        let q = query.as_ref().ok_or_else(|| FfiError::null("query"))?;
+        let q = Handle::arg(query)?;
         let out = out_ptr(out, "out")?;
         let (timelines, issues, stats) = build_timelines(&q.query, q.sources.clone());
         let mut t_table = OwnedTable::new(TIMELINE_COLUMNS);
@@ -358,13 +355,14 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
         for table in [&mut t_table, &mut h_table, &mut f_table, &mut i_table, &mut s_table] {
             table.seal();
         }
-        *out = Box::into_raw(Box::new(hmf_timeline_result {
+        hmf_timeline_result {
             timelines: t_table,
             hops: h_table,
             flags: f_table,
             issues: i_table,
             stats: s_table,
-        }));
+        }
+        .hand_out(out);
         Ok(())
     })
 }
@@ -376,12 +374,7 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
 /// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_timeline_result_free(result: *mut hmf_timeline_result) {
-    if !result.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(result));
-            Ok(())
-        });
-    }
+    Handle::free(result);
 }
 
 /// Table ids for `hmf_timeline_result_table`. Append-only.
@@ -409,7 +402,7 @@ pub unsafe extern "C" fn hmf_timeline_result_table(
     out: *mut hmf_table,
 ) -> hmf_status {
     guard(|| {
-        let r = result.as_ref().ok_or_else(|| FfiError::null("result"))?;
+        let r = Handle::arg(result)?;
         let out = out_ptr(out, "out")?;
         *out = match table {
             HMF_TIMELINE_TABLE_TIMELINES => r.timelines.view(),
@@ -426,4 +419,12 @@ pub unsafe extern "C" fn hmf_timeline_result_table(
         };
         Ok(())
     })
+}
+
+impl Handle for hmf_timeline_query {
+    const ARG: &'static str = "query";
+}
+
+impl Handle for hmf_timeline_result {
+    const ARG: &'static str = "result";
 }

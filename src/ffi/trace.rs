@@ -1,8 +1,9 @@
 //! Exchange Online trace exports through the C ABI: one call reads one export's bytes; its events and issues
 //! come back as tables (see `hmf_table`).
 
-use super::error::{guard, FfiError};
+use super::error::guard;
 use super::table::{hmf_table, OwnedTable};
+use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
 use crate::trace::{import_trace, DayOrder, TraceEvent, TraceImport, TraceIssueKind};
 
@@ -152,7 +153,7 @@ pub unsafe extern "C" fn hmf_trace_import_new(out: *mut *mut hmf_trace_import) -
     guard(|| {
         let out = out_ptr(out, "out")?;
         let (events, issues) = tables_of(&TraceImport::default());
-        *out = Box::into_raw(Box::new(hmf_trace_import { events, issues }));
+        hmf_trace_import { events, issues }.hand_out(out);
         Ok(())
     })
 }
@@ -164,12 +165,7 @@ pub unsafe extern "C" fn hmf_trace_import_new(out: *mut *mut hmf_trace_import) -
 /// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_free(import: *mut hmf_trace_import) {
-    if !import.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(import));
-            Ok(())
-        });
-    }
+    Handle::free(import);
 }
 
 /// Reads one export: `bytes` in any encoding an export uses (UTF-16 LE, UTF-8 with or without BOM, ASCII,
@@ -193,7 +189,7 @@ pub unsafe extern "C" fn hmf_trace_import_read(
     day_first: bool,
 ) -> hmf_status {
     guard(|| {
-        let import = import.as_mut().ok_or_else(|| FfiError::null("import"))?;
+        let import = Handle::arg_mut(import)?;
         let name = arg_str(name, name_len, "name")?;
         let bytes = arg_bytes(bytes, bytes_len, "bytes")?;
         let order = if day_first {
@@ -218,7 +214,7 @@ pub unsafe extern "C" fn hmf_trace_import_read(
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_events(import: *const hmf_trace_import, out: *mut hmf_table) -> hmf_status {
     guard(|| {
-        let import = import.as_ref().ok_or_else(|| FfiError::null("import"))?;
+        let import = Handle::arg(import)?;
         *out_ptr(out, "out")? = import.events.view();
         Ok(())
     })
@@ -233,10 +229,14 @@ pub unsafe extern "C" fn hmf_trace_import_events(import: *const hmf_trace_import
 #[no_mangle]
 pub unsafe extern "C" fn hmf_trace_import_issues(import: *const hmf_trace_import, out: *mut hmf_table) -> hmf_status {
     guard(|| {
-        let import = import.as_ref().ok_or_else(|| FfiError::null("import"))?;
+        let import = Handle::arg(import)?;
         *out_ptr(out, "out")? = import.issues.view();
         Ok(())
     })
 }
 
 use super::types::hmf_status;
+
+impl Handle for hmf_trace_import {
+    const ARG: &'static str = "import";
+}

@@ -10,6 +10,7 @@ use super::batch::*;
 use super::diagnosis::{finding_views, hmf_finding};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::Handle;
 use super::{arg_str, out_ptr};
 use crate::tracking::{
     parse_message_info, parse_recipient_status, BatchItem, FileSkip, InternalMessageId, MessageInfo,
@@ -185,10 +186,11 @@ pub unsafe extern "C" fn hmf_tracking_reader_new(out: *mut *mut hmf_tracking_rea
             paths: Vec::new(),
             default_server: String::new(),
         };
-        *out = Box::into_raw(Box::new(hmf_tracking_reader {
+        hmf_tracking_reader {
             config: Some(config),
             prefetcher: None,
-        }));
+        }
+        .hand_out(out);
         Ok(())
     })
 }
@@ -200,12 +202,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_new(out: *mut *mut hmf_tracking_rea
 /// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_tracking_reader_free(reader: *mut hmf_tracking_reader) {
-    if !reader.is_null() {
-        let _ = guard(|| {
-            drop(Box::from_raw(reader));
-            Ok(())
-        });
-    }
+    Handle::free(reader);
 }
 
 /// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
@@ -222,7 +219,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_path(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let path = arg_str(path, len, "path")?;
         r.config()?.paths.push(PathBuf::from(path));
         Ok(())
@@ -244,7 +241,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_time_range(
     end_ms: i64,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let filter = &mut r.config()?.filter;
         filter.start_ms = has_start.then_some(start_ms);
         filter.end_ms = has_end.then_some(end_ms);
@@ -267,7 +264,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let value = arg_str(value, len, "value")?;
         let invalid = |what: String| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, what);
         if value.trim().is_empty() {
@@ -316,7 +313,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(
     count: u64,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         r.config()?.filter.result_size = Some(count);
         Ok(())
     })
@@ -335,7 +332,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(
     len: usize,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let name = arg_str(name, len, "name")?;
         r.config()?.default_server = name.to_owned();
         Ok(())
@@ -357,7 +354,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_next_batch(
     out: *mut *mut hmf_batch,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_mut().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg_mut(reader)?;
         let out = out_ptr(out, "out")?;
         let max = if max_items == 0 { 256 } else { max_items };
         if r.prefetcher.is_none() {
@@ -394,7 +391,7 @@ pub unsafe extern "C" fn hmf_tracking_reader_stats(
     out: *mut hmf_tracking_stats,
 ) -> hmf_status {
     guard(|| {
-        let r = reader.as_ref().ok_or_else(|| FfiError::null("reader"))?;
+        let r = Handle::arg(reader)?;
         let out = out_ptr(out, "out")?;
         let s = r.prefetcher.as_ref().map(TrackingPrefetcher::stats).unwrap_or_default();
         *out = hmf_tracking_stats {
@@ -722,4 +719,8 @@ fn event_view<'a>(
         finding_count,
         finding_inputs: push_list(lists, inputs),
     }
+}
+
+impl Handle for hmf_tracking_reader {
+    const ARG: &'static str = "reader";
 }

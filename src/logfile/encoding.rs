@@ -86,6 +86,10 @@ impl<R: Read> Utf8Source<R> {
         &self.inner
     }
 
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// The encoding, reading the first bytes to find it; `None` while fewer than two bytes have been written.
     pub fn detect(&mut self) -> io::Result<Option<TextEncoding>> {
         while self.encoding.is_none() {

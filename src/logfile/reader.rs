@@ -210,6 +210,11 @@ impl<R: Read> LogReader<R> {
         self.src.get_ref().get_ref()
     }
 
+    /// What the lines are read from, to act on it (a followed file lets go of a file being deleted).
+    pub fn source_mut(&mut self) -> &mut R {
+        self.src.get_mut().get_mut()
+    }
+
     pub fn path(&self) -> &Arc<str> {
         &self.path
     }

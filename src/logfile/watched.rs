@@ -3,15 +3,21 @@
 //! at the old offset would then show nothing, or start in the middle of a line. [`WatchedFile`] keeps what tells
 //! the file it was opened from apart from what is at its path now.
 //!
-//! A file is known again by its identity: on Unix its device and inode. On Windows the standard library gives no
-//! stable file index, and the creation time is no identity either: Windows keeps it for a file deleted and made again
-//! under the same name within 15 seconds ("file tunneling"), and wine reports one that moves as the file is written.
-//! There a replacement is seen by the checks that follow: a size below what was read, or different bytes just before
-//! where reading stopped.
+//! A file is known again by its identity: on Unix its device and inode, on Windows its volume serial number and
+//! file index (`ffi::os::file_identity`; the creation time is no identity: Windows keeps it for a file deleted and
+//! made again under the same name within 15 seconds, "file tunneling", and wine moves it as the file is written).
+//! Where no identity is known, a replacement is seen by the checks that follow: a size below what was read, or
+//! different bytes just before where reading stopped.
+//!
+//! On Windows a file deleted while it is open stays at its path, unopenable, until every handle to it is closed
+//! (older Windows, Server 2016 among them, and wine; newer Windows frees the name at once): holding it would keep the name
+//! from being used again. The reader lets go of such a file and takes what is later made at its path for a new one.
 
-use std::fs::{File, Metadata};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::fs::File;
+use std::io::{self, ErrorKind, Read, Seek, SeekFrom};
 use std::path::Path;
+
+use crate::ffi::os::file_identity;
 
 /// How many of the last bytes read are kept to compare with the file's bytes at the same place: several lines, so
 /// that a rewrite whose last line read ends as the old one did (the same reply to another session) is still seen.
@@ -41,7 +47,8 @@ impl FileChange {
 
 /// A file being read, with its identity and the last bytes read from it.
 pub struct WatchedFile {
-    file: File,
+    /// `None` once let go of because it is being deleted (see the module's notes); reading it then gives no bytes.
+    file: Option<File>,
     identity: Option<(u64, u64)>,
     read: u64,
     last: [u8; KEPT],
@@ -51,9 +58,9 @@ pub struct WatchedFile {
 impl WatchedFile {
     pub fn open(path: &Path) -> io::Result<WatchedFile> {
         let file = File::open(path)?;
-        let identity = file.metadata().ok().as_ref().and_then(identity);
+        let identity = file_identity(&file);
         Ok(WatchedFile {
-            file,
+            file: Some(file),
             identity,
             read: 0,
             last: [0; KEPT],
@@ -64,26 +71,41 @@ impl WatchedFile {
     /// How the file at `path` differs from the one being read, as far as it was read. Meant for when reading has
     /// reached the end of the data: `read` is then where the reader is. A path with no file is no change (yet):
     /// a deleted log is followed again once a new one is there.
-    pub fn change(&self, path: &Path) -> Option<FileChange> {
-        let now = std::fs::metadata(path).ok()?;
-        if self.identity.is_some() && identity(&now) != self.identity {
+    pub fn change(&mut self, path: &Path) -> Option<FileChange> {
+        let mut there = match File::open(path) {
+            Ok(there) => there,
+            Err(e) if e.kind() == ErrorKind::NotFound => return None,
+            Err(_) => {
+                // On Windows, a path that is there but cannot be opened is a deletion waiting for our handle.
+                if cfg!(windows) {
+                    self.file = None;
+                }
+                return None;
+            }
+        };
+        if self.file.is_none() {
             return Some(FileChange::Replaced);
         }
-        if now.len() < self.read {
+        if self.identity.is_some() && file_identity(&there) != self.identity {
+            return Some(FileChange::Replaced);
+        }
+        if there.metadata().ok()?.len() < self.read {
             return Some(FileChange::Truncated);
         }
-        let mut there = [0u8; KEPT];
-        let there = &mut there[..self.last_len];
-        let mut file = File::open(path).ok()?;
-        file.seek(SeekFrom::Start(self.read - self.last_len as u64)).ok()?;
-        file.read_exact(there).ok()?;
-        (*there != self.last[..self.last_len]).then_some(FileChange::Rewritten)
+        let mut bytes = [0u8; KEPT];
+        let bytes = &mut bytes[..self.last_len];
+        there.seek(SeekFrom::Start(self.read - self.last_len as u64)).ok()?;
+        there.read_exact(bytes).ok()?;
+        (*bytes != self.last[..self.last_len]).then_some(FileChange::Rewritten)
     }
 }
 
 impl Read for WatchedFile {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.file.read(buf)?;
+        let Some(file) = self.file.as_mut() else {
+            return Ok(0);
+        };
+        let n = file.read(buf)?;
         self.read += n as u64;
         let new = &buf[..n];
         if new.len() >= KEPT {
@@ -97,17 +119,6 @@ impl Read for WatchedFile {
         }
         Ok(n)
     }
-}
-
-#[cfg(unix)]
-fn identity(metadata: &Metadata) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    Some((metadata.dev(), metadata.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(_metadata: &Metadata) -> Option<(u64, u64)> {
-    None
 }
 
 #[cfg(test)]

@@ -784,10 +784,11 @@ impl ProtocolReader {
     /// Follow mode: when the followed file of stream `index` is no longer what was read of it, finishes the sessions
     /// open in it and reads it again from its start.
     fn restart_if_changed(&mut self, index: usize) {
-        let Some(file) = self.streams[index].current.as_ref() else {
+        let Some(file) = self.streams[index].current.as_mut() else {
             return;
         };
-        let Some(change) = file.reader.source().change(Path::new(file.path.as_ref())) else {
+        let path = Path::new(file.path.as_ref());
+        let Some(change) = file.reader.source_mut().change(path) else {
             return;
         };
         let path = file.path.clone();

@@ -34,7 +34,7 @@ pub struct TimelineQuery {
 }
 
 impl TimelineQuery {
-    pub const DEFAULT_SLOW_THRESHOLD_MS: i64 = 5 * 60_000;
+    pub(crate) const DEFAULT_SLOW_THRESHOLD_MS: i64 = 5 * 60_000;
 }
 
 /// Where to look.
