@@ -12,6 +12,7 @@ use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
 use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
+use crate::logfile::{catch_quietly, LineError};
 use crate::net::{classify, Cidr, Endpoint};
 use crate::pattern::Pattern;
 use crate::protocol::{
@@ -596,7 +597,8 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
     let n_sessions = count(|i| matches!(i, ProtocolItem::Session(_)));
     let n_errors = count(|i| matches!(i, ProtocolItem::Error(_) | ProtocolItem::FileRestarted { .. }));
     let n_files = count(|i| matches!(i, ProtocolItem::FileStarted { .. } | ProtocolItem::FileDone { .. }));
-    let mut b = hmf_batch::with_capacity(items.len(), n_errors, n_files, state);
+    // Room for an error in place of every entry and session too: one whose view panics is reported instead.
+    let mut b = hmf_batch::with_capacity(items.len(), n_errors + n_entries + n_sessions, n_files, state);
     // Exact capacities: the views below point into these vectors, which must therefore never reallocate.
     let mut r = Box::new(ProtocolRecords {
         entries: Vec::with_capacity(n_entries),
@@ -609,31 +611,48 @@ fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
     });
     for item in items {
         match item {
+            // A panic while an item's view is made costs that item, with an error naming its file and line, not
+            // the batch; the views made before stay valid, nothing is pushed for the lost one.
             ProtocolItem::Entry(entry) => {
                 r.entries.push(entry);
-                let view = entry_view(&mut b.arena, &mut r.findings, r.entries.last().expect("pushed"));
-                r.entry_views.push(view);
-                b.items.push(hmf_item {
-                    entry: r.entry_views.last().expect("pushed"),
-                    ..hmf_item::empty(HMF_ITEM_ENTRY)
-                });
+                let entry = r.entries.last().expect("pushed");
+                match catch_quietly(|| entry_view(&mut b.arena, &mut r.findings, entry)) {
+                    Ok(view) => {
+                        r.entry_views.push(view);
+                        b.items.push(hmf_item {
+                            entry: r.entry_views.last().expect("pushed"),
+                            ..hmf_item::empty(HMF_ITEM_ENTRY)
+                        });
+                    }
+                    Err(panic) => b.push_error(LineError::line_lost(entry.path.clone(), entry.line, &panic).into()),
+                }
             }
             ProtocolItem::Session(session) => {
                 r.sessions.push(session);
                 let r = &mut *r;
                 let session = &**r.sessions.last().expect("pushed");
-                let view = session_view(
-                    &mut b.arena,
-                    &mut r.certificates,
-                    &mut r.messages,
-                    &mut r.findings,
-                    session,
-                );
-                r.session_views.push(view);
-                b.items.push(hmf_item {
-                    session: r.session_views.last().expect("pushed"),
-                    ..hmf_item::empty(HMF_ITEM_SESSION)
+                let made = catch_quietly(|| {
+                    session_view(
+                        &mut b.arena,
+                        &mut r.certificates,
+                        &mut r.messages,
+                        &mut r.findings,
+                        session,
+                    )
                 });
+                match made {
+                    Ok(view) => {
+                        r.session_views.push(view);
+                        b.items.push(hmf_item {
+                            session: r.session_views.last().expect("pushed"),
+                            ..hmf_item::empty(HMF_ITEM_SESSION)
+                        });
+                    }
+                    Err(panic) => {
+                        let (path, line) = session.first_line().map_or((Arc::from(""), 0), |at| (at.path, at.line));
+                        b.push_error(LineError::session_lost(path, line, &panic).into());
+                    }
+                }
             }
             ProtocolItem::Error(e) => b.push_error(FfiError::from(e)),
             ProtocolItem::FileRestarted { path, change } => b.push_error_item(
@@ -711,6 +730,7 @@ fn store_findings(
 }
 
 fn entry_view(arena: &mut Arena, findings: &mut Vec<Box<[hmf_finding]>>, e: &LogEntry) -> hmf_protocol_entry {
+    crate::logfile::panic_if_asked(&e.data, "view");
     let local = Endpoint::parse(&e.local_endpoint);
     let remote = Endpoint::parse(&e.remote_endpoint);
     let (finding_ptr, finding_count) = store_findings(arena, findings, &e.diagnosis);
@@ -749,6 +769,7 @@ fn session_view(
     findings: &mut Vec<Box<[hmf_finding]>>,
     s: &Session,
 ) -> hmf_session {
+    crate::logfile::panic_if_asked(&s.raw_lines, "view");
     let (finding_ptr, finding_count) = store_findings(arena, findings, &s.diagnosis);
     let certs: Box<[hmf_certificate]> = s
         .tls
@@ -858,4 +879,89 @@ fn session_view(
 
 impl Handle for hmf_protocol_reader {
     const ARG: &'static str = "reader";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three sessions (line 6 on, five lines each); the second's EHLO line holds `b_helo`.
+    fn three_sessions(b_helo: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("RECV2026050106-1.LOG");
+        let mut text = "#Software: Microsoft Exchange Server\r\n#Version: 15.2.1544.4\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n".to_owned();
+        for (n, helo) in [
+            (1, "EHLO CMEDGE01.cloudmonkeys.xyz"),
+            (2, b_helo),
+            (3, "EHLO CMEDGE01.cloudmonkeys.xyz"),
+        ] {
+            for (seq, event, data) in [
+                (0, "+", ""),
+                (1, "<", helo),
+                (2, "<", "MAIL FROM:<app@cloudmonkeys.xyz>"),
+                (3, ">", "550 5.7.1 Unable to relay"),
+                (4, "-", ""),
+            ] {
+                text.push_str(&format!(
+                    "2026-05-01T06:00:0{n}.00{seq}Z,CMHYBD01\\Default Frontend CMHYBD01,08DEA74796A6E2C{n},{seq},192.168.1.13:25,192.168.1.20:5000{n},{event},{data},\r\n"
+                ));
+            }
+        }
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn batch_of(mode: ReadMode, path: &std::path::Path) -> hmf_batch {
+        let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![path.to_path_buf()]);
+        let mut items = Vec::new();
+        while let crate::protocol::Next::Item(item) = reader.next() {
+            items.push(item);
+        }
+        build_batch(items, HMF_BATCH_END)
+    }
+
+    /// The errors of a batch as (path, line, message).
+    fn errors(batch: &hmf_batch) -> Vec<(String, u64, String)> {
+        let text = |s: hmf_str| String::from_utf8(unsafe { s.as_bytes() }.unwrap_or_default().to_vec()).unwrap();
+        batch
+            .items
+            .iter()
+            .filter(|i| i.kind == HMF_ITEM_ERROR)
+            .map(|i| unsafe { &*i.error })
+            .map(|e| (text(e.path), e.line, text(e.message)))
+            .collect()
+    }
+
+    #[test]
+    fn a_panic_making_a_session_view_costs_that_session_and_names_its_first_line() {
+        let (_dir, path) = three_sessions("EHLO <hmf-panic:view>");
+        let batch = batch_of(ReadMode::Sessions, &path);
+        let ids: Vec<String> = batch
+            .items
+            .iter()
+            .filter(|i| i.kind == HMF_ITEM_SESSION)
+            .map(|i| String::from_utf8(unsafe { (*i.session).session_id.as_bytes() }.unwrap().to_vec()).unwrap())
+            .collect();
+        assert_eq!(ids, ["08DEA74796A6E2C1", "08DEA74796A6E2C3"]);
+        let errors = errors(&batch);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].0.as_str(), errors[0].1), (path.to_str().unwrap(), 11));
+        assert!(
+            errors[0].2.contains("the session starting on this line was skipped"),
+            "{}",
+            errors[0].2
+        );
+    }
+
+    #[test]
+    fn a_panic_making_an_entry_view_costs_that_line_and_names_it() {
+        let (_dir, path) = three_sessions("EHLO <hmf-panic:view>");
+        let batch = batch_of(ReadMode::Entries, &path);
+        let entries = batch.items.iter().filter(|i| i.kind == HMF_ITEM_ENTRY).count();
+        assert_eq!(entries, 14);
+        let errors = errors(&batch);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].0.as_str(), errors[0].1), (path.to_str().unwrap(), 12));
+        assert!(errors[0].2.contains("this line was skipped"), "{}", errors[0].2);
+    }
 }

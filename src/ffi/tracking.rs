@@ -12,6 +12,7 @@ use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
 use super::Handle;
 use super::{arg_str, out_ptr};
+use crate::logfile::{catch_quietly, LineError};
 use crate::tracking::{
     parse_message_info, parse_recipient_status, BatchItem, FileSkip, InternalMessageId, MessageInfo,
     RecipientStatusParts, TrackingBatch, TrackingEvent, TrackingFilter, TrackingNotice, TrackingPrefetcher,
@@ -473,15 +474,34 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
             }
         })
     };
+    // A panic parsing an event's fields costs those fields: the event goes without them, with an error naming its
+    // file and line (`lost`), given just before it.
+    let mut lost: Vec<Option<LineError>> = Vec::new();
     let parsed: Vec<Parsed> = events()
         .map(|index| {
             let e = batch.event(index);
-            Parsed {
-                info: parse_message_info(&e.message_info),
-                statuses: e.recipient_status.iter().map(|s| parse_recipient_status(s)).collect(),
-            }
+            let parse = || {
+                crate::logfile::panic_if_asked(&e.message_subject, "fields");
+                Parsed {
+                    info: parse_message_info(&e.message_info),
+                    statuses: e.recipient_status.iter().map(|s| parse_recipient_status(s)).collect(),
+                }
+            };
+            let (parsed, error) = match catch_quietly(parse) {
+                Ok(parsed) => (parsed, None),
+                Err(panic) => (
+                    Parsed {
+                        info: MessageInfo::default(),
+                        statuses: vec![None; e.recipient_status.len()],
+                    },
+                    Some(LineError::fields_lost(e.path.clone(), e.line, &panic)),
+                ),
+            };
+            lost.push(error);
+            parsed
         })
         .collect();
+    let n_lost = lost.iter().flatten().count();
     let mut lists_len = 0;
     let mut latency_len = 0;
     let mut findings_len = 0;
@@ -516,7 +536,7 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
         .count();
     let n_files = batch.items.len() - n_events - n_errors;
     let state = if batch.end { HMF_BATCH_END } else { HMF_BATCH_MORE };
-    let mut b = hmf_batch::with_capacity(batch.items.len(), n_errors, n_files, state);
+    let mut b = hmf_batch::with_capacity(batch.items.len() + n_lost, n_errors + n_lost, n_files, state);
     let mut records = Box::new(TrackingRecords {
         batch,
         parsed,
@@ -536,10 +556,14 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
         } = &mut *records;
         let mut strings = Interner::default();
         let mut parsed = parsed.iter();
+        let mut lost = lost.into_iter();
         for item in &batch.items {
             match item {
                 BatchItem::Event { index, diagnosis } => {
                     let p = parsed.next().expect("one parse per event");
+                    if let Some(error) = lost.next().expect("one parse per event") {
+                        b.push_error(error.into());
+                    }
                     let view = event_view(
                         &mut b.arena,
                         &mut strings,
@@ -723,4 +747,57 @@ fn event_view<'a>(
 
 impl Handle for hmf_tracking_reader {
     const ARG: &'static str = "reader";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn a_panic_parsing_an_events_fields_costs_those_fields_and_names_the_line() {
+        let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tracking/CMHYBD01/MessageTracking");
+        let text = std::fs::read_to_string(lab.join("MSGTRK2026050106-1.LOG")).unwrap();
+        let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+        lines[6] = lines[6].replacen("Hybrid mail flow test", "Hybrid mail flow test <hmf-panic:fields>", 1);
+        assert!(lines[6].contains("<hmf-panic:fields>"), "line 7 has the lab's subject");
+        let events_in_file = lines
+            .iter()
+            .filter(|l| !l.is_empty() && !l.starts_with(['#', '\u{feff}']))
+            .count();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("MSGTRK2026050106-1.LOG");
+        std::fs::write(&path, lines.join("\r\n")).unwrap();
+
+        let reader = TrackingReader::new(vec![path.clone()], TrackingFilter::default());
+        let mut prefetcher = TrackingPrefetcher::start(reader, 256, |batch| BuiltBatch(Box::new(build_batch(batch))));
+        let (mut events, mut errors) = (Vec::new(), Vec::new());
+        while let Some((BuiltBatch(batch), _)) = prefetcher.next_batch() {
+            for item in batch.items.iter() {
+                // SAFETY (test): the views point into `batch`, alive in this loop.
+                unsafe {
+                    match item.kind {
+                        HMF_ITEM_TRACKING_EVENT => events.push((*item.tracking_event).line),
+                        HMF_ITEM_ERROR => {
+                            let e = &*item.error;
+                            errors.push((
+                                e.line,
+                                String::from_utf8_lossy(e.message.as_bytes().unwrap()).into_owned(),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert_eq!(events.len(), events_in_file, "every event is still given");
+        assert!(events.contains(&7));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, 7);
+        assert!(
+            errors[0].1.contains("given without its parsed message-info"),
+            "{}",
+            errors[0].1
+        );
+    }
 }

@@ -86,6 +86,17 @@ impl LineError {
         LineError::internal(path, line, "this line's event is given without its diagnosis", panic)
     }
 
+    /// A panic caught while the engine parsed the structured fields of the event of `line` of `path` (message-info,
+    /// recipient-status): the event is given without them.
+    pub fn fields_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
+        LineError::internal(
+            path,
+            line,
+            "this line's event is given without its parsed message-info and recipient-status",
+            panic,
+        )
+    }
+
     /// A panic caught while the engine completed a session (or turned it into lines): the session is skipped, and
     /// the error names its first line.
     pub fn session_lost(path: Arc<str>, line: u64, panic: &str) -> LineError {
