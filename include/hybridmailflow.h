@@ -56,144 +56,6 @@
 
 #define HMF_STRUCT_TABLE 22
 
-// Item kinds (`hmf_item.kind`). Append-only.
-#define HMF_ITEM_ENTRY 1
-
-#define HMF_ITEM_SESSION 2
-
-#define HMF_ITEM_ERROR 3
-
-#define HMF_ITEM_FILE_STARTED 4
-
-#define HMF_ITEM_FILE_DONE 5
-
-#define HMF_ITEM_TRACKING_EVENT 6
-
-// Follow mode: the followed file (`error->path`) was truncated, rewritten or replaced and is read again from its
-// start; `error->message` says which (`was truncated; reading it again from the start`), `error->status` is
-// `HMF_OK`. Sessions open in it were handed out as they were.
-#define HMF_ITEM_FILE_RESTARTED 7
-
-// Batch states (`hmf_batch_view.state`). Append-only.
-// More items may follow: call next_batch again.
-#define HMF_BATCH_MORE 0
-
-// Follow mode: nothing more for now; call again after a pause.
-#define HMF_BATCH_PENDING 1
-
-// The reader is done; this is the last batch.
-#define HMF_BATCH_END 2
-
-// `hmf_cert_name_match.kind`. Append-only.
-#define HMF_CERT_MATCH_NONE 0
-
-#define HMF_CERT_MATCH_EXACT 1
-
-#define HMF_CERT_MATCH_WILDCARD 2
-
-// `hmf_cert_name_match.source`. Append-only.
-#define HMF_CERT_NAME_NONE 0
-
-// A subject alternative name: `index` says which of the names given.
-#define HMF_CERT_NAME_ALTERNATIVE 1
-
-#define HMF_CERT_NAME_SUBJECT_CN 2
-
-// Read modes (`hmf_protocol_reader_new`).
-#define HMF_READ_ENTRIES 0
-
-#define HMF_READ_SESSIONS 1
-
-// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
-// A session id (16 hex digits), exact.
-#define HMF_FILTER_SESSION_ID 1
-
-// An address or CIDR range the remote endpoint must be in.
-#define HMF_FILTER_REMOTE_ADDRESS 2
-
-// A connector id: `*`/`?` wildcards, or without them any part of the name.
-#define HMF_FILTER_CONNECTOR 3
-
-// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage,
-// Incomplete).
-#define HMF_FILTER_OUTCOME 4
-
-// A MAIL FROM address: exact (case-insensitive) or with wildcards.
-#define HMF_FILTER_SENDER 5
-
-// An RCPT TO address: exact (case-insensitive) or with wildcards.
-#define HMF_FILTER_RECIPIENT 6
-
-// Values of the enumerations in records. Append-only.
-#define HMF_DIRECTION_RECEIVE 0
-
-#define HMF_DIRECTION_SEND 1
-
-// Query value kinds (`hmf_timeline_query_add`). Append-only.
-#define HMF_TIMELINE_MESSAGE_ID 1
-
-#define HMF_TIMELINE_NETWORK_MESSAGE_ID 2
-
-#define HMF_TIMELINE_SENDER 3
-
-#define HMF_TIMELINE_RECIPIENT 4
-
-// A message tracking log file or folder.
-#define HMF_TIMELINE_TRACKING_PATH 5
-
-// An SMTP protocol log file or folder.
-#define HMF_TIMELINE_PROTOCOL_PATH 6
-
-// Table ids for `hmf_timeline_result_table`. Append-only.
-// One row per message and recipient: where it is and why.
-#define HMF_TIMELINE_TABLE_TIMELINES 1
-
-// One row per hop, in time order within each timeline (column Timeline is the timeline's row).
-#define HMF_TIMELINE_TABLE_HOPS 2
-
-// What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
-#define HMF_TIMELINE_TABLE_FLAGS 3
-
-// Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
-#define HMF_TIMELINE_TABLE_ISSUES 4
-
-// One row: how much was searched and how much of it parsed.
-#define HMF_TIMELINE_TABLE_STATS 5
-
-// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
-// EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
-// An event id (RECEIVE, SEND, FAIL, ...), without regard to case.
-#define HMF_TRACKING_FILTER_EVENT_ID 1
-
-// A source (SMTP, STOREDRIVER, ...), without regard to case.
-#define HMF_TRACKING_FILTER_SOURCE 2
-
-// The sender address, whole, without regard to case.
-#define HMF_TRACKING_FILTER_SENDER 3
-
-// A recipient address, whole, without regard to case.
-#define HMF_TRACKING_FILTER_RECIPIENT 4
-
-// Text found anywhere in the subject, without regard to case.
-#define HMF_TRACKING_FILTER_MESSAGE_SUBJECT 5
-
-// The Message-ID, with or without its angle brackets.
-#define HMF_TRACKING_FILTER_MESSAGE_ID 6
-
-#define HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID 7
-
-#define HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID 8
-
-// The server whose events to return: the server a file's folder names, else each row's server-hostname. A short
-// name matches the FQDN that starts with it.
-#define HMF_TRACKING_FILTER_SERVER 9
-
-// A value of the reference field, whole, without regard to case; angle brackets optional.
-#define HMF_TRACKING_FILTER_REFERENCE 10
-
-// The transport-traffic-type field, whole, without regard to case.
-#define HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE 11
-
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
   HMF_OK = 0,
@@ -209,6 +71,236 @@ typedef enum {
   HMF_BAD_QUOTING = 10,
   HMF_BAD_VALUE = 11,
 } hmf_status;
+
+// Item kinds (`hmf_item.kind`). Append-only.
+enum hmf_item_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_ITEM_ENTRY = 1,
+  HMF_ITEM_SESSION = 2,
+  HMF_ITEM_ERROR = 3,
+  HMF_ITEM_FILE_STARTED = 4,
+  HMF_ITEM_FILE_DONE = 5,
+  HMF_ITEM_TRACKING_EVENT = 6,
+  // Follow mode: the followed file (`error->path`) was truncated, rewritten or replaced and is read again from its
+  // start; `error->message` says which (`was truncated; reading it again from the start`), `error->status` is
+  // `HMF_OK`. Sessions open in it were handed out as they were.
+  HMF_ITEM_FILE_RESTARTED = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_item_kind hmf_item_kind;
+#else
+typedef uint32_t hmf_item_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Values of the enumerations in records. Append-only.
+enum hmf_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_DIRECTION_RECEIVE = 0,
+  HMF_DIRECTION_SEND = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_direction hmf_direction;
+#else
+typedef uint32_t hmf_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Batch states (`hmf_batch_view.state`). Append-only.
+enum hmf_batch_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // More items may follow: call next_batch again.
+  HMF_BATCH_MORE = 0,
+  // Follow mode: nothing more for now; call again after a pause.
+  HMF_BATCH_PENDING = 1,
+  // The reader is done; this is the last batch.
+  HMF_BATCH_END = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_batch_state hmf_batch_state;
+#else
+typedef uint32_t hmf_batch_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `hmf_cert_name_match.kind`. Append-only.
+enum hmf_cert_match_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_CERT_MATCH_NONE = 0,
+  HMF_CERT_MATCH_EXACT = 1,
+  HMF_CERT_MATCH_WILDCARD = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_cert_match_kind hmf_cert_match_kind;
+#else
+typedef uint32_t hmf_cert_match_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `hmf_cert_name_match.source`. Append-only.
+enum hmf_cert_name_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_CERT_NAME_NONE = 0,
+  // A subject alternative name: `index` says which of the names given.
+  HMF_CERT_NAME_ALTERNATIVE = 1,
+  HMF_CERT_NAME_SUBJECT_CN = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_cert_name_source hmf_cert_name_source;
+#else
+typedef uint32_t hmf_cert_name_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Read modes (`hmf_protocol_reader_new`).
+enum hmf_read_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_READ_ENTRIES = 0,
+  HMF_READ_SESSIONS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_read_mode hmf_read_mode;
+#else
+typedef uint32_t hmf_read_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
+enum hmf_protocol_filter
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A session id (16 hex digits), exact.
+  HMF_FILTER_SESSION_ID = 1,
+  // An address or CIDR range the remote endpoint must be in.
+  HMF_FILTER_REMOTE_ADDRESS = 2,
+  // A connector id: `*`/`?` wildcards, or without them any part of the name.
+  HMF_FILTER_CONNECTOR = 3,
+  // An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage,
+  // Incomplete).
+  HMF_FILTER_OUTCOME = 4,
+  // A MAIL FROM address: exact (case-insensitive) or with wildcards.
+  HMF_FILTER_SENDER = 5,
+  // An RCPT TO address: exact (case-insensitive) or with wildcards.
+  HMF_FILTER_RECIPIENT = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_protocol_filter hmf_protocol_filter;
+#else
+typedef uint32_t hmf_protocol_filter;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Query value kinds (`hmf_timeline_query_add`). Append-only.
+enum hmf_timeline_value
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_TIMELINE_MESSAGE_ID = 1,
+  HMF_TIMELINE_NETWORK_MESSAGE_ID = 2,
+  HMF_TIMELINE_SENDER = 3,
+  HMF_TIMELINE_RECIPIENT = 4,
+  // A message tracking log file or folder.
+  HMF_TIMELINE_TRACKING_PATH = 5,
+  // An SMTP protocol log file or folder.
+  HMF_TIMELINE_PROTOCOL_PATH = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_timeline_value hmf_timeline_value;
+#else
+typedef uint32_t hmf_timeline_value;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Table ids for `hmf_timeline_result_table`. Append-only.
+enum hmf_timeline_table
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // One row per message and recipient: where it is and why.
+  HMF_TIMELINE_TABLE_TIMELINES = 1,
+  // One row per hop, in time order within each timeline (column Timeline is the timeline's row).
+  HMF_TIMELINE_TABLE_HOPS = 2,
+  // What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
+  HMF_TIMELINE_TABLE_FLAGS = 3,
+  // Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
+  HMF_TIMELINE_TABLE_ISSUES = 4,
+  // One row: how much was searched and how much of it parsed.
+  HMF_TIMELINE_TABLE_STATS = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_timeline_table hmf_timeline_table;
+#else
+typedef uint32_t hmf_timeline_table;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
+// EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
+enum hmf_tracking_filter
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // An event id (RECEIVE, SEND, FAIL, ...), without regard to case.
+  HMF_TRACKING_FILTER_EVENT_ID = 1,
+  // A source (SMTP, STOREDRIVER, ...), without regard to case.
+  HMF_TRACKING_FILTER_SOURCE = 2,
+  // The sender address, whole, without regard to case.
+  HMF_TRACKING_FILTER_SENDER = 3,
+  // A recipient address, whole, without regard to case.
+  HMF_TRACKING_FILTER_RECIPIENT = 4,
+  // Text found anywhere in the subject, without regard to case.
+  HMF_TRACKING_FILTER_MESSAGE_SUBJECT = 5,
+  // The Message-ID, with or without its angle brackets.
+  HMF_TRACKING_FILTER_MESSAGE_ID = 6,
+  HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID = 7,
+  HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID = 8,
+  // The server whose events to return: the server a file's folder names, else each row's server-hostname. A short
+  // name matches the FQDN that starts with it.
+  HMF_TRACKING_FILTER_SERVER = 9,
+  // A value of the reference field, whole, without regard to case; angle brackets optional.
+  HMF_TRACKING_FILTER_REFERENCE = 10,
+  // The transport-traffic-type field, whole, without regard to case.
+  HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_tracking_filter hmf_tracking_filter;
+#else
+typedef uint32_t hmf_tracking_filter;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 // A batch of items (protocol lines or sessions, tracking events, errors, file events), owned by the caller
 // until `hmf_batch_free`.
@@ -298,7 +390,7 @@ typedef struct {
   // The event as written: '+', '-', '>', '<' or '*'.
   uint32_t event;
   // HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
-  uint32_t direction;
+  hmf_direction direction;
   // FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
   hmf_str role;
   hmf_str data;
@@ -341,7 +433,7 @@ typedef struct {
   hmf_str server;
   hmf_str connector_id;
   hmf_str session_id;
-  uint32_t direction;
+  hmf_direction direction;
   hmf_str role;
   int64_t start_ms;
   int64_t end_ms;
@@ -539,7 +631,7 @@ typedef struct {
 
 // One item of a batch: `kind` tells which pointer is set (the others are NULL).
 typedef struct {
-  uint32_t kind;
+  hmf_item_kind kind;
   const hmf_protocol_entry *entry;
   const hmf_session *session;
   const hmf_error *error;
@@ -552,15 +644,15 @@ typedef struct {
   const hmf_item *items;
   size_t count;
   // HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
-  uint32_t state;
+  hmf_batch_state state;
 } hmf_batch_view;
 
 // Which name of a certificate covers a host, and how.
 typedef struct {
   // HMF_CERT_MATCH_*; NONE when no name covers the host.
-  uint32_t kind;
+  hmf_cert_match_kind kind;
   // HMF_CERT_NAME_*.
-  uint32_t source;
+  hmf_cert_name_source source;
   // With HMF_CERT_NAME_ALTERNATIVE, the index of the covering name in the list given; 0 otherwise.
   size_t index;
 } hmf_cert_name_match;
@@ -727,13 +819,13 @@ void hmf_batch_free(hmf_batch *batch);
 //
 // # Safety
 // `cert_name` points to `cert_name_len` readable bytes (NULL only when `cert_name_len` is 0); `host` points to
-// `host_len` readable bytes (NULL only when `host_len` is 0); `out` is NULL or points to a writable `u32`; none is
-// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+// `host_len` readable bytes (NULL only when `host_len` is 0); `out` is NULL or points to a writable `hmf_cert_match_kind`;
+// none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_cert_name_covers(const uint8_t *cert_name,
                                 size_t cert_name_len,
                                 const uint8_t *host,
                                 size_t host_len,
-                                uint32_t *out);
+                                hmf_cert_match_kind *out);
 
 // Which name of a certificate covers `host`: the `name_count` subject alternative names at `names` (in order;
 // `Get-ExchangeCertificate`'s CertificateDomains may be given whole, the CN among them does no harm), then the

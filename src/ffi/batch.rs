@@ -19,24 +19,36 @@ pub struct hmf_str_list {
 }
 
 /// Item kinds (`hmf_item.kind`). Append-only.
-pub const HMF_ITEM_ENTRY: u32 = 1;
-pub const HMF_ITEM_SESSION: u32 = 2;
-pub const HMF_ITEM_ERROR: u32 = 3;
-pub const HMF_ITEM_FILE_STARTED: u32 = 4;
-pub const HMF_ITEM_FILE_DONE: u32 = 5;
-pub const HMF_ITEM_TRACKING_EVENT: u32 = 6;
-/// Follow mode: the followed file (`error->path`) was truncated, rewritten or replaced and is read again from its
-/// start; `error->message` says which (`was truncated; reading it again from the start`), `error->status` is
-/// `HMF_OK`. Sessions open in it were handed out as they were.
-pub const HMF_ITEM_FILE_RESTARTED: u32 = 7;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_item_kind {
+    HMF_ITEM_ENTRY = 1,
+    HMF_ITEM_SESSION = 2,
+    HMF_ITEM_ERROR = 3,
+    HMF_ITEM_FILE_STARTED = 4,
+    HMF_ITEM_FILE_DONE = 5,
+    HMF_ITEM_TRACKING_EVENT = 6,
+    /// Follow mode: the followed file (`error->path`) was truncated, rewritten or replaced and is read again from its
+    /// start; `error->message` says which (`was truncated; reading it again from the start`), `error->status` is
+    /// `HMF_OK`. Sessions open in it were handed out as they were.
+    HMF_ITEM_FILE_RESTARTED = 7,
+}
+
+pub use hmf_item_kind::*;
 
 /// Batch states (`hmf_batch_view.state`). Append-only.
-/// More items may follow: call next_batch again.
-pub const HMF_BATCH_MORE: u32 = 0;
-/// Follow mode: nothing more for now; call again after a pause.
-pub const HMF_BATCH_PENDING: u32 = 1;
-/// The reader is done; this is the last batch.
-pub const HMF_BATCH_END: u32 = 2;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_batch_state {
+    /// More items may follow: call next_batch again.
+    HMF_BATCH_MORE = 0,
+    /// Follow mode: nothing more for now; call again after a pause.
+    HMF_BATCH_PENDING = 1,
+    /// The reader is done; this is the last batch.
+    HMF_BATCH_END = 2,
+}
+
+pub use hmf_batch_state::*;
 
 /// A file event: a file about to be read, or read to its end with what was skipped in it.
 #[repr(C)]
@@ -67,7 +79,7 @@ pub struct hmf_file_event {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct hmf_item {
-    pub kind: u32,
+    pub kind: hmf_item_kind,
     pub entry: *const super::protocol::hmf_protocol_entry,
     pub session: *const super::protocol::hmf_session,
     pub error: *const hmf_error,
@@ -76,7 +88,7 @@ pub struct hmf_item {
 }
 
 impl hmf_item {
-    pub(crate) fn empty(kind: u32) -> hmf_item {
+    pub(crate) fn empty(kind: hmf_item_kind) -> hmf_item {
         hmf_item {
             kind,
             entry: ptr::null(),
@@ -95,7 +107,7 @@ pub struct hmf_batch_view {
     pub items: *const hmf_item,
     pub count: usize,
     /// HMF_BATCH_MORE, HMF_BATCH_PENDING or HMF_BATCH_END.
-    pub state: u32,
+    pub state: hmf_batch_state,
 }
 
 /// A batch of items (protocol lines or sessions, tracking events, errors, file events), owned by the caller
@@ -105,7 +117,7 @@ pub struct hmf_batch {
     pub(crate) errors: Vec<hmf_error>,
     pub(crate) files: Vec<hmf_file_event>,
     pub(crate) items: Vec<hmf_item>,
-    pub(crate) state: u32,
+    pub(crate) state: hmf_batch_state,
     /// The records the item views point into (protocol lines and sessions, or tracking events), kept until the
     /// batch is freed.
     pub(crate) records: Box<dyn Any>,
@@ -140,7 +152,7 @@ unsafe impl Send for BuiltBatch {}
 impl hmf_batch {
     /// An empty batch for `items` items of which `errors` errors and `files` file events. The vectors get
     /// their exact capacity: views point into them, so they must never reallocate.
-    pub(crate) fn with_capacity(items: usize, errors: usize, files: usize, state: u32) -> hmf_batch {
+    pub(crate) fn with_capacity(items: usize, errors: usize, files: usize, state: hmf_batch_state) -> hmf_batch {
         hmf_batch {
             arena: Arena::default(),
             errors: Vec::with_capacity(errors),
@@ -157,7 +169,7 @@ impl hmf_batch {
     }
 
     /// An item of `kind` whose `error` tells what happened.
-    pub(crate) fn push_error_item(&mut self, kind: u32, err: FfiError) {
+    pub(crate) fn push_error_item(&mut self, kind: hmf_item_kind, err: FfiError) {
         let view = error_view(&mut self.arena, err);
         assert!(self.errors.len() < self.errors.capacity(), "errors sized beforehand");
         self.errors.push(view);
@@ -167,7 +179,7 @@ impl hmf_batch {
         });
     }
 
-    pub(crate) fn push_file(&mut self, kind: u32, event: hmf_file_event) {
+    pub(crate) fn push_file(&mut self, kind: hmf_item_kind, event: hmf_file_event) {
         assert!(self.files.len() < self.files.capacity(), "file events sized beforehand");
         self.files.push(event);
         self.items.push(hmf_item {

@@ -8,24 +8,36 @@ use super::{arg_str, out_ptr};
 use crate::config::certificate::{self, NameMatch, NameSource};
 
 /// `hmf_cert_name_match.kind`. Append-only.
-pub const HMF_CERT_MATCH_NONE: u32 = 0;
-pub const HMF_CERT_MATCH_EXACT: u32 = 1;
-pub const HMF_CERT_MATCH_WILDCARD: u32 = 2;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_cert_match_kind {
+    HMF_CERT_MATCH_NONE = 0,
+    HMF_CERT_MATCH_EXACT = 1,
+    HMF_CERT_MATCH_WILDCARD = 2,
+}
+
+pub use hmf_cert_match_kind::*;
 
 /// `hmf_cert_name_match.source`. Append-only.
-pub const HMF_CERT_NAME_NONE: u32 = 0;
-/// A subject alternative name: `index` says which of the names given.
-pub const HMF_CERT_NAME_ALTERNATIVE: u32 = 1;
-pub const HMF_CERT_NAME_SUBJECT_CN: u32 = 2;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_cert_name_source {
+    HMF_CERT_NAME_NONE = 0,
+    /// A subject alternative name: `index` says which of the names given.
+    HMF_CERT_NAME_ALTERNATIVE = 1,
+    HMF_CERT_NAME_SUBJECT_CN = 2,
+}
+
+pub use hmf_cert_name_source::*;
 
 /// Which name of a certificate covers a host, and how.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct hmf_cert_name_match {
     /// HMF_CERT_MATCH_*; NONE when no name covers the host.
-    pub kind: u32,
+    pub kind: hmf_cert_match_kind,
     /// HMF_CERT_NAME_*.
-    pub source: u32,
+    pub source: hmf_cert_name_source,
     /// With HMF_CERT_NAME_ALTERNATIVE, the index of the covering name in the list given; 0 otherwise.
     pub index: usize,
 }
@@ -56,7 +68,7 @@ impl hmf_span {
     }
 }
 
-fn match_kind(kind: Option<NameMatch>) -> u32 {
+fn match_kind(kind: Option<NameMatch>) -> hmf_cert_match_kind {
     match kind {
         None => HMF_CERT_MATCH_NONE,
         Some(NameMatch::Exact) => HMF_CERT_MATCH_EXACT,
@@ -71,15 +83,15 @@ fn match_kind(kind: Option<NameMatch>) -> u32 {
 ///
 /// # Safety
 /// `cert_name` points to `cert_name_len` readable bytes (NULL only when `cert_name_len` is 0); `host` points to
-/// `host_len` readable bytes (NULL only when `host_len` is 0); `out` is NULL or points to a writable `u32`; none is
-/// used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+/// `host_len` readable bytes (NULL only when `host_len` is 0); `out` is NULL or points to a writable `hmf_cert_match_kind`;
+/// none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 #[no_mangle]
 pub unsafe extern "C" fn hmf_cert_name_covers(
     cert_name: *const u8,
     cert_name_len: usize,
     host: *const u8,
     host_len: usize,
-    out: *mut u32,
+    out: *mut hmf_cert_match_kind,
 ) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;

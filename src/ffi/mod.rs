@@ -10,6 +10,19 @@
 //! All `unsafe` of the crate lives in this module.
 #![allow(non_camel_case_types)]
 
+/// `from_abi` for an enum of the ABI that callers pass in as a `u32`: a value that names no variant is `None`
+/// (refused with `HMF_INVALID_ARGUMENT`), never an invalid enum. Exported enums are plain items, so that cbindgen
+/// sees them; only this conversion is made by a macro.
+macro_rules! abi_input {
+    ($name:ident { $($variant:ident),+ $(,)? }) => {
+        impl $name {
+            pub(crate) fn from_abi(value: u32) -> Option<Self> {
+                [$(Self::$variant),+].into_iter().find(|variant| *variant as u32 == value)
+            }
+        }
+    };
+}
+
 mod batch;
 mod config_cert;
 mod config_queue;

@@ -21,27 +21,61 @@ use crate::protocol::{
 };
 
 /// Read modes (`hmf_protocol_reader_new`).
-pub const HMF_READ_ENTRIES: u32 = 0;
-pub const HMF_READ_SESSIONS: u32 = 1;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_read_mode {
+    HMF_READ_ENTRIES = 0,
+    HMF_READ_SESSIONS = 1,
+}
+
+pub use hmf_read_mode::*;
+abi_input!(hmf_read_mode {
+    HMF_READ_ENTRIES,
+    HMF_READ_SESSIONS
+});
 
 /// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
-/// A session id (16 hex digits), exact.
-pub const HMF_FILTER_SESSION_ID: u32 = 1;
-/// An address or CIDR range the remote endpoint must be in.
-pub const HMF_FILTER_REMOTE_ADDRESS: u32 = 2;
-/// A connector id: `*`/`?` wildcards, or without them any part of the name.
-pub const HMF_FILTER_CONNECTOR: u32 = 3;
-/// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage,
-/// Incomplete).
-pub const HMF_FILTER_OUTCOME: u32 = 4;
-/// A MAIL FROM address: exact (case-insensitive) or with wildcards.
-pub const HMF_FILTER_SENDER: u32 = 5;
-/// An RCPT TO address: exact (case-insensitive) or with wildcards.
-pub const HMF_FILTER_RECIPIENT: u32 = 6;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_protocol_filter {
+    /// A session id (16 hex digits), exact.
+    HMF_FILTER_SESSION_ID = 1,
+    /// An address or CIDR range the remote endpoint must be in.
+    HMF_FILTER_REMOTE_ADDRESS = 2,
+    /// A connector id: `*`/`?` wildcards, or without them any part of the name.
+    HMF_FILTER_CONNECTOR = 3,
+    /// An outcome name (Delivered, Rejected, TempFailed, ConnectFailed, TlsFailed, AuthFailed, Dropped, NoMessage,
+    /// Incomplete).
+    HMF_FILTER_OUTCOME = 4,
+    /// A MAIL FROM address: exact (case-insensitive) or with wildcards.
+    HMF_FILTER_SENDER = 5,
+    /// An RCPT TO address: exact (case-insensitive) or with wildcards.
+    HMF_FILTER_RECIPIENT = 6,
+}
+
+pub use hmf_protocol_filter::*;
+abi_input!(hmf_protocol_filter {
+    HMF_FILTER_SESSION_ID,
+    HMF_FILTER_REMOTE_ADDRESS,
+    HMF_FILTER_CONNECTOR,
+    HMF_FILTER_OUTCOME,
+    HMF_FILTER_SENDER,
+    HMF_FILTER_RECIPIENT
+});
 
 /// Values of the enumerations in records. Append-only.
-pub const HMF_DIRECTION_RECEIVE: u32 = 0;
-pub const HMF_DIRECTION_SEND: u32 = 1;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_direction {
+    HMF_DIRECTION_RECEIVE = 0,
+    HMF_DIRECTION_SEND = 1,
+}
+
+pub use hmf_direction::*;
+abi_input!(hmf_direction {
+    HMF_DIRECTION_RECEIVE,
+    HMF_DIRECTION_SEND
+});
 
 /// One protocol-log line.
 #[repr(C)]
@@ -65,7 +99,7 @@ pub struct hmf_protocol_entry {
     /// The event as written: '+', '-', '>', '<' or '*'.
     pub event: u32,
     /// HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
-    pub direction: u32,
+    pub direction: hmf_direction,
     /// FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
     pub role: hmf_str,
     pub data: hmf_str,
@@ -114,7 +148,7 @@ pub struct hmf_session {
     pub server: hmf_str,
     pub connector_id: hmf_str,
     pub session_id: hmf_str,
-    pub direction: u32,
+    pub direction: hmf_direction,
     pub role: hmf_str,
     pub start_ms: i64,
     pub end_ms: i64,
@@ -252,7 +286,7 @@ impl Source {
     }
 }
 
-fn batch_state(end: BatchEnd) -> u32 {
+fn batch_state(end: BatchEnd) -> hmf_batch_state {
     match end {
         BatchEnd::More => HMF_BATCH_MORE,
         BatchEnd::Pending => HMF_BATCH_PENDING,
@@ -302,13 +336,13 @@ impl hmf_protocol_reader {
 pub unsafe extern "C" fn hmf_protocol_reader_new(mode: u32, out: *mut *mut hmf_protocol_reader) -> hmf_status {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        let mode = match mode {
-            HMF_READ_ENTRIES => ReadMode::Entries,
-            HMF_READ_SESSIONS => ReadMode::Sessions,
-            other => {
+        let mode = match hmf_read_mode::from_abi(mode) {
+            Some(HMF_READ_ENTRIES) => ReadMode::Entries,
+            Some(HMF_READ_SESSIONS) => ReadMode::Sessions,
+            None => {
                 return Err(FfiError::new(
                     hmf_status::HMF_INVALID_ARGUMENT,
-                    format!("unknown read mode {other}"),
+                    format!("unknown read mode {mode}"),
                 ))
             }
         };
@@ -400,21 +434,21 @@ pub unsafe extern "C" fn hmf_protocol_reader_add_filter(
         let value = arg_str(value, len, "value")?;
         let invalid = |what: String| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, what);
         let filter = &mut r.config()?.filter;
-        match kind {
-            HMF_FILTER_SESSION_ID => filter.session_ids.push(value.trim().to_owned()),
-            HMF_FILTER_REMOTE_ADDRESS => filter.remote_addresses.push(Cidr::parse(value).ok_or_else(|| {
+        match hmf_protocol_filter::from_abi(kind) {
+            Some(HMF_FILTER_SESSION_ID) => filter.session_ids.push(value.trim().to_owned()),
+            Some(HMF_FILTER_REMOTE_ADDRESS) => filter.remote_addresses.push(Cidr::parse(value).ok_or_else(|| {
                 invalid(format!(
                     "'{value}' is not an IP address or CIDR range (e.g. 40.92.0.0/15)"
                 ))
             })?),
-            HMF_FILTER_CONNECTOR => filter.connectors.push(Pattern::substring_or_wildcard(value)),
-            HMF_FILTER_OUTCOME => filter.outcomes.push(Outcome::parse(value).ok_or_else(|| {
+            Some(HMF_FILTER_CONNECTOR) => filter.connectors.push(Pattern::substring_or_wildcard(value)),
+            Some(HMF_FILTER_OUTCOME) => filter.outcomes.push(Outcome::parse(value).ok_or_else(|| {
                 let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.name()).collect();
                 invalid(format!("'{value}' is not an outcome; use one of {}", names.join(", ")))
             })?),
-            HMF_FILTER_SENDER => filter.senders.push(Pattern::exact_or_wildcard(value)),
-            HMF_FILTER_RECIPIENT => filter.recipients.push(Pattern::exact_or_wildcard(value)),
-            other => return Err(invalid(format!("unknown filter kind {other}"))),
+            Some(HMF_FILTER_SENDER) => filter.senders.push(Pattern::exact_or_wildcard(value)),
+            Some(HMF_FILTER_RECIPIENT) => filter.recipients.push(Pattern::exact_or_wildcard(value)),
+            None => return Err(invalid(format!("unknown filter kind {kind}"))),
         }
         Ok(())
     })
@@ -569,13 +603,13 @@ pub unsafe extern "C" fn hmf_protocol_parse_lines(
     guard(|| {
         let text = arg_bytes(text, len, "text")?;
         let out = out_ptr(out, "out")?;
-        let direction = match direction {
-            HMF_DIRECTION_RECEIVE => crate::protocol::Direction::Receive,
-            HMF_DIRECTION_SEND => crate::protocol::Direction::Send,
-            other => {
+        let direction = match hmf_direction::from_abi(direction) {
+            Some(HMF_DIRECTION_RECEIVE) => crate::protocol::Direction::Receive,
+            Some(HMF_DIRECTION_SEND) => crate::protocol::Direction::Send,
+            None => {
                 return Err(FfiError::new(
                     hmf_status::HMF_INVALID_ARGUMENT,
-                    format!("unknown direction {other}"),
+                    format!("unknown direction {direction}"),
                 ))
             }
         };
@@ -591,7 +625,7 @@ pub unsafe extern "C" fn hmf_protocol_parse_lines(
     })
 }
 
-fn build_batch(items: Vec<ProtocolItem>, state: u32) -> hmf_batch {
+fn build_batch(items: Vec<ProtocolItem>, state: hmf_batch_state) -> hmf_batch {
     let count = |f: fn(&ProtocolItem) -> bool| items.iter().filter(|i| f(i)).count();
     let n_entries = count(|i| matches!(i, ProtocolItem::Entry(_)));
     let n_sessions = count(|i| matches!(i, ProtocolItem::Session(_)));
@@ -707,7 +741,7 @@ fn port(p: Option<u16>) -> i32 {
     p.map_or(-1, i32::from)
 }
 
-fn direction_code(d: crate::protocol::Direction) -> u32 {
+fn direction_code(d: crate::protocol::Direction) -> hmf_direction {
     match d {
         crate::protocol::Direction::Receive => HMF_DIRECTION_RECEIVE,
         crate::protocol::Direction::Send => HMF_DIRECTION_SEND,

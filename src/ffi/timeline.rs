@@ -13,14 +13,28 @@ use crate::timeline::{build_timelines, TimelineQuery, TimelineSources};
 use crate::trace::{import_trace, DayOrder};
 
 /// Query value kinds (`hmf_timeline_query_add`). Append-only.
-pub const HMF_TIMELINE_MESSAGE_ID: u32 = 1;
-pub const HMF_TIMELINE_NETWORK_MESSAGE_ID: u32 = 2;
-pub const HMF_TIMELINE_SENDER: u32 = 3;
-pub const HMF_TIMELINE_RECIPIENT: u32 = 4;
-/// A message tracking log file or folder.
-pub const HMF_TIMELINE_TRACKING_PATH: u32 = 5;
-/// An SMTP protocol log file or folder.
-pub const HMF_TIMELINE_PROTOCOL_PATH: u32 = 6;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_timeline_value {
+    HMF_TIMELINE_MESSAGE_ID = 1,
+    HMF_TIMELINE_NETWORK_MESSAGE_ID = 2,
+    HMF_TIMELINE_SENDER = 3,
+    HMF_TIMELINE_RECIPIENT = 4,
+    /// A message tracking log file or folder.
+    HMF_TIMELINE_TRACKING_PATH = 5,
+    /// An SMTP protocol log file or folder.
+    HMF_TIMELINE_PROTOCOL_PATH = 6,
+}
+
+pub use hmf_timeline_value::*;
+abi_input!(hmf_timeline_value {
+    HMF_TIMELINE_MESSAGE_ID,
+    HMF_TIMELINE_NETWORK_MESSAGE_ID,
+    HMF_TIMELINE_SENDER,
+    HMF_TIMELINE_RECIPIENT,
+    HMF_TIMELINE_TRACKING_PATH,
+    HMF_TIMELINE_PROTOCOL_PATH
+});
 
 /// What to trace and where. Opaque.
 pub struct hmf_timeline_query {
@@ -152,17 +166,17 @@ pub unsafe extern "C" fn hmf_timeline_query_add(
             ));
         }
         let value = value.to_owned();
-        match kind {
-            HMF_TIMELINE_MESSAGE_ID => q.query.message_ids.push(value),
-            HMF_TIMELINE_NETWORK_MESSAGE_ID => q.query.network_message_ids.push(value),
-            HMF_TIMELINE_SENDER => q.query.senders.push(value),
-            HMF_TIMELINE_RECIPIENT => q.query.recipients.push(value),
-            HMF_TIMELINE_TRACKING_PATH => q.sources.tracking_paths.push(PathBuf::from(value)),
-            HMF_TIMELINE_PROTOCOL_PATH => q.sources.protocol_paths.push(PathBuf::from(value)),
-            other => {
+        match hmf_timeline_value::from_abi(kind) {
+            Some(HMF_TIMELINE_MESSAGE_ID) => q.query.message_ids.push(value),
+            Some(HMF_TIMELINE_NETWORK_MESSAGE_ID) => q.query.network_message_ids.push(value),
+            Some(HMF_TIMELINE_SENDER) => q.query.senders.push(value),
+            Some(HMF_TIMELINE_RECIPIENT) => q.query.recipients.push(value),
+            Some(HMF_TIMELINE_TRACKING_PATH) => q.sources.tracking_paths.push(PathBuf::from(value)),
+            Some(HMF_TIMELINE_PROTOCOL_PATH) => q.sources.protocol_paths.push(PathBuf::from(value)),
+            None => {
                 return Err(FfiError::new(
                     hmf_status::HMF_INVALID_ARGUMENT,
-                    format!("unknown value kind {other}"),
+                    format!("unknown value kind {kind}"),
                 ))
             }
         }
@@ -378,16 +392,29 @@ pub unsafe extern "C" fn hmf_timeline_result_free(result: *mut hmf_timeline_resu
 }
 
 /// Table ids for `hmf_timeline_result_table`. Append-only.
-/// One row per message and recipient: where it is and why.
-pub const HMF_TIMELINE_TABLE_TIMELINES: u32 = 1;
-/// One row per hop, in time order within each timeline (column Timeline is the timeline's row).
-pub const HMF_TIMELINE_TABLE_HOPS: u32 = 2;
-/// What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
-pub const HMF_TIMELINE_TABLE_FLAGS: u32 = 3;
-/// Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
-pub const HMF_TIMELINE_TABLE_ISSUES: u32 = 4;
-/// One row: how much was searched and how much of it parsed.
-pub const HMF_TIMELINE_TABLE_STATS: u32 = 5;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_timeline_table {
+    /// One row per message and recipient: where it is and why.
+    HMF_TIMELINE_TABLE_TIMELINES = 1,
+    /// One row per hop, in time order within each timeline (column Timeline is the timeline's row).
+    HMF_TIMELINE_TABLE_HOPS = 2,
+    /// What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
+    HMF_TIMELINE_TABLE_FLAGS = 3,
+    /// Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
+    HMF_TIMELINE_TABLE_ISSUES = 4,
+    /// One row: how much was searched and how much of it parsed.
+    HMF_TIMELINE_TABLE_STATS = 5,
+}
+
+pub use hmf_timeline_table::*;
+abi_input!(hmf_timeline_table {
+    HMF_TIMELINE_TABLE_TIMELINES,
+    HMF_TIMELINE_TABLE_HOPS,
+    HMF_TIMELINE_TABLE_FLAGS,
+    HMF_TIMELINE_TABLE_ISSUES,
+    HMF_TIMELINE_TABLE_STATS
+});
 
 /// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
 ///
@@ -404,16 +431,16 @@ pub unsafe extern "C" fn hmf_timeline_result_table(
     guard(|| {
         let r = Handle::arg(result)?;
         let out = out_ptr(out, "out")?;
-        *out = match table {
-            HMF_TIMELINE_TABLE_TIMELINES => r.timelines.view(),
-            HMF_TIMELINE_TABLE_HOPS => r.hops.view(),
-            HMF_TIMELINE_TABLE_FLAGS => r.flags.view(),
-            HMF_TIMELINE_TABLE_ISSUES => r.issues.view(),
-            HMF_TIMELINE_TABLE_STATS => r.stats.view(),
-            other => {
+        *out = match hmf_timeline_table::from_abi(table) {
+            Some(HMF_TIMELINE_TABLE_TIMELINES) => r.timelines.view(),
+            Some(HMF_TIMELINE_TABLE_HOPS) => r.hops.view(),
+            Some(HMF_TIMELINE_TABLE_FLAGS) => r.flags.view(),
+            Some(HMF_TIMELINE_TABLE_ISSUES) => r.issues.view(),
+            Some(HMF_TIMELINE_TABLE_STATS) => r.stats.view(),
+            None => {
                 return Err(FfiError::new(
                     hmf_status::HMF_INVALID_ARGUMENT,
-                    format!("unknown table {other}"),
+                    format!("unknown table {table}"),
                 ))
             }
         };

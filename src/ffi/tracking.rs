@@ -21,27 +21,46 @@ use crate::tracking::{
 
 /// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
 /// EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
-/// An event id (RECEIVE, SEND, FAIL, ...), without regard to case.
-pub const HMF_TRACKING_FILTER_EVENT_ID: u32 = 1;
-/// A source (SMTP, STOREDRIVER, ...), without regard to case.
-pub const HMF_TRACKING_FILTER_SOURCE: u32 = 2;
-/// The sender address, whole, without regard to case.
-pub const HMF_TRACKING_FILTER_SENDER: u32 = 3;
-/// A recipient address, whole, without regard to case.
-pub const HMF_TRACKING_FILTER_RECIPIENT: u32 = 4;
-/// Text found anywhere in the subject, without regard to case.
-pub const HMF_TRACKING_FILTER_MESSAGE_SUBJECT: u32 = 5;
-/// The Message-ID, with or without its angle brackets.
-pub const HMF_TRACKING_FILTER_MESSAGE_ID: u32 = 6;
-pub const HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID: u32 = 7;
-pub const HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID: u32 = 8;
-/// The server whose events to return: the server a file's folder names, else each row's server-hostname. A short
-/// name matches the FQDN that starts with it.
-pub const HMF_TRACKING_FILTER_SERVER: u32 = 9;
-/// A value of the reference field, whole, without regard to case; angle brackets optional.
-pub const HMF_TRACKING_FILTER_REFERENCE: u32 = 10;
-/// The transport-traffic-type field, whole, without regard to case.
-pub const HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE: u32 = 11;
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_tracking_filter {
+    /// An event id (RECEIVE, SEND, FAIL, ...), without regard to case.
+    HMF_TRACKING_FILTER_EVENT_ID = 1,
+    /// A source (SMTP, STOREDRIVER, ...), without regard to case.
+    HMF_TRACKING_FILTER_SOURCE = 2,
+    /// The sender address, whole, without regard to case.
+    HMF_TRACKING_FILTER_SENDER = 3,
+    /// A recipient address, whole, without regard to case.
+    HMF_TRACKING_FILTER_RECIPIENT = 4,
+    /// Text found anywhere in the subject, without regard to case.
+    HMF_TRACKING_FILTER_MESSAGE_SUBJECT = 5,
+    /// The Message-ID, with or without its angle brackets.
+    HMF_TRACKING_FILTER_MESSAGE_ID = 6,
+    HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID = 7,
+    HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID = 8,
+    /// The server whose events to return: the server a file's folder names, else each row's server-hostname. A short
+    /// name matches the FQDN that starts with it.
+    HMF_TRACKING_FILTER_SERVER = 9,
+    /// A value of the reference field, whole, without regard to case; angle brackets optional.
+    HMF_TRACKING_FILTER_REFERENCE = 10,
+    /// The transport-traffic-type field, whole, without regard to case.
+    HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE = 11,
+}
+
+pub use hmf_tracking_filter::*;
+abi_input!(hmf_tracking_filter {
+    HMF_TRACKING_FILTER_EVENT_ID,
+    HMF_TRACKING_FILTER_SOURCE,
+    HMF_TRACKING_FILTER_SENDER,
+    HMF_TRACKING_FILTER_RECIPIENT,
+    HMF_TRACKING_FILTER_MESSAGE_SUBJECT,
+    HMF_TRACKING_FILTER_MESSAGE_ID,
+    HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID,
+    HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID,
+    HMF_TRACKING_FILTER_SERVER,
+    HMF_TRACKING_FILTER_REFERENCE,
+    HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE
+});
 
 /// One component of a message-info latency breakdown (`SRV=<server>:TOTAL-HUB=0.453|SMR=0.209(SMRDE=0.001|...)`).
 #[repr(C)]
@@ -279,25 +298,27 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
             *slot = Some(value.to_owned());
             Ok(())
         };
-        match kind {
-            HMF_TRACKING_FILTER_EVENT_ID => filter.event_ids.push(value.to_owned()),
-            HMF_TRACKING_FILTER_SOURCE => filter.sources.push(value.to_owned()),
-            HMF_TRACKING_FILTER_RECIPIENT => filter.recipients.push(value.to_owned()),
-            HMF_TRACKING_FILTER_SENDER => once(&mut filter.sender, "the sender filter")?,
-            HMF_TRACKING_FILTER_MESSAGE_SUBJECT => once(&mut filter.message_subject, "the message subject filter")?,
-            HMF_TRACKING_FILTER_MESSAGE_ID => once(&mut filter.message_id, "the message id filter")?,
-            HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID => {
+        match hmf_tracking_filter::from_abi(kind) {
+            Some(HMF_TRACKING_FILTER_EVENT_ID) => filter.event_ids.push(value.to_owned()),
+            Some(HMF_TRACKING_FILTER_SOURCE) => filter.sources.push(value.to_owned()),
+            Some(HMF_TRACKING_FILTER_RECIPIENT) => filter.recipients.push(value.to_owned()),
+            Some(HMF_TRACKING_FILTER_SENDER) => once(&mut filter.sender, "the sender filter")?,
+            Some(HMF_TRACKING_FILTER_MESSAGE_SUBJECT) => {
+                once(&mut filter.message_subject, "the message subject filter")?
+            }
+            Some(HMF_TRACKING_FILTER_MESSAGE_ID) => once(&mut filter.message_id, "the message id filter")?,
+            Some(HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID) => {
                 once(&mut filter.internal_message_id, "the internal message id filter")?
             }
-            HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID => {
+            Some(HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID) => {
                 once(&mut filter.network_message_id, "the network message id filter")?
             }
-            HMF_TRACKING_FILTER_SERVER => once(&mut filter.server, "the server filter")?,
-            HMF_TRACKING_FILTER_REFERENCE => once(&mut filter.reference, "the reference filter")?,
-            HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE => {
+            Some(HMF_TRACKING_FILTER_SERVER) => once(&mut filter.server, "the server filter")?,
+            Some(HMF_TRACKING_FILTER_REFERENCE) => once(&mut filter.reference, "the reference filter")?,
+            Some(HMF_TRACKING_FILTER_TRANSPORT_TRAFFIC_TYPE) => {
                 once(&mut filter.transport_traffic_type, "the transport traffic type filter")?
             }
-            other => return Err(invalid(format!("unknown filter kind {other}"))),
+            None => return Err(invalid(format!("unknown filter kind {kind}"))),
         }
         Ok(())
     })

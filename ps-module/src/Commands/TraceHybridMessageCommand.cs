@@ -110,14 +110,14 @@ namespace HybridMailFlow.Commands
             NativeCall.Check(NativeMethods.hmf_timeline_query_new(out query));
             using (query)
             {
-                Add(query, NativeMethods.TimelineMessageId, messageIds);
-                Add(query, NativeMethods.TimelineNetworkMessageId, NetworkMessageId);
-                Add(query, NativeMethods.TimelineSender, Sender);
-                Add(query, NativeMethods.TimelineRecipient, Recipient);
+                Add(query, TimelineValue.MessageId, messageIds);
+                Add(query, TimelineValue.NetworkMessageId, NetworkMessageId);
+                Add(query, TimelineValue.Sender, Sender);
+                Add(query, TimelineValue.Recipient, Recipient);
                 trackingPaths = ResolvePaths(TrackingLogPath, GetHybridMessageTrackingLogCommand.TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG)");
                 protocolPaths = ResolvePaths(ProtocolLogPath, SmtpLogCommandBase.ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)");
-                Add(query, NativeMethods.TimelineTrackingPath, trackingPaths);
-                Add(query, NativeMethods.TimelineProtocolPath, protocolPaths);
+                Add(query, TimelineValue.TrackingPath, trackingPaths);
+                Add(query, TimelineValue.ProtocolPath, protocolPaths);
                 var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
                 var hasEnd = MyInvocation.BoundParameters.ContainsKey("End");
                 NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? Times.ToUnixMs(Start) : 0, hasEnd, hasEnd ? Times.ToUnixMs(End) : 0));
@@ -145,7 +145,7 @@ namespace HybridMailFlow.Commands
             return o.BaseObject is MessageTraceEvent || o.Properties["MessageTraceId"] != null || o.Properties["RecipientAddress"] != null;
         }
 
-        private static void Add(TimelineQueryHandle query, uint kind, IEnumerable<string> values)
+        private static void Add(TimelineQueryHandle query, TimelineValue kind, IEnumerable<string> values)
         {
             if (values == null)
             {
@@ -254,7 +254,7 @@ namespace HybridMailFlow.Commands
             NativeCall.Check(NativeMethods.hmf_timeline_query_add_trace(query, nameBytes, (UIntPtr)nameBytes.Length, bytes, (UIntPtr)bytes.Length, TraceImporter.CultureIsDayFirst));
         }
 
-        private static NativeTable Table(TimelineResultHandle result, uint id)
+        private static NativeTable Table(TimelineResultHandle result, TimelineTable id)
         {
             HmfTable view;
             NativeCall.Check(NativeMethods.hmf_timeline_result_table(result, id, out view));
@@ -263,7 +263,7 @@ namespace HybridMailFlow.Commands
 
         private void Emit(TimelineResultHandle result, TimeSpan elapsed)
         {
-            var issues = Table(result, NativeMethods.TimelineTableIssues);
+            var issues = Table(result, TimelineTable.Issues);
             foreach (var issue in TraceIssue.ReadAll(issues))
             {
                 if (issue.IsWarning)
@@ -275,13 +275,13 @@ namespace HybridMailFlow.Commands
                     WriteError(issue.ToErrorRecord());
                 }
             }
-            var stats = Table(result, NativeMethods.TimelineTableStats);
+            var stats = Table(result, TimelineTable.Stats);
             WriteVerbose(string.Format("Searched {0} files ({1:N0} MB) for the ids; parsed {2} tracking and {3} protocol log files; {4} tracking events, {5} sessions; {6:N2} s.",
                 stats.Get(0, "FilesSearched"), (stats.GetInt64(0, "BytesSearched") ?? 0) / 1048576.0, stats.Get(0, "TrackingFilesRead"), stats.Get(0, "ProtocolFilesRead"),
                 stats.Get(0, "TrackingEvents"), stats.Get(0, "Sessions"), elapsed.TotalSeconds));
-            var timelines = Table(result, NativeMethods.TimelineTableTimelines);
-            var hops = Table(result, NativeMethods.TimelineTableHops);
-            var flags = Table(result, NativeMethods.TimelineTableFlags);
+            var timelines = Table(result, TimelineTable.Timelines);
+            var hops = Table(result, TimelineTable.Hops);
+            var flags = Table(result, TimelineTable.Flags);
             if (timelines.Rows == 0)
             {
                 WarnNothingFound();

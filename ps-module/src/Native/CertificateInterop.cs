@@ -8,8 +8,8 @@ namespace HybridMailFlow.Native
     [StructLayout(LayoutKind.Sequential)]
     internal struct HmfCertNameMatch
     {
-        public uint Kind;
-        public uint Source;
+        public CertificateNameMatch Kind;
+        public CertificateNameSource Source;
         public UIntPtr Index;
     }
 
@@ -23,7 +23,8 @@ namespace HybridMailFlow.Native
     }
 
     /// <summary>How a certificate name covers a host (HMF_CERT_MATCH_*).</summary>
-    public enum CertificateNameMatch
+    [AbiEnum("hmf_cert_match_kind", "HMF_CERT_MATCH_")]
+    public enum CertificateNameMatch : uint
     {
         None = 0,
         Exact = 1,
@@ -59,16 +60,13 @@ namespace HybridMailFlow.Native
     /// </summary>
     internal static class CertificateNames
     {
-        private const uint SourceAlternativeName = 1;
-        private const uint SourceSubjectCommonName = 2;
-
         public static CertificateNameMatch Covers(string certificateName, string host)
         {
             var name = Utf8.Bytes(certificateName);
             var hostBytes = Utf8.Bytes(host);
-            uint kind;
+            CertificateNameMatch kind;
             NativeCall.Check(NativeMethods.hmf_cert_name_covers(name, (UIntPtr)name.Length, hostBytes, (UIntPtr)hostBytes.Length, out kind));
-            return (CertificateNameMatch)kind;
+            return kind;
         }
 
         /// <summary>
@@ -104,10 +102,10 @@ namespace HybridMailFlow.Native
             }
             switch (match.Source)
             {
-                case SourceAlternativeName:
-                    return new CoveringName(names[checked((int)match.Index)], "SubjectAlternativeName", (CertificateNameMatch)match.Kind);
-                case SourceSubjectCommonName:
-                    return new CoveringName(SubjectCommonName(subject), "SubjectCommonName", (CertificateNameMatch)match.Kind);
+                case CertificateNameSource.Alternative:
+                    return new CoveringName(names[checked((int)match.Index)], "SubjectAlternativeName", match.Kind);
+                case CertificateNameSource.SubjectCn:
+                    return new CoveringName(SubjectCommonName(subject), "SubjectCommonName", match.Kind);
                 default:
                     return null;
             }

@@ -51,7 +51,7 @@ namespace HybridMailFlow.Native
                     NativeCall.Check(NativeMethods.hmf_tracking_reader_next_batch(reader, (UIntPtr)BatchSize, out batch));
                     using (batch)
                     {
-                        if (Deliver(batch, sink) == Abi.BatchEnd)
+                        if (Deliver(batch, sink) == BatchState.End)
                         {
                             break;
                         }
@@ -79,17 +79,17 @@ namespace HybridMailFlow.Native
                         o.Start.HasValue, o.Start.HasValue ? Times.ToUnixMs(o.Start.Value) : 0,
                         o.End.HasValue, o.End.HasValue ? Times.ToUnixMs(o.End.Value) : 0));
                 }
-                AddFilters(reader, TrackingAbi.FilterEventId, o.EventIds);
-                AddFilters(reader, TrackingAbi.FilterSource, o.Sources);
-                AddFilters(reader, TrackingAbi.FilterRecipient, o.Recipients);
-                AddFilter(reader, TrackingAbi.FilterSender, o.Sender);
-                AddFilter(reader, TrackingAbi.FilterMessageSubject, o.MessageSubject);
-                AddFilter(reader, TrackingAbi.FilterMessageId, o.MessageId);
-                AddFilter(reader, TrackingAbi.FilterInternalMessageId, o.InternalMessageId);
-                AddFilter(reader, TrackingAbi.FilterNetworkMessageId, o.NetworkMessageId);
-                AddFilter(reader, TrackingAbi.FilterServer, o.Server);
-                AddFilter(reader, TrackingAbi.FilterReference, o.Reference);
-                AddFilter(reader, TrackingAbi.FilterTransportTrafficType, o.TransportTrafficType);
+                AddFilters(reader, TrackingFilter.EventId, o.EventIds);
+                AddFilters(reader, TrackingFilter.Source, o.Sources);
+                AddFilters(reader, TrackingFilter.Recipient, o.Recipients);
+                AddFilter(reader, TrackingFilter.Sender, o.Sender);
+                AddFilter(reader, TrackingFilter.MessageSubject, o.MessageSubject);
+                AddFilter(reader, TrackingFilter.MessageId, o.MessageId);
+                AddFilter(reader, TrackingFilter.InternalMessageId, o.InternalMessageId);
+                AddFilter(reader, TrackingFilter.NetworkMessageId, o.NetworkMessageId);
+                AddFilter(reader, TrackingFilter.Server, o.Server);
+                AddFilter(reader, TrackingFilter.Reference, o.Reference);
+                AddFilter(reader, TrackingFilter.TransportTrafficType, o.TransportTrafficType);
                 if (o.ResultSize.HasValue)
                 {
                     NativeCall.Check(NativeMethods.hmf_tracking_reader_set_result_size(reader, (ulong)Math.Max(0, o.ResultSize.Value)));
@@ -107,7 +107,7 @@ namespace HybridMailFlow.Native
             }
         }
 
-        private static void AddFilters(TrackingReaderHandle reader, uint kind, string[] values)
+        private static void AddFilters(TrackingReaderHandle reader, TrackingFilter kind, string[] values)
         {
             if (values == null)
             {
@@ -119,7 +119,7 @@ namespace HybridMailFlow.Native
             }
         }
 
-        private static void AddFilter(TrackingReaderHandle reader, uint kind, string value)
+        private static void AddFilter(TrackingReaderHandle reader, TrackingFilter kind, string value)
         {
             if (value != null)
             {
@@ -128,7 +128,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe uint Deliver(BatchHandle batch, ITrackingSink sink)
+        private static unsafe BatchState Deliver(BatchHandle batch, ITrackingSink sink)
         {
             var view = NativeCall.View(batch);
             var items = (HmfItem*)view.Items;
@@ -138,17 +138,17 @@ namespace HybridMailFlow.Native
                 var item = items[i];
                 switch (item.Kind)
                 {
-                    case TrackingAbi.ItemTrackingEvent:
+                    case ItemKind.TrackingEvent:
                         sink.Event(ToEvent((HmfTrackingEvent*)item.TrackingEvent, strings));
                         break;
-                    case Abi.ItemError:
+                    case ItemKind.Error:
                         sink.LineError(NativeError.From(*(HmfError*)item.Error));
                         break;
-                    case Abi.ItemFileStarted:
+                    case ItemKind.FileStarted:
                         var started = (HmfFileEvent*)item.File;
                         sink.FileStarted(Utf8.Read(started->Path), (int)started->Index, (int)started->Count);
                         break;
-                    case Abi.ItemFileDone:
+                    case ItemKind.FileDone:
                         var done = (HmfFileEvent*)item.File;
                         sink.FileDone(Utf8.Read(done->Path), *done);
                         break;

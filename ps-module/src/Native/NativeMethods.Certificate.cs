@@ -6,7 +6,7 @@ namespace HybridMailFlow.Native
     internal static partial class NativeMethods
     {
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_cert_name_covers(byte[] certName, UIntPtr certNameLen, byte[] host, UIntPtr hostLen, out uint kind);
+        internal static extern HmfStatus hmf_cert_name_covers(byte[] certName, UIntPtr certNameLen, byte[] host, UIntPtr hostLen, out CertificateNameMatch kind);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_cert_find_covering_name(

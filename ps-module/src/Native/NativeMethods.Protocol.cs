@@ -9,7 +9,7 @@ namespace HybridMailFlow.Native
         internal static extern UIntPtr hmf_struct_size(uint id);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_protocol_reader_new(uint mode, out ProtocolReaderHandle reader);
+        internal static extern HmfStatus hmf_protocol_reader_new(ReadMode mode, out ProtocolReaderHandle reader);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void hmf_protocol_reader_free(IntPtr reader);
@@ -26,7 +26,7 @@ namespace HybridMailFlow.Native
             long endMs);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_protocol_reader_add_filter(ProtocolReaderHandle reader, uint kind, byte[] value, UIntPtr len);
+        internal static extern HmfStatus hmf_protocol_reader_add_filter(ProtocolReaderHandle reader, ProtocolFilter kind, byte[] value, UIntPtr len);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_protocol_reader_set_tail(ProtocolReaderHandle reader, ulong count);
@@ -44,7 +44,7 @@ namespace HybridMailFlow.Native
         internal static extern HmfStatus hmf_protocol_reader_stats(ProtocolReaderHandle reader, out HmfProtocolStats stats);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_protocol_parse_lines(byte[] text, UIntPtr len, uint direction, out BatchHandle batch);
+        internal static extern HmfStatus hmf_protocol_parse_lines(byte[] text, UIntPtr len, LogDirection direction, out BatchHandle batch);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_batch_view_get(BatchHandle batch, out HmfBatchView view);

@@ -5,19 +5,6 @@ namespace HybridMailFlow.Native
 {
     internal static partial class NativeMethods
     {
-        internal const uint TimelineMessageId = 1;
-        internal const uint TimelineNetworkMessageId = 2;
-        internal const uint TimelineSender = 3;
-        internal const uint TimelineRecipient = 4;
-        internal const uint TimelineTrackingPath = 5;
-        internal const uint TimelineProtocolPath = 6;
-
-        internal const uint TimelineTableTimelines = 1;
-        internal const uint TimelineTableHops = 2;
-        internal const uint TimelineTableFlags = 3;
-        internal const uint TimelineTableIssues = 4;
-        internal const uint TimelineTableStats = 5;
-
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_timeline_query_new(out TimelineQueryHandle query);
 
@@ -25,7 +12,7 @@ namespace HybridMailFlow.Native
         internal static extern void hmf_timeline_query_free(IntPtr query);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_timeline_query_add(TimelineQueryHandle query, uint kind, byte[] value, UIntPtr len);
+        internal static extern HmfStatus hmf_timeline_query_add(TimelineQueryHandle query, TimelineValue kind, byte[] value, UIntPtr len);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_timeline_query_set_time_range(
@@ -49,7 +36,7 @@ namespace HybridMailFlow.Native
         internal static extern void hmf_timeline_result_free(IntPtr result);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_timeline_result_table(TimelineResultHandle result, uint table, out HmfTable tableView);
+        internal static extern HmfStatus hmf_timeline_result_table(TimelineResultHandle result, TimelineTable table, out HmfTable tableView);
     }
 
     /// <summary>A timeline query; released with hmf_timeline_query_free.</summary>

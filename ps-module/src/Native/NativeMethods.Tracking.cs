@@ -23,7 +23,7 @@ namespace HybridMailFlow.Native
             long endMs);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_tracking_reader_add_filter(TrackingReaderHandle reader, uint kind, byte[] value, UIntPtr len);
+        internal static extern HmfStatus hmf_tracking_reader_add_filter(TrackingReaderHandle reader, TrackingFilter kind, byte[] value, UIntPtr len);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_tracking_reader_set_result_size(TrackingReaderHandle reader, ulong count);

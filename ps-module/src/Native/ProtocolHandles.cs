@@ -79,7 +79,7 @@ namespace HybridMailFlow.Native
             }
         }
 
-        public static ProtocolReaderHandle NewProtocolReader(uint mode)
+        public static ProtocolReaderHandle NewProtocolReader(ReadMode mode)
         {
             ProtocolReaderHandle reader;
             Check(NativeMethods.hmf_protocol_reader_new(mode, out reader));
@@ -93,7 +93,7 @@ namespace HybridMailFlow.Native
             return batch;
         }
 
-        public static BatchHandle ParseLines(byte[] text, uint direction)
+        public static BatchHandle ParseLines(byte[] text, LogDirection direction)
         {
             BatchHandle batch;
             Check(NativeMethods.hmf_protocol_parse_lines(text, (UIntPtr)text.Length, direction, out batch));

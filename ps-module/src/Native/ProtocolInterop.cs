@@ -33,7 +33,7 @@ namespace HybridMailFlow.Native
     [StructLayout(LayoutKind.Sequential)]
     internal struct HmfItem
     {
-        public uint Kind;
+        public ItemKind Kind;
         public IntPtr Entry;
         public IntPtr Session;
         public IntPtr Error;
@@ -46,7 +46,7 @@ namespace HybridMailFlow.Native
     {
         public IntPtr Items;
         public UIntPtr Count;
-        public uint State;
+        public BatchState State;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -66,7 +66,7 @@ namespace HybridMailFlow.Native
         public HmfStr RemoteAddress;
         public int RemotePort;
         public uint Event;
-        public uint Direction;
+        public LogDirection Direction;
         public HmfStr Role;
         public HmfStr Data;
         public HmfStr Context;
@@ -106,7 +106,7 @@ namespace HybridMailFlow.Native
         public HmfStr Server;
         public HmfStr ConnectorId;
         public HmfStr SessionId;
-        public uint Direction;
+        public LogDirection Direction;
         public HmfStr Role;
         public long StartMs;
         public long EndMs;
@@ -180,31 +180,4 @@ namespace HybridMailFlow.Native
         public ulong Sessions;
     }
 
-    /// <summary>Constants of the C ABI (HMF_* in the header).</summary>
-    internal static class Abi
-    {
-        public const uint ReadEntries = 0;
-        public const uint ReadSessions = 1;
-
-        public const uint FilterSessionId = 1;
-        public const uint FilterRemoteAddress = 2;
-        public const uint FilterConnector = 3;
-        public const uint FilterOutcome = 4;
-        public const uint FilterSender = 5;
-        public const uint FilterRecipient = 6;
-
-        public const uint ItemEntry = 1;
-        public const uint ItemSession = 2;
-        public const uint ItemError = 3;
-        public const uint ItemFileStarted = 4;
-        public const uint ItemFileDone = 5;
-        public const uint ItemFileRestarted = 7;
-
-        public const uint BatchMore = 0;
-        public const uint BatchPending = 1;
-        public const uint BatchEnd = 2;
-
-        public const uint DirectionReceive = 0;
-        public const uint DirectionSend = 1;
-    }
 }

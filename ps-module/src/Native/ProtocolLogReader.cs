@@ -51,16 +51,16 @@ namespace HybridMailFlow.Native
                 var packer = new SessionPacker();
                 while (!sink.Stopping)
                 {
-                    uint state;
+                    BatchState state;
                     using (var batch = NativeCall.NextBatch(reader, BatchSize))
                     {
                         state = Deliver(batch, sink, pool, packer);
                     }
-                    if (state == Abi.BatchEnd)
+                    if (state == BatchState.End)
                     {
                         break;
                     }
-                    if (state == Abi.BatchPending)
+                    if (state == BatchState.Pending)
                     {
                         WaitForMore(sink);
                     }
@@ -71,7 +71,7 @@ namespace HybridMailFlow.Native
 
         private static ProtocolReaderHandle Create(ProtocolReadOptions o)
         {
-            var reader = NativeCall.NewProtocolReader(o.Sessions ? Abi.ReadSessions : Abi.ReadEntries);
+            var reader = NativeCall.NewProtocolReader(o.Sessions ? ReadMode.Sessions : ReadMode.Entries);
             try
             {
                 foreach (var path in o.Paths)
@@ -83,12 +83,12 @@ namespace HybridMailFlow.Native
                     NativeCall.Check(NativeMethods.hmf_protocol_reader_set_time_range(
                         reader, o.Start.HasValue, o.Start.HasValue ? Times.ToUnixMs(o.Start.Value) : 0, o.End.HasValue, o.End.HasValue ? Times.ToUnixMs(o.End.Value) : 0));
                 }
-                AddFilters(reader, Abi.FilterSessionId, o.SessionIds);
-                AddFilters(reader, Abi.FilterRemoteAddress, o.RemoteAddresses);
-                AddFilters(reader, Abi.FilterConnector, o.Connectors);
-                AddFilters(reader, Abi.FilterOutcome, o.Outcomes);
-                AddFilters(reader, Abi.FilterSender, o.Senders);
-                AddFilters(reader, Abi.FilterRecipient, o.Recipients);
+                AddFilters(reader, ProtocolFilter.SessionId, o.SessionIds);
+                AddFilters(reader, ProtocolFilter.RemoteAddress, o.RemoteAddresses);
+                AddFilters(reader, ProtocolFilter.Connector, o.Connectors);
+                AddFilters(reader, ProtocolFilter.Outcome, o.Outcomes);
+                AddFilters(reader, ProtocolFilter.Sender, o.Senders);
+                AddFilters(reader, ProtocolFilter.Recipient, o.Recipients);
                 if (o.Tail.HasValue)
                 {
                     NativeCall.Check(NativeMethods.hmf_protocol_reader_set_tail(reader, (ulong)Math.Max(0, o.Tail.Value)));
@@ -110,7 +110,7 @@ namespace HybridMailFlow.Native
             }
         }
 
-        private static void AddFilters(ProtocolReaderHandle reader, uint kind, string[] values)
+        private static void AddFilters(ProtocolReaderHandle reader, ProtocolFilter kind, string[] values)
         {
             if (values == null)
             {
@@ -132,7 +132,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe uint Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool, SessionPacker packer)
+        private static unsafe BatchState Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool, SessionPacker packer)
         {
             var view = NativeCall.View(batch);
             var items = (HmfItem*)view.Items;
@@ -142,24 +142,24 @@ namespace HybridMailFlow.Native
                 var item = items[i];
                 switch (item.Kind)
                 {
-                    case Abi.ItemEntry:
+                    case ItemKind.Entry:
                         sink.Entry(ToEntry((HmfProtocolEntry*)item.Entry, strings));
                         break;
-                    case Abi.ItemSession:
+                    case ItemKind.Session:
                         sink.Session(ToSession((HmfSession*)item.Session, pool, packer));
                         break;
-                    case Abi.ItemError:
+                    case ItemKind.Error:
                         sink.LineError(NativeError.From(*(HmfError*)item.Error));
                         break;
-                    case Abi.ItemFileStarted:
+                    case ItemKind.FileStarted:
                         var started = (HmfFileEvent*)item.File;
                         sink.FileStarted(Utf8.Read(started->Path), (int)started->Index, (int)started->Count);
                         break;
-                    case Abi.ItemFileDone:
+                    case ItemKind.FileDone:
                         var done = (HmfFileEvent*)item.File;
                         sink.FileDone(Utf8.Read(done->Path), *done);
                         break;
-                    case Abi.ItemFileRestarted:
+                    case ItemKind.FileRestarted:
                         var restarted = (HmfError*)item.Error;
                         sink.FileRestarted(Utf8.Read(restarted->Path), Utf8.Read(restarted->Message));
                         break;
@@ -187,7 +187,7 @@ namespace HybridMailFlow.Native
                 RemotePort = e->RemotePort < 0 ? (int?)null : e->RemotePort,
                 Event = symbol,
                 EventName = SmtpLogEntry.EventNameOf(symbol),
-                Direction = e->Direction == Abi.DirectionSend ? "Send" : "Receive",
+                Direction = e->Direction == LogDirection.Send ? "Send" : "Receive",
                 Role = strings.Get(e->Role),
                 Data = Utf8.ReadOrNull(e->Data),
                 Context = Utf8.ReadOrNull(e->Context),
@@ -215,7 +215,7 @@ namespace HybridMailFlow.Native
             {
                 Server = pool.Get(s->Server),
                 ConnectorId = pool.Get(s->ConnectorId),
-                Direction = s->Direction == Abi.DirectionSend ? "Send" : "Receive",
+                Direction = s->Direction == LogDirection.Send ? "Send" : "Receive",
                 Role = pool.Get(s->Role) ?? string.Empty,
                 SessionId = Utf8.Read(s->SessionId),
                 StartUtc = Times.FromUnixMs(s->StartMs),
@@ -274,7 +274,7 @@ namespace HybridMailFlow.Native
                 return new SmtpLogEntry[0];
             }
             var result = new List<SmtpLogEntry>(numbers.Length);
-            uint direction = session.Direction == "Send" ? Abi.DirectionSend : Abi.DirectionReceive;
+            LogDirection direction = session.Direction == "Send" ? LogDirection.Send : LogDirection.Receive;
             using (var batch = NativeCall.ParseLines(raw, direction))
             {
                 var view = NativeCall.View(batch);
@@ -282,7 +282,7 @@ namespace HybridMailFlow.Native
                 var strings = new StringCache();
                 for (long i = 0; i < (long)view.Count; i++)
                 {
-                    if (items[i].Kind != Abi.ItemEntry)
+                    if (items[i].Kind != ItemKind.Entry)
                     {
                         continue;
                     }

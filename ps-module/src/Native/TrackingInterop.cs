@@ -83,24 +83,6 @@ namespace HybridMailFlow.Native
         public ulong Events;
     }
 
-    /// <summary>Constants of the message-tracking part of the C ABI (HMF_* in the header).</summary>
-    internal static class TrackingAbi
-    {
-        public const uint ItemTrackingEvent = 6;
-
-        public const uint FilterEventId = 1;
-        public const uint FilterSource = 2;
-        public const uint FilterSender = 3;
-        public const uint FilterRecipient = 4;
-        public const uint FilterMessageSubject = 5;
-        public const uint FilterMessageId = 6;
-        public const uint FilterInternalMessageId = 7;
-        public const uint FilterNetworkMessageId = 8;
-        public const uint FilterServer = 9;
-        public const uint FilterReference = 10;
-        public const uint FilterTransportTrafficType = 11;
-    }
-
     /// <summary>A native message-tracking reader; released with hmf_tracking_reader_free.</summary>
     internal sealed class TrackingReaderHandle : HmfSafeHandle
     {
