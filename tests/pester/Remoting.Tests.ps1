@@ -291,6 +291,17 @@ Describe 'Servers that fail' {
         $failures[0].Exception.Message | Should -BeLike '127.0.0.6: HybridMailFlow 0.0.9 is installed on this server, not 0.1.0 as on the computer that asked*'
     }
 
+    It 'says which server has no logs where it was asked to read, and the others'' results arrive' {
+        $empty = Join-Path $root 'no-logs'
+        $null = New-Item -ItemType Directory -Path $empty -Force
+        # The same -Path on each server: here, one of them points it at a folder without logs.
+        $result = @(Get-HybridMessageTrackingLog -Session $sessions[0] -Path $empty -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $result.Count | Should -Be 0
+        $failures.Count | Should -Be 1
+        $failures[0].Exception.Message | Should -BeLike "127.0.0.2: *$empty*message tracking log*"
+        $failures[0].TargetObject | Should -Be '127.0.0.2'
+    }
+
     It 'gives the error of a server stopped while the others answer, naming it and the fix' {
         $fresh = @($names | ForEach-Object { New-HybridSshLabSession -Lab $lab -Name $_ })
         Stop-HybridSshLabServer -Lab $lab -Name CMHYBD02
