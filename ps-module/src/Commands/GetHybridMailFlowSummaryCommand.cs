@@ -92,10 +92,23 @@ namespace HybridMailFlow.Commands
                 GatherForServers("LiteralPath", LiteralPath);
                 return;
             }
-            if (InputObject == null && (PartialResult.IsPresent || MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End")))
+            var timeRange = MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End");
+            if (ParameterSetName == "InputObject" && !MyInvocation.ExpectingInput)
             {
-                // A server's own logs are read at the end.
+                if (!PartialResult.IsPresent && !timeRange)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("Give what to summarize: tracking events or sessions from the pipeline, logs with -Path, servers with -ComputerName or -Session, or -Start for this server's own tracking logs."),
+                        "HybridMailFlow.NothingToSummarize", ErrorCategory.InvalidArgument, null));
+                }
+                // This server's own logs, read at the end.
                 return;
+            }
+            if (ParameterSetName == "InputObject" && timeRange)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-Start and -End select from the logs the command reads (-Path, -ComputerName, -Session, or this server's own): filter objects from the pipeline before they come, as with Get-HybridMessageTrackingLog -Start."),
+                    "HybridMailFlow.TimeRangeOfPipeline", ErrorCategory.InvalidArgument, null));
             }
             switch (ParameterSetName)
             {
@@ -126,7 +139,7 @@ namespace HybridMailFlow.Commands
                     return true;
                 }, new Hashtable { { "PartialResult", true } });
             }
-            else if (paths.Paths.Count == 0 && ParameterSetName == "InputObject" && (PartialResult.IsPresent || MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End")))
+            else if (paths.Paths.Count == 0 && ParameterSetName == "InputObject" && !MyInvocation.ExpectingInput)
             {
                 paths.AddServerFolders("MessageTracking", "message tracking log");
             }
