@@ -34,7 +34,9 @@
         and on one thread per core, tracking events as owned values;
       - Get-HybridSmtpSession over the subset with each engine in the module;
     and prints the ratios; then what must hold whatever the input (bench/robustness.ps1: damaged files, hostile
-    texts, reads stopped early). Called by `build.ps1 Bench`.
+    texts, reads stopped early); then many servers read where their logs are (bench/remoting.ps1, or alone with
+    -RemotingOnly): three loopback servers over SSH remoting, the bytes on the channel against the logs' and the
+    time against reading the three folders here. Called by `build.ps1 Bench`.
 .PARAMETER SizeMB
     Size of each full set (default 1024 MB).
 .PARAMETER SubsetMB
@@ -43,6 +45,10 @@
     Only the SMTP protocol-log measurements (a quicker loop while working on them).
 .PARAMETER AllocatorOnly
     Only the side-by-side of the allocators.
+.PARAMETER RemotingOnly
+    Only the remoting measurements (bench/remoting.ps1).
+.PARAMETER RemotingMB
+    Size of each loopback server's protocol logs in the remoting measurements (default 300 MB).
 .PARAMETER WarmUpSeconds
     How long each method runs over its warm-up set before the clock starts (default 10 s, at least three runs).
 #>
@@ -52,6 +58,8 @@ param(
     [int] $SubsetMB = 100,
     [switch] $ProtocolOnly,
     [switch] $AllocatorOnly,
+    [switch] $RemotingOnly,
+    [int] $RemotingMB = 300,
     [double] $WarmUpSeconds = 10,
     [Parameter(Mandatory = $true)] [string] $ModulePath,
     [Parameter(Mandatory = $true)] [string] $RepoRoot
@@ -221,6 +229,11 @@ function Measure-Allocator {
     } | Format-List | Out-String | Write-Host
 }
 
+if ($RemotingOnly) {
+    & (Join-Path $PSScriptRoot 'remoting.ps1') -SizeMB $RemotingMB -ModulePath $ModulePath -RepoRoot $RepoRoot
+    return
+}
+
 $full = Get-LogSet -Name "protocol-$SizeMB" -Megabytes $SizeMB
 $subset = Get-LogSet -Name "protocol-$SubsetMB" -Megabytes $SubsetMB
 $fullMB = Get-FolderMB $full
@@ -382,3 +395,6 @@ Measure-Allocator -ProtocolPath $full -ProtocolSubset $subset -TrackingPath $tra
 
 # What must hold whatever the input: damaged files, hostile texts, reads stopped early (bench/robustness.ps1).
 & (Join-Path $PSScriptRoot 'robustness.ps1') -ModulePath $ModulePath -RepoRoot $RepoRoot
+
+# Many servers read where their logs are, against shipping the logs and reading them here (bench/remoting.ps1).
+& (Join-Path $PSScriptRoot 'remoting.ps1') -SizeMB $RemotingMB -ModulePath $ModulePath -RepoRoot $RepoRoot

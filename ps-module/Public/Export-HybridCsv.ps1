@@ -85,6 +85,8 @@
     process {
         $row = [ordered]@{}
         foreach ($property in $InputObject.PSObject.Properties) {
+            # Remoting's bookkeeping on objects from servers; PSComputerName, the server, stays.
+            if ($property.Name -eq 'RunspaceId' -or $property.Name -eq 'PSShowComputerName') { continue }
             $value = $null
             try { $value = $property.Value } catch { $value = $null }
             $row[$property.Name] = ConvertTo-HybridCsvCell $value

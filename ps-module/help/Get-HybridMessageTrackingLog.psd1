@@ -25,6 +25,10 @@
         TransportServer   = 'The server (the Identity of a Get-TransportService object from the pipeline) whose MessageTrackingLogPath is read; this computer''s own folder is read as it is, another server''s through its admin share.'
         Server            = 'Only the events of this server: the one named by the folder a copied log is in (for example D:\Case\CMHYBD01\MessageTracking), else the server-hostname of each row. A short name matches its FQDN.'
         ResultSize        = 'At most this many events: a number, or Unlimited (the default; reading files puts no load on a server).'
+        ComputerName      = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the Fqdn of Get-ExchangeServer objects in the pipeline. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        Session           = 'Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in, as with -ComputerName.'
+        Credential        = 'With -ComputerName: the account to connect with (default: the current user). Reading the logs needs local administrator rights on the server.'
+        ThrottleLimit     = 'How many servers are read at once (Invoke-Command''s -ThrottleLimit). The default is 32.'
     }
     Outputs     = @{
         'HybridMailFlow.MessageTrackingEvent' = 'One object per event, with the properties of Get-MessageTrackingLog and more. Every list exports to CSV as its values.'
@@ -54,6 +58,11 @@
             Title   = 'Every transport server of the organization'
             Code    = "Get-TransportService | Get-HybridMessageTrackingLog -MessageId '<20260501091500.4411@mta.fabrikam.example>'"
             Remarks = 'In the Exchange Management Shell: reads each server''s MessageTrackingLogPath, another server''s through its admin share (\\CMEDGE01\C$\...).'
+        }
+        @{
+            Title   = 'A message''s tracking events on every server'
+            Code    = 'Get-HybridMessageTrackingLog -ComputerName (Get-TransportService).Name -MessageId ''<0f1e2d3c4b5a69788796a5b4c3d2e1f0@CMHYBD01.cloudmonkeys.xyz>'''
+            Remarks = 'Each server searches its own tracking logs; the events of all servers come back in time order, each with its server in PSComputerName.'
         }
     )
     Links       = @('Get-HybridMailFlowSummary', 'Find-HybridLogPath', 'Resolve-HybridSmtpError', 'Get-HybridSmtpSession', 'about_HybridMailFlow')

@@ -17,6 +17,10 @@
         Outcome       = 'Only the lines of sessions with one of these outcomes.'
         Sender        = 'Only the lines of sessions with a MAIL FROM address that matches, exactly or as a wildcard pattern.'
         Recipient     = 'Only the lines of sessions with a RCPT TO address that matches, exactly or as a wildcard pattern.'
+        ComputerName  = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the Fqdn of Get-ExchangeServer objects in the pipeline. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        Session       = 'Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in, as with -ComputerName.'
+        Credential    = 'With -ComputerName: the account to connect with (default: the current user). Reading the logs needs local administrator rights on the server.'
+        ThrottleLimit = 'How many servers are read at once (Invoke-Command''s -ThrottleLimit). The default is 32.'
     }
     Outputs     = @{
         'HybridMailFlow.SmtpLogEntry' = 'One object per protocol-log line, with Path and LineNumber.'
@@ -31,6 +35,11 @@
             Title   = 'Every line of one session'
             Code    = 'Get-ChildItem .\Hub\ProtocolLog\SmtpSend -Filter *.LOG | Get-HybridSmtpLogEntry -SessionId 08DEA74796A6F102 | Format-Table DateTime, Event, Data, Context -Wrap'
             Remarks = 'Reads the files piped from Get-ChildItem and shows the lines of one send session.'
+        }
+        @{
+            Title   = 'The lines of one session, wherever it ran'
+            Code    = 'Get-HybridSmtpLogEntry -ComputerName CMHYBD01, CMHYBD02 -SessionId 08DEA74796A6F102'
+            Remarks = 'Each server reads its own protocol logs; only the lines of that session come back.'
         }
     )
     Links       = @('Get-HybridSmtpSession', 'Find-HybridLogPath', 'about_HybridMailFlow')

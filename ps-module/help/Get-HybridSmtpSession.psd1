@@ -18,6 +18,10 @@
         Outcome       = 'Only sessions with one of these outcomes.'
         Sender        = 'Only sessions with a MAIL FROM address that matches, exactly or as a wildcard pattern.'
         Recipient     = 'Only sessions with a RCPT TO address that matches, exactly or as a wildcard pattern.'
+        ComputerName  = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the Fqdn of Get-ExchangeServer objects in the pipeline. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        Session       = 'Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in, as with -ComputerName.'
+        Credential    = 'With -ComputerName: the account to connect with (default: the current user). Reading the logs needs local administrator rights on the server.'
+        ThrottleLimit = 'How many servers are read at once (Invoke-Command''s -ThrottleLimit). The default is 32.'
     }
     Outputs     = @{
         'HybridMailFlow.SmtpSession' = 'One object per SMTP session. Collections (Recipients, Responses...) export to CSV as text; the raw lines are in Lines.'
@@ -42,6 +46,11 @@
             Title   = 'Watch new sessions as they happen'
             Code    = "Find-HybridLogPath -LogKind SmtpReceive -ExistingOnly | Where-Object Service -eq 'FrontEnd' | Get-HybridSmtpSession -Tail 5 -Wait"
             Remarks = 'Shows the last five sessions of the FrontEnd receive log folder of this server, then each new session as Exchange logs it, until Ctrl+C.'
+        }
+        @{
+            Title   = 'Failed TLS sessions of every transport server, read on the servers'
+            Code    = "Get-ExchangeServer | Where-Object { `$_.IsHubTransportServer -or `$_.IsEdgeServer } |`n    Get-HybridSmtpSession -Outcome TlsFailed -Start (Get-Date).AddHours(-4) | Format-Table PSComputerName, Start, RemoteAddress, Failure"
+            Remarks = 'Each server rebuilds the sessions of its own protocol logs and sends back only those that failed TLS; the sessions of all servers come back in time order.'
         }
     )
     Links       = @('Get-HybridSmtpLogEntry', 'Find-HybridLogPath', 'Resolve-HybridSmtpError', 'about_HybridMailFlow')

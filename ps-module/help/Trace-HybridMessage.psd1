@@ -17,6 +17,10 @@
         MessageTrace     = 'Exchange Online trace: export files (paths or Get-ChildItem objects) or objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.'
         InputObject      = 'Objects that name a message by their MessageId: this module''s trace and tracking events, Get-MessageTraceV2 and Get-MessageTrackingLog objects. Exchange Online trace objects also count as trace input.'
         SlowThreshold    = 'A hop that comes later than this after the previous hop is flagged as SlowHop. The default is five minutes.'
+        ComputerName     = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the Fqdn of Get-ExchangeServer objects in the pipeline. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        Session          = 'Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in, as with -ComputerName.'
+        Credential       = 'With -ComputerName: the account to connect with (default: the current user). Reading the logs needs local administrator rights on the server.'
+        ThrottleLimit    = 'How many servers are read at once (Invoke-Command''s -ThrottleLimit). The default is 32.'
     }
     Outputs     = @{
         'HybridMailFlow.MessageTimeline' = 'One per message and recipient, with its hops (HybridMailFlow.TimelineHop) in time order.'
@@ -41,6 +45,11 @@
             Title   = 'From Exchange Online''s own trace'
             Code    = 'Get-MessageTraceV2 -SenderAddress partner@fabrikam.example | Trace-HybridMessage -TrackingLogPath .\logs -ProtocolLogPath .\logs -SlowThreshold 00:01:00'
             Remarks = 'The trace objects name the messages and are read as Exchange Online hops; a deferral and the on-premises session that caused it are joined by time.'
+        }
+        @{
+            Title   = 'Trace a message on every server'
+            Code    = 'Trace-HybridMessage ''<0f1e2d3c4b5a69788796a5b4c3d2e1f0@CMHYBD01.cloudmonkeys.xyz>'' -ComputerName CMHYBD01, CMEDGE01'
+            Remarks = 'Each server traces the message through its own tracking and protocol logs; each timeline is one server''s view, in the order of their first hops.'
         }
     )
     Links       = @('Import-HybridMessageTrace', 'Get-HybridMessageTrackingLog', 'Get-HybridSmtpSession', 'Resolve-HybridSmtpError')

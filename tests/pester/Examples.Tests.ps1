@@ -44,7 +44,7 @@ BeforeAll {
     # Commands the examples name that this computer need not have: Exchange's, Exchange Online's, Windows' and
     # PowerShellGet's. Anything else must exist here.
     $script:elsewhere = @(
-        'Get-Queue', 'Get-Message', 'Get-ReceiveConnector', 'Get-SendConnector', 'Get-ExchangeCertificate', 'Get-TransportService',
+        'Get-Queue', 'Get-Message', 'Get-ExchangeServer', 'Get-ReceiveConnector', 'Get-SendConnector', 'Get-ExchangeCertificate', 'Get-TransportService',
         'Get-FrontendTransportService', 'Get-MailboxTransportService', 'Get-AcceptedDomain', 'Get-MessageTraceV2', 'Get-MessageTraceDetailV2',
         'Get-MessageTrace', 'Get-MessageTraceDetail', 'Get-MessageTrackingLog', 'Get-EdgeSubscription', 'Test-EdgeSynchronization',
         'Register-PSRepository', 'Install-Module', 'Register-PSResourceRepository', 'Install-PSResource', 'Unblock-File'

@@ -475,6 +475,12 @@ Describe 'Get-HybridMailFlowSummary' {
         (Get-ChildItem $script:lab | Get-HybridMailFlowSummary | Where-Object Category -eq 'Total' | Select-Object -First 1).Count | Should -Be 55
     }
 
+    It 'says what to give when given nothing, and that -Start selects from logs it reads, not from piped objects' {
+        { Get-HybridMailFlowSummary -ErrorAction Stop } | Should -Throw -ErrorId 'HybridMailFlow.NothingToSummarize*'
+        { Get-HybridMessageTrackingLog -Path $script:lab | Get-HybridMailFlowSummary -Start '2026-05-01' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HybridMailFlow.TimeRangeOfPipeline*'
+    }
+
     It 'counts Get-MessageTrackingLog objects the same way, matched by their property names' {
         $theirs = @(Get-ExchangeShapedEvent $script:lab | Get-HybridMailFlowSummary)
         $comparable = { $_.Category -ne 'Latency' -or $_.Name -notlike 'EndToEnd*' }

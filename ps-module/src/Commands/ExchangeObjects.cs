@@ -18,6 +18,13 @@ namespace HybridMailFlow.Commands
             return names.All(n => o.Properties[n] != null);
         }
 
+        /// <summary>Whether the object is one of this module's (PSTypeName HybridMailFlow.<paramref name="name"/>), live or as remoting deserialized it.</summary>
+        internal static bool IsModuleObject(PSObject o, string name)
+        {
+            var typeName = "HybridMailFlow." + name;
+            return o.TypeNames.Any(t => t == typeName || t == "Deserialized." + typeName);
+        }
+
         internal static object Property(PSObject o, string name)
         {
             var property = o.Properties[name];

@@ -21,7 +21,7 @@ namespace HybridMailFlow.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "HybridMailFlowSummary", DefaultParameterSetName = "InputObject")]
     [OutputType(typeof(MailFlowSummaryRow))]
-    public sealed class GetHybridMailFlowSummaryCommand : PSCmdlet, ITrackingSink
+    public sealed class GetHybridMailFlowSummaryCommand : RemoteReadCommand, ITrackingSink
     {
         private static readonly Regex StageTotal = new Regex(@"(?:^|;)\s*L?SRV=[^:;]*:(TOTAL-[A-Za-z]+)=([0-9.]+)", RegexOptions.CultureInvariant);
         private static readonly Regex BracketedLed = new Regex(@"^\s*\[\{(?:[^}]*\};\{)*?LED=(.*?)\}(?:;\{|\]\s*$)", RegexOptions.CultureInvariant | RegexOptions.Singleline);
@@ -36,7 +36,7 @@ namespace HybridMailFlow.Commands
         /// EventId, Source and Timestamp properties), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking
         /// logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking).
         /// </summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+        [Parameter(ValueFromPipeline = true, ParameterSetName = "InputObject")]
         public PSObject InputObject { get; set; }
 
         /// <summary>Message tracking logs: files or folders, wildcards allowed.</summary>
@@ -51,20 +51,25 @@ namespace HybridMailFlow.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>With -Path: only events at or after this time (local time unless the DateTime is UTC).</summary>
-        [Parameter(ParameterSetName = "Path")]
-        [Parameter(ParameterSetName = "LiteralPath")]
+        /// <summary>With -Path or -ComputerName: only events at or after this time (local time unless the DateTime is UTC).</summary>
+        [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>With -Path: only events before this time (up to, but not including it).</summary>
-        [Parameter(ParameterSetName = "Path")]
-        [Parameter(ParameterSetName = "LiteralPath")]
+        /// <summary>With -Path or -ComputerName: only events before this time (up to, but not including it).</summary>
+        [Parameter]
         public DateTime End { get; set; }
 
         /// <summary>How many rows to give for ranked categories (connectors, remote hosts, errors, failures, senders, recipients).</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int Top { get; set; } = 10;
+
+        /// <summary>
+        /// On a server asked by -ComputerName or -Session: the counts of its own logs rather than rows, for the
+        /// asking computer to add up (see MailFlowSummary.Save). Not for interactive use.
+        /// </summary>
+        [Parameter(DontShow = true)]
+        public SwitchParameter PartialResult { get; set; }
 
         bool ITrackingSink.Stopping
         {
@@ -81,6 +86,30 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            if (GatherServers())
+            {
+                GatherForServers("Path", Path);
+                GatherForServers("LiteralPath", LiteralPath);
+                return;
+            }
+            var timeRange = MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End");
+            if (ParameterSetName == "InputObject" && !MyInvocation.ExpectingInput)
+            {
+                if (!PartialResult.IsPresent && !timeRange)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("Give what to summarize: tracking events or sessions from the pipeline, logs with -Path, servers with -ComputerName or -Session, or -Start for this server's own tracking logs."),
+                        "HybridMailFlow.NothingToSummarize", ErrorCategory.InvalidArgument, null));
+                }
+                // This server's own logs, read at the end.
+                return;
+            }
+            if (ParameterSetName == "InputObject" && timeRange)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-Start and -End select from the logs the command reads (-Path, -ComputerName, -Session, or this server's own): filter objects from the pipeline before they come, as with Get-HybridMessageTrackingLog -Start."),
+                    "HybridMailFlow.TimeRangeOfPipeline", ErrorCategory.InvalidArgument, null));
+            }
             switch (ParameterSetName)
             {
                 case "Path":
@@ -95,6 +124,25 @@ namespace HybridMailFlow.Commands
 
         protected override void EndProcessing()
         {
+            if (OnServers)
+            {
+                // Each server counts its own logs; only the counts travel, and add up here.
+                ReadOnServers(null, part =>
+                {
+                    var counts = part.BaseObject as byte[];
+                    if (counts == null)
+                    {
+                        WriteError(new ErrorRecord(new InvalidDataException("The server sent something other than a partial summary."), "HybridMailFlow.NotAPartialSummary", ErrorCategory.InvalidData, part));
+                        return true;
+                    }
+                    summary.Merge(counts);
+                    return true;
+                }, new Hashtable { { "PartialResult", true } });
+            }
+            else if (paths.Paths.Count == 0 && ParameterSetName == "InputObject" && !MyInvocation.ExpectingInput)
+            {
+                paths.AddServerFolders("MessageTracking", "message tracking log");
+            }
             if (paths.Paths.Count > 0)
             {
                 var options = new TrackingReadOptions
@@ -114,6 +162,11 @@ namespace HybridMailFlow.Commands
                 {
                     ThrowTerminatingError(e.ToErrorRecord(null));
                 }
+            }
+            if (PartialResult.IsPresent)
+            {
+                WriteObject(summary.Save());
+                return;
             }
             foreach (var row in summary.Rows())
             {
@@ -318,15 +371,53 @@ namespace HybridMailFlow.Commands
                 facts.FailureText = Text(o, "Failure")
                     ?? SmtpSession.DescribeFailure(outcome, Text(o, "LastError"), Text(o, "OutcomeText"), Text(o, "DisconnectReason"), null)
                     ?? outcome;
-                facts.FailureDiagnosis = diagnoses.Diagnose(facts.FailureText);
+                facts.FailureDiagnosis = ShippedDiagnosis(o) ?? diagnoses.Diagnose(facts.FailureText);
             }
             var mailFrom = Text(o, "MailFrom");
             var recipients = Values(Property(o, "Recipients"), true).ToList();
-            if (mailFrom != null || recipients.Count > 0)
+            int accepted;
+            if (int.TryParse(Text(o, "AcceptedCount"), NumberStyles.Integer, CultureInfo.InvariantCulture, out accepted))
+            {
+                // As for a live session, the accepted messages by their ids (the first ones: which were accepted is
+                // not in the flat properties); a session of one message counts exactly as the live one.
+                var ids = Values(Property(o, "MessageIds"), true).ToList();
+                for (int i = 0; i < accepted; i++)
+                {
+                    var id = i < ids.Count ? ids[i] : Text(o, "SessionId") + "#" + i.ToString(CultureInfo.InvariantCulture);
+                    facts.Messages.Add(Tuple.Create(mailFrom, (IEnumerable<string>)recipients, id));
+                }
+            }
+            else if (mailFrom != null || recipients.Count > 0)
             {
                 facts.Messages.Add(Tuple.Create(mailFrom, (IEnumerable<string>)recipients, Text(o, "SessionId")));
             }
             return facts;
+        }
+
+        private static readonly Regex DiagnosisText = new Regex(@"^(\S+)(?: \(([^)]*)\))?: (.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        /// <summary>
+        /// The diagnosis a session from a server was made with there, from the line and command that decided it,
+        /// as remoting sends it (its text, RuleId: Title): better than diagnosing its failure text again here.
+        /// </summary>
+        private static SmtpErrorDiagnosis ShippedDiagnosis(PSObject o)
+        {
+            if (!IsModuleObject(o, "SmtpSession"))
+            {
+                return null;
+            }
+            var first = Values(Property(o, "Diagnosis"), false).FirstOrDefault();
+            var match = first == null ? null : DiagnosisText.Match(first);
+            if (match == null || !match.Success)
+            {
+                return null;
+            }
+            return new SmtpErrorDiagnosis
+            {
+                RuleId = match.Groups[1].Value,
+                EnhancedCode = match.Groups[2].Success ? match.Groups[2].Value : null,
+                Title = match.Groups[3].Value,
+            };
         }
 
         /// <summary>The remote side of an SMTP event: the client of a RECEIVE, the server of a SEND.</summary>

@@ -19,7 +19,7 @@ namespace HybridMailFlow.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "HybridMessageTrackingLog", DefaultParameterSetName = "Path")]
     [OutputType(typeof(MessageTrackingEvent))]
-    public sealed class GetHybridMessageTrackingLogCommand : PSCmdlet, ITrackingSink
+    public sealed class GetHybridMessageTrackingLogCommand : RemoteReadCommand, ITrackingSink
     {
         internal static readonly string[] TrackingLogPrefixes = { "MSGTRK" };
 
@@ -143,6 +143,12 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            if (GatherServers())
+            {
+                GatherForServers("Path", Path);
+                GatherForServers("LiteralPath", LiteralPath);
+                return;
+            }
             if (ParameterSetName == "TransportService")
             {
                 paths.AddExisting(TransportServiceFolder(MessageTrackingLogPath, TransportServer));
@@ -180,9 +186,23 @@ namespace HybridMailFlow.Commands
 
         protected override void EndProcessing()
         {
+            if (OnServers)
+            {
+                // Each server gives at most -ResultSize events; the oldest of them all are the answer.
+                long left = ResultSize == null || !ResultSize.Value.HasValue ? long.MaxValue : ResultSize.Value.Value;
+                if (left > 0)
+                {
+                    ReadOnServers("TimestampUtc", item =>
+                    {
+                        WriteObject(item);
+                        return --left > 0;
+                    });
+                }
+                return;
+            }
             if (ParameterSetName == "Path" && Path == null)
             {
-                AddLocalServerFolder();
+                paths.AddServerFolders("MessageTracking", "message tracking log");
             }
             if (MyInvocation.BoundParameters.ContainsKey("DomainController"))
             {
@@ -231,29 +251,6 @@ namespace HybridMailFlow.Commands
             return string.Format(
                 "Read {0} file(s) ({1} skipped by time, {2} by server, {3} not tracking logs), {4} line(s): {5} bad line(s) skipped, {6} incomplete last line(s) not read; {7} event(s).",
                 stats.Files, stats.FilesSkippedByTime, stats.FilesSkippedByServer, stats.FilesRefused, stats.Lines, stats.SkippedLines, stats.TruncatedLines, stats.Events);
-        }
-
-        /// <summary>
-        /// Without -Path: this server's message tracking folder, as Find-HybridLogPath finds it (the configured
-        /// MessageTrackingLogPath, or Exchange's default folder).
-        /// </summary>
-        private void AddLocalServerFolder()
-        {
-            // Where Exchange is missing, the error below says so; Find-HybridLogPath's own would say it twice.
-            foreach (var item in InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind MessageTracking -ErrorAction Ignore"))
-            {
-                var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;
-                if (!string.IsNullOrEmpty(path))
-                {
-                    paths.AddExisting(path);
-                }
-            }
-            if (paths.Paths.Count == 0)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ItemNotFoundException("No message tracking log folder was found on this computer. Give the logs' folder with -Path (logs copied from a server work too)."),
-                    "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, null));
-            }
         }
 
         void ITrackingSink.Event(MessageTrackingEvent trackingEvent)

@@ -127,6 +127,30 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>
+        /// Without a path: this server's log folders of these kinds (Find-HybridLogPath's -LogKind values), as
+        /// Find-HybridLogPath finds them. When none is found and <paramref name="kind"/> is given, a terminating
+        /// error says so.
+        /// </summary>
+        public void AddServerFolders(string logKinds, string kind)
+        {
+            // Where Exchange is missing, the error below says so; Find-HybridLogPath's own would say it twice.
+            foreach (var item in cmdlet.InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind " + logKinds + " -ErrorAction Ignore"))
+            {
+                var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;
+                if (!string.IsNullOrEmpty(path))
+                {
+                    AddExisting(path);
+                }
+            }
+            if (Paths.Count == 0 && kind != null)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(
+                    new ItemNotFoundException("No " + kind + " folder was found on this computer. Give the logs' folder with -Path (logs copied from a server work too)."),
+                    "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, null));
+            }
+        }
+
+        /// <summary>
         /// The server name for logs read where Exchange wrote them: their path does not name the server. Null when
         /// the logs are not under this computer's Exchange installation.
         /// </summary>

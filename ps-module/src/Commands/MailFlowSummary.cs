@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 
@@ -51,6 +52,8 @@ namespace HybridMailFlow.Commands
     {
         private static readonly Regex ReplyCode = new Regex(@"\b([245]\d\d)(?:[ -]+([245]\.\d{1,3}\.\d{1,3}))?\b", RegexOptions.CultureInvariant);
 
+        private const int PartFormat = 1;
+
         private readonly int top;
         private long events;
         private long sessions;
@@ -66,10 +69,8 @@ namespace HybridMailFlow.Commands
         private readonly Tally remoteHosts = new Tally();
         private readonly Tally errorCodes = new Tally();
         private readonly Tally failureTexts = new Tally();
-        private readonly Tally senders = new Tally();
-        private readonly Tally recipients = new Tally();
-        private readonly HashSet<ulong> senderMessages = new HashSet<ulong>();
-        private readonly HashSet<ulong> recipientMessages = new HashSet<ulong>();
+        private readonly OncePerMessage senders = new OncePerMessage();
+        private readonly OncePerMessage recipients = new OncePerMessage();
         private readonly SortedDictionary<DateTime, long> hours = new SortedDictionary<DateTime, long>();
         private readonly Dictionary<string, List<double>> latencies = new Dictionary<string, List<double>>(StringComparer.OrdinalIgnoreCase);
 
@@ -89,12 +90,12 @@ namespace HybridMailFlow.Commands
             if (!string.IsNullOrEmpty(f.MessageId))
             {
                 messages.Add(Hash(f.MessageId, null));
-                CountOnce(senders, senderMessages, f.Sender, f.MessageId);
+                senders.Add(f.Sender, f.MessageId);
                 if (f.Recipients != null)
                 {
                     foreach (var recipient in f.Recipients)
                     {
-                        CountOnce(recipients, recipientMessages, recipient, f.MessageId);
+                        recipients.Add(recipient, f.MessageId);
                     }
                 }
             }
@@ -130,10 +131,10 @@ namespace HybridMailFlow.Commands
             foreach (var message in f.Messages)
             {
                 messages.Add(Hash(message.Item3, null));
-                CountOnce(senders, senderMessages, message.Item1, message.Item3);
+                senders.Add(message.Item1, message.Item3);
                 foreach (var recipient in message.Item2)
                 {
-                    CountOnce(recipients, recipientMessages, recipient, message.Item3);
+                    recipients.Add(recipient, message.Item3);
                 }
             }
             Sample("SessionDuration", f.Duration.TotalSeconds);
@@ -162,8 +163,8 @@ namespace HybridMailFlow.Commands
             foreach (var row in Rows(remoteHosts, "RemoteHost", remoteHosts.Total, top)) yield return row;
             foreach (var row in Rows(errorCodes, "ErrorCode", failures, top)) yield return row;
             foreach (var row in Rows(failureTexts, "Failure", failures, top)) yield return row;
-            foreach (var row in Rows(senders, "Sender", messages.Count, top)) yield return row;
-            foreach (var row in Rows(recipients, "Recipient", messages.Count, top)) yield return row;
+            foreach (var row in Rows(senders.Counts(), "Sender", messages.Count, top)) yield return row;
+            foreach (var row in Rows(recipients.Counts(), "Recipient", messages.Count, top)) yield return row;
             long counted = events + sessions;
             foreach (var hour in hours)
             {
@@ -179,6 +180,114 @@ namespace HybridMailFlow.Commands
                 }
                 yield return LatencyRow(stage.Key + " max", samples, samples[samples.Count - 1]);
             }
+        }
+
+        /// <summary>
+        /// The counts so far, for a summary of many servers: each server counts its own logs and sends this, and
+        /// <see cref="Merge"/> adds them up as one read of all the logs would have counted. Times travel as UTC,
+        /// since the servers may be in other time zones.
+        /// </summary>
+        public byte[] Save()
+        {
+            using (var stream = new MemoryStream())
+            using (var writer = new BinaryWriter(stream))
+            {
+                writer.Write(PartFormat);
+                writer.Write(events);
+                writer.Write(sessions);
+                writer.Write(failures);
+                writer.Write(first.HasValue);
+                writer.Write(first.HasValue ? first.Value.ToUniversalTime().Ticks : 0);
+                writer.Write(last.HasValue ? last.Value.ToUniversalTime().Ticks : 0);
+                writer.Write(messages.Count);
+                foreach (var hash in messages)
+                {
+                    writer.Write(hash);
+                }
+                foreach (var tally in Tallies())
+                {
+                    tally.Save(writer);
+                }
+                senders.Save(writer);
+                recipients.Save(writer);
+                writer.Write(hours.Count);
+                foreach (var hour in hours)
+                {
+                    writer.Write(hour.Key.ToUniversalTime().Ticks);
+                    writer.Write(hour.Value);
+                }
+                writer.Write(latencies.Count);
+                foreach (var stage in latencies)
+                {
+                    writer.Write(stage.Key);
+                    writer.Write(stage.Value.Count);
+                    foreach (var seconds in stage.Value)
+                    {
+                        writer.Write(seconds);
+                    }
+                }
+                writer.Flush();
+                return stream.ToArray();
+            }
+        }
+
+        /// <summary>Adds the counts another summary saved with <see cref="Save"/>.</summary>
+        public void Merge(byte[] part)
+        {
+            using (var reader = new BinaryReader(new MemoryStream(part)))
+            {
+                if (reader.ReadInt32() != PartFormat)
+                {
+                    throw new InvalidDataException("The partial summary is of another format.");
+                }
+                events += reader.ReadInt64();
+                sessions += reader.ReadInt64();
+                failures += reader.ReadInt64();
+                var hasTimes = reader.ReadBoolean();
+                var firstTicks = reader.ReadInt64();
+                var lastTicks = reader.ReadInt64();
+                if (hasTimes)
+                {
+                    var partFirst = new DateTime(firstTicks, DateTimeKind.Utc).ToLocalTime();
+                    var partLast = new DateTime(lastTicks, DateTimeKind.Utc).ToLocalTime();
+                    if (!first.HasValue || partFirst < first.Value) first = partFirst;
+                    if (!last.HasValue || partLast > last.Value) last = partLast;
+                }
+                var messageCount = reader.ReadInt32();
+                for (int i = 0; i < messageCount; i++)
+                {
+                    messages.Add(reader.ReadUInt64());
+                }
+                foreach (var tally in Tallies())
+                {
+                    tally.Merge(reader);
+                }
+                senders.Merge(reader);
+                recipients.Merge(reader);
+                var hourCount = reader.ReadInt32();
+                for (int i = 0; i < hourCount; i++)
+                {
+                    var hour = new DateTime(reader.ReadInt64(), DateTimeKind.Utc).ToLocalTime();
+                    long count;
+                    hours.TryGetValue(hour, out count);
+                    hours[hour] = count + reader.ReadInt64();
+                }
+                var stageCount = reader.ReadInt32();
+                for (int i = 0; i < stageCount; i++)
+                {
+                    var stage = reader.ReadString();
+                    var samples = reader.ReadInt32();
+                    for (int j = 0; j < samples; j++)
+                    {
+                        Sample(stage, reader.ReadDouble());
+                    }
+                }
+            }
+        }
+
+        private Tally[] Tallies()
+        {
+            return new[] { eventIds, sources, outcomes, roles, connectors, remoteHosts, errorCodes, failureTexts };
         }
 
         private void See(DateTime time)
@@ -215,17 +324,8 @@ namespace HybridMailFlow.Commands
             samples.Add(seconds);
         }
 
-        /// <summary>Counts `address` once per message it appears in.</summary>
-        private static void CountOnce(Tally counter, HashSet<ulong> seen, string address, string messageId)
-        {
-            if (!string.IsNullOrEmpty(address) && seen.Add(Hash(address, messageId)))
-            {
-                counter.Add(address);
-            }
-        }
-
         /// <summary>FNV-1a over the text (addresses without regard to case) and the message id.</summary>
-        private static ulong Hash(string text, string messageId)
+        internal static ulong Hash(string text, string messageId)
         {
             ulong hash = 14695981039346656037UL;
             foreach (var c in text)
@@ -284,6 +384,93 @@ namespace HybridMailFlow.Commands
         private static double? Percent(long count, long whole)
         {
             return whole == 0 ? (double?)null : Math.Round(100.0 * count / whole, 1);
+        }
+    }
+
+    /// <summary>
+    /// Addresses counted once per message they appear in, kept as (address, message) pairs so that counts of
+    /// several servers add up without counting twice a message that passed through two of them.
+    /// </summary>
+    internal sealed class OncePerMessage
+    {
+        private readonly Dictionary<ulong, string> pairs = new Dictionary<ulong, string>();
+        private readonly Dictionary<string, string> spellings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        public void Add(string address, string messageId)
+        {
+            if (string.IsNullOrEmpty(address))
+            {
+                return;
+            }
+            var hash = MailFlowSummary.Hash(address, messageId);
+            if (!pairs.ContainsKey(hash))
+            {
+                pairs[hash] = Spelling(address);
+            }
+        }
+
+        public Tally Counts()
+        {
+            var tally = new Tally();
+            foreach (var address in pairs.Values)
+            {
+                tally.Add(address);
+            }
+            return tally;
+        }
+
+        public void Save(BinaryWriter writer)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var address in pairs.Values)
+            {
+                if (!index.ContainsKey(address))
+                {
+                    index[address] = index.Count;
+                }
+            }
+            writer.Write(index.Count);
+            foreach (var address in index.OrderBy(a => a.Value))
+            {
+                writer.Write(address.Key);
+            }
+            writer.Write(pairs.Count);
+            foreach (var pair in pairs)
+            {
+                writer.Write(pair.Key);
+                writer.Write(index[pair.Value]);
+            }
+        }
+
+        public void Merge(BinaryReader reader)
+        {
+            var addresses = new string[reader.ReadInt32()];
+            for (int i = 0; i < addresses.Length; i++)
+            {
+                addresses[i] = Spelling(reader.ReadString());
+            }
+            var count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                var hash = reader.ReadUInt64();
+                var address = addresses[reader.ReadInt32()];
+                if (!pairs.ContainsKey(hash))
+                {
+                    pairs[hash] = address;
+                }
+            }
+        }
+
+        /// <summary>The first spelling seen of an address, shared by its pairs (and shown, as the tally shows its first).</summary>
+        private string Spelling(string address)
+        {
+            string known;
+            if (spellings.TryGetValue(address, out known))
+            {
+                return known;
+            }
+            spellings[address] = address;
+            return address;
         }
     }
 }

@@ -146,6 +146,19 @@ namespace HybridMailFlow.Commands
                 yield return new ErrorText { Text = entry.Context ?? entry.Data ?? string.Empty, Source = ErrorSource.ProtocolLog, Origin = entry.Path + ":" + entry.LineNumber };
                 yield break;
             }
+            // From a server through remoting: the same properties, on a property bag.
+            if (ExchangeObjects.IsModuleObject(item, "SmtpSession"))
+            {
+                var text = ExchangeObjects.Text(item, "OutcomeText") ?? ExchangeObjects.Text(item, "LastError") ?? string.Empty;
+                yield return new ErrorText { Text = text, Source = ErrorSource.ProtocolLog, Origin = ExchangeObjects.Text(item, "SessionId") };
+                yield break;
+            }
+            if (ExchangeObjects.IsModuleObject(item, "SmtpLogEntry"))
+            {
+                var text = ExchangeObjects.Text(item, "Context") ?? ExchangeObjects.Text(item, "Data") ?? string.Empty;
+                yield return new ErrorText { Text = text, Source = ErrorSource.ProtocolLog, Origin = ExchangeObjects.Text(item, "Path") + ":" + ExchangeObjects.Text(item, "LineNumber") };
+                yield break;
+            }
             bool found = false;
             bool hasErrorProperty = false;
             foreach (var property in ErrorProperties)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
@@ -26,7 +27,7 @@ namespace HybridMailFlow.Commands
     /// because a session spans files (the hourly roll) and files piped one by one must be read together; the
     /// objects themselves are written as they are read.
     /// </summary>
-    public abstract class SmtpLogCommandBase : PSCmdlet, IProtocolSink
+    public abstract class SmtpLogCommandBase : RemoteReadCommand, IProtocolSink
     {
         internal static readonly string[] ProtocolLogPrefixes = { "RECV", "SEND" };
 
@@ -110,15 +111,26 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            if (GatherServers())
+            {
+                GatherForServers("Path", Path);
+                GatherForServers("LiteralPath", LiteralPath);
+                return;
+            }
             // Only the parameter set's own values are bound; the other is null.
             paths.Add(Path, LiteralPath);
         }
 
         protected override void EndProcessing()
         {
+            if (OnServers)
+            {
+                ReadOnServers();
+                return;
+            }
             if (ParameterSetName == "Path" && Path == null)
             {
-                AddDefaultFolders();
+                paths.AddServerFolders("SmtpReceive, SmtpSend", "SMTP protocol log");
             }
             paths.ReportFoldersWithoutLogs(ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)", Wait.IsPresent);
             if (paths.Paths.Count == 0)
@@ -158,6 +170,36 @@ namespace HybridMailFlow.Commands
                 ReadsSessions ? stats.Sessions : stats.Entries, ReadsSessions ? "session(s)" : "line(s) returned"));
         }
 
+        /// <summary>Each server reads its own logs; -Tail keeps the newest of them all, as on one server.</summary>
+        private void ReadOnServers()
+        {
+            if (Wait.IsPresent)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-Wait follows the logs of this computer only: on servers, run the command in Invoke-Command, one server at a time."),
+                    "HybridMailFlow.WaitOnServers", ErrorCategory.InvalidArgument, null));
+            }
+            var newest = MyInvocation.BoundParameters.ContainsKey("Tail") ? new Queue<PSObject>() : null;
+            ReadOnServers(ReadsSessions ? "StartUtc" : "DateTimeUtc", item =>
+            {
+                if (newest == null)
+                {
+                    WriteObject(item);
+                    return true;
+                }
+                newest.Enqueue(item);
+                if (newest.Count > Tail)
+                {
+                    newest.Dequeue();
+                }
+                return true;
+            });
+            if (newest != null)
+            {
+                WriteObject(newest, true);
+            }
+        }
+
         [MethodImpl(Jit.Eager)]
         void IProtocolSink.Entry(SmtpLogEntry entry)
         {
@@ -188,27 +230,6 @@ namespace HybridMailFlow.Commands
         void IProtocolSink.FileRestarted(string path, string message)
         {
             WriteWarning(path + " " + message);
-        }
-
-        /// <summary>Without -Path: the local server's protocol-log folders, as Find-HybridLogPath finds them.</summary>
-        private void AddDefaultFolders()
-        {
-            // Where Exchange is missing, the error below says so; Find-HybridLogPath's own would say it twice.
-            var found = InvokeCommand.InvokeScript("Find-HybridLogPath -ExistingOnly -LogKind SmtpReceive, SmtpSend -ErrorAction Ignore");
-            foreach (var item in found)
-            {
-                var path = item.Properties["Path"] == null ? null : item.Properties["Path"].Value as string;
-                if (!string.IsNullOrEmpty(path))
-                {
-                    paths.AddExisting(path);
-                }
-            }
-            if (paths.Paths.Count == 0)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ItemNotFoundException("No SMTP protocol log folder was found on this computer. Give the logs' folder with -Path (logs copied from a server work too)."),
-                    "HybridMailFlow.NoLogFolder", ErrorCategory.ObjectNotFound, null));
-            }
         }
     }
 

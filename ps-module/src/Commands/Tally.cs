@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 
 namespace HybridMailFlow.Commands
@@ -28,7 +29,7 @@ namespace HybridMailFlow.Commands
             }
         }
 
-        public void Add(string name, string detail = null)
+        public void Add(string name, string detail = null, long count = 1)
         {
             if (string.IsNullOrEmpty(name))
             {
@@ -40,8 +41,34 @@ namespace HybridMailFlow.Commands
                 entry = new Entry { Name = name, Detail = detail };
                 entries[name] = entry;
             }
-            entry.Count++;
-            Total++;
+            entry.Count += count;
+            Total += count;
+        }
+
+        /// <summary>Writes the counts, for another process to add them up with <see cref="Merge"/>.</summary>
+        public void Save(BinaryWriter writer)
+        {
+            writer.Write(entries.Count);
+            foreach (var entry in entries.Values)
+            {
+                writer.Write(entry.Name);
+                writer.Write(entry.Detail != null);
+                writer.Write(entry.Detail ?? string.Empty);
+                writer.Write(entry.Count);
+            }
+        }
+
+        /// <summary>Adds counts written by <see cref="Save"/>.</summary>
+        public void Merge(BinaryReader reader)
+        {
+            var count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                var name = reader.ReadString();
+                var hasDetail = reader.ReadBoolean();
+                var detail = reader.ReadString();
+                Add(name, hasDetail ? detail : null, reader.ReadInt64());
+            }
         }
 
         /// <summary>The `limit` biggest counts, biggest first (ties by name).</summary>

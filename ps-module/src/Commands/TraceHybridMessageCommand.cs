@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -14,7 +15,7 @@ namespace HybridMailFlow.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Trace, "HybridMessage")]
     [OutputType(typeof(MessageTimeline))]
-    public sealed class TraceHybridMessageCommand : PSCmdlet
+    public sealed class TraceHybridMessageCommand : RemoteReadCommand
     {
         private readonly List<string> messageIds = new List<string>();
         private readonly List<PSObject> traceObjects = new List<PSObject>();
@@ -75,6 +76,7 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            GatherServers();
             if (InputObject == null)
             {
                 return;
@@ -105,6 +107,11 @@ namespace HybridMailFlow.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give what to trace: -MessageId, -NetworkMessageId, -Sender or -Recipient, or objects from the pipeline."),
                     "HybridMailFlow.NothingToTrace", ErrorCategory.InvalidArgument, null));
             }
+            if (OnServers)
+            {
+                TraceOnServers();
+                return;
+            }
             LibraryLoader.EnsureLoaded();
             TimelineQueryHandle query;
             NativeCall.Check(NativeMethods.hmf_timeline_query_new(out query));
@@ -114,8 +121,17 @@ namespace HybridMailFlow.Commands
                 Add(query, TimelineValue.NetworkMessageId, NetworkMessageId);
                 Add(query, TimelineValue.Sender, Sender);
                 Add(query, TimelineValue.Recipient, Recipient);
-                trackingPaths = ResolvePaths(TrackingLogPath, GetHybridMessageTrackingLogCommand.TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG)");
-                protocolPaths = ResolvePaths(ProtocolLogPath, SmtpLogCommandBase.ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)");
+                if (TrackingLogPath == null && ProtocolLogPath == null && MessageTrace == null && traceObjects.Count == 0)
+                {
+                    // Nothing to read given: this server's own logs, as the log commands read without -Path.
+                    trackingPaths = ServerFolders("MessageTracking");
+                    protocolPaths = ServerFolders("SmtpReceive, SmtpSend");
+                }
+                else
+                {
+                    trackingPaths = ResolvePaths(TrackingLogPath, GetHybridMessageTrackingLogCommand.TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG)");
+                    protocolPaths = ResolvePaths(ProtocolLogPath, SmtpLogCommandBase.ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)");
+                }
                 Add(query, TimelineValue.TrackingPath, trackingPaths);
                 Add(query, TimelineValue.ProtocolPath, protocolPaths);
                 var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
@@ -131,6 +147,37 @@ namespace HybridMailFlow.Commands
                     Emit(result, clock.Elapsed);
                 }
             }
+        }
+
+        private List<string> ServerFolders(string logKinds)
+        {
+            var folders = new LogPathList(this);
+            folders.AddServerFolders(logKinds, null);
+            return folders.Paths;
+        }
+
+        /// <summary>
+        /// Each server traces the messages through its own logs; their timelines come back in the order of their
+        /// first hop. Exchange Online's trace is not sent to every server: trace it here, from the servers' events.
+        /// </summary>
+        private void TraceOnServers()
+        {
+            if (MessageTrace != null || traceObjects.Count > 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("Exchange Online trace (-MessageTrace, or trace objects from the pipeline) is read on this computer: trace without -ComputerName and -Session, with the servers' logs as -TrackingLogPath and -ProtocolLogPath."),
+                    "HybridMailFlow.MessageTraceOnServers", ErrorCategory.InvalidArgument, null));
+            }
+            var extra = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            if (messageIds.Count > 0)
+            {
+                extra["MessageId"] = messageIds.ToArray();
+            }
+            ReadOnServers("FirstSeenUtc", timeline =>
+            {
+                WriteObject(timeline);
+                return true;
+            }, extra);
         }
 
         private static string PropertyText(PSObject o, string name)
