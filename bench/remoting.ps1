@@ -62,9 +62,10 @@ for ($i = 0; $i -lt $names.Count; $i++) {
 }
 $logBytes = (Get-ChildItem -Path ($folders | ForEach-Object { Join-Path $_ 'TransportRoles/Logs' }) -Recurse -File -Filter '*.LOG' -FollowSymlink | Measure-Object -Property Length -Sum).Sum
 
+$moduleRoot = New-HybridModuleRoot -ModuleFolder (Split-Path (Resolve-Path $ModulePath).Path) -Folder (Join-Path $benchRoot 'modules')
 $lab = Start-HybridSshLab -Folder (Join-Path $benchRoot 'ssh') -Server @(
     for ($i = 0; $i -lt $names.Count; $i++) {
-        @{ Name = $names[$i]; Address = $addresses[$i]; ExchangeInstallPath = $folders[$i]; ModulePath = (Split-Path (Split-Path $ModulePath)) }
+        @{ Name = $names[$i]; Address = $addresses[$i]; ExchangeInstallPath = $folders[$i]; ModulePath = $moduleRoot }
     }
 )
 try {

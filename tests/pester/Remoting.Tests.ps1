@@ -50,7 +50,7 @@ BeforeAll {
     $oldModule = Join-Path $root 'modules-old/HybridMailFlow/0.0.9'
     $null = New-Item -ItemType Directory -Path $noModule, $oldModule -Force
     Set-Content -LiteralPath (Join-Path $oldModule 'HybridMailFlow.psd1') -Value "@{ ModuleVersion = '0.0.9'; GUID = 'a3c7f5d2-3b1e-4f7a-9c2d-6e8b1f0a4d3c' }"
-    $moduleRoot = Split-Path (Split-Path (Resolve-Path $modulePath).Path)
+    $moduleRoot = New-HybridModuleRoot -ModuleFolder (Split-Path (Resolve-Path $modulePath).Path) -Folder (Join-Path $root 'modules')
 
     $script:lab = Start-HybridSshLab -Folder (Join-Path $root 'ssh') -Server @(
         @{ Name = 'CMHYBD01'; Address = '127.0.0.2'; ExchangeInstallPath = $folders.CMHYBD01; ModulePath = $moduleRoot }

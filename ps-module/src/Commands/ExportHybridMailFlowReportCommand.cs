@@ -31,61 +31,49 @@ namespace HybridMailFlow.Commands
         private string outputPath;
         private bool writing;
 
-        /// <summary>The HTML file to write.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 
-        /// <summary>What this module's commands return, in any mix, live or deserialized.</summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject InputObject { get; set; }
 
-        /// <summary>SMTP protocol log files or folders to read into sessions; wildcards allowed.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] SmtpLogPath { get; set; }
 
-        /// <summary>Message tracking log files or folders; wildcards allowed.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] TrackingLogPath { get; set; }
 
-        /// <summary>Exchange Online trace: export files (paths or Get-ChildItem objects) or trace objects.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public PSObject[] MessageTrace { get; set; }
 
-        /// <summary>With -SmtpLogPath and -TrackingLogPath: only what happened at or after this time (local unless UTC).</summary>
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>With -SmtpLogPath and -TrackingLogPath: only what happened before this time (up to, but not including it).</summary>
         [Parameter]
         public DateTime End { get; set; }
 
-        /// <summary>The report's heading.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Title { get; set; } = "Mail flow report";
 
-        /// <summary>How many examples each diagnosis shows.</summary>
         [Parameter]
         [ValidateRange(1, 100)]
         public int ExampleCount { get; set; } = 5;
 
-        /// <summary>How many rows a table of connectors, remote hosts, certificates, messages or queues shows at most.</summary>
         [Parameter]
         [ValidateRange(10, 100000)]
         public int MaxRows { get; set; } = 500;
 
-        /// <summary>Certificates that expire within this many days of now are flagged.</summary>
         [Parameter]
         [ValidateRange(0, 3650)]
         public int ExpiringDays { get; set; } = 30;
 
-        /// <summary>Do not overwrite an existing file.</summary>
         [Parameter]
         public SwitchParameter NoClobber { get; set; }
 

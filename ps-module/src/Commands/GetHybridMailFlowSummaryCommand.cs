@@ -31,43 +31,31 @@ namespace HybridMailFlow.Commands
         private FileProgress progress;
         private readonly DiagnosisCache diagnoses = new DiagnosisCache(ErrorSource.MessageTracking);
 
-        /// <summary>
-        /// Tracking events (HybridMailFlow.MessageTrackingEvent, or Get-MessageTrackingLog objects: matched by their
-        /// EventId, Source and Timestamp properties), SMTP sessions (HybridMailFlow.SmtpSession), or message tracking
-        /// logs and folders (Get-ChildItem, Find-HybridLogPath -LogKind MessageTracking).
-        /// </summary>
         [Parameter(ValueFromPipeline = true, ParameterSetName = "InputObject")]
         public PSObject InputObject { get; set; }
 
-        /// <summary>Message tracking logs: files or folders, wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; }
 
-        /// <summary>Message tracking logs, taken literally (no wildcards).</summary>
         [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
         [Alias("PSPath", "FullName", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>With -Path or -ComputerName: only events at or after this time (local time unless the DateTime is UTC).</summary>
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>With -Path or -ComputerName: only events before this time (up to, but not including it).</summary>
         [Parameter]
         public DateTime End { get; set; }
 
-        /// <summary>How many rows to give for ranked categories (connectors, remote hosts, errors, failures, senders, recipients).</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int Top { get; set; } = 10;
 
-        /// <summary>
-        /// On a server asked by -ComputerName or -Session: the counts of its own logs rather than rows, for the
-        /// asking computer to add up (see MailFlowSummary.Save). Not for interactive use.
-        /// </summary>
+        // Hidden: on a server asked by -ComputerName or -Session, the counts of its own logs rather than rows, for the
+        // asking computer to add up (MailFlowSummary.Save).
         [Parameter(DontShow = true)]
         public SwitchParameter PartialResult { get; set; }
 

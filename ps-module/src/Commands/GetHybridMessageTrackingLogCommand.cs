@@ -26,54 +26,44 @@ namespace HybridMailFlow.Commands
         private LogPathList paths;
         private FileProgress progress;
 
-        /// <summary>Files or folders; wildcards allowed. A folder means every MSGTRK*.LOG file under it.</summary>
         [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; }
 
-        /// <summary>Files or folders, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath", "FullName", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>Events at or after this time. Local time unless the DateTime is UTC.</summary>
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>Events before this time: up to, but not including it, as Get-MessageTrackingLog.</summary>
         [Parameter]
         public DateTime End { get; set; }
 
-        /// <summary>Event ids (RECEIVE, SEND, DELIVER, FAIL, DEFER, DSN, ...); any of them matches.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(TrackingValueCompleter))]
         public string[] EventId { get; set; }
 
-        /// <summary>Sources (SMTP, STOREDRIVER, AGENT, ROUTING, ...); any of them matches.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(TrackingValueCompleter))]
         public string[] Source { get; set; }
 
-        /// <summary>The sender address, whole (case-insensitive).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Sender { get; set; }
 
-        /// <summary>Recipient addresses, each whole (case-insensitive); events with any of them match.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Recipients { get; set; }
 
-        /// <summary>Text found anywhere in the subject (case-insensitive).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string MessageSubject { get; set; }
 
-        /// <summary>The Message-ID header, with or without its angle brackets.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string MessageId { get; set; }
@@ -82,48 +72,34 @@ namespace HybridMailFlow.Commands
         [ValidateNotNullOrEmpty]
         public string InternalMessageId { get; set; }
 
-        /// <summary>The NetworkMessageId, a GUID in any of its written forms (with or without dashes or braces).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string NetworkMessageId { get; set; }
 
-        /// <summary>A value of the Reference field (a DSN's is the message id it reports), whole; angle brackets optional.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Reference { get; set; }
 
-        /// <summary>The TransportTrafficType field (Email, ...), whole, without regard to case.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string TransportTrafficType { get; set; }
 
-        /// <summary>Accepted for scripts written for Get-MessageTrackingLog, and ignored: logs are read from files, not through Active Directory.</summary>
         [Parameter]
         public string DomainController { get; set; }
 
-        /// <summary>
-        /// The MessageTrackingLogPath of a Get-TransportService object from the pipeline: that server's folder,
-        /// through its admin share (\\SERVER\C$\...) when the server is not this computer.
-        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string MessageTrackingLogPath { get; set; }
 
-        /// <summary>The server of a Get-TransportService object from the pipeline (its Identity), whose MessageTrackingLogPath is read.</summary>
         [Parameter(ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
         [Alias("Identity")]
         [ValidateNotNullOrEmpty]
         public string TransportServer { get; set; }
 
-        /// <summary>
-        /// Only the events of this server: the server a log's folder names (D:\Case\CMHYBD01\MessageTracking), else
-        /// each row's server-hostname. A short name matches its FQDN.
-        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Server { get; set; }
 
-        /// <summary>At most this many events, or Unlimited (the default: logs on disk have no remote cost to bound).</summary>
         [Parameter]
         [ValidateNotNull]
         [ArgumentCompleter(typeof(ResultSizeCompleter))]

@@ -31,33 +31,27 @@ namespace HybridMailFlow.Commands
         private int messagesRead;
         private bool recipientsLostWarned;
 
-        /// <summary>Get-Queue and Get-Message objects: live, deserialized from a remote session, or re-imported with Import-Csv or Import-Clixml; or CSV files from Get-ChildItem.</summary>
         [Parameter(ParameterSetName = InputSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowNull]
         public PSObject[] InputObject { get; set; }
 
-        /// <summary>CSV files written by Get-Queue | Export-Csv or Get-Message | Export-Csv (wildcards).</summary>
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; }
 
-        /// <summary>CSV files, taken as written (no wildcards).</summary>
         [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true)]
         [Alias("PSPath", "FullName")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>Queues holding more messages than this are flagged (OverThreshold, at least a Warning).</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int MessageCountThreshold { get; set; } = 100;
 
-        /// <summary>Users report mail that stays in Drafts or the Outbox: when a server's Submission queue is empty or absent, adds the checks in order.</summary>
         [Parameter]
         public SwitchParameter StuckInDrafts { get; set; }
 
-        /// <summary>Get-SendConnector objects: a queue's NextHopConnector is named and filled into the commands, and an Unreachable queue's fix names the connector and the exact Set-SendConnector for its recipients' domains.</summary>
         [Parameter]
         [ValidateNotNull]
         public PSObject[] SendConnector { get; set; }

@@ -14,19 +14,16 @@ namespace HybridMailFlow.Commands
     {
         private TraceReading reading;
 
-        /// <summary>Export files; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; }
 
-        /// <summary>Export files, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath", "FullName", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>Objects of Get-MessageTraceV2, Get-MessageTrace, Get-MessageTraceDetail(V2), or Import-Csv rows of their exports.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "InputObject", ValueFromPipeline = true)]
         [ValidateNotNull]
         public PSObject[] InputObject { get; set; }

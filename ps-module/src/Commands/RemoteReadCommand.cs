@@ -55,26 +55,19 @@ $command = $module.ExportedCommands[$CommandName]
         private readonly List<string> computers = new List<string>();
         private readonly Dictionary<string, List<string>> gathered = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
 
-        /// <summary>
-        /// Servers to run the command on, through PowerShell remoting (WinRM in Windows PowerShell, as in the
-        /// Exchange Management Shell). Bound from the Fqdn of Get-ExchangeServer objects in the pipeline.
-        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Fqdn", "CN")]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; }
 
-        /// <summary>Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public PSSession[] Session { get; set; }
 
-        /// <summary>With -ComputerName: the account to connect as (default: the current user).</summary>
         [Parameter]
         [Credential]
         public PSCredential Credential { get; set; }
 
-        /// <summary>How many servers are read at once (Invoke-Command's -ThrottleLimit, default 32).</summary>
         [Parameter]
         [ValidateRange(1, 1000)]
         public int ThrottleLimit { get; set; } = 32;

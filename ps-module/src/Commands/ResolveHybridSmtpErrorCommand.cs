@@ -34,34 +34,24 @@ namespace HybridMailFlow.Commands
 
         private KnowledgeBaseHandle knowledge;
 
-        /// <summary>
-        /// Error texts, or objects that carry one: Get-Queue and Get-Message (LastError), Get-MessageTrackingLog
-        /// (RecipientStatus), Get-MessageTraceDetail (Detail, Data), Exchange Online reports (Reason), and this
-        /// module's sessions and log lines.
-        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowEmptyString]
         [AllowNull]
         public PSObject[] Message { get; set; }
 
-        /// <summary>Every rule that matches, best first, not only the best.</summary>
         [Parameter]
         public SwitchParameter All { get; set; }
 
-        /// <summary>Your own rule files (the format of the built-in rules); your rules win over built-in ones.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] RulePath { get; set; }
 
-        /// <summary>The side the error was seen on, for rules that depend on it.</summary>
         [Parameter]
         public SmtpDirection Direction { get; set; }
 
-        /// <summary>Where the text comes from, when it is not an object that tells (a queue's LastError, a trace Detail...).</summary>
         [Parameter]
         public ErrorSource Source { get; set; }
 
-        /// <summary>The command that drew the reply (STARTTLS, AUTH LOGIN, MAIL FROM...), for rules that depend on it.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string PrecedingCommand { get; set; }

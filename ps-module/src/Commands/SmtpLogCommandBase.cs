@@ -7,20 +7,6 @@ using HybridMailFlow.Native;
 
 namespace HybridMailFlow.Commands
 {
-    /// <summary>Outcomes a session can have, for -Outcome (tab completion and validation).</summary>
-    public enum SmtpOutcome
-    {
-        Delivered,
-        Rejected,
-        TempFailed,
-        ConnectFailed,
-        TlsFailed,
-        AuthFailed,
-        Dropped,
-        NoMessage,
-        Incomplete,
-    }
-
     /// <summary>
     /// What Get-HybridSmtpLogEntry and Get-HybridSmtpSession share: paths, filters, tail and follow, and the
     /// loop that writes what the engine reads. Paths are gathered in ProcessRecord and read in EndProcessing,
@@ -34,32 +20,26 @@ namespace HybridMailFlow.Commands
         private LogPathList paths;
         private FileProgress progress;
 
-        /// <summary>Files or folders; wildcards allowed. A folder means every RECV*/SEND* .LOG file under it.</summary>
         [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; }
 
-        /// <summary>Files or folders, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath", "FullName", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>Only lines at or after this time (sessions that end at or after it). Local time unless the DateTime is UTC.</summary>
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>Only lines before this time (sessions that start before it): up to, but not including it.</summary>
         [Parameter]
         public DateTime End { get; set; }
 
-        /// <summary>Only the last N, read from the newest files back (like Get-Content -Tail).</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int Tail { get; set; }
 
-        /// <summary>Keep reading the newest file as Exchange writes it, through the hourly roll, until Ctrl+C.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
@@ -67,28 +47,23 @@ namespace HybridMailFlow.Commands
         [ValidateNotNullOrEmpty]
         public string[] SessionId { get; set; }
 
-        /// <summary>Remote address or CIDR range (40.92.0.0/15 is Exchange Online).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] RemoteAddress { get; set; }
 
-        /// <summary>Connector id: wildcards, or without them any part of it.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Connector { get; set; }
 
-        /// <summary>Only sessions (or lines of sessions) with these outcomes.</summary>
         [Parameter]
         public SmtpOutcome[] Outcome { get; set; }
 
-        /// <summary>MAIL FROM address, exact or with wildcards.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Sender { get; set; }
 
-        /// <summary>RCPT TO address, exact or with wildcards.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
@@ -230,32 +205,6 @@ namespace HybridMailFlow.Commands
         void IProtocolSink.FileRestarted(string path, string message)
         {
             WriteWarning(path + " " + message);
-        }
-    }
-
-    /// <summary>
-    /// <para type="synopsis">Reads SMTP protocol-log lines as objects.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommon.Get, "HybridSmtpLogEntry", DefaultParameterSetName = "Path")]
-    [OutputType(typeof(SmtpLogEntry))]
-    public sealed class GetHybridSmtpLogEntryCommand : SmtpLogCommandBase
-    {
-        protected override bool ReadsSessions
-        {
-            get { return false; }
-        }
-    }
-
-    /// <summary>
-    /// <para type="synopsis">Rebuilds SMTP sessions from protocol logs, with TLS, AUTH, messages and the outcome.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommon.Get, "HybridSmtpSession", DefaultParameterSetName = "Path")]
-    [OutputType(typeof(SmtpSession))]
-    public sealed class GetHybridSmtpSessionCommand : SmtpLogCommandBase
-    {
-        protected override bool ReadsSessions
-        {
-            get { return true; }
         }
     }
 }

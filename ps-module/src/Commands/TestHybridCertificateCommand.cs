@@ -18,24 +18,19 @@ namespace HybridMailFlow.Commands
     {
         private readonly List<ExchangeCertificate> certificates = new List<ExchangeCertificate>();
 
-        /// <summary>Get-ExchangeCertificate objects: live, deserialized or re-imported with Import-Csv.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public PSObject[] InputObject { get; set; }
 
-        /// <summary>Host names a certificate enabled for SMTP must cover, e.g. the hybrid mail name Exchange Online connects to.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 
-        /// <summary>Get-ReceiveConnector objects: the Fqdn each presents must be covered.</summary>
         [Parameter]
         public PSObject[] ReceiveConnector { get; set; }
 
-        /// <summary>Get-SendConnector objects: the Fqdn each presents must be covered.</summary>
         [Parameter]
         public PSObject[] SendConnector { get; set; }
 
-        /// <summary>A certificate that expires within this many days is a warning. The default is 30.</summary>
         [Parameter]
         [ValidateRange(0, 3650)]
         public int ExpiringDays { get; set; }

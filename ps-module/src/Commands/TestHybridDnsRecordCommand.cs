@@ -21,46 +21,37 @@ namespace HybridMailFlow.Commands
         private DnsResolver dns;
         private bool serverErrorWritten;
 
-        /// <summary>The domains to check; Get-AcceptedDomain objects work from the pipeline (their DomainName).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] DomainName { get; set; }
 
-        /// <summary>The DNS server to ask, address[:port]; the default is this computer's resolvers.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Server { get; set; }
 
-        /// <summary>Where internet mail should enter: ExchangeOnlineFirst (the default) or OnPremisesFirst.</summary>
         [Parameter]
         public MailFlowDesign MailFlowDesign { get; set; }
 
-        /// <summary>The tenant's initial domain (cloudfield.onmicrosoft.com), which the DKIM CNAMEs point into.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string TenantDomain { get; set; }
 
-        /// <summary>Public addresses the on-premises servers send to the internet from: SPF must pass them, and their PTR is checked.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public IPAddress[] OnPremisesAddress { get; set; }
 
-        /// <summary>The names the on-premises servers say in HELO (the send connectors' Fqdn): the PTR of each address must be one of them.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] HeloName { get; set; }
 
-        /// <summary>Names the connectors and certificates use (receive connector Fqdn, Exchange Online's smart host for on-premises): each must resolve.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] HostName { get; set; }
 
-        /// <summary>The checks to run: MX, SPF, DMARC, DKIM, Autodiscover, HostAddress, PTR. All by default.</summary>
         [Parameter]
         [ValidateSet("MX", "SPF", "DMARC", "DKIM", "Autodiscover", "HostAddress", "PTR")]
         public string[] Check { get; set; }
 
-        /// <summary>Seconds to wait for each DNS answer. The default is 5.</summary>
         [Parameter]
         [ValidateRange(1, 60)]
         public int TimeoutSeconds { get; set; }

@@ -25,11 +25,9 @@ namespace HybridMailFlow.Commands
         // Connectors whose Bindings or RemoteIPRanges an export lost: whether Exchange Online reaches them is not known.
         private int unknownReach;
 
-        /// <summary>Get-ReceiveConnector objects: live, deserialized or re-imported with Import-Csv.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public PSObject[] InputObject { get; set; }
 
-        /// <summary>Get-ExchangeCertificate objects of the connectors' server, to check TlsCertificateName and Fqdn against.</summary>
         [Parameter]
         public PSObject[] Certificate { get; set; }
 

@@ -20,17 +20,14 @@ namespace HybridMailFlow.Commands
 
         private readonly List<SendConnectors.Connector> connectors = new List<SendConnectors.Connector>();
 
-        /// <summary>Get-SendConnector objects: live, deserialized, or re-imported with Import-Csv or Import-Clixml.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowNull]
         public PSObject[] InputObject { get; set; }
 
-        /// <summary>Recipient domains or addresses to route through the connectors.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] RecipientDomain { get; set; }
 
-        /// <summary>Get-ExchangeCertificate objects: the hybrid connector's Fqdn is checked against the names of the certificate it presents.</summary>
         [Parameter]
         [ValidateNotNull]
         public PSObject[] Certificate { get; set; }

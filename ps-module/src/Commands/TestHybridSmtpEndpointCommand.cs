@@ -31,52 +31,42 @@ namespace HybridMailFlow.Commands
         private SmtpProbe probe;
         private DnsResolver dns;
 
-        /// <summary>The host to test: a name or an address.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ComputerNameSet)]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; }
 
-        /// <summary>A domain whose MX hosts are tested, in preference order.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DomainNameSet)]
         [ValidateNotNullOrEmpty]
         public string[] DomainName { get; set; }
 
-        /// <summary>The TCP port. The default is 25.</summary>
         [Parameter]
         [ValidateRange(1, 65535)]
         public int Port { get; set; }
 
-        /// <summary>The name the certificate must cover: what the connector expects (TlsDomain, TlsCertificateName, Fqdn).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string ExpectedName { get; set; }
 
-        /// <summary>MAIL FROM address to try; "" tries the null sender. With -To and without -From, the null sender is used.</summary>
         [Parameter]
         [AllowEmptyString]
         public string From { get; set; }
 
-        /// <summary>RCPT TO addresses to try (nothing is sent: the probe resets and quits).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] To { get; set; }
 
-        /// <summary>The name sent with EHLO. The default is this computer's FQDN.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string HeloName { get; set; }
 
-        /// <summary>The DNS server for names and MX records, address[:port]; the default is this computer's resolvers.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string DnsServer { get; set; }
 
-        /// <summary>Seconds each step may take (connect, each reply, the TLS handshake). The default is 15.</summary>
         [Parameter]
         [ValidateRange(1, 600)]
         public int TimeoutSeconds { get; set; }
 
-        /// <summary>A certificate that expires within this many days is a warning. The default is 30.</summary>
         [Parameter]
         [ValidateRange(0, 3650)]
         public int ExpiringDays { get; set; }

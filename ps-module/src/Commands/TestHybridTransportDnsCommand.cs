@@ -18,7 +18,6 @@ namespace HybridMailFlow.Commands
         private const string Prx2 = "451 4.7.0 Temporary server error. Please try again later. PRX2";
         private const string NoExternalDns = "451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain";
 
-        /// <summary>Get-TransportService and Get-FrontendTransportService objects: live, deserialized or re-imported with Import-Csv.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public PSObject[] InputObject { get; set; }
 

@@ -23,54 +23,43 @@ namespace HybridMailFlow.Commands
         private List<string> trackingPaths;
         private List<string> protocolPaths;
 
-        /// <summary>Message-IDs to trace, with or without angle brackets.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         public string[] MessageId { get; set; }
 
-        /// <summary>NetworkMessageIds (Exchange Online's MessageTraceId) to trace.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] NetworkMessageId { get; set; }
 
-        /// <summary>Trace the messages of these senders (with -Start and -End for a window); wildcards allowed.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Sender { get; set; }
 
-        /// <summary>Trace the messages to these recipients; wildcards allowed.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Recipient { get; set; }
 
-        /// <summary>With -Sender or -Recipient: messages at or after this time (local unless the DateTime is UTC).</summary>
         [Parameter]
         public DateTime Start { get; set; }
 
-        /// <summary>With -Sender or -Recipient: messages before this time (up to, but not including it).</summary>
         [Parameter]
         public DateTime End { get; set; }
 
-        /// <summary>Message tracking log files or folders (several servers' at once).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] TrackingLogPath { get; set; }
 
-        /// <summary>SMTP protocol log files or folders (FrontEnd, Hub, Edge, several servers' at once).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] ProtocolLogPath { get; set; }
 
-        /// <summary>Exchange Online trace: export files (paths or Get-ChildItem objects) or the objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public PSObject[] MessageTrace { get; set; }
 
-        /// <summary>Objects that name a message (this module's trace and tracking events, Get-MessageTraceV2 and Get-MessageTrackingLog objects); trace objects also count as Exchange Online trace.</summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject InputObject { get; set; }
 
-        /// <summary>A hop slower than this since the previous one is flagged (default 5 minutes).</summary>
         [Parameter]
         public TimeSpan SlowThreshold { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -12,6 +12,9 @@ namespace HybridMailFlow.Native
         internal const string LibraryName = "hybridmailflow_engine";
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UIntPtr hmf_struct_size(uint id);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern uint hmf_abi_version();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]

@@ -5,6 +5,16 @@
 # and sees its own copy of an Exchange folder through ExchangeInstallPath, as a real server would. Nothing listens
 # outside 127.0.0.0/8. Dot-sourced by tests and the benchmark.
 
+# A folder for the servers' PSModulePath holding only the module under test (a link to its folder): the build's out/
+# also holds the wine prefix and the Windows test host, thousands of folders PowerShell's command discovery would walk
+# on every command it looks up, which made each server's first command take minutes.
+function New-HybridModuleRoot {
+    param([Parameter(Mandatory = $true)] [string] $ModuleFolder, [Parameter(Mandatory = $true)] [string] $Folder)
+    $null = New-Item -ItemType Directory -Path $Folder -Force
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $Folder (Split-Path $ModuleFolder -Leaf)) -Target $ModuleFolder -Force
+    $Folder
+}
+
 function Test-HybridSshLabSupported {
     # What the lab needs, or why it cannot run here.
     if (-not $IsLinux) { return 'the SSH lab runs on Linux only' }

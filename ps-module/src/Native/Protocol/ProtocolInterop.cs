@@ -7,49 +7,6 @@ namespace HybridMailFlow.Native
     // AbiCheck compares every size with hmf_struct_size at import, so a drifted layout fails loudly.
 
     [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfStrList
-    {
-        public IntPtr Items;
-        public UIntPtr Len;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfFileEvent
-    {
-        public HmfStr Path;
-        public ulong Index;
-        public ulong Count;
-        public ulong Bytes;
-        public ulong Lines;
-        public ulong Records;
-        public ulong SkippedLines;
-        public ulong TruncatedLines;
-        public uint SkippedByTime;
-        public uint SkippedByServer;
-        public ulong RepairedLines;
-        public ulong FirstRepairedLine;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfItem
-    {
-        public ItemKind Kind;
-        public IntPtr Entry;
-        public IntPtr Session;
-        public IntPtr Error;
-        public IntPtr File;
-        public IntPtr TrackingEvent;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfBatchView
-    {
-        public IntPtr Items;
-        public UIntPtr Count;
-        public BatchState State;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
     internal struct HmfProtocolEntry
     {
         public HmfStr Path;

@@ -3,11 +3,17 @@ using System.Runtime.InteropServices;
 
 namespace HybridMailFlow.Native
 {
+    /// <summary>A native protocol-log reader; released with hmf_protocol_reader_free.</summary>
+    internal sealed class ProtocolReaderHandle : HmfSafeHandle
+    {
+        protected override void Free(IntPtr handle)
+        {
+            NativeMethods.hmf_protocol_reader_free(handle);
+        }
+    }
+
     internal static partial class NativeMethods
     {
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern UIntPtr hmf_struct_size(uint id);
-
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_protocol_reader_new(ReadMode mode, out ProtocolReaderHandle reader);
 
@@ -45,41 +51,5 @@ namespace HybridMailFlow.Native
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern HmfStatus hmf_protocol_parse_lines(byte[] text, UIntPtr len, LogDirection direction, out BatchHandle batch);
-
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_batch_view_get(BatchHandle batch, out HmfBatchView view);
-
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern void hmf_batch_free(IntPtr batch);
-    }
-}
-
-namespace HybridMailFlow.Native
-{
-    internal static partial class NativeMethods
-    {
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_knowledge_base_new(byte[] rules, UIntPtr rulesLen, byte[] sourceName, UIntPtr sourceLen, out KnowledgeBaseHandle knowledge);
-
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern void hmf_knowledge_base_free(IntPtr knowledge);
-
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_diagnose(
-            KnowledgeBaseHandle knowledge,
-            byte[] text,
-            UIntPtr textLen,
-            uint direction,
-            uint logKind,
-            byte[] preceding,
-            UIntPtr precedingLen,
-            [MarshalAs(UnmanagedType.U1)] bool all,
-            out FindingsHandle findings);
-
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_findings_get(FindingsHandle findings, out IntPtr items, out UIntPtr count);
-
-        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern void hmf_findings_free(IntPtr findings);
     }
 }

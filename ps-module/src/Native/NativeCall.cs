@@ -4,24 +4,6 @@ using System.Text;
 
 namespace HybridMailFlow.Native
 {
-    /// <summary>A native protocol-log reader; released with hmf_protocol_reader_free.</summary>
-    internal sealed class ProtocolReaderHandle : HmfSafeHandle
-    {
-        protected override void Free(IntPtr handle)
-        {
-            NativeMethods.hmf_protocol_reader_free(handle);
-        }
-    }
-
-    /// <summary>A native batch of items; released with hmf_batch_free.</summary>
-    internal sealed class BatchHandle : HmfSafeHandle
-    {
-        protected override void Free(IntPtr handle)
-        {
-            NativeMethods.hmf_batch_free(handle);
-        }
-    }
-
     /// <summary>UTF-8 between .NET strings and the engine's pointer + length strings.</summary>
     internal static class Utf8
     {
