@@ -2,7 +2,8 @@
 //! With `--threads N` (N > 1) the folder's streams are read on up to N threads and merged, as the cmdlets read
 //! them; otherwise on this thread alone. Prints one machine-readable line:
 //! `engine <mode> threads=<n> allocator=<mimalloc|system> bytes=<n> seconds=<s> mb_per_s=<x> cpu_seconds=<s>
-//! mb_per_cpu_s=<x> items=<n>` (the CPU figures on Linux only: MB per second of CPU of all threads).
+//! mb_per_cpu_s=<x> items=<n> peak_mb=<x>` (the CPU figures and the peak resident memory on Linux only: MB per
+//! second of CPU of all threads).
 //!
 //! `bench_protocol mixes <dir> [--runs R] [--threads N]` measures each mix folder under `<dir>` (written by
 //! `gen_protocol <dir> <MB> --mix all`): sessions rebuilt on one thread, in MB per second of CPU (per core), beside
@@ -79,8 +80,9 @@ fn main() {
         }
         _ => String::new(),
     };
+    let peak = mix_bench::peak_mb().map_or(String::new(), |mb| format!(" peak_mb={mb:.1}"));
     println!(
-        "engine {} threads={threads} allocator={} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1}{cpu} items={items}",
+        "engine {} threads={threads} allocator={} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1}{cpu} items={items}{peak}",
         if mode == ReadMode::Entries {
             "entries"
         } else {

@@ -110,17 +110,27 @@ fn log_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Peak resident memory of this process since the last [`reset_peak`], in MB (Linux).
-fn peak_mb() -> Option<f64> {
+/// Peak resident memory of this process, in MB (Linux).
+pub fn peak_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
 
-/// Starts a new peak: writing 5 to clear_refs resets the peak resident set (Linux 4.0 and later).
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+/// The peak memory of reading `path` (a file or a folder) on one thread, in a process of its own so that the
+/// peak is that read's alone.
+fn peak_of_read(path: &Path) -> f64 {
+    let output = std::process::Command::new(std::env::current_exe().expect("this program"))
+        .arg(path)
+        .arg("sessions")
+        .output()
+        .expect("run bench_protocol");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .find_map(|pair| pair.strip_prefix("peak_mb="))
+        .and_then(|mb| mb.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 fn best(runs: usize, mut measure: impl FnMut() -> Measured, key: impl Fn(&Measured) -> f64) -> Measured {
@@ -183,12 +193,8 @@ pub fn run(args: &[String]) {
             split.items, engine.items,
             "{name}: the split read gave another number of sessions"
         );
-        reset_peak();
-        timed(true, || sessions(&files[..1], 1));
-        let peak_one = peak_mb().unwrap_or(0.0);
-        reset_peak();
-        timed(true, || sessions(&files, 1));
-        let peak_all = peak_mb().unwrap_or(0.0);
+        let peak_one = peak_of_read(&files[0]);
+        let peak_all = peak_of_read(&mix);
         println!(
             "{:<14} {:>6.0} {:>8} {:>12.1} {:>12.1} {:>6.0}% {:>11.1} {:>7.2}x {:>7.0} / {:<6.0}",
             name,

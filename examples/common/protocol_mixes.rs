@@ -370,22 +370,8 @@ fn receive_script(mix: &Mix, rng: &mut Rng, id: u64, time_ms: i64) -> Script {
             ));
         }
         for _ in 0..rng.between(mix.messages.0, mix.messages.1) {
-            let size = rng.between(2_000, 200_000);
-            lines.push(line(
-                "<",
-                format!("MAIL FROM:<sender{}@fabrikam.example> SIZE={size}", rng.below(900)),
-                "",
-            ));
-            let recipients = rng.between(mix.recipients.0, mix.recipients.1);
-            for _ in 0..recipients {
-                lines.push(line(
-                    "<",
-                    format!("RCPT TO:<user{}@cloudmonkeys.xyz>", rng.below(5000)),
-                    "",
-                ));
-            }
-            lines.push(line(">", "250 2.1.0 Sender OK", ""));
-            if rng.chance(mix.refused_percent) {
+            let from = format!("sender{}@fabrikam.example", rng.below(900));
+            let Some(size) = envelope(&mut lines, rng, mix, ("<", ">"), &from, "cloudmonkeys.xyz") else {
                 lines.push(line(
                     ">",
                     if rng.chance(50) {
@@ -396,11 +382,7 @@ fn receive_script(mix: &Mix, rng: &mut Rng, id: u64, time_ms: i64) -> Script {
                     "",
                 ));
                 continue;
-            }
-            for _ in 0..recipients {
-                lines.push(line(">", "250 2.1.5 Recipient OK", ""));
-            }
-            lines.push(line("<", format!("BDAT {size} LAST"), ""));
+            };
             lines.push(line(
                 "*",
                 format!("{id:016X};{};1", format_utc_ms(time_ms)),
@@ -496,7 +478,6 @@ fn send_script(mix: &Mix, rng: &mut Rng, id: u64, time_ms: i64) -> Script {
         extensions(&mut lines, false);
     }
     for _ in 0..rng.between(mix.messages.0, mix.messages.1) {
-        let size = rng.between(2_000, 200_000);
         lines.push(line(
             "*",
             "",
@@ -506,21 +487,8 @@ fn send_script(mix: &Mix, rng: &mut Rng, id: u64, time_ms: i64) -> Script {
                 rng.next()
             ),
         ));
-        lines.push(line(
-            ">",
-            format!("MAIL FROM:<user{}@cloudmonkeys.xyz> SIZE={size}", rng.below(5000)),
-            "",
-        ));
-        let recipients = rng.between(mix.recipients.0, mix.recipients.1);
-        for _ in 0..recipients {
-            lines.push(line(
-                ">",
-                format!("RCPT TO:<user{}@cloudfield.onmicrosoft.com>", rng.below(5000)),
-                "",
-            ));
-        }
-        lines.push(line("<", "250 2.1.0 Sender OK", ""));
-        if rng.chance(mix.refused_percent) {
+        let from = format!("user{}@cloudmonkeys.xyz", rng.below(5000));
+        let Some(size) = envelope(&mut lines, rng, mix, (">", "<"), &from, "cloudfield.onmicrosoft.com") else {
             lines.push(line(
                 "<",
                 "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
@@ -529,11 +497,7 @@ fn send_script(mix: &Mix, rng: &mut Rng, id: u64, time_ms: i64) -> Script {
             lines.push(line(">", "RSET", ""));
             lines.push(line("<", "250 2.0.0 Resetting", ""));
             continue;
-        }
-        for _ in 0..recipients {
-            lines.push(line("<", "250 2.1.5 Recipient OK", ""));
-        }
-        lines.push(line(">", format!("BDAT {size} LAST"), ""));
+        };
         lines.push(line(
             "<",
             format!(
@@ -558,6 +522,38 @@ fn send_script(mix: &Mix, rng: &mut Rng, id: u64, time_ms: i64) -> Script {
         lines,
         next: 0,
     }
+}
+
+/// One message's envelope, the client's event first in the pair (`<` on receive, `>` on send): MAIL FROM, the
+/// recipients, the replies, and BDAT; `None` when the server refuses it (the caller writes the refusal), else the
+/// message's size.
+fn envelope(
+    lines: &mut Vec<Line>,
+    rng: &mut Rng,
+    mix: &Mix,
+    (client, server): (&'static str, &'static str),
+    from: &str,
+    to_domain: &str,
+) -> Option<u64> {
+    let size = rng.between(2_000, 200_000);
+    lines.push(line(client, format!("MAIL FROM:<{from}> SIZE={size}"), ""));
+    let recipients = rng.between(mix.recipients.0, mix.recipients.1);
+    for _ in 0..recipients {
+        lines.push(line(
+            client,
+            format!("RCPT TO:<user{}@{to_domain}>", rng.below(5000)),
+            "",
+        ));
+    }
+    lines.push(line(server, "250 2.1.0 Sender OK", ""));
+    if rng.chance(mix.refused_percent) {
+        return None;
+    }
+    for _ in 0..recipients {
+        lines.push(line(server, "250 2.1.5 Recipient OK", ""));
+    }
+    lines.push(line(client, format!("BDAT {size} LAST"), ""));
+    Some(size)
 }
 
 /// `Fri, 1 May 2026 06:06:57 +0000`, as a banner gives the time.

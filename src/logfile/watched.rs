@@ -42,6 +42,8 @@ impl FileChange {
 /// A file being read, with its identity and the last bytes read from it.
 pub struct WatchedFile {
     file: File,
+    /// Bytes left to read when only part of the file is read ([`WatchedFile::open_range`]).
+    left: Option<u64>,
     identity: Option<(u64, u64)>,
     read: u64,
     last: [u8; KEPT],
@@ -54,11 +56,21 @@ impl WatchedFile {
         let identity = file.metadata().ok().as_ref().and_then(identity);
         Ok(WatchedFile {
             file,
+            left: None,
             identity,
             read: 0,
             last: [0; KEPT],
             last_len: 0,
         })
+    }
+
+    /// The bytes `start..end` of the file at `path` only: a part of a file read on a thread of its own.
+    pub fn open_range(path: &Path, start: u64, end: u64) -> io::Result<WatchedFile> {
+        let mut watched = WatchedFile::open(path)?;
+        watched.file.seek(SeekFrom::Start(start))?;
+        watched.read = start;
+        watched.left = Some(end.saturating_sub(start));
+        Ok(watched)
     }
 
     /// How the file at `path` differs from the one being read, as far as it was read. Meant for when reading has
@@ -83,7 +95,17 @@ impl WatchedFile {
 
 impl Read for WatchedFile {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let buf = match self.left {
+            Some(left) => {
+                let room = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                &mut buf[..room]
+            }
+            None => buf,
+        };
         let n = self.file.read(buf)?;
+        if let Some(left) = self.left.as_mut() {
+            *left -= n as u64;
+        }
         self.read += n as u64;
         let new = &buf[..n];
         if new.len() >= KEPT {
