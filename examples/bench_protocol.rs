@@ -2,13 +2,22 @@
 //! With `--threads N` (N > 1) the folder's streams are read on up to N threads and merged, as the cmdlets read
 //! them; otherwise on this thread alone. Prints one machine-readable line:
 //! `engine <mode> threads=<n> allocator=<mimalloc|system> bytes=<n> seconds=<s> mb_per_s=<x> cpu_seconds=<s>
-//! mb_per_cpu_s=<x> items=<n>` (the CPU figures on Linux only: MB per second of CPU of all threads).
+//! mb_per_cpu_s=<x> items=<n> peak_mb=<x>` (the CPU figures and the peak resident memory on Linux only: MB per
+//! second of CPU of all threads).
+//!
+//! `bench_protocol mixes <dir> [--runs R] [--threads N]` measures each mix folder under `<dir>` (written by
+//! `gen_protocol <dir> <MB> --mix all`): sessions rebuilt on one thread, in MB per second of CPU (per core), beside
+//! the physical limit, a memchr line scan over the same files in the same run; with N threads (default: the cores)
+//! the same read split across them, its wall-clock speed against one thread's; and the peak memory (resident set)
+//! of one thread reading the mix's first file and then the whole mix. Best of R runs (default 3) for each figure.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 #[path = "common/cpu_time.rs"]
 mod cpu_time;
+#[path = "common/mix_bench.rs"]
+mod mix_bench;
 
 use hybridmailflow_engine::protocol::{
     BatchEnd, Next, ParallelReader, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode,
@@ -20,6 +29,10 @@ fn is_record(item: &ProtocolItem) -> bool {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("mixes") {
+        mix_bench::run(&args[2..]);
+        return;
+    }
     let dir = PathBuf::from(
         args.get(1)
             .expect("usage: bench_protocol <dir> [entries|sessions] [--threads N]"),
@@ -67,8 +80,9 @@ fn main() {
         }
         _ => String::new(),
     };
+    let peak = mix_bench::peak_mb().map_or(String::new(), |mb| format!(" peak_mb={mb:.1}"));
     println!(
-        "engine {} threads={threads} allocator={} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1}{cpu} items={items}",
+        "engine {} threads={threads} allocator={} bytes={bytes} seconds={seconds:.3} mb_per_s={:.1}{cpu} items={items}{peak}",
         if mode == ReadMode::Entries {
             "entries"
         } else {

@@ -1,93 +1,16 @@
-//! Writes realistic SMTP protocol logs for the benchmark: `gen_protocol <dir> <megabytes> [seed]`.
-//! Two servers' FrontEnd receive and Hub send logs, hourly files rolled at 10 MB like Exchange's defaults, with
-//! the lab's traffic mix: Exchange Online inbound over TLS, outbound to Exchange Online, failures.
+//! Writes realistic SMTP protocol logs for the benchmark: `gen_protocol <dir> <megabytes> [seed] [--mix <name>|all]`.
+//! Without `--mix`: the lab's mix, two servers' FrontEnd receive and Hub send logs (Exchange Online inbound over
+//! TLS, outbound to Exchange Online, failures), one session after the other. With `--mix`: one of the named mixes
+//! of `common/protocol_mixes.rs` (or `all` of them, and the lab's), each `<megabytes>` in `<dir>/<name>`.
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hybridmailflow_engine::logfile::format_utc_ms;
 
-const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-const FIELDS: &str =
-    "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
+#[path = "common/protocol_mixes.rs"]
+mod protocol_mixes;
 
-struct Log {
-    dir: PathBuf,
-    prefix: &'static str,
-    log_type: &'static str,
-    out: Option<(BufWriter<File>, i64, u32)>,
-    written: u64,
-    /// Exchange writes a file's lines in time order: a line is never earlier than the one before it.
-    last_ms: i64,
-}
-
-impl Log {
-    fn new(dir: PathBuf, prefix: &'static str, log_type: &'static str) -> Log {
-        fs::create_dir_all(&dir).unwrap();
-        Log {
-            dir,
-            prefix,
-            log_type,
-            out: None,
-            written: 0,
-            last_ms: i64::MIN,
-        }
-    }
-
-    fn write(&mut self, time_ms: i64, line: &str) -> u64 {
-        self.last_ms = self.last_ms.max(time_ms);
-        let hour = time_ms / 3_600_000;
-        let roll = match &self.out {
-            None => Some(1),
-            Some((_, h, _)) if *h != hour => Some(1),
-            Some((_, _, n)) if self.written > MAX_FILE_BYTES => Some(n + 1),
-            _ => None,
-        };
-        let mut added = 0;
-        if let Some(instance) = roll {
-            let stamp = format_utc_ms(hour * 3_600_000);
-            let name = format!(
-                "{}{}{}{}{}-{}.LOG",
-                self.prefix,
-                &stamp[0..4],
-                &stamp[5..7],
-                &stamp[8..10],
-                &stamp[11..13],
-                instance
-            );
-            let mut w = BufWriter::with_capacity(1 << 20, File::create(self.dir.join(name)).unwrap());
-            let header = format!(
-                "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: {}\r\n#Date: {}\r\n{FIELDS}",
-                self.log_type,
-                format_utc_ms(time_ms)
-            );
-            w.write_all(header.as_bytes()).unwrap();
-            added += header.len() as u64;
-            self.written = header.len() as u64;
-            self.out = Some((w, hour, instance));
-        }
-        let (w, _, _) = self.out.as_mut().unwrap();
-        w.write_all(line.as_bytes()).unwrap();
-        w.write_all(b"\r\n").unwrap();
-        self.written += line.len() as u64 + 2;
-        added + line.len() as u64 + 2
-    }
-}
-
-/// A small deterministic generator (xorshift), so runs are repeatable.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use protocol_mixes::{write_mix, Log, Rng, MAX_FILE_BYTES, MIXES};
 
 fn receive_session(log: &mut Log, rng: &mut Rng, server: &str, t: &mut i64, id: u64) -> u64 {
     let conn = format!("{server}\\Default Frontend {server}");
@@ -271,35 +194,23 @@ fn send_session(log: &mut Log, rng: &mut Rng, t: &mut i64, id: u64) -> u64 {
     bytes
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() < 3 {
-        eprintln!("usage: gen_protocol <dir> <megabytes> [seed]");
-        std::process::exit(2);
-    }
-    let dir = Path::new(&args[1]);
-    let target: u64 = args[2].parse::<u64>().expect("megabytes") * 1024 * 1024;
-    let seed: Option<u64> = args.get(3).and_then(|s| s.parse().ok());
-    let mut rng = Rng(seed.unwrap_or(0x9E37_79B9_7F4A_7C15));
+/// The seed when none is given.
+const DEFAULT_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The lab's mix: sessions one after the other in four streams (two servers' receive and send logs).
+fn write_lab(dir: &Path, target: u64, seed: Option<u64>) -> u64 {
+    let mut rng = Rng(seed.unwrap_or(DEFAULT_SEED));
     let mut logs: Vec<(Log, bool, &str)> = ["CMHYBD01", "CMHYBD02"]
         .iter()
         .flat_map(|server| {
             [
                 (
-                    Log::new(
-                        dir.join(server).join("FrontEnd/ProtocolLog/SmtpReceive"),
-                        "RECV",
-                        "SMTP Receive Protocol Log",
-                    ),
+                    Log::new(dir.join(server).join("FrontEnd/ProtocolLog/SmtpReceive"), true),
                     true,
                     *server,
                 ),
                 (
-                    Log::new(
-                        dir.join(server).join("Hub/ProtocolLog/SmtpSend"),
-                        "SEND",
-                        "SMTP Send Protocol Log",
-                    ),
+                    Log::new(dir.join(server).join("Hub/ProtocolLog/SmtpSend"), false),
                     false,
                     *server,
                 ),
@@ -324,13 +235,59 @@ fn main() {
         clock += 20 + rng.below(200) as i64;
     }
     for (log, _, _) in &mut logs {
-        if let Some((w, _, _)) = log.out.as_mut() {
-            w.flush().unwrap();
-        }
+        log.flush();
     }
-    println!(
-        "wrote {} MB of protocol logs under {}",
-        written / (1024 * 1024),
-        dir.display()
-    );
+    written
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mix = args
+        .iter()
+        .position(|a| a == "--mix")
+        .map(|i| args.get(i + 1).cloned().expect("--mix needs a name or all"));
+    let positional: Vec<&String> = args
+        .iter()
+        .skip(1)
+        .enumerate()
+        // `i` is the index of the argument before: the name after `--mix` is not positional.
+        .filter(|(i, a)| !a.starts_with("--") && args[*i] != "--mix")
+        .map(|(_, a)| a)
+        .collect();
+    if positional.len() < 2 {
+        let names: Vec<&str> = MIXES.iter().map(|m| m.name).collect();
+        eprintln!(
+            "usage: gen_protocol <dir> <megabytes> [seed] [--mix <name>|all]; mixes: {}",
+            names.join(", ")
+        );
+        std::process::exit(2);
+    }
+    let dir = Path::new(positional[0]);
+    let target: u64 = positional[1].parse::<u64>().expect("megabytes") * 1024 * 1024;
+    let seed: Option<u64> = positional.get(2).and_then(|s| s.parse().ok());
+    let Some(mix) = mix else {
+        let written = write_lab(dir, target, seed);
+        println!(
+            "wrote {} MB of protocol logs under {}",
+            written / (1024 * 1024),
+            dir.display()
+        );
+        return;
+    };
+    let chosen: Vec<_> = MIXES.iter().filter(|m| mix == "all" || m.name == mix).collect();
+    if chosen.is_empty() && mix != "lab" {
+        eprintln!("no mix named {mix}");
+        std::process::exit(2);
+    }
+    if mix == "all" || mix == "lab" {
+        let written = write_lab(&dir.join("lab"), target, seed);
+        println!(
+            "lab: wrote {} MB (the lab's mix: sessions one after the other, four streams)",
+            written >> 20
+        );
+    }
+    for m in chosen {
+        let written = write_mix(dir, m, target, MAX_FILE_BYTES, seed.unwrap_or(DEFAULT_SEED));
+        println!("{}: wrote {} MB ({})", m.name, written >> 20, m.about);
+    }
 }

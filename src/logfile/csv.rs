@@ -39,17 +39,21 @@ impl Record {
     }
 
     /// Takes a line with no quotes as it is: its fields are the text between commas, so no copy is needed.
-    /// Returns the previous text, whose buffer the caller reuses.
-    pub(crate) fn set_unquoted(&mut self, line: String) -> String {
-        debug_assert!(!line.contains('"'));
+    /// Returns the previous text, whose buffer the caller reuses; or, when the line has a quote, the line itself,
+    /// for [`split_csv_text`]. One pass finds both the commas and a quote.
+    pub(crate) fn set_unquoted(&mut self, line: String) -> Result<String, String> {
         self.spans.clear();
         let mut start = 0;
-        for comma in memchr::memchr_iter(b',', line.as_bytes()) {
-            self.spans.push((start, comma));
-            start = comma + 1;
+        for at in memchr::memchr2_iter(b',', b'"', line.as_bytes()) {
+            if line.as_bytes()[at] == b'"' {
+                self.spans.clear();
+                return Err(line);
+            }
+            self.spans.push((start, at));
+            start = at + 1;
         }
         self.spans.push((start, line.len()));
-        std::mem::replace(&mut self.text, line)
+        Ok(std::mem::replace(&mut self.text, line))
     }
 
     /// Adds empty fields up to `len` fields.

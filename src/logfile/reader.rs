@@ -176,6 +176,8 @@ pub struct LogReader<R: Read> {
     after_cr: bool,
     /// Byte offset in the file of the line last read (readers always start at the file's first byte).
     line_start: u64,
+    /// Where in the file reading started: offsets are of the file, not of the part read.
+    offset_base: u64,
     /// The line last read was counted as repaired (a consumer that then refuses it takes the count back).
     repaired_line: bool,
 }
@@ -200,8 +202,17 @@ impl<R: Read> LogReader<R> {
             continuing: false,
             after_cr: false,
             line_start: 0,
+            offset_base: 0,
             repaired_line: false,
         }
+    }
+
+    /// Reads a part of a file that starts at byte `offset`, at the start of a line after the header: its rows are
+    /// read with `header`, the file's. Line numbers count from the part's start; offsets are of the file.
+    pub fn starting_at(mut self, header: LogHeader, offset: u64) -> Self {
+        self.header = header;
+        self.offset_base = offset;
+        self
     }
 
     pub fn with_max_line_bytes(mut self, max: usize) -> Self {
@@ -261,7 +272,7 @@ impl<R: Read> LogReader<R> {
     /// Byte offset in the file where the last line read starts: with it a caller can read that line again from
     /// the file later instead of keeping a copy.
     pub fn line_offset(&self) -> u64 {
-        self.line_start
+        self.offset_base + self.line_start
     }
 
     pub fn stats(&self) -> ReaderStats {
@@ -420,16 +431,19 @@ impl<R: Read> LogReader<R> {
             Ok(text) => text,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
-        if memchr::memchr(b'"', text.as_bytes()).is_none() {
-            self.line = self.record.set_unquoted(text).into_bytes();
-            self.line_in_record = true;
-        } else {
-            self.line = std::mem::replace(&mut self.text, text).into_bytes();
-            self.line_in_record = false;
-            if let Err(e) = split_csv_text(&self.text, &mut self.record) {
-                return Some(ReadOutcome::Error(
-                    self.line_error(LineErrorKind::BadQuoting, e.to_string()),
-                ));
+        match self.record.set_unquoted(text) {
+            Ok(previous) => {
+                self.line = previous.into_bytes();
+                self.line_in_record = true;
+            }
+            Err(text) => {
+                self.line = std::mem::replace(&mut self.text, text).into_bytes();
+                self.line_in_record = false;
+                if let Err(e) = split_csv_text(&self.text, &mut self.record) {
+                    return Some(ReadOutcome::Error(
+                        self.line_error(LineErrorKind::BadQuoting, e.to_string()),
+                    ));
+                }
             }
         }
         let want = self.header.fields.len();

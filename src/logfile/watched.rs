@@ -49,6 +49,8 @@ impl FileChange {
 pub struct WatchedFile {
     /// `None` once let go of because it is being deleted (see the module's notes); reading it then gives no bytes.
     file: Option<File>,
+    /// Bytes left to read when only part of the file is read ([`WatchedFile::open_range`]).
+    left: Option<u64>,
     identity: Option<(u64, u64)>,
     read: u64,
     last: [u8; KEPT],
@@ -61,11 +63,23 @@ impl WatchedFile {
         let identity = file_identity(&file);
         Ok(WatchedFile {
             file: Some(file),
+            left: None,
             identity,
             read: 0,
             last: [0; KEPT],
             last_len: 0,
         })
+    }
+
+    /// The bytes `start..end` of the file at `path` only: a part of a file read on a thread of its own.
+    pub fn open_range(path: &Path, start: u64, end: u64) -> io::Result<WatchedFile> {
+        let mut watched = WatchedFile::open(path)?;
+        if let Some(file) = watched.file.as_mut() {
+            file.seek(SeekFrom::Start(start))?;
+        }
+        watched.read = start;
+        watched.left = Some(end.saturating_sub(start));
+        Ok(watched)
     }
 
     /// How the file at `path` differs from the one being read, as far as it was read. Meant for when reading has
@@ -105,7 +119,17 @@ impl Read for WatchedFile {
         let Some(file) = self.file.as_mut() else {
             return Ok(0);
         };
+        let buf = match self.left {
+            Some(left) => {
+                let room = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                &mut buf[..room]
+            }
+            None => buf,
+        };
         let n = file.read(buf)?;
+        if let Some(left) = self.left.as_mut() {
+            *left -= n as u64;
+        }
         self.read += n as u64;
         let new = &buf[..n];
         if new.len() >= KEPT {

@@ -427,9 +427,15 @@ impl LogEntry {
 
 /// The server of a line: a receive connector id is `SERVER\Connector`; otherwise the file's server.
 pub fn server_of(connector_id: &str, file_server: &str) -> Option<String> {
+    let server = server_name(connector_id, file_server);
+    (!server.is_empty()).then(|| server.to_owned())
+}
+
+/// [`server_of`] borrowed, "" when neither tells: what a session is keyed by, looked up for every line.
+pub fn server_name<'a>(connector_id: &'a str, file_server: &'a str) -> &'a str {
     match connector_id.split_once('\\') {
-        Some((server, _)) if !server.is_empty() && !server.contains(' ') => Some(server.to_owned()),
-        _ => (!file_server.is_empty()).then(|| file_server.to_owned()),
+        Some((server, _)) if !server.is_empty() && !server.contains(' ') => server,
+        _ => file_server,
     }
 }
 

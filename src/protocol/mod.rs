@@ -5,6 +5,7 @@ mod entry;
 mod prefetch;
 mod reader;
 mod session;
+mod split;
 mod tls;
 
 pub use entry::{Direction, EventKind, LineView, LogEntry, ProtocolColumns, Role};

@@ -2,13 +2,14 @@
 //! are given in, filters applied before anything is handed out, `tail` and `follow` like `Get-Content`.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::entry::{server_from_path, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
+use super::entry::{server_from_path, server_name, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
 use super::session::{LineRef, Outcome, Session, SessionBuilder};
+use super::split::{PartEvent, PartLog, PartSettings, SplitReader};
 use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{
     catch_quietly, split_csv_line, FileChange, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome,
@@ -52,7 +53,7 @@ impl ProtocolFilter {
         !self.outcomes.is_empty() || !self.senders.is_empty() || !self.recipients.is_empty()
     }
 
-    fn file_in_range(&self, name: Option<&LogFileName>) -> bool {
+    pub(super) fn file_in_range(&self, name: Option<&LogFileName>) -> bool {
         let Some(name) = name else { return true };
         self.start_ms.is_none_or(|start| name.end_ms() + FILE_SLACK_MS > start)
             && self.end_ms.is_none_or(|end| name.start_ms <= end)
@@ -174,10 +175,12 @@ struct CurrentFile {
     times: TimeCache,
 }
 
-/// Sessions are keyed by direction and id: a receive and a send session may share an id.
+/// Sessions are keyed by direction, server and id: a receive and a send session may share an id, and so may two
+/// servers' sessions when several servers' folders are read together.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct SessionKey {
+pub(super) struct SessionKey {
     direction: Direction,
+    server: Box<str>,
     id: Box<str>,
 }
 
@@ -186,12 +189,13 @@ struct SessionKey {
 #[derive(Hash)]
 struct SessionKeyRef<'a> {
     direction: Direction,
+    server: &'a str,
     id: &'a str,
 }
 
 impl hashbrown::Equivalent<SessionKey> for SessionKeyRef<'_> {
     fn equivalent(&self, key: &SessionKey) -> bool {
-        self.direction == key.direction && self.id == &*key.id
+        self.direction == key.direction && self.id == &*key.id && self.server == &*key.server
     }
 }
 
@@ -201,10 +205,10 @@ struct OpenSession {
     builder: SessionBuilder,
 }
 
-struct Finished {
-    start_ms: i64,
-    order: u64,
-    session: Box<Session>,
+pub(super) struct Finished {
+    pub start_ms: i64,
+    pub order: u64,
+    pub session: Box<Session>,
 }
 
 impl PartialEq for Finished {
@@ -257,11 +261,20 @@ pub struct ProtocolReader {
     max_line_bytes: usize,
     out: VecDeque<ProtocolItem>,
     open: hashbrown::HashMap<SessionKey, OpenSession>,
-    open_by_start: BTreeMap<(i64, u64), SessionKey>,
+    /// The starts of the open sessions, to tell the oldest.
+    open_by_start: BTreeSet<(i64, u64)>,
     finished: BinaryHeap<Reverse<Finished>>,
     order: u64,
     latest_ms: i64,
-    lines_since_sweep: u32,
+    /// The log minute of the last sweep for idle sessions: one a minute of log time, so that where sessions are
+    /// abandoned depends on the log's times only, not on how the lines were shared out (see [`super::split`]).
+    swept_minute: i64,
+    /// Reading one part of a file for a split read: what it saw, in order, for the merge.
+    pub(super) part: Option<PartLog>,
+    /// The part read: bytes `start..end` of the one file, with the file's header when it starts after it.
+    pub(super) range: Option<(u64, u64, Option<crate::logfile::LogHeader>)>,
+    /// This reader's one stream read on several threads ([`Self::into_stream_readers`]).
+    split: Option<Box<SplitReader>>,
     contexts: HashMap<Arc<str>, FileContext>,
     interned: HashMap<Box<str>, Arc<str>>,
     stats: ProtocolStats,
@@ -315,11 +328,14 @@ impl ProtocolReader {
             max_line_bytes: crate::logfile::DEFAULT_MAX_LINE_BYTES,
             out,
             open: hashbrown::HashMap::new(),
-            open_by_start: BTreeMap::new(),
+            open_by_start: BTreeSet::new(),
             finished: BinaryHeap::new(),
             order: 0,
             latest_ms: i64::MIN,
-            lines_since_sweep: 0,
+            swept_minute: i64::MIN,
+            part: None,
+            range: None,
+            split: None,
             contexts: HashMap::new(),
             interned: HashMap::new(),
             stats: ProtocolStats::default(),
@@ -352,7 +368,10 @@ impl ProtocolReader {
     }
 
     pub fn stats(&self) -> ProtocolStats {
-        self.stats
+        match &self.split {
+            Some(split) => split.stats(),
+            None => self.stats,
+        }
     }
 
     pub fn file_count(&self) -> usize {
@@ -366,6 +385,30 @@ impl ProtocolReader {
     /// stays whole.
     pub fn into_stream_readers(mut self, max_readers: usize) -> Vec<ProtocolReader> {
         let max_readers = max_readers.max(1);
+        if max_readers > 1
+            && self.streams.len() == 1
+            && self.mode == ReadMode::Sessions
+            && !self.started
+            && self.tail.is_none()
+            && !self.follow
+        {
+            // One stream: its files are cut into parts read on `max_readers` threads (see `split`).
+            let files: Vec<PathBuf> = self.streams[0].files.drain(..).collect();
+            let settings = PartSettings {
+                default_server: self.default_server.clone(),
+                max_line_bytes: self.max_line_bytes,
+            };
+            let total = self.file_total.unwrap_or(self.files.len());
+            self.split = Some(Box::new(SplitReader::start(
+                files,
+                self.filter.clone(),
+                settings,
+                max_readers,
+                self.file_offset,
+                total,
+            )));
+            return vec![self];
+        }
         if max_readers == 1 || self.started || self.tail.is_some() || self.follow || self.streams.len() < 2 {
             return vec![self];
         }
@@ -424,6 +467,12 @@ impl ProtocolReader {
     /// The next item, in order.
     #[allow(clippy::should_implement_trait)] // `Pending` in follow mode is neither an item nor the end
     pub fn next(&mut self) -> Next {
+        if let Some(split) = self.split.as_mut() {
+            if let Some(item) = self.out.pop_front() {
+                return Next::Item(item);
+            }
+            return split.next();
+        }
         if !self.started {
             self.started = true;
             if let Some(n) = self.tail {
@@ -445,7 +494,8 @@ impl ProtocolReader {
                 continue;
             }
             if !self.follow {
-                if self.open.is_empty() && self.finished.is_empty() {
+                // A part of a split read leaves its open sessions to the merge.
+                if self.part.is_some() || self.open.is_empty() && self.finished.is_empty() {
                     return Next::End;
                 }
                 self.finish_all();
@@ -578,11 +628,18 @@ impl ProtocolReader {
                 index: number,
                 count,
             });
-            match WatchedFile::open(&path_buf) {
+            let opened = match &self.range {
+                Some((start, end, _)) => WatchedFile::open_range(&path_buf, *start, *end),
+                None => WatchedFile::open(&path_buf),
+            };
+            match opened {
                 Ok(file) => {
-                    let reader = LogReader::new(path.clone(), file)
+                    let mut reader = LogReader::new(path.clone(), file)
                         .with_max_line_bytes(self.max_line_bytes)
                         .with_follow(self.follow && last_of_stream);
+                    if let Some((start, _, Some(header))) = &self.range {
+                        reader = reader.starting_at(header.clone(), *start);
+                    }
                     self.stats.files += 1;
                     self.streams[index].current = Some(CurrentFile {
                         reader,
@@ -625,6 +682,18 @@ impl ProtocolReader {
 
     /// Takes the ready row of stream `index`: an entry, or a line of a session.
     fn take_record(&mut self, index: usize, time_ms: i64) {
+        if let Some(part) = self.part.as_mut() {
+            part.line = self.streams[index]
+                .current
+                .as_ref()
+                .map_or(0, |f| f.reader.line_number());
+        }
+        self.latest_ms = self.latest_ms.max(time_ms);
+        let minute = self.latest_ms.div_euclid(60_000);
+        if minute > self.swept_minute {
+            self.swept_minute = minute;
+            self.abandon_idle_sessions();
+        }
         let Some(file) = self.streams[index].current.as_ref() else {
             return;
         };
@@ -633,7 +702,6 @@ impl ProtocolReader {
             return;
         };
         let line_no = file.reader.line_number();
-        self.latest_ms = self.latest_ms.max(view.time_ms);
         if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
             if self.filter.line_ok(&view) {
                 let mut entry = make_entry(&view, &file.path, line_no, ctx, &mut self.interned);
@@ -647,54 +715,84 @@ impl ProtocolReader {
         let offset = file.reader.line_offset();
         let lookup = SessionKeyRef {
             direction: ctx.direction,
+            server: server_name(view.connector_id, &ctx.server),
             id: view.session_id,
         };
-        if !self.open.contains_key(&lookup) {
-            self.order += 1;
-            let start = (view.time_ms, self.order);
-            let key = SessionKey {
-                direction: ctx.direction,
-                id: Box::from(view.session_id),
-            };
-            let server = server_of(view.connector_id, &ctx.server).unwrap_or_default();
-            self.open_by_start.insert(start, key.clone());
-            self.open.insert(
-                key,
-                OpenSession {
+        let open = match self.open.get_mut(&lookup) {
+            Some(open) => open,
+            None => {
+                self.order += 1;
+                let start = (view.time_ms, self.order);
+                let key = SessionKey {
+                    direction: ctx.direction,
+                    server: Box::from(lookup.server),
+                    id: Box::from(view.session_id),
+                };
+                let server = lookup.server.to_owned();
+                self.open_by_start.insert(start);
+                if let Some(part) = self.part.as_mut() {
+                    part.events.push(PartEvent::Opened {
+                        line: line_no,
+                        order: self.order,
+                        start_ms: view.time_ms,
+                        key: key.clone(),
+                    });
+                }
+                self.open.entry(key).or_insert(OpenSession {
                     start,
                     builder: SessionBuilder::new(ctx.direction, ctx.role_of(&view), &server, &view),
-                },
-            );
-        }
-        let builder = &mut self.open.get_mut(&lookup).expect("inserted above").builder;
-        builder.push(&view, &file.path, line_no, offset, raw);
-        if builder.is_closed() {
-            let key = SessionKey {
-                direction: ctx.direction,
-                id: Box::from(view.session_id),
-            };
-            self.finish_session(&key);
-        }
-        self.lines_since_sweep += 1;
-        if self.lines_since_sweep >= 50_000 {
-            self.lines_since_sweep = 0;
-            self.abandon_idle_sessions();
+                })
+            }
+        };
+        open.builder.push(&view, &file.path, line_no, offset, raw);
+        if open.builder.is_closed() {
+            let closed = self.open.remove(&lookup);
+            self.complete_session(closed);
         }
         self.release_sessions(false);
     }
 
+    /// The columns of the file `path` as read (its `#Fields:`), once it was read.
+    pub(super) fn columns_of(&self, path: &str) -> Option<ProtocolColumns> {
+        self.contexts.get(path).map(|c| c.columns)
+    }
+
+    /// The sessions still open, for the merge of a split read: key, start and builder.
+    pub(super) fn take_open(&mut self) -> Vec<(SessionKey, (i64, u64), SessionBuilder)> {
+        self.open_by_start.clear();
+        self.open
+            .drain()
+            .map(|(key, open)| (key, open.start, open.builder))
+            .collect()
+    }
+
     /// Completes and diagnoses a session; a panic there costs that session, reported at its first line.
     fn finish_session(&mut self, key: &SessionKey) {
-        if let Some(OpenSession { start, builder }) = self.open.remove(key) {
+        let open = self.open.remove(key);
+        self.complete_session(open);
+    }
+
+    /// [`Self::finish_session`] of a session already taken out of `open`.
+    fn complete_session(&mut self, open: Option<OpenSession>) {
+        if let Some(OpenSession { start, builder }) = open {
             self.open_by_start.remove(&start);
             let (start_ms, order) = start;
             let first = builder.first_line();
             let knowledge = self.knowledge;
-            match catch_quietly(move || {
+            let finished = catch_quietly(move || {
                 let mut session = builder.finish();
                 session.diagnose(knowledge);
                 session
-            }) {
+            });
+            if let Some(part) = self.part.as_mut() {
+                part.events.push(PartEvent::Finished {
+                    line: part.line,
+                    order,
+                    session: finished.map(Box::new).map_err(|panic| session_lost(first, &panic)),
+                });
+                return;
+            }
+            match finished {
                 Ok(session) => self.finished.push(Reverse(Finished {
                     start_ms,
                     order,
@@ -707,6 +805,13 @@ impl ProtocolReader {
 
     fn abandon_idle_sessions(&mut self) {
         let horizon = self.latest_ms.saturating_sub(ABANDON_AFTER_MS);
+        if let Some(part) = self.part.as_mut() {
+            part.events.push(PartEvent::Swept {
+                line: part.line,
+                minute: self.swept_minute,
+                horizon,
+            });
+        }
         let idle: Vec<SessionKey> = self
             .open
             .iter()
@@ -721,7 +826,7 @@ impl ProtocolReader {
     /// Hands out finished sessions in start order: a session goes once no open session started before it.
     /// In follow mode (`all`), sessions go as soon as they end.
     fn release_sessions(&mut self, all: bool) {
-        let oldest_open = self.open_by_start.keys().next().map(|(start, _)| *start);
+        let oldest_open = self.open_by_start.first().map(|(start, _)| *start);
         while let Some(Reverse(top)) = self.finished.peek() {
             if !(all || self.follow) && oldest_open.is_some_and(|open| open < top.start_ms) {
                 break;
@@ -990,7 +1095,7 @@ fn file_context(reader: &LogReader<impl Read>, path: &str, default_server: &str)
 }
 
 /// The error that says a session was lost to a panic, at its first line.
-fn session_lost(first: Option<LineRef>, panic: &str) -> ProtocolItem {
+pub(super) fn session_lost(first: Option<LineRef>, panic: &str) -> ProtocolItem {
     let (path, line) = first.map_or((Arc::from(""), 0), |at| (at.path, at.line));
     ProtocolItem::Error(LineError::session_lost(path, line, panic))
 }
@@ -1192,6 +1297,47 @@ mod tests {
             }
         }
         (records, errors)
+    }
+
+    #[test]
+    fn two_servers_sessions_with_one_id_stay_two_sessions() {
+        // Several servers' folders read together (copied logs, or the remoting benchmark's sets): a session id is
+        // unique per server only, and the sessions of two servers never merge.
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for (server, second) in [("CMHYBD01", 1), ("CMHYBD02", 2)] {
+            let folder = dir.path().join(server).join("FrontEnd/ProtocolLog/SmtpReceive");
+            std::fs::create_dir_all(&folder).unwrap();
+            let fe = format!(r"{server}\Default Frontend {server}");
+            let mut text = HEADER.to_owned();
+            for (seq, event, data) in [
+                (0, "+", ""),
+                (1, "<", "EHLO CMEDGE01.cloudmonkeys.xyz"),
+                (2, ">", "250 CMHYBD01 Hello"),
+                (3, "-", ""),
+            ] {
+                text.push_str(&format!(
+                    "2026-05-01T06:00:0{second}.00{seq}Z,{fe},08DEA74796A6E2C1,{seq},192.168.1.13:25,192.168.1.20:5000{second},{event},{data},\r\n"
+                ));
+            }
+            let path = folder.join("RECV2026050106-1.LOG");
+            std::fs::write(&path, text).unwrap();
+            paths.push(path);
+        }
+        let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), paths);
+        let mut found = Vec::new();
+        while let Next::Item(item) = reader.next() {
+            if let ProtocolItem::Session(s) = item {
+                found.push((s.server.clone(), s.session_id.clone(), s.line_count));
+            }
+        }
+        assert_eq!(
+            found,
+            [
+                ("CMHYBD01".to_owned(), "08DEA74796A6E2C1".to_owned(), 4),
+                ("CMHYBD02".to_owned(), "08DEA74796A6E2C1".to_owned(), 4)
+            ]
+        );
     }
 
     fn sessions(items: Vec<ProtocolItem>) -> Vec<Session> {

@@ -323,6 +323,10 @@ pub struct SessionBuilder {
     command_after_error: bool,
     first_accept_at: Option<(usize, String)>,
     disconnect_at: Option<usize>,
+    /// The words of the last folded EHLO reply, not yet split into `session.extensions`: a session often has two
+    /// (before and after STARTTLS) and only the last counts, so they are split once, when needed.
+    folded_extensions: String,
+    folded_pending: bool,
 }
 
 impl SessionBuilder {
@@ -388,6 +392,8 @@ impl SessionBuilder {
             command_after_error: false,
             first_accept_at: None,
             disconnect_at: None,
+            folded_extensions: String::new(),
+            folded_pending: false,
         }
     }
 
@@ -413,12 +419,25 @@ impl SessionBuilder {
         self.closed
     }
 
+    /// Adds `by` to the line numbers of the lines so far (a part of a split read counts lines from its start).
+    pub(crate) fn shift_lines(&mut self, by: u64) {
+        for origin in &mut self.session.line_origins {
+            origin.line += by;
+        }
+    }
+
+    /// The lines so far as written (joined with `\n`), where each is, and the files they are in.
+    pub(crate) fn lines(&self) -> (&str, &[LineOrigin], &[Arc<str>]) {
+        (&self.session.raw_lines, &self.session.line_origins, &self.session.files)
+    }
+
     /// Adds a line. `raw` is the line as written, kept so the session's lines stay reachable; `offset` is where
     /// it starts in its file.
     pub fn push(&mut self, line: &LineView<'_>, path: &Arc<str>, line_no: u64, offset: u64, raw: &str) {
         crate::logfile::panic_if_asked(raw, "line");
         let s = &mut self.session;
-        if !s.files.last().is_some_and(|f| Arc::ptr_eq(f, path)) {
+        // By content too: the parts of a split read name one file with several `Arc`s.
+        if !s.files.last().is_some_and(|f| Arc::ptr_eq(f, path) || f == path) {
             s.files.push(path.clone());
         }
         let at = s.line_origins.len();
@@ -570,8 +589,9 @@ impl SessionBuilder {
             return;
         }
         if verb == Some(Verb::Ehlo) && code == "250" {
-            read_extensions(s, text, continued);
+            self.read_extensions(text, continued);
         }
+        let s = &mut self.session;
         match code.as_bytes()[0] {
             b'2' => self.on_success(code, text, verb, time_ms, at, data),
             b'3' if code == "354" => self.awaiting_data_reply = true,
@@ -730,6 +750,7 @@ impl SessionBuilder {
     /// Completes the session: classifies it and tells whether the remote is Exchange Online.
     pub fn finish(mut self) -> Session {
         crate::logfile::panic_if_asked(&self.session.raw_lines, "session");
+        self.split_folded_extensions();
         let final_error_reply = self.final_error_reply();
         let s = &mut self.session;
         s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
@@ -780,6 +801,43 @@ impl SessionBuilder {
         s.outcome_line = at.and_then(|i| s.line_ref(i));
         s.error_command = self.error_verb.map_or("", Verb::command).to_owned();
         self.session
+    }
+
+    /// EHLO reply: on receive logs one folded row `250  HOST Hello [ip] SIZE 37748736 PIPELINING ...`; on send logs
+    /// one row per line (`250-HOST Hello [ip]`, `250-SIZE 37748736`, ..., `250 CHUNKING`).
+    fn read_extensions(&mut self, text: &str, continued: bool) {
+        let s = &mut self.session;
+        let text = text.trim();
+        let folded_rest = PHRASES.hello.find(text.as_bytes()).map(|i| {
+            let after = &text[i + 7..];
+            match after.find(']') {
+                Some(j) => after[j + 1..].trim(),
+                None => after.split_once(' ').map_or("", |(_, r)| r),
+            }
+        });
+        if let Some(rest) = folded_rest {
+            if s.direction == Direction::Send && s.remote_host.is_empty() {
+                s.remote_host = split_word(text).0.to_owned();
+            }
+            if !rest.is_empty() {
+                s.extensions.clear();
+                self.folded_extensions.clear();
+                self.folded_extensions.push_str(rest);
+                self.folded_pending = true;
+            }
+            return;
+        }
+        if continued || s.direction == Direction::Send {
+            self.split_folded_extensions();
+            self.session.extensions.push(text.to_owned());
+        }
+    }
+
+    /// Splits the words of the last folded EHLO reply into `session.extensions`, ahead of what comes after it.
+    fn split_folded_extensions(&mut self) {
+        if std::mem::take(&mut self.folded_pending) {
+            push_extension_words(&mut self.session.extensions, &self.folded_extensions);
+        }
     }
 }
 
@@ -832,32 +890,6 @@ fn enhanced_code(text: &str) -> Option<&str> {
     let detail = digits(detail_at);
     let end = detail_at + detail;
     ((1..=3).contains(&detail) && b.get(end).is_none_or(|c| c.is_ascii_whitespace())).then(|| &text[..end])
-}
-
-/// EHLO reply: on receive logs one folded row `250  HOST Hello [ip] SIZE 37748736 PIPELINING ...`; on send logs
-/// one row per line (`250-HOST Hello [ip]`, `250-SIZE 37748736`, ..., `250 CHUNKING`).
-fn read_extensions(s: &mut Session, text: &str, continued: bool) {
-    let text = text.trim();
-    let folded_rest = PHRASES.hello.find(text.as_bytes()).map(|i| {
-        let after = &text[i + 7..];
-        match after.find(']') {
-            Some(j) => after[j + 1..].trim(),
-            None => after.split_once(' ').map_or("", |(_, r)| r),
-        }
-    });
-    if let Some(rest) = folded_rest {
-        if s.direction == Direction::Send && s.remote_host.is_empty() {
-            s.remote_host = split_word(text).0.to_owned();
-        }
-        if !rest.is_empty() {
-            s.extensions.clear();
-            push_extension_words(&mut s.extensions, rest);
-        }
-        return;
-    }
-    if continued || s.direction == Direction::Send {
-        s.extensions.push(text.to_owned());
-    }
 }
 
 fn push_extension_words(out: &mut Vec<String>, words: &str) {
