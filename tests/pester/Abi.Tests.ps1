@@ -81,3 +81,15 @@ Describe 'The C ABI enums and their C# mirrors' {
         }
     }
 }
+
+Describe 'The outcomes of a session, one list' {
+    It 'has the report place every outcome -Outcome takes (the engine''s, tests/outcome_names.rs)' {
+        $assembly = [HybridMailFlow.Commands.SmtpOutcome].Assembly
+        $model = $assembly.GetType('HybridMailFlow.Report.ReportModel', $true)
+        $reportOrder = @($model.GetField('SessionOutcomes', [System.Reflection.BindingFlags]'Static, Public, NonPublic').GetValue($null))
+        foreach ($outcome in [System.Enum]::GetNames([HybridMailFlow.Commands.SmtpOutcome])) {
+            $reportOrder | Should -Contain $outcome
+        }
+        @($reportOrder | Where-Object { $_ -ne 'Other' }).Count | Should -Be ([System.Enum]::GetNames([HybridMailFlow.Commands.SmtpOutcome]).Count)
+    }
+}
