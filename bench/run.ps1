@@ -7,6 +7,9 @@
 
     SMTP protocol logs:
       - the Rust engine alone (MB/s on one core);
+      - the engine alone over six named mixes (gen_protocol --mix all, each a folder of SubsetMB): per mix MB/s per
+        core beside a memchr line scan of the same files, the folder split across the cores against one thread,
+        and peak memory of one file against the whole mix (bench_protocol mixes);
       - Get-HybridSmtpSession over the full set and over a 100 MB subset;
       - the method in most guides, Get-Content | ConvertFrom-Csv -Header ... | Group-Object SessionId, on the
         100 MB subset only (it is too slow and too hungry for the full set);
@@ -255,6 +258,21 @@ foreach ($run in 1..5) {
     Write-Host $engineLine
     $engineMBps = [math]::Max($engineMBps, [double]::Parse((($engineLine -split ' ' | Where-Object { $_ -like 'mb_per_s=*' }) -replace 'mb_per_s=', ''), [cultureinfo]::InvariantCulture))
 }
+
+# The engine over the named mixes of examples/common/protocol_mixes.rs (what real servers vary: sessions
+# interleaved, probes against long sessions, quoted fields, line lengths, IPv6), each one server's folder of
+# $SubsetMB MB: per mix MB per second of the reading thread's CPU beside a memchr line scan of the same files, the
+# folder split across the cores against one thread, and the peak memory of one file against the whole mix.
+$mixes = Join-Path $benchRoot "mixes-$SubsetMB"
+if (-not (Test-Path (Join-Path $mixes '.complete'))) {
+    if (Test-Path $mixes) { Remove-Item $mixes -Recurse -Force }
+    Write-Host "Generating the protocol-log mixes, $SubsetMB MB each, in $mixes ..."
+    Invoke-Cargo @('run', '--quiet', '--release', '--manifest-path', (Join-Path $RepoRoot 'Cargo.toml'), '--example', 'gen_protocol', '--', $mixes, "$SubsetMB", '--mix', 'all')
+    Set-Content -Path (Join-Path $mixes '.complete') -Value $SubsetMB
+}
+Write-Host 'The engine alone over each mix (best of 3; engine and memchr per core: MB per CPU second of the reading thread)'
+& $engineExe mixes $mixes --runs 3 | Write-Host
+if ($LASTEXITCODE -ne 0) { throw "$engineExe mixes $mixes failed" }
 
 $import = "Import-Module '$ModulePath'"
 # The warm-up set: 5 MB of the same generator (about a thousand sessions), so that the warm-up runs the code that
