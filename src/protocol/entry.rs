@@ -433,9 +433,16 @@ pub fn server_of(connector_id: &str, file_server: &str) -> Option<String> {
 
 /// [`server_of`] borrowed, "" when neither tells: what a session is keyed by, looked up for every line.
 pub fn server_name<'a>(connector_id: &'a str, file_server: &'a str) -> &'a str {
-    match connector_id.split_once('\\') {
-        Some((server, _)) if !server.is_empty() && !server.contains(' ') => server,
-        _ => file_server,
+    // Bytes, not `split_once`: a char searcher costs more to set up than the few bytes of a server name it scans,
+    // on every line.
+    let server = match connector_id.bytes().position(|b| b == b'\\') {
+        Some(at) => &connector_id[..at],
+        None => return file_server,
+    };
+    if server.is_empty() || server.bytes().any(|b| b == b' ') {
+        file_server
+    } else {
+        server
     }
 }
 

@@ -788,7 +788,7 @@ impl ProtocolReader {
                 part.events.push(PartEvent::Finished {
                     line: part.line,
                     order,
-                    session: finished.map(Box::new).map_err(|panic| session_lost(first, &panic)),
+                    session: finished.map_err(|panic| session_lost(first, &panic)),
                 });
                 return;
             }
@@ -796,7 +796,7 @@ impl ProtocolReader {
                 Ok(session) => self.finished.push(Reverse(Finished {
                     start_ms,
                     order,
-                    session: Box::new(session),
+                    session,
                 })),
                 Err(panic) => self.out.push_back(session_lost(first, &panic)),
             }

@@ -518,7 +518,7 @@ impl SplitReader {
             Ok(session) => self.finished.push(Reverse(Finished {
                 start_ms: carried.start.0,
                 order: carried.start.1,
-                session: Box::new(session),
+                session,
             })),
             Err(panic) => self.out.push_back(session_lost(first, &panic)),
         }
