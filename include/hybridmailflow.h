@@ -9,9 +9,9 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 5
+#define HMF_ABI_VERSION 6
 
-// Struct ids for `hmf_struct_size`. Append-only.
+// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) are retired.
 #define HMF_STRUCT_STR 1
 
 #define HMF_STRUCT_ERROR 2
@@ -30,8 +30,6 @@
 
 #define HMF_STRUCT_BATCH_VIEW 9
 
-#define HMF_STRUCT_PROTOCOL_STATS 10
-
 #define HMF_STRUCT_STR_LIST 11
 
 #define HMF_STRUCT_FINDING 12
@@ -39,8 +37,6 @@
 #define HMF_STRUCT_TRACKING_EVENT 13
 
 #define HMF_STRUCT_LATENCY_COMPONENT 14
-
-#define HMF_STRUCT_TRACKING_STATS 15
 
 #define HMF_STRUCT_CERT_NAME_MATCH 16
 
@@ -55,6 +51,8 @@
 #define HMF_STRUCT_IP_RANGE_INFO 21
 
 #define HMF_STRUCT_TABLE 22
+
+#define HMF_STRUCT_STATS 23
 
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
@@ -172,13 +170,36 @@ typedef uint32_t hmf_cert_name_source;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Read modes (`hmf_protocol_reader_new`).
+// Log kinds (`hmf_reader_new`). Append-only.
+enum hmf_log_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // SMTP protocol logs (RECV*/SEND*): rows are HMF_ITEM_ENTRY lines or HMF_ITEM_SESSION sessions; filters are
+  // HMF_FILTER_*; tail and follow apply.
+  HMF_LOG_PROTOCOL = 1,
+  // Message tracking logs (MSGTRK*): rows are HMF_ITEM_TRACKING_EVENT events; filters are
+  // HMF_TRACKING_FILTER_*; result size applies.
+  HMF_LOG_TRACKING = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_log_kind hmf_log_kind;
+#else
+typedef uint32_t hmf_log_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Read modes (`hmf_reader_new`).
 enum hmf_read_mode
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  // The log's rows as written: protocol lines, tracking events.
   HMF_READ_ENTRIES = 0,
+  // Protocol logs only: the sessions rebuilt from the lines.
   HMF_READ_SESSIONS = 1,
 };
 #ifndef __cplusplus
@@ -189,7 +210,7 @@ typedef uint32_t hmf_read_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
+// Protocol-log filter kinds (`hmf_reader_add_filter`). Several values of one kind match any of them.
 enum hmf_protocol_filter
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -265,7 +286,7 @@ typedef uint32_t hmf_timeline_table;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
+// Tracking-log filter kinds (`hmf_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
 // EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
 enum hmf_tracking_filter
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -312,11 +333,11 @@ typedef struct hmf_findings hmf_findings;
 // A knowledge base: the built-in rules, and the rules a user adds (theirs win).
 typedef struct hmf_knowledge_base hmf_knowledge_base;
 
-// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
-typedef struct hmf_protocol_reader hmf_protocol_reader;
-
 // An advice and the strings it points into; freed with `hmf_queue_assessment_free`.
 typedef struct hmf_queue_assessment hmf_queue_assessment;
+
+// A log reader. Configure it, then call `hmf_reader_next_batch` until the state is END.
+typedef struct hmf_reader hmf_reader;
 
 // Send connectors as routing sees them; freed with `hmf_route_table_free`.
 typedef struct hmf_route_table hmf_route_table;
@@ -329,9 +350,6 @@ typedef struct hmf_timeline_result hmf_timeline_result;
 
 // Reads Exchange Online trace exports. Opaque.
 typedef struct hmf_trace_import hmf_trace_import;
-
-// A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
-typedef struct hmf_tracking_reader hmf_tracking_reader;
 
 // A UTF-8 string that the library owns: `len` bytes at `ptr`, not NUL-terminated. `ptr` is NULL only when
 // `len` is 0.
@@ -739,17 +757,25 @@ typedef struct {
   hmf_str_list fix_commands;
 } hmf_route;
 
-// Totals so far, for the closing summary.
+// Totals so far, for the closing summary. A count a log kind does not keep stays 0.
 typedef struct {
+  // Files opened and read (including refused ones).
   uint64_t files;
+  // Files not read because their name (or #Date) is outside the time range.
   uint64_t files_skipped_by_time;
+  // Tracking logs not opened because they come from another server than the one asked for.
+  uint64_t files_skipped_by_server;
+  // Tracking logs that are not message-tracking logs.
+  uint64_t files_refused;
   uint64_t bytes;
   uint64_t lines;
   uint64_t skipped_lines;
   uint64_t truncated_lines;
-  uint64_t entries;
+  // Rows read: protocol lines (in either mode), tracking events returned.
+  uint64_t rows;
+  // Protocol sessions rebuilt.
   uint64_t sessions;
-} hmf_protocol_stats;
+} hmf_stats;
 
 // `rows` records of `columns.len` cells each, row after row: cell (r, c) is `cells.items[r * columns.len + c]`.
 // Numbers and times are decimal text; times are milliseconds since the Unix epoch (UTC); lists are joined with
@@ -759,21 +785,6 @@ typedef struct {
   hmf_str_list cells;
   size_t rows;
 } hmf_table;
-
-// Totals so far, for the closing summary.
-typedef struct {
-  // Files opened and read (including refused ones).
-  uint64_t files;
-  uint64_t files_skipped_by_time;
-  uint64_t files_skipped_by_server;
-  // Files that are not message-tracking logs.
-  uint64_t files_refused;
-  uint64_t bytes;
-  uint64_t lines;
-  uint64_t skipped_lines;
-  uint64_t truncated_lines;
-  uint64_t events;
-} hmf_tracking_stats;
 
 
 
@@ -1069,97 +1080,6 @@ void hmf_findings_free(hmf_findings *findings);
 // `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_last_error(hmf_error *out);
 
-// Creates a reader of lines (HMF_READ_ENTRIES) or sessions (HMF_READ_SESSIONS).
-//
-// # Safety
-// `out` is NULL or points to a writable `*mut hmf_protocol_reader`; none is used after the call returns, beyond what
-// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_new(uint32_t mode,
-                                   hmf_protocol_reader **out);
-
-// Frees a reader. NULL is accepted.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-void hmf_protocol_reader_free(hmf_protocol_reader *reader);
-
-// Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `path` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_add_path(hmf_protocol_reader *reader,
-                                        const uint8_t *path,
-                                        size_t len);
-
-// Keeps lines (or sessions overlapping the range) between start and end, milliseconds since the Unix epoch.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_time_range(hmf_protocol_reader *reader,
-                                              bool has_start,
-                                              int64_t start_ms,
-                                              bool has_end,
-                                              int64_t end_ms);
-
-// Adds a filter value (see HMF_FILTER_*). A value that cannot be read (a bad address range, an unknown
-// outcome) is refused with HMF_INVALID_ARGUMENT and a message saying why.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `value` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_add_filter(hmf_protocol_reader *reader,
-                                          uint32_t kind,
-                                          const uint8_t *value,
-                                          size_t len);
-
-// Only the last `count` lines or sessions, from the newest files.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_tail(hmf_protocol_reader *reader,
-                                        uint64_t count);
-
-// Follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_follow(hmf_protocol_reader *reader,
-                                          bool follow);
-
-// The server name for files whose path and connector ids do not name one (the local server's own logs).
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `name` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_default_server(hmf_protocol_reader *reader,
-                                                  const uint8_t *name,
-                                                  size_t len);
-
-// Reads up to `max_items` items (0 means 256) into a new batch. The batch's state tells whether to call again.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_protocol_reader_next_batch(hmf_protocol_reader *reader,
-                                          size_t max_items,
-                                          hmf_batch **out);
-
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_protocol_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_protocol_reader_stats(const hmf_protocol_reader *reader,
-                                     hmf_protocol_stats *out);
-
 // Reads the lines of a session (its `raw_lines`, joined with '\n') as entries. Path and line numbers are
 // left empty: the session's `line_files`/`line_numbers` tell them.
 //
@@ -1171,6 +1091,115 @@ hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     size_t len,
                                     uint32_t direction,
                                     hmf_batch **out);
+
+// Creates a reader of a log kind (HMF_LOG_*) in a read mode (HMF_READ_*; sessions for protocol logs only).
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_reader`; none is used after the call returns, beyond what the
+// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_new(uint32_t kind,
+                          uint32_t mode,
+                          hmf_reader **out);
+
+// Frees a reader, stopping its reading threads. NULL is accepted.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+void hmf_reader_free(hmf_reader *reader);
+
+// Adds a file, or a folder meaning every log of the reader's kind under it (UTF-8 path). Rows come out in time
+// order whatever order the paths are added in.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `path` points to `len` readable bytes
+// (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say
+// a returned string or handle borrows.
+hmf_status hmf_reader_add_path(hmf_reader *reader,
+                               const uint8_t *path,
+                               size_t len);
+
+// Keeps rows between start and end, milliseconds since the Unix epoch (protocol sessions overlapping the range).
+// Files whose name (or #Date) shows they are outside the range are skipped unread.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_time_range(hmf_reader *reader,
+                                     bool has_start,
+                                     int64_t start_ms,
+                                     bool has_end,
+                                     int64_t end_ms);
+
+// Adds a filter value: `kind` is one of the reader's log kind's filters (HMF_FILTER_* for protocol logs,
+// HMF_TRACKING_FILTER_* for tracking logs). A value that cannot be read (a bad address range, an unknown outcome,
+// an empty value, a second value for a tracking filter that takes one) is refused with HMF_INVALID_ARGUMENT and a
+// message saying why.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `value` points to `len` readable bytes
+// (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say
+// a returned string or handle borrows.
+hmf_status hmf_reader_add_filter(hmf_reader *reader,
+                                 uint32_t kind,
+                                 const uint8_t *value,
+                                 size_t len);
+
+// Protocol logs: only the last `count` lines or sessions, from the newest files.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_tail(hmf_reader *reader,
+                               uint64_t count);
+
+// Protocol logs: follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_follow(hmf_reader *reader,
+                                 bool follow);
+
+// Tracking logs: returns at most `count` events.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_result_size(hmf_reader *reader,
+                                      uint64_t count);
+
+// The server of files whose path (and, for protocol logs, connector ids) do not name one: the local server's own
+// logs.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `name` points to `len` readable bytes
+// (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say
+// a returned string or handle borrows.
+hmf_status hmf_reader_set_default_server(hmf_reader *reader,
+                                         const uint8_t *name,
+                                         size_t len);
+
+// The next batch of up to `max_items` items (0 means 256): rows, errors and file events, in order. The first call
+// starts reading (on threads of its own, a batch ahead). The batch's state tells whether to call again; after the
+// batch whose state is END, further calls return empty END batches.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `out` is NULL or points to a writable
+// `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_reader_next_batch(hmf_reader *reader,
+                                 size_t max_items,
+                                 hmf_batch **out);
+
+// Totals as of the last batch taken.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `out` is NULL or points to a writable
+// `hmf_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_reader_stats(const hmf_reader *reader,
+                            hmf_stats *out);
 
 // Creates an empty query.
 //
@@ -1309,94 +1338,6 @@ hmf_status hmf_trace_import_events(const hmf_trace_import *import,
 // string or handle borrows.
 hmf_status hmf_trace_import_issues(const hmf_trace_import *import,
                                    hmf_table *out);
-
-// Creates a message-tracking reader.
-//
-// # Safety
-// `out` is NULL or points to a writable `*mut hmf_tracking_reader`; none is used after the call returns, beyond what
-// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_new(hmf_tracking_reader **out);
-
-// Frees a reader, stopping its reading thread. NULL is accepted.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-void hmf_tracking_reader_free(hmf_tracking_reader *reader);
-
-// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
-// whatever order the paths are added in.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `path` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_add_path(hmf_tracking_reader *reader,
-                                        const uint8_t *path,
-                                        size_t len);
-
-// Keeps events between start and end (inclusive), milliseconds since the Unix epoch. Files whose name or #Date
-// shows they are outside the range are skipped unread.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_set_time_range(hmf_tracking_reader *reader,
-                                              bool has_start,
-                                              int64_t start_ms,
-                                              bool has_end,
-                                              int64_t end_ms);
-
-// Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
-// is refused with HMF_INVALID_ARGUMENT.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `value` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_add_filter(hmf_tracking_reader *reader,
-                                          uint32_t kind,
-                                          const uint8_t *value,
-                                          size_t len);
-
-// Returns at most `count` events.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_set_result_size(hmf_tracking_reader *reader,
-                                               uint64_t count);
-
-// The server of files whose path does not name one (the local server's own logs), for the server filter.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `name` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_set_default_server(hmf_tracking_reader *reader,
-                                                  const uint8_t *name,
-                                                  size_t len);
-
-// The next batch of up to `max_items` items (0 means 256): events, errors and file events, in order. The first
-// call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
-// return empty END batches.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_tracking_reader_next_batch(hmf_tracking_reader *reader,
-                                          size_t max_items,
-                                          hmf_batch **out);
-
-// Totals as of the last batch taken.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_tracking_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_tracking_reader_stats(const hmf_tracking_reader *reader,
-                                     hmf_tracking_stats *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,10 +9,11 @@ use aho_corasick::AhoCorasick;
 
 use super::{TimelineIssue, TimelineQuery, TimelineSources};
 use crate::logfile::{split_csv_text, LogFileName, Record};
+use crate::logfile::{Item, Step};
 use crate::pattern::Pattern;
-use crate::protocol::{protocol_logs_under, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use crate::protocol::{protocol_logs_under, ProtocolFilter, ProtocolReader, ProtocolRow, ReadMode, Session};
 use crate::trace::TraceEvent;
-use crate::tracking::{tracking_logs_under, ReadStep, TrackingEvent, TrackingFilter, TrackingReader};
+use crate::tracking::{tracking_logs_under, TrackingEvent, TrackingFilter, TrackingReader};
 
 /// How much was searched and how much of it parsed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -395,18 +396,14 @@ fn read_tracking(
     mut on_event: impl FnMut(&TrackingEvent),
 ) {
     let mut reader = TrackingReader::new(files, filter);
-    let mut event = TrackingEvent::default();
-    while let Some(step) = reader.read_into(&mut event) {
-        match step {
-            ReadStep::Event => on_event(&event),
-            ReadStep::Notice(crate::tracking::TrackingNotice::Error(e)) => {
-                issues.push(TimelineIssue {
-                    path: e.path.to_string(),
-                    line: e.line,
-                    message: e.message.clone(),
-                });
-            }
-            ReadStep::Notice(_) => {}
+    while let Some(read) = reader.next_event() {
+        match read {
+            Ok(event) => on_event(event),
+            Err(e) => issues.push(TimelineIssue {
+                path: e.path.to_string(),
+                line: e.line,
+                message: e.message,
+            }),
         }
     }
 }
@@ -414,14 +411,14 @@ fn read_tracking(
 fn read_sessions(mut reader: ProtocolReader, issues: &mut Vec<TimelineIssue>, mut on_session: impl FnMut(Session)) {
     loop {
         match reader.next() {
-            Next::Item(ProtocolItem::Session(s)) => on_session(*s),
-            Next::Item(ProtocolItem::Error(e)) => issues.push(TimelineIssue {
+            Step::Item(Item::Row(ProtocolRow::Session(s))) => on_session(*s),
+            Step::Item(Item::Error(e)) => issues.push(TimelineIssue {
                 path: e.path.to_string(),
                 line: e.line,
                 message: e.message.clone(),
             }),
-            Next::Item(_) => {}
-            Next::Pending | Next::End => break,
+            Step::Item(_) => {}
+            Step::Pending | Step::End => break,
         }
     }
 }

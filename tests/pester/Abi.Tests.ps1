@@ -59,7 +59,7 @@ Describe 'The C ABI enums and their C# mirrors' {
     }
 
     It 'mirrors every enum of the header the module passes or reads, under one C# type each' {
-        $used = 'hmf_item_kind', 'hmf_batch_state', 'hmf_read_mode', 'hmf_protocol_filter', 'hmf_direction',
+        $used = 'hmf_item_kind', 'hmf_batch_state', 'hmf_log_kind', 'hmf_read_mode', 'hmf_protocol_filter', 'hmf_direction',
             'hmf_tracking_filter', 'hmf_timeline_value', 'hmf_timeline_table', 'hmf_cert_match_kind', 'hmf_cert_name_source'
         foreach ($name in $used) {
             $script:header.Keys | Should -Contain $name

@@ -59,7 +59,7 @@ namespace HybridMailFlow.Commands
         [Parameter(DontShow = true)]
         public SwitchParameter PartialResult { get; set; }
 
-        bool ITrackingSink.Stopping
+        bool ILogSink.Stopping
         {
             get { return Stopping; }
         }
@@ -211,17 +211,17 @@ namespace HybridMailFlow.Commands
             summary.Add(FactsOf(trackingEvent));
         }
 
-        void ITrackingSink.LineError(NativeError error)
+        void ILogSink.LineError(NativeError error)
         {
             WriteError(error.ToErrorRecord());
         }
 
-        void ITrackingSink.FileStarted(string path, int index, int count)
+        void ILogSink.FileStarted(string path, int index, int count)
         {
             progress.Started(path, count);
         }
 
-        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        void ILogSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
         }

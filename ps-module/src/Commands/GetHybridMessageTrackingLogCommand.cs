@@ -105,7 +105,7 @@ namespace HybridMailFlow.Commands
         [ArgumentCompleter(typeof(ResultSizeCompleter))]
         public ResultSize ResultSize { get; set; }
 
-        bool ITrackingSink.Stopping
+        bool ILogSink.Stopping
         {
             get { return Stopping; }
         }
@@ -208,7 +208,7 @@ namespace HybridMailFlow.Commands
                 ResultSize = ResultSize == null ? null : ResultSize.Value,
                 DefaultServer = paths.LocalServer(),
             };
-            HmfTrackingStats stats;
+            HmfStats stats;
             try
             {
                 stats = MessageTrackingLogReader.Read(options, this);
@@ -222,11 +222,11 @@ namespace HybridMailFlow.Commands
             WriteVerbose(VerboseSummary(stats));
         }
 
-        internal static string VerboseSummary(HmfTrackingStats stats)
+        internal static string VerboseSummary(HmfStats stats)
         {
             return string.Format(
                 "Read {0} file(s) ({1} skipped by time, {2} by server, {3} not tracking logs), {4} line(s): {5} bad line(s) skipped, {6} incomplete last line(s) not read; {7} event(s).",
-                stats.Files, stats.FilesSkippedByTime, stats.FilesSkippedByServer, stats.FilesRefused, stats.Lines, stats.SkippedLines, stats.TruncatedLines, stats.Events);
+                stats.Files, stats.FilesSkippedByTime, stats.FilesSkippedByServer, stats.FilesRefused, stats.Lines, stats.SkippedLines, stats.TruncatedLines, stats.Rows);
         }
 
         void ITrackingSink.Event(MessageTrackingEvent trackingEvent)
@@ -234,17 +234,17 @@ namespace HybridMailFlow.Commands
             WriteObject(trackingEvent);
         }
 
-        void ITrackingSink.LineError(NativeError error)
+        void ILogSink.LineError(NativeError error)
         {
             WriteError(error.ToErrorRecord());
         }
 
-        void ITrackingSink.FileStarted(string path, int index, int count)
+        void ILogSink.FileStarted(string path, int index, int count)
         {
             progress.Started(path, count);
         }
 
-        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        void ILogSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
         }

@@ -44,7 +44,15 @@ namespace HybridMailFlow.Native
         End = 2,
     }
 
-    /// <summary>hmf_protocol_reader_new: entries (lines) or sessions.</summary>
+    /// <summary>hmf_reader_new: the log kind a reader reads.</summary>
+    [AbiEnum("hmf_log_kind", "HMF_LOG_")]
+    internal enum LogKind : uint
+    {
+        Protocol = 1,
+        Tracking = 2,
+    }
+
+    /// <summary>hmf_reader_new: a log's rows as written (protocol lines, tracking events) or protocol sessions.</summary>
     [AbiEnum("hmf_read_mode", "HMF_READ_")]
     internal enum ReadMode : uint
     {
@@ -52,7 +60,7 @@ namespace HybridMailFlow.Native
         Sessions = 1,
     }
 
-    /// <summary>hmf_protocol_reader_add_filter's kinds.</summary>
+    /// <summary>hmf_reader_add_filter's kinds for protocol logs.</summary>
     [AbiEnum("hmf_protocol_filter", "HMF_FILTER_")]
     internal enum ProtocolFilter : uint
     {
@@ -72,7 +80,7 @@ namespace HybridMailFlow.Native
         Send = 1,
     }
 
-    /// <summary>hmf_tracking_reader_add_filter's kinds: the parameters of Get-MessageTrackingLog.</summary>
+    /// <summary>hmf_reader_add_filter's kinds for tracking logs: the parameters of Get-MessageTrackingLog.</summary>
     [AbiEnum("hmf_tracking_filter", "HMF_TRACKING_FILTER_")]
     internal enum TrackingFilter : uint
     {

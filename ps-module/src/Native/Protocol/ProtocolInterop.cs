@@ -124,17 +124,5 @@ namespace HybridMailFlow.Native
         public uint Ended;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfProtocolStats
-    {
-        public ulong Files;
-        public ulong FilesSkippedByTime;
-        public ulong Bytes;
-        public ulong Lines;
-        public ulong SkippedLines;
-        public ulong TruncatedLines;
-        public ulong Entries;
-        public ulong Sessions;
-    }
 
 }
