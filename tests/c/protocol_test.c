@@ -131,7 +131,7 @@ static void test_bad_file_is_an_error_item(const char *scratch) {
             }
             if (view.items[i].kind == HMF_ITEM_SESSION) {
                 sessions++;
-                CHECK(str_eq(view.items[i].session->outcome, "Dropped"));
+                CHECK(view.items[i].session->outcome == HMF_OUTCOME_DROPPED);
             }
         }
         uint32_t state = view.state;
@@ -174,7 +174,7 @@ static void test_null_and_bad_arguments(void) {
 static void test_diagnosis(void) {
     const char *text = "451 4.7.0 Temporary server error. Please try again later. PRX2 ";
     hmf_findings *findings = NULL;
-    CHECK(hmf_diagnose(NULL, (const uint8_t *)text, strlen(text), 1, 1, NULL, 0, false, &findings) == HMF_OK);
+    CHECK(hmf_diagnose(NULL, (const uint8_t *)text, strlen(text), 1, HMF_LOG_KIND_PROTOCOL_LOG, NULL, 0, false, &findings) == HMF_OK);
     const hmf_finding *items = NULL;
     size_t count = 0;
     CHECK(hmf_findings_get(findings, &items, &count) == HMF_OK);

@@ -323,7 +323,7 @@ namespace HybridMailFlow.Commands
                 Duration = s.Duration,
                 Messages = new List<Tuple<string, IEnumerable<string>, string>>(),
             };
-            if (IsFailedOutcome(s.Outcome))
+            if (SmtpOutcomes.IsFailure(s.Outcome))
             {
                 facts.FailureText = s.Failure ?? s.Outcome;
                 facts.FailureDiagnosis = s.Diagnosis.Count > 0 ? s.Diagnosis[0] : null;
@@ -354,7 +354,7 @@ namespace HybridMailFlow.Commands
                 Duration = TimeSpanOf(Property(o, "Duration")) ?? TimeSpan.Zero,
                 Messages = new List<Tuple<string, IEnumerable<string>, string>>(),
             };
-            if (IsFailedOutcome(outcome))
+            if (SmtpOutcomes.IsFailure(outcome))
             {
                 facts.FailureText = Text(o, "Failure")
                     ?? SmtpSession.DescribeFailure(outcome, Text(o, "LastError"), Text(o, "OutcomeText"), Text(o, "DisconnectReason"), null)
@@ -435,11 +435,6 @@ namespace HybridMailFlow.Commands
             }
             var id = eventId.ToUpperInvariant();
             return id == "DROP" || id.EndsWith("FAIL", StringComparison.Ordinal) || id.EndsWith("DEFER", StringComparison.Ordinal);
-        }
-
-        internal static bool IsFailedOutcome(string outcome)
-        {
-            return !string.IsNullOrEmpty(outcome) && outcome != "Delivered" && outcome != "NoMessage" && outcome != "Incomplete";
         }
 
         /// <summary>Statuses that report a failure: not To/Cc/Bcc, not a 2xx reply.</summary>

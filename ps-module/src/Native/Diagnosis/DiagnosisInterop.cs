@@ -16,7 +16,7 @@ namespace HybridMailFlow.Native
         public HmfStrList Fix;
         public HmfStrList Commands;
         public HmfStrList References;
-        public HmfStr Severity;
+        public Severity Severity;
         public HmfStr MatchedText;
         public HmfStrList ContextText;
         public double Confidence;
@@ -40,7 +40,8 @@ namespace HybridMailFlow.Native
         }
     }
 
-    /// <summary>Where an error text was found, as the knowledge base's rules name it.</summary>
+    /// <summary>Where an error text was found, as the knowledge base's rules name it (hmf_log_kind).</summary>
+    [AbiEnum("hmf_log_kind", "HMF_LOG_KIND_")]
     public enum ErrorSource
     {
         Unknown = 0,
@@ -101,7 +102,7 @@ namespace HybridMailFlow.Native
                     Fix = Lists.Read(f.Fix),
                     Commands = Lists.Read(f.Commands),
                     References = Lists.Read(f.References),
-                    Severity = Utf8.Read(f.Severity),
+                    Severity = AbiNames.Of(f.Severity),
                     MatchedText = Utf8.ReadOrNull(f.MatchedText),
                     Context = Lists.Read(f.ContextText),
                     Confidence = Math.Round(f.Confidence, 2),
