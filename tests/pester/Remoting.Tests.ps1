@@ -94,6 +94,32 @@ Describe '-ComputerName' {
         $server = [pscustomobject]@{ Name = 'CMHYBD01'; Fqdn = 'cmhybd01.cloudmonkeys.xyz'; ServerRole = 'Mailbox' }
         { $server | Get-HybridSmtpSession -Outcome TlsFailed -ErrorAction Stop } | Should -Throw -ExpectedMessage 'cmhybd01.cloudmonkeys.xyz could not be reached: *WSMan*New-PSSession -HostName (SSH)*-Session.'
     }
+
+    It 'binds the Name of transport service objects, which have no Fqdn, on every command that runs on servers' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+        # As Get-TransportService and Get-FrontendTransportService give them: a live shell's paths are LocalLongFullPath objects.
+        $services = @(
+            [pscustomobject]@{ Name = 'CMHYBD01'; Identity = 'CMHYBD01'; ReceiveProtocolLogPath = 'C:\Logs\Hub\ProtocolLog\SmtpReceive'; MessageTrackingLogPath = 'C:\Logs\MessageTracking' }
+            [pscustomobject]@{ Name = 'CMEDGE01'; Identity = 'CMEDGE01'; ReceiveProtocolLogPath = [pscustomobject]@{ PathName = 'C:\Logs\FrontEnd\ProtocolLog\SmtpReceive' } }
+        )
+        $commands = @(
+            { $services | Get-HybridSmtpSession -Outcome TlsFailed -ErrorAction Stop }
+            { $services | Get-HybridSmtpLogEntry -ErrorAction Stop }
+            { $services | Get-HybridMessageTrackingLog -EventId FAIL -ErrorAction Stop }
+            { $services | Get-HybridMailFlowSummary -ErrorAction Stop }
+            { $services | Trace-HybridMessage -MessageId '<a@cloudmonkeys.xyz>' -ErrorAction Stop }
+        )
+        foreach ($command in $commands) {
+            $command | Should -Throw -ExpectedMessage 'CMHYBD01, CMEDGE01 could not be reached: *WSMan*'
+        }
+    }
+
+    It 'reads files from the pipeline here: their Name is not a server' {
+        $file = Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot '../../samples/CMHYBD01') -Filter 'RECV*.LOG' -Recurse | Select-Object -First 1
+        $sessions = @($file | Get-HybridSmtpSession -ErrorVariable failures)
+        $failures | Should -BeNullOrEmpty
+        $sessions.Count | Should -BeGreaterThan 0
+        $sessions[0].PSObject.Properties['PSComputerName'] | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Get-HybridSmtpSession -Session' {

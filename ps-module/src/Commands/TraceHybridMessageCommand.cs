@@ -66,7 +66,7 @@ namespace HybridMailFlow.Commands
         protected override void ProcessRecord()
         {
             GatherServers();
-            if (InputObject == null)
+            if (InputObject == null || RecordIsServer)
             {
                 return;
             }
