@@ -21,6 +21,8 @@ namespace HybridMailFlow.Commands
         private static readonly HashSet<string> NotForwarded = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "ComputerName", "Session", "Credential", "ThrottleLimit", "InputObject", "TransportServiceLogPath", "PipelineName",
+            // Exchange Online's trace is read on the computer that asks (Trace-HybridMessage sends it as data).
+            "MessageTrace",
             "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
             "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable", "Debug", "WhatIf", "Confirm",
         };
@@ -104,6 +106,12 @@ $command = $module.ExportedCommands[$CommandName]
         protected bool OnServers
         {
             get { return computers.Count > 0 || Session != null; }
+        }
+
+        /// <summary>The servers the command runs on, as given.</summary>
+        protected IEnumerable<string> ServerNames()
+        {
+            return Session != null ? Session.Select(s => s.ComputerName) : computers;
         }
 
         /// <summary>
@@ -250,7 +258,7 @@ $command = $module.ExportedCommands[$CommandName]
                 ThrowTerminatingError(new ErrorRecord(
                     new RemoteServerException(string.Format(
                         "{0} could not be reached: {1} PowerShell remoting over WinRM (-ComputerName) needs Windows; from other systems, open sessions with New-PSSession -HostName (SSH) and give them to -Session.",
-                        string.Join(", ", Session != null ? Session.Select(s => s.ComputerName) : computers), e.Message), e),
+                        string.Join(", ", ServerNames()), e.Message), e),
                     "HybridMailFlow.RemotingUnavailable", ErrorCategory.ConnectionError, null));
                 return null;
             }
