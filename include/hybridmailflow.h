@@ -396,6 +396,8 @@ enum hmf_timeline_table
   HMF_TIMELINE_TABLE_ISSUES = 4,
   // One row: how much was searched and how much of it parsed.
   HMF_TIMELINE_TABLE_STATS = 5,
+  // From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses.
+  HMF_TIMELINE_TABLE_EVIDENCE = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1394,6 +1396,19 @@ hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
 // say a returned string or handle borrows.
 hmf_status hmf_timeline_query_run(const hmf_timeline_query *query,
                                   hmf_timeline_result **out);
+
+// What tracing the query reads of its logs, rather than its timelines: table HMF_TIMELINE_TABLE_EVIDENCE has one
+// row per log file (Kind `Tracking` or `Protocol`, Path, Header: its `#` lines, Lines: the lines the trace uses,
+// LineNumbers: each one's number in the file; lists joined with a line feed), and the issues and stats tables are
+// filled as by a run. Written again under their folders and names, the files give the timelines the whole logs
+// give: a server sends them so that the computer that asked traces all its servers' lines together.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `out` is NULL or points to a
+// writable `*mut hmf_timeline_result`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
+hmf_status hmf_timeline_query_collect_evidence(const hmf_timeline_query *query,
+                                               hmf_timeline_result **out);
 
 // Frees a result and its tables. NULL is accepted.
 //

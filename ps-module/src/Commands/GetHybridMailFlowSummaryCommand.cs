@@ -66,6 +66,7 @@ namespace HybridMailFlow.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             LibraryLoader.EnsureLoaded();
             summary = new MailFlowSummary(Top);
             paths = new LogPathList(this);

@@ -110,6 +110,7 @@ namespace HybridMailFlow.Native
         Flags = 3,
         Issues = 4,
         Stats = 5,
+        Evidence = 6,
     }
 
     /// <summary>hmf_cert_name_match.source: where the covering name was found.</summary>
