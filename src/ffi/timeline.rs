@@ -9,9 +9,7 @@ use super::trace::{issue_kind_name, ISSUE_COLUMNS};
 use super::types::hmf_status;
 use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
-use crate::timeline::{
-    build_timelines, collect_evidence, EvidenceKind, ScanStats, TimelineIssue, TimelineQuery, TimelineSources,
-};
+use crate::timeline::{build_timelines, collect_evidence, ScanStats, TimelineIssue, TimelineQuery, TimelineSources};
 use crate::trace::{import_trace, DayOrder};
 
 /// Query value kinds (`hmf_timeline_query_add`). Append-only.
@@ -383,14 +381,10 @@ pub unsafe extern "C" fn hmf_timeline_query_collect_evidence(
         let (files, issues, stats) = collect_evidence(&q.query, q.sources.clone());
         let mut e_table = OwnedTable::new(EVIDENCE_COLUMNS);
         for f in files {
-            let kind = match f.kind {
-                EvidenceKind::Tracking => "Tracking",
-                EvidenceKind::Protocol => "Protocol",
-            };
             let numbers: Vec<String> = f.lines.iter().map(|(n, _)| n.to_string()).collect();
             let lines: Vec<String> = f.lines.into_iter().map(|(_, l)| l).collect();
             e_table.push(vec![
-                kind.to_string(),
+                f.kind.as_str().to_string(),
                 f.path,
                 f.header.join("\n"),
                 lines.join("\n"),

@@ -75,10 +75,9 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            // -Path and -LiteralPath come from the command line only: they reach the servers with the other parameters.
             if (GatherServers())
             {
-                GatherForServers("Path", Path);
-                GatherForServers("LiteralPath", LiteralPath);
                 return;
             }
             var timeRange = MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End");
