@@ -9,7 +9,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 6
+#define HMF_ABI_VERSION 7
 
 // Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) are retired.
 #define HMF_STRUCT_STR 1
@@ -112,6 +112,126 @@ typedef uint32_t hmf_direction;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The Exchange transport service that wrote a protocol log (from its folder).
+enum hmf_role
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_ROLE_FRONT_END = 0,
+  HMF_ROLE_HUB = 1,
+  HMF_ROLE_EDGE = 2,
+  HMF_ROLE_MAILBOX_DELIVERY = 3,
+  HMF_ROLE_MAILBOX_SUBMISSION = 4,
+  HMF_ROLE_UNKNOWN = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_role hmf_role;
+#else
+typedef uint32_t hmf_role;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How bad a finding or a queue's state is.
+enum hmf_severity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_SEVERITY_INFO = 0,
+  HMF_SEVERITY_WARNING = 1,
+  HMF_SEVERITY_ERROR = 2,
+  HMF_SEVERITY_CRITICAL = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_severity hmf_severity;
+#else
+typedef uint32_t hmf_severity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What an IP address is.
+enum hmf_address_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_ADDRESS_LOOPBACK = 0,
+  HMF_ADDRESS_PRIVATE = 1,
+  HMF_ADDRESS_EXCHANGE_ONLINE = 2,
+  HMF_ADDRESS_PUBLIC = 3,
+  HMF_ADDRESS_INVALID = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_address_class hmf_address_class;
+#else
+typedef uint32_t hmf_address_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How a session asked for TLS: none, STARTTLS or X-ANONYMOUSTLS.
+enum hmf_tls_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_TLS_MODE_NONE = 0,
+  HMF_TLS_MODE_START_TLS = 1,
+  HMF_TLS_MODE_ANONYMOUS_TLS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_tls_mode hmf_tls_mode;
+#else
+typedef uint32_t hmf_tls_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Whether a session authenticated.
+enum hmf_auth_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_AUTH_NONE = 0,
+  HMF_AUTH_SUCCEEDED = 1,
+  HMF_AUTH_FAILED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_auth_result hmf_auth_result;
+#else
+typedef uint32_t hmf_auth_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How a session ended (the engine's `Outcome::ALL`, in that order).
+enum hmf_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_OUTCOME_DELIVERED = 0,
+  HMF_OUTCOME_REJECTED = 1,
+  HMF_OUTCOME_TEMP_FAILED = 2,
+  HMF_OUTCOME_CONNECT_FAILED = 3,
+  HMF_OUTCOME_TLS_FAILED = 4,
+  HMF_OUTCOME_AUTH_FAILED = 5,
+  HMF_OUTCOME_DROPPED = 6,
+  HMF_OUTCOME_NO_MESSAGE = 7,
+  HMF_OUTCOME_INCOMPLETE = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_outcome hmf_outcome;
+#else
+typedef uint32_t hmf_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Batch states (`hmf_batch_view.state`). Append-only.
 enum hmf_batch_state
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -170,24 +290,23 @@ typedef uint32_t hmf_cert_name_source;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Log kinds (`hmf_reader_new`). Append-only.
-enum hmf_log_kind
+// The kind of a transport queue.
+enum hmf_queue_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // SMTP protocol logs (RECV*/SEND*): rows are HMF_ITEM_ENTRY lines or HMF_ITEM_SESSION sessions; filters are
-  // HMF_FILTER_*; tail and follow apply.
-  HMF_LOG_PROTOCOL = 1,
-  // Message tracking logs (MSGTRK*): rows are HMF_ITEM_TRACKING_EVENT events; filters are
-  // HMF_TRACKING_FILTER_*; result size applies.
-  HMF_LOG_TRACKING = 2,
+  HMF_QUEUE_DELIVERY = 0,
+  HMF_QUEUE_SUBMISSION = 1,
+  HMF_QUEUE_UNREACHABLE = 2,
+  HMF_QUEUE_POISON = 3,
+  HMF_QUEUE_SHADOW = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum hmf_log_kind hmf_log_kind;
+typedef enum hmf_queue_kind hmf_queue_kind;
 #else
-typedef uint32_t hmf_log_kind;
+typedef uint32_t hmf_queue_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -277,6 +396,8 @@ enum hmf_timeline_table
   HMF_TIMELINE_TABLE_ISSUES = 4,
   // One row: how much was searched and how much of it parsed.
   HMF_TIMELINE_TABLE_STATS = 5,
+  // From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses.
+  HMF_TIMELINE_TABLE_EVIDENCE = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -320,6 +441,28 @@ enum hmf_tracking_filter
 typedef enum hmf_tracking_filter hmf_tracking_filter;
 #else
 typedef uint32_t hmf_tracking_filter;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A kind of log: where an error text given to `hmf_diagnose` was found, as the knowledge base's rules name it, and
+// what a reader (`hmf_reader_new`) reads: protocol logs or message tracking logs.
+enum hmf_log_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_LOG_KIND_UNKNOWN = 0,
+  HMF_LOG_KIND_PROTOCOL_LOG = 1,
+  HMF_LOG_KIND_MESSAGE_TRACKING = 2,
+  HMF_LOG_KIND_QUEUE = 3,
+  HMF_LOG_KIND_MESSAGE_TRACE = 4,
+  HMF_LOG_KIND_NDR = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_log_kind hmf_log_kind;
+#else
+typedef uint32_t hmf_log_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -379,8 +522,7 @@ typedef struct {
   // PowerShell commands, with the values found in the text filled in.
   hmf_str_list commands;
   hmf_str_list references;
-  // Info, Warning, Error or Critical.
-  hmf_str severity;
+  hmf_severity severity;
   hmf_str matched_text;
   // Wrappers peeled off to reach matched_text, outermost first.
   hmf_str_list context_text;
@@ -409,8 +551,7 @@ typedef struct {
   uint32_t event;
   // HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
   hmf_direction direction;
-  // FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
-  hmf_str role;
+  hmf_role role;
   hmf_str data;
   hmf_str context;
   // For a line that reports a failure: the knowledge base's findings, best first. None for other lines.
@@ -452,22 +593,20 @@ typedef struct {
   hmf_str connector_id;
   hmf_str session_id;
   hmf_direction direction;
-  hmf_str role;
+  hmf_role role;
   int64_t start_ms;
   int64_t end_ms;
   hmf_str local_address;
   int32_t local_port;
   hmf_str remote_address;
   int32_t remote_port;
-  // Loopback, Private, ExchangeOnline, Public or Invalid.
-  hmf_str remote_address_class;
+  hmf_address_class remote_address_class;
   uint32_t is_exchange_online;
   hmf_str helo;
   hmf_str remote_host;
   hmf_str banner;
   hmf_str_list extensions;
-  // None, STARTTLS or X-ANONYMOUSTLS.
-  hmf_str tls_mode;
+  hmf_tls_mode tls_mode;
   // -1 unknown (no TLS logged), 0 failed, 1 succeeded.
   int32_t tls_succeeded;
   hmf_str tls_protocol;
@@ -486,8 +625,7 @@ typedef struct {
   hmf_str tls_domain_capabilities_domain;
   hmf_str auth_mechanism;
   hmf_str auth_user;
-  // None, Succeeded or Failed.
-  hmf_str auth_result;
+  hmf_auth_result auth_result;
   hmf_str auth_failure;
   hmf_str permissions;
   const hmf_message *messages;
@@ -503,7 +641,7 @@ typedef struct {
   hmf_str_list responses;
   hmf_str last_error;
   hmf_str disconnect_reason;
-  hmf_str outcome;
+  hmf_outcome outcome;
   hmf_str outcome_path;
   // 0 when no line decided it.
   uint64_t outcome_line;
@@ -685,8 +823,7 @@ typedef struct {
 
 // What an address is, for the DNS server and connector checks. The strings are static.
 typedef struct {
-  // Loopback, Private, ExchangeOnline, Public or Invalid.
-  hmf_str class_name;
+  hmf_address_class address_class;
   // The well-known public DNS service the address belongs to ("Google Public DNS"), empty when none.
   hmf_str public_resolver;
 } hmf_address_info;
@@ -704,15 +841,13 @@ typedef struct {
 typedef struct {
   hmf_str server;
   hmf_str queue;
-  // Delivery, Submission, Unreachable, Poison or Shadow.
-  hmf_str kind;
+  hmf_queue_kind kind;
   // Active, Connecting, Ready, Retry, Suspended, Unreachable, Poison, Shadow, Unknown; NotSubmitted for the
   // checklist.
   hmf_str state;
   hmf_str meaning;
   hmf_str action;
-  // Info, Warning, Error or Critical.
-  hmf_str severity;
+  hmf_severity severity;
   // PowerShell with the queue's identity filled in, in the order to run them.
   hmf_str_list commands;
   // The checks in order, in words (the checklist only).
@@ -1035,7 +1170,7 @@ hmf_status hmf_knowledge_base_new(const uint8_t *rules_toml,
 void hmf_knowledge_base_free(hmf_knowledge_base *knowledge);
 
 // Diagnoses `text`. `knowledge` may be NULL for the built-in rules. `direction`: 0 unknown, 1 receive, 2 send.
-// `log_kind`: 0 unknown, 1 protocol log, 2 message tracking, 3 queue, 4 message trace, 5 NDR. `preceding`: the
+// `log_kind`: an `hmf_log_kind` (HMF_LOG_KIND_UNKNOWN when not known). `preceding`: the
 // command that drew the reply (may be empty). With `all` false only the best finding is returned. There is
 // always at least one finding: text no rule knows gets "Unrecognized" with the meaning of its status code.
 //
@@ -1092,7 +1227,7 @@ hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     uint32_t direction,
                                     hmf_batch **out);
 
-// Creates a reader of a log kind (HMF_LOG_*) in a read mode (HMF_READ_*; sessions for protocol logs only).
+// Creates a reader of a log kind (HMF_LOG_KIND_PROTOCOL_LOG, HMF_LOG_KIND_MESSAGE_TRACKING) in a read mode (HMF_READ_*; sessions for protocol logs only).
 //
 // # Safety
 // `out` is NULL or points to a writable `*mut hmf_reader`; none is used after the call returns, beyond what the
@@ -1270,6 +1405,19 @@ hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
 // say a returned string or handle borrows.
 hmf_status hmf_timeline_query_run(const hmf_timeline_query *query,
                                   hmf_timeline_result **out);
+
+// What tracing the query reads of its logs, rather than its timelines: table HMF_TIMELINE_TABLE_EVIDENCE has one
+// row per log file (Kind `Tracking` or `Protocol`, Path, Header: its `#` lines, Lines: the lines the trace uses,
+// LineNumbers: each one's number in the file; lists joined with a line feed), and the issues and stats tables are
+// filled as by a run. Written again under their folders and names, the files give the timelines the whole logs
+// give: a server sends them so that the computer that asked traces all its servers' lines together.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `out` is NULL or points to a
+// writable `*mut hmf_timeline_result`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
+hmf_status hmf_timeline_query_collect_evidence(const hmf_timeline_query *query,
+                                               hmf_timeline_result **out);
 
 // Frees a result and its tables. NULL is accepted.
 //

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hybridmailflow_engine::logfile::{parse_utc_ms, FileSkip, Item, LineErrorKind, LogKind, Step};
+use hybridmailflow_engine::logfile::{parse_utc_ms, FileSkip, Item, KindReader, LineErrorKind, Step};
 use hybridmailflow_engine::tracking::{
     EventDataValue, InternalMessageId, SourceContext, TrackingEvent, TrackingFileReader, TrackingFilter,
     TrackingReader, TRACKING_FIELDS_2019,

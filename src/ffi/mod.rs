@@ -37,6 +37,7 @@ mod timeline;
 mod trace;
 mod tracking;
 mod types;
+mod values;
 
 pub use batch::*;
 pub use config_cert::*;
@@ -51,10 +52,11 @@ pub use timeline::*;
 pub use trace::*;
 pub use tracking::*;
 pub use types::*;
+pub use values::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 /// for. Bump it on any change of a struct layout or a function signature.
-pub const HMF_ABI_VERSION: u32 = 6;
+pub const HMF_ABI_VERSION: u32 = 7;
 
 /// The ABI version of this library (see `HMF_ABI_VERSION`).
 #[no_mangle]

@@ -13,6 +13,7 @@ use super::reader::{
     hmf_read_mode, hmf_stats, read_ahead, BatchSource, KindSetup, HMF_READ_ENTRIES, HMF_READ_SESSIONS,
 };
 use super::types::{hmf_status, hmf_str};
+use super::values::{hmf_address_class, hmf_auth_result, hmf_outcome, hmf_role, hmf_tls_mode};
 use super::Handle;
 use super::{arg_bytes, out_ptr};
 use crate::logfile::{catch_quietly, Batch, Item, LineError};
@@ -89,8 +90,7 @@ pub struct hmf_protocol_entry {
     pub event: u32,
     /// HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
     pub direction: hmf_direction,
-    /// FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
-    pub role: hmf_str,
+    pub role: hmf_role,
     pub data: hmf_str,
     pub context: hmf_str,
     /// For a line that reports a failure: the knowledge base's findings, best first. None for other lines.
@@ -138,22 +138,20 @@ pub struct hmf_session {
     pub connector_id: hmf_str,
     pub session_id: hmf_str,
     pub direction: hmf_direction,
-    pub role: hmf_str,
+    pub role: hmf_role,
     pub start_ms: i64,
     pub end_ms: i64,
     pub local_address: hmf_str,
     pub local_port: i32,
     pub remote_address: hmf_str,
     pub remote_port: i32,
-    /// Loopback, Private, ExchangeOnline, Public or Invalid.
-    pub remote_address_class: hmf_str,
+    pub remote_address_class: hmf_address_class,
     pub is_exchange_online: u32,
     pub helo: hmf_str,
     pub remote_host: hmf_str,
     pub banner: hmf_str,
     pub extensions: hmf_str_list,
-    /// None, STARTTLS or X-ANONYMOUSTLS.
-    pub tls_mode: hmf_str,
+    pub tls_mode: hmf_tls_mode,
     /// -1 unknown (no TLS logged), 0 failed, 1 succeeded.
     pub tls_succeeded: i32,
     pub tls_protocol: hmf_str,
@@ -172,8 +170,7 @@ pub struct hmf_session {
     pub tls_domain_capabilities_domain: hmf_str,
     pub auth_mechanism: hmf_str,
     pub auth_user: hmf_str,
-    /// None, Succeeded or Failed.
-    pub auth_result: hmf_str,
+    pub auth_result: hmf_auth_result,
     pub auth_failure: hmf_str,
     pub permissions: hmf_str,
     pub messages: *const hmf_message,
@@ -189,7 +186,7 @@ pub struct hmf_session {
     pub responses: hmf_str_list,
     pub last_error: hmf_str,
     pub disconnect_reason: hmf_str,
-    pub outcome: hmf_str,
+    pub outcome: hmf_outcome,
     pub outcome_path: hmf_str,
     /// 0 when no line decided it.
     pub outcome_line: u64,
@@ -517,7 +514,7 @@ fn entry_view(arena: &mut Arena, findings: &mut Vec<Box<[hmf_finding]>>, e: &Log
         remote_port: port(remote.port),
         event: e.event.symbol() as u32,
         direction: direction_code(e.direction),
-        role: hmf_str::borrow(e.role.name()),
+        role: e.role.into(),
         data: hmf_str::borrow(&e.data),
         context: hmf_str::borrow(&e.context),
         findings: finding_ptr,
@@ -578,20 +575,20 @@ fn session_view(
         connector_id: hmf_str::borrow(&s.connector_id),
         session_id: hmf_str::borrow(&s.session_id),
         direction: direction_code(s.direction),
-        role: hmf_str::borrow(s.role.name()),
+        role: s.role.into(),
         start_ms: s.start_ms,
         end_ms: s.end_ms,
         local_address: hmf_str::borrow(&s.local.address),
         local_port: port(s.local.port),
         remote_address: hmf_str::borrow(&s.remote.address),
         remote_port: port(s.remote.port),
-        remote_address_class: hmf_str::borrow(classify(&s.remote.address).name()),
+        remote_address_class: classify(&s.remote.address).into(),
         is_exchange_online: u32::from(s.is_exchange_online),
         helo: hmf_str::borrow(&s.helo),
         remote_host: hmf_str::borrow(&s.remote_host),
         banner: hmf_str::borrow(&s.banner),
         extensions: strs(arena, &s.extensions),
-        tls_mode: hmf_str::borrow(s.tls_mode.name()),
+        tls_mode: s.tls_mode.into(),
         tls_succeeded: s.tls_succeeded.map_or(-1, i32::from),
         tls_protocol: hmf_str::borrow(&tls.protocol),
         tls_cipher: hmf_str::borrow(&tls.cipher),
@@ -610,7 +607,7 @@ fn session_view(
         tls_domain_capabilities_domain: hmf_str::borrow(&tls.domain_capabilities_domain),
         auth_mechanism: hmf_str::borrow(&s.auth_mechanism),
         auth_user: hmf_str::borrow(&s.auth_user),
-        auth_result: hmf_str::borrow(s.auth_result.name()),
+        auth_result: s.auth_result.into(),
         auth_failure: hmf_str::borrow(&s.auth_failure),
         permissions: hmf_str::borrow(&s.permissions),
         messages: message_ptr,
@@ -624,7 +621,7 @@ fn session_view(
         responses: arena.list(s.responses().map(hmf_str::borrow).collect()),
         last_error: hmf_str::borrow(&s.last_error),
         disconnect_reason: hmf_str::borrow(&s.disconnect_reason),
-        outcome: hmf_str::borrow(s.outcome.name()),
+        outcome: s.outcome.into(),
         outcome_path: s
             .outcome_line
             .as_ref()

@@ -9,27 +9,10 @@ use std::sync::mpsc::sync_channel;
 use super::batch::*;
 use super::error::{guard, FfiError};
 use super::types::hmf_status;
+use super::values::hmf_log_kind::{self, *};
 use super::Handle;
 use super::{arg_str, out_ptr};
-use crate::logfile::{Batch, LogKind, Prefetcher};
-
-/// Log kinds (`hmf_reader_new`). Append-only.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum hmf_log_kind {
-    /// SMTP protocol logs (RECV*/SEND*): rows are HMF_ITEM_ENTRY lines or HMF_ITEM_SESSION sessions; filters are
-    /// HMF_FILTER_*; tail and follow apply.
-    HMF_LOG_PROTOCOL = 1,
-    /// Message tracking logs (MSGTRK*): rows are HMF_ITEM_TRACKING_EVENT events; filters are
-    /// HMF_TRACKING_FILTER_*; result size applies.
-    HMF_LOG_TRACKING = 2,
-}
-
-pub use hmf_log_kind::*;
-abi_input!(hmf_log_kind {
-    HMF_LOG_PROTOCOL,
-    HMF_LOG_TRACKING
-});
+use crate::logfile::{Batch, KindReader, Prefetcher};
 
 /// Read modes (`hmf_reader_new`).
 #[repr(u32)]
@@ -108,7 +91,7 @@ pub(crate) trait BatchSource {
 /// A log kind read ahead on a thread of its own, which also builds each batch's views (`build`) and frees there the
 /// batches the caller gave back, rather than on the caller's thread (which, in PowerShell, turns the next batch into
 /// objects).
-pub(crate) fn read_ahead<K: LogKind>(
+pub(crate) fn read_ahead<K: KindReader>(
     reader: K,
     max: usize,
     build: fn(Batch<K>) -> hmf_batch,
@@ -122,7 +105,7 @@ pub(crate) fn read_ahead<K: LogKind>(
     })
 }
 
-impl<K: LogKind> BatchSource for Prefetcher<K, BuiltBatch>
+impl<K: KindReader> BatchSource for Prefetcher<K, BuiltBatch>
 where
     hmf_stats: From<K::Stats>,
 {
@@ -165,7 +148,7 @@ impl Handle for hmf_reader {
     const ARG: &'static str = "reader";
 }
 
-/// Creates a reader of a log kind (HMF_LOG_*) in a read mode (HMF_READ_*; sessions for protocol logs only).
+/// Creates a reader of a log kind (HMF_LOG_KIND_PROTOCOL_LOG, HMF_LOG_KIND_MESSAGE_TRACKING) in a read mode (HMF_READ_*; sessions for protocol logs only).
 ///
 /// # Safety
 /// `out` is NULL or points to a writable `*mut hmf_reader`; none is used after the call returns, beyond what the
@@ -177,9 +160,12 @@ pub unsafe extern "C" fn hmf_reader_new(kind: u32, mode: u32, out: *mut *mut hmf
         let invalid = |what: String| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, what);
         let mode = hmf_read_mode::from_abi(mode).ok_or_else(|| invalid(format!("unknown read mode {mode}")))?;
         let setup: Box<dyn KindSetup> = match hmf_log_kind::from_abi(kind) {
-            Some(HMF_LOG_PROTOCOL) => super::protocol::setup(mode),
-            Some(HMF_LOG_TRACKING) if mode == HMF_READ_ENTRIES => super::tracking::setup(),
-            Some(HMF_LOG_TRACKING) => return Err(invalid("message tracking logs are read as events only".into())),
+            Some(HMF_LOG_KIND_PROTOCOL_LOG) => super::protocol::setup(mode),
+            Some(HMF_LOG_KIND_MESSAGE_TRACKING) if mode == HMF_READ_ENTRIES => super::tracking::setup(),
+            Some(HMF_LOG_KIND_MESSAGE_TRACKING) => {
+                return Err(invalid("message tracking logs are read as events only".into()))
+            }
+            Some(other) => return Err(invalid(format!("{other:?} is not a log a reader reads"))),
             None => return Err(invalid(format!("unknown log kind {kind}"))),
         };
         hmf_reader {

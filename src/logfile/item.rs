@@ -1,6 +1,6 @@
 //! What every log reader hands out, whatever the log kind: its rows, and the notices about the files it reads
 //! (progress, bad lines and files, followed files read again), in one order. The protocol and message-tracking
-//! readers give these same types; a new log kind gives them too, with its own row type (see [`LogKind`]).
+//! readers give these same types; a new log kind gives them too, with its own row type (see [`KindReader`]).
 
 use std::sync::Arc;
 
@@ -65,7 +65,7 @@ pub enum BatchEnd {
 /// A reader of one log kind, as the shared plumbing ([`super::Prefetcher`], the C ABI's reader handle) drives it.
 /// A log kind brings its row type, the reader that parses and filters its files into rows, and its totals; the
 /// read-ahead thread, batches, panics caught on that thread and the ABI's handle are written once for all kinds.
-pub trait LogKind: Send + 'static {
+pub trait KindReader: Send + 'static {
     /// What the reader hands out besides notices (a protocol line or session, a tracking event).
     type Row: Send + 'static;
     /// The reader's totals (files, bytes, lines, rows).

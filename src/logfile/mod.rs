@@ -13,7 +13,7 @@ mod watched;
 
 pub use csv::{split_csv_line, split_csv_text, write_csv_row, CsvError, Record};
 pub use encoding::{utf8_in_place, TextEncoding, Utf8Source};
-pub use item::{BatchEnd, FileSkip, Item, LogKind, Step};
+pub use item::{BatchEnd, FileSkip, Item, KindReader, Step};
 pub use name::{LogFamily, LogFileName};
 pub use panics::catch_quietly;
 pub(crate) use panics::panic_if_asked;

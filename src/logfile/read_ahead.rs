@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{catch_quietly, BatchEnd, Item, LineError, LogKind, Step};
+use super::{catch_quietly, BatchEnd, Item, KindReader, LineError, Step};
 
 /// What the reading thread does after sending a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,15 +101,15 @@ impl<M> Drop for ReadAhead<M> {
 }
 
 /// Items read in one go, with how the batch ends and the reader's totals after it. Dropping it hands its rows
-/// back to the reading thread to be refilled, for kinds that recycle them ([`LogKind::RECYCLES_ROWS`]).
-pub struct Batch<K: LogKind> {
+/// back to the reading thread to be refilled, for kinds that recycle them ([`KindReader::RECYCLES_ROWS`]).
+pub struct Batch<K: KindReader> {
     pub items: Vec<Item<K::Row>>,
     pub end: BatchEnd,
     pub stats: K::Stats,
     recycle: Option<SyncSender<Vec<Item<K::Row>>>>,
 }
 
-impl<K: LogKind> Batch<K> {
+impl<K: KindReader> Batch<K> {
     pub fn new(items: Vec<Item<K::Row>>, end: BatchEnd, stats: K::Stats) -> Batch<K> {
         Batch {
             items,
@@ -120,7 +120,7 @@ impl<K: LogKind> Batch<K> {
     }
 }
 
-impl<K: LogKind> Drop for Batch<K> {
+impl<K: KindReader> Drop for Batch<K> {
     fn drop(&mut self) {
         if let Some(recycle) = self.recycle.take() {
             // The reader may have finished (or the pool may be full): then the rows are simply freed.
@@ -134,12 +134,12 @@ const FOLLOW_POLL: Duration = Duration::from_millis(200);
 
 /// A reader of any log kind read ahead on a thread of its own, in batches, each turned into a `T` there (the C ABI
 /// builds its views there too).
-pub struct Prefetcher<K: LogKind, T = Batch<K>> {
+pub struct Prefetcher<K: KindReader, T = Batch<K>> {
     ahead: ReadAhead<(T, BatchEnd, K::Stats)>,
     stats: K::Stats,
 }
 
-impl<K: LogKind> Prefetcher<K, Batch<K>> {
+impl<K: KindReader> Prefetcher<K, Batch<K>> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items.
     pub fn start(reader: K, batch_size: usize) -> Self {
         Prefetcher::start_with(reader, batch_size, |batch| batch)
@@ -154,7 +154,7 @@ impl<K: LogKind> Prefetcher<K, Batch<K>> {
     }
 }
 
-impl<K: LogKind, T: Send + 'static> Prefetcher<K, T> {
+impl<K: KindReader, T: Send + 'static> Prefetcher<K, T> {
     /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
     /// by `build` on that thread. A panic in the reader ends the read with a batch that reports it.
     pub fn start_with(mut reader: K, batch_size: usize, mut build: impl FnMut(Batch<K>) -> T + Send + 'static) -> Self {
@@ -213,7 +213,7 @@ impl<K: LogKind, T: Send + 'static> Prefetcher<K, T> {
 }
 
 /// Reads up to `batch_size` items into `items`.
-fn read_batch<K: LogKind>(
+fn read_batch<K: KindReader>(
     reader: &mut K,
     spare: &mut Vec<K::Row>,
     mut items: Vec<Item<K::Row>>,
@@ -275,7 +275,7 @@ mod tests {
         refilled: u32,
     }
 
-    impl LogKind for Counting {
+    impl KindReader for Counting {
         type Row = Vec<u32>;
         type Stats = (u32, u32);
         const THREAD: &'static str = "test";

@@ -12,7 +12,7 @@ use super::session::{LineRef, Outcome, Session, SessionBuilder};
 use super::split::{PartEvent, PartLog, PartSettings, SplitReader};
 use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{
-    catch_quietly, split_csv_line, FileSkip, Item, LineError, LineErrorKind, LogFileName, LogKind, LogReader,
+    catch_quietly, split_csv_line, FileSkip, Item, KindReader, LineError, LineErrorKind, LogFileName, LogReader,
     ReadOutcome, ReaderStats, Record, Step, TimeCache, WatchedFile,
 };
 use crate::net::{parse_ip, Cidr};
@@ -978,7 +978,7 @@ impl ProtocolReader {
     }
 }
 
-impl LogKind for ProtocolReader {
+impl KindReader for ProtocolReader {
     type Row = ProtocolRow;
     type Stats = ProtocolStats;
     const THREAD: &'static str = "hybridmailflow-reader";

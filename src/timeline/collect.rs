@@ -44,6 +44,9 @@ pub struct Collected {
     pub has_protocol_logs: bool,
     /// The folder names of the logs given, lowercase: a server whose name is among them had its logs read.
     pub log_folders: HashSet<String>,
+    /// The tracking log lines that hold a traced id, file by file, with their line numbers: what another
+    /// computer needs of these files to trace the same messages (see [`super::evidence`]).
+    pub tracking_lines: Vec<(PathBuf, Vec<(u64, String)>)>,
 }
 
 /// `<id>` whatever the input's brackets.
@@ -209,8 +212,12 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         if file_outside(query, path) {
             continue;
         }
-        if search_file(path, &searcher, &mut buffer, &mut found, |_| {}) {
+        let mut lines = Vec::new();
+        if search_file(path, &searcher, &mut buffer, &mut found, |number, line| {
+            lines.push((number, line.to_owned()))
+        }) {
             hit_tracking.push(path.clone());
+            found.tracking_lines.push((path.clone(), lines));
         }
     }
     if !hit_tracking.is_empty() {
@@ -246,7 +253,7 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         if file_outside(query, path) {
             continue;
         }
-        let hit = search_file(path, &searcher, &mut buffer, &mut found, |line| {
+        let hit = search_file(path, &searcher, &mut buffer, &mut found, |_, line| {
             if split_csv_text(line, &mut record).is_ok() && record.len() > 2 {
                 session_ids.insert(record.get(2).to_string());
             }
@@ -351,13 +358,14 @@ fn same_stream(a: &Path, b: &Path) -> bool {
     a.parent() == b.parent() && prefix(a) == prefix(b)
 }
 
-/// Searches one file for the ids; calls `on_line` with each line that holds one. True when any does.
+/// Searches one file for the ids; calls `on_line` with the number (from 1, as the log readers count) and text
+/// of each line that holds one. True when any does.
 fn search_file(
     path: &Path,
     searcher: &AhoCorasick,
     buffer: &mut Vec<u8>,
     found: &mut Collected,
-    mut on_line: impl FnMut(&str),
+    mut on_line: impl FnMut(u64, &str),
 ) -> bool {
     buffer.clear();
     let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer));
@@ -375,6 +383,7 @@ fn search_file(
     crate::logfile::utf8_in_place(buffer);
     let mut hit = false;
     let mut next_line_start = 0;
+    let (mut counted_to, mut line_number) = (0, 1);
     for m in searcher.find_iter(&buffer[..]) {
         if m.start() < next_line_start {
             continue;
@@ -383,10 +392,19 @@ fn search_file(
         // Lines end as the log reader ends them: CRLF, LF or CR.
         let start = memchr::memrchr2(b'\n', b'\r', &buffer[..m.start()]).map_or(0, |i| i + 1);
         let end = memchr::memchr2(b'\n', b'\r', &buffer[m.end()..]).map_or(buffer.len(), |i| m.end() + i);
-        on_line(&String::from_utf8_lossy(&buffer[start..end]));
+        line_number += line_ends(&buffer[counted_to..start]);
+        counted_to = start;
+        on_line(line_number, &String::from_utf8_lossy(&buffer[start..end]));
         next_line_start = end;
     }
     hit
+}
+
+/// How many lines end in `bytes`: CRLF, LF and CR each end one.
+fn line_ends(bytes: &[u8]) -> u64 {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+        .count() as u64
 }
 
 fn read_tracking(

@@ -58,7 +58,7 @@ pub struct TrackingReader {
     file_count: usize,
     files_opened: usize,
     stats: TrackingStats,
-    /// Made on first use by [`LogKind`](crate::logfile::LogKind)'s reading, which diagnoses each event.
+    /// Made on first use by [`KindReader`](crate::logfile::KindReader)'s reading, which diagnoses each event.
     pub(super) diagnoser: Option<Box<TrackingDiagnoser>>,
     /// An event whose diagnosis panicked, given after the error that reports it.
     pub(super) held: Option<TrackingRow>,

@@ -1,4 +1,4 @@
-//! Message-tracking events as the shared plumbing reads them ([`LogKind`]): each event with the knowledge base's
+//! Message-tracking events as the shared plumbing reads them ([`KindReader`]): each event with the knowledge base's
 //! findings for it, diagnosed on the reading thread, so that while the caller turns one batch into objects (the
 //! dearest part, in .NET) the engine already reads, filters and diagnoses the next. Rows are recycled: the events
 //! of a batch the caller is done with go back to the reading thread to be refilled, so that reading allocates
@@ -7,7 +7,7 @@
 use super::diagnose::{DiagnosedText, TrackingDiagnoser};
 use super::event::TrackingEvent;
 use super::reader::{TrackingReader, TrackingStats};
-use crate::logfile::{catch_quietly, Item, LineError, LogKind, Step};
+use crate::logfile::{catch_quietly, Item, KindReader, LineError, Step};
 
 /// An event with its findings (empty unless it reports a failure).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,7 +19,7 @@ pub struct TrackingRow {
 /// What a message-tracking reader hands out: events, and notices about the files read.
 pub type TrackingItem = Item<TrackingRow>;
 
-impl LogKind for TrackingReader {
+impl KindReader for TrackingReader {
     type Row = TrackingRow;
     type Stats = TrackingStats;
     const THREAD: &'static str = "hybridmailflow-tracking";

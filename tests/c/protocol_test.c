@@ -10,7 +10,7 @@
 
 static hmf_reader *new_reader(uint32_t mode, const char *path) {
     hmf_reader *reader = NULL;
-    CHECK(hmf_reader_new(HMF_LOG_PROTOCOL, mode, &reader) == HMF_OK);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_PROTOCOL_LOG, mode, &reader) == HMF_OK);
     CHECK(reader != NULL);
     CHECK(hmf_reader_add_path(reader, (const uint8_t *)path, strlen(path)) == HMF_OK);
     return reader;
@@ -131,7 +131,7 @@ static void test_bad_file_is_an_error_item(const char *scratch) {
             }
             if (view.items[i].kind == HMF_ITEM_SESSION) {
                 sessions++;
-                CHECK(str_eq(view.items[i].session->outcome, "Dropped"));
+                CHECK(view.items[i].session->outcome == HMF_OUTCOME_DROPPED);
             }
         }
         uint32_t state = view.state;
@@ -146,14 +146,17 @@ static void test_bad_file_is_an_error_item(const char *scratch) {
 
 static void test_null_and_bad_arguments(void) {
     hmf_reader *reader = NULL;
-    CHECK(hmf_reader_new(HMF_LOG_PROTOCOL, 99, &reader) == HMF_INVALID_ARGUMENT);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_PROTOCOL_LOG, 99, &reader) == HMF_INVALID_ARGUMENT);
     CHECK(reader == NULL);
     CHECK(hmf_reader_new(99, HMF_READ_ENTRIES, &reader) == HMF_INVALID_ARGUMENT);
     CHECK(reader == NULL);
-    CHECK(hmf_reader_new(HMF_LOG_PROTOCOL, HMF_READ_SESSIONS, NULL) == HMF_NULL_ARGUMENT);
+    /* A log kind the knowledge base knows but no reader reads (queues come from Get-Queue, not files). */
+    CHECK(hmf_reader_new(HMF_LOG_KIND_QUEUE, HMF_READ_ENTRIES, &reader) == HMF_INVALID_ARGUMENT);
+    CHECK(reader == NULL);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_PROTOCOL_LOG, HMF_READ_SESSIONS, NULL) == HMF_NULL_ARGUMENT);
     CHECK(hmf_reader_add_path(NULL, (const uint8_t *)"x", 1) == HMF_NULL_ARGUMENT);
     CHECK(hmf_batch_view_get(NULL, NULL) == HMF_NULL_ARGUMENT);
-    CHECK(hmf_reader_new(HMF_LOG_PROTOCOL, HMF_READ_SESSIONS, &reader) == HMF_OK);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_PROTOCOL_LOG, HMF_READ_SESSIONS, &reader) == HMF_OK);
     const uint8_t invalid_utf8[] = {0xff, 0xfe};
     CHECK(hmf_reader_add_path(reader, invalid_utf8, 2) == HMF_INVALID_UTF8);
     /* The result size is a tracking-log option. */
@@ -178,7 +181,7 @@ static void test_null_and_bad_arguments(void) {
 static void test_diagnosis(void) {
     const char *text = "451 4.7.0 Temporary server error. Please try again later. PRX2 ";
     hmf_findings *findings = NULL;
-    CHECK(hmf_diagnose(NULL, (const uint8_t *)text, strlen(text), 1, 1, NULL, 0, false, &findings) == HMF_OK);
+    CHECK(hmf_diagnose(NULL, (const uint8_t *)text, strlen(text), 1, HMF_LOG_KIND_PROTOCOL_LOG, NULL, 0, false, &findings) == HMF_OK);
     const hmf_finding *items = NULL;
     size_t count = 0;
     CHECK(hmf_findings_get(findings, &items, &count) == HMF_OK);

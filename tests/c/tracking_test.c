@@ -14,7 +14,7 @@ static char data_root[4096];
 
 static hmf_reader *new_reader(const char *path) {
     hmf_reader *reader = NULL;
-    CHECK(hmf_reader_new(HMF_LOG_TRACKING, HMF_READ_ENTRIES, &reader) == HMF_OK);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_ENTRIES, &reader) == HMF_OK);
     CHECK(reader != NULL);
     CHECK(hmf_reader_add_path(reader, (const uint8_t *)path, strlen(path)) == HMF_OK);
     return reader;
@@ -256,14 +256,14 @@ static void test_bad_lines_are_error_items(const char *scratch) {
 }
 
 static void test_null_and_bad_arguments(void) {
-    CHECK(hmf_reader_new(HMF_LOG_TRACKING, HMF_READ_ENTRIES, NULL) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_ENTRIES, NULL) == HMF_NULL_ARGUMENT);
     CHECK(hmf_reader_add_path(NULL, (const uint8_t *)"x", 1) == HMF_NULL_ARGUMENT);
     CHECK(hmf_reader_next_batch(NULL, 0, NULL) == HMF_NULL_ARGUMENT);
     CHECK(hmf_reader_stats(NULL, NULL) == HMF_NULL_ARGUMENT);
     hmf_reader *reader = NULL;
     /* Tracking logs are read as events: there are no sessions to rebuild. */
-    CHECK(hmf_reader_new(HMF_LOG_TRACKING, HMF_READ_SESSIONS, &reader) == HMF_INVALID_ARGUMENT && reader == NULL);
-    CHECK(hmf_reader_new(HMF_LOG_TRACKING, HMF_READ_ENTRIES, &reader) == HMF_OK);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_SESSIONS, &reader) == HMF_INVALID_ARGUMENT && reader == NULL);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_ENTRIES, &reader) == HMF_OK);
     /* Tail and follow are protocol-log options. */
     CHECK(hmf_reader_set_tail(reader, 1) == HMF_INVALID_ARGUMENT);
     CHECK(hmf_reader_set_follow(reader, true) == HMF_INVALID_ARGUMENT);

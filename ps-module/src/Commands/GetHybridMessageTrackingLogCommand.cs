@@ -87,15 +87,6 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public string DomainController { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string MessageTrackingLogPath { get; set; }
-
-        [Parameter(ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
-        [Alias("Identity")]
-        [ValidateNotNullOrEmpty]
-        public string TransportServer { get; set; }
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Server { get; set; }
@@ -112,6 +103,7 @@ namespace HybridMailFlow.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             LibraryLoader.EnsureLoaded();
             paths = new LogPathList(this);
             progress = new FileProgress(this, "Reading message tracking logs");
@@ -125,39 +117,8 @@ namespace HybridMailFlow.Commands
                 GatherForServers("LiteralPath", LiteralPath);
                 return;
             }
-            if (ParameterSetName == "TransportService")
-            {
-                paths.AddExisting(TransportServiceFolder(MessageTrackingLogPath, TransportServer));
-                return;
-            }
             // Only the parameter set's own values are bound; the other is null.
             paths.Add(Path, LiteralPath);
-        }
-
-        /// <summary>
-        /// A transport service's MessageTrackingLogPath as this computer reaches it: as it is on the server itself,
-        /// else through the drive's admin share of the server (C:\... as \\CMEDGE01\C$\...).
-        /// </summary>
-        internal static string TransportServiceFolder(string configuredPath, string server)
-        {
-            var path = configuredPath.Trim();
-            if (string.IsNullOrEmpty(server) || IsThisComputer(server))
-            {
-                return path;
-            }
-            if (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'))
-            {
-                return string.Format(@"\\{0}\{1}$\{2}", server.Trim(), char.ToUpperInvariant(path[0]), path.Substring(3).Replace('/', '\\'));
-            }
-            return path;
-        }
-
-        private static bool IsThisComputer(string server)
-        {
-            var name = server.Trim();
-            var firstLabel = name.Split('.')[0];
-            return firstLabel.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase)
-                || name.Equals("localhost", StringComparison.OrdinalIgnoreCase);
         }
 
         protected override void EndProcessing()

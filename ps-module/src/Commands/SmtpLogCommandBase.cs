@@ -79,6 +79,7 @@ namespace HybridMailFlow.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             LibraryLoader.EnsureLoaded();
             paths = new LogPathList(this);
             progress = new FileProgress(this, ReadsSessions ? "Rebuilding SMTP sessions" : "Reading SMTP protocol logs");

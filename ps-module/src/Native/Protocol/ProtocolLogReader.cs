@@ -19,7 +19,7 @@ namespace HybridMailFlow.Native
 
         internal override LogKind Kind
         {
-            get { return LogKind.Protocol; }
+            get { return LogKind.ProtocolLog; }
         }
 
         internal override ReadMode Mode
@@ -114,7 +114,7 @@ namespace HybridMailFlow.Native
                 Event = symbol,
                 EventName = SmtpLogEntry.EventNameOf(symbol),
                 Direction = e->Direction == LogDirection.Send ? "Send" : "Receive",
-                Role = strings.Get(e->Role),
+                Role = AbiNames.Of(e->Role),
                 Data = Utf8.ReadOrNull(e->Data),
                 Context = Utf8.ReadOrNull(e->Context),
                 Path = strings.Get(e->Path),
@@ -142,7 +142,7 @@ namespace HybridMailFlow.Native
                 Server = pool.Get(s->Server),
                 ConnectorId = pool.Get(s->ConnectorId),
                 Direction = s->Direction == LogDirection.Send ? "Send" : "Receive",
-                Role = pool.Get(s->Role) ?? string.Empty,
+                Role = AbiNames.Of(s->Role),
                 SessionId = Utf8.Read(s->SessionId),
                 StartUtc = Times.FromUnixMs(s->StartMs),
                 EndUtc = Times.FromUnixMs(s->EndMs),
@@ -150,7 +150,7 @@ namespace HybridMailFlow.Native
                 LocalPort = s->LocalPort < 0 ? (int?)null : s->LocalPort,
                 RemoteAddress = pool.Get(s->RemoteAddress),
                 RemotePort = s->RemotePort < 0 ? (int?)null : s->RemotePort,
-                RemoteAddressClass = pool.Get(s->RemoteAddressClass) ?? string.Empty,
+                RemoteAddressClass = AbiNames.Of(s->RemoteAddressClass),
                 IsExchangeOnline = s->IsExchangeOnline != 0,
                 TlsSucceeded = s->TlsSucceeded < 0 ? (bool?)null : s->TlsSucceeded != 0,
                 TlsCipherStrength = s->TlsCipherStrength < 0 ? (int?)null : s->TlsCipherStrength,
@@ -159,7 +159,9 @@ namespace HybridMailFlow.Native
                 ThroughputKBps = s->ThroughputKbps < 0 ? (double?)null : Math.Round(s->ThroughputKbps, 1),
                 Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
                 LastError = pool.Get(s->LastError),
-                Outcome = pool.Get(s->Outcome) ?? string.Empty,
+                Outcome = AbiNames.Of(s->Outcome),
+                TlsMode = AbiNames.Of(s->TlsMode),
+                AuthResult = AbiNames.Of(s->AuthResult),
                 Ended = s->Ended != 0,
                 OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
                 LineCount = (int)s->LineCount,

@@ -23,7 +23,7 @@ namespace HybridMailFlow.Native
 
         internal override LogKind Kind
         {
-            get { return LogKind.Tracking; }
+            get { return LogKind.MessageTracking; }
         }
 
         internal override void Configure(LogReader reader)
