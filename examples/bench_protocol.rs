@@ -19,12 +19,16 @@ mod cpu_time;
 #[path = "common/mix_bench.rs"]
 mod mix_bench;
 
+use hybridmailflow_engine::logfile::{BatchEnd, Item, Step};
 use hybridmailflow_engine::protocol::{
-    BatchEnd, Next, ParallelReader, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode,
+    ParallelReader, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolRow, ReadMode,
 };
 
 fn is_record(item: &ProtocolItem) -> bool {
-    matches!(item, ProtocolItem::Entry(_) | ProtocolItem::Session(_))
+    matches!(
+        item,
+        Item::Row(ProtocolRow::Entry(_)) | Item::Row(ProtocolRow::Session(_))
+    )
 }
 
 fn main() {
@@ -63,7 +67,7 @@ fn main() {
         }
     } else {
         let mut reader = reader;
-        while let Next::Item(item) = reader.next() {
+        while let Step::Item(item) = reader.next() {
             items += u64::from(is_record(&item));
         }
         reader.stats().bytes

@@ -9,9 +9,9 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 5
+#define HMF_ABI_VERSION 7
 
-// Struct ids for `hmf_struct_size`. Append-only.
+// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) are retired.
 #define HMF_STRUCT_STR 1
 
 #define HMF_STRUCT_ERROR 2
@@ -30,8 +30,6 @@
 
 #define HMF_STRUCT_BATCH_VIEW 9
 
-#define HMF_STRUCT_PROTOCOL_STATS 10
-
 #define HMF_STRUCT_STR_LIST 11
 
 #define HMF_STRUCT_FINDING 12
@@ -39,8 +37,6 @@
 #define HMF_STRUCT_TRACKING_EVENT 13
 
 #define HMF_STRUCT_LATENCY_COMPONENT 14
-
-#define HMF_STRUCT_TRACKING_STATS 15
 
 #define HMF_STRUCT_CERT_NAME_MATCH 16
 
@@ -55,6 +51,8 @@
 #define HMF_STRUCT_IP_RANGE_INFO 21
 
 #define HMF_STRUCT_TABLE 22
+
+#define HMF_STRUCT_STATS 23
 
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
@@ -111,6 +109,126 @@ enum hmf_direction
 typedef enum hmf_direction hmf_direction;
 #else
 typedef uint32_t hmf_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The Exchange transport service that wrote a protocol log (from its folder).
+enum hmf_role
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_ROLE_FRONT_END = 0,
+  HMF_ROLE_HUB = 1,
+  HMF_ROLE_EDGE = 2,
+  HMF_ROLE_MAILBOX_DELIVERY = 3,
+  HMF_ROLE_MAILBOX_SUBMISSION = 4,
+  HMF_ROLE_UNKNOWN = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_role hmf_role;
+#else
+typedef uint32_t hmf_role;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How bad a finding or a queue's state is.
+enum hmf_severity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_SEVERITY_INFO = 0,
+  HMF_SEVERITY_WARNING = 1,
+  HMF_SEVERITY_ERROR = 2,
+  HMF_SEVERITY_CRITICAL = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_severity hmf_severity;
+#else
+typedef uint32_t hmf_severity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What an IP address is.
+enum hmf_address_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_ADDRESS_LOOPBACK = 0,
+  HMF_ADDRESS_PRIVATE = 1,
+  HMF_ADDRESS_EXCHANGE_ONLINE = 2,
+  HMF_ADDRESS_PUBLIC = 3,
+  HMF_ADDRESS_INVALID = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_address_class hmf_address_class;
+#else
+typedef uint32_t hmf_address_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How a session asked for TLS: none, STARTTLS or X-ANONYMOUSTLS.
+enum hmf_tls_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_TLS_MODE_NONE = 0,
+  HMF_TLS_MODE_START_TLS = 1,
+  HMF_TLS_MODE_ANONYMOUS_TLS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_tls_mode hmf_tls_mode;
+#else
+typedef uint32_t hmf_tls_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Whether a session authenticated.
+enum hmf_auth_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_AUTH_NONE = 0,
+  HMF_AUTH_SUCCEEDED = 1,
+  HMF_AUTH_FAILED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_auth_result hmf_auth_result;
+#else
+typedef uint32_t hmf_auth_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How a session ended (the engine's `Outcome::ALL`, in that order).
+enum hmf_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_OUTCOME_DELIVERED = 0,
+  HMF_OUTCOME_REJECTED = 1,
+  HMF_OUTCOME_TEMP_FAILED = 2,
+  HMF_OUTCOME_CONNECT_FAILED = 3,
+  HMF_OUTCOME_TLS_FAILED = 4,
+  HMF_OUTCOME_AUTH_FAILED = 5,
+  HMF_OUTCOME_DROPPED = 6,
+  HMF_OUTCOME_NO_MESSAGE = 7,
+  HMF_OUTCOME_INCOMPLETE = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_outcome hmf_outcome;
+#else
+typedef uint32_t hmf_outcome;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -172,13 +290,35 @@ typedef uint32_t hmf_cert_name_source;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Read modes (`hmf_protocol_reader_new`).
+// The kind of a transport queue.
+enum hmf_queue_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_QUEUE_DELIVERY = 0,
+  HMF_QUEUE_SUBMISSION = 1,
+  HMF_QUEUE_UNREACHABLE = 2,
+  HMF_QUEUE_POISON = 3,
+  HMF_QUEUE_SHADOW = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_queue_kind hmf_queue_kind;
+#else
+typedef uint32_t hmf_queue_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Read modes (`hmf_reader_new`).
 enum hmf_read_mode
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  // The log's rows as written: protocol lines, tracking events.
   HMF_READ_ENTRIES = 0,
+  // Protocol logs only: the sessions rebuilt from the lines.
   HMF_READ_SESSIONS = 1,
 };
 #ifndef __cplusplus
@@ -189,7 +329,7 @@ typedef uint32_t hmf_read_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Filter kinds (`hmf_protocol_reader_add_filter`). Several values of one kind match any of them.
+// Protocol-log filter kinds (`hmf_reader_add_filter`). Several values of one kind match any of them.
 enum hmf_protocol_filter
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -256,6 +396,8 @@ enum hmf_timeline_table
   HMF_TIMELINE_TABLE_ISSUES = 4,
   // One row: how much was searched and how much of it parsed.
   HMF_TIMELINE_TABLE_STATS = 5,
+  // From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses.
+  HMF_TIMELINE_TABLE_EVIDENCE = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -265,7 +407,7 @@ typedef uint32_t hmf_timeline_table;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
+// Tracking-log filter kinds (`hmf_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
 // EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
 enum hmf_tracking_filter
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -302,6 +444,28 @@ typedef uint32_t hmf_tracking_filter;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A kind of log: where an error text given to `hmf_diagnose` was found, as the knowledge base's rules name it, and
+// what a reader (`hmf_reader_new`) reads: protocol logs or message tracking logs.
+enum hmf_log_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_LOG_KIND_UNKNOWN = 0,
+  HMF_LOG_KIND_PROTOCOL_LOG = 1,
+  HMF_LOG_KIND_MESSAGE_TRACKING = 2,
+  HMF_LOG_KIND_QUEUE = 3,
+  HMF_LOG_KIND_MESSAGE_TRACE = 4,
+  HMF_LOG_KIND_NDR = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_log_kind hmf_log_kind;
+#else
+typedef uint32_t hmf_log_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A batch of items (protocol lines or sessions, tracking events, errors, file events), owned by the caller
 // until `hmf_batch_free`.
 typedef struct hmf_batch hmf_batch;
@@ -312,11 +476,11 @@ typedef struct hmf_findings hmf_findings;
 // A knowledge base: the built-in rules, and the rules a user adds (theirs win).
 typedef struct hmf_knowledge_base hmf_knowledge_base;
 
-// A protocol-log reader. Configure it, then call `hmf_protocol_reader_next_batch` until the state is END.
-typedef struct hmf_protocol_reader hmf_protocol_reader;
-
 // An advice and the strings it points into; freed with `hmf_queue_assessment_free`.
 typedef struct hmf_queue_assessment hmf_queue_assessment;
+
+// A log reader. Configure it, then call `hmf_reader_next_batch` until the state is END.
+typedef struct hmf_reader hmf_reader;
 
 // Send connectors as routing sees them; freed with `hmf_route_table_free`.
 typedef struct hmf_route_table hmf_route_table;
@@ -329,9 +493,6 @@ typedef struct hmf_timeline_result hmf_timeline_result;
 
 // Reads Exchange Online trace exports. Opaque.
 typedef struct hmf_trace_import hmf_trace_import;
-
-// A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
-typedef struct hmf_tracking_reader hmf_tracking_reader;
 
 // A UTF-8 string that the library owns: `len` bytes at `ptr`, not NUL-terminated. `ptr` is NULL only when
 // `len` is 0.
@@ -361,8 +522,7 @@ typedef struct {
   // PowerShell commands, with the values found in the text filled in.
   hmf_str_list commands;
   hmf_str_list references;
-  // Info, Warning, Error or Critical.
-  hmf_str severity;
+  hmf_severity severity;
   hmf_str matched_text;
   // Wrappers peeled off to reach matched_text, outermost first.
   hmf_str_list context_text;
@@ -391,8 +551,7 @@ typedef struct {
   uint32_t event;
   // HMF_DIRECTION_RECEIVE or HMF_DIRECTION_SEND.
   hmf_direction direction;
-  // FrontEnd, Hub, Edge, MailboxDelivery, MailboxSubmission or Unknown.
-  hmf_str role;
+  hmf_role role;
   hmf_str data;
   hmf_str context;
   // For a line that reports a failure: the knowledge base's findings, best first. None for other lines.
@@ -434,22 +593,20 @@ typedef struct {
   hmf_str connector_id;
   hmf_str session_id;
   hmf_direction direction;
-  hmf_str role;
+  hmf_role role;
   int64_t start_ms;
   int64_t end_ms;
   hmf_str local_address;
   int32_t local_port;
   hmf_str remote_address;
   int32_t remote_port;
-  // Loopback, Private, ExchangeOnline, Public or Invalid.
-  hmf_str remote_address_class;
+  hmf_address_class remote_address_class;
   uint32_t is_exchange_online;
   hmf_str helo;
   hmf_str remote_host;
   hmf_str banner;
   hmf_str_list extensions;
-  // None, STARTTLS or X-ANONYMOUSTLS.
-  hmf_str tls_mode;
+  hmf_tls_mode tls_mode;
   // -1 unknown (no TLS logged), 0 failed, 1 succeeded.
   int32_t tls_succeeded;
   hmf_str tls_protocol;
@@ -468,8 +625,7 @@ typedef struct {
   hmf_str tls_domain_capabilities_domain;
   hmf_str auth_mechanism;
   hmf_str auth_user;
-  // None, Succeeded or Failed.
-  hmf_str auth_result;
+  hmf_auth_result auth_result;
   hmf_str auth_failure;
   hmf_str permissions;
   const hmf_message *messages;
@@ -485,7 +641,7 @@ typedef struct {
   hmf_str_list responses;
   hmf_str last_error;
   hmf_str disconnect_reason;
-  hmf_str outcome;
+  hmf_outcome outcome;
   hmf_str outcome_path;
   // 0 when no line decided it.
   uint64_t outcome_line;
@@ -667,8 +823,7 @@ typedef struct {
 
 // What an address is, for the DNS server and connector checks. The strings are static.
 typedef struct {
-  // Loopback, Private, ExchangeOnline, Public or Invalid.
-  hmf_str class_name;
+  hmf_address_class address_class;
   // The well-known public DNS service the address belongs to ("Google Public DNS"), empty when none.
   hmf_str public_resolver;
 } hmf_address_info;
@@ -686,15 +841,13 @@ typedef struct {
 typedef struct {
   hmf_str server;
   hmf_str queue;
-  // Delivery, Submission, Unreachable, Poison or Shadow.
-  hmf_str kind;
+  hmf_queue_kind kind;
   // Active, Connecting, Ready, Retry, Suspended, Unreachable, Poison, Shadow, Unknown; NotSubmitted for the
   // checklist.
   hmf_str state;
   hmf_str meaning;
   hmf_str action;
-  // Info, Warning, Error or Critical.
-  hmf_str severity;
+  hmf_severity severity;
   // PowerShell with the queue's identity filled in, in the order to run them.
   hmf_str_list commands;
   // The checks in order, in words (the checklist only).
@@ -739,17 +892,25 @@ typedef struct {
   hmf_str_list fix_commands;
 } hmf_route;
 
-// Totals so far, for the closing summary.
+// Totals so far, for the closing summary. A count a log kind does not keep stays 0.
 typedef struct {
+  // Files opened and read (including refused ones).
   uint64_t files;
+  // Files not read because their name (or #Date) is outside the time range.
   uint64_t files_skipped_by_time;
+  // Tracking logs not opened because they come from another server than the one asked for.
+  uint64_t files_skipped_by_server;
+  // Tracking logs that are not message-tracking logs.
+  uint64_t files_refused;
   uint64_t bytes;
   uint64_t lines;
   uint64_t skipped_lines;
   uint64_t truncated_lines;
-  uint64_t entries;
+  // Rows read: protocol lines (in either mode), tracking events returned.
+  uint64_t rows;
+  // Protocol sessions rebuilt.
   uint64_t sessions;
-} hmf_protocol_stats;
+} hmf_stats;
 
 // `rows` records of `columns.len` cells each, row after row: cell (r, c) is `cells.items[r * columns.len + c]`.
 // Numbers and times are decimal text; times are milliseconds since the Unix epoch (UTC); lists are joined with
@@ -759,21 +920,6 @@ typedef struct {
   hmf_str_list cells;
   size_t rows;
 } hmf_table;
-
-// Totals so far, for the closing summary.
-typedef struct {
-  // Files opened and read (including refused ones).
-  uint64_t files;
-  uint64_t files_skipped_by_time;
-  uint64_t files_skipped_by_server;
-  // Files that are not message-tracking logs.
-  uint64_t files_refused;
-  uint64_t bytes;
-  uint64_t lines;
-  uint64_t skipped_lines;
-  uint64_t truncated_lines;
-  uint64_t events;
-} hmf_tracking_stats;
 
 
 
@@ -1024,7 +1170,7 @@ hmf_status hmf_knowledge_base_new(const uint8_t *rules_toml,
 void hmf_knowledge_base_free(hmf_knowledge_base *knowledge);
 
 // Diagnoses `text`. `knowledge` may be NULL for the built-in rules. `direction`: 0 unknown, 1 receive, 2 send.
-// `log_kind`: 0 unknown, 1 protocol log, 2 message tracking, 3 queue, 4 message trace, 5 NDR. `preceding`: the
+// `log_kind`: an `hmf_log_kind` (HMF_LOG_KIND_UNKNOWN when not known). `preceding`: the
 // command that drew the reply (may be empty). With `all` false only the best finding is returned. There is
 // always at least one finding: text no rule knows gets "Unrecognized" with the meaning of its status code.
 //
@@ -1069,97 +1215,6 @@ void hmf_findings_free(hmf_findings *findings);
 // `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_last_error(hmf_error *out);
 
-// Creates a reader of lines (HMF_READ_ENTRIES) or sessions (HMF_READ_SESSIONS).
-//
-// # Safety
-// `out` is NULL or points to a writable `*mut hmf_protocol_reader`; none is used after the call returns, beyond what
-// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_new(uint32_t mode,
-                                   hmf_protocol_reader **out);
-
-// Frees a reader. NULL is accepted.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-void hmf_protocol_reader_free(hmf_protocol_reader *reader);
-
-// Adds a file to read (UTF-8 path). Files are read in time order whatever order they are added in.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `path` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_add_path(hmf_protocol_reader *reader,
-                                        const uint8_t *path,
-                                        size_t len);
-
-// Keeps lines (or sessions overlapping the range) between start and end, milliseconds since the Unix epoch.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_time_range(hmf_protocol_reader *reader,
-                                              bool has_start,
-                                              int64_t start_ms,
-                                              bool has_end,
-                                              int64_t end_ms);
-
-// Adds a filter value (see HMF_FILTER_*). A value that cannot be read (a bad address range, an unknown
-// outcome) is refused with HMF_INVALID_ARGUMENT and a message saying why.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `value` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_add_filter(hmf_protocol_reader *reader,
-                                          uint32_t kind,
-                                          const uint8_t *value,
-                                          size_t len);
-
-// Only the last `count` lines or sessions, from the newest files.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_tail(hmf_protocol_reader *reader,
-                                        uint64_t count);
-
-// Follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_follow(hmf_protocol_reader *reader,
-                                          bool follow);
-
-// The server name for files whose path and connector ids do not name one (the local server's own logs).
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `name` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_protocol_reader_set_default_server(hmf_protocol_reader *reader,
-                                                  const uint8_t *name,
-                                                  size_t len);
-
-// Reads up to `max_items` items (0 means 256) into a new batch. The batch's state tells whether to call again.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_protocol_reader_next_batch(hmf_protocol_reader *reader,
-                                          size_t max_items,
-                                          hmf_batch **out);
-
-// # Safety
-// `reader` is NULL or a live `hmf_protocol_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_protocol_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_protocol_reader_stats(const hmf_protocol_reader *reader,
-                                     hmf_protocol_stats *out);
-
 // Reads the lines of a session (its `raw_lines`, joined with '\n') as entries. Path and line numbers are
 // left empty: the session's `line_files`/`line_numbers` tell them.
 //
@@ -1171,6 +1226,115 @@ hmf_status hmf_protocol_parse_lines(const uint8_t *text,
                                     size_t len,
                                     uint32_t direction,
                                     hmf_batch **out);
+
+// Creates a reader of a log kind (HMF_LOG_KIND_PROTOCOL_LOG, HMF_LOG_KIND_MESSAGE_TRACKING) in a read mode (HMF_READ_*; sessions for protocol logs only).
+//
+// # Safety
+// `out` is NULL or points to a writable `*mut hmf_reader`; none is used after the call returns, beyond what the
+// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_new(uint32_t kind,
+                          uint32_t mode,
+                          hmf_reader **out);
+
+// Frees a reader, stopping its reading threads. NULL is accepted.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+void hmf_reader_free(hmf_reader *reader);
+
+// Adds a file, or a folder meaning every log of the reader's kind under it (UTF-8 path). Rows come out in time
+// order whatever order the paths are added in.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `path` points to `len` readable bytes
+// (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say
+// a returned string or handle borrows.
+hmf_status hmf_reader_add_path(hmf_reader *reader,
+                               const uint8_t *path,
+                               size_t len);
+
+// Keeps rows between start and end, milliseconds since the Unix epoch (protocol sessions overlapping the range).
+// Files whose name (or #Date) shows they are outside the range are skipped unread.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_time_range(hmf_reader *reader,
+                                     bool has_start,
+                                     int64_t start_ms,
+                                     bool has_end,
+                                     int64_t end_ms);
+
+// Adds a filter value: `kind` is one of the reader's log kind's filters (HMF_FILTER_* for protocol logs,
+// HMF_TRACKING_FILTER_* for tracking logs). A value that cannot be read (a bad address range, an unknown outcome,
+// an empty value, a second value for a tracking filter that takes one) is refused with HMF_INVALID_ARGUMENT and a
+// message saying why.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `value` points to `len` readable bytes
+// (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say
+// a returned string or handle borrows.
+hmf_status hmf_reader_add_filter(hmf_reader *reader,
+                                 uint32_t kind,
+                                 const uint8_t *value,
+                                 size_t len);
+
+// Protocol logs: only the last `count` lines or sessions, from the newest files.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_tail(hmf_reader *reader,
+                               uint64_t count);
+
+// Protocol logs: follow the newest file as it grows, and the next hourly file; batches then end in state PENDING.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_follow(hmf_reader *reader,
+                                 bool follow);
+
+// Tracking logs: returns at most `count` events.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; none is used after the call returns,
+// beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_reader_set_result_size(hmf_reader *reader,
+                                      uint64_t count);
+
+// The server of files whose path (and, for protocol logs, connector ids) do not name one: the local server's own
+// logs.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `name` points to `len` readable bytes
+// (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say
+// a returned string or handle borrows.
+hmf_status hmf_reader_set_default_server(hmf_reader *reader,
+                                         const uint8_t *name,
+                                         size_t len);
+
+// The next batch of up to `max_items` items (0 means 256): rows, errors and file events, in order. The first call
+// starts reading (on threads of its own, a batch ahead). The batch's state tells whether to call again; after the
+// batch whose state is END, further calls return empty END batches.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `out` is NULL or points to a writable
+// `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_reader_next_batch(hmf_reader *reader,
+                                 size_t max_items,
+                                 hmf_batch **out);
+
+// Totals as of the last batch taken.
+//
+// # Safety
+// `reader` is NULL or a live `hmf_reader` this library made, not yet freed; `out` is NULL or points to a writable
+// `hmf_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
+// string or handle borrows.
+hmf_status hmf_reader_stats(const hmf_reader *reader,
+                            hmf_stats *out);
 
 // Creates an empty query.
 //
@@ -1242,6 +1406,19 @@ hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
 hmf_status hmf_timeline_query_run(const hmf_timeline_query *query,
                                   hmf_timeline_result **out);
 
+// What tracing the query reads of its logs, rather than its timelines: table HMF_TIMELINE_TABLE_EVIDENCE has one
+// row per log file (Kind `Tracking` or `Protocol`, Path, Header: its `#` lines, Lines: the lines the trace uses,
+// LineNumbers: each one's number in the file; lists joined with a line feed), and the issues and stats tables are
+// filled as by a run. Written again under their folders and names, the files give the timelines the whole logs
+// give: a server sends them so that the computer that asked traces all its servers' lines together.
+//
+// # Safety
+// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `out` is NULL or points to a
+// writable `*mut hmf_timeline_result`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+// say a returned string or handle borrows.
+hmf_status hmf_timeline_query_collect_evidence(const hmf_timeline_query *query,
+                                               hmf_timeline_result **out);
+
 // Frees a result and its tables. NULL is accepted.
 //
 // # Safety
@@ -1309,94 +1486,6 @@ hmf_status hmf_trace_import_events(const hmf_trace_import *import,
 // string or handle borrows.
 hmf_status hmf_trace_import_issues(const hmf_trace_import *import,
                                    hmf_table *out);
-
-// Creates a message-tracking reader.
-//
-// # Safety
-// `out` is NULL or points to a writable `*mut hmf_tracking_reader`; none is used after the call returns, beyond what
-// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_new(hmf_tracking_reader **out);
-
-// Frees a reader, stopping its reading thread. NULL is accepted.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-void hmf_tracking_reader_free(hmf_tracking_reader *reader);
-
-// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
-// whatever order the paths are added in.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `path` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_add_path(hmf_tracking_reader *reader,
-                                        const uint8_t *path,
-                                        size_t len);
-
-// Keeps events between start and end (inclusive), milliseconds since the Unix epoch. Files whose name or #Date
-// shows they are outside the range are skipped unread.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_set_time_range(hmf_tracking_reader *reader,
-                                              bool has_start,
-                                              int64_t start_ms,
-                                              bool has_end,
-                                              int64_t end_ms);
-
-// Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
-// is refused with HMF_INVALID_ARGUMENT.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `value` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_add_filter(hmf_tracking_reader *reader,
-                                          uint32_t kind,
-                                          const uint8_t *value,
-                                          size_t len);
-
-// Returns at most `count` events.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_set_result_size(hmf_tracking_reader *reader,
-                                               uint64_t count);
-
-// The server of files whose path does not name one (the local server's own logs), for the server filter.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `name` points to `len` readable
-// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-// say a returned string or handle borrows.
-hmf_status hmf_tracking_reader_set_default_server(hmf_tracking_reader *reader,
-                                                  const uint8_t *name,
-                                                  size_t len);
-
-// The next batch of up to `max_items` items (0 means 256): events, errors and file events, in order. The first
-// call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
-// return empty END batches.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_tracking_reader_next_batch(hmf_tracking_reader *reader,
-                                          size_t max_items,
-                                          hmf_batch **out);
-
-// Totals as of the last batch taken.
-//
-// # Safety
-// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_tracking_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-// returned string or handle borrows.
-hmf_status hmf_tracking_reader_stats(const hmf_tracking_reader *reader,
-                                     hmf_tracking_stats *out);
 
 #ifdef __cplusplus
 }  // extern "C"

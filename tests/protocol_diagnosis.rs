@@ -2,14 +2,15 @@
 
 use std::path::PathBuf;
 
-use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use hybridmailflow_engine::logfile::{Item, Step};
+use hybridmailflow_engine::protocol::{ProtocolFilter, ProtocolReader, ProtocolRow, ReadMode, Session};
 
 fn sample_sessions() -> Vec<Session> {
     let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
     let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), vec![samples]);
     let mut sessions = Vec::new();
-    while let Next::Item(item) = reader.next() {
-        if let ProtocolItem::Session(s) = item {
+    while let Step::Item(item) = reader.next() {
+        if let Item::Row(ProtocolRow::Session(s)) = item {
             sessions.push(*s);
         }
     }
@@ -59,8 +60,8 @@ fn failure_lines_carry_a_diagnosis_and_other_lines_none() {
     let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
     let mut reader = ProtocolReader::new(ReadMode::Entries, ProtocolFilter::default(), vec![samples]);
     let (mut diagnosed, mut plain) = (Vec::new(), 0);
-    while let Next::Item(item) = reader.next() {
-        if let ProtocolItem::Entry(e) = item {
+    while let Step::Item(item) = reader.next() {
+        if let Item::Row(ProtocolRow::Entry(e)) = item {
             match e.diagnosis.first() {
                 Some(f) => diagnosed.push((e.data.clone(), e.context.clone(), f.rule_id.clone())),
                 None => plain += 1,

@@ -5,7 +5,8 @@
 use std::io::Write;
 
 use hybridmailflow_engine::logfile::{split_csv_line, write_csv_row, LineErrorKind, Record};
-use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode};
+use hybridmailflow_engine::logfile::{Item, Step};
+use hybridmailflow_engine::protocol::{ProtocolFilter, ProtocolReader, ReadMode};
 use proptest::prelude::*;
 
 const HEADER: &[u8] = b"#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
@@ -42,8 +43,8 @@ fn read_everything(content: &[u8], mode: ReadMode) -> usize {
     let mut reader =
         ProtocolReader::new(mode, ProtocolFilter::default(), vec![file.path().to_path_buf()]).max_line_bytes(4096);
     let mut items = 0;
-    while let Next::Item(item) = reader.next() {
-        if let ProtocolItem::Error(e) = &item {
+    while let Step::Item(item) = reader.next() {
+        if let Item::Error(e) = &item {
             assert_ne!(e.kind, LineErrorKind::Internal, "{e}");
         }
         items += 1;

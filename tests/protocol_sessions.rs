@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use hybridmailflow_engine::logfile::{Item, Step};
 use hybridmailflow_engine::protocol::{
-    AuthResult, Direction, Next, Outcome, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Role, Session,
-    TlsMode,
+    AuthResult, Direction, Outcome, ProtocolFilter, ProtocolReader, ProtocolRow, ReadMode, Role, Session, TlsMode,
 };
 
 const RECV_HEADER: &str = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2026-05-01T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n";
@@ -28,10 +28,10 @@ fn read_sessions(paths: Vec<PathBuf>, filter: ProtocolFilter) -> (Vec<Session>, 
     let (mut sessions, mut errors) = (Vec::new(), Vec::new());
     loop {
         match reader.next() {
-            Next::Item(ProtocolItem::Session(s)) => sessions.push(*s),
-            Next::Item(ProtocolItem::Error(e)) => errors.push(e.to_string()),
-            Next::Item(_) => {}
-            Next::Pending | Next::End => return (sessions, errors),
+            Step::Item(Item::Row(ProtocolRow::Session(s))) => sessions.push(*s),
+            Step::Item(Item::Error(e)) => errors.push(e.to_string()),
+            Step::Item(_) => {}
+            Step::Pending | Step::End => return (sessions, errors),
         }
     }
 }
@@ -264,8 +264,8 @@ fn tail_gives_the_last_sessions_and_entries() {
     let paths = exo_inbound(dir.path());
     let mut reader = ProtocolReader::new(ReadMode::Entries, ProtocolFilter::default(), paths.clone()).tail(3);
     let mut entries = Vec::new();
-    while let Next::Item(item) = reader.next() {
-        if let ProtocolItem::Entry(e) = item {
+    while let Step::Item(item) = reader.next() {
+        if let Item::Row(ProtocolRow::Entry(e)) = item {
             entries.push(e);
         }
     }
@@ -276,8 +276,8 @@ fn tail_gives_the_last_sessions_and_entries() {
     // A session wants more than the newest file: the tail reaches back into the earlier file.
     let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), paths).tail(1);
     let mut sessions = Vec::new();
-    while let Next::Item(item) = reader.next() {
-        if let ProtocolItem::Session(s) = item {
+    while let Step::Item(item) = reader.next() {
+        if let Item::Row(ProtocolRow::Session(s)) = item {
             sessions.push(s);
         }
     }
@@ -306,8 +306,8 @@ fn a_time_range_skips_files_outside_it_unread() {
         paths,
     );
     let mut sessions = 0;
-    while let Next::Item(item) = reader.next() {
-        sessions += usize::from(matches!(item, ProtocolItem::Session(_)));
+    while let Step::Item(item) = reader.next() {
+        sessions += usize::from(matches!(item, Item::Row(ProtocolRow::Session(_))));
     }
     assert_eq!(sessions, 1);
     assert_eq!(reader.stats().files_skipped_by_time, 1);
@@ -330,15 +330,16 @@ fn a_folder_means_every_protocol_log_under_it() {
 
 #[test]
 fn streams_read_in_parallel_give_what_one_reader_gives_in_the_same_order_however_many_readers() {
-    use hybridmailflow_engine::protocol::{BatchEnd, ParallelReader};
+    use hybridmailflow_engine::logfile::BatchEnd;
+    use hybridmailflow_engine::protocol::ParallelReader;
     let samples = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
     for mode in [ReadMode::Sessions, ReadMode::Entries] {
         let mut single = ProtocolReader::new(mode, ProtocolFilter::default(), vec![samples.clone()]);
         let mut expected = Vec::new();
-        while let Next::Item(item) = single.next() {
+        while let Step::Item(item) = single.next() {
             match item {
-                ProtocolItem::Session(s) => expected.push(format!("{} {}", s.session_id, s.outcome.name())),
-                ProtocolItem::Entry(e) => expected.push(format!("{} {} {}", e.path, e.line, e.time_ms)),
+                Item::Row(ProtocolRow::Session(s)) => expected.push(format!("{} {}", s.session_id, s.outcome.name())),
+                Item::Row(ProtocolRow::Entry(e)) => expected.push(format!("{} {} {}", e.path, e.line, e.time_ms)),
                 _ => {}
             }
         }
@@ -355,10 +356,12 @@ fn streams_read_in_parallel_give_what_one_reader_gives_in_the_same_order_however
             let mut got = Vec::new();
             loop {
                 let batch = parallel.next_batch(7);
-                for item in batch.items {
+                for item in &batch.items {
                     match item {
-                        ProtocolItem::Session(s) => got.push(format!("{} {}", s.session_id, s.outcome.name())),
-                        ProtocolItem::Entry(e) => got.push(format!("{} {} {}", e.path, e.line, e.time_ms)),
+                        Item::Row(ProtocolRow::Session(s)) => {
+                            got.push(format!("{} {}", s.session_id, s.outcome.name()))
+                        }
+                        Item::Row(ProtocolRow::Entry(e)) => got.push(format!("{} {} {}", e.path, e.line, e.time_ms)),
                         _ => {}
                     }
                 }
@@ -552,10 +555,10 @@ fn text_in_another_script_in_every_field_keeps_each_session_whole() {
 
     let mut lines = ProtocolReader::new(ReadMode::Entries, ProtocolFilter::default(), files);
     let (mut entries, mut line_errors) = (0, Vec::new());
-    while let Next::Item(item) = lines.next() {
+    while let Step::Item(item) = lines.next() {
         match item {
-            ProtocolItem::Entry(_) => entries += 1,
-            ProtocolItem::Error(e) => line_errors.push(e.to_string()),
+            Item::Row(ProtocolRow::Entry(_)) => entries += 1,
+            Item::Error(e) => line_errors.push(e.to_string()),
             _ => {}
         }
     }
@@ -904,10 +907,10 @@ fn tail_over_several_folders_gives_the_last_by_time_across_all_of_them() {
     let tail = |mode: ReadMode, n: usize| {
         let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), roots.clone()).tail(n);
         let mut got = Vec::new();
-        while let Next::Item(item) = reader.next() {
+        while let Step::Item(item) = reader.next() {
             match item {
-                ProtocolItem::Session(s) => got.push(s.session_id.clone()),
-                ProtocolItem::Entry(e) => got.push(format!("{}#{}", e.session_id, e.sequence.unwrap())),
+                Item::Row(ProtocolRow::Session(s)) => got.push(s.session_id.clone()),
+                Item::Row(ProtocolRow::Entry(e)) => got.push(format!("{}#{}", e.session_id, e.sequence.unwrap())),
                 _ => {}
             }
         }
@@ -1005,11 +1008,11 @@ fn lines_damaged_by_copying_are_read_repaired_and_counted_never_dropped() {
     let (intact, _) = read_sessions(intact_paths, ProtocolFilter::default());
     let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), vec![path]);
     let (mut sessions, mut errors, mut file_stats) = (Vec::new(), Vec::new(), Vec::new());
-    while let Next::Item(item) = reader.next() {
+    while let Step::Item(item) = reader.next() {
         match item {
-            ProtocolItem::Session(s) => sessions.push(*s),
-            ProtocolItem::Error(e) => errors.push(e.to_string()),
-            ProtocolItem::FileDone { stats, .. } => file_stats.push(stats),
+            Item::Row(ProtocolRow::Session(s)) => sessions.push(*s),
+            Item::Error(e) => errors.push(e.to_string()),
+            Item::FileDone { stats, .. } => file_stats.push(stats),
             _ => {}
         }
     }

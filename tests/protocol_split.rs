@@ -7,22 +7,19 @@ mod protocol_mixes;
 
 use std::path::{Path, PathBuf};
 
-use hybridmailflow_engine::protocol::{Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use hybridmailflow_engine::logfile::{Item, Step};
+use hybridmailflow_engine::protocol::{ProtocolFilter, ProtocolReader, ProtocolRow, ReadMode, Session};
 
 /// What a read hands out: sessions in order, and everything else as text in order.
 fn read(reader: ProtocolReader) -> (Vec<Session>, Vec<String>, u64) {
     let mut reader = reader;
     let (mut sessions, mut other) = (Vec::new(), Vec::new());
-    while let Next::Item(item) = reader.next() {
+    while let Step::Item(item) = reader.next() {
         match item {
-            ProtocolItem::Session(s) => sessions.push(*s),
-            ProtocolItem::Error(e) => other.push(format!("error {e}")),
-            ProtocolItem::FileStarted { path, index, count } => other.push(format!("started {path} {index}/{count}")),
-            ProtocolItem::FileDone {
-                path,
-                stats,
-                skipped_by_time,
-            } => other.push(format!("done {path} {stats:?} {skipped_by_time}")),
+            Item::Row(ProtocolRow::Session(s)) => sessions.push(*s),
+            Item::Error(e) => other.push(format!("error {e}")),
+            Item::FileStarted { path, index, count } => other.push(format!("started {path} {index}/{count}")),
+            Item::FileDone { path, stats, skipped } => other.push(format!("done {path} {stats:?} {skipped:?}")),
             item => other.push(format!("{item:?}")),
         }
     }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use hybridmailflow_engine::timeline::{
-    build_timelines, FlagKind, JoinKey, Location, Timeline, TimelineQuery, TimelineSources,
+    build_timelines, collect_evidence, FlagKind, JoinKey, Location, Timeline, TimelineQuery, TimelineSources,
 };
 use hybridmailflow_engine::trace::{import_trace, DayOrder};
 
@@ -323,4 +323,70 @@ fn a_message_the_hub_could_not_hand_to_exchange_online_is_queued_there_with_the_
         "{}",
         t.error_rule_id
     );
+}
+
+/// The lines a server sends of its logs for a trace, written again under their folders and names (as the
+/// computer that asked writes them), give the timelines the whole files give, down to each hop's file and line
+/// once mapped back.
+#[test]
+fn the_evidence_of_a_trace_gives_the_timelines_of_the_whole_logs() {
+    let queries = [
+        (by_id(EXO_TO_ONPREM), vec!["MessageTraceDetailV2.csv"]),
+        (by_id(ONPREM_TO_EXO), vec!["MessageTraceDetailV2.csv"]),
+        (by_id(ONPREM_TO_INTERNET), vec![]),
+        (
+            by_id(INTERNET_TO_ONPREM),
+            vec!["MessageTraceV2-ps7.csv", "MessageTraceDetailV2.csv"],
+        ),
+        (
+            TimelineQuery {
+                senders: vec!["*@cloudmonkeys.xyz".to_string()],
+                ..TimelineQuery::default()
+            },
+            vec!["MessageTraceDetailV2.csv"],
+        ),
+    ];
+    for (query, trace_files) in queries {
+        let whole = trace(query.clone(), &trace_files);
+        assert!(!whole.is_empty());
+        let (files, issues, _) = collect_evidence(&query, sources(&trace_files));
+        assert!(issues.is_empty(), "{issues:?}");
+        let dir = tempfile::tempdir().unwrap();
+        // Each written line's number in the copy, and its place in the original.
+        let mut origins = std::collections::HashMap::new();
+        for file in &files {
+            let relative = std::path::Path::new(&file.path).strip_prefix(lab()).unwrap();
+            let target = dir.path().join(relative);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let mut text = String::new();
+            for line in &file.header {
+                text.push_str(line);
+                text.push_str("\r\n");
+            }
+            for (index, (number, line)) in file.lines.iter().enumerate() {
+                text.push_str(line);
+                text.push_str("\r\n");
+                let written = (file.header.len() + index + 1) as u64;
+                origins.insert(
+                    (target.to_string_lossy().into_owned(), written),
+                    (file.path.clone(), *number),
+                );
+            }
+            std::fs::write(&target, text).unwrap();
+        }
+        let copy = TimelineSources {
+            tracking_paths: vec![dir.path().to_path_buf()],
+            protocol_paths: vec![dir.path().to_path_buf()],
+            ..sources(&trace_files)
+        };
+        let (mut again, issues, _) = build_timelines(&query, copy);
+        assert!(issues.is_empty(), "{issues:?}");
+        for hop in again.iter_mut().flat_map(|t| t.hops.iter_mut()) {
+            if let Some((path, line)) = origins.get(&(hop.path.clone(), hop.line)) {
+                hop.path = path.clone();
+                hop.line = *line;
+            }
+        }
+        assert_eq!(format!("{again:#?}"), format!("{whole:#?}"));
+    }
 }

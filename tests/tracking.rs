@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hybridmailflow_engine::logfile::{parse_utc_ms, LineErrorKind};
+use hybridmailflow_engine::logfile::{parse_utc_ms, FileSkip, Item, KindReader, LineErrorKind, Step};
 use hybridmailflow_engine::tracking::{
-    EventDataValue, FileSkip, InternalMessageId, ReadStep, SourceContext, TrackingEvent, TrackingFileReader,
-    TrackingFilter, TrackingNotice, TrackingReader, TRACKING_FIELDS_2019,
+    EventDataValue, InternalMessageId, SourceContext, TrackingEvent, TrackingFileReader, TrackingFilter,
+    TrackingReader, TRACKING_FIELDS_2019,
 };
 
 fn t(s: &str) -> i64 {
@@ -721,31 +721,30 @@ fn server_selects_files_by_their_folder_then_rows_by_server_hostname() {
 
 /// What a reader reports, in order: events, files started and done, files skipped and why.
 fn reader_log(mut reader: TrackingReader) -> Vec<String> {
-    let mut event = TrackingEvent::default();
+    let mut spare = Vec::new();
     let mut log = Vec::new();
     let name = |path: &str| path.rsplit(['/', '\\']).next().unwrap().to_owned();
-    while let Some(step) = reader.read_into(&mut event) {
-        log.push(match step {
-            ReadStep::Event => format!("event {}", event.event_id),
-            ReadStep::Notice(TrackingNotice::FileStarted { path, index, count }) => {
-                format!("started {} {index}/{count}", name(&path))
-            }
-            ReadStep::Notice(TrackingNotice::FileDone {
+    while let Step::Item(item) = reader.read_step(&mut spare) {
+        log.push(match item {
+            Item::Row(row) => format!("event {}", row.event.event_id),
+            Item::FileStarted { path, index, count } => format!("started {} {index}/{count}", name(&path)),
+            Item::FileDone {
                 path,
                 stats,
                 skipped: None,
-            }) => format!("done {} {} lines", name(&path), stats.lines),
-            ReadStep::Notice(TrackingNotice::FileDone {
+            } => format!("done {} {} lines", name(&path), stats.lines),
+            Item::FileDone {
                 path,
                 skipped: Some(FileSkip::Time),
                 ..
-            }) => format!("skipped by time {}", name(&path)),
-            ReadStep::Notice(TrackingNotice::FileDone {
+            } => format!("skipped by time {}", name(&path)),
+            Item::FileDone {
                 path,
                 skipped: Some(FileSkip::Server),
                 ..
-            }) => format!("skipped by server {}", name(&path)),
-            ReadStep::Notice(TrackingNotice::Error(e)) => panic!("{e}"),
+            } => format!("skipped by server {}", name(&path)),
+            Item::Error(e) => panic!("{e}"),
+            Item::FileRestarted { path, .. } => panic!("{path} restarted"),
         });
     }
     log

@@ -5,9 +5,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use hybridmailflow_engine::protocol::{
-    BatchEnd, Next, ParallelReader, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode,
-};
+use hybridmailflow_engine::logfile::{BatchEnd, Item, Step};
+use hybridmailflow_engine::protocol::{ParallelReader, ProtocolFilter, ProtocolReader, ProtocolRow, ReadMode};
 
 use super::cpu_time;
 
@@ -62,7 +61,7 @@ fn sessions(paths: &[PathBuf], threads: usize) -> (u64, u64) {
             items += batch
                 .items
                 .iter()
-                .filter(|i| matches!(i, ProtocolItem::Session(_)))
+                .filter(|i| matches!(i, Item::Row(ProtocolRow::Session(_))))
                 .count() as u64;
             if batch.end == BatchEnd::End {
                 return (parallel.stats().bytes, items);
@@ -70,8 +69,8 @@ fn sessions(paths: &[PathBuf], threads: usize) -> (u64, u64) {
         }
     }
     let mut reader = reader;
-    while let Next::Item(item) = reader.next() {
-        items += u64::from(matches!(item, ProtocolItem::Session(_)));
+    while let Step::Item(item) = reader.next() {
+        items += u64::from(matches!(item, Item::Row(ProtocolRow::Session(_))));
     }
     (reader.stats().bytes, items)
 }

@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use hybridmailflow_engine::diagnosis::{
     parse_last_error, Context, Direction as DiagnosisDirection, KnowledgeBase, LogKind,
 };
-use hybridmailflow_engine::logfile::{catch_quietly, LineError, LineErrorKind};
-use hybridmailflow_engine::protocol::{
-    parse_raw_lines, Direction, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode,
-};
+use hybridmailflow_engine::logfile::{catch_quietly, Item, LineError, LineErrorKind, Step};
+use hybridmailflow_engine::protocol::{parse_raw_lines, Direction, ProtocolFilter, ProtocolReader, ReadMode};
 use hybridmailflow_engine::trace::{import_trace, DayOrder};
 use hybridmailflow_engine::tracking::{
     parse_message_info, parse_recipient_status, TrackingDiagnoser, TrackingFilter, TrackingReader,
@@ -131,8 +129,8 @@ fn read_protocol(input: &[u8], scratch: &Scratch, panics: &mut Vec<String>) {
         ProtocolReader::new(ReadMode::Entries, ProtocolFilter::default(), vec![path]).tail(3),
     ];
     for mut reader in readers {
-        while let Next::Item(item) = reader.next() {
-            if let ProtocolItem::Error(e) = &item {
+        while let Step::Item(item) = reader.next() {
+            if let Item::Error(e) = &item {
                 note(e, panics);
             }
         }

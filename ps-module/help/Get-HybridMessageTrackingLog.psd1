@@ -21,11 +21,11 @@
         Reference         = 'Only events with this value in their Reference field (a DSN''s is the message id of the message it reports), whole, without regard to case; angle brackets optional.'
         TransportTrafficType = 'Only events with this TransportTrafficType (Email, ...), whole, without regard to case.'
         DomainController  = 'Accepted so that scripts written for Get-MessageTrackingLog run unchanged, and ignored (-Verbose says so): the logs are read from their files, not through Active Directory.'
-        MessageTrackingLogPath = 'The MessageTrackingLogPath of a Get-TransportService object from the pipeline: that server''s message tracking folder is read, through its admin share (\\SERVER\C$\...) when the server is not this computer.'
-        TransportServer   = 'The server (the Identity of a Get-TransportService object from the pipeline) whose MessageTrackingLogPath is read; this computer''s own folder is read as it is, another server''s through its admin share.'
         Server            = 'Only the events of this server: the one named by the folder a copied log is in (for example D:\Case\CMHYBD01\MessageTracking), else the server-hostname of each row. A short name matches its FQDN.'
         ResultSize        = 'At most this many events: a number, or Unlimited (the default; reading files puts no load on a server).'
-        ComputerName      = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the Fqdn of Get-ExchangeServer objects in the pipeline. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        ComputerName      = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the pipeline: the Fqdn of Get-ExchangeServer objects, the Name of Get-TransportService, Get-FrontendTransportService and Get-MailboxTransportService objects. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        TransportServiceLogPath = 'Not for typing: bound from the ReceiveProtocolLogPath of a transport service object in the pipeline, it marks the object as a server, named by its Name (see -ComputerName).'
+        PipelineName = 'Not for typing: the Name of the pipeline object, the server when the object is a transport service (see -ComputerName).'
         Session           = 'Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in, as with -ComputerName.'
         Credential        = 'With -ComputerName: the account to connect with (default: the current user). Reading the logs needs local administrator rights on the server.'
         ThrottleLimit     = 'How many servers are read at once (Invoke-Command''s -ThrottleLimit). The default is 32.'
@@ -57,7 +57,7 @@
         @{
             Title   = 'Every transport server of the organization'
             Code    = "Get-TransportService | Get-HybridMessageTrackingLog -MessageId '<20260501091500.4411@mta.fabrikam.example>'"
-            Remarks = 'In the Exchange Management Shell: reads each server''s MessageTrackingLogPath, another server''s through its admin share (\\CMEDGE01\C$\...).'
+            Remarks = 'In the Exchange Management Shell: each transport service''s server searches its own tracking logs through PowerShell remoting (HybridMailFlow installed there); the events come back in time order. Logs of a server without the module are read through its admin share: -Path \\CMEDGE01\C$\...'
         }
         @{
             Title   = 'A message''s tracking events on every server'

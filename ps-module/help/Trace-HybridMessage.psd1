@@ -17,7 +17,12 @@
         MessageTrace     = 'Exchange Online trace: export files (paths or Get-ChildItem objects) or objects of Get-MessageTraceV2, Get-MessageTraceDetailV2 or Import-HybridMessageTrace.'
         InputObject      = 'Objects that name a message by their MessageId: this module''s trace and tracking events, Get-MessageTraceV2 and Get-MessageTrackingLog objects. Exchange Online trace objects also count as trace input.'
         SlowThreshold    = 'A hop that comes later than this after the previous hop is flagged as SlowHop. The default is five minutes.'
-        ComputerName     = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the Fqdn of Get-ExchangeServer objects in the pipeline. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        ComputerName     = 'Exchange servers to run the command on, through PowerShell remoting (Invoke-Command; WinRM, as the Exchange Management Shell uses): each server reads its own logs (without -Path, the folders Find-HybridLogPath finds there; with -Path, paths on the server), applies every filter there, and only the matching objects travel back, merged in time order, each with the server in PSComputerName. HybridMailFlow of the same version must be installed on each server. Bound from the pipeline: the Fqdn of Get-ExchangeServer objects, the Name of Get-TransportService, Get-FrontendTransportService and Get-MailboxTransportService objects. A server that cannot be reached or used is a non-terminating error naming it and the fix; the others go on.'
+        Evidence = 'Used on each server by -ComputerName and -Session: the lines of the server''s logs the trace uses (HybridMailFlow.TraceEvidence objects), for the computer that asked to trace together with the other servers'' lines. Not for interactive use.'
+        TraceData = 'Used on each server by -ComputerName and -Session, with -Evidence: the Exchange Online trace given to the computer that asked, which names messages and refused sessions to look for. Not for interactive use.'
+        TraceDayFirst = 'Used with -TraceData: the dates of the trace are day first, as in the culture of the computer that asked. Not for interactive use.'
+        TransportServiceLogPath = 'Not for typing: bound from the ReceiveProtocolLogPath of a transport service object in the pipeline, it marks the object as a server, named by its Name (see -ComputerName).'
+        PipelineName = 'Not for typing: the Name of the pipeline object, the server when the object is a transport service (see -ComputerName).'
         Session          = 'Open PowerShell sessions (New-PSSession: WinRM, SSH or any other transport) to run the command in, as with -ComputerName.'
         Credential       = 'With -ComputerName: the account to connect with (default: the current user). Reading the logs needs local administrator rights on the server.'
         ThrottleLimit    = 'How many servers are read at once (Invoke-Command''s -ThrottleLimit). The default is 32.'
@@ -49,7 +54,7 @@
         @{
             Title   = 'Trace a message on every server'
             Code    = 'Trace-HybridMessage ''<0f1e2d3c4b5a69788796a5b4c3d2e1f0@CMHYBD01.cloudmonkeys.xyz>'' -ComputerName CMHYBD01, CMEDGE01'
-            Remarks = 'Each server traces the message through its own tracking and protocol logs; each timeline is one server''s view, in the order of their first hops.'
+            Remarks = 'Each server finds the lines of its own tracking and protocol logs that hold the message and sends only those; they are traced here together: one timeline per recipient across the servers, each hop naming its server''s file and line.'
         }
     )
     Links       = @('Import-HybridMessageTrace', 'Get-HybridMessageTrackingLog', 'Get-HybridSmtpSession', 'Resolve-HybridSmtpError')

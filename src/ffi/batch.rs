@@ -9,6 +9,7 @@ use super::error::{guard, hmf_error, FfiError};
 use super::out_ptr;
 use super::types::{hmf_status, hmf_str};
 use super::Handle;
+use crate::logfile::{BatchEnd, FileSkip, Item};
 
 /// A list of strings owned by a batch.
 #[repr(C)]
@@ -311,7 +312,7 @@ fn error_view(arena: &mut Arena, err: FfiError) -> hmf_error {
 }
 
 /// A file event for `path`, every count 0.
-pub(crate) fn file_event(arena: &mut Arena, path: &str) -> hmf_file_event {
+fn file_event(arena: &mut Arena, path: &str) -> hmf_file_event {
     hmf_file_event {
         path: arena.str(path),
         index: 0,
@@ -325,5 +326,73 @@ pub(crate) fn file_event(arena: &mut Arena, path: &str) -> hmf_file_event {
         skipped_by_server: 0,
         repaired_lines: 0,
         first_repaired_line: 0,
+    }
+}
+
+impl From<BatchEnd> for hmf_batch_state {
+    fn from(end: BatchEnd) -> hmf_batch_state {
+        match end {
+            BatchEnd::More => HMF_BATCH_MORE,
+            BatchEnd::Pending => HMF_BATCH_PENDING,
+            BatchEnd::End => HMF_BATCH_END,
+        }
+    }
+}
+
+/// How many of `items` are errors (file restarts included) and file events: what a batch sizes its notices by.
+pub(crate) fn notice_counts<R>(items: &[Item<R>]) -> (usize, usize) {
+    items.iter().fold((0, 0), |(errors, files), item| match item {
+        Item::Row(_) => (errors, files),
+        Item::Error(_) | Item::FileRestarted { .. } => (errors + 1, files),
+        Item::FileStarted { .. } | Item::FileDone { .. } => (errors, files + 1),
+    })
+}
+
+impl hmf_batch {
+    /// Adds the view of a notice, the same for every log kind; a row has its kind's own view, made by the caller.
+    pub(crate) fn push_notice<R>(&mut self, item: &Item<R>) {
+        match item {
+            Item::Row(_) => {}
+            Item::Error(e) => self.push_error(FfiError::from(e.clone())),
+            Item::FileRestarted { path, change } => self.push_error_item(
+                HMF_ITEM_FILE_RESTARTED,
+                FfiError {
+                    path: path.to_string(),
+                    ..FfiError::new(
+                        hmf_status::HMF_OK,
+                        format!("was {}; reading it again from the start", change.as_str()),
+                    )
+                },
+            ),
+            Item::FileStarted { path, index, count } => {
+                let event = file_event(&mut self.arena, path);
+                self.push_file(
+                    HMF_ITEM_FILE_STARTED,
+                    hmf_file_event {
+                        index: *index as u64,
+                        count: *count as u64,
+                        ..event
+                    },
+                );
+            }
+            Item::FileDone { path, stats, skipped } => {
+                let event = file_event(&mut self.arena, path);
+                self.push_file(
+                    HMF_ITEM_FILE_DONE,
+                    hmf_file_event {
+                        bytes: stats.bytes,
+                        lines: stats.lines,
+                        records: stats.records,
+                        skipped_lines: stats.skipped,
+                        truncated_lines: stats.truncated,
+                        repaired_lines: stats.repaired,
+                        first_repaired_line: stats.first_repaired_line,
+                        skipped_by_time: u32::from(*skipped == Some(FileSkip::Time)),
+                        skipped_by_server: u32::from(*skipped == Some(FileSkip::Server)),
+                        ..event
+                    },
+                );
+            }
+        }
     }
 }

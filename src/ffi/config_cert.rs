@@ -4,6 +4,7 @@
 
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::values::hmf_address_class;
 use super::{arg_str, out_ptr};
 use crate::config::certificate::{self, NameMatch, NameSource};
 
@@ -238,8 +239,7 @@ pub unsafe extern "C" fn hmf_distinguished_names_equal(
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct hmf_address_info {
-    /// Loopback, Private, ExchangeOnline, Public or Invalid.
-    pub class_name: hmf_str,
+    pub address_class: hmf_address_class,
     /// The well-known public DNS service the address belongs to ("Google Public DNS"), empty when none.
     pub public_resolver: hmf_str,
 }
@@ -262,7 +262,7 @@ pub unsafe extern "C" fn hmf_address_classify(
         let text = arg_str(text, text_len, "text")?;
         let resolver = crate::net::parse_ip(text.trim()).and_then(crate::net::public_resolver);
         *out = hmf_address_info {
-            class_name: hmf_str::borrow(crate::net::classify(text.trim()).name()),
+            address_class: crate::net::classify(text.trim()).into(),
             public_resolver: resolver.map_or(hmf_str::EMPTY, hmf_str::borrow),
         };
         Ok(())

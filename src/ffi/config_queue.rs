@@ -5,6 +5,7 @@
 use super::batch::{hmf_str_list, Arena};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::values::{hmf_queue_kind, hmf_severity};
 use super::Handle;
 use super::{arg_str, out_ptr};
 use crate::config::address_space::{
@@ -20,15 +21,13 @@ use crate::diagnosis::parse_last_error;
 pub struct hmf_queue_advice {
     pub server: hmf_str,
     pub queue: hmf_str,
-    /// Delivery, Submission, Unreachable, Poison or Shadow.
-    pub kind: hmf_str,
+    pub kind: hmf_queue_kind,
     /// Active, Connecting, Ready, Retry, Suspended, Unreachable, Poison, Shadow, Unknown; NotSubmitted for the
     /// checklist.
     pub state: hmf_str,
     pub meaning: hmf_str,
     pub action: hmf_str,
-    /// Info, Warning, Error or Critical.
-    pub severity: hmf_str,
+    pub severity: hmf_severity,
     /// PowerShell with the queue's identity filled in, in the order to run them.
     pub commands: hmf_str_list,
     /// The checks in order, in words (the checklist only).
@@ -61,11 +60,11 @@ fn assessment(advice: QueueAdvice, last_error: &str) -> hmf_queue_assessment {
     let mut view = hmf_queue_advice {
         server: text(&advice.server),
         queue: text(&advice.queue),
-        kind: hmf_str::borrow(advice.kind.as_str()),
+        kind: advice.kind.into(),
         state: text(&advice.state),
         meaning: text(&advice.meaning),
         action: text(&advice.action),
-        severity: hmf_str::borrow(advice.severity.as_str()),
+        severity: advice.severity.into(),
         commands: hmf_str_list {
             items: std::ptr::null(),
             len: 0,

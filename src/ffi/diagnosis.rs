@@ -5,6 +5,7 @@ use std::ptr;
 use super::batch::{hmf_str_list, Arena};
 use super::error::{guard, FfiError};
 use super::types::{hmf_status, hmf_str};
+use super::values::{hmf_log_kind, hmf_severity};
 use super::Handle;
 use super::{arg_str, out_ptr};
 use crate::diagnosis::{Context, Direction, Finding, KnowledgeBase, LogKind};
@@ -26,8 +27,7 @@ pub struct hmf_finding {
     /// PowerShell commands, with the values found in the text filled in.
     pub commands: hmf_str_list,
     pub references: hmf_str_list,
-    /// Info, Warning, Error or Critical.
-    pub severity: hmf_str,
+    pub severity: hmf_severity,
     pub matched_text: hmf_str,
     /// Wrappers peeled off to reach matched_text, outermost first.
     pub context_text: hmf_str_list,
@@ -50,7 +50,7 @@ pub(crate) fn finding_views(arena: &mut Arena, findings: &[Finding]) -> Box<[hmf
             fix: list(arena, &f.fix),
             commands: list(arena, &f.commands),
             references: list(arena, &f.references),
-            severity: hmf_str::borrow(f.severity.as_str()),
+            severity: f.severity.into(),
             matched_text: hmf_str::borrow(&f.matched_text),
             context_text: list(arena, &f.context_text),
             confidence: f64::from(f.confidence),
@@ -109,7 +109,7 @@ pub unsafe extern "C" fn hmf_knowledge_base_free(knowledge: *mut hmf_knowledge_b
 }
 
 /// Diagnoses `text`. `knowledge` may be NULL for the built-in rules. `direction`: 0 unknown, 1 receive, 2 send.
-/// `log_kind`: 0 unknown, 1 protocol log, 2 message tracking, 3 queue, 4 message trace, 5 NDR. `preceding`: the
+/// `log_kind`: an `hmf_log_kind` (HMF_LOG_KIND_UNKNOWN when not known). `preceding`: the
 /// command that drew the reply (may be empty). With `all` false only the best finding is returned. There is
 /// always at least one finding: text no rule knows gets "Unrecognized" with the meaning of its status code.
 ///
@@ -142,14 +142,14 @@ pub unsafe extern "C" fn hmf_diagnose(
                 2 => Some(Direction::Send),
                 other => return Err(invalid(format!("unknown direction {other}"))),
             },
-            log_type: match log_kind {
-                0 => None,
-                1 => Some(LogKind::ProtocolLog),
-                2 => Some(LogKind::MessageTracking),
-                3 => Some(LogKind::Queue),
-                4 => Some(LogKind::MessageTrace),
-                5 => Some(LogKind::Ndr),
-                other => return Err(invalid(format!("unknown log kind {other}"))),
+            log_type: match hmf_log_kind::from_abi(log_kind) {
+                Some(hmf_log_kind::HMF_LOG_KIND_UNKNOWN) => None,
+                Some(hmf_log_kind::HMF_LOG_KIND_PROTOCOL_LOG) => Some(LogKind::ProtocolLog),
+                Some(hmf_log_kind::HMF_LOG_KIND_MESSAGE_TRACKING) => Some(LogKind::MessageTracking),
+                Some(hmf_log_kind::HMF_LOG_KIND_QUEUE) => Some(LogKind::Queue),
+                Some(hmf_log_kind::HMF_LOG_KIND_MESSAGE_TRACE) => Some(LogKind::MessageTrace),
+                Some(hmf_log_kind::HMF_LOG_KIND_NDR) => Some(LogKind::Ndr),
+                None => return Err(invalid(format!("unknown log kind {log_kind}"))),
             },
             preceding: (!preceding.is_empty()).then(|| preceding.to_owned()),
             connector: None,

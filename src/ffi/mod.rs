@@ -31,11 +31,13 @@ mod error;
 mod handle;
 pub(crate) mod os;
 mod protocol;
+mod reader;
 mod table;
 mod timeline;
 mod trace;
 mod tracking;
 mod types;
+mod values;
 
 pub use batch::*;
 pub use config_cert::*;
@@ -44,15 +46,17 @@ pub use diagnosis::*;
 pub use error::*;
 use handle::Handle;
 pub use protocol::*;
+pub use reader::*;
 pub use table::hmf_table;
 pub use timeline::*;
 pub use trace::*;
 pub use tracking::*;
 pub use types::*;
+pub use values::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 /// for. Bump it on any change of a struct layout or a function signature.
-pub const HMF_ABI_VERSION: u32 = 5;
+pub const HMF_ABI_VERSION: u32 = 7;
 
 /// The ABI version of this library (see `HMF_ABI_VERSION`).
 #[no_mangle]
@@ -82,7 +86,7 @@ unsafe fn arg_str<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a str, F
         .map_err(|e| FfiError::new(hmf_status::HMF_INVALID_UTF8, format!("{name} is not UTF-8: {e}")))
 }
 
-/// Struct ids for `hmf_struct_size`. Append-only.
+/// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) are retired.
 pub const HMF_STRUCT_STR: u32 = 1;
 pub const HMF_STRUCT_ERROR: u32 = 2;
 pub const HMF_STRUCT_ITEM: u32 = 3;
@@ -92,12 +96,10 @@ pub const HMF_STRUCT_CERTIFICATE: u32 = 6;
 pub const HMF_STRUCT_MESSAGE: u32 = 7;
 pub const HMF_STRUCT_FILE_EVENT: u32 = 8;
 pub const HMF_STRUCT_BATCH_VIEW: u32 = 9;
-pub const HMF_STRUCT_PROTOCOL_STATS: u32 = 10;
 pub const HMF_STRUCT_STR_LIST: u32 = 11;
 pub const HMF_STRUCT_FINDING: u32 = 12;
 pub const HMF_STRUCT_TRACKING_EVENT: u32 = 13;
 pub const HMF_STRUCT_LATENCY_COMPONENT: u32 = 14;
-pub const HMF_STRUCT_TRACKING_STATS: u32 = 15;
 pub const HMF_STRUCT_CERT_NAME_MATCH: u32 = 16;
 pub const HMF_STRUCT_SPAN: u32 = 17;
 pub const HMF_STRUCT_QUEUE_ADVICE: u32 = 18;
@@ -105,6 +107,7 @@ pub const HMF_STRUCT_ROUTE: u32 = 19;
 pub const HMF_STRUCT_ADDRESS_INFO: u32 = 20;
 pub const HMF_STRUCT_IP_RANGE_INFO: u32 = 21;
 pub const HMF_STRUCT_TABLE: u32 = 22;
+pub const HMF_STRUCT_STATS: u32 = 23;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -122,12 +125,10 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_MESSAGE => size_of::<hmf_message>(),
         HMF_STRUCT_FILE_EVENT => size_of::<hmf_file_event>(),
         HMF_STRUCT_BATCH_VIEW => size_of::<hmf_batch_view>(),
-        HMF_STRUCT_PROTOCOL_STATS => size_of::<hmf_protocol_stats>(),
         HMF_STRUCT_STR_LIST => size_of::<hmf_str_list>(),
         HMF_STRUCT_FINDING => size_of::<hmf_finding>(),
         HMF_STRUCT_TRACKING_EVENT => size_of::<hmf_tracking_event>(),
         HMF_STRUCT_LATENCY_COMPONENT => size_of::<hmf_latency_component>(),
-        HMF_STRUCT_TRACKING_STATS => size_of::<hmf_tracking_stats>(),
         HMF_STRUCT_CERT_NAME_MATCH => size_of::<hmf_cert_name_match>(),
         HMF_STRUCT_SPAN => size_of::<hmf_span>(),
         HMF_STRUCT_QUEUE_ADVICE => size_of::<hmf_queue_advice>(),
@@ -135,6 +136,7 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_ADDRESS_INFO => size_of::<hmf_address_info>(),
         HMF_STRUCT_IP_RANGE_INFO => size_of::<hmf_ip_range_info>(),
         HMF_STRUCT_TABLE => size_of::<hmf_table>(),
+        HMF_STRUCT_STATS => size_of::<hmf_stats>(),
         _ => 0,
     }
 }

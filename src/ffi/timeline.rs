@@ -9,7 +9,7 @@ use super::trace::{issue_kind_name, ISSUE_COLUMNS};
 use super::types::hmf_status;
 use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
-use crate::timeline::{build_timelines, TimelineQuery, TimelineSources};
+use crate::timeline::{build_timelines, collect_evidence, ScanStats, TimelineIssue, TimelineQuery, TimelineSources};
 use crate::trace::{import_trace, DayOrder};
 
 /// Query value kinds (`hmf_timeline_query_add`). Append-only.
@@ -50,6 +50,7 @@ pub struct hmf_timeline_result {
     flags: OwnedTable,
     issues: OwnedTable,
     stats: OwnedTable,
+    evidence: OwnedTable,
 }
 
 const TIMELINE_COLUMNS: &[&str] = &[
@@ -99,6 +100,8 @@ const HOP_COLUMNS: &[&str] = &[
 ];
 
 const FLAG_COLUMNS: &[&str] = &["Timeline", "Hop", "Kind", "Message"];
+
+const EVIDENCE_COLUMNS: &[&str] = &["Kind", "Path", "Header", "Lines", "LineNumbers"];
 
 const STATS_COLUMNS: &[&str] = &[
     "FilesSearched",
@@ -345,8 +348,70 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
                 ]);
             }
         }
+        hmf_timeline_result::new(
+            q,
+            [t_table, h_table, f_table],
+            issues,
+            stats,
+            OwnedTable::new(EVIDENCE_COLUMNS),
+        )
+        .hand_out(out);
+        Ok(())
+    })
+}
+
+/// What tracing the query reads of its logs, rather than its timelines: table HMF_TIMELINE_TABLE_EVIDENCE has one
+/// row per log file (Kind `Tracking` or `Protocol`, Path, Header: its `#` lines, Lines: the lines the trace uses,
+/// LineNumbers: each one's number in the file; lists joined with a line feed), and the issues and stats tables are
+/// filled as by a run. Written again under their folders and names, the files give the timelines the whole logs
+/// give: a server sends them so that the computer that asked traces all its servers' lines together.
+///
+/// # Safety
+/// `query` is NULL or a live `hmf_timeline_query` this library made, not yet freed; `out` is NULL or points to a
+/// writable `*mut hmf_timeline_result`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
+/// say a returned string or handle borrows.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_query_collect_evidence(
+    query: *const hmf_timeline_query,
+    out: *mut *mut hmf_timeline_result,
+) -> hmf_status {
+    guard(|| {
+        let q = Handle::arg(query)?;
+        let out = out_ptr(out, "out")?;
+        let (files, issues, stats) = collect_evidence(&q.query, q.sources.clone());
+        let mut e_table = OwnedTable::new(EVIDENCE_COLUMNS);
+        for f in files {
+            let numbers: Vec<String> = f.lines.iter().map(|(n, _)| n.to_string()).collect();
+            let lines: Vec<String> = f.lines.into_iter().map(|(_, l)| l).collect();
+            e_table.push(vec![
+                f.kind.as_str().to_string(),
+                f.path,
+                f.header.join("\n"),
+                lines.join("\n"),
+                numbers.join("\n"),
+            ]);
+        }
+        let empty = [
+            OwnedTable::new(TIMELINE_COLUMNS),
+            OwnedTable::new(HOP_COLUMNS),
+            OwnedTable::new(FLAG_COLUMNS),
+        ];
+        hmf_timeline_result::new(q, empty, issues, stats, e_table).hand_out(out);
+        Ok(())
+    })
+}
+
+impl hmf_timeline_result {
+    /// A result of `query` with its tables sealed: the issues are the trace exports' and the logs'.
+    fn new(
+        query: &hmf_timeline_query,
+        [mut timelines, mut hops, mut flags]: [OwnedTable; 3],
+        issues: Vec<TimelineIssue>,
+        stats: ScanStats,
+        mut evidence: OwnedTable,
+    ) -> hmf_timeline_result {
         let mut i_table = OwnedTable::new(ISSUE_COLUMNS);
-        for row in &q.trace_issues {
+        for row in &query.trace_issues {
             i_table.push(row.clone());
         }
         for i in issues {
@@ -366,19 +431,25 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
             .map(|n| n.to_string())
             .collect(),
         );
-        for table in [&mut t_table, &mut h_table, &mut f_table, &mut i_table, &mut s_table] {
+        for table in [
+            &mut timelines,
+            &mut hops,
+            &mut flags,
+            &mut i_table,
+            &mut s_table,
+            &mut evidence,
+        ] {
             table.seal();
         }
         hmf_timeline_result {
-            timelines: t_table,
-            hops: h_table,
-            flags: f_table,
+            timelines,
+            hops,
+            flags,
             issues: i_table,
             stats: s_table,
+            evidence,
         }
-        .hand_out(out);
-        Ok(())
-    })
+    }
 }
 
 /// Frees a result and its tables. NULL is accepted.
@@ -405,6 +476,8 @@ pub enum hmf_timeline_table {
     HMF_TIMELINE_TABLE_ISSUES = 4,
     /// One row: how much was searched and how much of it parsed.
     HMF_TIMELINE_TABLE_STATS = 5,
+    /// From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses.
+    HMF_TIMELINE_TABLE_EVIDENCE = 6,
 }
 
 pub use hmf_timeline_table::*;
@@ -413,7 +486,8 @@ abi_input!(hmf_timeline_table {
     HMF_TIMELINE_TABLE_HOPS,
     HMF_TIMELINE_TABLE_FLAGS,
     HMF_TIMELINE_TABLE_ISSUES,
-    HMF_TIMELINE_TABLE_STATS
+    HMF_TIMELINE_TABLE_STATS,
+    HMF_TIMELINE_TABLE_EVIDENCE
 });
 
 /// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
@@ -437,6 +511,7 @@ pub unsafe extern "C" fn hmf_timeline_result_table(
             Some(HMF_TIMELINE_TABLE_FLAGS) => r.flags.view(),
             Some(HMF_TIMELINE_TABLE_ISSUES) => r.issues.view(),
             Some(HMF_TIMELINE_TABLE_STATS) => r.stats.view(),
+            Some(HMF_TIMELINE_TABLE_EVIDENCE) => r.evidence.view(),
             None => {
                 return Err(FfiError::new(
                     hmf_status::HMF_INVALID_ARGUMENT,

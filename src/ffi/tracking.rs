@@ -8,18 +8,16 @@ use std::ptr;
 
 use super::batch::*;
 use super::diagnosis::{finding_views, hmf_finding};
-use super::error::{guard, FfiError};
+use super::error::FfiError;
+use super::reader::{hmf_stats, read_ahead, BatchSource, KindSetup};
 use super::types::{hmf_status, hmf_str};
-use super::Handle;
-use super::{arg_str, out_ptr};
-use crate::logfile::{catch_quietly, LineError};
+use crate::logfile::{catch_quietly, Batch, Item, LineError};
 use crate::tracking::{
-    parse_message_info, parse_recipient_status, BatchItem, FileSkip, InternalMessageId, MessageInfo,
-    RecipientStatusParts, TrackingBatch, TrackingEvent, TrackingFilter, TrackingNotice, TrackingPrefetcher,
-    TrackingReader,
+    parse_message_info, parse_recipient_status, InternalMessageId, MessageInfo, RecipientStatusParts, TrackingEvent,
+    TrackingFilter, TrackingReader, TrackingRow, TrackingStats,
 };
 
-/// Filter kinds (`hmf_tracking_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
+/// Tracking-log filter kinds (`hmf_reader_add_filter`), the parameters of Get-MessageTrackingLog. Append-only.
 /// EVENT_ID, SOURCE and RECIPIENT take several values (any of them matches); the others one value each.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,145 +150,29 @@ pub struct hmf_tracking_event {
     pub finding_inputs: hmf_str_list,
 }
 
-/// Totals so far, for the closing summary.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
-pub struct hmf_tracking_stats {
-    /// Files opened and read (including refused ones).
-    pub files: u64,
-    pub files_skipped_by_time: u64,
-    pub files_skipped_by_server: u64,
-    /// Files that are not message-tracking logs.
-    pub files_refused: u64,
-    pub bytes: u64,
-    pub lines: u64,
-    pub skipped_lines: u64,
-    pub truncated_lines: u64,
-    pub events: u64,
-}
-
-/// A message-tracking reader. Configure it, then call `hmf_tracking_reader_next_batch` until the state is END.
-pub struct hmf_tracking_reader {
-    config: Option<Config>,
-    prefetcher: Option<TrackingPrefetcher<BuiltBatch>>,
-}
-
-struct Config {
+/// What a message-tracking reader is configured with before it starts.
+struct TrackingSetup {
     filter: TrackingFilter,
-    paths: Vec<PathBuf>,
-    default_server: String,
 }
 
-impl hmf_tracking_reader {
-    fn config(&mut self) -> Result<&mut Config, FfiError> {
-        self.config.as_mut().ok_or_else(|| {
-            FfiError::new(
-                hmf_status::HMF_INVALID_ARGUMENT,
-                "the reader has started: configure it before the first batch",
-            )
-        })
+pub(super) fn setup() -> Box<dyn KindSetup> {
+    Box::new(TrackingSetup {
+        filter: TrackingFilter::default(),
+    })
+}
+
+impl KindSetup for TrackingSetup {
+    fn set_time_range(&mut self, start_ms: Option<i64>, end_ms: Option<i64>) {
+        self.filter.start_ms = start_ms;
+        self.filter.end_ms = end_ms;
     }
-}
 
-/// Creates a message-tracking reader.
-///
-/// # Safety
-/// `out` is NULL or points to a writable `*mut hmf_tracking_reader`; none is used after the call returns, beyond what
-/// the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_new(out: *mut *mut hmf_tracking_reader) -> hmf_status {
-    guard(|| {
-        let out = out_ptr(out, "out")?;
-        let config = Config {
-            filter: TrackingFilter::default(),
-            paths: Vec::new(),
-            default_server: String::new(),
-        };
-        hmf_tracking_reader {
-            config: Some(config),
-            prefetcher: None,
-        }
-        .hand_out(out);
-        Ok(())
-    })
-}
-
-/// Frees a reader, stopping its reading thread. NULL is accepted.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_free(reader: *mut hmf_tracking_reader) {
-    Handle::free(reader);
-}
-
-/// Adds a file, or a folder meaning every MSGTRK*.LOG under it (UTF-8 path). Events come out in time order
-/// whatever order the paths are added in.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `path` points to `len` readable
-/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-/// say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_add_path(
-    reader: *mut hmf_tracking_reader,
-    path: *const u8,
-    len: usize,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg_mut(reader)?;
-        let path = arg_str(path, len, "path")?;
-        r.config()?.paths.push(PathBuf::from(path));
-        Ok(())
-    })
-}
-
-/// Keeps events between start and end (inclusive), milliseconds since the Unix epoch. Files whose name or #Date
-/// shows they are outside the range are skipped unread.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_set_time_range(
-    reader: *mut hmf_tracking_reader,
-    has_start: bool,
-    start_ms: i64,
-    has_end: bool,
-    end_ms: i64,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg_mut(reader)?;
-        let filter = &mut r.config()?.filter;
-        filter.start_ms = has_start.then_some(start_ms);
-        filter.end_ms = has_end.then_some(end_ms);
-        Ok(())
-    })
-}
-
-/// Adds a filter value (see HMF_TRACKING_FILTER_*). A second value for a kind that takes one, or an empty value,
-/// is refused with HMF_INVALID_ARGUMENT.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `value` points to `len` readable
-/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-/// say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
-    reader: *mut hmf_tracking_reader,
-    kind: u32,
-    value: *const u8,
-    len: usize,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg_mut(reader)?;
-        let value = arg_str(value, len, "value")?;
+    fn add_filter(&mut self, kind: u32, value: &str) -> Result<(), FfiError> {
         let invalid = |what: String| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, what);
         if value.trim().is_empty() {
             return Err(invalid(format!("the value of filter kind {kind} is empty")));
         }
-        let filter = &mut r.config()?.filter;
+        let filter = &mut self.filter;
         let once = |slot: &mut Option<String>, name: &str| {
             if slot.is_some() {
                 return Err(invalid(format!("{name} takes one value")));
@@ -321,102 +203,25 @@ pub unsafe extern "C" fn hmf_tracking_reader_add_filter(
             None => return Err(invalid(format!("unknown filter kind {kind}"))),
         }
         Ok(())
-    })
-}
+    }
 
-/// Returns at most `count` events.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; none is used after the call
-/// returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_set_result_size(
-    reader: *mut hmf_tracking_reader,
-    count: u64,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg_mut(reader)?;
-        r.config()?.filter.result_size = Some(count);
+    fn set_result_size(&mut self, count: u64) -> Result<(), FfiError> {
+        self.filter.result_size = Some(count);
         Ok(())
-    })
-}
+    }
 
-/// The server of files whose path does not name one (the local server's own logs), for the server filter.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `name` points to `len` readable
-/// bytes (NULL only when `len` is 0); none is used after the call returns, beyond what the rules of `src/ffi/mod.rs`
-/// say a returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_set_default_server(
-    reader: *mut hmf_tracking_reader,
-    name: *const u8,
-    len: usize,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg_mut(reader)?;
-        let name = arg_str(name, len, "name")?;
-        r.config()?.default_server = name.to_owned();
-        Ok(())
-    })
-}
-
-/// The next batch of up to `max_items` items (0 means 256): events, errors and file events, in order. The first
-/// call starts reading (on a second thread, a batch ahead). After the batch whose state is END, further calls
-/// return empty END batches.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
-/// writable `*mut hmf_batch`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-/// returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_next_batch(
-    reader: *mut hmf_tracking_reader,
-    max_items: usize,
-    out: *mut *mut hmf_batch,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg_mut(reader)?;
-        let out = out_ptr(out, "out")?;
-        let max = if max_items == 0 { 256 } else { max_items };
-        if r.prefetcher.is_none() {
-            let c = r
-                .config
-                .take()
-                .ok_or_else(|| FfiError::new(hmf_status::HMF_INVALID_ARGUMENT, "the reader has no configuration"))?;
-            let mut reader = TrackingReader::new(c.paths, c.filter);
-            if !c.default_server.is_empty() {
-                reader = reader.default_server(&c.default_server);
-            }
-            r.prefetcher = Some(TrackingPrefetcher::start(reader, max, |batch| {
-                BuiltBatch(Box::new(build_batch(batch)))
-            }));
+    fn start(self: Box<Self>, paths: Vec<PathBuf>, default_server: String, max: usize) -> Box<dyn BatchSource> {
+        let mut reader = TrackingReader::new(paths, self.filter);
+        if !default_server.is_empty() {
+            reader = reader.default_server(&default_server);
         }
-        let batch = match r.prefetcher.as_mut().expect("set above").next_batch() {
-            Some((BuiltBatch(batch), _)) => batch,
-            None => Box::new(hmf_batch::with_capacity(0, 0, 0, HMF_BATCH_END)),
-        };
-        *out = Box::into_raw(batch);
-        Ok(())
-    })
+        Box::new(read_ahead(reader, max, build_batch))
+    }
 }
 
-/// Totals as of the last batch taken.
-///
-/// # Safety
-/// `reader` is NULL or a live `hmf_tracking_reader` this library made, not yet freed; `out` is NULL or points to a
-/// writable `hmf_tracking_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
-/// returned string or handle borrows.
-#[no_mangle]
-pub unsafe extern "C" fn hmf_tracking_reader_stats(
-    reader: *const hmf_tracking_reader,
-    out: *mut hmf_tracking_stats,
-) -> hmf_status {
-    guard(|| {
-        let r = Handle::arg(reader)?;
-        let out = out_ptr(out, "out")?;
-        let s = r.prefetcher.as_ref().map(TrackingPrefetcher::stats).unwrap_or_default();
-        *out = hmf_tracking_stats {
+impl From<TrackingStats> for hmf_stats {
+    fn from(s: TrackingStats) -> hmf_stats {
+        hmf_stats {
             files: s.files,
             files_skipped_by_time: s.files_skipped_by_time,
             files_skipped_by_server: s.files_skipped_by_server,
@@ -425,10 +230,10 @@ pub unsafe extern "C" fn hmf_tracking_reader_stats(
             lines: s.lines,
             skipped_lines: s.skipped_lines,
             truncated_lines: s.truncated_lines,
-            events: s.events,
-        };
-        Ok(())
-    })
+            rows: s.events,
+            sessions: 0,
+        }
+    }
 }
 
 /// The structured fields of one event, parsed: the views of its latency and status parts point into these.
@@ -440,7 +245,7 @@ struct Parsed {
 /// What the views of a tracking batch point into, besides its arena. The vectors get their exact capacity
 /// before any view is taken, so they never reallocate.
 struct TrackingRecords {
-    batch: TrackingBatch,
+    batch: Batch<TrackingReader>,
     parsed: Vec<Parsed>,
     views: Vec<hmf_tracking_event>,
     lists: Vec<hmf_str>,
@@ -485,22 +290,19 @@ impl<'a> Interner<'a> {
     }
 }
 
-fn build_batch(batch: TrackingBatch) -> hmf_batch {
+fn build_batch(batch: Batch<TrackingReader>) -> hmf_batch {
     let events = || {
-        batch.items.iter().filter_map(|item| {
-            if let BatchItem::Event { index, .. } = item {
-                Some(*index)
-            } else {
-                None
-            }
+        batch.items.iter().filter_map(|item| match item {
+            Item::Row(row) => Some(row),
+            _ => None,
         })
     };
     // A panic parsing an event's fields costs those fields: the event goes without them, with an error naming its
     // file and line (`lost`), given just before it.
     let mut lost: Vec<Option<LineError>> = Vec::new();
     let parsed: Vec<Parsed> = events()
-        .map(|index| {
-            let e = batch.event(index);
+        .map(|row| {
+            let e = &row.event;
             let parse = || {
                 crate::logfile::panic_if_asked(&e.message_subject, "fields");
                 Parsed {
@@ -526,8 +328,8 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
     let mut lists_len = 0;
     let mut latency_len = 0;
     let mut findings_len = 0;
-    for (index, p) in events().zip(&parsed) {
-        let e = batch.event(index);
+    for (row, p) in events().zip(&parsed) {
+        let e = &row.event;
         let status_parts = if p.statuses.iter().any(Option::is_some) {
             5 * e.recipient_status.len()
         } else {
@@ -542,21 +344,14 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
             .map(|b| b.components.len() + usize::from(b.total.is_some()))
             .sum::<usize>();
     }
-    for item in &batch.items {
-        if let BatchItem::Event { diagnosis, .. } = item {
-            let n: usize = diagnosis.iter().map(|d| d.findings.len()).sum();
-            findings_len += n;
-            lists_len += n;
-        }
+    for row in events() {
+        let n: usize = row.diagnosis.iter().map(|d| d.findings.len()).sum();
+        findings_len += n;
+        lists_len += n;
     }
     let n_events = parsed.len();
-    let n_errors = batch
-        .items
-        .iter()
-        .filter(|i| matches!(i, BatchItem::Notice(TrackingNotice::Error(_))))
-        .count();
-    let n_files = batch.items.len() - n_events - n_errors;
-    let state = if batch.end { HMF_BATCH_END } else { HMF_BATCH_MORE };
+    let (n_errors, n_files) = notice_counts(&batch.items);
+    let state = batch.end.into();
     let mut b = hmf_batch::with_capacity(batch.items.len() + n_lost, n_errors + n_lost, n_files, state);
     let mut records = Box::new(TrackingRecords {
         batch,
@@ -580,7 +375,7 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
         let mut lost = lost.into_iter();
         for item in &batch.items {
             match item {
-                BatchItem::Event { index, diagnosis } => {
+                Item::Row(TrackingRow { event, diagnosis }) => {
                     let p = parsed.next().expect("one parse per event");
                     if let Some(error) = lost.next().expect("one parse per event") {
                         b.push_error(error.into());
@@ -591,7 +386,7 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
                         lists,
                         latency,
                         findings,
-                        batch.event(*index),
+                        event,
                         p,
                         diagnosis,
                     );
@@ -601,36 +396,7 @@ fn build_batch(batch: TrackingBatch) -> hmf_batch {
                         ..hmf_item::empty(HMF_ITEM_TRACKING_EVENT)
                     });
                 }
-                BatchItem::Notice(TrackingNotice::Error(e)) => b.push_error(FfiError::from(e.clone())),
-                BatchItem::Notice(TrackingNotice::FileStarted { path, index, count }) => {
-                    let event = file_event(&mut b.arena, path);
-                    b.push_file(
-                        HMF_ITEM_FILE_STARTED,
-                        hmf_file_event {
-                            index: *index as u64,
-                            count: *count as u64,
-                            ..event
-                        },
-                    );
-                }
-                BatchItem::Notice(TrackingNotice::FileDone { path, stats, skipped }) => {
-                    let event = file_event(&mut b.arena, path);
-                    b.push_file(
-                        HMF_ITEM_FILE_DONE,
-                        hmf_file_event {
-                            bytes: stats.bytes,
-                            lines: stats.lines,
-                            records: stats.records,
-                            skipped_lines: stats.skipped,
-                            truncated_lines: stats.truncated,
-                            repaired_lines: stats.repaired,
-                            first_repaired_line: stats.first_repaired_line,
-                            skipped_by_time: u32::from(*skipped == Some(FileSkip::Time)),
-                            skipped_by_server: u32::from(*skipped == Some(FileSkip::Server)),
-                            ..event
-                        },
-                    );
-                }
+                notice => b.push_notice(notice),
             }
         }
     }
@@ -766,10 +532,6 @@ fn event_view<'a>(
     }
 }
 
-impl Handle for hmf_tracking_reader {
-    const ARG: &'static str = "reader";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -791,9 +553,9 @@ mod tests {
         std::fs::write(&path, lines.join("\r\n")).unwrap();
 
         let reader = TrackingReader::new(vec![path.clone()], TrackingFilter::default());
-        let mut prefetcher = TrackingPrefetcher::start(reader, 256, |batch| BuiltBatch(Box::new(build_batch(batch))));
+        let mut prefetcher = read_ahead(reader, 256, build_batch);
         let (mut events, mut errors) = (Vec::new(), Vec::new());
-        while let Some((BuiltBatch(batch), _)) = prefetcher.next_batch() {
+        while let Some((BuiltBatch(batch), _)) = prefetcher.next() {
             for item in batch.items.iter() {
                 // SAFETY (test): the views point into `batch`, alive in this loop.
                 unsafe {

@@ -3,6 +3,7 @@
 
 mod csv;
 mod encoding;
+mod item;
 mod name;
 mod panics;
 mod read_ahead;
@@ -12,10 +13,11 @@ mod watched;
 
 pub use csv::{split_csv_line, split_csv_text, write_csv_row, CsvError, Record};
 pub use encoding::{utf8_in_place, TextEncoding, Utf8Source};
+pub use item::{BatchEnd, FileSkip, Item, KindReader, Step};
 pub use name::{LogFamily, LogFileName};
 pub use panics::catch_quietly;
 pub(crate) use panics::panic_if_asked;
-pub(crate) use read_ahead::{ReadAhead, Then};
+pub use read_ahead::{Batch, Prefetcher};
 pub use reader::{LineError, LineErrorKind, LogHeader, LogReader, ReadOutcome, ReaderStats, DEFAULT_MAX_LINE_BYTES};
 pub use time::{format_utc_ms, parse_utc_ms, TimeCache};
 pub use watched::{FileChange, WatchedFile};

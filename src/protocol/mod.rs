@@ -9,10 +9,11 @@ mod split;
 mod tls;
 
 pub use entry::{Direction, EventKind, LineView, LogEntry, ProtocolColumns, Role};
-pub use prefetch::{Batch, BatchEnd, ParallelReader, Prefetcher};
+pub use prefetch::ParallelReader;
 pub(crate) use reader::protocol_logs_under;
 pub use reader::{
-    parse_raw_lines, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolStats, ReadMode, STANDARD_FIELDS,
+    parse_raw_lines, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolRow, ProtocolStats, ReadMode,
+    STANDARD_FIELDS,
 };
 pub use session::{AuthResult, LineOrigin, LineRef, MessageInfo, Outcome, Session, SessionBuilder, TlsMode};
 pub use tls::{Certificate, TlsInfo};

@@ -1,124 +1,11 @@
-//! Protocol logs read ahead on threads of their own ([`ReadAhead`]): one per reader, and several merged into one
-//! order.
+//! Protocol logs of several streams read ahead on threads of their own (each a [`Prefetcher`]) and merged into
+//! one order.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
 
-use super::reader::{Next, ProtocolItem, ProtocolReader, ProtocolStats};
-use crate::logfile::{ReadAhead, Then};
-
-/// How a batch ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchEnd {
-    /// More items follow.
-    More,
-    /// Follow mode: nothing more for now.
-    Pending,
-    /// The reader is done.
-    End,
-}
-
-#[derive(Debug)]
-pub struct Batch {
-    pub items: Vec<ProtocolItem>,
-    pub end: BatchEnd,
-    /// Totals of the reader after this batch.
-    pub stats: ProtocolStats,
-}
-
-/// How long the reading thread waits before looking again at a followed file that had nothing new.
-const FOLLOW_POLL: Duration = Duration::from_millis(200);
-
-/// Batches read on a thread of their own, each turned into a `T` there (the C ABI builds its views there too).
-pub struct Prefetcher<T = Batch> {
-    ahead: ReadAhead<(T, BatchEnd, ProtocolStats)>,
-    stats: ProtocolStats,
-}
-
-impl Prefetcher<Batch> {
-    /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items.
-    pub fn start(reader: ProtocolReader, batch_size: usize) -> Prefetcher<Batch> {
-        Prefetcher::start_with(reader, batch_size, |batch| batch)
-    }
-
-    /// The next batch; after the last one, empty batches that say `End`.
-    pub fn next_batch(&mut self) -> Batch {
-        match self.next() {
-            Some((batch, _)) => batch,
-            None => Batch {
-                items: Vec::new(),
-                end: BatchEnd::End,
-                stats: self.stats,
-            },
-        }
-    }
-}
-
-impl<T: Send + 'static> Prefetcher<T> {
-    /// Starts reading `reader` on its own thread, in batches of up to `batch_size` items, each turned into a `T`
-    /// by `build` on that thread.
-    pub fn start_with(
-        mut reader: ProtocolReader,
-        batch_size: usize,
-        mut build: impl FnMut(Batch) -> T + Send + 'static,
-    ) -> Prefetcher<T> {
-        let ahead = ReadAhead::start("hybridmailflow-reader", move |failure| {
-            let batch = match failure {
-                None => read_batch(&mut reader, batch_size),
-                Some(error) => Batch {
-                    items: vec![ProtocolItem::Error(error)],
-                    end: BatchEnd::End,
-                    stats: ProtocolStats::default(),
-                },
-            };
-            let (end, stats) = (batch.end, batch.stats);
-            let then = match end {
-                BatchEnd::More => Then::ReadMore,
-                BatchEnd::Pending => Then::WaitAndReadMore(FOLLOW_POLL),
-                BatchEnd::End => Then::Stop,
-            };
-            ((build(batch), end, stats), then)
-        });
-        Prefetcher {
-            ahead,
-            stats: ProtocolStats::default(),
-        }
-    }
-
-    /// The next batch and how it ends; `None` once the last was taken (or the thread stopped).
-    #[allow(clippy::should_implement_trait)] // a batch with how it ends; an Iterator would hide the end
-    pub fn next(&mut self) -> Option<(T, BatchEnd)> {
-        let (built, end, stats) = self.ahead.next()?;
-        if stats != ProtocolStats::default() {
-            self.stats = stats;
-        }
-        Some((built, end))
-    }
-
-    pub fn stats(&self) -> ProtocolStats {
-        self.stats
-    }
-}
-
-fn read_batch(reader: &mut ProtocolReader, batch_size: usize) -> Batch {
-    let mut items = Vec::with_capacity(batch_size.min(1024));
-    let end = loop {
-        if items.len() >= batch_size {
-            break BatchEnd::More;
-        }
-        match reader.next() {
-            Next::Item(item) => items.push(item),
-            Next::Pending => break BatchEnd::Pending,
-            Next::End => break BatchEnd::End,
-        }
-    };
-    Batch {
-        items,
-        end,
-        stats: reader.stats(),
-    }
-}
+use super::reader::{ProtocolItem, ProtocolReader, ProtocolRow, ProtocolStats};
+use crate::logfile::{Batch, BatchEnd, Item, Prefetcher};
 
 /// Reads each stream on its own thread and merges what they give back into one order: sessions by start,
 /// lines by time (errors and file events as they come). A session never spans two streams, so nothing is
@@ -129,7 +16,7 @@ pub struct ParallelReader {
 }
 
 struct Feed {
-    prefetcher: Prefetcher,
+    prefetcher: Prefetcher<ProtocolReader>,
     queue: VecDeque<ProtocolItem>,
     ended: bool,
 }
@@ -163,14 +50,14 @@ impl ParallelReader {
         ParallelReader { feeds, done: false }
     }
 
-    pub fn next_batch(&mut self, batch_size: usize) -> Batch {
+    pub fn next_batch(&mut self, batch_size: usize) -> Batch<ProtocolReader> {
         let mut items = Vec::with_capacity(batch_size.min(1024));
         while items.len() < batch_size && !self.done {
             for feed in &mut self.feeds {
                 if feed.queue.is_empty() && !feed.ended {
-                    let batch = feed.prefetcher.next_batch();
+                    let mut batch = feed.prefetcher.next_batch();
                     feed.ended = batch.end == BatchEnd::End;
-                    feed.queue.extend(batch.items);
+                    feed.queue.extend(std::mem::take(&mut batch.items));
                 }
             }
             let mut passed = false;
@@ -194,11 +81,8 @@ impl ParallelReader {
                 None => self.done = self.feeds.iter().all(|f| f.ended && f.queue.is_empty()),
             }
         }
-        Batch {
-            items,
-            end: if self.done { BatchEnd::End } else { BatchEnd::More },
-            stats: self.stats(),
-        }
+        let end = if self.done { BatchEnd::End } else { BatchEnd::More };
+        Batch::new(items, end, self.stats())
     }
 
     pub fn stats(&self) -> ProtocolStats {
@@ -221,8 +105,8 @@ impl ParallelReader {
 /// The time an item is ordered by: a session's start, a line's time; None for items that go as they come.
 fn order_of(item: &ProtocolItem) -> Option<i64> {
     match item {
-        ProtocolItem::Session(s) => Some(s.start_ms),
-        ProtocolItem::Entry(e) => Some(e.time_ms),
+        Item::Row(ProtocolRow::Session(s)) => Some(s.start_ms),
+        Item::Row(ProtocolRow::Entry(e)) => Some(e.time_ms),
         _ => None,
     }
 }

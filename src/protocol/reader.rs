@@ -12,8 +12,8 @@ use super::session::{LineRef, Outcome, Session, SessionBuilder};
 use super::split::{PartEvent, PartLog, PartSettings, SplitReader};
 use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{
-    catch_quietly, split_csv_line, FileChange, LineError, LineErrorKind, LogFileName, LogReader, ReadOutcome,
-    ReaderStats, Record, TimeCache, WatchedFile,
+    catch_quietly, split_csv_line, FileSkip, Item, KindReader, LineError, LineErrorKind, LogFileName, LogReader,
+    ReadOutcome, ReaderStats, Record, Step, TimeCache, WatchedFile,
 };
 use crate::net::{parse_ip, Cidr};
 use crate::pattern::Pattern;
@@ -94,41 +94,16 @@ impl ProtocolFilter {
     }
 }
 
+/// A protocol log's row, as the reader was asked for: each line, or the sessions rebuilt from them.
 #[derive(Debug, Clone)]
-pub enum ProtocolItem {
+#[allow(clippy::large_enum_variant)] // one per item, moved once: boxing would cost an allocation per line
+pub enum ProtocolRow {
     Entry(LogEntry),
     Session(Box<Session>),
-    /// A bad line or file; reading went on.
-    Error(LineError),
-    /// A file is about to be read: for progress.
-    FileStarted {
-        path: Arc<str>,
-        index: usize,
-        count: usize,
-    },
-    /// A file was read to its end (or skipped by its name's time): what was read and skipped in it.
-    FileDone {
-        path: Arc<str>,
-        stats: ReaderStats,
-        skipped_by_time: bool,
-    },
-    /// Follow mode: the followed file was truncated, rewritten or replaced; it is read again from its start, and
-    /// the sessions open in it were finished as they were.
-    FileRestarted {
-        path: Arc<str>,
-        change: FileChange,
-    },
 }
 
-/// What one call to [`ProtocolReader::next`] gives.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // one per call, moved once: boxing would cost an allocation per item
-pub enum Next {
-    Item(ProtocolItem),
-    /// Follow mode: nothing more yet; call again later.
-    Pending,
-    End,
-}
+/// What a protocol reader hands out: rows, and notices about the files read.
+pub type ProtocolItem = Item<ProtocolRow>;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ProtocolStats {
@@ -292,7 +267,7 @@ impl ProtocolReader {
                 let before = expanded.len();
                 protocol_logs_under(&path, &mut expanded);
                 if expanded.len() == before {
-                    out.push_back(ProtocolItem::Error(LineError {
+                    out.push_back(Item::Error(LineError {
                         path: Arc::from(path.to_string_lossy().as_ref()),
                         line: 0,
                         kind: LineErrorKind::NotALog,
@@ -466,10 +441,10 @@ impl ProtocolReader {
 
     /// The next item, in order.
     #[allow(clippy::should_implement_trait)] // `Pending` in follow mode is neither an item nor the end
-    pub fn next(&mut self) -> Next {
+    pub fn next(&mut self) -> Step<ProtocolRow> {
         if let Some(split) = self.split.as_mut() {
             if let Some(item) = self.out.pop_front() {
-                return Next::Item(item);
+                return Step::Item(item);
             }
             return split.next();
         }
@@ -484,7 +459,7 @@ impl ProtocolReader {
         }
         loop {
             if let Some(item) = self.out.pop_front() {
-                return Next::Item(item);
+                return Step::Item(item);
             }
             if let Some(Reverse((time_ms, index))) = self.ready.pop() {
                 if let Err(panic) = catch_quietly(|| self.take_record(index, time_ms)) {
@@ -496,7 +471,7 @@ impl ProtocolReader {
             if !self.follow {
                 // A part of a split read leaves its open sessions to the merge.
                 if self.part.is_some() || self.open.is_empty() && self.finished.is_empty() {
-                    return Next::End;
+                    return Step::End;
                 }
                 self.finish_all();
                 continue;
@@ -521,9 +496,9 @@ impl ProtocolReader {
             if !any {
                 self.release_sessions(true);
                 if let Some(item) = self.out.pop_front() {
-                    return Next::Item(item);
+                    return Step::Item(item);
                 }
-                return Next::Pending;
+                return Step::Pending;
             }
         }
     }
@@ -553,7 +528,7 @@ impl ProtocolReader {
             .filter(|(path, _)| Arc::ptr_eq(path, &file.path))
             .map(|(_, at)| at);
         let err = file.reader.panicked(stuck_at, panic);
-        self.out.push_back(ProtocolItem::Error(err));
+        self.out.push_back(Item::Error(err));
     }
 
     fn read_row(&mut self, index: usize) -> Advance {
@@ -571,7 +546,7 @@ impl ProtocolReader {
                             Ok(ctx) => file.context = Some(ctx),
                             Err(message) => {
                                 let err = file.reader.abandon(LineErrorKind::NotALog, message);
-                                self.out.push_back(ProtocolItem::Error(err));
+                                self.out.push_back(Item::Error(err));
                                 continue;
                             }
                         }
@@ -587,11 +562,11 @@ impl ProtocolReader {
                         }
                         Err((kind, message)) => {
                             let err = file.reader.line_error(kind, message);
-                            self.out.push_back(ProtocolItem::Error(err));
+                            self.out.push_back(Item::Error(err));
                         }
                     }
                 }
-                ReadOutcome::Error(e) => self.out.push_back(ProtocolItem::Error(e)),
+                ReadOutcome::Error(e) => self.out.push_back(Item::Error(e)),
                 ReadOutcome::Pending => {
                     stream.pending = true;
                     return Advance::Pending;
@@ -612,10 +587,10 @@ impl ProtocolReader {
             self.files_opened += 1;
             if !(self.filter.file_in_range(name.as_ref()) || self.follow && last_of_stream) {
                 self.stats.files_skipped_by_time += 1;
-                self.out.push_back(ProtocolItem::FileDone {
+                self.out.push_back(Item::FileDone {
                     path,
                     stats: ReaderStats::default(),
-                    skipped_by_time: true,
+                    skipped: Some(FileSkip::Time),
                 });
                 continue;
             }
@@ -623,7 +598,7 @@ impl ProtocolReader {
                 self.file_offset + self.files_opened - 1,
                 self.file_total.unwrap_or(self.files.len()),
             );
-            self.out.push_back(ProtocolItem::FileStarted {
+            self.out.push_back(Item::FileStarted {
                 path: path.clone(),
                 index: number,
                 count,
@@ -650,7 +625,7 @@ impl ProtocolReader {
                     return true;
                 }
                 Err(e) => {
-                    self.out.push_back(ProtocolItem::Error(LineError {
+                    self.out.push_back(Item::Error(LineError {
                         path,
                         line: 0,
                         kind: LineErrorKind::Io,
@@ -672,10 +647,10 @@ impl ProtocolReader {
             if let Some(ctx) = file.context {
                 self.contexts.insert(file.path.clone(), ctx);
             }
-            self.out.push_back(ProtocolItem::FileDone {
+            self.out.push_back(Item::FileDone {
                 path: file.path,
                 stats,
-                skipped_by_time: false,
+                skipped: None,
             });
         }
     }
@@ -707,7 +682,7 @@ impl ProtocolReader {
                 let mut entry = make_entry(&view, &file.path, line_no, ctx, &mut self.interned);
                 entry.diagnose(self.knowledge);
                 self.stats.entries += 1;
-                self.out.push_back(ProtocolItem::Entry(entry));
+                self.out.push_back(Item::Row(ProtocolRow::Entry(entry)));
             }
             return;
         }
@@ -842,7 +817,7 @@ impl ProtocolReader {
             Ok(false) => return,
             Ok(true) if self.mode == ReadMode::Sessions => {
                 self.stats.sessions += 1;
-                self.out.push_back(ProtocolItem::Session(session));
+                self.out.push_back(Item::Row(ProtocolRow::Session(session)));
                 return;
             }
             Ok(true) => catch_quietly(|| {
@@ -857,7 +832,8 @@ impl ProtocolReader {
         match emitted {
             Ok(entries) => {
                 self.stats.entries += entries.len() as u64;
-                self.out.extend(entries.into_iter().map(ProtocolItem::Entry));
+                self.out
+                    .extend(entries.into_iter().map(|e| Item::Row(ProtocolRow::Entry(e))));
             }
             Err(panic) => self.out.push_back(session_lost(session.first_line(), &panic)),
         }
@@ -907,7 +883,7 @@ impl ProtocolReader {
         for key in open_in_file {
             self.finish_session(&key);
         }
-        self.out.push_back(ProtocolItem::FileRestarted {
+        self.out.push_back(Item::FileRestarted {
             path: path.clone(),
             change,
         });
@@ -935,15 +911,15 @@ impl ProtocolReader {
                 .max_line_bytes(self.max_line_bytes);
             let mut items: VecDeque<ProtocolItem> = VecDeque::new();
             let mut errors = Vec::new();
-            while let Next::Item(item) = sub.next() {
+            while let Step::Item(item) = sub.next() {
                 match item {
-                    ProtocolItem::Entry(_) | ProtocolItem::Session(_) => {
+                    Item::Row(ProtocolRow::Entry(_)) | Item::Row(ProtocolRow::Session(_)) => {
                         items.push_back(item);
                         if items.len() > n {
                             items.pop_front();
                         }
                     }
-                    ProtocolItem::Error(_) => errors.push(item),
+                    Item::Error(_) => errors.push(item),
                     _ => {}
                 }
             }
@@ -1002,6 +978,20 @@ impl ProtocolReader {
     }
 }
 
+impl KindReader for ProtocolReader {
+    type Row = ProtocolRow;
+    type Stats = ProtocolStats;
+    const THREAD: &'static str = "hybridmailflow-reader";
+
+    fn read_step(&mut self, _spare: &mut Vec<ProtocolRow>) -> Step<ProtocolRow> {
+        self.next()
+    }
+
+    fn stats(&self) -> ProtocolStats {
+        ProtocolReader::stats(self)
+    }
+}
+
 fn log_file_name(path: &Path) -> Option<LogFileName> {
     path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse)
 }
@@ -1009,8 +999,8 @@ fn log_file_name(path: &Path) -> Option<LogFileName> {
 /// The time that orders an item: a line's, or a session's start.
 fn item_time_ms(item: &ProtocolItem) -> i64 {
     match item {
-        ProtocolItem::Entry(entry) => entry.time_ms,
-        ProtocolItem::Session(session) => session.start_ms,
+        Item::Row(ProtocolRow::Entry(entry)) => entry.time_ms,
+        Item::Row(ProtocolRow::Session(session)) => session.start_ms,
         _ => i64::MIN,
     }
 }
@@ -1097,7 +1087,7 @@ fn file_context(reader: &LogReader<impl Read>, path: &str, default_server: &str)
 /// The error that says a session was lost to a panic, at its first line.
 pub(super) fn session_lost(first: Option<LineRef>, panic: &str) -> ProtocolItem {
     let (path, line) = first.map_or((Arc::from(""), 0), |at| (at.path, at.line));
-    ProtocolItem::Error(LineError::session_lost(path, line, panic))
+    Item::Error(LineError::session_lost(path, line, panic))
 }
 
 fn intern(map: &mut HashMap<Box<str>, Arc<str>>, text: &str) -> Arc<str> {
@@ -1289,10 +1279,10 @@ mod tests {
     fn read(mode: ReadMode, path: &Path) -> (Vec<ProtocolItem>, Vec<LineError>) {
         let mut reader = ProtocolReader::new(mode, ProtocolFilter::default(), vec![path.to_path_buf()]);
         let (mut records, mut errors) = (Vec::new(), Vec::new());
-        while let Next::Item(item) = reader.next() {
+        while let Step::Item(item) = reader.next() {
             match item {
-                ProtocolItem::Error(e) => errors.push(e),
-                item @ (ProtocolItem::Session(_) | ProtocolItem::Entry(_)) => records.push(item),
+                Item::Error(e) => errors.push(e),
+                item @ (Item::Row(ProtocolRow::Session(_)) | Item::Row(ProtocolRow::Entry(_))) => records.push(item),
                 _ => {}
             }
         }
@@ -1326,8 +1316,8 @@ mod tests {
         }
         let mut reader = ProtocolReader::new(ReadMode::Sessions, ProtocolFilter::default(), paths);
         let mut found = Vec::new();
-        while let Next::Item(item) = reader.next() {
-            if let ProtocolItem::Session(s) = item {
+        while let Step::Item(item) = reader.next() {
+            if let Item::Row(ProtocolRow::Session(s)) = item {
                 found.push((s.server.clone(), s.session_id.clone(), s.line_count));
             }
         }
@@ -1344,7 +1334,7 @@ mod tests {
         items
             .into_iter()
             .filter_map(|i| match i {
-                ProtocolItem::Session(s) => Some(*s),
+                Item::Row(ProtocolRow::Session(s)) => Some(*s),
                 _ => None,
             })
             .collect()
@@ -1401,10 +1391,10 @@ mod tests {
             vec![path.clone()],
         );
         let (mut entries, mut errors) = (0, Vec::new());
-        while let Next::Item(item) = reader.next() {
+        while let Step::Item(item) = reader.next() {
             match item {
-                ProtocolItem::Entry(_) => entries += 1,
-                ProtocolItem::Error(e) => errors.push((e.line, e.kind)),
+                Item::Row(ProtocolRow::Entry(_)) => entries += 1,
+                Item::Error(e) => errors.push((e.line, e.kind)),
                 _ => {}
             }
         }
@@ -1437,13 +1427,13 @@ mod tests {
         let (mut sessions, mut notices) = (Vec::new(), Vec::new());
         loop {
             match reader.next() {
-                Next::Item(ProtocolItem::Session(s)) => {
+                Step::Item(Item::Row(ProtocolRow::Session(s))) => {
                     sessions.push((s.session_id.clone(), s.first_line().map_or(0, |l| l.line)))
                 }
-                Next::Item(ProtocolItem::Error(e)) => notices.push(e.to_string()),
-                Next::Item(ProtocolItem::FileRestarted { change, .. }) => notices.push(change.as_str().to_owned()),
-                Next::Item(_) => {}
-                Next::Pending | Next::End => return (sessions, notices),
+                Step::Item(Item::Error(e)) => notices.push(e.to_string()),
+                Step::Item(Item::FileRestarted { change, .. }) => notices.push(change.as_str().to_owned()),
+                Step::Item(_) => {}
+                Step::Pending | Step::End => return (sessions, notices),
             }
         }
     }

@@ -23,13 +23,14 @@ use std::thread::JoinHandle;
 
 use super::entry::ProtocolColumns;
 use super::reader::{
-    session_lost, Finished, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolStats, ReadMode, SessionKey,
+    session_lost, Finished, ProtocolFilter, ProtocolItem, ProtocolReader, ProtocolRow, ProtocolStats, ReadMode,
+    SessionKey,
 };
 use super::session::{LineOrigin, Session, SessionBuilder};
 use crate::diagnosis::KnowledgeBase;
 use crate::logfile::{
-    catch_quietly, split_csv_line, LineError, LogFileName, LogHeader, LogReader, ReadOutcome, ReaderStats, Record,
-    WatchedFile,
+    catch_quietly, split_csv_line, FileSkip, Item, LineError, LogFileName, LogHeader, LogReader, ReadOutcome,
+    ReaderStats, Record, Step, WatchedFile,
 };
 
 /// Size of a part. Small enough that a worker's sessions take little memory and two workers share a file's tail
@@ -190,10 +191,10 @@ impl SplitReader {
             let log_name = path.file_name().and_then(|n| n.to_str()).and_then(LogFileName::parse);
             if !filter.file_in_range(log_name.as_ref()) {
                 stats.files_skipped_by_time += 1;
-                out.push_back(ProtocolItem::FileDone {
+                out.push_back(Item::FileDone {
                     path: name,
                     stats: ReaderStats::default(),
-                    skipped_by_time: true,
+                    skipped: Some(FileSkip::Time),
                 });
                 continue;
             }
@@ -261,7 +262,7 @@ impl SplitReader {
                                 columns: None,
                                 events: vec![PartEvent::Item {
                                     line: 0,
-                                    item: ProtocolItem::Error(LineError::from_panic(&panic)),
+                                    item: Item::Error(LineError::from_panic(&panic)),
                                 }],
                                 open: Vec::new(),
                                 reader: ReaderStats::default(),
@@ -305,13 +306,13 @@ impl SplitReader {
         self.stats
     }
 
-    pub(super) fn next(&mut self) -> Next {
+    pub(super) fn next(&mut self) -> Step<ProtocolRow> {
         loop {
             if let Some(item) = self.out.pop_front() {
-                return Next::Item(item);
+                return Step::Item(item);
             }
             if self.done {
-                return Next::End;
+                return Step::End;
             }
             if self.next_part == self.parts.len() {
                 self.finish_carried();
@@ -331,7 +332,7 @@ impl SplitReader {
                 }
             };
             let Some(result) = result else {
-                self.out.push_back(ProtocolItem::Error(LineError::from_panic(
+                self.out.push_back(Item::Error(LineError::from_panic(
                     "a reading thread stopped before its part was read",
                 )));
                 self.done = true;
@@ -351,7 +352,7 @@ impl SplitReader {
         if spec.first {
             self.line_base = 0;
             self.file_stats = ReaderStats::default();
-            self.out.push_back(ProtocolItem::FileStarted {
+            self.out.push_back(Item::FileStarted {
                 path: path.clone(),
                 index: self.file_offset + spec.file,
                 count: self.file_total,
@@ -474,10 +475,10 @@ impl SplitReader {
         self.stats.skipped_lines += stats.skipped_lines;
         self.stats.truncated_lines += stats.truncated_lines;
         if spec.last {
-            self.out.push_back(ProtocolItem::FileDone {
+            self.out.push_back(Item::FileDone {
                 path,
                 stats: self.file_stats,
-                skipped_by_time: false,
+                skipped: None,
             });
         }
     }
@@ -544,7 +545,7 @@ impl SplitReader {
             match catch_quietly(|| self.filter.session_ok(&done.session)) {
                 Ok(true) => {
                     self.stats.sessions += 1;
-                    self.out.push_back(ProtocolItem::Session(done.session));
+                    self.out.push_back(Item::Row(ProtocolRow::Session(done.session)));
                 }
                 Ok(false) => {}
                 Err(panic) => self.out.push_back(session_lost(done.session.first_line(), &panic)),
@@ -628,10 +629,10 @@ fn read_part(spec: &PartSpec, path: &std::path::Path, settings: &PartSettings) -
     });
     reader.range = Some((spec.start, spec.end, spec.header.clone()));
     let mut file_stats = ReaderStats::default();
-    while let Next::Item(item) = reader.next() {
+    while let Step::Item(item) = reader.next() {
         match item {
-            ProtocolItem::FileDone { stats, .. } => file_stats = stats,
-            ProtocolItem::FileStarted { .. } => {}
+            Item::FileDone { stats, .. } => file_stats = stats,
+            Item::FileStarted { .. } => {}
             item => {
                 let part = reader.part.as_mut().expect("set above");
                 part.events.push(PartEvent::Item { line: part.line, item });
@@ -666,9 +667,9 @@ fn shift_session(session: &mut Session, base: u64) {
 
 fn shift_item(item: ProtocolItem, path: &Arc<str>, base: u64) -> ProtocolItem {
     match item {
-        ProtocolItem::Error(mut e) if e.line > 0 && e.path == *path => {
+        Item::Error(mut e) if e.line > 0 && e.path == *path => {
             e.line += base;
-            ProtocolItem::Error(e)
+            Item::Error(e)
         }
         item => item,
     }

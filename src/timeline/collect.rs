@@ -9,10 +9,11 @@ use aho_corasick::AhoCorasick;
 
 use super::{TimelineIssue, TimelineQuery, TimelineSources};
 use crate::logfile::{split_csv_text, LogFileName, Record};
+use crate::logfile::{Item, Step};
 use crate::pattern::Pattern;
-use crate::protocol::{protocol_logs_under, Next, ProtocolFilter, ProtocolItem, ProtocolReader, ReadMode, Session};
+use crate::protocol::{protocol_logs_under, ProtocolFilter, ProtocolReader, ProtocolRow, ReadMode, Session};
 use crate::trace::TraceEvent;
-use crate::tracking::{tracking_logs_under, ReadStep, TrackingEvent, TrackingFilter, TrackingReader};
+use crate::tracking::{tracking_logs_under, TrackingEvent, TrackingFilter, TrackingReader};
 
 /// How much was searched and how much of it parsed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,6 +44,9 @@ pub struct Collected {
     pub has_protocol_logs: bool,
     /// The folder names of the logs given, lowercase: a server whose name is among them had its logs read.
     pub log_folders: HashSet<String>,
+    /// The tracking log lines that hold a traced id, file by file, with their line numbers: what another
+    /// computer needs of these files to trace the same messages (see [`super::evidence`]).
+    pub tracking_lines: Vec<(PathBuf, Vec<(u64, String)>)>,
 }
 
 /// `<id>` whatever the input's brackets.
@@ -208,8 +212,12 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         if file_outside(query, path) {
             continue;
         }
-        if search_file(path, &searcher, &mut buffer, &mut found, |_| {}) {
+        let mut lines = Vec::new();
+        if search_file(path, &searcher, &mut buffer, &mut found, |number, line| {
+            lines.push((number, line.to_owned()))
+        }) {
             hit_tracking.push(path.clone());
+            found.tracking_lines.push((path.clone(), lines));
         }
     }
     if !hit_tracking.is_empty() {
@@ -245,7 +253,7 @@ pub fn collect(query: &TimelineQuery, sources: TimelineSources) -> Collected {
         if file_outside(query, path) {
             continue;
         }
-        let hit = search_file(path, &searcher, &mut buffer, &mut found, |line| {
+        let hit = search_file(path, &searcher, &mut buffer, &mut found, |_, line| {
             if split_csv_text(line, &mut record).is_ok() && record.len() > 2 {
                 session_ids.insert(record.get(2).to_string());
             }
@@ -350,13 +358,14 @@ fn same_stream(a: &Path, b: &Path) -> bool {
     a.parent() == b.parent() && prefix(a) == prefix(b)
 }
 
-/// Searches one file for the ids; calls `on_line` with each line that holds one. True when any does.
+/// Searches one file for the ids; calls `on_line` with the number (from 1, as the log readers count) and text
+/// of each line that holds one. True when any does.
 fn search_file(
     path: &Path,
     searcher: &AhoCorasick,
     buffer: &mut Vec<u8>,
     found: &mut Collected,
-    mut on_line: impl FnMut(&str),
+    mut on_line: impl FnMut(u64, &str),
 ) -> bool {
     buffer.clear();
     let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer));
@@ -374,6 +383,7 @@ fn search_file(
     crate::logfile::utf8_in_place(buffer);
     let mut hit = false;
     let mut next_line_start = 0;
+    let (mut counted_to, mut line_number) = (0, 1);
     for m in searcher.find_iter(&buffer[..]) {
         if m.start() < next_line_start {
             continue;
@@ -382,10 +392,19 @@ fn search_file(
         // Lines end as the log reader ends them: CRLF, LF or CR.
         let start = memchr::memrchr2(b'\n', b'\r', &buffer[..m.start()]).map_or(0, |i| i + 1);
         let end = memchr::memchr2(b'\n', b'\r', &buffer[m.end()..]).map_or(buffer.len(), |i| m.end() + i);
-        on_line(&String::from_utf8_lossy(&buffer[start..end]));
+        line_number += line_ends(&buffer[counted_to..start]);
+        counted_to = start;
+        on_line(line_number, &String::from_utf8_lossy(&buffer[start..end]));
         next_line_start = end;
     }
     hit
+}
+
+/// How many lines end in `bytes`: CRLF, LF and CR each end one.
+fn line_ends(bytes: &[u8]) -> u64 {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+        .count() as u64
 }
 
 fn read_tracking(
@@ -395,18 +414,14 @@ fn read_tracking(
     mut on_event: impl FnMut(&TrackingEvent),
 ) {
     let mut reader = TrackingReader::new(files, filter);
-    let mut event = TrackingEvent::default();
-    while let Some(step) = reader.read_into(&mut event) {
-        match step {
-            ReadStep::Event => on_event(&event),
-            ReadStep::Notice(crate::tracking::TrackingNotice::Error(e)) => {
-                issues.push(TimelineIssue {
-                    path: e.path.to_string(),
-                    line: e.line,
-                    message: e.message.clone(),
-                });
-            }
-            ReadStep::Notice(_) => {}
+    while let Some(read) = reader.next_event() {
+        match read {
+            Ok(event) => on_event(event),
+            Err(e) => issues.push(TimelineIssue {
+                path: e.path.to_string(),
+                line: e.line,
+                message: e.message,
+            }),
         }
     }
 }
@@ -414,14 +429,14 @@ fn read_tracking(
 fn read_sessions(mut reader: ProtocolReader, issues: &mut Vec<TimelineIssue>, mut on_session: impl FnMut(Session)) {
     loop {
         match reader.next() {
-            Next::Item(ProtocolItem::Session(s)) => on_session(*s),
-            Next::Item(ProtocolItem::Error(e)) => issues.push(TimelineIssue {
+            Step::Item(Item::Row(ProtocolRow::Session(s))) => on_session(*s),
+            Step::Item(Item::Error(e)) => issues.push(TimelineIssue {
                 path: e.path.to_string(),
                 line: e.line,
                 message: e.message.clone(),
             }),
-            Next::Item(_) => {}
-            Next::Pending | Next::End => break,
+            Step::Item(_) => {}
+            Step::Pending | Step::End => break,
         }
     }
 }

@@ -10,9 +10,11 @@
 
 mod build;
 mod collect;
+mod evidence;
 
 pub use build::build_timelines;
 pub use collect::{collect, Collected, ScanStats};
+pub use evidence::{collect_evidence, EvidenceFile, EvidenceKind};
 
 use std::path::PathBuf;
 

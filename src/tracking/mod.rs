@@ -7,16 +7,17 @@
 //! - Parsers of the structured fields: [`split_multi_value`], [`parse_event_data`], [`parse_message_info`],
 //!   [`parse_source_context`], [`parse_recipient_status`].
 //! - [`TrackingDiagnoser`]: the knowledge base's findings for FAIL, DEFER, DSN and the other failure events.
-//! - [`TrackingPrefetcher`]: reads ahead on a second thread, in batches whose event buffers are recycled.
+//! - [`TrackingRow`]: an event with its findings, as [`crate::logfile::Prefetcher`] reads ahead of the caller on a
+//!   second thread, in batches whose event buffers are recycled.
 
 mod diagnose;
 mod event;
 mod file;
 mod filter;
 mod message_info;
-mod prefetch;
 mod reader;
 mod recipient_status;
+mod row;
 mod source_context;
 mod values;
 
@@ -25,10 +26,10 @@ pub use event::{InternalMessageId, TrackingEvent};
 pub use file::{TrackingFileReader, TRACKING_LOG_TYPE};
 pub use filter::{file_may_match, host_matches, TrackingFilter};
 pub use message_info::{parse_message_info, LatencyBreakdown, LatencyComponent, MessageInfo};
-pub use prefetch::{BatchItem, TrackingBatch, TrackingPrefetcher};
 pub(crate) use reader::tracking_logs_under;
-pub use reader::{server_from_path, FileSkip, ReadStep, TrackingNotice, TrackingReader, TrackingStats};
+pub use reader::{server_from_path, TrackingReader, TrackingStats};
 pub use recipient_status::{parse_recipient_status, RecipientStatusParts};
+pub use row::{TrackingItem, TrackingRow};
 pub use source_context::{parse_source_context, SmtpReplyContext, SourceContext};
 pub use values::{parse_event_data, split_multi_value, EventDataItem, EventDataValue, MultiValues};
 

@@ -2,7 +2,7 @@
 //! MSGTRKMD and MSGTRKMA files are separate streams of hourly files, merged by row time, so that a message's
 //! NOTIFYMAPI, SUBMIT, RECEIVE, SEND and DELIVER come out in the order they happened. Files outside the time
 //! range or from another server are skipped unopened. Besides events, the reader reports each file it starts
-//! and finishes (for progress and per-file counts) and every bad line or file, in order, as [`TrackingNotice`]s.
+//! and finishes (for progress and per-file counts) and every bad line or file, in order, as [`Item`]s.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -10,11 +10,13 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::diagnose::TrackingDiagnoser;
 use super::event::TrackingEvent;
 use super::file::{FileStep, TrackingFileReader};
 use super::filter::{file_may_match, Matcher, TrackingFilter};
+use super::row::{TrackingItem, TrackingRow};
 use crate::logfile::{
-    LineError, LineErrorKind, LogFamily, LogFileName, LogReader, ReaderStats, DEFAULT_MAX_LINE_BYTES,
+    FileSkip, Item, LineError, LineErrorKind, LogFamily, LogFileName, LogReader, ReaderStats, DEFAULT_MAX_LINE_BYTES,
 };
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,38 +39,6 @@ pub struct TrackingStats {
     pub events: u64,
 }
 
-/// Why a file was not read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileSkip {
-    /// Its name or `#Date` puts it outside the time range.
-    Time,
-    /// It comes from another server than the filter asks for.
-    Server,
-}
-
-/// What the reader reports besides events.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrackingNotice {
-    /// A bad line or file; reading goes on.
-    Error(LineError),
-    /// A file is about to be read: the `index`-th (0-based) of the `count` files named.
-    FileStarted { path: Arc<str>, index: usize, count: usize },
-    /// A file was read to its end (its counts in `stats`), or not read at all (`skipped`).
-    FileDone {
-        path: Arc<str>,
-        stats: ReaderStats,
-        skipped: Option<FileSkip>,
-    },
-}
-
-/// What [`TrackingReader::read_into`] read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadStep {
-    /// The next event, written into the caller's buffer.
-    Event,
-    Notice(TrackingNotice),
-}
-
 /// The files of one stream (one folder's files of one prefix), oldest first.
 struct Stream {
     files: VecDeque<PathBuf>,
@@ -80,7 +50,7 @@ pub struct TrackingReader {
     streams: Vec<Stream>,
     /// Streams with a row ready, by that row's time (then stream order, for a stable merge).
     ready: BinaryHeap<Reverse<(i64, usize)>>,
-    notices: VecDeque<TrackingNotice>,
+    notices: VecDeque<TrackingItem>,
     event: TrackingEvent,
     started: bool,
     default_server: Option<String>,
@@ -88,13 +58,18 @@ pub struct TrackingReader {
     file_count: usize,
     files_opened: usize,
     stats: TrackingStats,
+    /// Made on first use by [`KindReader`](crate::logfile::KindReader)'s reading, which diagnoses each event.
+    pub(super) diagnoser: Option<Box<TrackingDiagnoser>>,
+    /// An event whose diagnosis panicked, given after the error that reports it.
+    pub(super) held: Option<TrackingRow>,
 }
 
 /// What the next step of the merge gives.
-enum Step {
+#[allow(clippy::large_enum_variant)] // one per step, moved once
+enum Merged {
     /// Stream `index` has the next event's row ready.
     Row(usize),
-    Notice(TrackingNotice),
+    Notice(TrackingItem),
 }
 
 impl TrackingReader {
@@ -107,7 +82,7 @@ impl TrackingReader {
                 let before = files.len();
                 tracking_logs_under(&path, &mut files);
                 if files.len() == before {
-                    notices.push_back(TrackingNotice::Error(LineError {
+                    notices.push_back(Item::Error(LineError {
                         path: Arc::from(path.to_string_lossy().as_ref()),
                         line: 0,
                         kind: LineErrorKind::NotALog,
@@ -133,6 +108,8 @@ impl TrackingReader {
             file_count,
             files_opened: 0,
             stats: TrackingStats::default(),
+            diagnoser: None,
+            held: None,
         }
     }
 
@@ -172,30 +149,27 @@ impl TrackingReader {
     pub fn next_event(&mut self) -> Option<Result<&TrackingEvent, LineError>> {
         loop {
             match self.step()? {
-                Step::Row(index) => match self.take_row(index, None) {
+                Merged::Row(index) => match self.take_row(index, None) {
                     Ok(()) => return Some(Ok(&self.event)),
                     Err(e) => return Some(Err(e)),
                 },
-                Step::Notice(TrackingNotice::Error(e)) => return Some(Err(e)),
-                Step::Notice(_) => {}
+                Merged::Notice(Item::Error(e)) => return Some(Err(e)),
+                Merged::Notice(_) => {}
             }
         }
     }
 
-    /// The next event, written into `event` (whose buffers are reused), or the next notice: what a reader on
-    /// another thread uses to fill batches of events it recycles.
-    pub fn read_into(&mut self, event: &mut TrackingEvent) -> Option<ReadStep> {
+    /// The next event, written into `row` (whose buffers are reused), or the next notice: what the reading
+    /// thread uses to fill batches of rows it recycles.
+    pub(super) fn read_into(&mut self, row: &mut TrackingEvent) -> Option<Result<(), TrackingItem>> {
         match self.step()? {
-            Step::Row(index) => Some(match self.take_row(index, Some(event)) {
-                Ok(()) => ReadStep::Event,
-                Err(e) => ReadStep::Notice(TrackingNotice::Error(e)),
-            }),
-            Step::Notice(notice) => Some(ReadStep::Notice(notice)),
+            Merged::Row(index) => Some(self.take_row(index, Some(row)).map_err(Item::Error)),
+            Merged::Notice(notice) => Some(Err(notice)),
         }
     }
 
     /// The next row or notice, in order: notices first (they concern what was read before the next row).
-    fn step(&mut self) -> Option<Step> {
+    fn step(&mut self) -> Option<Merged> {
         if !self.started {
             self.started = true;
             for index in 0..self.streams.len() {
@@ -211,10 +185,10 @@ impl TrackingReader {
             return None;
         }
         if let Some(notice) = self.notices.pop_front() {
-            return Some(Step::Notice(notice));
+            return Some(Merged::Notice(notice));
         }
         let Reverse((_, index)) = self.ready.pop()?;
-        Some(Step::Row(index))
+        Some(Merged::Row(index))
     }
 
     /// Builds the event of stream `index`'s ready row (into `event`, or the reader's own buffer) and moves the
@@ -243,12 +217,12 @@ impl TrackingReader {
                     if e.kind == LineErrorKind::NotALog {
                         self.stats.files_refused += 1;
                     }
-                    self.notices.push_back(TrackingNotice::Error(e));
+                    self.notices.push_back(Item::Error(e));
                 }
                 FileStep::SkippedByTime => {
                     self.stats.files_skipped_by_time += 1;
                     let file = self.streams[index].current.take().expect("read above");
-                    self.notices.push_back(TrackingNotice::FileDone {
+                    self.notices.push_back(Item::FileDone {
                         path: file.path().clone(),
                         stats: file.stats(),
                         skipped: Some(FileSkip::Time),
@@ -265,7 +239,7 @@ impl TrackingReader {
             self.files_opened += 1;
             if !file_may_match(&path, None, self.matcher.filter()) {
                 self.stats.files_skipped_by_time += 1;
-                self.notices.push_back(TrackingNotice::FileDone {
+                self.notices.push_back(Item::FileDone {
                     path,
                     stats: ReaderStats::default(),
                     skipped: Some(FileSkip::Time),
@@ -275,14 +249,14 @@ impl TrackingReader {
             let server = server_from_path(&path).or_else(|| self.default_server.clone());
             if server.as_deref().is_some_and(|s| !self.matcher.server_ok(s)) {
                 self.stats.files_skipped_by_server += 1;
-                self.notices.push_back(TrackingNotice::FileDone {
+                self.notices.push_back(Item::FileDone {
                     path,
                     stats: ReaderStats::default(),
                     skipped: Some(FileSkip::Server),
                 });
                 continue;
             }
-            self.notices.push_back(TrackingNotice::FileStarted {
+            self.notices.push_back(Item::FileStarted {
                 path: path.clone(),
                 index: self.files_opened - 1,
                 count: self.file_count,
@@ -297,7 +271,7 @@ impl TrackingReader {
                     ));
                     return true;
                 }
-                Err(e) => self.notices.push_back(TrackingNotice::Error(LineError {
+                Err(e) => self.notices.push_back(Item::Error(LineError {
                     path,
                     line: 0,
                     kind: LineErrorKind::Io,
@@ -316,7 +290,7 @@ impl TrackingReader {
             self.stats.lines += s.lines;
             self.stats.skipped_lines += s.skipped;
             self.stats.truncated_lines += s.truncated;
-            self.notices.push_back(TrackingNotice::FileDone {
+            self.notices.push_back(Item::FileDone {
                 path: file.path().clone(),
                 stats: s,
                 skipped: None,
@@ -332,12 +306,12 @@ impl Iterator for TrackingReader {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             match self.step()? {
-                Step::Row(index) => {
+                Merged::Row(index) => {
                     let mut event = TrackingEvent::default();
                     return Some(self.take_row(index, Some(&mut event)).map(|()| event));
                 }
-                Step::Notice(TrackingNotice::Error(e)) => return Some(Err(e)),
-                Step::Notice(_) => {}
+                Merged::Notice(Item::Error(e)) => return Some(Err(e)),
+                Merged::Notice(_) => {}
             }
         }
     }
@@ -495,22 +469,22 @@ mod tests {
 
     #[test]
     fn a_panic_while_diagnosing_costs_that_events_diagnosis_only() {
-        use crate::tracking::{BatchItem, TrackingBatch, TrackingPrefetcher};
+        use crate::logfile::{Batch, Prefetcher};
         let (_dir, path, rows) = lab_with_marker(6, "<hmf-panic:diagnosis>");
         let reader = TrackingReader::new(vec![path.clone()], TrackingFilter::default());
-        let mut prefetcher = TrackingPrefetcher::start(reader, 4, |batch: TrackingBatch| {
+        let mut prefetcher = Prefetcher::start_with(reader, 4, |batch: Batch<TrackingReader>| {
             let mut seen = Vec::new();
             for item in &batch.items {
                 match item {
-                    BatchItem::Event { index, .. } => seen.push(Ok(batch.event(*index).line)),
-                    BatchItem::Notice(TrackingNotice::Error(e)) => seen.push(Err(e.clone())),
-                    BatchItem::Notice(_) => {}
+                    Item::Row(row) => seen.push(Ok(row.event.line)),
+                    Item::Error(e) => seen.push(Err(e.clone())),
+                    _ => {}
                 }
             }
             seen
         });
         let mut seen = Vec::new();
-        while let Some((batch, _)) = prefetcher.next_batch() {
+        while let Some((batch, _)) = prefetcher.next() {
             seen.extend(batch);
         }
         let lines: Vec<u64> = seen.iter().filter_map(|s| s.as_ref().ok().copied()).collect();

@@ -101,15 +101,15 @@ static void test_bad_arguments_are_refused(void) {
 static void test_addresses_and_ranges(void) {
     hmf_address_info info;
     CHECK(hmf_address_classify(S("8.8.8.8"), &info) == HMF_OK);
-    CHECK(str_eq(info.class_name, "Public") && str_eq(info.public_resolver, "Google Public DNS"));
+    CHECK(info.address_class == HMF_ADDRESS_PUBLIC && str_eq(info.public_resolver, "Google Public DNS"));
     CHECK(hmf_address_classify(S("202.88.152.10"), &info) == HMF_OK);
-    CHECK(str_eq(info.class_name, "Public") && info.public_resolver.len == 0);
+    CHECK(info.address_class == HMF_ADDRESS_PUBLIC && info.public_resolver.len == 0);
     CHECK(hmf_address_classify(S(" 192.168.1.11 "), &info) == HMF_OK);
-    CHECK(str_eq(info.class_name, "Private"));
+    CHECK(info.address_class == HMF_ADDRESS_PRIVATE);
     CHECK(hmf_address_classify(S("40.107.22.54"), &info) == HMF_OK);
-    CHECK(str_eq(info.class_name, "ExchangeOnline"));
+    CHECK(info.address_class == HMF_ADDRESS_EXCHANGE_ONLINE);
     CHECK(hmf_address_classify(S("cmhybd01"), &info) == HMF_OK);
-    CHECK(str_eq(info.class_name, "Invalid"));
+    CHECK(info.address_class == HMF_ADDRESS_INVALID);
 
     hmf_ip_range_info range;
     CHECK(hmf_ip_range_parse(S("0.0.0.0-255.255.255.255"), &range) == HMF_OK);

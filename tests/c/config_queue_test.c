@@ -28,9 +28,9 @@ static void test_retry_queue_advice_and_last_error_parts(void) {
     if (advice != NULL) {
         CHECK(str_eq(advice->server, "CMHYBD01"));
         CHECK(str_eq(advice->queue, "6"));
-        CHECK(str_eq(advice->kind, "Delivery"));
+        CHECK(advice->kind == HMF_QUEUE_DELIVERY);
         CHECK(str_eq(advice->state, "Retry"));
-        CHECK(str_eq(advice->severity, "Warning"));
+        CHECK(advice->severity == HMF_SEVERITY_WARNING);
         CHECK(advice->over_threshold == 1);
         CHECK(list_has(advice->commands, "Retry-Queue -Identity 'CMHYBD01\\6' -Resubmit $true"));
         CHECK(str_eq(advice->fqdn, "cloudfield.mail.protection.outlook.com"));

@@ -52,7 +52,6 @@ static void test_a_deferred_internet_message(const char *lab) {
     CHECK(hmf_timeline_query_set_slow_threshold(q, 60000) == HMF_OK);
     hmf_timeline_result *r = NULL;
     CHECK(hmf_timeline_query_run(q, &r) == HMF_OK);
-    hmf_timeline_query_free(q);
     hmf_table timelines, hops, flags, issues, stats;
     CHECK(hmf_timeline_result_table(r, HMF_TIMELINE_TABLE_TIMELINES, &timelines) == HMF_OK);
     CHECK(hmf_timeline_result_table(r, HMF_TIMELINE_TABLE_HOPS, &hops) == HMF_OK);
@@ -75,6 +74,27 @@ static void test_a_deferred_internet_message(const char *lab) {
     CHECK(stats.rows == 1);
     CHECK(str_eq(cell(&stats, 0, "FilesSearched"), "8"));
     hmf_timeline_result_free(r);
+
+    /* What a server sends for a joined trace: the lines of each file the trace uses, with its header. */
+    hmf_table evidence, no_timelines;
+    CHECK(hmf_timeline_query_collect_evidence(q, &r) == HMF_OK);
+    CHECK(hmf_timeline_result_table(r, HMF_TIMELINE_TABLE_EVIDENCE, &evidence) == HMF_OK);
+    CHECK(hmf_timeline_result_table(r, HMF_TIMELINE_TABLE_TIMELINES, &no_timelines) == HMF_OK);
+    CHECK(no_timelines.rows == 0);
+    CHECK(evidence.rows >= 3);
+    int tracking = 0, protocol = 0;
+    for (size_t row = 0; row < evidence.rows; row++) {
+        hmf_str kind = cell(&evidence, row, "Kind");
+        tracking += str_eq(kind, "Tracking");
+        protocol += str_eq(kind, "Protocol");
+        hmf_str header = cell(&evidence, row, "Header");
+        CHECK(header.len > 8 && memcmp(header.ptr, "#Software", 9) == 0);
+        CHECK(cell(&evidence, row, "Lines").len > 0);
+        CHECK(cell(&evidence, row, "LineNumbers").len > 0);
+    }
+    CHECK(tracking > 0 && protocol > 0);
+    hmf_timeline_result_free(r);
+    hmf_timeline_query_free(q);
 }
 
 static void test_null_and_bad_arguments(void) {
@@ -82,6 +102,7 @@ static void test_null_and_bad_arguments(void) {
     hmf_timeline_result *r = NULL;
     CHECK(hmf_timeline_query_new(NULL) == HMF_NULL_ARGUMENT);
     CHECK(hmf_timeline_query_run(NULL, &r) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_timeline_query_collect_evidence(NULL, &r) == HMF_NULL_ARGUMENT);
     CHECK(hmf_timeline_result_table(NULL, HMF_TIMELINE_TABLE_HOPS, &table) == HMF_NULL_ARGUMENT);
     hmf_timeline_query *q = NULL;
     CHECK(hmf_timeline_query_new(&q) == HMF_OK);

@@ -12,16 +12,16 @@
 static char lab[4200];
 static char data_root[4096];
 
-static hmf_tracking_reader *new_reader(const char *path) {
-    hmf_tracking_reader *reader = NULL;
-    CHECK(hmf_tracking_reader_new(&reader) == HMF_OK);
+static hmf_reader *new_reader(const char *path) {
+    hmf_reader *reader = NULL;
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_ENTRIES, &reader) == HMF_OK);
     CHECK(reader != NULL);
-    CHECK(hmf_tracking_reader_add_path(reader, (const uint8_t *)path, strlen(path)) == HMF_OK);
+    CHECK(hmf_reader_add_path(reader, (const uint8_t *)path, strlen(path)) == HMF_OK);
     return reader;
 }
 
-static void add_filter(hmf_tracking_reader *reader, uint32_t kind, const char *value) {
-    CHECK(hmf_tracking_reader_add_filter(reader, kind, (const uint8_t *)value, strlen(value)) == HMF_OK);
+static void add_filter(hmf_reader *reader, uint32_t kind, const char *value) {
+    CHECK(hmf_reader_add_filter(reader, kind, (const uint8_t *)value, strlen(value)) == HMF_OK);
 }
 
 /* What a whole read gave. */
@@ -83,11 +83,11 @@ static void look_at_event(const hmf_tracking_event *e, totals *t) {
     }
 }
 
-static totals read_all(hmf_tracking_reader *reader, size_t batch_size) {
+static totals read_all(hmf_reader *reader, size_t batch_size) {
     totals t = {0, 0, 0, 0, 0, 0, 0, INT64_MIN, 1};
     for (;;) {
         hmf_batch *batch = NULL;
-        CHECK(hmf_tracking_reader_next_batch(reader, batch_size, &batch) == HMF_OK);
+        CHECK(hmf_reader_next_batch(reader, batch_size, &batch) == HMF_OK);
         hmf_batch_view view;
         CHECK(hmf_batch_view_get(batch, &view) == HMF_OK);
         CHECK(batch_size == 0 || view.count <= batch_size);
@@ -122,7 +122,7 @@ static totals read_all(hmf_tracking_reader *reader, size_t batch_size) {
     }
     /* After the end: empty END batches. */
     hmf_batch *batch = NULL;
-    CHECK(hmf_tracking_reader_next_batch(reader, batch_size, &batch) == HMF_OK);
+    CHECK(hmf_reader_next_batch(reader, batch_size, &batch) == HMF_OK);
     hmf_batch_view view;
     CHECK(hmf_batch_view_get(batch, &view) == HMF_OK);
     CHECK(view.count == 0 && view.state == HMF_BATCH_END);
@@ -133,82 +133,82 @@ static totals read_all(hmf_tracking_reader *reader, size_t batch_size) {
 static void test_lab_logs(void) {
     size_t sizes[] = {1, 5, 0};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-        hmf_tracking_reader *reader = new_reader(lab);
+        hmf_reader *reader = new_reader(lab);
         totals t = read_all(reader, sizes[s]);
         CHECK(t.events == 55);
         CHECK(t.errors == 0);
         CHECK(t.files_started == 5 && t.files_done == 5);
         CHECK(t.in_order);
         CHECK(t.diagnosed >= 8);
-        hmf_tracking_stats stats;
-        CHECK(hmf_tracking_reader_stats(reader, &stats) == HMF_OK);
-        CHECK(stats.files == 5 && stats.events == 55 && stats.lines == 80 && stats.skipped_lines == 0);
-        hmf_tracking_reader_free(reader);
+        hmf_stats stats;
+        CHECK(hmf_reader_stats(reader, &stats) == HMF_OK);
+        CHECK(stats.files == 5 && stats.rows == 55 && stats.lines == 80 && stats.skipped_lines == 0);
+        hmf_reader_free(reader);
     }
 }
 
 static void test_filters(void) {
-    hmf_tracking_reader *reader = new_reader(lab);
+    hmf_reader *reader = new_reader(lab);
     add_filter(reader, HMF_TRACKING_FILTER_SENDER, "Raghu@CloudMonkeys.xyz");
     add_filter(reader, HMF_TRACKING_FILTER_EVENT_ID, "receive");
     add_filter(reader, HMF_TRACKING_FILTER_EVENT_ID, "SEND");
     /* One sender only; empty values and unknown kinds are refused with a reason. */
-    CHECK(hmf_tracking_reader_add_filter(reader, HMF_TRACKING_FILTER_SENDER, (const uint8_t *)"x@y", 3) == HMF_INVALID_ARGUMENT);
+    CHECK(hmf_reader_add_filter(reader, HMF_TRACKING_FILTER_SENDER, (const uint8_t *)"x@y", 3) == HMF_INVALID_ARGUMENT);
     hmf_error err;
     CHECK(hmf_last_error(&err) == HMF_OK && str_contains(err.message, "one value"));
-    CHECK(hmf_tracking_reader_add_filter(reader, HMF_TRACKING_FILTER_SOURCE, (const uint8_t *)" ", 1) == HMF_INVALID_ARGUMENT);
-    CHECK(hmf_tracking_reader_add_filter(reader, 99, (const uint8_t *)"x", 1) == HMF_INVALID_ARGUMENT);
+    CHECK(hmf_reader_add_filter(reader, HMF_TRACKING_FILTER_SOURCE, (const uint8_t *)" ", 1) == HMF_INVALID_ARGUMENT);
+    CHECK(hmf_reader_add_filter(reader, 99, (const uint8_t *)"x", 1) == HMF_INVALID_ARGUMENT);
     CHECK(hmf_last_error(&err) == HMF_OK && str_contains(err.message, "unknown filter kind 99"));
     totals t = read_all(reader, 4);
     CHECK(t.events == 9);
     /* Configuration after the first batch is refused, not ignored. */
-    CHECK(hmf_tracking_reader_set_result_size(reader, 1) == HMF_INVALID_ARGUMENT);
-    hmf_tracking_reader_free(reader);
+    CHECK(hmf_reader_set_result_size(reader, 1) == HMF_INVALID_ARGUMENT);
+    hmf_reader_free(reader);
 
     reader = new_reader(lab);
     add_filter(reader, HMF_TRACKING_FILTER_RECIPIENT, "o'neil@cloudmonkeys.xyz");
     add_filter(reader, HMF_TRACKING_FILTER_MESSAGE_SUBJECT, "MAINTENANCE");
-    CHECK(hmf_tracking_reader_set_result_size(reader, 3) == HMF_OK);
+    CHECK(hmf_reader_set_result_size(reader, 3) == HMF_OK);
     t = read_all(reader, 0);
     CHECK(t.events == 3);
-    hmf_tracking_reader_free(reader);
+    hmf_reader_free(reader);
 
     reader = new_reader(lab);
     add_filter(reader, HMF_TRACKING_FILTER_MESSAGE_ID, "c3e8a9172f6d4b0a8e5c1d7f3b9a2e40@CMHYBD01.cloudmonkeys.xyz");
     t = read_all(reader, 0);
     CHECK(t.events == 2);
-    hmf_tracking_reader_free(reader);
+    hmf_reader_free(reader);
 
     reader = new_reader(lab);
     add_filter(reader, HMF_TRACKING_FILTER_NETWORK_MESSAGE_ID, "0F3B7C2E-5D41-4A8E-9C07-08DEA7480B12");
     add_filter(reader, HMF_TRACKING_FILTER_INTERNAL_MESSAGE_ID, "40926819106830");
     t = read_all(reader, 0);
     CHECK(t.events == 8);
-    hmf_tracking_reader_free(reader);
+    hmf_reader_free(reader);
 }
 
 static void test_files_skipped_by_time_and_server(void) {
     /* 06:50 to 07:30 on CMHYBD01: the hour-06 files are read (they may hold rows up to 07:15); the edge's file is
      * skipped by its folder; the 2013 and 2010 files name no server, so the default server (CMHYBD01) is theirs. */
-    hmf_tracking_reader *reader = new_reader(data_root);
-    CHECK(hmf_tracking_reader_set_time_range(reader, true, 1777618200000LL, true, 1777620600000LL) == HMF_OK);
+    hmf_reader *reader = new_reader(data_root);
+    CHECK(hmf_reader_set_time_range(reader, true, 1777618200000LL, true, 1777620600000LL) == HMF_OK);
     add_filter(reader, HMF_TRACKING_FILTER_SERVER, "cmhybd01");
-    CHECK(hmf_tracking_reader_set_default_server(reader, (const uint8_t *)"CMHYBD01", 8) == HMF_OK);
+    CHECK(hmf_reader_set_default_server(reader, (const uint8_t *)"CMHYBD01", 8) == HMF_OK);
     totals t = read_all(reader, 0);
     CHECK(t.skipped_by_server == 1);
     CHECK(t.events == 9);
-    hmf_tracking_stats stats;
-    CHECK(hmf_tracking_reader_stats(reader, &stats) == HMF_OK);
+    hmf_stats stats;
+    CHECK(hmf_reader_stats(reader, &stats) == HMF_OK);
     CHECK(stats.files_skipped_by_server == 1);
-    hmf_tracking_reader_free(reader);
+    hmf_reader_free(reader);
 
     reader = new_reader(data_root);
     /* From 07:30: every hour-06 file is skipped by its name; the 2010 file is daily and has the 22:40 DSN. */
-    CHECK(hmf_tracking_reader_set_time_range(reader, true, 1777620600000LL, false, 0) == HMF_OK);
+    CHECK(hmf_reader_set_time_range(reader, true, 1777620600000LL, false, 0) == HMF_OK);
     t = read_all(reader, 0);
     CHECK(t.skipped_by_time == 6);
     CHECK(t.events == 1);
-    hmf_tracking_reader_free(reader);
+    hmf_reader_free(reader);
 }
 
 static void test_bad_lines_are_error_items(const char *scratch) {
@@ -224,11 +224,11 @@ static void test_bad_lines_are_error_items(const char *scratch) {
     fputs("2026-05-01T06:00:04.000Z,SEND,SMTP,raghu@cloudmonkeys.xyz,ramki@cloudfield.onmicrosoft.com,9kB\r\n", f);
     fputs("2026-05-01T06:00:05.000Z,DELIVER,STOREDRIVER,raghu@cloudmonkeys.xyz,ramki@cloudfield.onmicrosoft.com,100\r\n", f);
     fclose(f);
-    hmf_tracking_reader *reader = new_reader(scratch);
+    hmf_reader *reader = new_reader(scratch);
     size_t errors = 0, events = 0;
     for (;;) {
         hmf_batch *batch = NULL;
-        CHECK(hmf_tracking_reader_next_batch(reader, 0, &batch) == HMF_OK);
+        CHECK(hmf_reader_next_batch(reader, 0, &batch) == HMF_OK);
         hmf_batch_view view;
         CHECK(hmf_batch_view_get(batch, &view) == HMF_OK);
         for (size_t i = 0; i < view.count; i++) {
@@ -248,40 +248,45 @@ static void test_bad_lines_are_error_items(const char *scratch) {
     }
     CHECK(errors == 2);
     CHECK(events == 2);
-    hmf_tracking_stats stats;
-    CHECK(hmf_tracking_reader_stats(reader, &stats) == HMF_OK);
-    CHECK(stats.skipped_lines == 2 && stats.events == 2);
-    hmf_tracking_reader_free(reader);
+    hmf_stats stats;
+    CHECK(hmf_reader_stats(reader, &stats) == HMF_OK);
+    CHECK(stats.skipped_lines == 2 && stats.rows == 2);
+    hmf_reader_free(reader);
     remove(path);
 }
 
 static void test_null_and_bad_arguments(void) {
-    CHECK(hmf_tracking_reader_new(NULL) == HMF_NULL_ARGUMENT);
-    CHECK(hmf_tracking_reader_add_path(NULL, (const uint8_t *)"x", 1) == HMF_NULL_ARGUMENT);
-    CHECK(hmf_tracking_reader_next_batch(NULL, 0, NULL) == HMF_NULL_ARGUMENT);
-    CHECK(hmf_tracking_reader_stats(NULL, NULL) == HMF_NULL_ARGUMENT);
-    hmf_tracking_reader *reader = NULL;
-    CHECK(hmf_tracking_reader_new(&reader) == HMF_OK);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_ENTRIES, NULL) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_reader_add_path(NULL, (const uint8_t *)"x", 1) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_reader_next_batch(NULL, 0, NULL) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_reader_stats(NULL, NULL) == HMF_NULL_ARGUMENT);
+    hmf_reader *reader = NULL;
+    /* Tracking logs are read as events: there are no sessions to rebuild. */
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_SESSIONS, &reader) == HMF_INVALID_ARGUMENT && reader == NULL);
+    CHECK(hmf_reader_new(HMF_LOG_KIND_MESSAGE_TRACKING, HMF_READ_ENTRIES, &reader) == HMF_OK);
+    /* Tail and follow are protocol-log options. */
+    CHECK(hmf_reader_set_tail(reader, 1) == HMF_INVALID_ARGUMENT);
+    CHECK(hmf_reader_set_follow(reader, true) == HMF_INVALID_ARGUMENT);
     const uint8_t invalid_utf8[] = {0xff, 0xfe};
-    CHECK(hmf_tracking_reader_add_path(reader, invalid_utf8, 2) == HMF_INVALID_UTF8);
-    CHECK(hmf_tracking_reader_add_filter(reader, HMF_TRACKING_FILTER_SENDER, NULL, 3) == HMF_NULL_ARGUMENT);
-    CHECK(hmf_tracking_reader_next_batch(reader, 0, NULL) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_reader_add_path(reader, invalid_utf8, 2) == HMF_INVALID_UTF8);
+    CHECK(hmf_reader_add_filter(reader, HMF_TRACKING_FILTER_SENDER, NULL, 3) == HMF_NULL_ARGUMENT);
+    CHECK(hmf_reader_next_batch(reader, 0, NULL) == HMF_NULL_ARGUMENT);
     /* Stats before the first batch are zero. */
-    hmf_tracking_stats stats;
-    CHECK(hmf_tracking_reader_stats(reader, &stats) == HMF_OK && stats.events == 0 && stats.files == 0);
-    hmf_tracking_reader_free(reader);
+    hmf_stats stats;
+    CHECK(hmf_reader_stats(reader, &stats) == HMF_OK && stats.rows == 0 && stats.files == 0);
+    hmf_reader_free(reader);
     /* A reader freed before its reading thread finished stops it. */
     reader = new_reader(lab);
     hmf_batch *batch = NULL;
-    CHECK(hmf_tracking_reader_next_batch(reader, 1, &batch) == HMF_OK);
+    CHECK(hmf_reader_next_batch(reader, 1, &batch) == HMF_OK);
     hmf_batch_free(batch);
-    hmf_tracking_reader_free(reader);
-    hmf_tracking_reader_free(NULL);
+    hmf_reader_free(reader);
+    hmf_reader_free(NULL);
     /* Message tracking came with ABI 3; later versions keep it. */
     CHECK(hmf_abi_version() == HMF_ABI_VERSION && HMF_ABI_VERSION >= 3);
     CHECK(hmf_struct_size(HMF_STRUCT_TRACKING_EVENT) == sizeof(hmf_tracking_event));
     CHECK(hmf_struct_size(HMF_STRUCT_LATENCY_COMPONENT) == sizeof(hmf_latency_component));
-    CHECK(hmf_struct_size(HMF_STRUCT_TRACKING_STATS) == sizeof(hmf_tracking_stats));
+    CHECK(hmf_struct_size(HMF_STRUCT_STATS) == sizeof(hmf_stats));
     CHECK(hmf_struct_size(HMF_STRUCT_ITEM) == sizeof(hmf_item));
     CHECK(hmf_struct_size(HMF_STRUCT_FILE_EVENT) == sizeof(hmf_file_event));
 }

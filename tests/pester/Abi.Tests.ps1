@@ -60,7 +60,9 @@ Describe 'The C ABI enums and their C# mirrors' {
 
     It 'mirrors every enum of the header the module passes or reads, under one C# type each' {
         $used = 'hmf_item_kind', 'hmf_batch_state', 'hmf_read_mode', 'hmf_protocol_filter', 'hmf_direction',
-            'hmf_tracking_filter', 'hmf_timeline_value', 'hmf_timeline_table', 'hmf_cert_match_kind', 'hmf_cert_name_source'
+            'hmf_tracking_filter', 'hmf_timeline_value', 'hmf_timeline_table', 'hmf_cert_match_kind', 'hmf_cert_name_source',
+            'hmf_outcome', 'hmf_role', 'hmf_tls_mode', 'hmf_auth_result', 'hmf_address_class', 'hmf_queue_kind', 'hmf_severity',
+            'hmf_log_kind'
         foreach ($name in $used) {
             $script:header.Keys | Should -Contain $name
             @($script:mirrors | Where-Object CName -eq $name).Count | Should -Be 1 -Because "$name has one C# mirror"

@@ -563,15 +563,6 @@ Describe 'Get-MessageTrackingLog parity' {
         ($verbose.Message -join "`n") | Should -BeLike '*-DomainController dc01.cloudmonkeys.xyz is ignored*'
     }
 
-    It 'reads the MessageTrackingLogPath of each Get-TransportService object from the pipeline, another server''s through its admin share' {
-        $here = [pscustomobject]@{ Identity = [Environment]::MachineName; Name = [Environment]::MachineName; MessageTrackingLogPath = (Join-Path $script:samples 'CMHYBD01/MessageTracking') }
-        $edge = [pscustomobject]@{ Identity = 'CMEDGE01'; Name = 'CMEDGE01'; MessageTrackingLogPath = 'C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\MessageTracking' }
-        $events = @($here, $edge | Get-HybridMessageTrackingLog -ErrorVariable failures -ErrorAction SilentlyContinue)
-        $events.Count | Should -Be 12
-        $failures.Count | Should -Be 1
-        $failures[0].TargetObject | Should -Be '\\CMEDGE01\C$\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\MessageTracking'
-    }
-
     It 'completes -ResultSize with Unlimited, not file names' {
         $line = 'Get-HybridMessageTrackingLog -ResultSize '
         @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('Unlimited')

@@ -94,6 +94,32 @@ Describe '-ComputerName' {
         $server = [pscustomobject]@{ Name = 'CMHYBD01'; Fqdn = 'cmhybd01.cloudmonkeys.xyz'; ServerRole = 'Mailbox' }
         { $server | Get-HybridSmtpSession -Outcome TlsFailed -ErrorAction Stop } | Should -Throw -ExpectedMessage 'cmhybd01.cloudmonkeys.xyz could not be reached: *WSMan*New-PSSession -HostName (SSH)*-Session.'
     }
+
+    It 'binds the Name of transport service objects, which have no Fqdn, on every command that runs on servers' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+        # As Get-TransportService and Get-FrontendTransportService give them: a live shell's paths are LocalLongFullPath objects.
+        $services = @(
+            [pscustomobject]@{ Name = 'CMHYBD01'; Identity = 'CMHYBD01'; ReceiveProtocolLogPath = 'C:\Logs\Hub\ProtocolLog\SmtpReceive'; MessageTrackingLogPath = 'C:\Logs\MessageTracking' }
+            [pscustomobject]@{ Name = 'CMEDGE01'; Identity = 'CMEDGE01'; ReceiveProtocolLogPath = [pscustomobject]@{ PathName = 'C:\Logs\FrontEnd\ProtocolLog\SmtpReceive' } }
+        )
+        $commands = @(
+            { $services | Get-HybridSmtpSession -Outcome TlsFailed -ErrorAction Stop }
+            { $services | Get-HybridSmtpLogEntry -ErrorAction Stop }
+            { $services | Get-HybridMessageTrackingLog -EventId FAIL -ErrorAction Stop }
+            { $services | Get-HybridMailFlowSummary -ErrorAction Stop }
+            { $services | Trace-HybridMessage -MessageId '<a@cloudmonkeys.xyz>' -ErrorAction Stop }
+        )
+        foreach ($command in $commands) {
+            $command | Should -Throw -ExpectedMessage 'CMHYBD01, CMEDGE01 could not be reached: *WSMan*'
+        }
+    }
+
+    It 'reads files from the pipeline here: their Name is not a server' {
+        $file = Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot '../../samples/CMHYBD01') -Filter 'RECV*.LOG' -Recurse | Select-Object -First 1
+        $sessions = @($file | Get-HybridSmtpSession -ErrorVariable failures)
+        $failures | Should -BeNullOrEmpty
+        $sessions.Count | Should -BeGreaterThan 0
+        $sessions[0].PSObject.Properties['PSComputerName'] | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Get-HybridSmtpSession -Session' {
@@ -200,17 +226,30 @@ Describe 'Trace-HybridMessage -Session' {
         if ($script:unsupported) { Set-ItResult -Skipped -Because $script:unsupported }
     }
 
-    It 'traces the message on every server, each timeline one server''s view, in the order of first hops' {
+    It 'traces each message once across the servers, as a trace of all their folders read here gives it: <Name>' -TestCases @(
         # Received from Exchange Online by the Edge server, relayed to the mailbox servers.
-        $id = '<JH0PR01MB5544C6D7E8F9A0B1@JH0PR01MB5544.apcprd01.prod.outlook.com>'
-        $remote = @(Trace-HybridMessage -MessageId $id -Session $sessions)
-        $remote.Count | Should -BeGreaterThan 1
-        $expected = foreach ($name in $names) {
-            $here = $folders[$name]
-            Trace-HybridMessage -MessageId $id -TrackingLogPath $here -ProtocolLogPath $here -WarningAction SilentlyContinue
-        }
-        ($remote | Get-Identity -Property FirstSeenUtc, Recipient, Location, HopCount) | Should -Be (
-            $expected | Sort-Object FirstSeenUtc -Stable | Get-Identity -Property FirstSeenUtc, Recipient, Location, HopCount)
+        @{ Name = 'by Message-ID'; Query = @{ MessageId = '<JH0PR01MB5544C6D7E8F9A0B1@JH0PR01MB5544.apcprd01.prod.outlook.com>' } }
+        # Exchange Online's trace, read here, names the messages the servers look for.
+        @{ Name = 'by sender, with Exchange Online''s trace'; Query = @{ Sender = 'raghu@cloudmonkeys.xyz' }; Trace = $true }
+    ) {
+        param($Query, $Trace)
+        if ($Trace) { $Query.MessageTrace = Join-Path $PSScriptRoot '../../samples/exo/MessageTraceV2.csv' }
+        $remote = @(Trace-HybridMessage @Query -Session $sessions -ErrorVariable failures)
+        $local = @(Trace-HybridMessage @Query -TrackingLogPath $localFolders -ProtocolLogPath $localFolders)
+        $failures | Should -BeNullOrEmpty
+        $local.Count | Should -BeGreaterThan 0
+        $property = 'MessageId', 'Recipient', 'FirstSeenUtc', 'LastSeenUtc', 'Location', 'LocationServer', 'HopCount', 'Summary', 'Flags'
+        ($remote | Get-Identity -Property $property) | Should -Be ($local | Get-Identity -Property $property)
+        # Each hop names the server's own file and line, as the local trace does.
+        $hop = 'TimeUtc', 'Server', 'Component', 'Event', 'Status', 'SessionId', 'JoinedBy', 'Path', 'LineNumber'
+        ($remote.Hops | Get-Identity -Property $hop) | Should -Be ($local.Hops | Get-Identity -Property $hop)
+        @($remote.Hops.Server | Where-Object { $_ -like 'CM*' } | Sort-Object -Unique).Count | Should -BeGreaterThan 1
+    }
+
+    It 'says what it looked for and on which servers when nothing is found' {
+        $none = @(Trace-HybridMessage -MessageId '<none@cloudmonkeys.xyz>' -Session $sessions -WarningVariable warned -WarningAction SilentlyContinue)
+        $none.Count | Should -Be 0
+        "$warned" | Should -BeLike '*<none@cloudmonkeys.xyz>*logs of 127.0.0.2, 127.0.0.3, 127.0.0.4*'
     }
 }
 

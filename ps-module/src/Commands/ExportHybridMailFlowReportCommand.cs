@@ -77,12 +77,7 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public SwitchParameter NoClobber { get; set; }
 
-        bool IProtocolSink.Stopping
-        {
-            get { return Stopping; }
-        }
-
-        bool ITrackingSink.Stopping
+        bool ILogSink.Stopping
         {
             get { return Stopping; }
         }
@@ -385,22 +380,12 @@ namespace HybridMailFlow.Commands
             model.Add(TrackingRecord.Of(trackingEvent));
         }
 
-        void IProtocolSink.LineError(NativeError error)
+        void ILogSink.LineError(NativeError error)
         {
             WriteError(error.ToErrorRecord());
         }
 
-        void ITrackingSink.LineError(NativeError error)
-        {
-            WriteError(error.ToErrorRecord());
-        }
-
-        void IProtocolSink.FileStarted(string path, int index, int count)
-        {
-            progress.Started(path, count);
-        }
-
-        void ITrackingSink.FileStarted(string path, int index, int count)
+        void ILogSink.FileStarted(string path, int index, int count)
         {
             progress.Started(path, count);
         }
@@ -411,12 +396,7 @@ namespace HybridMailFlow.Commands
             WriteWarning(path + " " + message);
         }
 
-        void IProtocolSink.FileDone(string path, HmfFileEvent stats)
-        {
-            progress.Done(path, stats);
-        }
-
-        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        void ILogSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
         }

@@ -29,7 +29,7 @@ namespace HybridMailFlow.Commands
         private MailFlowSummary summary;
         private LogPathList paths;
         private FileProgress progress;
-        private readonly DiagnosisCache diagnoses = new DiagnosisCache(ErrorSource.MessageTracking);
+        private readonly DiagnosisCache diagnoses = new DiagnosisCache(LogKind.MessageTracking);
 
         [Parameter(ValueFromPipeline = true, ParameterSetName = "InputObject")]
         public PSObject InputObject { get; set; }
@@ -59,13 +59,14 @@ namespace HybridMailFlow.Commands
         [Parameter(DontShow = true)]
         public SwitchParameter PartialResult { get; set; }
 
-        bool ITrackingSink.Stopping
+        bool ILogSink.Stopping
         {
             get { return Stopping; }
         }
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             LibraryLoader.EnsureLoaded();
             summary = new MailFlowSummary(Top);
             paths = new LogPathList(this);
@@ -74,10 +75,9 @@ namespace HybridMailFlow.Commands
 
         protected override void ProcessRecord()
         {
+            // -Path and -LiteralPath come from the command line only: they reach the servers with the other parameters.
             if (GatherServers())
             {
-                GatherForServers("Path", Path);
-                GatherForServers("LiteralPath", LiteralPath);
                 return;
             }
             var timeRange = MyInvocation.BoundParameters.ContainsKey("Start") || MyInvocation.BoundParameters.ContainsKey("End");
@@ -211,17 +211,17 @@ namespace HybridMailFlow.Commands
             summary.Add(FactsOf(trackingEvent));
         }
 
-        void ITrackingSink.LineError(NativeError error)
+        void ILogSink.LineError(NativeError error)
         {
             WriteError(error.ToErrorRecord());
         }
 
-        void ITrackingSink.FileStarted(string path, int index, int count)
+        void ILogSink.FileStarted(string path, int index, int count)
         {
             progress.Started(path, count);
         }
 
-        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        void ILogSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
         }
@@ -323,7 +323,7 @@ namespace HybridMailFlow.Commands
                 Duration = s.Duration,
                 Messages = new List<Tuple<string, IEnumerable<string>, string>>(),
             };
-            if (IsFailedOutcome(s.Outcome))
+            if (SmtpOutcomes.IsFailure(s.Outcome))
             {
                 facts.FailureText = s.Failure ?? s.Outcome;
                 facts.FailureDiagnosis = s.Diagnosis.Count > 0 ? s.Diagnosis[0] : null;
@@ -354,7 +354,7 @@ namespace HybridMailFlow.Commands
                 Duration = TimeSpanOf(Property(o, "Duration")) ?? TimeSpan.Zero,
                 Messages = new List<Tuple<string, IEnumerable<string>, string>>(),
             };
-            if (IsFailedOutcome(outcome))
+            if (SmtpOutcomes.IsFailure(outcome))
             {
                 facts.FailureText = Text(o, "Failure")
                     ?? SmtpSession.DescribeFailure(outcome, Text(o, "LastError"), Text(o, "OutcomeText"), Text(o, "DisconnectReason"), null)
@@ -435,11 +435,6 @@ namespace HybridMailFlow.Commands
             }
             var id = eventId.ToUpperInvariant();
             return id == "DROP" || id.EndsWith("FAIL", StringComparison.Ordinal) || id.EndsWith("DEFER", StringComparison.Ordinal);
-        }
-
-        internal static bool IsFailedOutcome(string outcome)
-        {
-            return !string.IsNullOrEmpty(outcome) && outcome != "Delivered" && outcome != "NoMessage" && outcome != "Incomplete";
         }
 
         /// <summary>Statuses that report a failure: not To/Cc/Bcc, not a 2xx reply.</summary>

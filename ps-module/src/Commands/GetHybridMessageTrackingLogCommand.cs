@@ -87,15 +87,6 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public string DomainController { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string MessageTrackingLogPath { get; set; }
-
-        [Parameter(ParameterSetName = "TransportService", ValueFromPipelineByPropertyName = true)]
-        [Alias("Identity")]
-        [ValidateNotNullOrEmpty]
-        public string TransportServer { get; set; }
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Server { get; set; }
@@ -105,13 +96,14 @@ namespace HybridMailFlow.Commands
         [ArgumentCompleter(typeof(ResultSizeCompleter))]
         public ResultSize ResultSize { get; set; }
 
-        bool ITrackingSink.Stopping
+        bool ILogSink.Stopping
         {
             get { return Stopping; }
         }
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             LibraryLoader.EnsureLoaded();
             paths = new LogPathList(this);
             progress = new FileProgress(this, "Reading message tracking logs");
@@ -125,39 +117,8 @@ namespace HybridMailFlow.Commands
                 GatherForServers("LiteralPath", LiteralPath);
                 return;
             }
-            if (ParameterSetName == "TransportService")
-            {
-                paths.AddExisting(TransportServiceFolder(MessageTrackingLogPath, TransportServer));
-                return;
-            }
             // Only the parameter set's own values are bound; the other is null.
             paths.Add(Path, LiteralPath);
-        }
-
-        /// <summary>
-        /// A transport service's MessageTrackingLogPath as this computer reaches it: as it is on the server itself,
-        /// else through the drive's admin share of the server (C:\... as \\CMEDGE01\C$\...).
-        /// </summary>
-        internal static string TransportServiceFolder(string configuredPath, string server)
-        {
-            var path = configuredPath.Trim();
-            if (string.IsNullOrEmpty(server) || IsThisComputer(server))
-            {
-                return path;
-            }
-            if (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'))
-            {
-                return string.Format(@"\\{0}\{1}$\{2}", server.Trim(), char.ToUpperInvariant(path[0]), path.Substring(3).Replace('/', '\\'));
-            }
-            return path;
-        }
-
-        private static bool IsThisComputer(string server)
-        {
-            var name = server.Trim();
-            var firstLabel = name.Split('.')[0];
-            return firstLabel.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase)
-                || name.Equals("localhost", StringComparison.OrdinalIgnoreCase);
         }
 
         protected override void EndProcessing()
@@ -208,7 +169,7 @@ namespace HybridMailFlow.Commands
                 ResultSize = ResultSize == null ? null : ResultSize.Value,
                 DefaultServer = paths.LocalServer(),
             };
-            HmfTrackingStats stats;
+            HmfStats stats;
             try
             {
                 stats = MessageTrackingLogReader.Read(options, this);
@@ -222,11 +183,11 @@ namespace HybridMailFlow.Commands
             WriteVerbose(VerboseSummary(stats));
         }
 
-        internal static string VerboseSummary(HmfTrackingStats stats)
+        internal static string VerboseSummary(HmfStats stats)
         {
             return string.Format(
                 "Read {0} file(s) ({1} skipped by time, {2} by server, {3} not tracking logs), {4} line(s): {5} bad line(s) skipped, {6} incomplete last line(s) not read; {7} event(s).",
-                stats.Files, stats.FilesSkippedByTime, stats.FilesSkippedByServer, stats.FilesRefused, stats.Lines, stats.SkippedLines, stats.TruncatedLines, stats.Events);
+                stats.Files, stats.FilesSkippedByTime, stats.FilesSkippedByServer, stats.FilesRefused, stats.Lines, stats.SkippedLines, stats.TruncatedLines, stats.Rows);
         }
 
         void ITrackingSink.Event(MessageTrackingEvent trackingEvent)
@@ -234,17 +195,17 @@ namespace HybridMailFlow.Commands
             WriteObject(trackingEvent);
         }
 
-        void ITrackingSink.LineError(NativeError error)
+        void ILogSink.LineError(NativeError error)
         {
             WriteError(error.ToErrorRecord());
         }
 
-        void ITrackingSink.FileStarted(string path, int index, int count)
+        void ILogSink.FileStarted(string path, int index, int count)
         {
             progress.Started(path, count);
         }
 
-        void ITrackingSink.FileDone(string path, HmfFileEvent stats)
+        void ILogSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
         }

@@ -146,7 +146,7 @@ namespace HybridMailFlow.Commands
             var advice = ConfigQueue.Advise(queue.Identity, queue.Status, queue.DeliveryType, queue.NextHopDomain, queue.LastError, queue.MessageCount, MessageCountThreshold);
             var row = FromAdvice(advice, queue);
             var errorText = !string.IsNullOrEmpty(queue.LastError) ? queue.LastError : messages == null ? null : messages.LastError;
-            if (advice.Kind == "Unreachable" && string.IsNullOrEmpty(errorText) && advice.Severity != "Info")
+            if (advice.Kind == QueueKind.Unreachable && string.IsNullOrEmpty(errorText) && advice.Severity != Severity.Info)
             {
                 errorText = UnreachableText;
             }
@@ -156,7 +156,7 @@ namespace HybridMailFlow.Commands
                 row.Diagnosis = DiagnosisOf(errorText);
                 // The queue's own commands already cover an Unreachable queue, exactly; elsewhere the knowledge
                 // base's commands follow, with this queue and server filled in.
-                if (advice.Kind != "Unreachable")
+                if (advice.Kind != QueueKind.Unreachable)
                 {
                     commands.AddRange(row.Diagnosis.Commands
                         .Select(c => PowerShellText.FillPlaceholder(c, "queue", queue.Identity))
@@ -173,7 +173,7 @@ namespace HybridMailFlow.Commands
                     row.OldestMessageReceivedUtc = messages.Oldest;
                     row.OldestMessageAge = DateTime.UtcNow - messages.Oldest.Value;
                 }
-                if (advice.Kind == "Unreachable")
+                if (advice.Kind == QueueKind.Unreachable)
                 {
                     FillUnreachableFix(commands, messages.Domains, connectors);
                 }
@@ -228,11 +228,11 @@ namespace HybridMailFlow.Commands
             {
                 Identity = queue.Identity,
                 Server = advice.Server,
-                QueueKind = advice.Kind,
+                QueueKind = AbiNames.Of(advice.Kind),
                 DeliveryType = queue.DeliveryType,
                 Status = queue.Status,
                 State = advice.State,
-                Severity = advice.Severity,
+                Severity = AbiNames.Of(advice.Severity),
                 MessageCount = queue.MessageCount,
                 NextHopDomain = queue.NextHopDomain,
                 LastError = queue.LastError,
@@ -259,7 +259,7 @@ namespace HybridMailFlow.Commands
             SmtpErrorDiagnosis finding;
             if (!diagnosed.TryGetValue(text, out finding))
             {
-                finding = Diagnosis.Diagnose(null, text, 0, ErrorSource.Queue, null, false)[0];
+                finding = Diagnosis.Diagnose(null, text, 0, LogKind.Queue, null, false)[0];
                 finding.Source = "LastError";
                 diagnosed[text] = finding;
             }

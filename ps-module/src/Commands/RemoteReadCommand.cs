@@ -20,7 +20,9 @@ namespace HybridMailFlow.Commands
     {
         private static readonly HashSet<string> NotForwarded = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "ComputerName", "Session", "Credential", "ThrottleLimit", "InputObject",
+            "ComputerName", "Session", "Credential", "ThrottleLimit", "InputObject", "TransportServiceLogPath", "PipelineName",
+            // Exchange Online's trace is read on the computer that asks (Trace-HybridMessage sends it as data).
+            "MessageTrace",
             "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
             "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable", "Debug", "WhatIf", "Confirm",
         };
@@ -55,6 +57,9 @@ $command = $module.ExportedCommands[$CommandName]
         private readonly List<string> computers = new List<string>();
         private readonly Dictionary<string, List<string>> gathered = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>The parameters given on the command line: what the servers get, with the paths gathered from the pipeline.</summary>
+        private Dictionary<string, object> commandLine = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Fqdn", "CN")]
         [ValidateNotNullOrEmpty]
@@ -72,10 +77,41 @@ $command = $module.ExportedCommands[$CommandName]
         [ValidateRange(1, 1000)]
         public int ThrottleLimit { get; set; } = 32;
 
+        /// <summary>
+        /// Set from the pipeline by Get-TransportService, Get-FrontendTransportService and Get-MailboxTransportService
+        /// objects, which all have a ReceiveProtocolLogPath and may have no Fqdn: such an object is a server, named by
+        /// its Name. A property only transport services have keeps files (which have a Name too) out.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [Alias("ReceiveProtocolLogPath")]
+        public string TransportServiceLogPath { get; set; }
+
+        /// <summary>The Name of the pipeline object: the server, when the object is a transport service.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [Alias("Name")]
+        public string PipelineName { get; set; }
+
+        /// <summary>
+        /// True when the current pipeline object is a server (an Exchange server's Fqdn, a transport service's
+        /// Name) rather than a path: the text PowerShell also binds to -Path from it is not one.
+        /// </summary>
+        protected bool RecordIsServer { get; private set; }
+
+        protected override void BeginProcessing()
+        {
+            commandLine = new Dictionary<string, object>(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
+        }
+
         /// <summary>True when the command runs on servers rather than on this computer's files.</summary>
         protected bool OnServers
         {
             get { return computers.Count > 0 || Session != null; }
+        }
+
+        /// <summary>The servers the command runs on, as given.</summary>
+        protected IEnumerable<string> ServerNames()
+        {
+            return Session != null ? Session.Select(s => s.ComputerName) : computers;
         }
 
         /// <summary>
@@ -83,14 +119,19 @@ $command = $module.ExportedCommands[$CommandName]
         /// </summary>
         protected bool GatherServers()
         {
-            if (ComputerName != null)
+            var fromPipeline = ComputerName != null && !commandLine.ContainsKey("ComputerName");
+            var transportService = !string.IsNullOrEmpty(TransportServiceLogPath) && !commandLine.ContainsKey("TransportServiceLogPath");
+            RecordIsServer = fromPipeline || transportService;
+            var names = new List<string>(ComputerName ?? new string[0]);
+            if (transportService && !fromPipeline && !string.IsNullOrWhiteSpace(PipelineName))
             {
-                foreach (var name in ComputerName)
+                names.Add(PipelineName.Trim());
+            }
+            foreach (var name in names)
+            {
+                if (!computers.Contains(name, StringComparer.OrdinalIgnoreCase))
                 {
-                    if (!computers.Contains(name, StringComparer.OrdinalIgnoreCase))
-                    {
-                        computers.Add(name);
-                    }
+                    computers.Add(name);
                 }
             }
             if (computers.Count > 0 && Session != null)
@@ -104,11 +145,11 @@ $command = $module.ExportedCommands[$CommandName]
 
         /// <summary>
         /// Keeps the values of a parameter bound from the pipeline record by record, for the servers: they are paths
-        /// on the servers, not resolved here.
+        /// on the servers, not resolved here. Nothing is kept from a record that is a server.
         /// </summary>
         protected void GatherForServers(string parameter, string[] values)
         {
-            if (values == null)
+            if (values == null || RecordIsServer)
             {
                 return;
             }
@@ -144,7 +185,7 @@ $command = $module.ExportedCommands[$CommandName]
         private Hashtable ServerParameters(IDictionary extra)
         {
             var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
-            foreach (var bound in MyInvocation.BoundParameters)
+            foreach (var bound in commandLine)
             {
                 if (!NotForwarded.Contains(bound.Key))
                 {
@@ -217,7 +258,7 @@ $command = $module.ExportedCommands[$CommandName]
                 ThrowTerminatingError(new ErrorRecord(
                     new RemoteServerException(string.Format(
                         "{0} could not be reached: {1} PowerShell remoting over WinRM (-ComputerName) needs Windows; from other systems, open sessions with New-PSSession -HostName (SSH) and give them to -Session.",
-                        string.Join(", ", Session != null ? Session.Select(s => s.ComputerName) : computers), e.Message), e),
+                        string.Join(", ", ServerNames()), e.Message), e),
                     "HybridMailFlow.RemotingUnavailable", ErrorCategory.ConnectionError, null));
                 return null;
             }

@@ -23,13 +23,13 @@ namespace HybridMailFlow.Commands
     public sealed class ResolveHybridSmtpErrorCommand : PSCmdlet
     {
         // Where each kind of object keeps its error text, and what that says about the source.
-        private static readonly KeyValuePair<string, ErrorSource>[] ErrorProperties =
+        private static readonly KeyValuePair<string, LogKind>[] ErrorProperties =
         {
-            new KeyValuePair<string, ErrorSource>("LastError", ErrorSource.Queue),
-            new KeyValuePair<string, ErrorSource>("RecipientStatus", ErrorSource.MessageTracking),
-            new KeyValuePair<string, ErrorSource>("Detail", ErrorSource.MessageTrace),
-            new KeyValuePair<string, ErrorSource>("Reason", ErrorSource.MessageTrace),
-            new KeyValuePair<string, ErrorSource>("Data", ErrorSource.MessageTrace),
+            new KeyValuePair<string, LogKind>("LastError", LogKind.Queue),
+            new KeyValuePair<string, LogKind>("RecipientStatus", LogKind.MessageTracking),
+            new KeyValuePair<string, LogKind>("Detail", LogKind.MessageTrace),
+            new KeyValuePair<string, LogKind>("Reason", LogKind.MessageTrace),
+            new KeyValuePair<string, LogKind>("Data", LogKind.MessageTrace),
         };
 
         private KnowledgeBaseHandle knowledge;
@@ -50,7 +50,7 @@ namespace HybridMailFlow.Commands
         public SmtpDirection Direction { get; set; }
 
         [Parameter]
-        public ErrorSource Source { get; set; }
+        public LogKind Source { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -112,7 +112,7 @@ namespace HybridMailFlow.Commands
         private struct ErrorText
         {
             public string Text;
-            public ErrorSource Source;
+            public LogKind Source;
             public string Origin;
         }
 
@@ -121,32 +121,32 @@ namespace HybridMailFlow.Commands
             var baseObject = item == null ? null : item.BaseObject;
             if (baseObject == null || baseObject is string)
             {
-                yield return new ErrorText { Text = (string)baseObject ?? string.Empty, Source = ErrorSource.Unknown };
+                yield return new ErrorText { Text = (string)baseObject ?? string.Empty, Source = LogKind.Unknown };
                 yield break;
             }
             var session = baseObject as SmtpSession;
             if (session != null)
             {
-                yield return new ErrorText { Text = session.OutcomeText ?? session.LastError ?? string.Empty, Source = ErrorSource.ProtocolLog, Origin = session.SessionId };
+                yield return new ErrorText { Text = session.OutcomeText ?? session.LastError ?? string.Empty, Source = LogKind.ProtocolLog, Origin = session.SessionId };
                 yield break;
             }
             var entry = baseObject as SmtpLogEntry;
             if (entry != null)
             {
-                yield return new ErrorText { Text = entry.Context ?? entry.Data ?? string.Empty, Source = ErrorSource.ProtocolLog, Origin = entry.Path + ":" + entry.LineNumber };
+                yield return new ErrorText { Text = entry.Context ?? entry.Data ?? string.Empty, Source = LogKind.ProtocolLog, Origin = entry.Path + ":" + entry.LineNumber };
                 yield break;
             }
             // From a server through remoting: the same properties, on a property bag.
             if (ExchangeObjects.IsModuleObject(item, "SmtpSession"))
             {
                 var text = ExchangeObjects.Text(item, "OutcomeText") ?? ExchangeObjects.Text(item, "LastError") ?? string.Empty;
-                yield return new ErrorText { Text = text, Source = ErrorSource.ProtocolLog, Origin = ExchangeObjects.Text(item, "SessionId") };
+                yield return new ErrorText { Text = text, Source = LogKind.ProtocolLog, Origin = ExchangeObjects.Text(item, "SessionId") };
                 yield break;
             }
             if (ExchangeObjects.IsModuleObject(item, "SmtpLogEntry"))
             {
                 var text = ExchangeObjects.Text(item, "Context") ?? ExchangeObjects.Text(item, "Data") ?? string.Empty;
-                yield return new ErrorText { Text = text, Source = ErrorSource.ProtocolLog, Origin = ExchangeObjects.Text(item, "Path") + ":" + ExchangeObjects.Text(item, "LineNumber") };
+                yield return new ErrorText { Text = text, Source = LogKind.ProtocolLog, Origin = ExchangeObjects.Text(item, "Path") + ":" + ExchangeObjects.Text(item, "LineNumber") };
                 yield break;
             }
             bool found = false;

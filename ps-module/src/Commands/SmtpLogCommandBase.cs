@@ -72,13 +72,14 @@ namespace HybridMailFlow.Commands
         /// <summary>True for sessions, false for lines.</summary>
         protected abstract bool ReadsSessions { get; }
 
-        bool IProtocolSink.Stopping
+        bool ILogSink.Stopping
         {
             get { return Stopping; }
         }
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             LibraryLoader.EnsureLoaded();
             paths = new LogPathList(this);
             progress = new FileProgress(this, ReadsSessions ? "Rebuilding SMTP sessions" : "Reading SMTP protocol logs");
@@ -128,7 +129,7 @@ namespace HybridMailFlow.Commands
                 Follow = Wait.IsPresent,
                 DefaultServer = paths.LocalServer(),
             };
-            HmfProtocolStats stats;
+            HmfStats stats;
             try
             {
                 stats = ProtocolLogReader.Read(options, this);
@@ -142,7 +143,7 @@ namespace HybridMailFlow.Commands
             WriteVerbose(string.Format(
                 "Read {0} file(s) ({1} skipped by time), {2} line(s): {3} bad line(s) skipped, {4} incomplete last line(s) not read; {5} {6}.",
                 stats.Files, stats.FilesSkippedByTime, stats.Lines, stats.SkippedLines, stats.TruncatedLines,
-                ReadsSessions ? stats.Sessions : stats.Entries, ReadsSessions ? "session(s)" : "line(s) returned"));
+                ReadsSessions ? stats.Sessions : stats.Rows, ReadsSessions ? "session(s)" : "line(s) returned"));
         }
 
         /// <summary>Each server reads its own logs; -Tail keeps the newest of them all, as on one server.</summary>
@@ -187,17 +188,17 @@ namespace HybridMailFlow.Commands
             WriteObject(session);
         }
 
-        void IProtocolSink.LineError(NativeError error)
+        void ILogSink.LineError(NativeError error)
         {
             WriteError(error.ToErrorRecord());
         }
 
-        void IProtocolSink.FileStarted(string path, int index, int count)
+        void ILogSink.FileStarted(string path, int index, int count)
         {
             progress.Started(path, count);
         }
 
-        void IProtocolSink.FileDone(string path, HmfFileEvent stats)
+        void ILogSink.FileDone(string path, HmfFileEvent stats)
         {
             progress.Done(path, stats);
         }

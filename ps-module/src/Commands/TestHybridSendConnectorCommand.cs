@@ -105,7 +105,7 @@ namespace HybridMailFlow.Commands
             if (!route.Found)
             {
                 result.Status = "Unreachable";
-                result.Diagnosis = Diagnosis.Diagnose(null, UnreachableText, 0, ErrorSource.Queue, null, false)[0];
+                result.Diagnosis = Diagnosis.Diagnose(null, UnreachableText, 0, LogKind.Queue, null, false)[0];
                 result.Explanation = string.Format(
                     "No enabled send connector has an address space that covers {0}: mail to it goes to the Unreachable queue ({1}).{2}",
                     route.Domain, UnreachableText,

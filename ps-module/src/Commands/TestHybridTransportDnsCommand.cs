@@ -51,14 +51,14 @@ namespace HybridMailFlow.Commands
         private sealed class DnsServer
         {
             public string Address;
-            public string Class;
+            public AddressClass Class;
             public string Resolver;
 
-            public bool IsInternal { get { return Class == "Private" || Class == "Loopback"; } }
+            public bool IsInternal { get { return Class == AddressClass.Private || Class == AddressClass.Loopback; } }
 
             public override string ToString()
             {
-                return Resolver != null ? string.Format("{0} ({1})", Address, Resolver) : string.Format("{0} ({1})", Address, Class.ToLowerInvariant());
+                return Resolver != null ? string.Format("{0} ({1})", Address, Resolver) : string.Format("{0} ({1})", Address, AbiNames.Of(Class).ToLowerInvariant());
             }
         }
 
@@ -83,8 +83,8 @@ namespace HybridMailFlow.Commands
             var adapter = o.Bool("InternalDNSAdapterEnabled");
             var evidence = string.Format("InternalDNSServers: {{{0}}}; InternalDNSAdapterEnabled: {1}; InternalDNSAdapterGuid: {2}",
                 string.Join(", ", servers.Select(s => s.Address)), adapter.HasValue ? adapter.Value.ToString() : "(not given)", o.Text("InternalDNSAdapterGuid") ?? "(not given)");
-            var invalid = servers.Where(s => s.Class == "Invalid").ToList();
-            var external = servers.Where(s => !s.IsInternal && s.Class != "Invalid").ToList();
+            var invalid = servers.Where(s => s.Class == AddressClass.Invalid).ToList();
+            var external = servers.Where(s => !s.IsInternal && s.Class != AddressClass.Invalid).ToList();
             var keep = servers.Where(s => s.IsInternal).Select(s => s.Address).ToList();
             var fixList = keep.Count > 0 ? set + " -InternalDNSServers " + QuoteList(keep) + " -InternalDNSAdapterEnabled $false" : set + " -InternalDNSServers $null -InternalDNSAdapterEnabled $true";
             if (invalid.Count > 0)
@@ -135,7 +135,7 @@ namespace HybridMailFlow.Commands
             var adapter = o.Bool("ExternalDNSAdapterEnabled");
             var evidence = string.Format("ExternalDNSServers: {{{0}}}; ExternalDNSAdapterEnabled: {1}; ExternalDNSAdapterGuid: {2}",
                 string.Join(", ", servers.Select(s => s.Address)), adapter.HasValue ? adapter.Value.ToString() : "(not given)", o.Text("ExternalDNSAdapterGuid") ?? "(not given)");
-            var invalid = servers.Where(s => s.Class == "Invalid").ToList();
+            var invalid = servers.Where(s => s.Class == AddressClass.Invalid).ToList();
             var labFix = set + " -ExternalDNSServers '8.8.8.8','8.8.4.4' -ExternalDNSAdapterEnabled $false";
             if (invalid.Count > 0)
             {

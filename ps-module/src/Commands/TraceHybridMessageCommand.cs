@@ -63,10 +63,27 @@ namespace HybridMailFlow.Commands
         [Parameter]
         public TimeSpan SlowThreshold { get; set; } = TimeSpan.FromMinutes(5);
 
+        /// <summary>On each server of -ComputerName and -Session: the lines the trace uses, rather than timelines.</summary>
+        [Parameter(DontShow = true)]
+        public SwitchParameter Evidence { get; set; }
+
+        /// <summary>With -Evidence: the Exchange Online trace of the computer that asked (base64 of each export).</summary>
+        [Parameter(DontShow = true)]
+        [ValidateNotNull]
+        public string[] TraceData { get; set; }
+
+        /// <summary>With -TraceData: dates in the exports are day first (the culture of the computer that asked).</summary>
+        [Parameter(DontShow = true)]
+        public SwitchParameter TraceDayFirst { get; set; }
+
+        /// <summary>A joined trace: where each written evidence file came from.</summary>
+        private readonly Dictionary<string, EvidenceOrigin> evidenceOrigins = new Dictionary<string, EvidenceOrigin>(StringComparer.Ordinal);
+        private readonly List<string> serversSearched = new List<string>();
+
         protected override void ProcessRecord()
         {
             GatherServers();
-            if (InputObject == null)
+            if (InputObject == null || RecordIsServer)
             {
                 return;
             }
@@ -101,39 +118,86 @@ namespace HybridMailFlow.Commands
                 TraceOnServers();
                 return;
             }
-            LibraryLoader.EnsureLoaded();
-            TimelineQueryHandle query;
-            NativeCall.Check(NativeMethods.hmf_timeline_query_new(out query));
-            using (query)
+            if (TrackingLogPath == null && ProtocolLogPath == null && (Evidence.IsPresent || (MessageTrace == null && traceObjects.Count == 0)))
             {
-                Add(query, TimelineValue.MessageId, messageIds);
-                Add(query, TimelineValue.NetworkMessageId, NetworkMessageId);
-                Add(query, TimelineValue.Sender, Sender);
-                Add(query, TimelineValue.Recipient, Recipient);
-                if (TrackingLogPath == null && ProtocolLogPath == null && MessageTrace == null && traceObjects.Count == 0)
-                {
-                    // Nothing to read given: this server's own logs, as the log commands read without -Path.
-                    trackingPaths = ServerFolders("MessageTracking");
-                    protocolPaths = ServerFolders("SmtpReceive, SmtpSend");
-                }
-                else
-                {
-                    trackingPaths = ResolvePaths(TrackingLogPath, GetHybridMessageTrackingLogCommand.TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG)");
-                    protocolPaths = ResolvePaths(ProtocolLogPath, SmtpLogCommandBase.ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)");
-                }
-                Add(query, TimelineValue.TrackingPath, trackingPaths);
-                Add(query, TimelineValue.ProtocolPath, protocolPaths);
-                var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
-                var hasEnd = MyInvocation.BoundParameters.ContainsKey("End");
-                NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? Times.ToUnixMs(Start) : 0, hasEnd, hasEnd ? Times.ToUnixMs(End) : 0));
-                NativeCall.Check(NativeMethods.hmf_timeline_query_set_slow_threshold(query, (long)SlowThreshold.TotalMilliseconds));
-                AddTrace(query);
+                // No logs given, and not only Exchange Online's trace: this server's own logs, as the log commands
+                // read without -Path.
+                trackingPaths = ServerFolders("MessageTracking");
+                protocolPaths = ServerFolders("SmtpReceive, SmtpSend");
+            }
+            else
+            {
+                trackingPaths = ResolvePaths(TrackingLogPath, GetHybridMessageTrackingLogCommand.TrackingLogPrefixes, "message tracking log (MSGTRK*.LOG)");
+                protocolPaths = ResolvePaths(ProtocolLogPath, SmtpLogCommandBase.ProtocolLogPrefixes, "SMTP protocol log (RECV*.LOG or SEND*.LOG)");
+            }
+            if (Evidence.IsPresent)
+            {
+                SendEvidence();
+                return;
+            }
+            Trace();
+        }
+
+        /// <summary>Traces the messages through <see cref="trackingPaths"/>, <see cref="protocolPaths"/> and the trace given.</summary>
+        private void Trace()
+        {
+            using (var query = NewQuery())
+            {
                 TimelineResultHandle result;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 NativeCall.Check(NativeMethods.hmf_timeline_query_run(query, out result));
                 using (result)
                 {
                     Emit(result, clock.Elapsed);
+                }
+            }
+        }
+
+        private TimelineQueryHandle NewQuery()
+        {
+            LibraryLoader.EnsureLoaded();
+            TimelineQueryHandle query;
+            NativeCall.Check(NativeMethods.hmf_timeline_query_new(out query));
+            Add(query, TimelineValue.MessageId, messageIds);
+            Add(query, TimelineValue.NetworkMessageId, NetworkMessageId);
+            Add(query, TimelineValue.Sender, Sender);
+            Add(query, TimelineValue.Recipient, Recipient);
+            Add(query, TimelineValue.TrackingPath, trackingPaths);
+            Add(query, TimelineValue.ProtocolPath, protocolPaths);
+            var hasStart = MyInvocation.BoundParameters.ContainsKey("Start");
+            var hasEnd = MyInvocation.BoundParameters.ContainsKey("End");
+            NativeCall.Check(NativeMethods.hmf_timeline_query_set_time_range(query, hasStart, hasStart ? Times.ToUnixMs(Start) : 0, hasEnd, hasEnd ? Times.ToUnixMs(End) : 0));
+            NativeCall.Check(NativeMethods.hmf_timeline_query_set_slow_threshold(query, (long)SlowThreshold.TotalMilliseconds));
+            foreach (var export in TraceExports())
+            {
+                AddTraceBytes(query, export.Key, export.Value, TraceData != null ? TraceDayFirst.IsPresent : TraceImporter.CultureIsDayFirst);
+            }
+            return query;
+        }
+
+        /// <summary>On a server: the lines of its logs the trace uses, one object per file, for the computer that asked.</summary>
+        private void SendEvidence()
+        {
+            using (var query = NewQuery())
+            {
+                TimelineResultHandle result;
+                NativeCall.Check(NativeMethods.hmf_timeline_query_collect_evidence(query, out result));
+                using (result)
+                {
+                    WriteIssues(result);
+                    var files = Table(result, TimelineTable.Evidence);
+                    for (int row = 0; row < files.Rows; row++)
+                    {
+                        WriteObject(new TraceEvidence
+                        {
+                            Server = Environment.MachineName,
+                            Kind = files.Get(row, "Kind"),
+                            Path = files.GetRaw(row, "Path"),
+                            Header = files.GetRaw(row, "Header") ?? string.Empty,
+                            Lines = files.GetRaw(row, "Lines") ?? string.Empty,
+                            LineNumbers = files.GetRaw(row, "LineNumbers") ?? string.Empty,
+                        });
+                    }
                 }
             }
         }
@@ -146,27 +210,146 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>
-        /// Each server traces the messages through its own logs; their timelines come back in the order of their
-        /// first hop. Exchange Online's trace is not sent to every server: trace it here, from the servers' events.
+        /// Each server finds the lines of its own logs that the trace uses (with the Exchange Online trace given
+        /// here, which names ids and refused sessions to look for) and sends only those; written again here under
+        /// their folders and names, they are traced together: one timeline per message and recipient across the
+        /// servers, as if this computer had read all their folders. Hops name the servers' own files and lines.
         /// </summary>
         private void TraceOnServers()
         {
-            if (MessageTrace != null || traceObjects.Count > 0)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("Exchange Online trace (-MessageTrace, or trace objects from the pipeline) is read on this computer: trace without -ComputerName and -Session, with the servers' logs as -TrackingLogPath and -ProtocolLogPath."),
-                    "HybridMailFlow.MessageTraceOnServers", ErrorCategory.InvalidArgument, null));
-            }
             var extra = new Hashtable(StringComparer.OrdinalIgnoreCase);
             if (messageIds.Count > 0)
             {
                 extra["MessageId"] = messageIds.ToArray();
             }
-            ReadOnServers("FirstSeenUtc", timeline =>
+            var exports = TraceExports();
+            if (exports.Count > 0)
             {
-                WriteObject(timeline);
-                return true;
-            }, extra);
+                extra["TraceData"] = exports.Select(e => Convert.ToBase64String(e.Value)).ToArray();
+                extra["TraceDayFirst"] = TraceImporter.CultureIsDayFirst;
+            }
+            extra["Evidence"] = true;
+            var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hmf-trace-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            var computers = new List<string>();
+            try
+            {
+                ReadOnServers(null, item =>
+                {
+                    var computer = PropertyText(item, "PSComputerName") ?? string.Empty;
+                    var index = computers.FindIndex(c => c.Equals(computer, StringComparison.OrdinalIgnoreCase));
+                    if (index < 0)
+                    {
+                        computers.Add(computer);
+                        index = computers.Count - 1;
+                    }
+                    WriteEvidence(System.IO.Path.Combine(root, index.ToString(System.Globalization.CultureInfo.InvariantCulture)), item);
+                    return true;
+                }, extra);
+                serversSearched.AddRange(ServerNames());
+                trackingPaths = new List<string> { root };
+                protocolPaths = new List<string> { root };
+                Directory.CreateDirectory(root);
+                Trace();
+            }
+            finally
+            {
+                try
+                {
+                    if (Directory.Exists(root))
+                    {
+                        Directory.Delete(root, true);
+                    }
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    WriteWarning(string.Format("The server logs' lines written to {0} for the trace could not be removed: {1}", root, e.Message));
+                }
+            }
+        }
+
+        /// <summary>Writes one file of a server's evidence under <paramref name="folder"/>, noting where its lines came from.</summary>
+        private void WriteEvidence(string folder, PSObject item)
+        {
+            var server = PropertyText(item, "Server");
+            var original = PropertyText(item, "Path");
+            var header = PropertyText(item, "Header");
+            var lines = PropertyText(item, "Lines");
+            var numbers = PropertyText(item, "LineNumbers");
+            long[] lineNumbers = null;
+            if (original != null && header != null && lines != null && numbers != null)
+            {
+                lineNumbers = numbers.Length == 0 ? new long[0] : numbers.Split('\n').Select(n =>
+                {
+                    long value;
+                    return long.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) ? value : -1;
+                }).ToArray();
+            }
+            var lineTexts = lines == null ? null : (lines.Length == 0 ? new string[0] : lines.Split('\n'));
+            if (lineNumbers == null || lineNumbers.Contains(-1) || lineNumbers.Length != lineTexts.Length)
+            {
+                WriteError(new ErrorRecord(new InvalidDataException(string.Format("{0} sent {1} rather than the lines of a log file for the trace.", PropertyText(item, "PSComputerName"), item.TypeNames.FirstOrDefault())),
+                    "HybridMailFlow.NotTraceEvidence", ErrorCategory.InvalidData, item));
+                return;
+            }
+            var path = EvidencePath(folder, server, original);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path));
+            var headerLines = header.Length == 0 ? new string[0] : header.Split('\n');
+            using (var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)))
+            {
+                writer.NewLine = "\r\n";
+                foreach (var line in headerLines.Concat(lineTexts))
+                {
+                    writer.WriteLine(line);
+                }
+            }
+            evidenceOrigins[System.IO.Path.GetFullPath(path)] = new EvidenceOrigin(original, headerLines.Length, lineNumbers);
+        }
+
+        /// <summary>
+        /// Where a server's log file is written for a joined trace: a folder named after the server (so the trace
+        /// knows whose logs these are), then the file's own folders (they tell the transport role) and name (it tells
+        /// the hour). What could leave the folder, or is not a file name, is dropped or replaced: it came from a server.
+        /// </summary>
+        internal static string EvidencePath(string folder, string server, string original)
+        {
+            var parts = new List<string> { folder, SafePart(server) ?? "server" };
+            var pieces = original.Split('/', '\\');
+            for (int i = 0; i < pieces.Length; i++)
+            {
+                if (i == 0 && pieces[i].Length == 2 && pieces[i][1] == ':')
+                {
+                    continue;
+                }
+                var part = SafePart(pieces[i]);
+                if (part != null)
+                {
+                    parts.Add(part);
+                }
+            }
+            return System.IO.Path.Combine(parts.ToArray());
+        }
+
+        private static string SafePart(string part)
+        {
+            if (part == null)
+            {
+                return null;
+            }
+            var safe = new string(part.Select(c => char.IsControl(c) || "<>:\"|?*".IndexOf(c) >= 0 ? '_' : c).ToArray()).Trim().TrimEnd('.');
+            return safe.Length == 0 || safe == ".." ? null : safe;
+        }
+
+        /// <summary>A hop of a joined trace names the server's own file and line, not the copy's.</summary>
+        private void MapToOrigin(TimelineHop hop)
+        {
+            EvidenceOrigin origin;
+            if (evidenceOrigins.Count == 0 || string.IsNullOrEmpty(hop.Path) || !evidenceOrigins.TryGetValue(System.IO.Path.GetFullPath(hop.Path), out origin))
+            {
+                return;
+            }
+            hop.Path = origin.Path;
+            var index = hop.LineNumber - origin.HeaderLines - 1;
+            hop.LineNumber = index >= 0 && index < origin.LineNumbers.Length ? origin.LineNumbers[index] : 0;
         }
 
         private static string PropertyText(PSObject o, string name)
@@ -230,11 +413,15 @@ namespace HybridMailFlow.Commands
                 wanted.Add("recipient " + string.Join(", ", Recipient));
             }
             var searched = new List<string>();
-            if (trackingPaths != null && trackingPaths.Count > 0)
+            if (serversSearched.Count > 0)
+            {
+                searched.Add("the message tracking and SMTP protocol logs of " + string.Join(", ", serversSearched));
+            }
+            else if (trackingPaths != null && trackingPaths.Count > 0)
             {
                 searched.Add("the message tracking logs in " + string.Join(", ", trackingPaths));
             }
-            if (protocolPaths != null && protocolPaths.Count > 0)
+            if (serversSearched.Count == 0 && protocolPaths != null && protocolPaths.Count > 0)
             {
                 searched.Add("the SMTP protocol logs in " + string.Join(", ", protocolPaths));
             }
@@ -249,8 +436,19 @@ namespace HybridMailFlow.Commands
             WriteWarning(string.Format("No message with {0} was found{1}. Searched {2}.", string.Join("; ", wanted), window, where));
         }
 
-        private void AddTrace(TimelineQueryHandle query)
+        /// <summary>The Exchange Online trace given, each export as its bytes: files, trace objects, or what a computer sent.</summary>
+        private List<KeyValuePair<string, byte[]>> TraceExports()
         {
+            var exports = new List<KeyValuePair<string, byte[]>>();
+            traceSources.Clear();
+            if (TraceData != null)
+            {
+                foreach (var data in TraceData)
+                {
+                    exports.Add(new KeyValuePair<string, byte[]>("MessageTrace", Convert.FromBase64String(data)));
+                }
+                return exports;
+            }
             var objects = new List<PSObject>(traceObjects);
             foreach (var item in MessageTrace ?? new PSObject[0])
             {
@@ -273,21 +471,22 @@ namespace HybridMailFlow.Commands
                         WriteError(new ErrorRecord(e, "HybridMailFlow.IoError", ErrorCategory.ReadError, resolved));
                         continue;
                     }
-                    AddTraceBytes(query, resolved, bytes);
+                    exports.Add(new KeyValuePair<string, byte[]>(resolved, bytes));
                     traceSources.Add(resolved);
                 }
             }
             if (objects.Count > 0)
             {
-                AddTraceBytes(query, "InputObject", TraceCsv.FromObjects(objects));
+                exports.Add(new KeyValuePair<string, byte[]>("InputObject", TraceCsv.FromObjects(objects)));
                 traceSources.Add(string.Format("objects ({0})", objects.Count));
             }
+            return exports;
         }
 
-        private static void AddTraceBytes(TimelineQueryHandle query, string name, byte[] bytes)
+        private static void AddTraceBytes(TimelineQueryHandle query, string name, byte[] bytes, bool dayFirst)
         {
             var nameBytes = Utf8.Bytes(name);
-            NativeCall.Check(NativeMethods.hmf_timeline_query_add_trace(query, nameBytes, (UIntPtr)nameBytes.Length, bytes, (UIntPtr)bytes.Length, TraceImporter.CultureIsDayFirst));
+            NativeCall.Check(NativeMethods.hmf_timeline_query_add_trace(query, nameBytes, (UIntPtr)nameBytes.Length, bytes, (UIntPtr)bytes.Length, dayFirst));
         }
 
         private static NativeTable Table(TimelineResultHandle result, TimelineTable id)
@@ -297,7 +496,7 @@ namespace HybridMailFlow.Commands
             return new NativeTable(view);
         }
 
-        private void Emit(TimelineResultHandle result, TimeSpan elapsed)
+        private void WriteIssues(TimelineResultHandle result)
         {
             var issues = Table(result, TimelineTable.Issues);
             foreach (var issue in TraceIssue.ReadAll(issues))
@@ -311,6 +510,11 @@ namespace HybridMailFlow.Commands
                     WriteError(issue.ToErrorRecord());
                 }
             }
+        }
+
+        private void Emit(TimelineResultHandle result, TimeSpan elapsed)
+        {
+            WriteIssues(result);
             var stats = Table(result, TimelineTable.Stats);
             WriteVerbose(string.Format("Searched {0} files ({1:N0} MB) for the ids; parsed {2} tracking and {3} protocol log files; {4} tracking events, {5} sessions; {6:N2} s.",
                 stats.Get(0, "FilesSearched"), (stats.GetInt64(0, "BytesSearched") ?? 0) / 1048576.0, stats.Get(0, "TrackingFilesRead"), stats.Get(0, "ProtocolFilesRead"),
@@ -352,7 +556,7 @@ namespace HybridMailFlow.Commands
                     var latency = hops.GetInt64(hopRow, "LatencyMs");
                     List<string> mine;
                     hopFlags.TryGetValue(index, out mine);
-                    timelineHops.Add(new TimelineHop
+                    var timelineHop = new TimelineHop
                     {
                         MessageId = messageId,
                         Recipient = recipient,
@@ -380,7 +584,9 @@ namespace HybridMailFlow.Commands
                         Flags = mine == null ? ValueList<string>.None : new ValueList<string>(mine),
                         Path = hops.Get(hopRow, "Path"),
                         LineNumber = hops.GetInt64(hopRow, "Line") ?? 0,
-                    });
+                    };
+                    MapToOrigin(timelineHop);
+                    timelineHops.Add(timelineHop);
                 }
                 WriteObject(new MessageTimeline
                 {

@@ -10,10 +10,10 @@ namespace HybridMailFlow.Commands
     internal sealed class DiagnosisCache
     {
         private const int MaxTexts = 50000;
-        private readonly ErrorSource source;
+        private readonly LogKind source;
         private readonly Dictionary<string, SmtpErrorDiagnosis> findings = new Dictionary<string, SmtpErrorDiagnosis>();
 
-        public DiagnosisCache(ErrorSource source)
+        public DiagnosisCache(LogKind source)
         {
             this.source = source;
         }

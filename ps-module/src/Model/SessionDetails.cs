@@ -16,7 +16,6 @@ namespace HybridMailFlow
         public string RemoteHost;
         public string Banner;
         public ValueList<string> Extensions;
-        public string TlsMode;
         public string TlsProtocol;
         public string TlsCipher;
         public string TlsMac;
@@ -28,7 +27,6 @@ namespace HybridMailFlow
         public string TlsDomainCapabilitiesDomain;
         public string AuthMechanism;
         public string AuthUser;
-        public string AuthResult;
         public string AuthFailure;
         public string Permissions;
         public string ProxiedSessionId;
@@ -54,7 +52,6 @@ namespace HybridMailFlow
             d.RemoteHost = r.String();
             d.Banner = r.String();
             d.Extensions = r.List();
-            d.TlsMode = r.String() ?? string.Empty;
             d.TlsProtocol = r.String();
             d.TlsCipher = r.String();
             d.TlsMac = r.String();
@@ -66,7 +63,6 @@ namespace HybridMailFlow
             d.TlsDomainCapabilitiesDomain = r.String();
             d.AuthMechanism = r.String();
             d.AuthUser = r.String();
-            d.AuthResult = r.String() ?? string.Empty;
             d.AuthFailure = r.String();
             d.Permissions = r.String();
             d.ProxiedSessionId = r.String();

@@ -111,7 +111,7 @@ namespace HybridMailFlow
         public string ExtensionsText { get { return Extensions.ToString(); } }
 
         /// <summary>None, STARTTLS or X-ANONYMOUSTLS.</summary>
-        public string TlsMode { get { return Details.TlsMode; } }
+        public string TlsMode { get; internal set; }
 
         /// <summary>True when TLS was negotiated, false when it failed, null when the log shows no TLS result.</summary>
         public bool? TlsSucceeded { get; internal set; }
@@ -140,7 +140,7 @@ namespace HybridMailFlow
         public string AuthUser { get { return Details.AuthUser; } }
 
         /// <summary>None, Succeeded or Failed.</summary>
-        public string AuthResult { get { return Details.AuthResult; } }
+        public string AuthResult { get; internal set; }
         public string AuthFailure { get { return Details.AuthFailure; } }
 
         /// <summary>The permissions of "Set Session Permissions".</summary>
@@ -218,7 +218,7 @@ namespace HybridMailFlow
             {
                 return lastError;
             }
-            if (outcome == "Delivered" || outcome == "NoMessage" || outcome == "Incomplete")
+            if (Commands.SmtpOutcomes.IsSuccess(outcome))
             {
                 return null;
             }

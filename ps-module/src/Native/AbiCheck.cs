@@ -20,12 +20,10 @@ namespace HybridMailFlow.Native
             Check(path, 7, "hmf_message", Marshal.SizeOf(typeof(HmfMessage)));
             Check(path, 8, "hmf_file_event", Marshal.SizeOf(typeof(HmfFileEvent)));
             Check(path, 9, "hmf_batch_view", Marshal.SizeOf(typeof(HmfBatchView)));
-            Check(path, 10, "hmf_protocol_stats", Marshal.SizeOf(typeof(HmfProtocolStats)));
             Check(path, 11, "hmf_str_list", Marshal.SizeOf(typeof(HmfStrList)));
             Check(path, 12, "hmf_finding", Marshal.SizeOf(typeof(HmfFinding)));
             Check(path, 13, "hmf_tracking_event", Marshal.SizeOf(typeof(HmfTrackingEvent)));
             Check(path, 14, "hmf_latency_component", Marshal.SizeOf(typeof(HmfLatencyComponent)));
-            Check(path, 15, "hmf_tracking_stats", Marshal.SizeOf(typeof(HmfTrackingStats)));
             Check(path, 16, "hmf_cert_name_match", Marshal.SizeOf(typeof(HmfCertNameMatch)));
             Check(path, 17, "hmf_span", Marshal.SizeOf(typeof(HmfSpan)));
             Check(path, 18, "hmf_queue_advice", Marshal.SizeOf(typeof(HmfQueueAdvice)));
@@ -33,6 +31,7 @@ namespace HybridMailFlow.Native
             Check(path, 20, "hmf_address_info", Marshal.SizeOf(typeof(HmfAddressInfo)));
             Check(path, 21, "hmf_ip_range_info", Marshal.SizeOf(typeof(HmfIpRangeInfo)));
             Check(path, 22, "hmf_table", Marshal.SizeOf(typeof(HmfTable)));
+            Check(path, 23, "hmf_stats", Marshal.SizeOf(typeof(HmfStats)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

@@ -44,7 +44,7 @@ namespace HybridMailFlow.Native
         End = 2,
     }
 
-    /// <summary>hmf_protocol_reader_new: entries (lines) or sessions.</summary>
+    /// <summary>hmf_reader_new: a log's rows as written (protocol lines, tracking events) or protocol sessions.</summary>
     [AbiEnum("hmf_read_mode", "HMF_READ_")]
     internal enum ReadMode : uint
     {
@@ -52,7 +52,7 @@ namespace HybridMailFlow.Native
         Sessions = 1,
     }
 
-    /// <summary>hmf_protocol_reader_add_filter's kinds.</summary>
+    /// <summary>hmf_reader_add_filter's kinds for protocol logs.</summary>
     [AbiEnum("hmf_protocol_filter", "HMF_FILTER_")]
     internal enum ProtocolFilter : uint
     {
@@ -72,7 +72,7 @@ namespace HybridMailFlow.Native
         Send = 1,
     }
 
-    /// <summary>hmf_tracking_reader_add_filter's kinds: the parameters of Get-MessageTrackingLog.</summary>
+    /// <summary>hmf_reader_add_filter's kinds for tracking logs: the parameters of Get-MessageTrackingLog.</summary>
     [AbiEnum("hmf_tracking_filter", "HMF_TRACKING_FILTER_")]
     internal enum TrackingFilter : uint
     {
@@ -110,6 +110,7 @@ namespace HybridMailFlow.Native
         Flags = 3,
         Issues = 4,
         Stats = 5,
+        Evidence = 6,
     }
 
     /// <summary>hmf_cert_name_match.source: where the covering name was found.</summary>
@@ -119,5 +120,126 @@ namespace HybridMailFlow.Native
         None = 0,
         Alternative = 1,
         SubjectCn = 2,
+    }
+
+    /// <summary>The transport service that wrote a protocol log. Named as the sessions' Role property shows it.</summary>
+    [AbiEnum("hmf_role", "HMF_ROLE_")]
+    internal enum TransportRole : uint
+    {
+        FrontEnd = 0,
+        Hub = 1,
+        Edge = 2,
+        MailboxDelivery = 3,
+        MailboxSubmission = 4,
+        Unknown = 5,
+    }
+
+    /// <summary>How a session asked for TLS; shown as the SMTP verbs (<see cref="AbiNames.Of(TlsMode)"/>).</summary>
+    [AbiEnum("hmf_tls_mode", "HMF_TLS_MODE_")]
+    internal enum TlsMode : uint
+    {
+        None = 0,
+        StartTls = 1,
+        AnonymousTls = 2,
+    }
+
+    /// <summary>Whether a session authenticated.</summary>
+    [AbiEnum("hmf_auth_result", "HMF_AUTH_")]
+    internal enum AuthResult : uint
+    {
+        None = 0,
+        Succeeded = 1,
+        Failed = 2,
+    }
+
+    /// <summary>What an IP address is.</summary>
+    [AbiEnum("hmf_address_class", "HMF_ADDRESS_")]
+    internal enum AddressClass : uint
+    {
+        Loopback = 0,
+        Private = 1,
+        ExchangeOnline = 2,
+        Public = 3,
+        Invalid = 4,
+    }
+
+    /// <summary>The kind of a transport queue.</summary>
+    [AbiEnum("hmf_queue_kind", "HMF_QUEUE_")]
+    internal enum QueueKind : uint
+    {
+        Delivery = 0,
+        Submission = 1,
+        Unreachable = 2,
+        Poison = 3,
+        Shadow = 4,
+    }
+
+    /// <summary>How bad a finding or a queue's state is.</summary>
+    [AbiEnum("hmf_severity", "HMF_SEVERITY_")]
+    internal enum Severity : uint
+    {
+        Info = 0,
+        Warning = 1,
+        Error = 2,
+        Critical = 3,
+    }
+
+    /// <summary>
+    /// The names the objects show for values of the ABI: the member's name, read once per enum into an array so
+    /// that naming a value of a record costs an index, not a lookup. Objects keep these names as strings (what
+    /// Export-Csv, ConvertTo-Json and scripts comparing with -eq/-like have always seen); only the TLS mode is
+    /// shown as the verb the protocol writes.
+    /// </summary>
+    internal static class AbiNames
+    {
+        public static string Of(TlsMode mode)
+        {
+            switch (mode)
+            {
+                case TlsMode.StartTls: return "STARTTLS";
+                case TlsMode.AnonymousTls: return "X-ANONYMOUSTLS";
+                default: return Of<TlsMode>((uint)mode);
+            }
+        }
+
+        public static string Of(TransportRole value) { return Of<TransportRole>((uint)value); }
+
+        public static string Of(AuthResult value) { return Of<AuthResult>((uint)value); }
+
+        public static string Of(AddressClass value) { return Of<AddressClass>((uint)value); }
+
+        public static string Of(QueueKind value) { return Of<QueueKind>((uint)value); }
+
+        public static string Of(Severity value) { return Of<Severity>((uint)value); }
+
+        public static string Of(Commands.SmtpOutcome value) { return Of<Commands.SmtpOutcome>((uint)value); }
+
+        private static string Of<T>(uint value) where T : struct
+        {
+            var names = Names<T>.ByValue;
+            // The ABI version check keeps the engine's values within the module's; the number is what a newer
+            // value would show rather than a wrong name.
+            return value < (uint)names.Length ? names[value] : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static class Names<T> where T : struct
+        {
+            public static readonly string[] ByValue = Build();
+
+            private static string[] Build()
+            {
+                var values = (T[])Enum.GetValues(typeof(T));
+                var names = new string[values.Length];
+                foreach (var value in values)
+                {
+                    var index = Convert.ToUInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+                    if (index < (uint)names.Length)
+                    {
+                        names[index] = value.ToString();
+                    }
+                }
+                return names;
+            }
+        }
     }
 }

@@ -61,20 +61,6 @@ namespace HybridMailFlow.Native
             }
         }
 
-        public static ProtocolReaderHandle NewProtocolReader(ReadMode mode)
-        {
-            ProtocolReaderHandle reader;
-            Check(NativeMethods.hmf_protocol_reader_new(mode, out reader));
-            return reader;
-        }
-
-        public static BatchHandle NextBatch(ProtocolReaderHandle reader, int maxItems)
-        {
-            BatchHandle batch;
-            Check(NativeMethods.hmf_protocol_reader_next_batch(reader, (UIntPtr)maxItems, out batch));
-            return batch;
-        }
-
         public static BatchHandle ParseLines(byte[] text, LogDirection direction)
         {
             BatchHandle batch;
@@ -87,13 +73,6 @@ namespace HybridMailFlow.Native
             HmfBatchView view;
             Check(NativeMethods.hmf_batch_view_get(batch, out view));
             return view;
-        }
-
-        public static HmfProtocolStats Stats(ProtocolReaderHandle reader)
-        {
-            HmfProtocolStats stats;
-            Check(NativeMethods.hmf_protocol_reader_stats(reader, out stats));
-            return stats;
         }
     }
 }

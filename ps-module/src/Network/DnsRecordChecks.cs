@@ -575,9 +575,9 @@ namespace HybridMailFlow.Network
                     yield return missing;
                     continue;
                 }
-                var classes = addresses.Select(a => new KeyValuePair<IPAddress, string>(a, AddressClass(a))).ToList();
+                var classes = addresses.Select(a => new KeyValuePair<IPAddress, AddressClass>(a, ClassOf(a))).ToList();
                 var evidence = string.Join("; ", classes.Select(c => string.Format("{0} ({1})", c.Key, c.Value)));
-                var inside = classes.Where(c => c.Value == "Private" || c.Value == "Loopback").Select(c => c.Key.ToString()).ToList();
+                var inside = classes.Where(c => c.Value == Native.AddressClass.Private || c.Value == Native.AddressClass.Loopback).Select(c => c.Key.ToString()).ToList();
                 if (inside.Count > 0)
                 {
                     var warn = New("HostAddress", host, "A", CheckResult.Warn, string.Format(
@@ -641,7 +641,7 @@ namespace HybridMailFlow.Network
             }
         }
 
-        private static string AddressClass(IPAddress address)
+        private static AddressClass ClassOf(IPAddress address)
         {
             string resolver;
             return Addresses.Classify(address.ToString(), out resolver);

@@ -408,7 +408,7 @@ namespace HybridMailFlow.Network
         {
             verbose(step.Step + " failed: " + why);
             step.Error = step.Error == null ? why : step.Error + " " + why;
-            var diagnosis = Diagnosis.Diagnose(null, exchangeText, 0, ErrorSource.Unknown, preceding, false);
+            var diagnosis = Diagnosis.Diagnose(null, exchangeText, 0, LogKind.Unknown, preceding, false);
             step.Diagnosis = new ValueList<SmtpErrorDiagnosis>(step.Diagnosis.Concat(diagnosis).ToList());
             findings.AddRange(diagnosis);
             if (firstOutcome == null)

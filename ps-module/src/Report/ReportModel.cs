@@ -303,8 +303,7 @@ namespace HybridMailFlow.Report
     /// </summary>
     internal sealed class ReportModel
     {
-        public static readonly string[] SessionOutcomes =
-            { "Delivered", "NoMessage", "Incomplete", "Rejected", "TempFailed", "ConnectFailed", "TlsFailed", "AuthFailed", "Dropped", "Other" };
+        public static readonly string[] SessionOutcomes = SmtpOutcomes.SuccessesFirst.Concat(new[] { "Other" }).ToArray();
 
         public static readonly string[] TrackingOutcomes = { "Delivered", "Sent", "Received", "Failed", "Deferred", "DSN", "Other" };
         public static readonly string[] TraceOutcomes = { "Delivered", "Failed", "Pending", "FilteredAsSpam", "Quarantined", "Expanded", "Other" };
@@ -354,7 +353,7 @@ namespace HybridMailFlow.Report
         public readonly List<QueueRow> QueueRows = new List<QueueRow>();
         public readonly List<CheckRow> CheckRows = new List<CheckRow>();
 
-        private readonly DiagnosisCache diagnoses = new DiagnosisCache(ErrorSource.Unknown);
+        private readonly DiagnosisCache diagnoses = new DiagnosisCache(LogKind.Unknown);
         private int linesKept;
         private readonly Dictionary<string, string> addressClasses = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
@@ -736,7 +735,7 @@ namespace HybridMailFlow.Report
             if (!addressClasses.TryGetValue(address, out addressClass))
             {
                 string resolver;
-                addressClass = Addresses.Classify(address, out resolver);
+                addressClass = AbiNames.Of(Addresses.Classify(address, out resolver));
                 if (addressClasses.Count < 100000)
                 {
                     addressClasses[address] = addressClass;

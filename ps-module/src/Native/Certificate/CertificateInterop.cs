@@ -152,7 +152,7 @@ namespace HybridMailFlow.Native
     [StructLayout(LayoutKind.Sequential)]
     internal struct HmfAddressInfo
     {
-        public HmfStr ClassName;
+        public AddressClass AddressClass;
         public HmfStr PublicResolver;
     }
 
@@ -165,17 +165,17 @@ namespace HybridMailFlow.Native
         public bool IncludesExchangeOnline;
     }
 
-    /// <summary>The engine's address classes (src/net.rs): Private, Public, Loopback, ExchangeOnline, Invalid.</summary>
+    /// <summary>The engine's address classification (src/net.rs).</summary>
     internal static class Addresses
     {
         /// <summary>The class of an address, and the public DNS service it belongs to (null when none).</summary>
-        public static string Classify(string address, out string publicResolver)
+        public static AddressClass Classify(string address, out string publicResolver)
         {
             var bytes = Utf8.Bytes(address);
             HmfAddressInfo info;
             NativeCall.Check(NativeMethods.hmf_address_classify(bytes, (UIntPtr)bytes.Length, out info));
             publicResolver = Utf8.ReadOrNull(info.PublicResolver);
-            return Utf8.Read(info.ClassName);
+            return info.AddressClass;
         }
 
         /// <summary>Whether a RemoteIPRanges entry is valid, and whether Exchange Online's addresses fall in it.</summary>

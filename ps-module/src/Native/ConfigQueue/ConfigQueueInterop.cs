@@ -8,11 +8,11 @@ namespace HybridMailFlow.Native
     {
         public HmfStr Server;
         public HmfStr Queue;
-        public HmfStr Kind;
+        public QueueKind Kind;
         public HmfStr State;
         public HmfStr Meaning;
         public HmfStr Action;
-        public HmfStr Severity;
+        public Severity Severity;
         public HmfStrList Commands;
         public HmfStrList Steps;
         public uint OverThreshold;
@@ -65,11 +65,11 @@ namespace HybridMailFlow.Native
     {
         public string Server;
         public string Queue;
-        public string Kind;
+        public QueueKind Kind;
         public string State;
         public string Meaning;
         public string Action;
-        public string Severity;
+        public Severity Severity;
         public string[] Commands;
         public string[] Steps;
         public bool OverThreshold;
@@ -135,11 +135,11 @@ namespace HybridMailFlow.Native
                 {
                     Server = Utf8.ReadOrNull(a.Server),
                     Queue = Utf8.ReadOrNull(a.Queue),
-                    Kind = Utf8.Read(a.Kind),
+                    Kind = a.Kind,
                     State = Utf8.Read(a.State),
                     Meaning = Utf8.Read(a.Meaning),
                     Action = Utf8.Read(a.Action),
-                    Severity = Utf8.Read(a.Severity),
+                    Severity = a.Severity,
                     Commands = Lists.ReadArray(a.Commands),
                     Steps = Lists.ReadArray(a.Steps),
                     OverThreshold = a.OverThreshold != 0,

@@ -16,7 +16,7 @@ namespace HybridMailFlow.Native
         public HmfStrList Fix;
         public HmfStrList Commands;
         public HmfStrList References;
-        public HmfStr Severity;
+        public Severity Severity;
         public HmfStr MatchedText;
         public HmfStrList ContextText;
         public double Confidence;
@@ -40,8 +40,9 @@ namespace HybridMailFlow.Native
         }
     }
 
-    /// <summary>Where an error text was found, as the knowledge base's rules name it.</summary>
-    public enum ErrorSource
+    /// <summary>A kind of log (hmf_log_kind): where an error text was found, as the knowledge base's rules name it, and what a reader reads.</summary>
+    [AbiEnum("hmf_log_kind", "HMF_LOG_KIND_")]
+    public enum LogKind
     {
         Unknown = 0,
         ProtocolLog = 1,
@@ -66,7 +67,7 @@ namespace HybridMailFlow.Native
         }
 
         /// <summary>Findings for `text`, best first; never empty.</summary>
-        public static unsafe SmtpErrorDiagnosis[] Diagnose(KnowledgeBaseHandle knowledge, string text, uint direction, ErrorSource source, string preceding, bool all)
+        public static unsafe SmtpErrorDiagnosis[] Diagnose(KnowledgeBaseHandle knowledge, string text, uint direction, LogKind source, string preceding, bool all)
         {
             FindingsHandle findings;
             var textBytes = Utf8.Bytes(text);
@@ -101,7 +102,7 @@ namespace HybridMailFlow.Native
                     Fix = Lists.Read(f.Fix),
                     Commands = Lists.Read(f.Commands),
                     References = Lists.Read(f.References),
-                    Severity = Utf8.Read(f.Severity),
+                    Severity = AbiNames.Of(f.Severity),
                     MatchedText = Utf8.ReadOrNull(f.MatchedText),
                     Context = Lists.Read(f.ContextText),
                     Confidence = Math.Round(f.Confidence, 2),

@@ -24,7 +24,7 @@ namespace HybridMailFlow.Native
         public int RemotePort;
         public uint Event;
         public LogDirection Direction;
-        public HmfStr Role;
+        public TransportRole Role;
         public HmfStr Data;
         public HmfStr Context;
         public IntPtr Findings;
@@ -64,20 +64,20 @@ namespace HybridMailFlow.Native
         public HmfStr ConnectorId;
         public HmfStr SessionId;
         public LogDirection Direction;
-        public HmfStr Role;
+        public TransportRole Role;
         public long StartMs;
         public long EndMs;
         public HmfStr LocalAddress;
         public int LocalPort;
         public HmfStr RemoteAddress;
         public int RemotePort;
-        public HmfStr RemoteAddressClass;
+        public AddressClass RemoteAddressClass;
         public uint IsExchangeOnline;
         public HmfStr Helo;
         public HmfStr RemoteHost;
         public HmfStr Banner;
         public HmfStrList Extensions;
-        public HmfStr TlsMode;
+        public TlsMode TlsMode;
         public int TlsSucceeded;
         public HmfStr TlsProtocol;
         public HmfStr TlsCipher;
@@ -94,7 +94,7 @@ namespace HybridMailFlow.Native
         public HmfStr TlsDomainCapabilitiesDomain;
         public HmfStr AuthMechanism;
         public HmfStr AuthUser;
-        public HmfStr AuthResult;
+        public AuthResult AuthResult;
         public HmfStr AuthFailure;
         public HmfStr Permissions;
         public IntPtr Messages;
@@ -108,7 +108,7 @@ namespace HybridMailFlow.Native
         public HmfStrList Responses;
         public HmfStr LastError;
         public HmfStr DisconnectReason;
-        public HmfStr Outcome;
+        public Commands.SmtpOutcome Outcome;
         public HmfStr OutcomePath;
         public ulong OutcomeLine;
         public HmfStr OutcomeText;
@@ -124,17 +124,5 @@ namespace HybridMailFlow.Native
         public uint Ended;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfProtocolStats
-    {
-        public ulong Files;
-        public ulong FilesSkippedByTime;
-        public ulong Bytes;
-        public ulong Lines;
-        public ulong SkippedLines;
-        public ulong TruncatedLines;
-        public ulong Entries;
-        public ulong Sessions;
-    }
 
 }

@@ -1,18 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Threading;
 
 namespace HybridMailFlow.Native
 {
     /// <summary>What to read and how: the parameters of the protocol-log cmdlets, as the engine takes them.</summary>
-    internal sealed class ProtocolReadOptions
+    internal sealed class ProtocolReadOptions : LogReadOptions
     {
         public bool Sessions;
-        public List<string> Paths = new List<string>();
-        public DateTime? Start;
-        public DateTime? End;
         public string[] SessionIds;
         public string[] RemoteAddresses;
         public string[] Connectors;
@@ -21,125 +16,68 @@ namespace HybridMailFlow.Native
         public string[] Recipients;
         public int? Tail;
         public bool Follow;
-        public string DefaultServer;
+
+        internal override LogKind Kind
+        {
+            get { return LogKind.ProtocolLog; }
+        }
+
+        internal override ReadMode Mode
+        {
+            get { return Sessions ? ReadMode.Sessions : ReadMode.Entries; }
+        }
+
+        internal override void Configure(LogReader reader)
+        {
+            reader.AddFilters((uint)ProtocolFilter.SessionId, SessionIds);
+            reader.AddFilters((uint)ProtocolFilter.RemoteAddress, RemoteAddresses);
+            reader.AddFilters((uint)ProtocolFilter.Connector, Connectors);
+            reader.AddFilters((uint)ProtocolFilter.Outcome, Outcomes);
+            reader.AddFilters((uint)ProtocolFilter.Sender, Senders);
+            reader.AddFilters((uint)ProtocolFilter.Recipient, Recipients);
+            if (Tail.HasValue)
+            {
+                reader.SetTail(Tail.Value);
+            }
+            if (Follow)
+            {
+                reader.SetFollow();
+            }
+        }
     }
 
     /// <summary>Receives what the engine reads, in order. The cmdlets write it to the pipeline.</summary>
-    internal interface IProtocolSink
+    internal interface IProtocolSink : ILogSink
     {
-        bool Stopping { get; }
         void Entry(SmtpLogEntry entry);
         void Session(SmtpSession session);
-        void LineError(NativeError error);
-        void FileStarted(string path, int index, int count);
-        void FileDone(string path, HmfFileEvent stats);
         /// <summary>-Wait: a followed file was truncated, rewritten or replaced and is read again from its start.</summary>
         void FileRestarted(string path, string message);
     }
 
-    /// <summary>Drives a native protocol-log reader: configure, then read batch after batch into managed objects.</summary>
+    /// <summary>Reads protocol logs into lines or sessions (<see cref="LogReader"/> drives the read).</summary>
     internal static class ProtocolLogReader
     {
-        private const int BatchSize = 512;
-        private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(500);
-
-        public static HmfProtocolStats Read(ProtocolReadOptions options, IProtocolSink sink)
+        public static HmfStats Read(ProtocolReadOptions options, IProtocolSink sink)
         {
-            using (var reader = Create(options))
-            {
-                var pool = new StringPool();
-                var packer = new SessionPacker();
-                while (!sink.Stopping)
-                {
-                    BatchState state;
-                    using (var batch = NativeCall.NextBatch(reader, BatchSize))
-                    {
-                        state = Deliver(batch, sink, pool, packer);
-                    }
-                    if (state == BatchState.End)
-                    {
-                        break;
-                    }
-                    if (state == BatchState.Pending)
-                    {
-                        WaitForMore(sink);
-                    }
-                }
-                return NativeCall.Stats(reader);
-            }
+            return LogReader.Read(options, sink, new Rows(sink));
         }
 
-        private static ProtocolReaderHandle Create(ProtocolReadOptions o)
+        /// <summary>Protocol lines, sessions and followed files read again, as objects.</summary>
+        private sealed class Rows : RowReader
         {
-            var reader = NativeCall.NewProtocolReader(o.Sessions ? ReadMode.Sessions : ReadMode.Entries);
-            try
-            {
-                foreach (var path in o.Paths)
-                {
-                    NativeCall.Check(NativeMethods.hmf_protocol_reader_add_path(reader, Utf8.Bytes(path), Utf8.Length(path)));
-                }
-                if (o.Start.HasValue || o.End.HasValue)
-                {
-                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_time_range(
-                        reader, o.Start.HasValue, o.Start.HasValue ? Times.ToUnixMs(o.Start.Value) : 0, o.End.HasValue, o.End.HasValue ? Times.ToUnixMs(o.End.Value) : 0));
-                }
-                AddFilters(reader, ProtocolFilter.SessionId, o.SessionIds);
-                AddFilters(reader, ProtocolFilter.RemoteAddress, o.RemoteAddresses);
-                AddFilters(reader, ProtocolFilter.Connector, o.Connectors);
-                AddFilters(reader, ProtocolFilter.Outcome, o.Outcomes);
-                AddFilters(reader, ProtocolFilter.Sender, o.Senders);
-                AddFilters(reader, ProtocolFilter.Recipient, o.Recipients);
-                if (o.Tail.HasValue)
-                {
-                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_tail(reader, (ulong)Math.Max(0, o.Tail.Value)));
-                }
-                if (o.Follow)
-                {
-                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_follow(reader, true));
-                }
-                if (!string.IsNullOrEmpty(o.DefaultServer))
-                {
-                    NativeCall.Check(NativeMethods.hmf_protocol_reader_set_default_server(reader, Utf8.Bytes(o.DefaultServer), Utf8.Length(o.DefaultServer)));
-                }
-                return reader;
-            }
-            catch
-            {
-                reader.Dispose();
-                throw;
-            }
-        }
+            private readonly IProtocolSink sink;
+            private readonly StringPool pool = new StringPool();
+            private readonly SessionPacker packer = new SessionPacker();
 
-        private static void AddFilters(ProtocolReaderHandle reader, ProtocolFilter kind, string[] values)
-        {
-            if (values == null)
+            public Rows(IProtocolSink sink)
             {
-                return;
+                this.sink = sink;
             }
-            foreach (var value in values)
-            {
-                NativeCall.Check(NativeMethods.hmf_protocol_reader_add_filter(reader, kind, Utf8.Bytes(value), Utf8.Length(value)));
-            }
-        }
 
-        private static void WaitForMore(IProtocolSink sink)
-        {
-            var until = DateTime.UtcNow + FollowPollInterval;
-            while (!sink.Stopping && DateTime.UtcNow < until)
+            [MethodImpl(Jit.Eager)]
+            internal override unsafe void Item(HmfItem item, StringCache strings)
             {
-                Thread.Sleep(50);
-            }
-        }
-
-        [MethodImpl(Jit.Eager)]
-        private static unsafe BatchState Deliver(BatchHandle batch, IProtocolSink sink, StringPool pool, SessionPacker packer)
-        {
-            var view = NativeCall.View(batch);
-            var items = (HmfItem*)view.Items;
-            var strings = new StringCache();
-            for (long i = 0; i < (long)view.Count; i++)
-            {
-                var item = items[i];
                 switch (item.Kind)
                 {
                     case ItemKind.Entry:
@@ -148,24 +86,12 @@ namespace HybridMailFlow.Native
                     case ItemKind.Session:
                         sink.Session(ToSession((HmfSession*)item.Session, pool, packer));
                         break;
-                    case ItemKind.Error:
-                        sink.LineError(NativeError.From(*(HmfError*)item.Error));
-                        break;
-                    case ItemKind.FileStarted:
-                        var started = (HmfFileEvent*)item.File;
-                        sink.FileStarted(Utf8.Read(started->Path), (int)started->Index, (int)started->Count);
-                        break;
-                    case ItemKind.FileDone:
-                        var done = (HmfFileEvent*)item.File;
-                        sink.FileDone(Utf8.Read(done->Path), *done);
-                        break;
                     case ItemKind.FileRestarted:
                         var restarted = (HmfError*)item.Error;
                         sink.FileRestarted(Utf8.Read(restarted->Path), Utf8.Read(restarted->Message));
                         break;
                 }
             }
-            return view.State;
         }
 
         [MethodImpl(Jit.Eager)]
@@ -188,7 +114,7 @@ namespace HybridMailFlow.Native
                 Event = symbol,
                 EventName = SmtpLogEntry.EventNameOf(symbol),
                 Direction = e->Direction == LogDirection.Send ? "Send" : "Receive",
-                Role = strings.Get(e->Role),
+                Role = AbiNames.Of(e->Role),
                 Data = Utf8.ReadOrNull(e->Data),
                 Context = Utf8.ReadOrNull(e->Context),
                 Path = strings.Get(e->Path),
@@ -216,7 +142,7 @@ namespace HybridMailFlow.Native
                 Server = pool.Get(s->Server),
                 ConnectorId = pool.Get(s->ConnectorId),
                 Direction = s->Direction == LogDirection.Send ? "Send" : "Receive",
-                Role = pool.Get(s->Role) ?? string.Empty,
+                Role = AbiNames.Of(s->Role),
                 SessionId = Utf8.Read(s->SessionId),
                 StartUtc = Times.FromUnixMs(s->StartMs),
                 EndUtc = Times.FromUnixMs(s->EndMs),
@@ -224,7 +150,7 @@ namespace HybridMailFlow.Native
                 LocalPort = s->LocalPort < 0 ? (int?)null : s->LocalPort,
                 RemoteAddress = pool.Get(s->RemoteAddress),
                 RemotePort = s->RemotePort < 0 ? (int?)null : s->RemotePort,
-                RemoteAddressClass = pool.Get(s->RemoteAddressClass) ?? string.Empty,
+                RemoteAddressClass = AbiNames.Of(s->RemoteAddressClass),
                 IsExchangeOnline = s->IsExchangeOnline != 0,
                 TlsSucceeded = s->TlsSucceeded < 0 ? (bool?)null : s->TlsSucceeded != 0,
                 TlsCipherStrength = s->TlsCipherStrength < 0 ? (int?)null : s->TlsCipherStrength,
@@ -233,7 +159,9 @@ namespace HybridMailFlow.Native
                 ThroughputKBps = s->ThroughputKbps < 0 ? (double?)null : Math.Round(s->ThroughputKbps, 1),
                 Tarpit = TimeSpan.FromMilliseconds(s->TarpitMs),
                 LastError = pool.Get(s->LastError),
-                Outcome = pool.Get(s->Outcome) ?? string.Empty,
+                Outcome = AbiNames.Of(s->Outcome),
+                TlsMode = AbiNames.Of(s->TlsMode),
+                AuthResult = AbiNames.Of(s->AuthResult),
                 Ended = s->Ended != 0,
                 OutcomeLine = s->OutcomeLine == 0 ? (long?)null : (long)s->OutcomeLine,
                 LineCount = (int)s->LineCount,

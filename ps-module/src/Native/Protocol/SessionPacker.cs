@@ -22,7 +22,6 @@ namespace HybridMailFlow.Native
             String(s->RemoteHost);
             String(s->Banner);
             List(s->Extensions);
-            String(s->TlsMode);
             String(s->TlsProtocol);
             String(s->TlsCipher);
             String(s->TlsMac);
@@ -34,7 +33,6 @@ namespace HybridMailFlow.Native
             String(s->TlsDomainCapabilitiesDomain);
             String(s->AuthMechanism);
             String(s->AuthUser);
-            String(s->AuthResult);
             String(s->AuthFailure);
             String(s->Permissions);
             String(s->ProxiedSessionId);

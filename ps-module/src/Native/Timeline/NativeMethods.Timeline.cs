@@ -33,6 +33,9 @@ namespace HybridMailFlow.Native
         internal static extern HmfStatus hmf_timeline_query_run(TimelineQueryHandle query, out TimelineResultHandle result);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern HmfStatus hmf_timeline_query_collect_evidence(TimelineQueryHandle query, out TimelineResultHandle result);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void hmf_timeline_result_free(IntPtr result);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]

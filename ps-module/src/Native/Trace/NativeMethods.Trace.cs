@@ -70,7 +70,11 @@ namespace HybridMailFlow.Native
             return Untrusted.Printable(GetRaw(row, column));
         }
 
-        private string GetRaw(int row, string column)
+        /// <summary>
+        /// The cell as the engine wrote it, control characters and all: for text handed on to the engine (a
+        /// joined trace's log lines), never for showing.
+        /// </summary>
+        public string GetRaw(int row, string column)
         {
             int index;
             if (!columns.TryGetValue(column, out index))

@@ -89,7 +89,7 @@ namespace HybridMailFlow.Native
                 ReasonTitle = t.Get(i, "ReasonTitle"),
                 Diagnosis = reason == null
                     ? ValueList<SmtpErrorDiagnosis>.None
-                    : new ValueList<SmtpErrorDiagnosis>(Diagnosis.Diagnose(null, reason, 0, ErrorSource.MessageTrace, null, false)),
+                    : new ValueList<SmtpErrorDiagnosis>(Diagnosis.Diagnose(null, reason, 0, LogKind.MessageTrace, null, false)),
                 Format = t.Get(i, "Format"),
                 Path = t.Get(i, "Path"),
                 LineNumber = t.GetInt64(i, "Line") ?? 0,

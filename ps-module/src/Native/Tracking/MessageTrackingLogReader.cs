@@ -6,11 +6,8 @@ using System.Runtime.CompilerServices;
 namespace HybridMailFlow.Native
 {
     /// <summary>What to read and how: the parameters of Get-HybridMessageTrackingLog, as the engine takes them.</summary>
-    internal sealed class TrackingReadOptions
+    internal sealed class TrackingReadOptions : LogReadOptions
     {
-        public List<string> Paths = new List<string>();
-        public DateTime? Start;
-        public DateTime? End;
         public string[] EventIds;
         public string[] Sources;
         public string Sender;
@@ -23,138 +20,64 @@ namespace HybridMailFlow.Native
         public string TransportTrafficType;
         public string Server;
         public long? ResultSize;
-        public string DefaultServer;
+
+        internal override LogKind Kind
+        {
+            get { return LogKind.MessageTracking; }
+        }
+
+        internal override void Configure(LogReader reader)
+        {
+            reader.AddFilters((uint)TrackingFilter.EventId, EventIds);
+            reader.AddFilters((uint)TrackingFilter.Source, Sources);
+            reader.AddFilters((uint)TrackingFilter.Recipient, Recipients);
+            reader.AddFilters((uint)TrackingFilter.Sender, Sender);
+            reader.AddFilters((uint)TrackingFilter.MessageSubject, MessageSubject);
+            reader.AddFilters((uint)TrackingFilter.MessageId, MessageId);
+            reader.AddFilters((uint)TrackingFilter.InternalMessageId, InternalMessageId);
+            reader.AddFilters((uint)TrackingFilter.NetworkMessageId, NetworkMessageId);
+            reader.AddFilters((uint)TrackingFilter.Server, Server);
+            reader.AddFilters((uint)TrackingFilter.Reference, Reference);
+            reader.AddFilters((uint)TrackingFilter.TransportTrafficType, TransportTrafficType);
+            if (ResultSize.HasValue)
+            {
+                reader.SetResultSize(ResultSize.Value);
+            }
+        }
     }
 
     /// <summary>Receives what the engine reads, in order.</summary>
-    internal interface ITrackingSink
+    internal interface ITrackingSink : ILogSink
     {
-        bool Stopping { get; }
         void Event(MessageTrackingEvent trackingEvent);
-        void LineError(NativeError error);
-        void FileStarted(string path, int index, int count);
-        void FileDone(string path, HmfFileEvent stats);
     }
 
-    /// <summary>Drives a native message-tracking reader: configure, then read batch after batch into managed objects.</summary>
+    /// <summary>Reads message tracking logs into events (<see cref="LogReader"/> drives the read).</summary>
     internal static class MessageTrackingLogReader
     {
-        private const int BatchSize = 512;
-
-        public static HmfTrackingStats Read(TrackingReadOptions options, ITrackingSink sink)
+        public static HmfStats Read(TrackingReadOptions options, ITrackingSink sink)
         {
-            using (var reader = Create(options))
-            {
-                while (!sink.Stopping)
-                {
-                    BatchHandle batch;
-                    NativeCall.Check(NativeMethods.hmf_tracking_reader_next_batch(reader, (UIntPtr)BatchSize, out batch));
-                    using (batch)
-                    {
-                        if (Deliver(batch, sink) == BatchState.End)
-                        {
-                            break;
-                        }
-                    }
-                }
-                HmfTrackingStats stats;
-                NativeCall.Check(NativeMethods.hmf_tracking_reader_stats(reader, out stats));
-                return stats;
-            }
+            return LogReader.Read(options, sink, new Rows(sink));
         }
 
-        private static TrackingReaderHandle Create(TrackingReadOptions o)
+        /// <summary>Tracking events as objects.</summary>
+        private sealed class Rows : RowReader
         {
-            TrackingReaderHandle reader;
-            NativeCall.Check(NativeMethods.hmf_tracking_reader_new(out reader));
-            try
-            {
-                foreach (var path in o.Paths)
-                {
-                    NativeCall.Check(NativeMethods.hmf_tracking_reader_add_path(reader, Utf8.Bytes(path), Utf8.Length(path)));
-                }
-                if (o.Start.HasValue || o.End.HasValue)
-                {
-                    NativeCall.Check(NativeMethods.hmf_tracking_reader_set_time_range(reader,
-                        o.Start.HasValue, o.Start.HasValue ? Times.ToUnixMs(o.Start.Value) : 0,
-                        o.End.HasValue, o.End.HasValue ? Times.ToUnixMs(o.End.Value) : 0));
-                }
-                AddFilters(reader, TrackingFilter.EventId, o.EventIds);
-                AddFilters(reader, TrackingFilter.Source, o.Sources);
-                AddFilters(reader, TrackingFilter.Recipient, o.Recipients);
-                AddFilter(reader, TrackingFilter.Sender, o.Sender);
-                AddFilter(reader, TrackingFilter.MessageSubject, o.MessageSubject);
-                AddFilter(reader, TrackingFilter.MessageId, o.MessageId);
-                AddFilter(reader, TrackingFilter.InternalMessageId, o.InternalMessageId);
-                AddFilter(reader, TrackingFilter.NetworkMessageId, o.NetworkMessageId);
-                AddFilter(reader, TrackingFilter.Server, o.Server);
-                AddFilter(reader, TrackingFilter.Reference, o.Reference);
-                AddFilter(reader, TrackingFilter.TransportTrafficType, o.TransportTrafficType);
-                if (o.ResultSize.HasValue)
-                {
-                    NativeCall.Check(NativeMethods.hmf_tracking_reader_set_result_size(reader, (ulong)Math.Max(0, o.ResultSize.Value)));
-                }
-                if (!string.IsNullOrEmpty(o.DefaultServer))
-                {
-                    NativeCall.Check(NativeMethods.hmf_tracking_reader_set_default_server(reader, Utf8.Bytes(o.DefaultServer), Utf8.Length(o.DefaultServer)));
-                }
-                return reader;
-            }
-            catch
-            {
-                reader.Dispose();
-                throw;
-            }
-        }
+            private readonly ITrackingSink sink;
 
-        private static void AddFilters(TrackingReaderHandle reader, TrackingFilter kind, string[] values)
-        {
-            if (values == null)
+            public Rows(ITrackingSink sink)
             {
-                return;
+                this.sink = sink;
             }
-            foreach (var value in values)
-            {
-                AddFilter(reader, kind, value);
-            }
-        }
 
-        private static void AddFilter(TrackingReaderHandle reader, TrackingFilter kind, string value)
-        {
-            if (value != null)
+            [MethodImpl(Jit.Eager)]
+            internal override unsafe void Item(HmfItem item, StringCache strings)
             {
-                NativeCall.Check(NativeMethods.hmf_tracking_reader_add_filter(reader, kind, Utf8.Bytes(value), Utf8.Length(value)));
-            }
-        }
-
-        [MethodImpl(Jit.Eager)]
-        private static unsafe BatchState Deliver(BatchHandle batch, ITrackingSink sink)
-        {
-            var view = NativeCall.View(batch);
-            var items = (HmfItem*)view.Items;
-            var strings = new StringCache();
-            for (long i = 0; i < (long)view.Count && !sink.Stopping; i++)
-            {
-                var item = items[i];
-                switch (item.Kind)
+                if (item.Kind == ItemKind.TrackingEvent)
                 {
-                    case ItemKind.TrackingEvent:
-                        sink.Event(ToEvent((HmfTrackingEvent*)item.TrackingEvent, strings));
-                        break;
-                    case ItemKind.Error:
-                        sink.LineError(NativeError.From(*(HmfError*)item.Error));
-                        break;
-                    case ItemKind.FileStarted:
-                        var started = (HmfFileEvent*)item.File;
-                        sink.FileStarted(Utf8.Read(started->Path), (int)started->Index, (int)started->Count);
-                        break;
-                    case ItemKind.FileDone:
-                        var done = (HmfFileEvent*)item.File;
-                        sink.FileDone(Utf8.Read(done->Path), *done);
-                        break;
+                    sink.Event(ToEvent((HmfTrackingEvent*)item.TrackingEvent, strings));
                 }
             }
-            return view.State;
         }
 
         [MethodImpl(Jit.Eager)]

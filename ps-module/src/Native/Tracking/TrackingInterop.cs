@@ -69,26 +69,4 @@ namespace HybridMailFlow.Native
         public HmfStrList FindingInputs;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfTrackingStats
-    {
-        public ulong Files;
-        public ulong FilesSkippedByTime;
-        public ulong FilesSkippedByServer;
-        public ulong FilesRefused;
-        public ulong Bytes;
-        public ulong Lines;
-        public ulong SkippedLines;
-        public ulong TruncatedLines;
-        public ulong Events;
-    }
-
-    /// <summary>A native message-tracking reader; released with hmf_tracking_reader_free.</summary>
-    internal sealed class TrackingReaderHandle : HmfSafeHandle
-    {
-        protected override void Free(IntPtr handle)
-        {
-            NativeMethods.hmf_tracking_reader_free(handle);
-        }
-    }
 }
