@@ -121,7 +121,7 @@ namespace HybridMailFlow.Native
                 LogVersion = strings.Get(e->LogVersion),
                 LogId = Utf8.ReadOrNull(e->LogId),
                 RecipientStatusDetails = StatusDetailsOf(e, recipients, statuses, strings),
-                OriginationTimeUtc = e->OriginationMs == long.MinValue ? (DateTime?)null : Times.FromUnixMs(e->OriginationMs),
+                OriginationTimeUtc = Times.FromUnixMsOrNull(e->OriginationMs),
                 LatencyComponents = LatencyOf(e, strings),
             };
             result.Diagnosis = FindingsOf(e, result, strings);
