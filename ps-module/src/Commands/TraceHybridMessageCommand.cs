@@ -511,7 +511,7 @@ namespace HybridMailFlow.Commands
             IntPtr items;
             UIntPtr count;
             NativeCall.Check(NativeMethods.hmf_timeline_result_issues(result, out items, out count));
-            foreach (var issue in TraceIssue.ReadAll((HmfTraceIssue*)items, (int)count, new StringPool()))
+            foreach (var issue in TraceIssue.ReadAll((HmfTraceIssue*)items, (int)count, new StringPool(StringPool.FewSlots)))
             {
                 if (issue.IsWarning)
                 {
