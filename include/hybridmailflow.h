@@ -9,9 +9,10 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 7
+#define HMF_ABI_VERSION 8
 
-// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) are retired.
+// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) and 22 (the
+// string tables of timelines and trace imports, ABI 8) are retired.
 #define HMF_STRUCT_STR 1
 
 #define HMF_STRUCT_ERROR 2
@@ -50,9 +51,21 @@
 
 #define HMF_STRUCT_IP_RANGE_INFO 21
 
-#define HMF_STRUCT_TABLE 22
-
 #define HMF_STRUCT_STATS 23
+
+#define HMF_STRUCT_TIMELINE 24
+
+#define HMF_STRUCT_HOP 25
+
+#define HMF_STRUCT_TIMELINE_FLAG 26
+
+#define HMF_STRUCT_TRACE_ISSUE 27
+
+#define HMF_STRUCT_TIMELINE_STATS 28
+
+#define HMF_STRUCT_EVIDENCE_FILE 29
+
+#define HMF_STRUCT_TRACE_EVENT 30
 
 // Result of every `hmf_` call. Append-only: a number keeps its meaning forever.
 typedef enum {
@@ -310,6 +323,171 @@ typedef uint32_t hmf_queue_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Where a traced message is now (`hmf_timeline.location`).
+enum hmf_timeline_location
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_LOCATION_DELIVERED_ON_PREMISES = 0,
+  HMF_LOCATION_DELIVERED_IN_EXCHANGE_ONLINE = 1,
+  HMF_LOCATION_SENT_TO_INTERNET = 2,
+  HMF_LOCATION_QUEUED = 3,
+  HMF_LOCATION_FAILED = 4,
+  HMF_LOCATION_UNKNOWN = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_timeline_location hmf_timeline_location;
+#else
+typedef uint32_t hmf_timeline_location;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The part of the mail flow a hop happened in (`hmf_hop.component`).
+enum hmf_hop_component
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_COMPONENT_FRONT_END = 0,
+  HMF_COMPONENT_HUB = 1,
+  HMF_COMPONENT_EDGE = 2,
+  HMF_COMPONENT_MAILBOX = 3,
+  HMF_COMPONENT_EXCHANGE_ONLINE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_hop_component hmf_hop_component;
+#else
+typedef uint32_t hmf_hop_component;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a hop was read from (`hmf_hop.source`).
+enum hmf_hop_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_HOP_SOURCE_MESSAGE_TRACKING = 0,
+  HMF_HOP_SOURCE_PROTOCOL_LOG = 1,
+  HMF_HOP_SOURCE_MESSAGE_TRACE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_hop_source hmf_hop_source;
+#else
+typedef uint32_t hmf_hop_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How a hop was tied to its message (`hmf_hop.joined_by`).
+enum hmf_join_key
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_JOINED_BY_MESSAGE_ID = 0,
+  // The InternalId a previous hop's `250 2.6.0` reply named.
+  HMF_JOINED_BY_INTERNAL_ID = 1,
+  HMF_JOINED_BY_NETWORK_MESSAGE_ID = 2,
+  // No id: the same sender, to or from the same place, at the time another hop names.
+  HMF_JOINED_BY_TIME = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_join_key hmf_join_key;
+#else
+typedef uint32_t hmf_join_key;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What looks wrong in a timeline (`hmf_timeline_flag.kind`).
+enum hmf_flag_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_FLAG_MISSING_HOP = 0,
+  HMF_FLAG_SLOW_HOP = 1,
+  HMF_FLAG_CLOCK_SKEW = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_flag_kind hmf_flag_kind;
+#else
+typedef uint32_t hmf_flag_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What could not be read (`hmf_trace_issue.kind`): of an Exchange Online export, or of a log a trace read.
+enum hmf_trace_issue_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The file is not a message trace export.
+  HMF_TRACE_ISSUE_NOT_EXPORT = 0,
+  // A row has more fields than the header, or a quoted field never closes.
+  HMF_TRACE_ISSUE_BAD_ROW = 1,
+  // A time that is not a time.
+  HMF_TRACE_ISSUE_BAD_TIME = 2,
+  // A column's values were lost when the objects were exported (a warning: the row is read).
+  HMF_TRACE_ISSUE_LOST_VALUES = 3,
+  // A message tracking or protocol log a trace read (`hmf_timeline_query_run`) could not be read.
+  HMF_TRACE_ISSUE_BAD_LOG = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_trace_issue_kind hmf_trace_issue_kind;
+#else
+typedef uint32_t hmf_trace_issue_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The kind of log an evidence file's lines come from (`hmf_evidence_file.kind`).
+enum hmf_evidence_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  HMF_EVIDENCE_TRACKING = 0,
+  HMF_EVIDENCE_PROTOCOL = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_evidence_kind hmf_evidence_kind;
+#else
+typedef uint32_t hmf_evidence_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Which Exchange Online export a trace event was read from (`hmf_trace_event.format`).
+enum hmf_trace_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Not known (an event made otherwise than by reading an export).
+  HMF_TRACE_FORMAT_NONE = 0,
+  // Get-MessageTrace / Get-MessageTraceV2: one row per message and recipient.
+  HMF_TRACE_FORMAT_MESSAGE_TRACE = 1,
+  // Get-MessageTraceDetail / Get-MessageTraceDetailV2: one row per event.
+  HMF_TRACE_FORMAT_MESSAGE_TRACE_DETAIL = 2,
+  // The admin center's enhanced summary report.
+  HMF_TRACE_FORMAT_ENHANCED_SUMMARY = 3,
+  // The admin center's extended report (message tracking rows of Exchange Online).
+  HMF_TRACE_FORMAT_EXTENDED_REPORT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hmf_trace_format hmf_trace_format;
+#else
+typedef uint32_t hmf_trace_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Read modes (`hmf_reader_new`).
 enum hmf_read_mode
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -377,33 +555,6 @@ enum hmf_timeline_value
 typedef enum hmf_timeline_value hmf_timeline_value;
 #else
 typedef uint32_t hmf_timeline_value;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-// Table ids for `hmf_timeline_result_table`. Append-only.
-enum hmf_timeline_table
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // One row per message and recipient: where it is and why.
-  HMF_TIMELINE_TABLE_TIMELINES = 1,
-  // One row per hop, in time order within each timeline (column Timeline is the timeline's row).
-  HMF_TIMELINE_TABLE_HOPS = 2,
-  // What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
-  HMF_TIMELINE_TABLE_FLAGS = 3,
-  // Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
-  HMF_TIMELINE_TABLE_ISSUES = 4,
-  // One row: how much was searched and how much of it parsed.
-  HMF_TIMELINE_TABLE_STATS = 5,
-  // From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses.
-  HMF_TIMELINE_TABLE_EVIDENCE = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum hmf_timeline_table hmf_timeline_table;
-#else
-typedef uint32_t hmf_timeline_table;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -912,14 +1063,155 @@ typedef struct {
   uint64_t sessions;
 } hmf_stats;
 
-// `rows` records of `columns.len` cells each, row after row: cell (r, c) is `cells.items[r * columns.len + c]`.
-// Numbers and times are decimal text; times are milliseconds since the Unix epoch (UTC); lists are joined with
-// a line feed. Valid until the handle that gave it is changed or freed.
+// A hop of a timeline: one event of the message on one server or in Exchange Online. Strings are empty when
+// unknown; times are milliseconds since the Unix epoch (UTC).
 typedef struct {
-  hmf_str_list columns;
-  hmf_str_list cells;
-  size_t rows;
-} hmf_table;
+  int64_t time_ms;
+  hmf_str server;
+  hmf_hop_component component;
+  hmf_str connector;
+  // RECEIVE, SEND, DELIVER, FAIL... (tracking), SmtpReceive/SmtpSend (sessions), Receive, Send, Defer...
+  // (Exchange Online): as each source writes it.
+  hmf_str event;
+  hmf_hop_source source;
+  // Delivered, Failed, Pending, or a session's outcome.
+  hmf_str status;
+  // Since the previous hop of the timeline; INT64_MIN for the first.
+  int64_t latency_ms;
+  hmf_str session_id;
+  // The other side: the client of a receive, the server of a send.
+  hmf_str remote;
+  hmf_str sender;
+  hmf_str_list recipients;
+  hmf_str message_id;
+  hmf_str network_message_id;
+  hmf_str internal_id;
+  // The InternalId and host the next hop's `250 2.6.0` reply named (send hops).
+  hmf_str next_internal_id;
+  hmf_str next_host;
+  hmf_str error;
+  hmf_str error_rule_id;
+  hmf_str error_title;
+  hmf_join_key joined_by;
+  hmf_str path;
+  uint64_t line;
+} hmf_hop;
+
+// What looks wrong in a timeline.
+typedef struct {
+  hmf_flag_kind kind;
+  // The hop concerned (an index into the timeline's hops); -1 when it is the whole timeline.
+  int64_t hop;
+  hmf_str message;
+} hmf_timeline_flag;
+
+// One message and recipient: where it is, why, and the hops that show it, in time order.
+typedef struct {
+  hmf_str message_id;
+  hmf_str network_message_id;
+  hmf_str sender;
+  hmf_str recipient;
+  hmf_str subject;
+  hmf_timeline_location location;
+  // The server the message is at or was last seen on.
+  hmf_str location_server;
+  // Where it is, in a sentence.
+  hmf_str summary;
+  hmf_str error;
+  hmf_str error_rule_id;
+  hmf_str error_title;
+  const hmf_hop *hops;
+  size_t hop_count;
+  const hmf_timeline_flag *flags;
+  size_t flag_count;
+} hmf_timeline;
+
+// Something that could not be read, and where: a file refused, a row skipped, values lost at export, or a log a
+// trace read. `line` 0 is the whole file.
+typedef struct {
+  hmf_trace_issue_kind kind;
+  hmf_str path;
+  uint64_t line;
+  hmf_str message;
+} hmf_trace_issue;
+
+// The lines of one log file a trace uses (`hmf_timeline_query_collect_evidence`): its header (the `#` lines that
+// name its fields) and those lines, in file order, each with its 1-based number in the file.
+typedef struct {
+  hmf_evidence_kind kind;
+  hmf_str path;
+  hmf_str_list header;
+  hmf_str_list lines;
+  // `lines.len` numbers.
+  const uint64_t *line_numbers;
+} hmf_evidence_file;
+
+// How much a trace searched and how much of it parsed.
+typedef struct {
+  uint64_t files_searched;
+  uint64_t bytes_searched;
+  uint64_t tracking_files_read;
+  uint64_t protocol_files_read;
+  uint64_t tracking_events;
+  uint64_t sessions;
+} hmf_timeline_stats;
+
+// One Exchange Online trace event: a row of an export, normalized. Strings are empty when the export has no
+// value; times are milliseconds since the Unix epoch (UTC).
+typedef struct {
+  hmf_trace_format format;
+  int64_t received_ms;
+  hmf_str sender_address;
+  hmf_str recipient_address;
+  hmf_str subject;
+  // Delivered, Failed, Pending, Expanded, FilteredAsSpam, Quarantined, GettingStatus, None... as Exchange
+  // Online writes it (an open set).
+  hmf_str status;
+  hmf_str from_ip;
+  hmf_str to_ip;
+  // INT64_MIN when the export has no size.
+  int64_t size;
+  hmf_str message_id;
+  hmf_str message_trace_id;
+  hmf_str network_message_id;
+  hmf_str organization;
+  // Receive, Send, Deliver, Fail, Defer... (detail and report rows).
+  hmf_str event;
+  // The events a report lists for this recipient, in order.
+  hmf_str_list events;
+  hmf_str action;
+  hmf_str detail;
+  // The Data XML of a detail row, as exported.
+  hmf_str data;
+  // Its message event properties, each `Name=Value` (a line feed in a value read as a space).
+  hmf_str_list data_properties;
+  hmf_str server_hostname;
+  hmf_str connector_id;
+  hmf_str client_ip;
+  hmf_str client_hostname;
+  hmf_str server_ip;
+  hmf_str source;
+  hmf_str source_context;
+  hmf_str directionality;
+  hmf_str internal_message_id;
+  hmf_str return_path;
+  hmf_str custom_data;
+  // The error text (a Fail or Defer detail, a report's recipient status), and its parts.
+  hmf_str reason;
+  hmf_str reason_led;
+  // The basic SMTP reply code; -1 when the reason has none.
+  int32_t reason_code;
+  hmf_str reason_enhanced_code;
+  hmf_str reason_last_attempted_server;
+  hmf_str reason_last_attempted_ip;
+  hmf_str reason_proxy_target_ip;
+  hmf_str reason_proxy_target_hostname;
+  // The knowledge base's rule for the reason, and its title.
+  hmf_str reason_rule_id;
+  hmf_str reason_title;
+  hmf_str path;
+  uint64_t line;
+} hmf_trace_event;
 
 
 
@@ -1406,10 +1698,9 @@ hmf_status hmf_timeline_query_add_trace(hmf_timeline_query *query,
 hmf_status hmf_timeline_query_run(const hmf_timeline_query *query,
                                   hmf_timeline_result **out);
 
-// What tracing the query reads of its logs, rather than its timelines: table HMF_TIMELINE_TABLE_EVIDENCE has one
-// row per log file (Kind `Tracking` or `Protocol`, Path, Header: its `#` lines, Lines: the lines the trace uses,
-// LineNumbers: each one's number in the file; lists joined with a line feed), and the issues and stats tables are
-// filled as by a run. Written again under their folders and names, the files give the timelines the whole logs
+// What tracing the query reads of its logs, rather than its timelines: one evidence row per log file
+// (`hmf_timeline_result_evidence`) with the lines the trace uses, and the issues and stats as a run gives them;
+// the result has no timelines. Written again under their folders and names, the files give the timelines the whole logs
 // give: a server sends them so that the computer that asked traces all its servers' lines together.
 //
 // # Safety
@@ -1419,22 +1710,54 @@ hmf_status hmf_timeline_query_run(const hmf_timeline_query *query,
 hmf_status hmf_timeline_query_collect_evidence(const hmf_timeline_query *query,
                                                hmf_timeline_result **out);
 
-// Frees a result and its tables. NULL is accepted.
+// Frees a result and its rows. NULL is accepted.
 //
 // # Safety
 // `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; none is used after the call
 // returns, beyond what the rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 void hmf_timeline_result_free(hmf_timeline_result *result);
 
-// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
+// The timelines: `*count` rows from `*items` (NULL when none), one per message and recipient, each with its hops
+// and flags; valid until the result is freed.
+//
+// # Safety
+// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `items` and `count` are NULL or
+// point to a writable `*const hmf_timeline` and `size_t`; none is used after the call returns, beyond what the rules of
+// `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_timeline_result_timelines(const hmf_timeline_result *result,
+                                         const hmf_timeline **items,
+                                         size_t *count);
+
+// What could not be read (trace exports' issues, then logs' as HMF_TRACE_ISSUE_BAD_LOG); the rest was. Rows as
+// `hmf_timeline_result_timelines` gives them.
+//
+// # Safety
+// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `items` and `count` are NULL or
+// point to a writable `*const hmf_trace_issue` and `size_t`; none is used after the call returns, beyond what the rules of
+// `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_timeline_result_issues(const hmf_timeline_result *result,
+                                      const hmf_trace_issue **items,
+                                      size_t *count);
+
+// From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses (none from a run).
+// Rows as `hmf_timeline_result_timelines` gives them.
+//
+// # Safety
+// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `items` and `count` are NULL or
+// point to a writable `*const hmf_evidence_file` and `size_t`; none is used after the call returns, beyond what the rules of
+// `src/ffi/mod.rs` say a returned string or handle borrows.
+hmf_status hmf_timeline_result_evidence(const hmf_timeline_result *result,
+                                        const hmf_evidence_file **items,
+                                        size_t *count);
+
+// How much the trace searched and parsed.
 //
 // # Safety
 // `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
-// string or handle borrows.
-hmf_status hmf_timeline_result_table(const hmf_timeline_result *result,
-                                     uint32_t table,
-                                     hmf_table *out);
+// writable `hmf_timeline_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+// returned string or handle borrows.
+hmf_status hmf_timeline_result_stats(const hmf_timeline_result *result,
+                                     hmf_timeline_stats *out);
 
 // Creates a trace importer.
 //
@@ -1443,7 +1766,7 @@ hmf_status hmf_timeline_result_table(const hmf_timeline_result *result,
 // rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_trace_import_new(hmf_trace_import **out);
 
-// Frees an importer and its tables. NULL is accepted.
+// Frees an importer and its rows. NULL is accepted.
 //
 // # Safety
 // `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; none is used after the call returns,
@@ -1453,7 +1776,7 @@ void hmf_trace_import_free(hmf_trace_import *import);
 // Reads one export: `bytes` in any encoding an export uses (UTF-16 LE, UTF-8 with or without BOM, ASCII,
 // Windows-1252), `,` or `;` between fields, with or without a `#TYPE` line. `name` (UTF-8, the file's path)
 // names it in events and issues. `day_first` says how the exporting culture writes `a/b/yyyy` dates when the
-// file's own dates do not tell. The tables of the previous read are replaced (and their views invalidated).
+// file's own dates do not tell. The rows of the previous read are replaced (and their views invalidated).
 // A file that is not a trace export is an issue of kind NotATrace, not a failed call.
 //
 // # Safety
@@ -1468,24 +1791,27 @@ hmf_status hmf_trace_import_read(hmf_trace_import *import,
                                  size_t bytes_len,
                                  bool day_first);
 
-// The events of the last read (columns: see the module's documentation of Import-HybridMessageTrace; each
-// column is found by name).
+// The events of the last read: `*count` rows from `*items` (NULL when none), valid until the next read or the
+// importer is freed.
 //
 // # Safety
-// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
-// string or handle borrows.
+// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `items` and `count` are NULL or
+// point to a writable `*const hmf_trace_event` and `size_t`; none is used after the call returns, beyond what the
+// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_trace_import_events(const hmf_trace_import *import,
-                                   hmf_table *out);
+                                   const hmf_trace_event **items,
+                                   size_t *count);
 
-// The issues of the last read: Kind, Path, Line, Message.
+// The issues of the last read (a file that is not an export, rows skipped, values lost), as
+// `hmf_trace_import_events` gives its events.
 //
 // # Safety
-// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `out` is NULL or points to a
-// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
-// string or handle borrows.
+// `import` is NULL or a live `hmf_trace_import` this library made, not yet freed; `items` and `count` are NULL or
+// point to a writable `*const hmf_trace_issue` and `size_t`; none is used after the call returns, beyond what the
+// rules of `src/ffi/mod.rs` say a returned string or handle borrows.
 hmf_status hmf_trace_import_issues(const hmf_trace_import *import,
-                                   hmf_table *out);
+                                   const hmf_trace_issue **items,
+                                   size_t *count);
 
 #ifdef __cplusplus
 }  // extern "C"

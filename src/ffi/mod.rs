@@ -32,7 +32,7 @@ mod handle;
 pub(crate) mod os;
 mod protocol;
 mod reader;
-mod table;
+mod rows;
 mod timeline;
 mod trace;
 mod tracking;
@@ -47,7 +47,6 @@ pub use error::*;
 use handle::Handle;
 pub use protocol::*;
 pub use reader::*;
-pub use table::hmf_table;
 pub use timeline::*;
 pub use trace::*;
 pub use tracking::*;
@@ -56,7 +55,7 @@ pub use values::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 /// for. Bump it on any change of a struct layout or a function signature.
-pub const HMF_ABI_VERSION: u32 = 7;
+pub const HMF_ABI_VERSION: u32 = 8;
 
 /// The ABI version of this library (see `HMF_ABI_VERSION`).
 #[no_mangle]
@@ -86,7 +85,8 @@ unsafe fn arg_str<'a>(p: *const u8, len: usize, name: &str) -> Result<&'a str, F
         .map_err(|e| FfiError::new(hmf_status::HMF_INVALID_UTF8, format!("{name} is not UTF-8: {e}")))
 }
 
-/// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) are retired.
+/// Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) and 22 (the
+/// string tables of timelines and trace imports, ABI 8) are retired.
 pub const HMF_STRUCT_STR: u32 = 1;
 pub const HMF_STRUCT_ERROR: u32 = 2;
 pub const HMF_STRUCT_ITEM: u32 = 3;
@@ -106,8 +106,14 @@ pub const HMF_STRUCT_QUEUE_ADVICE: u32 = 18;
 pub const HMF_STRUCT_ROUTE: u32 = 19;
 pub const HMF_STRUCT_ADDRESS_INFO: u32 = 20;
 pub const HMF_STRUCT_IP_RANGE_INFO: u32 = 21;
-pub const HMF_STRUCT_TABLE: u32 = 22;
 pub const HMF_STRUCT_STATS: u32 = 23;
+pub const HMF_STRUCT_TIMELINE: u32 = 24;
+pub const HMF_STRUCT_HOP: u32 = 25;
+pub const HMF_STRUCT_TIMELINE_FLAG: u32 = 26;
+pub const HMF_STRUCT_TRACE_ISSUE: u32 = 27;
+pub const HMF_STRUCT_TIMELINE_STATS: u32 = 28;
+pub const HMF_STRUCT_EVIDENCE_FILE: u32 = 29;
+pub const HMF_STRUCT_TRACE_EVENT: u32 = 30;
 
 /// The size in bytes of a struct of this ABI, by id (HMF_STRUCT_*); 0 for an unknown id. Callers that declare
 /// the structs themselves (the C# layer) compare these with their own sizes at load, so a layout that drifted
@@ -135,8 +141,14 @@ pub extern "C" fn hmf_struct_size(id: u32) -> usize {
         HMF_STRUCT_ROUTE => size_of::<hmf_route>(),
         HMF_STRUCT_ADDRESS_INFO => size_of::<hmf_address_info>(),
         HMF_STRUCT_IP_RANGE_INFO => size_of::<hmf_ip_range_info>(),
-        HMF_STRUCT_TABLE => size_of::<hmf_table>(),
         HMF_STRUCT_STATS => size_of::<hmf_stats>(),
+        HMF_STRUCT_TIMELINE => size_of::<hmf_timeline>(),
+        HMF_STRUCT_HOP => size_of::<hmf_hop>(),
+        HMF_STRUCT_TIMELINE_FLAG => size_of::<hmf_timeline_flag>(),
+        HMF_STRUCT_TRACE_ISSUE => size_of::<hmf_trace_issue>(),
+        HMF_STRUCT_TIMELINE_STATS => size_of::<hmf_timeline_stats>(),
+        HMF_STRUCT_EVIDENCE_FILE => size_of::<hmf_evidence_file>(),
+        HMF_STRUCT_TRACE_EVENT => size_of::<hmf_trace_event>(),
         _ => 0,
     }
 }

@@ -1,16 +1,25 @@
 //! Message timelines through the C ABI: a query gathers ids, addresses, log paths and Exchange Online trace
-//! exports; running it gives a result whose timelines, hops, flags and issues are tables (see `hmf_table`).
+//! exports; running it gives a result whose timelines (each with its hops and flags), issues, stats and evidence
+//! files are typed rows, as sessions and tracking events are.
 
 use std::path::PathBuf;
+use std::ptr;
 
+use super::batch::{hmf_str_list, Arena};
 use super::error::{guard, FfiError};
-use super::table::{hmf_table, OwnedTable};
-use super::trace::{issue_kind_name, ISSUE_COLUMNS};
-use super::types::hmf_status;
+use super::rows::write_rows;
+use super::trace::hmf_trace_issue;
+use super::types::{hmf_status, hmf_str};
+use super::values::{
+    hmf_evidence_kind, hmf_flag_kind, hmf_hop_component, hmf_hop_source, hmf_join_key, hmf_timeline_location,
+    hmf_trace_issue_kind,
+};
 use super::Handle;
 use super::{arg_bytes, arg_str, out_ptr};
-use crate::timeline::{build_timelines, collect_evidence, ScanStats, TimelineIssue, TimelineQuery, TimelineSources};
-use crate::trace::{import_trace, DayOrder};
+use crate::timeline::{
+    build_timelines, collect_evidence, EvidenceFile, ScanStats, Timeline, TimelineIssue, TimelineQuery, TimelineSources,
+};
+use crate::trace::{import_trace, DayOrder, TraceIssue};
 
 /// Query value kinds (`hmf_timeline_query_add`). Append-only.
 #[repr(u32)]
@@ -40,77 +49,119 @@ abi_input!(hmf_timeline_value {
 pub struct hmf_timeline_query {
     query: TimelineQuery,
     sources: TimelineSources,
-    trace_issues: Vec<Vec<String>>,
+    trace_issues: Vec<TraceIssue>,
+}
+
+/// A hop of a timeline: one event of the message on one server or in Exchange Online. Strings are empty when
+/// unknown; times are milliseconds since the Unix epoch (UTC).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_hop {
+    pub time_ms: i64,
+    pub server: hmf_str,
+    pub component: hmf_hop_component,
+    pub connector: hmf_str,
+    /// RECEIVE, SEND, DELIVER, FAIL... (tracking), SmtpReceive/SmtpSend (sessions), Receive, Send, Defer...
+    /// (Exchange Online): as each source writes it.
+    pub event: hmf_str,
+    pub source: hmf_hop_source,
+    /// Delivered, Failed, Pending, or a session's outcome.
+    pub status: hmf_str,
+    /// Since the previous hop of the timeline; INT64_MIN for the first.
+    pub latency_ms: i64,
+    pub session_id: hmf_str,
+    /// The other side: the client of a receive, the server of a send.
+    pub remote: hmf_str,
+    pub sender: hmf_str,
+    pub recipients: hmf_str_list,
+    pub message_id: hmf_str,
+    pub network_message_id: hmf_str,
+    pub internal_id: hmf_str,
+    /// The InternalId and host the next hop's `250 2.6.0` reply named (send hops).
+    pub next_internal_id: hmf_str,
+    pub next_host: hmf_str,
+    pub error: hmf_str,
+    pub error_rule_id: hmf_str,
+    pub error_title: hmf_str,
+    pub joined_by: hmf_join_key,
+    pub path: hmf_str,
+    pub line: u64,
+}
+
+/// What looks wrong in a timeline.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_timeline_flag {
+    pub kind: hmf_flag_kind,
+    /// The hop concerned (an index into the timeline's hops); -1 when it is the whole timeline.
+    pub hop: i64,
+    pub message: hmf_str,
+}
+
+/// One message and recipient: where it is, why, and the hops that show it, in time order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_timeline {
+    pub message_id: hmf_str,
+    pub network_message_id: hmf_str,
+    pub sender: hmf_str,
+    pub recipient: hmf_str,
+    pub subject: hmf_str,
+    pub location: hmf_timeline_location,
+    /// The server the message is at or was last seen on.
+    pub location_server: hmf_str,
+    /// Where it is, in a sentence.
+    pub summary: hmf_str,
+    pub error: hmf_str,
+    pub error_rule_id: hmf_str,
+    pub error_title: hmf_str,
+    pub hops: *const hmf_hop,
+    pub hop_count: usize,
+    pub flags: *const hmf_timeline_flag,
+    pub flag_count: usize,
+}
+
+/// How much a trace searched and how much of it parsed.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct hmf_timeline_stats {
+    pub files_searched: u64,
+    pub bytes_searched: u64,
+    pub tracking_files_read: u64,
+    pub protocol_files_read: u64,
+    pub tracking_events: u64,
+    pub sessions: u64,
+}
+
+/// The lines of one log file a trace uses (`hmf_timeline_query_collect_evidence`): its header (the `#` lines that
+/// name its fields) and those lines, in file order, each with its 1-based number in the file.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hmf_evidence_file {
+    pub kind: hmf_evidence_kind,
+    pub path: hmf_str,
+    pub header: hmf_str_list,
+    pub lines: hmf_str_list,
+    /// `lines.len` numbers.
+    pub line_numbers: *const u64,
 }
 
 /// The timelines of a query. Opaque.
 pub struct hmf_timeline_result {
-    timelines: OwnedTable,
-    hops: OwnedTable,
-    flags: OwnedTable,
-    issues: OwnedTable,
-    stats: OwnedTable,
-    evidence: OwnedTable,
+    // What the views point into: the engine's records (their strings) and the arena (lists, numbers). Neither
+    // changes once the views are built.
+    _timelines: Vec<Timeline>,
+    _trace_issues: Vec<TraceIssue>,
+    _issues: Vec<TimelineIssue>,
+    _evidence: Vec<EvidenceFile>,
+    _arena: Arena,
+    _hops: Vec<hmf_hop>,
+    _flags: Vec<hmf_timeline_flag>,
+    timelines: Vec<hmf_timeline>,
+    issues: Vec<hmf_trace_issue>,
+    evidence: Vec<hmf_evidence_file>,
+    stats: hmf_timeline_stats,
 }
-
-const TIMELINE_COLUMNS: &[&str] = &[
-    "Timeline",
-    "MessageId",
-    "NetworkMessageId",
-    "Sender",
-    "Recipient",
-    "Subject",
-    "Location",
-    "LocationServer",
-    "Summary",
-    "Error",
-    "ErrorRuleId",
-    "ErrorTitle",
-    "HopCount",
-    "FirstMs",
-    "LastMs",
-];
-
-const HOP_COLUMNS: &[&str] = &[
-    "Timeline",
-    "Hop",
-    "TimeMs",
-    "Server",
-    "Component",
-    "Connector",
-    "Event",
-    "Source",
-    "Status",
-    "LatencyMs",
-    "SessionId",
-    "Remote",
-    "Sender",
-    "Recipients",
-    "MessageId",
-    "NetworkMessageId",
-    "InternalId",
-    "NextInternalId",
-    "NextHost",
-    "Error",
-    "ErrorRuleId",
-    "ErrorTitle",
-    "JoinedBy",
-    "Path",
-    "Line",
-];
-
-const FLAG_COLUMNS: &[&str] = &["Timeline", "Hop", "Kind", "Message"];
-
-const EVIDENCE_COLUMNS: &[&str] = &["Kind", "Path", "Header", "Lines", "LineNumbers"];
-
-const STATS_COLUMNS: &[&str] = &[
-    "FilesSearched",
-    "BytesSearched",
-    "TrackingFilesRead",
-    "ProtocolFilesRead",
-    "TrackingEvents",
-    "Sessions",
-];
 
 /// Creates an empty query.
 ///
@@ -259,14 +310,7 @@ pub unsafe extern "C" fn hmf_timeline_query_add_trace(
                 DayOrder::MonthFirst
             },
         );
-        for issue in &import.issues {
-            q.trace_issues.push(vec![
-                issue_kind_name(issue.kind).to_string(),
-                issue.path.clone(),
-                issue.line.to_string(),
-                issue.message.clone(),
-            ]);
-        }
+        q.trace_issues.extend(import.issues);
         q.sources.trace_events.extend(import.events);
         Ok(())
     })
@@ -287,83 +331,14 @@ pub unsafe extern "C" fn hmf_timeline_query_run(
         let q = Handle::arg(query)?;
         let out = out_ptr(out, "out")?;
         let (timelines, issues, stats) = build_timelines(&q.query, q.sources.clone());
-        let mut t_table = OwnedTable::new(TIMELINE_COLUMNS);
-        let mut h_table = OwnedTable::new(HOP_COLUMNS);
-        let mut f_table = OwnedTable::new(FLAG_COLUMNS);
-        for (ti, t) in timelines.iter().enumerate() {
-            let first = t.hops.first().map(|h| h.time_ms.to_string()).unwrap_or_default();
-            let last = t.hops.last().map(|h| h.time_ms.to_string()).unwrap_or_default();
-            t_table.push(vec![
-                ti.to_string(),
-                t.message_id.clone(),
-                t.network_message_id.clone(),
-                t.sender.clone(),
-                t.recipient.clone(),
-                t.subject.clone(),
-                t.location.as_str().to_string(),
-                t.location_server.clone(),
-                t.summary.clone(),
-                t.error.clone(),
-                t.error_rule_id.clone(),
-                t.error_title.clone(),
-                t.hops.len().to_string(),
-                first,
-                last,
-            ]);
-            for (hi, h) in t.hops.iter().enumerate() {
-                h_table.push(vec![
-                    ti.to_string(),
-                    hi.to_string(),
-                    h.time_ms.to_string(),
-                    h.server.clone(),
-                    h.component.as_str().to_string(),
-                    h.connector.clone(),
-                    h.event.clone(),
-                    h.source.as_str().to_string(),
-                    h.status.clone(),
-                    h.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
-                    h.session_id.clone(),
-                    h.remote.clone(),
-                    h.sender.clone(),
-                    h.recipients.join("\n"),
-                    h.message_id.clone(),
-                    h.network_message_id.clone(),
-                    h.internal_id.clone(),
-                    h.next_internal_id.clone(),
-                    h.next_host.clone(),
-                    h.error.clone(),
-                    h.error_rule_id.clone(),
-                    h.error_title.clone(),
-                    h.joined_by.as_str().to_string(),
-                    h.path.clone(),
-                    h.line.to_string(),
-                ]);
-            }
-            for f in &t.flags {
-                f_table.push(vec![
-                    ti.to_string(),
-                    f.hop.map(|h| h.to_string()).unwrap_or_default(),
-                    f.kind.as_str().to_string(),
-                    f.message.clone(),
-                ]);
-            }
-        }
-        hmf_timeline_result::new(
-            q,
-            [t_table, h_table, f_table],
-            issues,
-            stats,
-            OwnedTable::new(EVIDENCE_COLUMNS),
-        )
-        .hand_out(out);
+        hmf_timeline_result::new(q, timelines, issues, stats, Vec::new()).hand_out(out);
         Ok(())
     })
 }
 
-/// What tracing the query reads of its logs, rather than its timelines: table HMF_TIMELINE_TABLE_EVIDENCE has one
-/// row per log file (Kind `Tracking` or `Protocol`, Path, Header: its `#` lines, Lines: the lines the trace uses,
-/// LineNumbers: each one's number in the file; lists joined with a line feed), and the issues and stats tables are
-/// filled as by a run. Written again under their folders and names, the files give the timelines the whole logs
+/// What tracing the query reads of its logs, rather than its timelines: one evidence row per log file
+/// (`hmf_timeline_result_evidence`) with the lines the trace uses, and the issues and stats as a run gives them;
+/// the result has no timelines. Written again under their folders and names, the files give the timelines the whole logs
 /// give: a server sends them so that the computer that asked traces all its servers' lines together.
 ///
 /// # Safety
@@ -379,80 +354,145 @@ pub unsafe extern "C" fn hmf_timeline_query_collect_evidence(
         let q = Handle::arg(query)?;
         let out = out_ptr(out, "out")?;
         let (files, issues, stats) = collect_evidence(&q.query, q.sources.clone());
-        let mut e_table = OwnedTable::new(EVIDENCE_COLUMNS);
-        for f in files {
-            let numbers: Vec<String> = f.lines.iter().map(|(n, _)| n.to_string()).collect();
-            let lines: Vec<String> = f.lines.into_iter().map(|(_, l)| l).collect();
-            e_table.push(vec![
-                f.kind.as_str().to_string(),
-                f.path,
-                f.header.join("\n"),
-                lines.join("\n"),
-                numbers.join("\n"),
-            ]);
-        }
-        let empty = [
-            OwnedTable::new(TIMELINE_COLUMNS),
-            OwnedTable::new(HOP_COLUMNS),
-            OwnedTable::new(FLAG_COLUMNS),
-        ];
-        hmf_timeline_result::new(q, empty, issues, stats, e_table).hand_out(out);
+        hmf_timeline_result::new(q, Vec::new(), issues, stats, files).hand_out(out);
         Ok(())
     })
 }
 
+/// A pointer to the first of `rows`, or NULL when there are none.
+fn first<T>(rows: &[T]) -> *const T {
+    if rows.is_empty() {
+        ptr::null()
+    } else {
+        rows.as_ptr()
+    }
+}
+
 impl hmf_timeline_result {
-    /// A result of `query` with its tables sealed: the issues are the trace exports' and the logs'.
+    /// A result of `query` with its views built: the issues are the trace exports' and the logs'.
     fn new(
         query: &hmf_timeline_query,
-        [mut timelines, mut hops, mut flags]: [OwnedTable; 3],
+        timelines: Vec<Timeline>,
         issues: Vec<TimelineIssue>,
         stats: ScanStats,
-        mut evidence: OwnedTable,
+        evidence: Vec<EvidenceFile>,
     ) -> hmf_timeline_result {
-        let mut i_table = OwnedTable::new(ISSUE_COLUMNS);
-        for row in &query.trace_issues {
-            i_table.push(row.clone());
+        let s = |text: &str| hmf_str::borrow(text);
+        let mut arena = Arena::default();
+        // Every hop and flag first, in one array each, so that no pointer into them is taken while they grow.
+        let mut hops = Vec::with_capacity(timelines.iter().map(|t| t.hops.len()).sum());
+        let mut flags = Vec::with_capacity(timelines.iter().map(|t| t.flags.len()).sum());
+        for t in &timelines {
+            for h in &t.hops {
+                let recipients = h.recipients.iter().map(|r| s(r)).collect();
+                hops.push(hmf_hop {
+                    time_ms: h.time_ms,
+                    server: s(&h.server),
+                    component: h.component.into(),
+                    connector: s(&h.connector),
+                    event: s(&h.event),
+                    source: h.source.into(),
+                    status: s(&h.status),
+                    latency_ms: h.latency_ms.unwrap_or(i64::MIN),
+                    session_id: s(&h.session_id),
+                    remote: s(&h.remote),
+                    sender: s(&h.sender),
+                    recipients: arena.list(recipients),
+                    message_id: s(&h.message_id),
+                    network_message_id: s(&h.network_message_id),
+                    internal_id: s(&h.internal_id),
+                    next_internal_id: s(&h.next_internal_id),
+                    next_host: s(&h.next_host),
+                    error: s(&h.error),
+                    error_rule_id: s(&h.error_rule_id),
+                    error_title: s(&h.error_title),
+                    joined_by: h.joined_by.into(),
+                    path: s(&h.path),
+                    line: h.line,
+                });
+            }
+            flags.extend(t.flags.iter().map(|f| hmf_timeline_flag {
+                kind: f.kind.into(),
+                hop: f.hop.map_or(-1, |h| h as i64),
+                message: s(&f.message),
+            }));
         }
-        for i in issues {
-            i_table.push(vec!["BadLog".to_string(), i.path, i.line.to_string(), i.message]);
-        }
-        let mut s_table = OwnedTable::new(STATS_COLUMNS);
-        s_table.push(
-            [
-                stats.files_searched,
-                stats.bytes_searched,
-                stats.tracking_files_read,
-                stats.protocol_files_read,
-                stats.tracking_events,
-                stats.sessions,
-            ]
+        let (mut hop_at, mut flag_at) = (0, 0);
+        let timeline_views = timelines
             .iter()
-            .map(|n| n.to_string())
-            .collect(),
-        );
-        for table in [
-            &mut timelines,
-            &mut hops,
-            &mut flags,
-            &mut i_table,
-            &mut s_table,
-            &mut evidence,
-        ] {
-            table.seal();
-        }
+            .map(|t| {
+                let view = hmf_timeline {
+                    message_id: s(&t.message_id),
+                    network_message_id: s(&t.network_message_id),
+                    sender: s(&t.sender),
+                    recipient: s(&t.recipient),
+                    subject: s(&t.subject),
+                    location: t.location.into(),
+                    location_server: s(&t.location_server),
+                    summary: s(&t.summary),
+                    error: s(&t.error),
+                    error_rule_id: s(&t.error_rule_id),
+                    error_title: s(&t.error_title),
+                    hops: first(&hops[hop_at..hop_at + t.hops.len()]),
+                    hop_count: t.hops.len(),
+                    flags: first(&flags[flag_at..flag_at + t.flags.len()]),
+                    flag_count: t.flags.len(),
+                };
+                hop_at += t.hops.len();
+                flag_at += t.flags.len();
+                view
+            })
+            .collect();
+        let trace_issues = query.trace_issues.clone();
+        let issue_views = trace_issues
+            .iter()
+            .map(hmf_trace_issue::of)
+            .chain(issues.iter().map(|i| hmf_trace_issue {
+                kind: hmf_trace_issue_kind::HMF_TRACE_ISSUE_BAD_LOG,
+                path: s(&i.path),
+                line: i.line,
+                message: s(&i.message),
+            }))
+            .collect();
+        let evidence_views = evidence
+            .iter()
+            .map(|f| {
+                let header = f.header.iter().map(|h| s(h)).collect();
+                let lines = f.lines.iter().map(|(_, l)| s(l)).collect();
+                let numbers = f.lines.iter().map(|(n, _)| *n).collect();
+                hmf_evidence_file {
+                    kind: f.kind.into(),
+                    path: s(&f.path),
+                    header: arena.list(header),
+                    lines: arena.list(lines),
+                    line_numbers: arena.numbers(numbers),
+                }
+            })
+            .collect();
         hmf_timeline_result {
-            timelines,
-            hops,
-            flags,
-            issues: i_table,
-            stats: s_table,
-            evidence,
+            stats: hmf_timeline_stats {
+                files_searched: stats.files_searched,
+                bytes_searched: stats.bytes_searched,
+                tracking_files_read: stats.tracking_files_read,
+                protocol_files_read: stats.protocol_files_read,
+                tracking_events: stats.tracking_events,
+                sessions: stats.sessions,
+            },
+            _timelines: timelines,
+            _trace_issues: trace_issues,
+            _issues: issues,
+            _evidence: evidence,
+            _arena: arena,
+            _hops: hops,
+            _flags: flags,
+            timelines: timeline_views,
+            issues: issue_views,
+            evidence: evidence_views,
         }
     }
 }
 
-/// Frees a result and its tables. NULL is accepted.
+/// Frees a result and its rows. NULL is accepted.
 ///
 /// # Safety
 /// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; none is used after the call
@@ -462,63 +502,68 @@ pub unsafe extern "C" fn hmf_timeline_result_free(result: *mut hmf_timeline_resu
     Handle::free(result);
 }
 
-/// Table ids for `hmf_timeline_result_table`. Append-only.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum hmf_timeline_table {
-    /// One row per message and recipient: where it is and why.
-    HMF_TIMELINE_TABLE_TIMELINES = 1,
-    /// One row per hop, in time order within each timeline (column Timeline is the timeline's row).
-    HMF_TIMELINE_TABLE_HOPS = 2,
-    /// What looks wrong: Kind is MissingHop, SlowHop or ClockSkew; Hop the hop concerned.
-    HMF_TIMELINE_TABLE_FLAGS = 3,
-    /// Files and rows that could not be read (Kind, Path, Line, Message); the rest was.
-    HMF_TIMELINE_TABLE_ISSUES = 4,
-    /// One row: how much was searched and how much of it parsed.
-    HMF_TIMELINE_TABLE_STATS = 5,
-    /// From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses.
-    HMF_TIMELINE_TABLE_EVIDENCE = 6,
+/// The timelines: `*count` rows from `*items` (NULL when none), one per message and recipient, each with its hops
+/// and flags; valid until the result is freed.
+///
+/// # Safety
+/// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `items` and `count` are NULL or
+/// point to a writable `*const hmf_timeline` and `size_t`; none is used after the call returns, beyond what the rules of
+/// `src/ffi/mod.rs` say a returned string or handle borrows.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_result_timelines(
+    result: *const hmf_timeline_result,
+    items: *mut *const hmf_timeline,
+    count: *mut usize,
+) -> hmf_status {
+    guard(|| write_rows(&Handle::arg(result)?.timelines, items, count))
 }
 
-pub use hmf_timeline_table::*;
-abi_input!(hmf_timeline_table {
-    HMF_TIMELINE_TABLE_TIMELINES,
-    HMF_TIMELINE_TABLE_HOPS,
-    HMF_TIMELINE_TABLE_FLAGS,
-    HMF_TIMELINE_TABLE_ISSUES,
-    HMF_TIMELINE_TABLE_STATS,
-    HMF_TIMELINE_TABLE_EVIDENCE
-});
+/// What could not be read (trace exports' issues, then logs' as HMF_TRACE_ISSUE_BAD_LOG); the rest was. Rows as
+/// `hmf_timeline_result_timelines` gives them.
+///
+/// # Safety
+/// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `items` and `count` are NULL or
+/// point to a writable `*const hmf_trace_issue` and `size_t`; none is used after the call returns, beyond what the rules of
+/// `src/ffi/mod.rs` say a returned string or handle borrows.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_result_issues(
+    result: *const hmf_timeline_result,
+    items: *mut *const hmf_trace_issue,
+    count: *mut usize,
+) -> hmf_status {
+    guard(|| write_rows(&Handle::arg(result)?.issues, items, count))
+}
 
-/// One of the result's tables (HMF_TIMELINE_TABLE_*), valid until the result is freed.
+/// From `hmf_timeline_query_collect_evidence`: one row per log file, the lines the trace uses (none from a run).
+/// Rows as `hmf_timeline_result_timelines` gives them.
+///
+/// # Safety
+/// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `items` and `count` are NULL or
+/// point to a writable `*const hmf_evidence_file` and `size_t`; none is used after the call returns, beyond what the rules of
+/// `src/ffi/mod.rs` say a returned string or handle borrows.
+#[no_mangle]
+pub unsafe extern "C" fn hmf_timeline_result_evidence(
+    result: *const hmf_timeline_result,
+    items: *mut *const hmf_evidence_file,
+    count: *mut usize,
+) -> hmf_status {
+    guard(|| write_rows(&Handle::arg(result)?.evidence, items, count))
+}
+
+/// How much the trace searched and parsed.
 ///
 /// # Safety
 /// `result` is NULL or a live `hmf_timeline_result` this library made, not yet freed; `out` is NULL or points to a
-/// writable `hmf_table`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a returned
-/// string or handle borrows.
+/// writable `hmf_timeline_stats`; none is used after the call returns, beyond what the rules of `src/ffi/mod.rs` say a
+/// returned string or handle borrows.
 #[no_mangle]
-pub unsafe extern "C" fn hmf_timeline_result_table(
+pub unsafe extern "C" fn hmf_timeline_result_stats(
     result: *const hmf_timeline_result,
-    table: u32,
-    out: *mut hmf_table,
+    out: *mut hmf_timeline_stats,
 ) -> hmf_status {
     guard(|| {
         let r = Handle::arg(result)?;
-        let out = out_ptr(out, "out")?;
-        *out = match hmf_timeline_table::from_abi(table) {
-            Some(HMF_TIMELINE_TABLE_TIMELINES) => r.timelines.view(),
-            Some(HMF_TIMELINE_TABLE_HOPS) => r.hops.view(),
-            Some(HMF_TIMELINE_TABLE_FLAGS) => r.flags.view(),
-            Some(HMF_TIMELINE_TABLE_ISSUES) => r.issues.view(),
-            Some(HMF_TIMELINE_TABLE_STATS) => r.stats.view(),
-            Some(HMF_TIMELINE_TABLE_EVIDENCE) => r.evidence.view(),
-            None => {
-                return Err(FfiError::new(
-                    hmf_status::HMF_INVALID_ARGUMENT,
-                    format!("unknown table {table}"),
-                ))
-            }
-        };
+        *out_ptr(out, "out")? = r.stats;
         Ok(())
     })
 }

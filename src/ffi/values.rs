@@ -7,6 +7,8 @@ use crate::config::queue::QueueKind;
 use crate::diagnosis::Severity;
 use crate::net::AddressClass;
 use crate::protocol::{AuthResult, Outcome, Role, TlsMode};
+use crate::timeline::{Component, EvidenceKind, FlagKind, HopSource, JoinKey, Location};
+use crate::trace::{TraceFormat, TraceIssueKind};
 
 /// `From<core enum>` for an ABI enum, as one exhaustive match (a variant missing here does not compile).
 macro_rules! from_core {
@@ -152,6 +154,154 @@ from_core!(Severity => hmf_severity {
     Warning => HMF_SEVERITY_WARNING,
     Error => HMF_SEVERITY_ERROR,
     Critical => HMF_SEVERITY_CRITICAL,
+});
+
+/// Where a traced message is now (`hmf_timeline.location`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_timeline_location {
+    HMF_LOCATION_DELIVERED_ON_PREMISES = 0,
+    HMF_LOCATION_DELIVERED_IN_EXCHANGE_ONLINE = 1,
+    HMF_LOCATION_SENT_TO_INTERNET = 2,
+    HMF_LOCATION_QUEUED = 3,
+    HMF_LOCATION_FAILED = 4,
+    HMF_LOCATION_UNKNOWN = 5,
+}
+
+from_core!(Location => hmf_timeline_location {
+    DeliveredOnPremises => HMF_LOCATION_DELIVERED_ON_PREMISES,
+    DeliveredInExchangeOnline => HMF_LOCATION_DELIVERED_IN_EXCHANGE_ONLINE,
+    SentToInternet => HMF_LOCATION_SENT_TO_INTERNET,
+    Queued => HMF_LOCATION_QUEUED,
+    Failed => HMF_LOCATION_FAILED,
+    Unknown => HMF_LOCATION_UNKNOWN,
+});
+
+/// The part of the mail flow a hop happened in (`hmf_hop.component`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_hop_component {
+    HMF_COMPONENT_FRONT_END = 0,
+    HMF_COMPONENT_HUB = 1,
+    HMF_COMPONENT_EDGE = 2,
+    HMF_COMPONENT_MAILBOX = 3,
+    HMF_COMPONENT_EXCHANGE_ONLINE = 4,
+}
+
+from_core!(Component => hmf_hop_component {
+    FrontEnd => HMF_COMPONENT_FRONT_END,
+    Hub => HMF_COMPONENT_HUB,
+    Edge => HMF_COMPONENT_EDGE,
+    Mailbox => HMF_COMPONENT_MAILBOX,
+    ExchangeOnline => HMF_COMPONENT_EXCHANGE_ONLINE,
+});
+
+/// What a hop was read from (`hmf_hop.source`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_hop_source {
+    HMF_HOP_SOURCE_MESSAGE_TRACKING = 0,
+    HMF_HOP_SOURCE_PROTOCOL_LOG = 1,
+    HMF_HOP_SOURCE_MESSAGE_TRACE = 2,
+}
+
+from_core!(HopSource => hmf_hop_source {
+    MessageTracking => HMF_HOP_SOURCE_MESSAGE_TRACKING,
+    ProtocolLog => HMF_HOP_SOURCE_PROTOCOL_LOG,
+    MessageTrace => HMF_HOP_SOURCE_MESSAGE_TRACE,
+});
+
+/// How a hop was tied to its message (`hmf_hop.joined_by`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_join_key {
+    HMF_JOINED_BY_MESSAGE_ID = 0,
+    /// The InternalId a previous hop's `250 2.6.0` reply named.
+    HMF_JOINED_BY_INTERNAL_ID = 1,
+    HMF_JOINED_BY_NETWORK_MESSAGE_ID = 2,
+    /// No id: the same sender, to or from the same place, at the time another hop names.
+    HMF_JOINED_BY_TIME = 3,
+}
+
+from_core!(JoinKey => hmf_join_key {
+    MessageId => HMF_JOINED_BY_MESSAGE_ID,
+    InternalId => HMF_JOINED_BY_INTERNAL_ID,
+    NetworkMessageId => HMF_JOINED_BY_NETWORK_MESSAGE_ID,
+    Time => HMF_JOINED_BY_TIME,
+});
+
+/// What looks wrong in a timeline (`hmf_timeline_flag.kind`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_flag_kind {
+    HMF_FLAG_MISSING_HOP = 0,
+    HMF_FLAG_SLOW_HOP = 1,
+    HMF_FLAG_CLOCK_SKEW = 2,
+}
+
+from_core!(FlagKind => hmf_flag_kind {
+    MissingHop => HMF_FLAG_MISSING_HOP,
+    SlowHop => HMF_FLAG_SLOW_HOP,
+    ClockSkew => HMF_FLAG_CLOCK_SKEW,
+});
+
+/// The kind of log an evidence file's lines come from (`hmf_evidence_file.kind`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_evidence_kind {
+    HMF_EVIDENCE_TRACKING = 0,
+    HMF_EVIDENCE_PROTOCOL = 1,
+}
+
+from_core!(EvidenceKind => hmf_evidence_kind {
+    Tracking => HMF_EVIDENCE_TRACKING,
+    Protocol => HMF_EVIDENCE_PROTOCOL,
+});
+
+/// Which Exchange Online export a trace event was read from (`hmf_trace_event.format`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_trace_format {
+    /// Not known (an event made otherwise than by reading an export).
+    HMF_TRACE_FORMAT_NONE = 0,
+    /// Get-MessageTrace / Get-MessageTraceV2: one row per message and recipient.
+    HMF_TRACE_FORMAT_MESSAGE_TRACE = 1,
+    /// Get-MessageTraceDetail / Get-MessageTraceDetailV2: one row per event.
+    HMF_TRACE_FORMAT_MESSAGE_TRACE_DETAIL = 2,
+    /// The admin center's enhanced summary report.
+    HMF_TRACE_FORMAT_ENHANCED_SUMMARY = 3,
+    /// The admin center's extended report (message tracking rows of Exchange Online).
+    HMF_TRACE_FORMAT_EXTENDED_REPORT = 4,
+}
+
+from_core!(TraceFormat => hmf_trace_format {
+    Summary => HMF_TRACE_FORMAT_MESSAGE_TRACE,
+    Detail => HMF_TRACE_FORMAT_MESSAGE_TRACE_DETAIL,
+    EnhancedSummary => HMF_TRACE_FORMAT_ENHANCED_SUMMARY,
+    Extended => HMF_TRACE_FORMAT_EXTENDED_REPORT,
+});
+
+/// What could not be read (`hmf_trace_issue.kind`): of an Exchange Online export, or of a log a trace read.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hmf_trace_issue_kind {
+    /// The file is not a message trace export.
+    HMF_TRACE_ISSUE_NOT_EXPORT = 0,
+    /// A row has more fields than the header, or a quoted field never closes.
+    HMF_TRACE_ISSUE_BAD_ROW = 1,
+    /// A time that is not a time.
+    HMF_TRACE_ISSUE_BAD_TIME = 2,
+    /// A column's values were lost when the objects were exported (a warning: the row is read).
+    HMF_TRACE_ISSUE_LOST_VALUES = 3,
+    /// A message tracking or protocol log a trace read (`hmf_timeline_query_run`) could not be read.
+    HMF_TRACE_ISSUE_BAD_LOG = 4,
+}
+
+from_core!(TraceIssueKind => hmf_trace_issue_kind {
+    NotATrace => HMF_TRACE_ISSUE_NOT_EXPORT,
+    BadRow => HMF_TRACE_ISSUE_BAD_ROW,
+    BadTime => HMF_TRACE_ISSUE_BAD_TIME,
+    LostValues => HMF_TRACE_ISSUE_LOST_VALUES,
 });
 
 /// A kind of log: where an error text given to `hmf_diagnose` was found, as the knowledge base's rules name it, and

@@ -72,7 +72,13 @@ static void test_struct_sizes_match_the_header(void) {
         {HMF_STRUCT_ROUTE, sizeof(hmf_route), "hmf_route"},
         {HMF_STRUCT_ADDRESS_INFO, sizeof(hmf_address_info), "hmf_address_info"},
         {HMF_STRUCT_IP_RANGE_INFO, sizeof(hmf_ip_range_info), "hmf_ip_range_info"},
-        {HMF_STRUCT_TABLE, sizeof(hmf_table), "hmf_table"},
+        {HMF_STRUCT_TIMELINE, sizeof(hmf_timeline), "hmf_timeline"},
+        {HMF_STRUCT_HOP, sizeof(hmf_hop), "hmf_hop"},
+        {HMF_STRUCT_TIMELINE_FLAG, sizeof(hmf_timeline_flag), "hmf_timeline_flag"},
+        {HMF_STRUCT_TRACE_ISSUE, sizeof(hmf_trace_issue), "hmf_trace_issue"},
+        {HMF_STRUCT_TIMELINE_STATS, sizeof(hmf_timeline_stats), "hmf_timeline_stats"},
+        {HMF_STRUCT_EVIDENCE_FILE, sizeof(hmf_evidence_file), "hmf_evidence_file"},
+        {HMF_STRUCT_TRACE_EVENT, sizeof(hmf_trace_event), "hmf_trace_event"},
     };
     for (size_t i = 0; i < sizeof structs / sizeof structs[0]; i++) {
         size_t native = hmf_struct_size(structs[i].id);

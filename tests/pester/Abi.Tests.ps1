@@ -60,9 +60,10 @@ Describe 'The C ABI enums and their C# mirrors' {
 
     It 'mirrors every enum of the header the module passes or reads, under one C# type each' {
         $used = 'hmf_item_kind', 'hmf_batch_state', 'hmf_read_mode', 'hmf_protocol_filter', 'hmf_direction',
-            'hmf_tracking_filter', 'hmf_timeline_value', 'hmf_timeline_table', 'hmf_cert_match_kind', 'hmf_cert_name_source',
+            'hmf_tracking_filter', 'hmf_timeline_value', 'hmf_cert_match_kind', 'hmf_cert_name_source',
             'hmf_outcome', 'hmf_role', 'hmf_tls_mode', 'hmf_auth_result', 'hmf_address_class', 'hmf_queue_kind', 'hmf_severity',
-            'hmf_log_kind'
+            'hmf_log_kind', 'hmf_timeline_location', 'hmf_hop_component', 'hmf_hop_source', 'hmf_join_key', 'hmf_flag_kind',
+            'hmf_evidence_kind', 'hmf_trace_format', 'hmf_trace_issue_kind'
         foreach ($name in $used) {
             $script:header.Keys | Should -Contain $name
             @($script:mirrors | Where-Object CName -eq $name).Count | Should -Be 1 -Because "$name has one C# mirror"

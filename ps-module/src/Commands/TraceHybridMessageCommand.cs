@@ -176,7 +176,7 @@ namespace HybridMailFlow.Commands
         }
 
         /// <summary>On a server: the lines of its logs the trace uses, one object per file, for the computer that asked.</summary>
-        private void SendEvidence()
+        private unsafe void SendEvidence()
         {
             using (var query = NewQuery())
             {
@@ -185,21 +185,38 @@ namespace HybridMailFlow.Commands
                 using (result)
                 {
                     WriteIssues(result);
-                    var files = Table(result, TimelineTable.Evidence);
-                    for (int row = 0; row < files.Rows; row++)
+                    IntPtr items;
+                    UIntPtr count;
+                    NativeCall.Check(NativeMethods.hmf_timeline_result_evidence(result, out items, out count));
+                    for (int i = 0; i < (int)count; i++)
                     {
-                        WriteObject(new TraceEvidence
-                        {
-                            Server = Environment.MachineName,
-                            Kind = files.Get(row, "Kind"),
-                            Path = files.GetRaw(row, "Path"),
-                            Header = files.GetRaw(row, "Header") ?? string.Empty,
-                            Lines = files.GetRaw(row, "Lines") ?? string.Empty,
-                            LineNumbers = files.GetRaw(row, "LineNumbers") ?? string.Empty,
-                        });
+                        WriteObject(ToEvidence((HmfEvidenceFile*)items + i));
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// One file's evidence as the object a server sends: its texts as the engine has them (they are written
+        /// again into a log file, not shown), each list one line per item.
+        /// </summary>
+        private static unsafe TraceEvidence ToEvidence(HmfEvidenceFile* f)
+        {
+            int count = (int)f->Lines.Len;
+            var numbers = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                numbers[i] = ((ulong*)f->LineNumbers)[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return new TraceEvidence
+            {
+                Server = Environment.MachineName,
+                Kind = AbiNames.Of(f->Kind),
+                Path = f->Path.Len == UIntPtr.Zero ? null : Utf8.ReadRaw(f->Path),
+                Header = string.Join("\n", Lists.ReadArray(f->Header, raw: true)),
+                Lines = string.Join("\n", Lists.ReadArray(f->Lines, raw: true)),
+                LineNumbers = string.Join("\n", numbers),
+            };
         }
 
         private List<string> ServerFolders(string logKinds)
@@ -489,17 +506,12 @@ namespace HybridMailFlow.Commands
             NativeCall.Check(NativeMethods.hmf_timeline_query_add_trace(query, nameBytes, (UIntPtr)nameBytes.Length, bytes, (UIntPtr)bytes.Length, dayFirst));
         }
 
-        private static NativeTable Table(TimelineResultHandle result, TimelineTable id)
+        private unsafe void WriteIssues(TimelineResultHandle result)
         {
-            HmfTable view;
-            NativeCall.Check(NativeMethods.hmf_timeline_result_table(result, id, out view));
-            return new NativeTable(view);
-        }
-
-        private void WriteIssues(TimelineResultHandle result)
-        {
-            var issues = Table(result, TimelineTable.Issues);
-            foreach (var issue in TraceIssue.ReadAll(issues))
+            IntPtr items;
+            UIntPtr count;
+            NativeCall.Check(NativeMethods.hmf_timeline_result_issues(result, out items, out count));
+            foreach (var issue in TraceIssue.ReadAll((HmfTraceIssue*)items, (int)count, new StringPool(StringPool.FewSlots)))
             {
                 if (issue.IsWarning)
                 {
@@ -512,101 +524,107 @@ namespace HybridMailFlow.Commands
             }
         }
 
-        private void Emit(TimelineResultHandle result, TimeSpan elapsed)
+        private unsafe void Emit(TimelineResultHandle result, TimeSpan elapsed)
         {
             WriteIssues(result);
-            var stats = Table(result, TimelineTable.Stats);
+            HmfTimelineStats stats;
+            NativeCall.Check(NativeMethods.hmf_timeline_result_stats(result, out stats));
             WriteVerbose(string.Format("Searched {0} files ({1:N0} MB) for the ids; parsed {2} tracking and {3} protocol log files; {4} tracking events, {5} sessions; {6:N2} s.",
-                stats.Get(0, "FilesSearched"), (stats.GetInt64(0, "BytesSearched") ?? 0) / 1048576.0, stats.Get(0, "TrackingFilesRead"), stats.Get(0, "ProtocolFilesRead"),
-                stats.Get(0, "TrackingEvents"), stats.Get(0, "Sessions"), elapsed.TotalSeconds));
-            var timelines = Table(result, TimelineTable.Timelines);
-            var hops = Table(result, TimelineTable.Hops);
-            var flags = Table(result, TimelineTable.Flags);
-            if (timelines.Rows == 0)
+                stats.FilesSearched, stats.BytesSearched / 1048576.0, stats.TrackingFilesRead, stats.ProtocolFilesRead,
+                stats.TrackingEvents, stats.Sessions, elapsed.TotalSeconds));
+            IntPtr items;
+            UIntPtr count;
+            NativeCall.Check(NativeMethods.hmf_timeline_result_timelines(result, out items, out count));
+            if (count == UIntPtr.Zero)
             {
                 WarnNothingFound();
             }
-            var hopRow = 0;
-            var flagRow = 0;
-            for (int t = 0; t < timelines.Rows; t++)
+            var strings = new StringPool();
+            for (int t = 0; t < (int)count; t++)
             {
-                var messageId = timelines.Get(t, "MessageId");
-                var recipient = timelines.Get(t, "Recipient");
-                var timelineFlags = new List<string>();
-                var hopFlags = new Dictionary<int, List<string>>();
-                for (; flagRow < flags.Rows && flags.GetInt64(flagRow, "Timeline") == t; flagRow++)
+                WriteObject(ToTimeline((HmfTimeline*)items + t, strings));
+            }
+        }
+
+        private unsafe MessageTimeline ToTimeline(HmfTimeline* t, StringPool strings)
+        {
+            var messageId = strings.Get(t->MessageId);
+            var recipient = strings.Get(t->Recipient);
+            var timelineFlags = new List<string>();
+            var hopFlags = new Dictionary<long, List<string>>();
+            for (int f = 0; f < (int)t->FlagCount; f++)
+            {
+                var flag = (HmfTimelineFlag*)t->Flags + f;
+                var text = AbiNames.Of(flag->Kind) + ": " + strings.Get(flag->Message);
+                timelineFlags.Add(text);
+                if (flag->Hop >= 0)
                 {
-                    var text = flags.Get(flagRow, "Kind") + ": " + flags.Get(flagRow, "Message");
-                    timelineFlags.Add(text);
-                    var hop = flags.GetInt64(flagRow, "Hop");
-                    if (hop.HasValue)
+                    List<string> list;
+                    if (!hopFlags.TryGetValue(flag->Hop, out list))
                     {
-                        List<string> list;
-                        if (!hopFlags.TryGetValue((int)hop.Value, out list))
-                        {
-                            hopFlags[(int)hop.Value] = list = new List<string>();
-                        }
-                        list.Add(text);
+                        hopFlags[flag->Hop] = list = new List<string>();
                     }
+                    list.Add(text);
                 }
-                var timelineHops = new List<TimelineHop>();
-                for (; hopRow < hops.Rows && hops.GetInt64(hopRow, "Timeline") == t; hopRow++)
-                {
-                    var index = (int)(hops.GetInt64(hopRow, "Hop") ?? 0);
-                    var latency = hops.GetInt64(hopRow, "LatencyMs");
-                    List<string> mine;
-                    hopFlags.TryGetValue(index, out mine);
-                    var timelineHop = new TimelineHop
-                    {
-                        MessageId = messageId,
-                        Recipient = recipient,
-                        Index = index,
-                        TimeUtc = hops.GetUtc(hopRow, "TimeMs") ?? DateTime.MinValue,
-                        Server = hops.Get(hopRow, "Server"),
-                        Component = hops.Get(hopRow, "Component"),
-                        Connector = hops.Get(hopRow, "Connector"),
-                        Event = hops.Get(hopRow, "Event"),
-                        Source = hops.Get(hopRow, "Source"),
-                        Status = hops.Get(hopRow, "Status"),
-                        Latency = latency.HasValue ? TimeSpan.FromMilliseconds(latency.Value) : (TimeSpan?)null,
-                        SessionId = hops.Get(hopRow, "SessionId"),
-                        Remote = hops.Get(hopRow, "Remote"),
-                        Sender = hops.Get(hopRow, "Sender"),
-                        Recipients = hops.GetList(hopRow, "Recipients"),
-                        NetworkMessageId = hops.Get(hopRow, "NetworkMessageId"),
-                        InternalId = hops.Get(hopRow, "InternalId"),
-                        NextInternalId = hops.Get(hopRow, "NextInternalId"),
-                        NextHost = hops.Get(hopRow, "NextHost"),
-                        Error = hops.Get(hopRow, "Error"),
-                        ErrorRuleId = hops.Get(hopRow, "ErrorRuleId"),
-                        ErrorTitle = hops.Get(hopRow, "ErrorTitle"),
-                        JoinedBy = hops.Get(hopRow, "JoinedBy"),
-                        Flags = mine == null ? ValueList<string>.None : new ValueList<string>(mine),
-                        Path = hops.Get(hopRow, "Path"),
-                        LineNumber = hops.GetInt64(hopRow, "Line") ?? 0,
-                    };
-                    MapToOrigin(timelineHop);
-                    timelineHops.Add(timelineHop);
-                }
-                WriteObject(new MessageTimeline
+            }
+            int hopCount = (int)t->HopCount;
+            var hops = (HmfHop*)t->Hops;
+            var timelineHops = new List<TimelineHop>(hopCount);
+            for (int index = 0; index < hopCount; index++)
+            {
+                var h = hops + index;
+                List<string> mine;
+                hopFlags.TryGetValue(index, out mine);
+                var timelineHop = new TimelineHop
                 {
                     MessageId = messageId,
-                    NetworkMessageId = timelines.Get(t, "NetworkMessageId"),
-                    Sender = timelines.Get(t, "Sender"),
                     Recipient = recipient,
-                    Subject = timelines.Get(t, "Subject"),
-                    Location = timelines.Get(t, "Location"),
-                    LocationServer = timelines.Get(t, "LocationServer"),
-                    Summary = timelines.Get(t, "Summary"),
-                    Error = timelines.Get(t, "Error"),
-                    ErrorRuleId = timelines.Get(t, "ErrorRuleId"),
-                    ErrorTitle = timelines.Get(t, "ErrorTitle"),
-                    Hops = new ValueList<TimelineHop>(timelineHops),
-                    Flags = new ValueList<string>(timelineFlags),
-                    FirstSeenUtc = timelines.GetUtc(t, "FirstMs"),
-                    LastSeenUtc = timelines.GetUtc(t, "LastMs"),
-                });
+                    Index = index,
+                    TimeUtc = Times.FromUnixMs(h->TimeMs),
+                    Server = strings.Get(h->Server),
+                    Component = AbiNames.Of(h->Component),
+                    Connector = strings.Get(h->Connector),
+                    Event = strings.Get(h->Event),
+                    Source = AbiNames.Of(h->Source),
+                    Status = strings.Get(h->Status),
+                    Latency = h->LatencyMs == long.MinValue ? (TimeSpan?)null : TimeSpan.FromMilliseconds(h->LatencyMs),
+                    SessionId = strings.Get(h->SessionId),
+                    Remote = strings.Get(h->Remote),
+                    Sender = strings.Get(h->Sender),
+                    Recipients = strings.List(h->Recipients),
+                    NetworkMessageId = strings.Get(h->NetworkMessageId),
+                    InternalId = strings.Get(h->InternalId),
+                    NextInternalId = strings.Get(h->NextInternalId),
+                    NextHost = strings.Get(h->NextHost),
+                    Error = strings.Get(h->Error),
+                    ErrorRuleId = strings.Get(h->ErrorRuleId),
+                    ErrorTitle = strings.Get(h->ErrorTitle),
+                    JoinedBy = AbiNames.Of(h->JoinedBy),
+                    Flags = mine == null ? ValueList<string>.None : new ValueList<string>(mine),
+                    Path = strings.Get(h->Path),
+                    LineNumber = (long)h->Line,
+                };
+                MapToOrigin(timelineHop);
+                timelineHops.Add(timelineHop);
             }
+            return new MessageTimeline
+            {
+                MessageId = messageId,
+                NetworkMessageId = strings.Get(t->NetworkMessageId),
+                Sender = strings.Get(t->Sender),
+                Recipient = recipient,
+                Subject = strings.Get(t->Subject),
+                Location = AbiNames.Of(t->Location),
+                LocationServer = strings.Get(t->LocationServer),
+                Summary = strings.Get(t->Summary),
+                Error = strings.Get(t->Error),
+                ErrorRuleId = strings.Get(t->ErrorRuleId),
+                ErrorTitle = strings.Get(t->ErrorTitle),
+                Hops = new ValueList<TimelineHop>(timelineHops),
+                Flags = new ValueList<string>(timelineFlags),
+                FirstSeenUtc = hopCount == 0 ? (DateTime?)null : Times.FromUnixMs(hops[0].TimeMs),
+                LastSeenUtc = hopCount == 0 ? (DateTime?)null : Times.FromUnixMs(hops[hopCount - 1].TimeMs),
+            };
         }
     }
 }

@@ -165,8 +165,7 @@ namespace HybridMailFlow
 
             public DateTime? Time()
             {
-                long ms = Long();
-                return ms == long.MinValue ? (DateTime?)null : Times.FromUnixMs(ms);
+                return Times.FromUnixMsOrNull(Long());
             }
 
             /// <summary>The string, null when empty.</summary>

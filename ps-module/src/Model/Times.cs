@@ -31,6 +31,15 @@ namespace HybridMailFlow
             return UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond);
         }
 
+        /// <summary>
+        /// An optional time of the engine's records: INT64_MIN (long.MinValue) is the ABI's "not logged", which is null.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static DateTime? FromUnixMsOrNull(long ms)
+        {
+            return ms == long.MinValue ? (DateTime?)null : FromUnixMs(ms);
+        }
+
         /// <summary>A UTC time in this computer's time zone, for the main name of a time property.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static DateTime? Local(DateTime? utc)

@@ -30,8 +30,14 @@ namespace HybridMailFlow.Native
             Check(path, 19, "hmf_route", Marshal.SizeOf(typeof(HmfRoute)));
             Check(path, 20, "hmf_address_info", Marshal.SizeOf(typeof(HmfAddressInfo)));
             Check(path, 21, "hmf_ip_range_info", Marshal.SizeOf(typeof(HmfIpRangeInfo)));
-            Check(path, 22, "hmf_table", Marshal.SizeOf(typeof(HmfTable)));
             Check(path, 23, "hmf_stats", Marshal.SizeOf(typeof(HmfStats)));
+            Check(path, 24, "hmf_timeline", Marshal.SizeOf(typeof(HmfTimeline)));
+            Check(path, 25, "hmf_hop", Marshal.SizeOf(typeof(HmfHop)));
+            Check(path, 26, "hmf_timeline_flag", Marshal.SizeOf(typeof(HmfTimelineFlag)));
+            Check(path, 27, "hmf_trace_issue", Marshal.SizeOf(typeof(HmfTraceIssue)));
+            Check(path, 28, "hmf_timeline_stats", Marshal.SizeOf(typeof(HmfTimelineStats)));
+            Check(path, 29, "hmf_evidence_file", Marshal.SizeOf(typeof(HmfEvidenceFile)));
+            Check(path, 30, "hmf_trace_event", Marshal.SizeOf(typeof(HmfTraceEvent)));
         }
 
         private static void Check(string path, uint id, string name, int managedSize)

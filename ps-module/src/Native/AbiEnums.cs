@@ -101,16 +101,85 @@ namespace HybridMailFlow.Native
         ProtocolPath = 6,
     }
 
-    /// <summary>hmf_timeline_result_table's tables.</summary>
-    [AbiEnum("hmf_timeline_table", "HMF_TIMELINE_TABLE_")]
-    internal enum TimelineTable : uint
+    /// <summary>hmf_timeline.location: where a traced message is now.</summary>
+    [AbiEnum("hmf_timeline_location", "HMF_LOCATION_")]
+    internal enum TimelineLocation : uint
     {
-        Timelines = 1,
-        Hops = 2,
-        Flags = 3,
-        Issues = 4,
-        Stats = 5,
-        Evidence = 6,
+        DeliveredOnPremises = 0,
+        DeliveredInExchangeOnline = 1,
+        SentToInternet = 2,
+        Queued = 3,
+        Failed = 4,
+        Unknown = 5,
+    }
+
+    /// <summary>hmf_hop.component; shown as the hops' Component (<see cref="AbiNames.Of(HopComponent)"/>).</summary>
+    [AbiEnum("hmf_hop_component", "HMF_COMPONENT_")]
+    internal enum HopComponent : uint
+    {
+        FrontEnd = 0,
+        Hub = 1,
+        Edge = 2,
+        Mailbox = 3,
+        ExchangeOnline = 4,
+    }
+
+    /// <summary>hmf_hop.source: what a hop was read from.</summary>
+    [AbiEnum("hmf_hop_source", "HMF_HOP_SOURCE_")]
+    internal enum HopSource : uint
+    {
+        MessageTracking = 0,
+        ProtocolLog = 1,
+        MessageTrace = 2,
+    }
+
+    /// <summary>hmf_hop.joined_by: how a hop was tied to its message.</summary>
+    [AbiEnum("hmf_join_key", "HMF_JOINED_BY_")]
+    internal enum HopJoin : uint
+    {
+        MessageId = 0,
+        InternalId = 1,
+        NetworkMessageId = 2,
+        Time = 3,
+    }
+
+    /// <summary>hmf_timeline_flag.kind: what looks wrong in a timeline.</summary>
+    [AbiEnum("hmf_flag_kind", "HMF_FLAG_")]
+    internal enum TimelineFlagKind : uint
+    {
+        MissingHop = 0,
+        SlowHop = 1,
+        ClockSkew = 2,
+    }
+
+    /// <summary>hmf_evidence_file.kind: the kind of log a server's evidence lines come from.</summary>
+    [AbiEnum("hmf_evidence_kind", "HMF_EVIDENCE_")]
+    internal enum EvidenceKind : uint
+    {
+        Tracking = 0,
+        Protocol = 1,
+    }
+
+    /// <summary>hmf_trace_event.format: the Exchange Online export an event was read from (None: not known).</summary>
+    [AbiEnum("hmf_trace_format", "HMF_TRACE_FORMAT_")]
+    internal enum TraceFormat : uint
+    {
+        None = 0,
+        MessageTrace = 1,
+        MessageTraceDetail = 2,
+        EnhancedSummary = 3,
+        ExtendedReport = 4,
+    }
+
+    /// <summary>hmf_trace_issue.kind; shown (and in error ids) as <see cref="AbiNames.Of(TraceIssueKind)"/> names it.</summary>
+    [AbiEnum("hmf_trace_issue_kind", "HMF_TRACE_ISSUE_")]
+    internal enum TraceIssueKind : uint
+    {
+        NotExport = 0,
+        BadRow = 1,
+        BadTime = 2,
+        LostValues = 3,
+        BadLog = 4,
     }
 
     /// <summary>hmf_cert_name_match.source: where the covering name was found.</summary>
@@ -203,6 +272,34 @@ namespace HybridMailFlow.Native
         }
 
         public static string Of(TransportRole value) { return Of<TransportRole>((uint)value); }
+
+        /// <summary>The component as hops have always shown it ("Exchange Online", with its space).</summary>
+        public static string Of(HopComponent value)
+        {
+            return value == HopComponent.ExchangeOnline ? "Exchange Online" : Of<HopComponent>((uint)value);
+        }
+
+        public static string Of(HopSource value) { return Of<HopSource>((uint)value); }
+
+        public static string Of(HopJoin value) { return Of<HopJoin>((uint)value); }
+
+        public static string Of(TimelineLocation value) { return Of<TimelineLocation>((uint)value); }
+
+        public static string Of(TimelineFlagKind value) { return Of<TimelineFlagKind>((uint)value); }
+
+        public static string Of(EvidenceKind value) { return Of<EvidenceKind>((uint)value); }
+
+        /// <summary>The export's name (MessageTraceDetail...), or null when not known.</summary>
+        public static string Of(TraceFormat value)
+        {
+            return value == TraceFormat.None ? null : Of<TraceFormat>((uint)value);
+        }
+
+        /// <summary>The issue's name as error ids have always had it (HybridMailFlow.NotATrace for a file that is not an export).</summary>
+        public static string Of(TraceIssueKind value)
+        {
+            return value == TraceIssueKind.NotExport ? "NotATrace" : Of<TraceIssueKind>((uint)value);
+        }
 
         public static string Of(AuthResult value) { return Of<AuthResult>((uint)value); }
 

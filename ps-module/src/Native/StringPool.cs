@@ -4,24 +4,37 @@ using System.Runtime.CompilerServices;
 namespace HybridMailFlow.Native
 {
     /// <summary>
-    /// Decodes values that repeat from session to session (server, connector, EHLO name, extensions, TLS and
-    /// certificate fields, response codes, paths) once per read rather than once per session. Sessions carried some
-    /// sixty strings each, most of them the same as the previous session's: allocating them all again was the
-    /// largest part of turning a session into an object, and of the garbage collector's work after it.
-    /// A fixed number of slots, each holding the last string whose bytes hashed there: memory stays bounded however
-    /// many distinct values a read meets. Unlike <see cref="StringCache"/> it compares content, so it stays valid
-    /// across batches.
+    /// The one string interner of the interop layer: decodes values that repeat from record to record (server,
+    /// connector, event id, addresses, EHLO name, extensions, TLS and certificate fields, response codes, paths) once
+    /// per read rather than once per record. Sessions carried some sixty strings each, most of them the same as the
+    /// previous session's: allocating them all again was the largest part of turning a session into an object, and
+    /// of the garbage collector's work after it. A fixed number of slots, each holding the last string whose bytes
+    /// hashed there: memory stays bounded however many distinct values a read meets. It compares content, not
+    /// pointers, so one pool serves a whole read across batches (whose memory the engine reuses), and the rows of a
+    /// timeline or trace import alike.
     /// </summary>
     internal sealed unsafe class StringPool
     {
-        private const int Slots = 4096;
+        /// <summary>Slots for a one-off decode of a few records (a session's lines read again, a result's issues).</summary>
+        internal const int FewSlots = 256;
+
+        private const int ReadSlots = 4096;
 
         // Longer values (a banner with its time, an SMTP reply) rarely repeat: hashing them would cost more than
         // it saves.
         private const int MaxPooledBytes = 256;
 
-        private readonly string[] strings = new string[Slots];
-        private readonly ulong[] hashes = new ulong[Slots];
+        private readonly string[] strings;
+        private readonly ulong[] hashes;
+        private readonly int mask;
+
+        /// <param name="slots">A power of two: the slots of a read by default.</param>
+        public StringPool(int slots = ReadSlots)
+        {
+            strings = new string[slots];
+            hashes = new ulong[slots];
+            mask = slots - 1;
+        }
 
         /// <summary>The string, or null when it is empty (as <see cref="Utf8.ReadOrNull"/>).</summary>
         [MethodImpl(Jit.Eager)]
@@ -38,7 +51,7 @@ namespace HybridMailFlow.Native
             }
             var bytes = (byte*)s.Ptr;
             ulong hash = Hash(bytes, length);
-            int slot = (int)(hash & (Slots - 1));
+            int slot = (int)hash & mask;
             string pooled = strings[slot];
             if (pooled != null && hashes[slot] == hash && SameAscii(pooled, bytes, length))
             {

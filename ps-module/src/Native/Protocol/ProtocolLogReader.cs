@@ -67,7 +67,6 @@ namespace HybridMailFlow.Native
         private sealed class Rows : RowReader
         {
             private readonly IProtocolSink sink;
-            private readonly StringPool pool = new StringPool();
             private readonly SessionPacker packer = new SessionPacker();
 
             public Rows(IProtocolSink sink)
@@ -76,15 +75,15 @@ namespace HybridMailFlow.Native
             }
 
             [MethodImpl(Jit.Eager)]
-            internal override unsafe void Item(HmfItem item, StringCache strings)
+            internal override unsafe void Item(HmfItem item)
             {
                 switch (item.Kind)
                 {
                     case ItemKind.Entry:
-                        sink.Entry(ToEntry((HmfProtocolEntry*)item.Entry, strings));
+                        sink.Entry(ToEntry((HmfProtocolEntry*)item.Entry, Strings));
                         break;
                     case ItemKind.Session:
-                        sink.Session(ToSession((HmfSession*)item.Session, pool, packer));
+                        sink.Session(ToSession((HmfSession*)item.Session, Strings, packer));
                         break;
                     case ItemKind.FileRestarted:
                         var restarted = (HmfError*)item.Error;
@@ -95,7 +94,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe SmtpLogEntry ToEntry(HmfProtocolEntry* e, StringCache strings)
+        private static unsafe SmtpLogEntry ToEntry(HmfProtocolEntry* e, StringPool strings)
         {
             var symbol = ((char)e->Event).ToString();
             var entry = new SmtpLogEntry
@@ -207,7 +206,7 @@ namespace HybridMailFlow.Native
             {
                 var view = NativeCall.View(batch);
                 var items = (HmfItem*)view.Items;
-                var strings = new StringCache();
+                var strings = new StringPool(StringPool.FewSlots);
                 for (long i = 0; i < (long)view.Count; i++)
                 {
                     if (items[i].Kind != ItemKind.Entry)

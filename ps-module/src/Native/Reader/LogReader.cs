@@ -104,8 +104,11 @@ namespace HybridMailFlow.Native
     /// <summary>Turns the rows of a batch into objects: the one part of reading that each log kind does its own way.</summary>
     internal abstract class RowReader
     {
+        /// <summary>The read's strings: values that repeat from row to row are decoded once per read.</summary>
+        protected readonly StringPool Strings = new StringPool();
+
         /// <summary>An item that is neither an error nor file progress: a row of the kind, or a notice only it gives.</summary>
-        internal abstract void Item(HmfItem item, StringCache strings);
+        internal abstract void Item(HmfItem item);
     }
 
     /// <summary>
@@ -224,7 +227,6 @@ namespace HybridMailFlow.Native
         {
             var view = NativeCall.View(batch);
             var items = (HmfItem*)view.Items;
-            var strings = new StringCache();
             for (long i = 0; i < (long)view.Count && !sink.Stopping; i++)
             {
                 var item = items[i];
@@ -242,7 +244,7 @@ namespace HybridMailFlow.Native
                         sink.FileDone(Utf8.Read(done->Path), *done);
                         break;
                     default:
-                        rows.Item(item, strings);
+                        rows.Item(item);
                         break;
                 }
             }

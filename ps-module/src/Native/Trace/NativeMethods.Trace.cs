@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace HybridMailFlow.Native
@@ -18,19 +16,69 @@ namespace HybridMailFlow.Native
             TraceImportHandle import, byte[] name, UIntPtr nameLen, byte[] bytes, UIntPtr bytesLen, [MarshalAs(UnmanagedType.U1)] bool dayFirst);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_trace_import_events(TraceImportHandle import, out HmfTable table);
+        internal static extern HmfStatus hmf_trace_import_events(TraceImportHandle import, out IntPtr items, out UIntPtr count);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern HmfStatus hmf_trace_import_issues(TraceImportHandle import, out HmfTable table);
+        internal static extern HmfStatus hmf_trace_import_issues(TraceImportHandle import, out IntPtr items, out UIntPtr count);
     }
 
-    /// <summary>Mirror of hmf_table: rows of named string columns.</summary>
+    // Mirrors of the trace structs in include/hybridmailflow.h. Field order and types must match the header exactly;
+    // AbiCheck compares every size with hmf_struct_size at import.
+
     [StructLayout(LayoutKind.Sequential)]
-    internal struct HmfTable
+    internal struct HmfTraceEvent
     {
-        public HmfStrList Columns;
-        public HmfStrList Cells;
-        public UIntPtr Rows;
+        public TraceFormat Format;
+        public long ReceivedMs;
+        public HmfStr SenderAddress;
+        public HmfStr RecipientAddress;
+        public HmfStr Subject;
+        public HmfStr Status;
+        public HmfStr FromIp;
+        public HmfStr ToIp;
+        public long Size;
+        public HmfStr MessageId;
+        public HmfStr MessageTraceId;
+        public HmfStr NetworkMessageId;
+        public HmfStr Organization;
+        public HmfStr Event;
+        public HmfStrList Events;
+        public HmfStr Action;
+        public HmfStr Detail;
+        public HmfStr Data;
+        public HmfStrList DataProperties;
+        public HmfStr ServerHostname;
+        public HmfStr ConnectorId;
+        public HmfStr ClientIp;
+        public HmfStr ClientHostname;
+        public HmfStr ServerIp;
+        public HmfStr Source;
+        public HmfStr SourceContext;
+        public HmfStr Directionality;
+        public HmfStr InternalMessageId;
+        public HmfStr ReturnPath;
+        public HmfStr CustomData;
+        public HmfStr Reason;
+        public HmfStr ReasonLed;
+        public int ReasonCode;
+        public HmfStr ReasonEnhancedCode;
+        public HmfStr ReasonLastAttemptedServer;
+        public HmfStr ReasonLastAttemptedIp;
+        public HmfStr ReasonProxyTargetIp;
+        public HmfStr ReasonProxyTargetHostname;
+        public HmfStr ReasonRuleId;
+        public HmfStr ReasonTitle;
+        public HmfStr Path;
+        public ulong Line;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct HmfTraceIssue
+    {
+        public TraceIssueKind Kind;
+        public HmfStr Path;
+        public ulong Line;
+        public HmfStr Message;
     }
 
     /// <summary>A trace importer; released with hmf_trace_import_free.</summary>
@@ -39,71 +87,6 @@ namespace HybridMailFlow.Native
         protected override void Free(IntPtr handle)
         {
             NativeMethods.hmf_trace_import_free(handle);
-        }
-    }
-
-    /// <summary>An engine table copied into managed strings; cells are found by column name.</summary>
-    internal sealed class NativeTable
-    {
-        private readonly Dictionary<string, int> columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        private readonly string[] cells;
-        private readonly int width;
-
-        public NativeTable(HmfTable table)
-        {
-            var names = Lists.ReadArray(table.Columns);
-            for (int i = 0; i < names.Length; i++)
-            {
-                columns[names[i]] = i;
-            }
-            width = names.Length;
-            // Raw: a list cell's items are joined with a line feed, which is taken apart before it is shown.
-            cells = Lists.ReadArray(table.Cells, raw: true);
-            Rows = width == 0 ? 0 : cells.Length / width;
-        }
-
-        public int Rows { get; private set; }
-
-        /// <summary>The cell, or null when it is empty or the engine has no such column.</summary>
-        public string Get(int row, string column)
-        {
-            return Untrusted.Printable(GetRaw(row, column));
-        }
-
-        /// <summary>
-        /// The cell as the engine wrote it, control characters and all: for text handed on to the engine (a
-        /// joined trace's log lines), never for showing.
-        /// </summary>
-        public string GetRaw(int row, string column)
-        {
-            int index;
-            if (!columns.TryGetValue(column, out index))
-            {
-                return null;
-            }
-            var value = cells[row * width + index];
-            return value.Length == 0 ? null : value;
-        }
-
-        public long? GetInt64(int row, string column)
-        {
-            long value;
-            var text = Get(row, column);
-            return text != null && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out value) ? value : (long?)null;
-        }
-
-        /// <summary>A time column (milliseconds since the Unix epoch) as a UTC DateTime.</summary>
-        public DateTime? GetUtc(int row, string column)
-        {
-            var ms = GetInt64(row, column);
-            return ms.HasValue ? Times.FromUnixMs(ms.Value) : (DateTime?)null;
-        }
-
-        /// <summary>A list column (items joined with a line feed).</summary>
-        public ValueList<string> GetList(int row, string column)
-        {
-            var text = GetRaw(row, column);
-            return text == null ? ValueList<string>.None : new ValueList<string>(text.Split('\n').Select(Untrusted.Printable).ToArray());
         }
     }
 }

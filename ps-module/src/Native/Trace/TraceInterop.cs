@@ -7,10 +7,11 @@ using System.Text;
 
 namespace HybridMailFlow.Native
 {
-    /// <summary>Reads trace exports through the engine and turns its tables into MessageTraceEvent objects.</summary>
+    /// <summary>Reads trace exports through the engine and turns its rows into MessageTraceEvent objects.</summary>
     internal sealed class TraceImporter : IDisposable
     {
         private readonly TraceImportHandle handle;
+        private readonly StringPool strings = new StringPool();
 
         public TraceImporter()
         {
@@ -25,74 +26,74 @@ namespace HybridMailFlow.Native
         }
 
         /// <summary>Reads one export; its events, and the problems found (as native errors naming file and line).</summary>
-        public List<MessageTraceEvent> Read(string name, byte[] bytes, List<TraceIssue> issues)
+        public unsafe List<MessageTraceEvent> Read(string name, byte[] bytes, List<TraceIssue> issues)
         {
             var nameBytes = Utf8.Bytes(name);
             NativeCall.Check(NativeMethods.hmf_trace_import_read(handle, nameBytes, (UIntPtr)nameBytes.Length, bytes, (UIntPtr)bytes.Length, CultureIsDayFirst));
-            HmfTable table;
-            NativeCall.Check(NativeMethods.hmf_trace_import_issues(handle, out table));
-            issues.AddRange(TraceIssue.ReadAll(new NativeTable(table)));
-            NativeCall.Check(NativeMethods.hmf_trace_import_events(handle, out table));
-            var events = new NativeTable(table);
-            var result = new List<MessageTraceEvent>(events.Rows);
-            for (int i = 0; i < events.Rows; i++)
+            IntPtr items;
+            UIntPtr count;
+            NativeCall.Check(NativeMethods.hmf_trace_import_issues(handle, out items, out count));
+            issues.AddRange(TraceIssue.ReadAll((HmfTraceIssue*)items, (int)count, strings));
+            NativeCall.Check(NativeMethods.hmf_trace_import_events(handle, out items, out count));
+            var events = (HmfTraceEvent*)items;
+            var result = new List<MessageTraceEvent>((int)count);
+            for (int i = 0; i < (int)count; i++)
             {
-                result.Add(ToEvent(events, i));
+                result.Add(ToEvent(events + i, strings));
             }
             return result;
         }
 
-        internal static MessageTraceEvent ToEvent(NativeTable t, int i)
+        internal static unsafe MessageTraceEvent ToEvent(HmfTraceEvent* e, StringPool strings)
         {
-            var reason = t.Get(i, "Reason");
-            var code = t.GetInt64(i, "ReasonCode");
+            var reason = strings.Get(e->Reason);
             return new MessageTraceEvent
             {
-                ReceivedUtc = t.GetUtc(i, "ReceivedMs") ?? DateTime.MinValue,
-                SenderAddress = t.Get(i, "SenderAddress"),
-                RecipientAddress = t.Get(i, "RecipientAddress"),
-                Subject = t.Get(i, "Subject"),
-                Status = t.Get(i, "Status"),
-                FromIP = t.Get(i, "FromIP"),
-                ToIP = t.Get(i, "ToIP"),
-                Size = t.GetInt64(i, "Size"),
-                MessageId = t.Get(i, "MessageId"),
-                MessageTraceId = t.Get(i, "MessageTraceId"),
-                NetworkMessageId = t.Get(i, "NetworkMessageId"),
-                Organization = t.Get(i, "Organization"),
-                Event = t.Get(i, "Event"),
-                Events = t.GetList(i, "Events"),
-                Action = t.Get(i, "Action"),
-                Detail = t.Get(i, "Detail"),
-                Data = t.Get(i, "Data"),
-                DataProperties = t.GetList(i, "DataProperties"),
-                ServerHostname = t.Get(i, "ServerHostname"),
-                ConnectorId = t.Get(i, "ConnectorId"),
-                ClientIp = t.Get(i, "ClientIp"),
-                ClientHostname = t.Get(i, "ClientHostname"),
-                ServerIp = t.Get(i, "ServerIp"),
-                Source = t.Get(i, "Source"),
-                SourceContext = t.Get(i, "SourceContext"),
-                Directionality = t.Get(i, "Directionality"),
-                InternalMessageId = t.Get(i, "InternalMessageId"),
-                ReturnPath = t.Get(i, "ReturnPath"),
-                CustomData = t.Get(i, "CustomData"),
+                ReceivedUtc = Times.FromUnixMs(e->ReceivedMs),
+                SenderAddress = strings.Get(e->SenderAddress),
+                RecipientAddress = strings.Get(e->RecipientAddress),
+                Subject = strings.Get(e->Subject),
+                Status = strings.Get(e->Status),
+                FromIP = strings.Get(e->FromIp),
+                ToIP = strings.Get(e->ToIp),
+                Size = e->Size == long.MinValue ? (long?)null : e->Size,
+                MessageId = strings.Get(e->MessageId),
+                MessageTraceId = strings.Get(e->MessageTraceId),
+                NetworkMessageId = strings.Get(e->NetworkMessageId),
+                Organization = strings.Get(e->Organization),
+                Event = strings.Get(e->Event),
+                Events = strings.List(e->Events),
+                Action = strings.Get(e->Action),
+                Detail = strings.Get(e->Detail),
+                Data = strings.Get(e->Data),
+                DataProperties = strings.List(e->DataProperties),
+                ServerHostname = strings.Get(e->ServerHostname),
+                ConnectorId = strings.Get(e->ConnectorId),
+                ClientIp = strings.Get(e->ClientIp),
+                ClientHostname = strings.Get(e->ClientHostname),
+                ServerIp = strings.Get(e->ServerIp),
+                Source = strings.Get(e->Source),
+                SourceContext = strings.Get(e->SourceContext),
+                Directionality = strings.Get(e->Directionality),
+                InternalMessageId = strings.Get(e->InternalMessageId),
+                ReturnPath = strings.Get(e->ReturnPath),
+                CustomData = strings.Get(e->CustomData),
                 Reason = reason,
-                ReasonLed = t.Get(i, "ReasonLed"),
-                ReasonCode = code.HasValue ? (int?)code.Value : null,
-                ReasonEnhancedCode = t.Get(i, "ReasonEnhancedCode"),
-                LastAttemptedServer = t.Get(i, "ReasonLastAttemptedServer"),
-                LastAttemptedIp = t.Get(i, "ReasonLastAttemptedIp"),
-                OutboundProxyTargetIp = t.Get(i, "ReasonProxyTargetIp"),
-                OutboundProxyTargetHostname = t.Get(i, "ReasonProxyTargetHostname"),
-                ReasonRuleId = t.Get(i, "ReasonRuleId"),
-                ReasonTitle = t.Get(i, "ReasonTitle"),
+                ReasonLed = strings.Get(e->ReasonLed),
+                ReasonCode = e->ReasonCode < 0 ? (int?)null : e->ReasonCode,
+                ReasonEnhancedCode = strings.Get(e->ReasonEnhancedCode),
+                LastAttemptedServer = strings.Get(e->ReasonLastAttemptedServer),
+                LastAttemptedIp = strings.Get(e->ReasonLastAttemptedIp),
+                OutboundProxyTargetIp = strings.Get(e->ReasonProxyTargetIp),
+                OutboundProxyTargetHostname = strings.Get(e->ReasonProxyTargetHostname),
+                ReasonRuleId = strings.Get(e->ReasonRuleId),
+                ReasonTitle = strings.Get(e->ReasonTitle),
                 Diagnosis = reason == null
                     ? ValueList<SmtpErrorDiagnosis>.None
                     : new ValueList<SmtpErrorDiagnosis>(Diagnosis.Diagnose(null, reason, 0, LogKind.MessageTrace, null, false)),
-                Format = t.Get(i, "Format"),
-                Path = t.Get(i, "Path"),
-                LineNumber = t.GetInt64(i, "Line") ?? 0,
+                Format = AbiNames.Of(e->Format),
+                Path = strings.Get(e->Path),
+                LineNumber = (long)e->Line,
             };
         }
 
@@ -102,7 +103,7 @@ namespace HybridMailFlow.Native
         }
     }
 
-    /// <summary>A problem the engine found in an export: a file refused, a row skipped, values lost at export.</summary>
+    /// <summary>A problem the engine found in an export or a log: a file refused, a row skipped, values lost at export.</summary>
     internal sealed class TraceIssue
     {
         public string Kind;
@@ -110,12 +111,14 @@ namespace HybridMailFlow.Native
         public long Line;
         public string Message;
 
-        public static IEnumerable<TraceIssue> ReadAll(NativeTable t)
+        public static unsafe List<TraceIssue> ReadAll(HmfTraceIssue* items, int count, StringPool strings)
         {
-            for (int i = 0; i < t.Rows; i++)
+            var issues = new List<TraceIssue>(count);
+            for (int i = 0; i < count; i++)
             {
-                yield return new TraceIssue { Kind = t.Get(i, "Kind"), Path = t.Get(i, "Path"), Line = t.GetInt64(i, "Line") ?? 0, Message = t.Get(i, "Message") };
+                issues.Add(new TraceIssue { Kind = AbiNames.Of(items[i].Kind), Path = strings.Get(items[i].Path), Line = (long)items[i].Line, Message = strings.Get(items[i].Message) });
             }
+            return issues;
         }
 
         /// <summary>Lost values are a warning (the row is read); the others are errors naming file and line.</summary>

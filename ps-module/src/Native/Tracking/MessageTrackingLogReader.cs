@@ -71,17 +71,17 @@ namespace HybridMailFlow.Native
             }
 
             [MethodImpl(Jit.Eager)]
-            internal override unsafe void Item(HmfItem item, StringCache strings)
+            internal override unsafe void Item(HmfItem item)
             {
                 if (item.Kind == ItemKind.TrackingEvent)
                 {
-                    sink.Event(ToEvent((HmfTrackingEvent*)item.TrackingEvent, strings));
+                    sink.Event(ToEvent((HmfTrackingEvent*)item.TrackingEvent, Strings));
                 }
             }
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe MessageTrackingEvent ToEvent(HmfTrackingEvent* e, StringCache strings)
+        private static unsafe MessageTrackingEvent ToEvent(HmfTrackingEvent* e, StringPool strings)
         {
             var recipients = strings.List(e->Recipients);
             var statuses = strings.List(e->RecipientStatus);
@@ -121,7 +121,7 @@ namespace HybridMailFlow.Native
                 LogVersion = strings.Get(e->LogVersion),
                 LogId = Utf8.ReadOrNull(e->LogId),
                 RecipientStatusDetails = StatusDetailsOf(e, recipients, statuses, strings),
-                OriginationTimeUtc = e->OriginationMs == long.MinValue ? (DateTime?)null : Times.FromUnixMs(e->OriginationMs),
+                OriginationTimeUtc = Times.FromUnixMsOrNull(e->OriginationMs),
                 LatencyComponents = LatencyOf(e, strings),
             };
             result.Diagnosis = FindingsOf(e, result, strings);
@@ -129,7 +129,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe ValueList<KeyValuePair<string, object>> EventDataOf(HmfTrackingEvent* e, StringCache strings)
+        private static unsafe ValueList<KeyValuePair<string, object>> EventDataOf(HmfTrackingEvent* e, StringPool strings)
         {
             int count = (int)e->EventDataKeys.Len;
             if (count == 0)
@@ -168,7 +168,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe ValueList<TrackingRecipientStatus> StatusDetailsOf(HmfTrackingEvent* e, ValueList<string> recipients, ValueList<string> statuses, StringCache strings)
+        private static unsafe ValueList<TrackingRecipientStatus> StatusDetailsOf(HmfTrackingEvent* e, ValueList<string> recipients, ValueList<string> statuses, StringPool strings)
         {
             int count = (int)e->StatusLed.Len;
             if (count == 0)
@@ -196,7 +196,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe ValueList<MessageLatencyComponent> LatencyOf(HmfTrackingEvent* e, StringCache strings)
+        private static unsafe ValueList<MessageLatencyComponent> LatencyOf(HmfTrackingEvent* e, StringPool strings)
         {
             int count = (int)e->LatencyCount;
             if (count == 0)
@@ -222,7 +222,7 @@ namespace HybridMailFlow.Native
         }
 
         [MethodImpl(Jit.Eager)]
-        private static unsafe ValueList<SmtpErrorDiagnosis> FindingsOf(HmfTrackingEvent* e, MessageTrackingEvent trackingEvent, StringCache strings)
+        private static unsafe ValueList<SmtpErrorDiagnosis> FindingsOf(HmfTrackingEvent* e, MessageTrackingEvent trackingEvent, StringPool strings)
         {
             int count = (int)e->FindingCount;
             if (count == 0)
