@@ -428,7 +428,7 @@ enum hmf_trace_issue_kind
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   // The file is not a message trace export.
-  HMF_TRACE_ISSUE_NOT_EXPORT = 0,
+  HMF_TRACE_ISSUE_NOT_A_TRACE = 0,
   // A row has more fields than the header, or a quoted field never closes.
   HMF_TRACE_ISSUE_BAD_ROW = 1,
   // A time that is not a time.

@@ -286,7 +286,7 @@ from_core!(TraceFormat => hmf_trace_format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum hmf_trace_issue_kind {
     /// The file is not a message trace export.
-    HMF_TRACE_ISSUE_NOT_EXPORT = 0,
+    HMF_TRACE_ISSUE_NOT_A_TRACE = 0,
     /// A row has more fields than the header, or a quoted field never closes.
     HMF_TRACE_ISSUE_BAD_ROW = 1,
     /// A time that is not a time.
@@ -298,7 +298,7 @@ pub enum hmf_trace_issue_kind {
 }
 
 from_core!(TraceIssueKind => hmf_trace_issue_kind {
-    NotATrace => HMF_TRACE_ISSUE_NOT_EXPORT,
+    NotATrace => HMF_TRACE_ISSUE_NOT_A_TRACE,
     BadRow => HMF_TRACE_ISSUE_BAD_ROW,
     BadTime => HMF_TRACE_ISSUE_BAD_TIME,
     LostValues => HMF_TRACE_ISSUE_LOST_VALUES,

@@ -65,7 +65,7 @@ static void test_detail_export_with_a_reason(void) {
     CHECK(events_of(import, &events) == 0 && events == NULL);
     CHECK(issues_of(import, &issues) == 1);
     if (issues) {
-        CHECK(issues[0].kind == HMF_TRACE_ISSUE_NOT_EXPORT);
+        CHECK(issues[0].kind == HMF_TRACE_ISSUE_NOT_A_TRACE);
         CHECK(str_eq(issues[0].path, "other.csv"));
         CHECK(issues[0].line == 1); /* the header that is not a trace's */
         CHECK(str_starts(issues[0].message, "other.csv: is not a message trace export"));

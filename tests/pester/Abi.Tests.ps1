@@ -38,7 +38,7 @@ BeforeAll {
             if (-not $mark) { continue }
             $members = [ordered]@{}
             foreach ($name in [System.Enum]::GetNames($type)) {
-                $cName = $mark.MemberPrefix + ([regex]::Replace($name, '(?<=[a-z0-9])(?=[A-Z])', '_')).ToUpperInvariant()
+                $cName = $mark.MemberPrefix + ([regex]::Replace($name, '(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])', '_')).ToUpperInvariant()
                 $members[$cName] = [uint32][System.Convert]::ToUInt64([System.Enum]::Parse($type, $name))
             }
             [pscustomobject]@{ Type = $type.FullName; CName = $mark.CName; Members = $members }

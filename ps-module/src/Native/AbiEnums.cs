@@ -175,7 +175,7 @@ namespace HybridMailFlow.Native
     [AbiEnum("hmf_trace_issue_kind", "HMF_TRACE_ISSUE_")]
     internal enum TraceIssueKind : uint
     {
-        NotExport = 0,
+        NotATrace = 0,
         BadRow = 1,
         BadTime = 2,
         LostValues = 3,
@@ -295,11 +295,7 @@ namespace HybridMailFlow.Native
             return value == TraceFormat.None ? null : Of<TraceFormat>((uint)value);
         }
 
-        /// <summary>The issue's name as error ids have always had it (HybridMailFlow.NotATrace for a file that is not an export).</summary>
-        public static string Of(TraceIssueKind value)
-        {
-            return value == TraceIssueKind.NotExport ? "NotATrace" : Of<TraceIssueKind>((uint)value);
-        }
+        public static string Of(TraceIssueKind value) { return Of<TraceIssueKind>((uint)value); }
 
         public static string Of(AuthResult value) { return Of<AuthResult>((uint)value); }
 
