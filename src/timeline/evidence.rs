@@ -16,15 +16,6 @@ pub enum EvidenceKind {
     Protocol,
 }
 
-impl EvidenceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::Tracking => "Tracking",
-            EvidenceKind::Protocol => "Protocol",
-        }
-    }
-}
-
 /// Lines of one log file: its header (the `#` lines that name its fields) and the lines the trace uses, each with
 /// its line number in the file, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]

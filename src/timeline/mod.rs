@@ -79,33 +79,12 @@ pub enum JoinKey {
     Time,
 }
 
-impl JoinKey {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JoinKey::MessageId => "MessageId",
-            JoinKey::InternalId => "InternalId",
-            JoinKey::NetworkMessageId => "NetworkMessageId",
-            JoinKey::Time => "Time",
-        }
-    }
-}
-
 /// What a hop was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HopSource {
     MessageTracking,
     ProtocolLog,
     MessageTrace,
-}
-
-impl HopSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HopSource::MessageTracking => "MessageTracking",
-            HopSource::ProtocolLog => "ProtocolLog",
-            HopSource::MessageTrace => "MessageTrace",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -153,34 +132,11 @@ pub enum Location {
     Unknown,
 }
 
-impl Location {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Location::DeliveredOnPremises => "DeliveredOnPremises",
-            Location::DeliveredInExchangeOnline => "DeliveredInExchangeOnline",
-            Location::SentToInternet => "SentToInternet",
-            Location::Queued => "Queued",
-            Location::Failed => "Failed",
-            Location::Unknown => "Unknown",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlagKind {
     MissingHop,
     SlowHop,
     ClockSkew,
-}
-
-impl FlagKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlagKind::MissingHop => "MissingHop",
-            FlagKind::SlowHop => "SlowHop",
-            FlagKind::ClockSkew => "ClockSkew",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
