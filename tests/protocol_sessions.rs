@@ -194,7 +194,7 @@ fn send_sessions_connect_failure_and_exo_rejection() {
     assert_eq!(spam.outcome, Outcome::Rejected);
     assert_eq!(spam.remote_host, "mx.fabrikam.example");
     assert_eq!(spam.helo, "mail.cloudmonkeys.xyz");
-    assert_eq!(spam.extensions, ["SIZE 52428800", "PIPELINING"]);
+    assert_eq!(*spam.extensions, ["SIZE 52428800", "PIPELINING"]);
     assert!(spam.last_error.starts_with("550 5.7.1 Service unavailable"));
     assert_eq!(spam.outcome_line.as_ref().unwrap().line, 16);
 

@@ -703,7 +703,6 @@ impl ProtocolReader {
                     server: Box::from(lookup.server),
                     id: Box::from(view.session_id),
                 };
-                let server = lookup.server.to_owned();
                 self.open_by_start.insert(start);
                 if let Some(part) = self.part.as_mut() {
                     part.events.push(PartEvent::Opened {
@@ -715,7 +714,7 @@ impl ProtocolReader {
                 }
                 self.open.entry(key).or_insert(OpenSession {
                     start,
-                    builder: SessionBuilder::new(ctx.direction, ctx.role_of(&view), &server, &view),
+                    builder: SessionBuilder::new(ctx.direction, ctx.role_of(&view), lookup.server, &view),
                 })
             }
         };

@@ -144,8 +144,9 @@ pub struct Session {
     /// The remote's own name: its EHLO on receive, its banner on send.
     pub remote_host: String,
     pub banner: String,
-    /// SMTP extensions the server side offered in its EHLO reply.
-    pub extensions: Vec<String>,
+    /// SMTP extensions the server side offered in its EHLO reply. Shared: a server offers the same list in every
+    /// session, and one list serves them all rather than a copy of its words each.
+    pub extensions: Arc<[String]>,
     pub tls_mode: TlsMode,
     pub tls_succeeded: Option<bool>,
     pub tls: TlsInfo,
@@ -329,6 +330,10 @@ pub struct SessionBuilder {
     /// (before and after STARTTLS) and only the last counts, so they are split once, when needed.
     folded_extensions: String,
     folded_pending: bool,
+    /// The extensions read so far, when they are not (yet) one shared list.
+    extensions: Vec<String>,
+    /// The extensions as a list split before on this thread, while nothing was added to them.
+    shared_extensions: Option<Arc<[String]>>,
 }
 
 impl SessionBuilder {
@@ -346,7 +351,7 @@ impl SessionBuilder {
             helo: String::new(),
             remote_host: String::new(),
             banner: String::new(),
-            extensions: Vec::new(),
+            extensions: Arc::from(Vec::new()),
             tls_mode: TlsMode::None,
             tls_succeeded: None,
             tls: TlsInfo::default(),
@@ -362,7 +367,8 @@ impl SessionBuilder {
             proxied_session_id: String::new(),
             proxy_target: String::new(),
             proxy_status: String::new(),
-            response_codes: String::new(),
+            // A code for each reply: one allocation for a typical session rather than five regrowths.
+            response_codes: String::with_capacity(64),
             last_error: String::new(),
             error_command: String::new(),
             disconnect_reason: String::new(),
@@ -396,6 +402,8 @@ impl SessionBuilder {
             disconnect_at: None,
             folded_extensions: String::new(),
             folded_pending: false,
+            extensions: Vec::new(),
+            shared_extensions: None,
         }
     }
 
@@ -755,6 +763,10 @@ impl SessionBuilder {
         self.split_folded_extensions();
         let final_error_reply = self.final_error_reply();
         let s = &mut self.session;
+        s.extensions = match self.shared_extensions.take() {
+            Some(shared) => shared,
+            None => Arc::from(std::mem::take(&mut self.extensions)),
+        };
         s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
             || is_exchange_online_host(&s.remote_host)
             || (s.direction == Direction::Receive && is_exchange_online_host(&s.helo));
@@ -822,7 +834,8 @@ impl SessionBuilder {
                 s.remote_host = split_word(text).0.to_owned();
             }
             if !rest.is_empty() {
-                s.extensions.clear();
+                self.extensions.clear();
+                self.shared_extensions = None;
                 self.folded_extensions.clear();
                 self.folded_extensions.push_str(rest);
                 self.folded_pending = true;
@@ -831,7 +844,10 @@ impl SessionBuilder {
         }
         if continued || s.direction == Direction::Send {
             self.split_folded_extensions();
-            self.session.extensions.push(text.to_owned());
+            if let Some(shared) = self.shared_extensions.take() {
+                self.extensions = shared.to_vec();
+            }
+            self.extensions.push(text.to_owned());
         }
     }
 
@@ -841,33 +857,34 @@ impl SessionBuilder {
             return;
         }
         // A server offers the same extensions in every session: the words of the last reply split on this thread
-        // are kept, and a reply like it is not split again.
+        // are kept, and a reply like it shares them.
         thread_local! {
-            static LAST_SPLIT: std::cell::RefCell<(String, Vec<String>)> = const {
-                std::cell::RefCell::new((String::new(), Vec::new()))
+            static LAST_SPLIT: std::cell::RefCell<(String, Option<Arc<[String]>>)> = const {
+                std::cell::RefCell::new((String::new(), None))
             };
         }
-        let extensions = &mut self.session.extensions;
         let folded = &self.folded_extensions;
         // Only into an empty list: after extensions already there, the first word may be a parameter of the last.
-        let reused = extensions.is_empty()
-            && LAST_SPLIT
+        let shared = if self.extensions.is_empty() {
+            LAST_SPLIT
                 .try_with(|last| {
-                    let Ok(mut last) = last.try_borrow_mut() else {
-                        return false;
-                    };
-                    if last.0 != *folded {
+                    let mut last = last.try_borrow_mut().ok()?;
+                    if last.0 != *folded || last.1.is_none() {
                         let mut words = Vec::new();
                         push_extension_words(&mut words, folded);
                         last.0.clone_from(folded);
-                        last.1 = words;
+                        last.1 = Some(Arc::from(words));
                     }
-                    extensions.clone_from(&last.1);
-                    true
+                    last.1.clone()
                 })
-                .unwrap_or(false);
-        if !reused {
-            push_extension_words(extensions, folded);
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        match shared {
+            Some(shared) => self.shared_extensions = Some(shared),
+            None => push_extension_words(&mut self.extensions, folded),
         }
     }
 }
@@ -1177,6 +1194,60 @@ mod tests {
         assert_eq!(m.internet_message_id, "<a1b2@cmhybd01.cloudmonkeys.xyz>");
         assert_eq!(m.internal_id, "73014444033");
         assert_eq!(m.hostname, "CMHYBD01.cloudmonkeys.xyz");
+    }
+
+    fn build(direction: Direction, lines: &[(EventKind, &'static str)]) -> Box<Session> {
+        let path: Arc<str> = Arc::from("RECV2026050100-1.LOG");
+        let view = |i: usize, event: EventKind, data: &'static str| LineView {
+            time_ms: 1_000 + i as i64,
+            connector_id: r"CMHYBD01\Default Frontend CMHYBD01",
+            session_id: "08DF235C00000001",
+            sequence: Some(i as u32),
+            local_endpoint: "192.168.1.13:25",
+            remote_endpoint: "192.168.1.20:50000",
+            event,
+            data,
+            context: "",
+        };
+        let mut builder = SessionBuilder::new(direction, Role::FrontEnd, "CMHYBD01", &view(0, lines[0].0, lines[0].1));
+        for (i, &(event, data)) in lines.iter().enumerate() {
+            builder.push(&view(i, event, data), &path, i as u64 + 1, 0, data);
+        }
+        builder.finish()
+    }
+
+    #[test]
+    fn sessions_offered_the_same_extensions_share_one_list_and_a_list_added_to_is_its_own() {
+        let receive = [
+            (EventKind::Connect, ""),
+            (EventKind::Receive, "EHLO CMEDGE01.cloudmonkeys.xyz"),
+            (
+                EventKind::Send,
+                "250  CMHYBD01.cloudmonkeys.xyz Hello [192.168.1.20] SIZE 37748736 PIPELINING AUTH NTLM",
+            ),
+            (EventKind::Disconnect, ""),
+        ];
+        let (first, second) = (build(Direction::Receive, &receive), build(Direction::Receive, &receive));
+        assert_eq!(*first.extensions, ["SIZE 37748736", "PIPELINING", "AUTH NTLM"]);
+        assert!(Arc::ptr_eq(&first.extensions, &second.extensions));
+        // A send log's reply lines after a folded one add to the list: that session gets a list of its own, and the
+        // shared one is left as it was.
+        let send = [
+            (EventKind::Connect, ""),
+            (EventKind::Send, "EHLO CMHYBD01.cloudmonkeys.xyz"),
+            (
+                EventKind::Receive,
+                "250-CMEDGE01.cloudmonkeys.xyz Hello [192.168.1.13] SIZE 37748736 PIPELINING AUTH NTLM",
+            ),
+            (EventKind::Receive, "250 CHUNKING"),
+            (EventKind::Disconnect, ""),
+        ];
+        let third = build(Direction::Send, &send);
+        assert_eq!(
+            *third.extensions,
+            ["SIZE 37748736", "PIPELINING", "AUTH NTLM", "CHUNKING"]
+        );
+        assert_eq!(*first.extensions, ["SIZE 37748736", "PIPELINING", "AUTH NTLM"]);
     }
 
     #[test]
