@@ -9,7 +9,7 @@
 
 // The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 // for. Bump it on any change of a struct layout or a function signature.
-#define HMF_ABI_VERSION 8
+#define HMF_ABI_VERSION 9
 
 // Struct ids for `hmf_struct_size`. Append-only: 10 and 15 (the protocol and tracking stats, ABI 5) and 22 (the
 // string tables of timelines and trace imports, ABI 8) are retired.
@@ -689,7 +689,7 @@ typedef struct {
   hmf_str server;
   hmf_str connector_id;
   hmf_str session_id;
-  // -1 when the line has none.
+  // INT64_MIN when the line has none.
   int64_t sequence;
   hmf_str local_endpoint;
   hmf_str remote_endpoint;
@@ -731,7 +731,7 @@ typedef struct {
   hmf_str internet_message_id;
   hmf_str internal_id;
   hmf_str hostname;
-  // -1 when not logged.
+  // INT64_MIN when not logged.
   int64_t size;
   // 1 when the message was accepted.
   uint32_t accepted;
@@ -781,7 +781,7 @@ typedef struct {
   hmf_str permissions;
   const hmf_message *messages;
   size_t message_count;
-  // -1 when not logged.
+  // INT64_MIN when not logged.
   int64_t bytes;
   // Negative when not measurable.
   double throughput_kbps;
@@ -891,7 +891,7 @@ typedef struct {
   hmf_str_list recipients;
   // One status per recipient, in the same order.
   hmf_str_list recipient_status;
-  // -1 when empty.
+  // INT64_MIN when empty.
   int64_t total_bytes;
   // -1 when empty.
   int32_t recipient_count;
@@ -1100,7 +1100,7 @@ typedef struct {
 // What looks wrong in a timeline.
 typedef struct {
   hmf_flag_kind kind;
-  // The hop concerned (an index into the timeline's hops); -1 when it is the whole timeline.
+  // The hop concerned (an index into the timeline's hops); INT64_MIN when it is the whole timeline.
   int64_t hop;
   hmf_str message;
 } hmf_timeline_flag;

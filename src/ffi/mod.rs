@@ -55,7 +55,7 @@ pub use values::*;
 
 /// The ABI version. The C# layer refuses to load a library whose version differs from the one it was built
 /// for. Bump it on any change of a struct layout or a function signature.
-pub const HMF_ABI_VERSION: u32 = 8;
+pub const HMF_ABI_VERSION: u32 = 9;
 
 /// The ABI version of this library (see `HMF_ABI_VERSION`).
 #[no_mangle]

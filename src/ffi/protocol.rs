@@ -77,7 +77,7 @@ pub struct hmf_protocol_entry {
     pub server: hmf_str,
     pub connector_id: hmf_str,
     pub session_id: hmf_str,
-    /// -1 when the line has none.
+    /// INT64_MIN when the line has none.
     pub sequence: i64,
     pub local_endpoint: hmf_str,
     pub remote_endpoint: hmf_str,
@@ -123,7 +123,7 @@ pub struct hmf_message {
     pub internet_message_id: hmf_str,
     pub internal_id: hmf_str,
     pub hostname: hmf_str,
-    /// -1 when not logged.
+    /// INT64_MIN when not logged.
     pub size: i64,
     /// 1 when the message was accepted.
     pub accepted: u32,
@@ -175,7 +175,7 @@ pub struct hmf_session {
     pub permissions: hmf_str,
     pub messages: *const hmf_message,
     pub message_count: usize,
-    /// -1 when not logged.
+    /// INT64_MIN when not logged.
     pub bytes: i64,
     /// Negative when not measurable.
     pub throughput_kbps: f64,
@@ -505,7 +505,7 @@ fn entry_view(arena: &mut Arena, findings: &mut Vec<Box<[hmf_finding]>>, e: &Log
         server: hmf_str::borrow(&e.server),
         connector_id: hmf_str::borrow(&e.connector_id),
         session_id: hmf_str::borrow(&e.session_id),
-        sequence: e.sequence.map_or(-1, i64::from),
+        sequence: e.sequence.map_or(i64::MIN, i64::from),
         local_endpoint: hmf_str::borrow(&e.local_endpoint),
         remote_endpoint: hmf_str::borrow(&e.remote_endpoint),
         local_address: arena.str(local.address),
@@ -559,7 +559,7 @@ fn session_view(
             internet_message_id: hmf_str::borrow(&m.internet_message_id),
             internal_id: hmf_str::borrow(&m.internal_id),
             hostname: hmf_str::borrow(&m.hostname),
-            size: m.size.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX)),
+            size: m.size.map_or(i64::MIN, |v| i64::try_from(v).unwrap_or(i64::MAX)),
             accepted: u32::from(m.accepted),
             response: hmf_str::borrow(&m.response),
         })
@@ -612,7 +612,7 @@ fn session_view(
         permissions: hmf_str::borrow(&s.permissions),
         messages: message_ptr,
         message_count,
-        bytes: s.bytes.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX)),
+        bytes: s.bytes.map_or(i64::MIN, |v| i64::try_from(v).unwrap_or(i64::MAX)),
         throughput_kbps: s.throughput_kbps.unwrap_or(-1.0),
         tarpit_ms: s.tarpit_ms,
         proxied_session_id: hmf_str::borrow(&s.proxied_session_id),

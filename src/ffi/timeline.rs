@@ -93,7 +93,7 @@ pub struct hmf_hop {
 #[derive(Debug, Clone, Copy)]
 pub struct hmf_timeline_flag {
     pub kind: hmf_flag_kind,
-    /// The hop concerned (an index into the timeline's hops); -1 when it is the whole timeline.
+    /// The hop concerned (an index into the timeline's hops); INT64_MIN when it is the whole timeline.
     pub hop: i64,
     pub message: hmf_str,
 }
@@ -413,7 +413,7 @@ impl hmf_timeline_result {
             }
             flags.extend(t.flags.iter().map(|f| hmf_timeline_flag {
                 kind: f.kind.into(),
-                hop: f.hop.map_or(-1, |h| h as i64),
+                hop: f.hop.map_or(i64::MIN, |h| h as i64),
                 message: s(&f.message),
             }));
         }

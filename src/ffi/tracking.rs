@@ -105,7 +105,7 @@ pub struct hmf_tracking_event {
     pub recipients: hmf_str_list,
     /// One status per recipient, in the same order.
     pub recipient_status: hmf_str_list,
-    /// -1 when empty.
+    /// INT64_MIN when empty.
     pub total_bytes: i64,
     /// -1 when empty.
     pub recipient_count: i32,
@@ -490,7 +490,7 @@ fn event_view<'a>(
         network_message_id: strings.get(&e.network_message_id),
         recipients: push_list(lists, e.recipients.iter().map(|s| strings.get(s))),
         recipient_status: push_list(lists, e.recipient_status.iter().map(|s| strings.get(s))),
-        total_bytes: e.total_bytes.unwrap_or(-1),
+        total_bytes: e.total_bytes.unwrap_or(i64::MIN),
         recipient_count: e.recipient_count.unwrap_or(-1),
         related_recipient_address: strings.get(&e.related_recipient_address),
         reference: push_list(lists, e.reference.iter().map(|s| strings.get(s))),

@@ -132,6 +132,8 @@ static void test_bad_file_is_an_error_item(const char *scratch) {
             if (view.items[i].kind == HMF_ITEM_SESSION) {
                 sessions++;
                 CHECK(view.items[i].session->outcome == HMF_OUTCOME_DROPPED);
+                /* No message, so no bytes: the ABI's one absent value for an int64_t. */
+                CHECK(view.items[i].session->bytes == INT64_MIN);
             }
         }
         uint32_t state = view.state;

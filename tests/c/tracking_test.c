@@ -76,7 +76,7 @@ static void look_at_event(const hmf_tracking_event *e, totals *t) {
         CHECK(e->recipient_count == 3 && str_eq(e->related_recipient_address, "allstaff@cloudmonkeys.xyz"));
     }
     if (str_eq(e->event_id, "NOTIFYMAPI")) {
-        CHECK(e->internal_message_id == INT64_MIN && e->total_bytes == -1 && e->recipient_count == -1);
+        CHECK(e->internal_message_id == INT64_MIN && e->total_bytes == INT64_MIN && e->recipient_count == -1);
         CHECK(e->recipients.len == 0 && e->recipients.items == NULL);
         CHECK(str_starts(e->source_context, "MDB:3f1c2b7a"));
         CHECK(str_eq(e->log_version, "15.02.1544.004") && str_eq(e->schema_version, "15.02.1544.004"));

@@ -105,6 +105,21 @@ Describe 'Get-HybridSmtpSession' {
         $s.DisconnectReason | Should -Be 'Local'
     }
 
+    It 'gives $null, not a number, for a size, byte count or sequence number the log does not have' {
+        # The rejected session sent MAIL FROM without SIZE= and no data; its disconnect line has no sequence number.
+        $dir = Join-Path $TestDrive 'absent/CMHYBD01/FrontEnd/ProtocolLog/SmtpReceive'
+        $lines = @(Get-RejectedLines -Id '08DEA74796A6A001' -Time '2026-05-01T05:20:00')
+        $lines[4] = $lines[4].Replace(',4,', ',,')
+        $null = New-ProtocolLog -Path (Join-Path $dir 'RECV2026050105-1.LOG') -Lines $lines
+        $s = Get-HybridSmtpSession -Path $dir
+        $s.Bytes | Should -BeNullOrEmpty
+        $s.Messages.Count | Should -Be 1
+        $s.Messages[0].Size | Should -BeNullOrEmpty
+        $entries = Get-HybridSmtpLogEntry -Path $dir
+        $entries[3].SequenceNumber | Should -Be 3
+        $entries[4].SequenceNumber | Should -BeNullOrEmpty
+    }
+
     It 'decodes a session''s details once: every read gives the same objects' {
         $s = Get-HybridSmtpSession -Path $script:logs -SessionId 08DEA74796A60001
         [object]::ReferenceEquals($s.Messages, $s.Messages) | Should -BeTrue

@@ -557,12 +557,13 @@ namespace HybridMailFlow.Commands
                 var flag = (HmfTimelineFlag*)t->Flags + f;
                 var text = AbiNames.Of(flag->Kind) + ": " + strings.Get(flag->Message);
                 timelineFlags.Add(text);
-                if (flag->Hop >= 0)
+                var hop = Native.Absent.OrNull(flag->Hop);
+                if (hop.HasValue)
                 {
                     List<string> list;
-                    if (!hopFlags.TryGetValue(flag->Hop, out list))
+                    if (!hopFlags.TryGetValue(hop.Value, out list))
                     {
-                        hopFlags[flag->Hop] = list = new List<string>();
+                        hopFlags[hop.Value] = list = new List<string>();
                     }
                     list.Add(text);
                 }
@@ -587,7 +588,7 @@ namespace HybridMailFlow.Commands
                     Event = strings.Get(h->Event),
                     Source = AbiNames.Of(h->Source),
                     Status = strings.Get(h->Status),
-                    Latency = h->LatencyMs == long.MinValue ? (TimeSpan?)null : TimeSpan.FromMilliseconds(h->LatencyMs),
+                    Latency = Times.DurationOrNull(h->LatencyMs),
                     SessionId = strings.Get(h->SessionId),
                     Remote = strings.Get(h->Remote),
                     Sender = strings.Get(h->Sender),

@@ -159,8 +159,7 @@ namespace HybridMailFlow
 
             public long? OptionalLong()
             {
-                long value = Long();
-                return value < 0 ? (long?)null : value;
+                return Native.Absent.OrNull(Long());
             }
 
             public DateTime? Time()

@@ -31,13 +31,18 @@ namespace HybridMailFlow
             return UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond);
         }
 
-        /// <summary>
-        /// An optional time of the engine's records: INT64_MIN (long.MinValue) is the ABI's "not logged", which is null.
-        /// </summary>
+        /// <summary>An optional time of the engine's records: the ABI's absent value is null.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static DateTime? FromUnixMsOrNull(long ms)
         {
-            return ms == long.MinValue ? (DateTime?)null : FromUnixMs(ms);
+            return ms == Native.Absent.Value ? (DateTime?)null : FromUnixMs(ms);
+        }
+
+        /// <summary>An optional span of the engine's records, in milliseconds: the ABI's absent value is null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static TimeSpan? DurationOrNull(long ms)
+        {
+            return ms == Native.Absent.Value ? (TimeSpan?)null : TimeSpan.FromMilliseconds(ms);
         }
 
         /// <summary>A UTC time in this computer's time zone, for the main name of a time property.</summary>

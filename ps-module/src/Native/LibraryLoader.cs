@@ -14,7 +14,7 @@ namespace HybridMailFlow.Native
     internal static class LibraryLoader
     {
         /// <summary>The ABI this assembly's struct declarations match (HMF_ABI_VERSION).</summary>
-        internal const uint ExpectedAbiVersion = 8;
+        internal const uint ExpectedAbiVersion = 9;
 
         private static readonly object Gate = new object();
         private static string loadedPath;

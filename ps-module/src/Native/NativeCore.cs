@@ -30,6 +30,20 @@ namespace HybridMailFlow.Native
     /// tier of each method compiled). A method such a method calls is compiled on its own, through the tiers,
     /// unless inlined: mark the callees too (this or AggressiveInlining).
     /// </summary>
+    /// <summary>
+    /// The ABI's one value for a number that is not there (not logged, not a number, no previous hop): INT64_MIN.
+    /// </summary>
+    internal static class Absent
+    {
+        internal const long Value = long.MinValue;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static long? OrNull(long value)
+        {
+            return value == Value ? (long?)null : value;
+        }
+    }
+
     internal static class Jit
     {
 #if NETCOREAPP

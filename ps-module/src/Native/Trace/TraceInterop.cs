@@ -56,7 +56,7 @@ namespace HybridMailFlow.Native
                 Status = strings.Get(e->Status),
                 FromIP = strings.Get(e->FromIp),
                 ToIP = strings.Get(e->ToIp),
-                Size = e->Size == long.MinValue ? (long?)null : e->Size,
+                Size = Absent.OrNull(e->Size),
                 MessageId = strings.Get(e->MessageId),
                 MessageTraceId = strings.Get(e->MessageTraceId),
                 NetworkMessageId = strings.Get(e->NetworkMessageId),
