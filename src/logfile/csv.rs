@@ -78,8 +78,8 @@ impl Record {
 /// Calls `found` with the place of each comma or quote of `bytes`, in order, until it returns false; true when it
 /// did. Fields of a row are a few to a few hundred bytes apart. On x86-64 memchr's SSE2 searcher is taken directly:
 /// 16 bytes a step, with little to start each search (its `memchr2_iter` picks AVX2, whose start costs more than the
-/// few bytes between fields gain; on the mixes of `bench_protocol` this takes the split of a line from 4 to 2.8
-/// instructions a byte, cachegrind). Elsewhere a mask per block of 32 bytes from a plain loop the compiler
+/// few bytes between fields gain; on a 10 MB file of the frontend-8 mix it took the split of a row from 4 to 2.8
+/// instructions a byte, callgrind). Elsewhere a mask per block of 32 bytes from a plain loop the compiler
 /// vectorizes.
 #[cfg(target_arch = "x86_64")]
 fn for_each_separator(bytes: &[u8], mut found: impl FnMut(usize) -> bool) -> bool {
