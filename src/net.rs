@@ -2,6 +2,7 @@
 //! Exchange Online Protection.
 
 use std::net::IpAddr;
+use std::sync::LazyLock;
 
 /// An `address:port` endpoint as written by .NET's `IPEndPoint.ToString()`: `10.0.0.1:25`, `[2001:db8::1]:25`.
 /// Also accepts a bare address and the unbracketed `fe80::1%3` form of message-tracking logs.
@@ -159,8 +160,11 @@ pub fn classify(text: &str) -> AddressClass {
     }
 }
 
+/// [`EOP_RANGES`] parsed once: every finished session asks about its remote.
+static EOP_NETWORKS: LazyLock<Vec<Cidr>> = LazyLock::new(|| EOP_RANGES.iter().filter_map(|r| Cidr::parse(r)).collect());
+
 pub fn is_exchange_online_ip(ip: IpAddr) -> bool {
-    EOP_RANGES.iter().filter_map(|r| Cidr::parse(r)).any(|r| r.contains(ip))
+    EOP_NETWORKS.iter().any(|r| r.contains(ip))
 }
 
 /// Well-known public DNS resolvers. In a transport service's InternalDNSServers they cannot resolve the
@@ -254,12 +258,16 @@ impl IpRange {
 
 /// Host names Exchange Online connects from or is reached at.
 pub fn is_exchange_online_host(name: &str) -> bool {
-    let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
-    name.ends_with(".outbound.protection.outlook.com")
-        || name.ends_with(".mail.protection.outlook.com")
-        || name == "mail.protection.outlook.com"
-        || name.ends_with(".prod.outlook.com")
-        || name.ends_with(".mail.onmicrosoft.com")
+    // Compared in place, ignoring case: every finished session asks this of its remote's names.
+    let name = name.trim().trim_end_matches('.').as_bytes();
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends_with(".outbound.protection.outlook.com")
+        || ends_with(".mail.protection.outlook.com")
+        || name.eq_ignore_ascii_case(b"mail.protection.outlook.com")
+        || ends_with(".prod.outlook.com")
+        || ends_with(".mail.onmicrosoft.com")
 }
 
 #[cfg(test)]
@@ -328,6 +336,11 @@ mod tests {
         assert!(is_exchange_online_host("cloudmonkeys-xyz.mail.protection.outlook.com."));
         assert!(!is_exchange_online_host("mail.cloudmonkeys.xyz"));
         assert!(!is_exchange_online_host("protection.outlook.com.evil.example"));
+        // Names are compared whatever their case, and a suffix alone is not a host.
+        assert!(is_exchange_online_host(" MAIL.Protection.Outlook.COM "));
+        assert!(is_exchange_online_host("am0p190mb0001.EURP190.PROD.OUTLOOK.COM"));
+        assert!(!is_exchange_online_host("prod.outlook.com"));
+        assert!(!is_exchange_online_host("évilmail.protection.outlook.co"));
     }
 
     #[test]
