@@ -258,7 +258,7 @@ impl<R: Read> LogReader<R> {
     /// The last row's line as text (without its line break; invalid UTF-8 replaced).
     pub fn raw_text(&self) -> &str {
         if self.line_in_record {
-            self.record.unquoted_line()
+            self.record.line_as_written()
         } else {
             &self.text
         }
@@ -431,7 +431,7 @@ impl<R: Read> LogReader<R> {
             Ok(text) => text,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
-        match self.record.set_unquoted(text) {
+        match self.record.set_line(text) {
             Ok(previous) => {
                 self.line = previous.into_bytes();
                 self.line_in_record = true;
