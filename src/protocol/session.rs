@@ -856,26 +856,34 @@ impl SessionBuilder {
         if !std::mem::take(&mut self.folded_pending) {
             return;
         }
-        // A server offers the same extensions in every session: the words of the last reply split on this thread
-        // are kept, and a reply like it shares them.
+        // A server offers the same extensions in every session: the words of the last few replies split on this
+        // thread are kept, and a reply like one of them shares its list. A few, not one: a server offers one list
+        // before STARTTLS and another after, and a log interleaves sessions of several connectors.
         thread_local! {
-            static LAST_SPLIT: std::cell::RefCell<(String, Option<Arc<[String]>>)> = const {
-                std::cell::RefCell::new((String::new(), None))
-            };
+            static RECENT_SPLITS: std::cell::RefCell<VecDeque<(String, Arc<[String]>)>> =
+                const { std::cell::RefCell::new(VecDeque::new()) };
         }
+        const KEPT: usize = 4;
         let folded = &self.folded_extensions;
         // Only into an empty list: after extensions already there, the first word may be a parameter of the last.
         let shared = if self.extensions.is_empty() {
-            LAST_SPLIT
-                .try_with(|last| {
-                    let mut last = last.try_borrow_mut().ok()?;
-                    if last.0 != *folded || last.1.is_none() {
-                        let mut words = Vec::new();
-                        push_extension_words(&mut words, folded);
-                        last.0.clone_from(folded);
-                        last.1 = Some(Arc::from(words));
+            RECENT_SPLITS
+                .try_with(|recent| {
+                    let mut recent = recent.try_borrow_mut().ok()?;
+                    match recent.iter().position(|(text, _)| text == folded) {
+                        // Moved to the front, so that the lists in use stay and an old one goes.
+                        Some(at) => {
+                            let found = recent.remove(at)?;
+                            recent.push_front(found);
+                        }
+                        None => {
+                            let mut words = Vec::new();
+                            push_extension_words(&mut words, folded);
+                            recent.truncate(KEPT - 1);
+                            recent.push_front((folded.clone(), Arc::from(words)));
+                        }
                     }
-                    last.1.clone()
+                    recent.front().map(|(_, words)| words.clone())
                 })
                 .ok()
                 .flatten()
@@ -1248,6 +1256,24 @@ mod tests {
             ["SIZE 37748736", "PIPELINING", "AUTH NTLM", "CHUNKING"]
         );
         assert_eq!(*first.extensions, ["SIZE 37748736", "PIPELINING", "AUTH NTLM"]);
+        // Sessions offered two lists in turn (before and after STARTTLS, or two connectors) share both.
+        let other = receive.map(|(event, data)| {
+            (
+                event,
+                if data.contains("Hello") {
+                    "250  CMHYBD01 Hello [192.168.1.21] SIZE 36700160 AUTH GSSAPI NTLM"
+                } else {
+                    data
+                },
+            )
+        });
+        let sessions: Vec<_> = (0..4)
+            .map(|i| build(Direction::Receive, if i % 2 == 0 { &receive } else { &other }))
+            .collect();
+        assert_eq!(*sessions[1].extensions, ["SIZE 36700160", "AUTH GSSAPI NTLM"]);
+        assert!(Arc::ptr_eq(&sessions[0].extensions, &sessions[2].extensions));
+        assert!(Arc::ptr_eq(&sessions[1].extensions, &sessions[3].extensions));
+        assert!(Arc::ptr_eq(&first.extensions, &sessions[0].extensions));
     }
 
     #[test]
