@@ -2,13 +2,16 @@
 //! Exchange Online Protection.
 
 use std::net::IpAddr;
+
+use compact_str::CompactString;
 use std::sync::LazyLock;
 
 /// An `address:port` endpoint as written by .NET's `IPEndPoint.ToString()`: `10.0.0.1:25`, `[2001:db8::1]:25`.
 /// Also accepts a bare address and the unbracketed `fe80::1%3` form of message-tracking logs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Endpoint {
-    pub address: String,
+    /// Most addresses fit in the string itself (an IPv4 address always): no allocation per endpoint.
+    pub address: CompactString,
     pub port: Option<u16>,
 }
 
@@ -19,7 +22,7 @@ impl Endpoint {
             if let Some((addr, tail)) = rest.split_once(']') {
                 let port = tail.strip_prefix(':').and_then(|p| p.parse().ok());
                 return Endpoint {
-                    address: addr.to_owned(),
+                    address: addr.into(),
                     port,
                 };
             }
@@ -28,16 +31,16 @@ impl Endpoint {
             // One colon: IPv4 or host with a port. More colons without brackets: an IPv6 address alone.
             Some((addr, port)) if !addr.contains(':') => match port.parse() {
                 Ok(port) => Endpoint {
-                    address: addr.to_owned(),
+                    address: addr.into(),
                     port: Some(port),
                 },
                 Err(_) => Endpoint {
-                    address: text.to_owned(),
+                    address: text.into(),
                     port: None,
                 },
             },
             _ => Endpoint {
-                address: text.to_owned(),
+                address: text.into(),
                 port: None,
             },
         }
@@ -288,7 +291,7 @@ mod tests {
             assert_eq!(
                 Endpoint::parse(text),
                 Endpoint {
-                    address: (*addr).to_owned(),
+                    address: (*addr).into(),
                     port: *port
                 },
                 "{text}"

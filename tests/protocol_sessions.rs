@@ -909,7 +909,7 @@ fn tail_over_several_folders_gives_the_last_by_time_across_all_of_them() {
         let mut got = Vec::new();
         while let Step::Item(item) = reader.next() {
             match item {
-                Item::Row(ProtocolRow::Session(s)) => got.push(s.session_id.clone()),
+                Item::Row(ProtocolRow::Session(s)) => got.push(s.session_id.to_string()),
                 Item::Row(ProtocolRow::Entry(e)) => got.push(format!("{}#{}", e.session_id, e.sequence.unwrap())),
                 _ => {}
             }

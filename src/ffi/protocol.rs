@@ -522,8 +522,8 @@ fn entry_view(arena: &mut Arena, findings: &mut Vec<Box<[hmf_finding]>>, e: &Log
     }
 }
 
-fn strs(arena: &mut Arena, items: &[String]) -> hmf_str_list {
-    arena.list(items.iter().map(|s| hmf_str::borrow(s)).collect())
+fn strs(arena: &mut Arena, items: &[impl AsRef<str>]) -> hmf_str_list {
+    arena.list(items.iter().map(|s| hmf_str::borrow(s.as_ref())).collect())
 }
 
 fn session_view(

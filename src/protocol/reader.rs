@@ -7,6 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 use super::entry::{server_from_path, server_name, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
 use super::session::{LineRef, Outcome, Session, SessionBuilder};
 use super::split::{PartEvent, PartLog, PartSettings, SplitReader};
@@ -155,8 +157,10 @@ struct CurrentFile {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) struct SessionKey {
     direction: Direction,
-    server: Box<str>,
-    id: Box<str>,
+    // A server's name (NetBIOS, at most 15 characters) and a session id (16 hex digits) fit in the string itself:
+    // a key, and its copy in a split read's log, allocate nothing.
+    server: CompactString,
+    id: CompactString,
 }
 
 /// A borrowed [`SessionKey`], to look a line's session up without allocating. Field order and types hash the
@@ -170,7 +174,7 @@ struct SessionKeyRef<'a> {
 
 impl hashbrown::Equivalent<SessionKey> for SessionKeyRef<'_> {
     fn equivalent(&self, key: &SessionKey) -> bool {
-        self.direction == key.direction && self.id == &*key.id && self.server == &*key.server
+        self.direction == key.direction && self.id == key.id && self.server == key.server
     }
 }
 
@@ -700,8 +704,8 @@ impl ProtocolReader {
                 let start = (view.time_ms, self.order);
                 let key = SessionKey {
                     direction: ctx.direction,
-                    server: Box::from(lookup.server),
-                    id: Box::from(view.session_id),
+                    server: lookup.server.into(),
+                    id: view.session_id.into(),
                 };
                 self.open_by_start.insert(start);
                 if let Some(part) = self.part.as_mut() {
@@ -1317,7 +1321,7 @@ mod tests {
         let mut found = Vec::new();
         while let Step::Item(item) = reader.next() {
             if let Item::Row(ProtocolRow::Session(s)) = item {
-                found.push((s.server.clone(), s.session_id.clone(), s.line_count));
+                found.push((s.server.to_string(), s.session_id.to_string(), s.line_count));
             }
         }
         assert_eq!(
@@ -1365,7 +1369,7 @@ mod tests {
     fn a_panic_completing_a_session_costs_that_session_and_names_its_first_line() {
         let (_dir, path) = three_sessions("MAIL FROM:<a@b.example> <hmf-panic:session>");
         let (items, errors) = read(ReadMode::Sessions, &path);
-        let ids: Vec<String> = sessions(items).into_iter().map(|s| s.session_id).collect();
+        let ids: Vec<String> = sessions(items).into_iter().map(|s| s.session_id.into()).collect();
         assert_eq!(ids, ["08DEA74796A6E2C1", "08DEA74796A6E2C3"]);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].line, errors[0].kind), (11, LineErrorKind::Internal));
@@ -1427,7 +1431,7 @@ mod tests {
         loop {
             match reader.next() {
                 Step::Item(Item::Row(ProtocolRow::Session(s))) => {
-                    sessions.push((s.session_id.clone(), s.first_line().map_or(0, |l| l.line)))
+                    sessions.push((s.session_id.to_string(), s.first_line().map_or(0, |l| l.line)))
                 }
                 Step::Item(Item::Error(e)) => notices.push(e.to_string()),
                 Step::Item(Item::FileRestarted { change, .. }) => notices.push(change.as_str().to_owned()),

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, LazyLock};
 
+use compact_str::CompactString;
 use memchr::memmem::Finder;
 
 use super::entry::{Direction, EventKind, LineView, Role};
@@ -109,16 +110,16 @@ impl AuthResult {
 /// One MAIL FROM transaction of a session.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageInfo {
-    pub mail_from: String,
-    pub recipients: Vec<String>,
-    pub internet_message_id: String,
+    pub mail_from: CompactString,
+    pub recipients: Vec<CompactString>,
+    pub internet_message_id: CompactString,
     /// The `InternalId` of `250 2.6.0 <id> [InternalId=..., Hostname=...]`, or the RecordId a send log names.
-    pub internal_id: String,
-    pub hostname: String,
+    pub internal_id: CompactString,
+    pub hostname: CompactString,
     pub size: Option<u64>,
     pub accepted: bool,
     /// The reply that ended the transaction (accepted or refused).
-    pub response: String,
+    pub response: CompactString,
 }
 
 /// Where a line is: file and 1-based line number.
@@ -130,53 +131,53 @@ pub struct LineRef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
-    pub server: String,
-    pub connector_id: String,
+    pub server: CompactString,
+    pub connector_id: CompactString,
     pub direction: Direction,
     pub role: Role,
-    pub session_id: String,
+    pub session_id: CompactString,
     pub start_ms: i64,
     pub end_ms: i64,
     pub local: Endpoint,
     pub remote: Endpoint,
     /// The EHLO/HELO name the client gave (the remote on receive, this server on send).
-    pub helo: String,
+    pub helo: CompactString,
     /// The remote's own name: its EHLO on receive, its banner on send.
-    pub remote_host: String,
-    pub banner: String,
+    pub remote_host: CompactString,
+    pub banner: CompactString,
     /// SMTP extensions the server side offered in its EHLO reply. Shared: a server offers the same list in every
     /// session, and one list serves them all rather than a copy of its words each.
     pub extensions: Arc<[String]>,
     pub tls_mode: TlsMode,
     pub tls_succeeded: Option<bool>,
     pub tls: TlsInfo,
-    pub auth_mechanism: String,
-    pub auth_user: String,
+    pub auth_mechanism: CompactString,
+    pub auth_user: CompactString,
     pub auth_result: AuthResult,
-    pub auth_failure: String,
-    pub permissions: String,
+    pub auth_failure: CompactString,
+    pub permissions: CompactString,
     pub messages: Vec<MessageInfo>,
     pub bytes: Option<u64>,
     /// Kilobytes a second from the start of DATA/BDAT to the reply, where both are logged.
     pub throughput_kbps: Option<f64>,
     pub tarpit_ms: i64,
-    pub proxied_session_id: String,
-    pub proxy_target: String,
-    pub proxy_status: String,
+    pub proxied_session_id: CompactString,
+    pub proxy_target: CompactString,
+    pub proxy_status: CompactString,
     /// Every reply code, with its enhanced code when there is one (`250`, `250 2.6.0`, `451 4.7.0`), one per
     /// line: one buffer for them all instead of a string each (see [`Session::responses`]).
     pub response_codes: String,
-    pub last_error: String,
+    pub last_error: CompactString,
     /// The command `last_error` answered (`MAIL FROM`, `STARTTLS`, ...), when known.
-    pub error_command: String,
-    pub disconnect_reason: String,
+    pub error_command: CompactString,
+    pub disconnect_reason: CompactString,
     /// The session's end (a disconnect line) is in the logs read. An outcome can be decided without it: an
     /// accepted message, a failed connection, TLS or AUTH, or an error reply that ended the exchange.
     pub ended: bool,
     pub outcome: Outcome,
     /// The line that decided the outcome and its text.
     pub outcome_line: Option<LineRef>,
-    pub outcome_text: String,
+    pub outcome_text: CompactString,
     pub is_exchange_online: bool,
     /// What the knowledge base says of a failed session's deciding line, best first; empty for sessions that
     /// did not fail.
@@ -214,7 +215,7 @@ impl Session {
     pub fn recipients(&self) -> impl Iterator<Item = &str> {
         self.messages
             .iter()
-            .flat_map(|m| m.recipients.iter().map(String::as_str))
+            .flat_map(|m| m.recipients.iter().map(CompactString::as_str))
     }
 
     pub fn duration_ms(&self) -> i64 {
@@ -229,8 +230,8 @@ impl Session {
         let context = crate::diagnosis::Context {
             direction: Some(self.direction.into()),
             log_type: Some(crate::diagnosis::LogKind::ProtocolLog),
-            preceding: (!self.error_command.is_empty()).then(|| self.error_command.clone()),
-            connector: (!self.connector_id.is_empty()).then(|| self.connector_id.clone()),
+            preceding: (!self.error_command.is_empty()).then(|| self.error_command.to_string()),
+            connector: (!self.connector_id.is_empty()).then(|| self.connector_id.to_string()),
         };
         // A dropped session has no error text; what it shows is said in words the knowledge base knows. Exchange
         // Online leaving right after TLS is how its connector refuses the certificate it was shown (4.4.317).
@@ -244,11 +245,11 @@ impl Session {
             let presented = self.tls.certificates.first().map_or("", |c| c.subject.as_str());
             described =
                 format!("Exchange Online closed the connection after TLS without sending mail. Presented: {presented}");
-            &described
+            described.as_str()
         } else if self.outcome_text.is_empty() {
-            &self.disconnect_reason
+            self.disconnect_reason.as_str()
         } else {
-            &self.outcome_text
+            self.outcome_text.as_str()
         };
         self.diagnosis = knowledge.diagnose(text, &context);
     }
@@ -319,12 +320,12 @@ pub struct SessionBuilder {
     closed: bool,
     replies_from_remote: u32,
     /// Lines are named by their index in `session.line_origins`.
-    failure: Option<(Failure, usize, String)>,
+    failure: Option<(Failure, usize, CompactString)>,
     error_verb: Option<Verb>,
     last_error_at: Option<usize>,
     /// A command followed the last error reply: the exchange went on after it.
     command_after_error: bool,
-    first_accept_at: Option<(usize, String)>,
+    first_accept_at: Option<(usize, CompactString)>,
     disconnect_at: Option<usize>,
     /// The words of the last folded EHLO reply, not yet split into `session.extensions`: a session often has two
     /// (before and after STARTTLS) and only the last counts, so they are split once, when needed.
@@ -339,43 +340,43 @@ pub struct SessionBuilder {
 impl SessionBuilder {
     pub fn new(direction: Direction, role: Role, server: &str, first: &LineView<'_>) -> Self {
         let session = Box::new(Session {
-            server: server.to_owned(),
-            connector_id: first.connector_id.to_owned(),
+            server: server.into(),
+            connector_id: first.connector_id.into(),
             direction,
             role,
-            session_id: first.session_id.to_owned(),
+            session_id: first.session_id.into(),
             start_ms: first.time_ms,
             end_ms: first.time_ms,
             local: Endpoint::default(),
             remote: Endpoint::default(),
-            helo: String::new(),
-            remote_host: String::new(),
-            banner: String::new(),
+            helo: CompactString::default(),
+            remote_host: CompactString::default(),
+            banner: CompactString::default(),
             extensions: Arc::from(Vec::new()),
             tls_mode: TlsMode::None,
             tls_succeeded: None,
             tls: TlsInfo::default(),
-            auth_mechanism: String::new(),
-            auth_user: String::new(),
+            auth_mechanism: CompactString::default(),
+            auth_user: CompactString::default(),
             auth_result: AuthResult::None,
-            auth_failure: String::new(),
-            permissions: String::new(),
+            auth_failure: CompactString::default(),
+            permissions: CompactString::default(),
             messages: Vec::new(),
             bytes: None,
             throughput_kbps: None,
             tarpit_ms: 0,
-            proxied_session_id: String::new(),
-            proxy_target: String::new(),
-            proxy_status: String::new(),
+            proxied_session_id: CompactString::default(),
+            proxy_target: CompactString::default(),
+            proxy_status: CompactString::default(),
             // A code for each reply: one allocation for a typical session rather than five regrowths.
             response_codes: String::with_capacity(64),
-            last_error: String::new(),
-            error_command: String::new(),
-            disconnect_reason: String::new(),
+            last_error: CompactString::default(),
+            error_command: CompactString::default(),
+            disconnect_reason: CompactString::default(),
             ended: false,
             outcome: Outcome::Incomplete,
             outcome_line: None,
-            outcome_text: String::new(),
+            outcome_text: CompactString::default(),
             is_exchange_online: false,
             diagnosis: Vec::new(),
             line_count: 0,
@@ -494,7 +495,7 @@ impl SessionBuilder {
         let is = |name: &str| word.eq_ignore_ascii_case(name);
         let verb = match () {
             _ if is("EHLO") || is("HELO") => {
-                s.helo = rest.trim().to_owned();
+                s.helo = rest.trim().into();
                 if s.direction == Direction::Receive {
                     s.remote_host = s.helo.clone();
                 }
@@ -509,7 +510,7 @@ impl SessionBuilder {
                 Verb::StartTls
             }
             _ if is("AUTH") || is("X-EXPS") => {
-                s.auth_mechanism = split_word(rest).0.to_owned();
+                s.auth_mechanism = split_word(rest).0.into();
                 Verb::Auth
             }
             _ if is("MAIL") => {
@@ -592,9 +593,9 @@ impl SessionBuilder {
             }
         }
         if code == "220" && s.banner.is_empty() && verb.is_none() {
-            s.banner = data.to_owned();
+            s.banner = data.into();
             if s.direction == Direction::Send {
-                s.remote_host = split_word(text).0.to_owned();
+                s.remote_host = split_word(text).0.into();
             }
             return;
         }
@@ -606,33 +607,33 @@ impl SessionBuilder {
             b'2' => self.on_success(code, text, verb, time_ms, at, data),
             b'3' if code == "354" => self.awaiting_data_reply = true,
             b'4' | b'5' => {
-                s.last_error = data.to_owned();
+                s.last_error = data.into();
                 self.error_verb = verb;
                 self.last_error_at = Some(at);
                 self.command_after_error = false;
                 if let Some(m) = s.messages.last_mut() {
                     if matches!(verb, Some(Verb::Data | Verb::Bdat { .. } | Verb::Mail)) {
-                        m.response = data.to_owned();
+                        m.response = data.into();
                     }
                 }
                 match verb {
                     Some(Verb::Auth) => {
                         s.auth_result = AuthResult::Failed;
                         if s.auth_failure.is_empty() {
-                            s.auth_failure = data.to_owned();
+                            s.auth_failure = data.into();
                         }
-                        self.failure.get_or_insert((Failure::Auth, at, data.to_owned()));
+                        self.failure.get_or_insert((Failure::Auth, at, data.into()));
                     }
                     Some(Verb::StartTls) => {
                         s.tls_succeeded = Some(false);
                         if s.tls.failure.is_empty() {
                             s.tls.failure = data.to_owned();
                         }
-                        self.failure.get_or_insert((Failure::Tls, at, data.to_owned()));
+                        self.failure.get_or_insert((Failure::Tls, at, data.into()));
                     }
                     _ if enhanced == Some("4.7.5") || data.contains("Failed to establish appropriate TLS channel") => {
                         s.tls_succeeded = Some(false);
-                        self.failure.get_or_insert((Failure::Tls, at, data.to_owned()));
+                        self.failure.get_or_insert((Failure::Tls, at, data.into()));
                     }
                     _ => {}
                 }
@@ -658,7 +659,7 @@ impl SessionBuilder {
         }
         let m = s.messages.last_mut().expect("just ensured");
         m.accepted = true;
-        m.response = data.to_owned();
+        m.response = data.into();
         read_queued_reply(text, m);
         if m.size.is_none() && self.bdat_bytes > 0 {
             m.size = Some(self.bdat_bytes);
@@ -676,7 +677,7 @@ impl SessionBuilder {
         }
         self.data_started_ms = None;
         if self.first_accept_at.is_none() {
-            self.first_accept_at = Some((at, data.to_owned()));
+            self.first_accept_at = Some((at, data.into()));
         }
     }
 
@@ -686,18 +687,18 @@ impl SessionBuilder {
         // Exchange puts the text in data or context depending on the message; look at both.
         let text = if context.is_empty() { data } else { context };
         if context == "Set Session Permissions" {
-            s.permissions = data.to_owned();
+            s.permissions = data.into();
         } else if text == "receiving message" || text.starts_with("attempting to connect") && !has(text, &PHRASES.proxy)
         {
             // Common and carrying nothing the session keeps: skip the searches below.
         } else if let Some(id) = text.strip_prefix("receiving message with InternetMessageId ") {
-            current_message(s).internet_message_id = id.trim().to_owned();
+            current_message(s).internet_message_id = id.trim().into();
         } else if let Some(rest) = text.strip_prefix("sending message with RecordId ") {
             let (record_id, rest) = split_word(rest);
             let m = current_message(s);
-            m.internal_id = record_id.to_owned();
+            m.internal_id = record_id.into();
             if let Some(id) = rest.strip_prefix("and InternetMessageId ") {
-                m.internet_message_id = id.trim().to_owned();
+                m.internet_message_id = id.trim().into();
             }
         } else if s.tls.read_certificate(line.data, context) || s.tls.read_domain_capabilities(text) {
         } else if s.tls.read_success(text) {
@@ -710,17 +711,17 @@ impl SessionBuilder {
         } else if let Some(reason) = tls_failure(text) {
             s.tls_succeeded = Some(false);
             s.tls.failure = reason;
-            self.failure.get_or_insert((Failure::Tls, at, text.to_owned()));
+            self.failure.get_or_insert((Failure::Tls, at, text.into()));
         } else if let Some(reason) = auth_failure(text) {
             s.auth_result = AuthResult::Failed;
-            s.auth_failure = reason;
-            self.failure.get_or_insert((Failure::Auth, at, text.to_owned()));
+            s.auth_failure = reason.into();
+            self.failure.get_or_insert((Failure::Auth, at, text.into()));
         } else if let Some(user) = text.strip_prefix("User Name: ") {
-            s.auth_user = user.trim().to_owned();
+            s.auth_user = user.trim().into();
         } else if let Some(span) = tarpit(data).or_else(|| tarpit(context)) {
             s.tarpit_ms = s.tarpit_ms.saturating_add(span);
         } else if is_connect_failure(text) {
-            self.failure.get_or_insert((Failure::Connect, at, text.to_owned()));
+            self.failure.get_or_insert((Failure::Connect, at, text.into()));
         } else if has(text, &PHRASES.proxy) || has(text, &PHRASES.proxy_capital) {
             read_proxy(s, text);
         }
@@ -732,9 +733,9 @@ impl SessionBuilder {
         } else {
             line.context
         };
-        self.session.disconnect_reason = reason.trim().to_owned();
+        self.session.disconnect_reason = reason.trim().into();
         if is_connect_failure(reason) {
-            self.failure.get_or_insert((Failure::Connect, at, reason.to_owned()));
+            self.failure.get_or_insert((Failure::Connect, at, reason.into()));
         }
         self.closed = true;
         self.disconnect_at = Some(at);
@@ -790,7 +791,11 @@ impl SessionBuilder {
         } else if !self.closed {
             match final_error_reply {
                 Some(outcome) => (outcome, error_line(), s.last_error.clone()),
-                None => (Outcome::Incomplete, s.line_origins.len().checked_sub(1), String::new()),
+                None => (
+                    Outcome::Incomplete,
+                    s.line_origins.len().checked_sub(1),
+                    CompactString::default(),
+                ),
             }
         } else if never_connected {
             (Outcome::ConnectFailed, self.disconnect_at, s.disconnect_reason.clone())
@@ -806,14 +811,14 @@ impl SessionBuilder {
             (Outcome::Dropped, self.disconnect_at, s.disconnect_reason.clone())
         };
         s.outcome_text = if outcome == Outcome::Incomplete {
-            s.raw_lines.rsplit('\n').next().unwrap_or("").to_owned()
+            s.raw_lines.rsplit('\n').next().unwrap_or("").into()
         } else {
             text
         };
         s.outcome = outcome;
         s.ended = self.closed;
         s.outcome_line = at.and_then(|i| s.line_ref(i));
-        s.error_command = self.error_verb.map_or("", Verb::command).to_owned();
+        s.error_command = self.error_verb.map_or("", Verb::command).into();
         self.session
     }
 
@@ -831,7 +836,7 @@ impl SessionBuilder {
         });
         if let Some(rest) = folded_rest {
             if s.direction == Direction::Send && s.remote_host.is_empty() {
-                s.remote_host = split_word(text).0.to_owned();
+                s.remote_host = split_word(text).0.into();
             }
             if !rest.is_empty() {
                 self.extensions.clear();
@@ -914,12 +919,12 @@ fn split_word(text: &str) -> (&str, &str) {
 }
 
 /// `FROM:<a@b> SIZE=1` → `a@b`; also `FROM: <a@b>` and `TO:a@b`.
-fn angle_address(rest: &str) -> String {
+fn angle_address(rest: &str) -> CompactString {
     let after_colon = rest.split_once(':').map_or(rest, |(_, r)| r).trim_start();
     if let Some(inner) = after_colon.strip_prefix('<') {
-        return inner.split('>').next().unwrap_or("").to_owned();
+        return inner.split('>').next().unwrap_or("").into();
     }
-    after_colon.split_whitespace().next().unwrap_or("").to_owned()
+    after_colon.split_whitespace().next().unwrap_or("").into()
 }
 
 /// The value of `KEY=value` among the words of `text` (`SIZE=` in `FROM:<a@b> SIZE=1234`). A word is split where
@@ -1036,7 +1041,7 @@ fn push_extension_word(out: &mut Vec<String>, word: &str) {
 fn read_queued_reply(text: &str, m: &mut MessageInfo) {
     if let Some(start) = text.find('<') {
         if let Some(len) = text[start..].find('>') {
-            m.internet_message_id = text[start..=start + len].to_owned();
+            m.internet_message_id = text[start..=start + len].into();
         }
     }
     if let Some(open) = text.find('[') {
@@ -1044,8 +1049,8 @@ fn read_queued_reply(text: &str, m: &mut MessageInfo) {
             for part in text[open + 1..open + close].split(',') {
                 if let Some((key, value)) = part.split_once('=') {
                     match key.trim() {
-                        "InternalId" => m.internal_id = value.trim().to_owned(),
-                        "Hostname" => m.hostname = value.trim().to_owned(),
+                        "InternalId" => m.internal_id = value.trim().into(),
+                        "Hostname" => m.hostname = value.trim().into(),
                         _ => {}
                     }
                 }
@@ -1151,13 +1156,13 @@ fn read_proxy(s: &mut Session, text: &str) {
         || text.contains("Proxied session id")
         || text.starts_with("EHLO options between current server and proxy target do not match")
     {
-        s.proxy_status = text.to_owned();
+        s.proxy_status = text.into();
     }
     let mut hex_ids = text
         .split(|c: char| !c.is_ascii_hexdigit())
         .filter(|w| w.len() == 16 && *w != s.session_id);
     if let Some(id) = hex_ids.next_back() {
-        s.proxied_session_id = id.to_owned();
+        s.proxied_session_id = id.into();
     }
     if let Some(rest) = text
         .split_once(" to ")
@@ -1170,7 +1175,7 @@ fn read_proxy(s: &mut Session, text: &str) {
             .unwrap_or("")
             .trim_end_matches(['.', ',']);
         if target.contains(['.', ':']) {
-            s.proxy_target = target.to_owned();
+            s.proxy_target = target.into();
         }
     }
 }

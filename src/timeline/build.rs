@@ -385,35 +385,35 @@ fn session_hop(s: &Session, message: Option<&crate::protocol::MessageInfo>, join
         Role::Hub | Role::Unknown => Component::Hub,
     };
     let (internal_id, next_internal_id, next_host) = match (s.direction, message) {
-        (Direction::Receive, Some(m)) => (m.internal_id.clone(), String::new(), String::new()),
+        (Direction::Receive, Some(m)) => (m.internal_id.to_string(), String::new(), String::new()),
         (Direction::Send, Some(m)) => {
             let (next, host) = queued_reply(&m.response);
-            (m.internal_id.clone(), next, host)
+            (m.internal_id.to_string(), next, host)
         }
         _ => (String::new(), String::new(), String::new()),
     };
     let finding = s.diagnosis.first();
     let recipients = match message {
-        Some(m) => m.recipients.iter().map(|r| r.to_ascii_lowercase()).collect(),
+        Some(m) => m.recipients.iter().map(|r| r.to_ascii_lowercase().into()).collect(),
         None => s.recipients().map(|r| r.to_ascii_lowercase()).collect(),
     };
     Hop {
         time_ms: s.start_ms,
-        server: s.server.clone(),
+        server: s.server.to_string(),
         component,
-        connector: s.connector_id.clone(),
+        connector: s.connector_id.to_string(),
         event: format!("Smtp{}", s.direction.name()),
         source: HopSource::ProtocolLog,
         status: s.outcome.name().to_string(),
         latency_ms: None,
-        session_id: s.session_id.clone(),
-        remote: s.remote.address.clone(),
+        session_id: s.session_id.to_string(),
+        remote: s.remote.address.to_string(),
         sender: message
-            .map(|m| m.mail_from.clone())
+            .map(|m| m.mail_from.to_string())
             .or_else(|| s.mail_from().next().map(str::to_string))
             .unwrap_or_default(),
         recipients,
-        message_id: message.map(|m| m.internet_message_id.clone()).unwrap_or_default(),
+        message_id: message.map(|m| m.internet_message_id.to_string()).unwrap_or_default(),
         network_message_id: String::new(),
         internal_id,
         next_internal_id,
@@ -421,7 +421,7 @@ fn session_hop(s: &Session, message: Option<&crate::protocol::MessageInfo>, join
         error: if s.outcome == Outcome::Delivered {
             String::new()
         } else {
-            s.last_error.clone()
+            s.last_error.to_string()
         },
         error_rule_id: finding
             .filter(|_| s.outcome != Outcome::Delivered)
