@@ -271,13 +271,13 @@ impl ProtocolColumns {
 
     /// Reads the fields of `record`; a bad time or event is an error for the line.
     pub fn view<'r>(&self, record: &'r Record) -> Result<LineView<'r>, (LineErrorKind, String)> {
-        let time_ms = self.time_of(record, &mut TimeCache::default())?;
-        self.view_at(record, time_ms)
+        let (time_ms, event) = self.time_of(record, &mut TimeCache::default())?;
+        Ok(self.view_at(record, time_ms, event))
     }
 
-    /// The time of a row, and whether its event is one of + - > < *: what the merge of streams needs to place
-    /// the row, without reading the rest of it.
-    pub fn time_of(&self, record: &Record, times: &mut TimeCache) -> Result<i64, (LineErrorKind, String)> {
+    /// The time and the event (one of + - > < *) of a row: what the merge of streams needs to place the row,
+    /// without reading the rest of it.
+    pub fn time_of(&self, record: &Record, times: &mut TimeCache) -> Result<(i64, EventKind), (LineErrorKind, String)> {
         let time_text = record.get(self.date_time);
         let time_ms = times.parse(time_text.as_bytes()).ok_or_else(|| {
             (
@@ -288,8 +288,7 @@ impl ProtocolColumns {
                 ),
             )
         })?;
-        self.event_of(record)?;
-        Ok(time_ms)
+        Ok((time_ms, self.event_of(record)?))
     }
 
     /// The row's event. An empty one is read as `*`: the one event character that tools a log is pasted through
@@ -313,11 +312,10 @@ impl ProtocolColumns {
         record.get(self.event).is_empty()
     }
 
-    /// [`Self::view`] of a record whose time was already read (the merge of streams reads it first).
-    pub fn view_at<'r>(&self, record: &'r Record, time_ms: i64) -> Result<LineView<'r>, (LineErrorKind, String)> {
-        let event = self.event_of(record)?;
+    /// [`Self::view`] of a record whose time and event were already read (the merge of streams reads them first).
+    pub fn view_at<'r>(&self, record: &'r Record, time_ms: i64, event: EventKind) -> LineView<'r> {
         let opt = |i: Option<usize>| i.map_or("", |i| record.get(i));
-        Ok(LineView {
+        LineView {
             time_ms,
             connector_id: record.get(self.connector_id),
             session_id: record.get(self.session_id),
@@ -327,7 +325,7 @@ impl ProtocolColumns {
             event,
             data: opt(self.data),
             context: opt(self.context),
-        })
+        }
     }
 }
 

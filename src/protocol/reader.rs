@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use compact_str::CompactString;
 
-use super::entry::{server_from_path, server_name, server_of, Direction, LineView, LogEntry, ProtocolColumns, Role};
+use super::entry::{
+    server_from_path, server_name, server_of, Direction, EventKind, LineView, LogEntry, ProtocolColumns, Role,
+};
 use super::session::{LineRef, Outcome, Session, SessionBuilder};
 use super::split::{PartEvent, PartLog, PartSettings, SplitReader};
 use crate::diagnosis::KnowledgeBase;
@@ -148,8 +150,13 @@ impl FileContext {
 struct CurrentFile {
     reader: LogReader<WatchedFile>,
     path: Arc<str>,
+    /// Which file of the read this is (`ProtocolReader::file_serial` when it was opened): tells a panic on the
+    /// same file from one on the next.
+    number: usize,
     context: Option<FileContext>,
     times: TimeCache,
+    /// The event of the row that is ready, read with its time.
+    ready_event: EventKind,
 }
 
 /// Sessions are keyed by direction, server and id: a receive and a send session may share an id, and so may two
@@ -231,6 +238,8 @@ pub struct ProtocolReader {
     ready: BinaryHeap<Reverse<(i64, usize)>>,
     started: bool,
     files_opened: usize,
+    /// Files made current so far, to number them (`CurrentFile::number`).
+    file_serial: usize,
     /// How file events number files: this reader's first file is `file_offset` of `file_total` (a reader split
     /// off for one stream numbers its files within all of them).
     file_offset: usize,
@@ -300,6 +309,7 @@ impl ProtocolReader {
             ready: BinaryHeap::new(),
             started: false,
             files_opened: 0,
+            file_serial: 0,
             file_offset: 0,
             file_total: None,
             follow: false,
@@ -514,7 +524,7 @@ impl ProtocolReader {
             let before = self.streams[index]
                 .current
                 .as_ref()
-                .map(|f| (f.path.clone(), f.reader.position()));
+                .map(|f| (f.number, f.reader.position()));
             match catch_quietly(|| self.read_row(index)) {
                 Ok(advance) => return advance,
                 Err(panic) => self.report_panic(index, before, &panic),
@@ -524,13 +534,11 @@ impl ProtocolReader {
 
     /// An error for a panic caught while stream `index` was at a line: that line is skipped, or the rest of the
     /// file when the reader is still where it was `before` the panic.
-    fn report_panic(&mut self, index: usize, before: Option<(Arc<str>, (u64, u64))>, panic: &str) {
+    fn report_panic(&mut self, index: usize, before: Option<(usize, (u64, u64))>, panic: &str) {
         let Some(file) = self.streams[index].current.as_mut() else {
             return;
         };
-        let stuck_at = before
-            .filter(|(path, _)| Arc::ptr_eq(path, &file.path))
-            .map(|(_, at)| at);
+        let stuck_at = before.filter(|(number, _)| *number == file.number).map(|(_, at)| at);
         let err = file.reader.panicked(stuck_at, panic);
         self.out.push_back(Item::Error(err));
     }
@@ -557,10 +565,11 @@ impl ProtocolReader {
                     }
                     let ctx = file.context.as_ref().expect("set above");
                     match ctx.columns.time_of(file.reader.record(), &mut file.times) {
-                        Ok(time_ms) => {
+                        Ok((time_ms, event)) => {
                             if ctx.columns.event_missing(file.reader.record()) {
                                 file.reader.note_repair();
                             }
+                            file.ready_event = event;
                             self.ready.push(Reverse((time_ms, index)));
                             return Advance::Ready;
                         }
@@ -620,11 +629,14 @@ impl ProtocolReader {
                         reader = reader.starting_at(header.clone(), *start);
                     }
                     self.stats.files += 1;
+                    self.file_serial += 1;
                     self.streams[index].current = Some(CurrentFile {
                         reader,
                         path,
+                        number: self.file_serial,
                         context: None,
                         times: TimeCache::default(),
+                        ready_event: EventKind::Information,
                     });
                     return true;
                 }
@@ -677,9 +689,7 @@ impl ProtocolReader {
             return;
         };
         let ctx = file.context.as_ref().expect("context set before a row is ready");
-        let Ok(view) = ctx.columns.view_at(file.reader.record(), time_ms) else {
-            return;
-        };
+        let view = ctx.columns.view_at(file.reader.record(), time_ms, file.ready_event);
         let line_no = file.reader.line_number();
         if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
             if self.filter.line_ok(&view) {
@@ -804,6 +814,10 @@ impl ProtocolReader {
     /// Hands out finished sessions in start order: a session goes once no open session started before it.
     /// In follow mode (`all`), sessions go as soon as they end.
     fn release_sessions(&mut self, all: bool) {
+        // Called after every line; most lines finish no session.
+        if self.finished.is_empty() {
+            return;
+        }
         let oldest_open = self.open_by_start.first().map(|(start, _)| *start);
         while let Some(Reverse(top)) = self.finished.peek() {
             if !(all || self.follow) && oldest_open.is_some_and(|open| open < top.start_ms) {
@@ -971,11 +985,14 @@ impl ProtocolReader {
         // Skip what is there now: the header is read, the rows were in the tail.
         while let ReadOutcome::Record | ReadOutcome::Error(_) = reader.next_row() {}
         let context = file_context(&reader, &path, &self.default_server).ok();
+        self.file_serial += 1;
         self.streams[index].current = Some(CurrentFile {
             reader,
             path,
+            number: self.file_serial,
             context,
             times: TimeCache::default(),
+            ready_event: EventKind::Information,
         });
         self.streams[index].pending = true;
     }
