@@ -331,10 +331,8 @@ pub struct SessionBuilder {
     /// (before and after STARTTLS) and only the last counts, so they are split once, when needed.
     folded_extensions: String,
     folded_pending: bool,
-    /// The extensions read so far, when they are not (yet) one shared list.
-    extensions: Vec<String>,
-    /// The extensions as a list split before on this thread, while nothing was added to them.
-    shared_extensions: Option<Arc<[String]>>,
+    /// The extensions read so far.
+    extensions: ExtensionList,
 }
 
 impl SessionBuilder {
@@ -403,8 +401,7 @@ impl SessionBuilder {
             disconnect_at: None,
             folded_extensions: String::new(),
             folded_pending: false,
-            extensions: Vec::new(),
-            shared_extensions: None,
+            extensions: ExtensionList::default(),
         }
     }
 
@@ -764,9 +761,9 @@ impl SessionBuilder {
         self.split_folded_extensions();
         let final_error_reply = self.final_error_reply();
         let s = &mut self.session;
-        s.extensions = match self.shared_extensions.take() {
-            Some(shared) => shared,
-            None => Arc::from(std::mem::take(&mut self.extensions)),
+        s.extensions = match std::mem::take(&mut self.extensions) {
+            ExtensionList::Shared(shared) => shared,
+            ExtensionList::Own(own) => Arc::from(own),
         };
         s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
             || is_exchange_online_host(&s.remote_host)
@@ -839,8 +836,7 @@ impl SessionBuilder {
                 s.remote_host = split_word(text).0.into();
             }
             if !rest.is_empty() {
-                self.extensions.clear();
-                self.shared_extensions = None;
+                self.extensions = ExtensionList::default();
                 self.folded_extensions.clear();
                 self.folded_extensions.push_str(rest);
                 self.folded_pending = true;
@@ -849,10 +845,7 @@ impl SessionBuilder {
         }
         if continued || s.direction == Direction::Send {
             self.split_folded_extensions();
-            if let Some(shared) = self.shared_extensions.take() {
-                self.extensions = shared.to_vec();
-            }
-            self.extensions.push(text.to_owned());
+            self.extensions.own().push(text.to_owned());
         }
     }
 
@@ -896,8 +889,43 @@ impl SessionBuilder {
             None
         };
         match shared {
-            Some(shared) => self.shared_extensions = Some(shared),
-            None => push_extension_words(&mut self.extensions, folded),
+            Some(shared) => self.extensions = ExtensionList::Shared(shared),
+            None => push_extension_words(self.extensions.own(), folded),
+        }
+    }
+}
+
+/// The EHLO extensions of a session being built.
+#[derive(Debug)]
+enum ExtensionList {
+    /// A list split before on this thread, shared while nothing is added to it.
+    Shared(Arc<[String]>),
+    /// A list of the session's own.
+    Own(Vec<String>),
+}
+
+impl Default for ExtensionList {
+    fn default() -> Self {
+        ExtensionList::Own(Vec::new())
+    }
+}
+
+impl ExtensionList {
+    fn is_empty(&self) -> bool {
+        match self {
+            ExtensionList::Shared(shared) => shared.is_empty(),
+            ExtensionList::Own(own) => own.is_empty(),
+        }
+    }
+
+    /// The session's own list, copied from the shared one when it was shared: what is added is the session's alone.
+    fn own(&mut self) -> &mut Vec<String> {
+        if let ExtensionList::Shared(shared) = self {
+            *self = ExtensionList::Own(shared.to_vec());
+        }
+        match self {
+            ExtensionList::Own(own) => own,
+            ExtensionList::Shared(_) => unreachable!("made its own above"),
         }
     }
 }
