@@ -129,6 +129,8 @@ pub struct LineRef {
     pub line: u64,
 }
 
+/// A rebuilt session. Its texts are `CompactString`s: most (a server, a session id, an IPv4 address, a HELO name, a
+/// reason) fit in the 24 bytes of the string itself, and a session allocates for the long ones only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     pub server: CompactString,
