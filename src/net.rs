@@ -2,9 +2,9 @@
 //! Exchange Online Protection.
 
 use std::net::IpAddr;
+use std::sync::LazyLock;
 
 use compact_str::CompactString;
-use std::sync::LazyLock;
 
 /// An `address:port` endpoint as written by .NET's `IPEndPoint.ToString()`: `10.0.0.1:25`, `[2001:db8::1]:25`.
 /// Also accepts a bare address and the unbracketed `fe80::1%3` form of message-tracking logs.
@@ -163,8 +163,9 @@ pub fn classify(text: &str) -> AddressClass {
     }
 }
 
-/// [`EOP_RANGES`] parsed once: every finished session asks about its remote.
-static EOP_NETWORKS: LazyLock<Vec<Cidr>> = LazyLock::new(|| EOP_RANGES.iter().filter_map(|r| Cidr::parse(r)).collect());
+/// [`EOP_RANGES`] parsed once, for every question about them: every finished session asks about its remote.
+static EOP_NETWORKS: LazyLock<Vec<IpRange>> =
+    LazyLock::new(|| EOP_RANGES.iter().filter_map(|r| IpRange::parse(r)).collect());
 
 pub fn is_exchange_online_ip(ip: IpAddr) -> bool {
     EOP_NETWORKS.iter().any(|r| r.contains(ip))
@@ -252,10 +253,7 @@ impl IpRange {
     /// Whether any Exchange Online Protection address falls in the range: a receive connector with such
     /// ranges can take Exchange Online's connections.
     pub fn includes_exchange_online(&self) -> bool {
-        EOP_RANGES
-            .iter()
-            .filter_map(|r| IpRange::parse(r))
-            .any(|r| r.overlaps(self))
+        EOP_NETWORKS.iter().any(|r| r.overlaps(self))
     }
 }
 

@@ -587,7 +587,7 @@ fn session_view(
         helo: hmf_str::borrow(&s.helo),
         remote_host: hmf_str::borrow(&s.remote_host),
         banner: hmf_str::borrow(&s.banner),
-        extensions: strs(arena, &s.extensions),
+        extensions: strs(arena, s.extensions.as_slice()),
         tls_mode: s.tls_mode.into(),
         tls_succeeded: s.tls_succeeded.map_or(-1, i32::from),
         tls_protocol: hmf_str::borrow(&tls.protocol),

@@ -192,7 +192,7 @@ pub fn server_from_path(path: &str) -> Option<String> {
         .map(|p| (*p).to_owned())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventKind {
     Connect,
     Disconnect,

@@ -155,8 +155,6 @@ struct CurrentFile {
     number: usize,
     context: Option<FileContext>,
     times: TimeCache,
-    /// The event of the row that is ready, read with its time.
-    ready_event: EventKind,
 }
 
 /// Sessions are keyed by direction, server and id: a receive and a send session may share an id, and so may two
@@ -234,8 +232,9 @@ pub struct ProtocolReader {
     /// Every file, oldest first (for tail, which picks the newest).
     files: Vec<PathBuf>,
     streams: Vec<Stream>,
-    /// Streams with a row ready, by that row's time: lines of all streams are taken in time order.
-    ready: BinaryHeap<Reverse<(i64, usize)>>,
+    /// Streams with a row ready, by that row's time (with its event, read with the time): lines of all streams
+    /// are taken in time order.
+    ready: BinaryHeap<Reverse<(i64, usize, EventKind)>>,
     started: bool,
     files_opened: usize,
     /// Files made current so far, to number them (`CurrentFile::number`).
@@ -475,8 +474,8 @@ impl ProtocolReader {
             if let Some(item) = self.out.pop_front() {
                 return Step::Item(item);
             }
-            if let Some(Reverse((time_ms, index))) = self.ready.pop() {
-                if let Err(panic) = catch_quietly(|| self.take_record(index, time_ms)) {
+            if let Some(Reverse((time_ms, index, event))) = self.ready.pop() {
+                if let Err(panic) = catch_quietly(|| self.take_record(index, time_ms, event)) {
                     self.report_panic(index, None, &panic);
                 }
                 self.advance(index);
@@ -569,8 +568,7 @@ impl ProtocolReader {
                             if ctx.columns.event_missing(file.reader.record()) {
                                 file.reader.note_repair();
                             }
-                            file.ready_event = event;
-                            self.ready.push(Reverse((time_ms, index)));
+                            self.ready.push(Reverse((time_ms, index, event)));
                             return Advance::Ready;
                         }
                         Err((kind, message)) => {
@@ -636,7 +634,6 @@ impl ProtocolReader {
                         number: self.file_serial,
                         context: None,
                         times: TimeCache::default(),
-                        ready_event: EventKind::Information,
                     });
                     return true;
                 }
@@ -672,7 +669,7 @@ impl ProtocolReader {
     }
 
     /// Takes the ready row of stream `index`: an entry, or a line of a session.
-    fn take_record(&mut self, index: usize, time_ms: i64) {
+    fn take_record(&mut self, index: usize, time_ms: i64, event: EventKind) {
         if let Some(part) = self.part.as_mut() {
             part.line = self.streams[index]
                 .current
@@ -689,7 +686,7 @@ impl ProtocolReader {
             return;
         };
         let ctx = file.context.as_ref().expect("context set before a row is ready");
-        let view = ctx.columns.view_at(file.reader.record(), time_ms, file.ready_event);
+        let view = ctx.columns.view_at(file.reader.record(), time_ms, event);
         let line_no = file.reader.line_number();
         if self.mode == ReadMode::Entries && !self.filter.needs_sessions() {
             if self.filter.line_ok(&view) {
@@ -992,7 +989,6 @@ impl ProtocolReader {
             number: self.file_serial,
             context,
             times: TimeCache::default(),
-            ready_event: EventKind::Information,
         });
         self.streams[index].pending = true;
     }

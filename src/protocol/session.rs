@@ -148,8 +148,9 @@ pub struct Session {
     pub remote_host: CompactString,
     pub banner: CompactString,
     /// SMTP extensions the server side offered in its EHLO reply. Shared: a server offers the same list in every
-    /// session, and one list serves them all rather than a copy of its words each.
-    pub extensions: Arc<[String]>,
+    /// session, and one list serves them all rather than a copy of its words each; a session whose reply lines add
+    /// to it gets its own copy (`Arc::make_mut`).
+    pub extensions: Arc<Vec<String>>,
     pub tls_mode: TlsMode,
     pub tls_succeeded: Option<bool>,
     pub tls: TlsInfo,
@@ -333,8 +334,6 @@ pub struct SessionBuilder {
     /// (before and after STARTTLS) and only the last counts, so they are split once, when needed.
     folded_extensions: String,
     folded_pending: bool,
-    /// The extensions read so far.
-    extensions: ExtensionList,
 }
 
 impl SessionBuilder {
@@ -352,7 +351,7 @@ impl SessionBuilder {
             helo: CompactString::default(),
             remote_host: CompactString::default(),
             banner: CompactString::default(),
-            extensions: Arc::from(Vec::new()),
+            extensions: Arc::default(),
             tls_mode: TlsMode::None,
             tls_succeeded: None,
             tls: TlsInfo::default(),
@@ -403,7 +402,6 @@ impl SessionBuilder {
             disconnect_at: None,
             folded_extensions: String::new(),
             folded_pending: false,
-            extensions: ExtensionList::default(),
         }
     }
 
@@ -763,10 +761,6 @@ impl SessionBuilder {
         self.split_folded_extensions();
         let final_error_reply = self.final_error_reply();
         let s = &mut self.session;
-        s.extensions = match std::mem::take(&mut self.extensions) {
-            ExtensionList::Shared(shared) => shared,
-            ExtensionList::Own(own) => Arc::from(own),
-        };
         s.is_exchange_online = s.remote.ip().is_some_and(is_exchange_online_ip)
             || is_exchange_online_host(&s.remote_host)
             || (s.direction == Direction::Receive && is_exchange_online_host(&s.helo));
@@ -838,7 +832,11 @@ impl SessionBuilder {
                 s.remote_host = split_word(text).0.into();
             }
             if !rest.is_empty() {
-                self.extensions = ExtensionList::default();
+                // A list shared with other sessions stays theirs; this session starts a list of its own.
+                match Arc::get_mut(&mut s.extensions) {
+                    Some(own) => own.clear(),
+                    None => s.extensions = Arc::default(),
+                }
                 self.folded_extensions.clear();
                 self.folded_extensions.push_str(rest);
                 self.folded_pending = true;
@@ -847,7 +845,8 @@ impl SessionBuilder {
         }
         if continued || s.direction == Direction::Send {
             self.split_folded_extensions();
-            self.extensions.own().push(text.to_owned());
+            // Copied first when the list is shared (`Arc::make_mut`): what is added is this session's alone.
+            Arc::make_mut(&mut self.session.extensions).push(text.to_owned());
         }
     }
 
@@ -860,13 +859,13 @@ impl SessionBuilder {
         // thread are kept, and a reply like one of them shares its list. A few, not one: a server offers one list
         // before STARTTLS and another after, and a log interleaves sessions of several connectors.
         thread_local! {
-            static RECENT_SPLITS: std::cell::RefCell<VecDeque<(String, Arc<[String]>)>> =
+            static RECENT_SPLITS: std::cell::RefCell<VecDeque<(String, Arc<Vec<String>>)>> =
                 const { std::cell::RefCell::new(VecDeque::new()) };
         }
         const KEPT: usize = 4;
         let folded = &self.folded_extensions;
         // Only into an empty list: after extensions already there, the first word may be a parameter of the last.
-        let shared = if self.extensions.is_empty() {
+        let shared = if self.session.extensions.is_empty() {
             RECENT_SPLITS
                 .try_with(|recent| {
                     let mut recent = recent.try_borrow_mut().ok()?;
@@ -880,7 +879,7 @@ impl SessionBuilder {
                             let mut words = Vec::new();
                             push_extension_words(&mut words, folded);
                             recent.truncate(KEPT - 1);
-                            recent.push_front((folded.clone(), Arc::from(words)));
+                            recent.push_front((folded.clone(), Arc::new(words)));
                         }
                     }
                     recent.front().map(|(_, words)| words.clone())
@@ -891,43 +890,8 @@ impl SessionBuilder {
             None
         };
         match shared {
-            Some(shared) => self.extensions = ExtensionList::Shared(shared),
-            None => push_extension_words(self.extensions.own(), folded),
-        }
-    }
-}
-
-/// The EHLO extensions of a session being built.
-#[derive(Debug)]
-enum ExtensionList {
-    /// A list split before on this thread, shared while nothing is added to it.
-    Shared(Arc<[String]>),
-    /// A list of the session's own.
-    Own(Vec<String>),
-}
-
-impl Default for ExtensionList {
-    fn default() -> Self {
-        ExtensionList::Own(Vec::new())
-    }
-}
-
-impl ExtensionList {
-    fn is_empty(&self) -> bool {
-        match self {
-            ExtensionList::Shared(shared) => shared.is_empty(),
-            ExtensionList::Own(own) => own.is_empty(),
-        }
-    }
-
-    /// The session's own list, copied from the shared one when it was shared: what is added is the session's alone.
-    fn own(&mut self) -> &mut Vec<String> {
-        if let ExtensionList::Shared(shared) = self {
-            *self = ExtensionList::Own(shared.to_vec());
-        }
-        match self {
-            ExtensionList::Own(own) => own,
-            ExtensionList::Shared(_) => unreachable!("made its own above"),
+            Some(shared) => self.session.extensions = shared,
+            None => push_extension_words(Arc::make_mut(&mut self.session.extensions), folded),
         }
     }
 }

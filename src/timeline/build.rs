@@ -394,7 +394,7 @@ fn session_hop(s: &Session, message: Option<&crate::protocol::MessageInfo>, join
     };
     let finding = s.diagnosis.first();
     let recipients = match message {
-        Some(m) => m.recipients.iter().map(|r| r.to_ascii_lowercase().into()).collect(),
+        Some(m) => m.recipients.iter().map(|r| r.as_str().to_ascii_lowercase()).collect(),
         None => s.recipients().map(|r| r.to_ascii_lowercase()).collect(),
     };
     Hop {
